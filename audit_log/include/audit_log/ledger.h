@@ -1,0 +1,159 @@
+// The ledger: the only way anything is written to sunbid's database.
+//
+// One database file DATA_DIR/sunbid.db (WAL, foreign_keys=ON, and
+// synchronous=FULL on the writer). One schema version for the whole file:
+// every module contributes numbered migrations, applied in order at open in
+// one transaction and recorded in `schema_migrations`.
+//
+// One writer thread applies commands with group commit: it takes a batch of
+// queued commands, runs them in one transaction, each inside its own
+// SAVEPOINT (a failing command rolls back only itself), commits with one
+// fsync, and only then completes each caller. A failed COMMIT (or an injected
+// one) stops the writer for good — fail-stop: an fsync is never retried and
+// the database is never assumed good afterwards; every pending and later
+// caller gets `ledger_stopped`.
+//
+// Invariants:
+//  - a command's completion callback runs only after the transaction holding
+//    its changes is durable, or after its changes were rolled back;
+//  - a command that returns an error changed nothing (its savepoint was
+//    rolled back);
+//  - in-memory state derived from the database (the audit log's chain head
+//    and Merkle frontier) advances only after the commit succeeded.
+//
+// Thread-safety: `submit`, `execute` and `open_reader` are safe for
+// concurrent use. Commands run on the writer thread, one at a time.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit_log/result.h"
+#include "audit_log/sqlite.h"
+
+namespace sunbid::audit {
+
+// One numbered schema change. Versions are global to the database file; each
+// module takes the next free number when it adds a migration, so that the
+// order of application never changes between releases.
+struct Migration {
+  int version;
+  std::string name;
+  std::string sql;
+};
+
+// Test hook: lets a test fail a commit as the disk would.
+class FaultInjection {
+ public:
+  virtual ~FaultInjection() = default;
+  // Called just before COMMIT; returning true makes that commit fail.
+  virtual bool fail_commit() = 0;
+};
+
+class WriteTxn;
+
+struct LedgerOptions {
+  std::filesystem::path data_dir;
+  std::vector<Migration> migrations;
+  // Most commands in one transaction. 1 gives one transaction per command
+  // (the benchmark's baseline).
+  std::size_t max_batch = 4096;
+  // WAL pages after which the background checkpointer is woken.
+  int wal_checkpoint_pages = 4000;
+  FaultInjection* faults = nullptr;
+};
+
+struct LedgerStats {
+  std::uint64_t commands = 0;
+  std::uint64_t commits = 0;
+  std::uint64_t failed_commands = 0;
+};
+
+class Ledger {
+ public:
+  using Command = std::function<Status(WriteTxn&)>;
+  using Done = std::function<void(Status)>;
+
+  // Opens (creating if needed) DATA_DIR/sunbid.db and brings its schema up to
+  // the newest migration. Refuses a file that is not a sunbid database, or
+  // whose schema version is newer than the binary's, leaving it untouched.
+  static Result<std::unique_ptr<Ledger>> open(LedgerOptions options);
+
+  // Checks an existing database file without changing it: the same checks as
+  // open() (a sunbid database; schema not newer than `binary_version`).
+  static Result<std::int64_t> check_file(const std::filesystem::path& db_file,
+                                         std::int64_t binary_version);
+
+  ~Ledger();  // drains the queue, stops the writer and the checkpointer
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Queues a command. `done` runs on the writer thread once the command's
+  // batch is durable (OK) or the command was refused or failed (its error);
+  // it must not block.
+  void submit(Command command, Done done);
+  std::future<Status> submit(Command command);
+  // Submits and waits.
+  Status execute(Command command) { return submit(std::move(command)).get(); }
+
+  // Runs `fn` on the writer thread inside the command's savepoint and returns
+  // its value once durable.
+  template <class T>
+  Result<T> run(std::function<Result<T>(WriteTxn&)> fn) {
+    std::optional<T> out;
+    Status st = execute([&](WriteTxn& txn) -> Status {
+      auto r = fn(txn);
+      if (!r.ok()) return std::move(r).error();
+      out.emplace(std::move(r).value());
+      return {};
+    });
+    if (!st.ok()) return std::move(st).error();
+    return std::move(*out);
+  }
+
+  // A new read-only connection for a reader thread (short read transactions).
+  Result<Database> open_reader() const;
+
+  // Stops accepting commands, finishes those queued, joins the threads.
+  void stop();
+
+  // Non-empty once the writer has stopped for good (fail-stop).
+  std::optional<Error> failure() const;
+  LedgerStats stats() const;
+  std::int64_t schema_version() const { return schema_version_; }
+  const std::filesystem::path& db_path() const { return db_path_; }
+
+ private:
+  struct Impl;
+  Ledger(std::unique_ptr<Impl> impl, std::filesystem::path db_path, std::int64_t version);
+
+  std::unique_ptr<Impl> impl_;
+  std::filesystem::path db_path_;
+  std::int64_t schema_version_;
+};
+
+// What a command sees: the writer's connection, inside its savepoint.
+class WriteTxn {
+ public:
+  explicit WriteTxn(Database& db) : db_(db) {}
+  Database& db() { return db_; }
+
+ private:
+  Database& db_;
+};
+
+// The file name of the database inside a data directory.
+inline std::filesystem::path database_file(const std::filesystem::path& data_dir) {
+  return data_dir / "sunbid.db";
+}
+
+// sunbid's SQLite application_id ("SUNB"), set on every sunbid database.
+inline constexpr std::int64_t kApplicationId = 0x53554E42;
+
+}  // namespace sunbid::audit

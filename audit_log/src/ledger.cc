@@ -1,0 +1,381 @@
+#include "audit_log/ledger.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace sunbid::audit {
+
+namespace {
+
+Error stopped_error(const Error& cause) {
+  return make_error("ledger_stopped",
+                    "账本已停止写入 / the ledger has stopped writing: " + cause.message,
+                    {{"cause", cause.code}});
+}
+
+constexpr const char* kSchemaMigrationsDdl =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))";
+
+}  // namespace
+
+struct Ledger::Impl {
+  LedgerOptions options;
+  Database writer;
+  std::filesystem::path db_path;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  struct Pending {
+    Command command;
+    Done done;
+  };
+  std::deque<Pending> queue;
+  bool stopping = false;
+  std::optional<Error> failure;  // guarded by mu once the writer runs
+
+  std::atomic<std::uint64_t> commands{0};
+  std::atomic<std::uint64_t> commits{0};
+  std::atomic<std::uint64_t> failed_commands{0};
+
+  // Background WAL checkpointer: keeps checkpoints off the request path.
+  std::mutex ckpt_mu;
+  std::condition_variable ckpt_cv;
+  bool ckpt_wanted = false;
+  bool ckpt_stop = false;
+  std::thread writer_thread;
+  std::thread checkpointer_thread;
+
+  Impl(LedgerOptions opts, Database db, std::filesystem::path path)
+      : options(std::move(opts)), writer(std::move(db)), db_path(std::move(path)) {}
+
+  void fail_stop(Error cause) {
+    std::lock_guard lock(mu);
+    if (!failure) failure = std::move(cause);
+  }
+
+  std::optional<Error> current_failure() {
+    std::lock_guard lock(mu);
+    return failure;
+  }
+
+  // Runs fixed transaction-control SQL through cached statements.
+  Status control(std::string_view sql) {
+    SUNBID_ASSIGN_OR_RETURN(Statement * stmt, writer.cached(sql));
+    return stmt->run();
+  }
+
+  // Best-effort rollback on a path that already fails the batch: its own
+  // error adds nothing, since the writer stops either way.
+  void abandon() { (void)control("ROLLBACK"); }
+
+  void run_batch(std::vector<Pending>& batch) {
+    std::vector<Status> results(batch.size());
+    auto fail_all = [&](const Error& cause) {
+      fail_stop(cause);
+      Error e = stopped_error(cause);
+      for (auto& p : batch) p.done(e);
+    };
+
+    if (Status st = control("BEGIN IMMEDIATE"); !st.ok()) return fail_all(st.error());
+    WriteTxn txn(writer);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (Status st = control("SAVEPOINT cmd"); !st.ok()) {
+        abandon();
+        return fail_all(st.error());
+      }
+      Status result;
+      try {
+        result = batch[i].command(txn);
+      } catch (const std::exception& e) {
+        result = make_error("internal_error", fmt::format("内部错误 / internal error: {}", e.what()));
+      }
+      if (sqlite3_get_autocommit(writer.handle()) != 0) {
+        // SQLite rolled the whole transaction back by itself (I/O error, disk
+        // full): earlier commands of the batch are gone too. Stop.
+        Error cause = result.ok() ? make_error(kStorageError, "transaction rolled back by SQLite")
+                                  : result.error();
+        return fail_all(cause);
+      }
+      if (result.ok()) {
+        if (Status st = control("RELEASE cmd"); !st.ok()) {
+          abandon();
+          return fail_all(st.error());
+        }
+      } else {
+        Status st = control("ROLLBACK TO cmd");
+        if (st.ok()) st = control("RELEASE cmd");
+        if (!st.ok()) {
+          abandon();
+          return fail_all(st.error());
+        }
+        failed_commands.fetch_add(1, std::memory_order_relaxed);
+      }
+      results[i] = std::move(result);
+    }
+
+    if (options.faults != nullptr && options.faults->fail_commit()) {
+      abandon();
+      return fail_all(make_error(kStorageError, "提交失败（注入） / commit failed (injected)"));
+    }
+    if (Status st = control("COMMIT"); !st.ok()) {
+      // Never retry: after a failed fsync the file's state is unknown.
+      if (sqlite3_get_autocommit(writer.handle()) == 0) abandon();
+      return fail_all(st.error());
+    }
+    commits.fetch_add(1, std::memory_order_relaxed);
+    commands.fetch_add(batch.size(), std::memory_order_relaxed);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+  }
+
+  void writer_loop() {
+    std::vector<Pending> batch;
+    for (;;) {
+      batch.clear();
+      std::optional<Error> failed;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !queue.empty() || stopping; });
+        if (queue.empty()) break;  // stopping, and nothing left
+        std::size_t n = std::min(queue.size(), options.max_batch);
+        for (std::size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue.front()));
+          queue.pop_front();
+        }
+        failed = failure;
+      }
+      if (failed) {
+        Error e = stopped_error(*failed);
+        for (auto& p : batch) p.done(e);
+        continue;
+      }
+      run_batch(batch);
+    }
+  }
+
+  static int on_wal(void* arg, sqlite3*, const char*, int pages) {
+    auto* self = static_cast<Impl*>(arg);
+    if (pages >= self->options.wal_checkpoint_pages) {
+      std::lock_guard lock(self->ckpt_mu);
+      self->ckpt_wanted = true;
+      self->ckpt_cv.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void checkpointer_loop(Database db) {
+    for (;;) {
+      {
+        std::unique_lock lock(ckpt_mu);
+        ckpt_cv.wait_for(lock, std::chrono::seconds(1), [&] { return ckpt_wanted || ckpt_stop; });
+        if (ckpt_stop) break;
+        ckpt_wanted = false;
+      }
+      int rc = sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                         nullptr);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+        // A failed checkpoint means a failed write or fsync of the main file.
+        fail_stop(make_error(kStorageError,
+                             fmt::format("WAL 检查点失败 / WAL checkpoint failed: {}",
+                                         sqlite3_errmsg(db.handle()))));
+        break;
+      }
+    }
+    sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+};
+
+Ledger::Ledger(std::unique_ptr<Impl> impl, std::filesystem::path db_path, std::int64_t version)
+    : impl_(std::move(impl)), db_path_(std::move(db_path)), schema_version_(version) {}
+
+Result<std::int64_t> Ledger::check_file(const std::filesystem::path& db_file,
+                                        std::int64_t binary_version) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_file, ec) || std::filesystem::file_size(db_file, ec) == 0) {
+    return std::int64_t{0};
+  }
+  auto not_sunbid = [&](std::string_view why) {
+    return make_error("not_a_sunbid_database",
+                      fmt::format("{} 不是 sunbid 数据库 / {} is not a sunbid database: {}",
+                                  db_file.string(), db_file.string(), why),
+                      {{"file", db_file.string()}});
+  };
+  SUNBID_ASSIGN_OR_RETURN(Database db, Database::open(db_file, Database::Mode::kReadOnly));
+  auto app_id = db.query_int64("PRAGMA application_id");
+  if (!app_id.ok()) return not_sunbid(app_id.error().message);
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t version, db.query_int64("PRAGMA user_version"));
+  if (*app_id != kApplicationId) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t tables,
+                            db.query_int64("SELECT count(*) FROM sqlite_master"));
+    if (*app_id != 0 || tables != 0 || version != 0)
+      return not_sunbid(fmt::format("application_id {:#x}", *app_id));
+    return std::int64_t{0};  // an empty SQLite file: treated as new
+  }
+  if (version > binary_version) {
+    return make_error(
+        "schema_too_new",
+        fmt::format("数据库 {} 的结构版本 {} 高于本程序支持的版本 {} / database {} has schema "
+                    "version {}, newer than this binary's version {}",
+                    db_file.string(), version, binary_version, db_file.string(), version,
+                    binary_version),
+        {{"file", db_file.string()}, {"file_version", version}, {"binary_version", binary_version}});
+  }
+  return version;
+}
+
+namespace {
+
+Status apply_migrations(Database& db, const std::vector<Migration>& migrations,
+                        std::int64_t& version) {
+  SUNBID_TRY(db.exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> Status {
+    SUNBID_TRY(db.exec(kSchemaMigrationsDdl));
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t current, db.query_int64("PRAGMA user_version"));
+    for (const Migration& m : migrations) {
+      if (m.version <= current) continue;
+      if (Status st = db.exec(m.sql); !st.ok()) {
+        return make_error("migration_failed",
+                          fmt::format("迁移 {} ({}) 失败 / migration {} ({}) failed: {}", m.version,
+                                      m.name, m.version, m.name, st.error().message));
+      }
+      SUNBID_ASSIGN_OR_RETURN(
+          Statement rec, db.prepare("INSERT INTO schema_migrations(version, name) VALUES (?, ?)"));
+      rec.bind(1, std::int64_t{m.version}).bind(2, m.name);
+      SUNBID_TRY(rec.run());
+      current = m.version;
+    }
+    // Pragmas take no bound parameters; the values are integers we produced.
+    SUNBID_TRY(db.exec(fmt::format("PRAGMA user_version = {}", current)));
+    SUNBID_TRY(db.exec(fmt::format("PRAGMA application_id = {}", kApplicationId)));
+    version = current;
+    return {};
+  };
+  Status st = body();
+  if (!st.ok()) {
+    (void)db.exec("ROLLBACK");  // the migration's own error is the one to report
+    return st;
+  }
+  return db.exec("COMMIT");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
+  std::sort(options.migrations.begin(), options.migrations.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  std::int64_t binary_version = 0;
+  for (std::size_t i = 0; i < options.migrations.size(); ++i) {
+    const Migration& m = options.migrations[i];
+    if (m.version <= 0 || (i > 0 && options.migrations[i - 1].version == m.version)) {
+      return make_error("invalid_migrations",
+                        fmt::format("迁移编号无效或重复 / migration version {} is invalid or "
+                                    "duplicated",
+                                    m.version));
+    }
+    binary_version = m.version;
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return make_error(kStorageError,
+                      fmt::format("无法创建数据目录 / cannot create data directory {}: {}",
+                                  options.data_dir.string(), ec.message()));
+  }
+  std::filesystem::path db_file = database_file(options.data_dir);
+  // Every check happens before anything is written to the file.
+  SUNBID_TRY(check_file(db_file, binary_version));
+
+  SUNBID_ASSIGN_OR_RETURN(Database db, Database::open(db_file, Database::Mode::kReadWriteCreate));
+  {
+    SUNBID_ASSIGN_OR_RETURN(Statement mode, db.prepare("PRAGMA journal_mode=WAL"));
+    SUNBID_ASSIGN_OR_RETURN(bool row, mode.step());
+    if (!row || mode.column_text(0) != "wal") {
+      return make_error(kStorageError, fmt::format("无法启用 WAL / cannot enable WAL on {}",
+                                                   db_file.string()));
+    }
+  }
+  SUNBID_TRY(db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0"));
+  std::int64_t version = 0;
+  SUNBID_TRY(apply_migrations(db, options.migrations, version));
+
+  SUNBID_ASSIGN_OR_RETURN(Database ckpt_db, Database::open(db_file, Database::Mode::kReadWrite));
+  SUNBID_TRY(ckpt_db.exec("PRAGMA synchronous=FULL"));
+
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(db), db_file);
+  sqlite3_wal_hook(impl->writer.handle(), &Impl::on_wal, impl.get());
+  Impl* raw = impl.get();
+  impl->writer_thread = std::thread([raw] { raw->writer_loop(); });
+  impl->checkpointer_thread =
+      std::thread([raw, c = std::move(ckpt_db)]() mutable { raw->checkpointer_loop(std::move(c)); });
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl), db_file, version));
+}
+
+Ledger::~Ledger() { stop(); }
+
+void Ledger::stop() {
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  if (impl_->writer_thread.joinable()) impl_->writer_thread.join();
+  {
+    std::lock_guard lock(impl_->ckpt_mu);
+    impl_->ckpt_stop = true;
+  }
+  impl_->ckpt_cv.notify_all();
+  if (impl_->checkpointer_thread.joinable()) impl_->checkpointer_thread.join();
+}
+
+void Ledger::submit(Command command, Done done) {
+  std::optional<Error> refused;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->failure) {
+      refused = stopped_error(*impl_->failure);
+    } else if (impl_->stopping) {
+      refused = make_error("ledger_stopped", "账本已关闭 / the ledger is shutting down");
+    } else {
+      impl_->queue.push_back({std::move(command), std::move(done)});
+    }
+  }
+  if (refused) {
+    done(std::move(*refused));
+    return;
+  }
+  impl_->cv.notify_one();
+}
+
+std::future<Status> Ledger::submit(Command command) {
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto future = promise->get_future();
+  submit(std::move(command), [promise](Status st) { promise->set_value(std::move(st)); });
+  return future;
+}
+
+Result<Database> Ledger::open_reader() const {
+  SUNBID_ASSIGN_OR_RETURN(Database db, Database::open(db_path_, Database::Mode::kReadOnly));
+  SUNBID_TRY(db.exec("PRAGMA foreign_keys=ON"));
+  return db;
+}
+
+std::optional<Error> Ledger::failure() const { return impl_->current_failure(); }
+
+LedgerStats Ledger::stats() const {
+  return {impl_->commands.load(), impl_->commits.load(), impl_->failed_commands.load()};
+}
+
+}  // namespace sunbid::audit
