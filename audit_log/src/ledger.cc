@@ -13,6 +13,10 @@
 
 #include <fmt/format.h>
 
+#include "audit_log/checkpoint.h"
+#include "audit_log/log_store.h"
+#include "log_writer.h"
+
 namespace sunbid::audit {
 
 namespace {
@@ -31,10 +35,35 @@ constexpr const char* kSchemaMigrationsDdl =
 
 }  // namespace
 
+Result<std::uint64_t> WriteTxn::append(const EntryDraft& draft) {
+  return append_entry(db_, head_, draft, clock_.now_ms());
+}
+
+Result<std::string> WriteTxn::personal_digest(std::string_view kind, std::string_view value,
+                                              std::string_view scope) {
+  return audit::personal_digest(db_, kind, value, scope);
+}
+
 struct Ledger::Impl {
   LedgerOptions options;
   Database writer;
   std::filesystem::path db_path;
+  SystemClock system_clock;
+  const Clock* clock;
+  SigningKey key;
+  std::string verifier_key;
+
+  // The log's head: `pending` is advanced by commands on the writer thread;
+  // `committed` is copied from it after each successful COMMIT.
+  LogHead pending;
+  mutable std::mutex head_mu;
+  LogHead committed;         // guarded by head_mu
+  std::uint64_t published = 0;  // size of the newest stored checkpoint; guarded by head_mu
+
+  // Checkpoint publisher: signs off the writer's critical path.
+  std::condition_variable publish_cv;
+  bool publish_stop = false;  // guarded by head_mu
+  std::thread publisher_thread;
 
   std::mutex mu;
   std::condition_variable cv;
@@ -43,8 +72,24 @@ struct Ledger::Impl {
     Done done;
   };
   std::deque<Pending> queue;
-  bool stopping = false;
+  bool stopping = false;  // the writer exits once the queue is empty
+  bool closing = false;   // stop() has begun: only internal commands are queued
+  std::mutex stop_mu;
   std::optional<Error> failure;  // guarded by mu once the writer runs
+
+  // Queues a command even while closing (the final barrier and checkpoint).
+  Status enqueue_internal_and_wait(Command command) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    auto future = promise->get_future();
+    {
+      std::lock_guard lock(mu);
+      if (failure) return stopped_error(*failure);
+      if (stopping) return make_error("ledger_stopped", "账本已关闭 / the ledger has stopped");
+      queue.push_back({std::move(command), [promise](Status st) { promise->set_value(std::move(st)); }});
+    }
+    cv.notify_one();
+    return future.get();
+  }
 
   std::atomic<std::uint64_t> commands{0};
   std::atomic<std::uint64_t> commits{0};
@@ -58,8 +103,46 @@ struct Ledger::Impl {
   std::thread writer_thread;
   std::thread checkpointer_thread;
 
-  Impl(LedgerOptions opts, Database db, std::filesystem::path path)
-      : options(std::move(opts)), writer(std::move(db)), db_path(std::move(path)) {}
+  Impl(LedgerOptions opts, Database db, std::filesystem::path path, SigningKey k, LogHead head,
+       std::uint64_t published_size)
+      : options(std::move(opts)),
+        writer(std::move(db)),
+        db_path(std::move(path)),
+        clock(options.clock ? options.clock : &system_clock),
+        key(std::move(k)),
+        verifier_key(key.verifier_key()),
+        pending(head),
+        committed(std::move(head)),
+        published(published_size) {}
+
+  // Signs a checkpoint of `head` (no lock needed: `head` is a copy).
+  StoredCheckpoint sign(const LogHead& head) const {
+    StoredCheckpoint c;
+    c.tree_size = head.size;
+    c.root = head.frontier.root();
+    c.note = key.sign_note(format_checkpoint_body({options.log_origin, c.tree_size, c.root}));
+    c.signed_at_ms = clock->now_ms();
+    return c;
+  }
+
+  void publisher_loop(Ledger* ledger) {
+    auto last = std::chrono::steady_clock::now() - options.checkpoint_interval;
+    for (;;) {
+      {
+        std::unique_lock lock(head_mu);
+        publish_cv.wait(lock, [&] { return publish_stop || committed.size > published; });
+        if (publish_stop) return;
+      }
+      // At most one checkpoint per interval.
+      auto next = last + options.checkpoint_interval;
+      {
+        std::unique_lock lock(head_mu);
+        if (publish_cv.wait_until(lock, next, [&] { return publish_stop; })) return;
+      }
+      last = std::chrono::steady_clock::now();
+      if (!ledger->publish_checkpoint().ok()) return;  // the writer has stopped
+    }
+  }
 
   void fail_stop(Error cause) {
     std::lock_guard lock(mu);
@@ -90,11 +173,17 @@ struct Ledger::Impl {
     };
 
     if (Status st = control("BEGIN IMMEDIATE"); !st.ok()) return fail_all(st.error());
-    WriteTxn txn(writer);
+    const LogHead batch_start = pending;
+    WriteTxn txn(writer, pending, *clock);
+    auto fail_all_restore = [&](const Error& cause) {
+      pending = batch_start;
+      fail_all(cause);
+    };
     for (std::size_t i = 0; i < batch.size(); ++i) {
+      const LogHead before = pending;
       if (Status st = control("SAVEPOINT cmd"); !st.ok()) {
         abandon();
-        return fail_all(st.error());
+        return fail_all_restore(st.error());
       }
       Status result;
       try {
@@ -107,19 +196,20 @@ struct Ledger::Impl {
         // full): earlier commands of the batch are gone too. Stop.
         Error cause = result.ok() ? make_error(kStorageError, "transaction rolled back by SQLite")
                                   : result.error();
-        return fail_all(cause);
+        return fail_all_restore(cause);
       }
       if (result.ok()) {
         if (Status st = control("RELEASE cmd"); !st.ok()) {
           abandon();
-          return fail_all(st.error());
+          return fail_all_restore(st.error());
         }
       } else {
+        pending = before;  // the command's entries were rolled back with it
         Status st = control("ROLLBACK TO cmd");
         if (st.ok()) st = control("RELEASE cmd");
         if (!st.ok()) {
           abandon();
-          return fail_all(st.error());
+          return fail_all_restore(st.error());
         }
         failed_commands.fetch_add(1, std::memory_order_relaxed);
       }
@@ -128,15 +218,22 @@ struct Ledger::Impl {
 
     if (options.faults != nullptr && options.faults->fail_commit()) {
       abandon();
-      return fail_all(make_error(kStorageError, "提交失败（注入） / commit failed (injected)"));
+      return fail_all_restore(make_error(kStorageError, "提交失败（注入） / commit failed (injected)"));
     }
     if (Status st = control("COMMIT"); !st.ok()) {
       // Never retry: after a failed fsync the file's state is unknown.
       if (sqlite3_get_autocommit(writer.handle()) == 0) abandon();
-      return fail_all(st.error());
+      return fail_all_restore(st.error());
     }
     commits.fetch_add(1, std::memory_order_relaxed);
     commands.fetch_add(batch.size(), std::memory_order_relaxed);
+    {
+      // Durable: the derived in-memory state may advance now.
+      std::lock_guard lock(head_mu);
+      bool grew = pending.size > committed.size;
+      committed = pending;
+      if (grew) publish_cv.notify_one();
+    }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
   }
 
@@ -273,6 +370,11 @@ Status apply_migrations(Database& db, const std::vector<Migration>& migrations,
 }  // namespace
 
 Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
+  {
+    std::vector<Migration> all = audit_log_migrations();
+    all.insert(all.end(), options.migrations.begin(), options.migrations.end());
+    options.migrations = std::move(all);
+  }
   std::sort(options.migrations.begin(), options.migrations.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   std::int64_t binary_version = 0;
@@ -314,18 +416,46 @@ Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
   SUNBID_ASSIGN_OR_RETURN(Database ckpt_db, Database::open(db_file, Database::Mode::kReadWrite));
   SUNBID_TRY(ckpt_db.exec("PRAGMA synchronous=FULL"));
 
-  auto impl = std::make_unique<Impl>(std::move(options), std::move(db), db_file);
+  SUNBID_ASSIGN_OR_RETURN(LogHead head, load_log_head(db));
+  SUNBID_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> latest, latest_checkpoint(db));
+  SUNBID_ASSIGN_OR_RETURN(SigningKey key, SigningKey::load_or_create(
+                                              signing_key_file(options.data_dir), options.log_origin));
+
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(db), db_file, std::move(key),
+                                     std::move(head), latest ? latest->tree_size : 0);
   sqlite3_wal_hook(impl->writer.handle(), &Impl::on_wal, impl.get());
   Impl* raw = impl.get();
   impl->writer_thread = std::thread([raw] { raw->writer_loop(); });
   impl->checkpointer_thread =
       std::thread([raw, c = std::move(ckpt_db)]() mutable { raw->checkpointer_loop(std::move(c)); });
-  return std::unique_ptr<Ledger>(new Ledger(std::move(impl), db_file, version));
+  auto ledger = std::unique_ptr<Ledger>(new Ledger(std::move(impl), db_file, version));
+  if (ledger->impl_->options.publish_checkpoints) {
+    Ledger* self = ledger.get();
+    ledger->impl_->publisher_thread = std::thread([self] { self->impl_->publisher_loop(self); });
+  }
+  return ledger;
 }
 
 Ledger::~Ledger() { stop(); }
 
 void Ledger::stop() {
+  std::lock_guard stop_once(impl_->stop_mu);  // stop() may be called again, e.g. by ~Ledger
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->closing = true;  // refuse new commands from outside
+  }
+  {
+    std::lock_guard lock(impl_->head_mu);
+    impl_->publish_stop = true;
+  }
+  impl_->publish_cv.notify_all();
+  if (impl_->publisher_thread.joinable()) impl_->publisher_thread.join();
+  // A final checkpoint covering everything queued before stop(): the barrier
+  // waits for the queue to drain, then the checkpoint is signed and stored.
+  if (impl_->writer_thread.joinable()) {
+    (void)impl_->enqueue_internal_and_wait([](WriteTxn&) -> Status { return {}; });
+    if (!failure()) (void)publish_checkpoint_internal();
+  }
   {
     std::lock_guard lock(impl_->mu);
     impl_->stopping = true;
@@ -346,7 +476,7 @@ void Ledger::submit(Command command, Done done) {
     std::lock_guard lock(impl_->mu);
     if (impl_->failure) {
       refused = stopped_error(*impl_->failure);
-    } else if (impl_->stopping) {
+    } else if (impl_->stopping || impl_->closing) {
       refused = make_error("ledger_stopped", "账本已关闭 / the ledger is shutting down");
     } else {
       impl_->queue.push_back({std::move(command), std::move(done)});
@@ -373,6 +503,36 @@ Result<Database> Ledger::open_reader() const {
 }
 
 std::optional<Error> Ledger::failure() const { return impl_->current_failure(); }
+
+Ledger::LogInfo Ledger::committed_log() const {
+  std::lock_guard lock(impl_->head_mu);
+  return {impl_->committed.size, impl_->committed.frontier.root()};
+}
+
+const std::string& Ledger::verifier_key() const { return impl_->verifier_key; }
+
+Status Ledger::publish_checkpoint() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->closing) return make_error("ledger_stopped", "账本已关闭 / the ledger is shutting down");
+  }
+  return publish_checkpoint_internal();
+}
+
+Status Ledger::publish_checkpoint_internal() {
+  LogHead head;
+  {
+    std::lock_guard lock(impl_->head_mu);
+    if (impl_->committed.size <= impl_->published) return {};
+    head = impl_->committed;
+  }
+  StoredCheckpoint c = impl_->sign(head);
+  SUNBID_TRY(impl_->enqueue_internal_and_wait(
+      [&c](WriteTxn& txn) -> Status { return store_checkpoint(txn.db(), c); }));
+  std::lock_guard lock(impl_->head_mu);
+  impl_->published = std::max(impl_->published, c.tree_size);
+  return {};
+}
 
 LedgerStats Ledger::stats() const {
   return {impl_->commands.load(), impl_->commits.load(), impl_->failed_commands.load()};

@@ -20,7 +20,7 @@ using sunbid::testing::TempDir;
 namespace {
 
 std::vector<Migration> test_migrations() {
-  return {{1, "items", "CREATE TABLE items(id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)"}};
+  return {{2, "items", "CREATE TABLE items(id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)"}};
 }
 
 LedgerOptions options_for(const TempDir& dir, std::vector<Migration> m = test_migrations()) {
@@ -74,17 +74,17 @@ TEST_CASE("migrations are applied in order, recorded, and not re-applied") {
   {
     auto ledger = Ledger::open(options_for(dir));
     REQUIRE(ledger.ok());
-    CHECK((*ledger)->schema_version() == 1);
+    CHECK((*ledger)->schema_version() == 2);
     CHECK((*ledger)->execute(insert("a")).ok());
   }
   auto m = test_migrations();
-  m.push_back({2, "more", "CREATE TABLE more(x INTEGER)"});
+  m.push_back({3, "more", "CREATE TABLE more(x INTEGER)"});
   auto ledger = Ledger::open(options_for(dir, m));
   REQUIRE(ledger.ok());
-  CHECK((*ledger)->schema_version() == 2);
+  CHECK((*ledger)->schema_version() == 3);
   auto reader = (*ledger)->open_reader();
   REQUIRE(reader.ok());
-  CHECK(*reader->query_int64("SELECT count(*) FROM schema_migrations") == 2);
+  CHECK(*reader->query_int64("SELECT count(*) FROM schema_migrations") == 3);
   CHECK(*reader->query_int64("PRAGMA application_id") == kApplicationId);
   auto mode = reader->prepare("PRAGMA journal_mode");
   REQUIRE(mode.ok());
@@ -116,15 +116,15 @@ TEST_CASE("a file that is not a sunbid database is refused and left untouched") 
 TEST_CASE("a database with a newer schema is refused, naming both versions") {
   TempDir dir;
   auto m = test_migrations();
-  m.push_back({2, "more", "CREATE TABLE more(x INTEGER)"});
+  m.push_back({3, "more", "CREATE TABLE more(x INTEGER)"});
   { REQUIRE(Ledger::open(options_for(dir, m)).ok()); }
   auto file = database_file(dir.path());
   std::string before = file_digest(file);
-  auto ledger = Ledger::open(options_for(dir));  // this "binary" knows only version 1
+  auto ledger = Ledger::open(options_for(dir));  // this "binary" knows only version 2
   REQUIRE_FALSE(ledger.ok());
   CHECK(ledger.error().code == "schema_too_new");
-  CHECK(ledger.error().details.at("file_version").as_int64() == 2);
-  CHECK(ledger.error().details.at("binary_version").as_int64() == 1);
+  CHECK(ledger.error().details.at("file_version").as_int64() == 3);
+  CHECK(ledger.error().details.at("binary_version").as_int64() == 2);
   CHECK(ledger.error().message.find(file.string()) != std::string::npos);
   CHECK(file_digest(file) == before);
 }
@@ -133,22 +133,22 @@ TEST_CASE("a failing migration leaves the database at its previous version") {
   TempDir dir;
   { REQUIRE(Ledger::open(options_for(dir)).ok()); }
   auto m = test_migrations();
-  m.push_back({2, "good", "CREATE TABLE good(x INTEGER)"});
-  m.push_back({3, "bad", "CREATE TABLE items(duplicate INTEGER)"});
+  m.push_back({3, "good", "CREATE TABLE good(x INTEGER)"});
+  m.push_back({4, "bad", "CREATE TABLE items(duplicate INTEGER)"});
   auto failed = Ledger::open(options_for(dir, m));
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().code == "migration_failed");
   auto db = Database::open(database_file(dir.path()), Database::Mode::kReadOnly);
   REQUIRE(db.ok());
-  CHECK(*db->query_int64("PRAGMA user_version") == 1);
+  CHECK(*db->query_int64("PRAGMA user_version") == 2);
   CHECK(*db->query_int64("SELECT count(*) FROM sqlite_master WHERE name='good'") == 0);
-  CHECK(*db->query_int64("SELECT count(*) FROM schema_migrations") == 1);
+  CHECK(*db->query_int64("SELECT count(*) FROM schema_migrations") == 2);
 }
 
 TEST_CASE("duplicate migration versions are refused") {
   TempDir dir;
   auto m = test_migrations();
-  m.push_back({1, "again", "CREATE TABLE again(x)"});
+  m.push_back({2, "again", "CREATE TABLE again(x)"});
   auto ledger = Ledger::open(options_for(dir, m));
   REQUIRE_FALSE(ledger.ok());
   CHECK(ledger.error().code == "invalid_migrations");

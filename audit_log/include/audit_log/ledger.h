@@ -25,6 +25,7 @@
 // concurrent use. Commands run on the writer thread, one at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -34,6 +35,9 @@
 #include <string>
 #include <vector>
 
+#include "audit_log/clock.h"
+#include "audit_log/entry_format.h"
+#include "audit_log/log_head.h"
 #include "audit_log/result.h"
 #include "audit_log/sqlite.h"
 
@@ -60,7 +64,16 @@ class WriteTxn;
 
 struct LedgerOptions {
   std::filesystem::path data_dir;
+  // The other modules' migrations; the audit log's own (audit_log_migrations)
+  // are always added.
   std::vector<Migration> migrations;
+  // Time of entries; nullptr means the system clock.
+  const Clock* clock = nullptr;
+  // The checkpoint origin line and the signing key's name.
+  std::string log_origin = "localhost/sunbid";
+  // At most one checkpoint per interval, signed off the writer's path.
+  std::chrono::milliseconds checkpoint_interval{1000};
+  bool publish_checkpoints = true;
   // Most commands in one transaction. 1 gives one transaction per command
   // (the benchmark's baseline).
   std::size_t max_batch = 4096;
@@ -120,8 +133,21 @@ class Ledger {
   // A new read-only connection for a reader thread (short read transactions).
   Result<Database> open_reader() const;
 
-  // Stops accepting commands, finishes those queued, joins the threads.
+  // Stops accepting commands, finishes those queued, writes a final
+  // checkpoint covering the whole log, joins the threads.
   void stop();
+
+  struct LogInfo {
+    std::uint64_t size = 0;
+    Hash root{};
+  };
+  // The log as of the last durable commit.
+  LogInfo committed_log() const;
+  // The C2SP verifier key of the log's signing key.
+  const std::string& verifier_key() const;
+  // Signs and stores a checkpoint of the committed log now (if it grew since
+  // the last one) and waits until it is durable.
+  Status publish_checkpoint();
 
   // Non-empty once the writer has stopped for good (fail-stop).
   std::optional<Error> failure() const;
@@ -133,24 +159,45 @@ class Ledger {
   struct Impl;
   Ledger(std::unique_ptr<Impl> impl, std::filesystem::path db_path, std::int64_t version);
 
+  Status publish_checkpoint_internal();
+
   std::unique_ptr<Impl> impl_;
   std::filesystem::path db_path_;
   std::int64_t schema_version_;
 };
 
-// What a command sees: the writer's connection, inside its savepoint.
+// What a command sees: the writer's connection inside its savepoint, the
+// clock, and the audit log (pending head of the current batch).
 class WriteTxn {
  public:
-  explicit WriteTxn(Database& db) : db_(db) {}
+  WriteTxn(Database& db, LogHead& head, const Clock& clock) : db_(db), head_(head), clock_(clock) {}
   Database& db() { return db_; }
+  std::int64_t now_ms() const { return clock_.now_ms(); }
+
+  // Appends one entry in this command's savepoint; returns its index.
+  Result<std::uint64_t> append(const EntryDraft& draft);
+  // A salted digest of a personal value (name, phone, network address,
+  // owner key) for use in entries; `scope` is the tender id (or "" for
+  // platform-wide records), within which the same value keeps its salt.
+  Result<std::string> personal_digest(std::string_view kind, std::string_view value,
+                                      std::string_view scope);
+  // Entries in the log including those appended so far in this batch.
+  std::uint64_t log_size() const { return head_.size; }
 
  private:
   Database& db_;
+  LogHead& head_;
+  const Clock& clock_;
 };
 
 // The file name of the database inside a data directory.
 inline std::filesystem::path database_file(const std::filesystem::path& data_dir) {
   return data_dir / "sunbid.db";
+}
+
+// The log's Ed25519 signing key inside a data directory (mode 0600).
+inline std::filesystem::path signing_key_file(const std::filesystem::path& data_dir) {
+  return data_dir / "log-signing.key";
 }
 
 // sunbid's SQLite application_id ("SUNB"), set on every sunbid database.

@@ -1,0 +1,99 @@
+// The audit log's storage in sunbid.db, and the reads served from it.
+//
+// Tables (migration 1, owned by audit_log):
+//   audit_entries(idx, entry)        each entry's exact bytes; append-only
+//                                    (triggers refuse UPDATE and DELETE)
+//   audit_tender_entries(tender, idx)  which entries belong to a tender
+//   audit_withheld(idx, release_at_ms)  entries public only from that instant
+//   merkle_nodes(level, idx, hash)   every perfect subtree hash (merkle.h NodeId)
+//   checkpoints(tree_size, root, note, signed_at_ms)  signed C2SP notes
+//   personal_data(digest, kind, scope, value, salt)   the private openings of
+//                                    the salted digests entries carry
+//
+// Sequencing (an index is durably assigned) and integration (the tree grows)
+// happen in the same savepoint as the state change that caused the entry;
+// publishing (a checkpoint is signed) happens after the batch is durable.
+//
+// Thread-safety: the reader functions take a connection that the calling
+// thread owns; they are safe for concurrent use on different connections.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit_log/ledger.h"
+#include "audit_log/merkle.h"
+#include "audit_log/sqlite.h"
+
+namespace sunbid::audit {
+
+// The audit log's migrations; the ledger always applies them first.
+std::vector<Migration> audit_log_migrations();
+
+// A NodeReader over merkle_nodes of `db` (point reads by primary key).
+NodeReader node_reader(Database& db);
+
+struct StoredCheckpoint {
+  std::uint64_t tree_size = 0;
+  Hash root{};
+  std::string note;  // the signed note, exactly as served
+  std::int64_t signed_at_ms = 0;
+};
+
+// The newest stored checkpoint, or nullopt when none was signed yet.
+Result<std::optional<StoredCheckpoint>> latest_checkpoint(Database& db);
+// The stored checkpoint of exactly `tree_size`; error `checkpoint_not_found`.
+Result<StoredCheckpoint> checkpoint_at(Database& db, std::uint64_t tree_size);
+// Every stored checkpoint, oldest first.
+Result<std::vector<StoredCheckpoint>> all_checkpoints(Database& db);
+
+// Number of entries in the log.
+Result<std::uint64_t> log_size(Database& db);
+
+struct StoredEntry {
+  std::uint64_t index = 0;
+  std::string bytes;
+  std::optional<std::int64_t> release_at_ms;  // set when the entry is (or was) withheld
+};
+// Entries [start, end) in order (end clamped to the log size).
+Result<std::vector<StoredEntry>> read_entries(Database& db, std::uint64_t start, std::uint64_t end);
+
+// The indices of a tender's entries, ascending.
+Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::string_view tender);
+
+// An inclusion proof against a stored checkpoint.
+struct InclusionAnswer {
+  std::uint64_t index = 0;
+  std::uint64_t tree_size = 0;
+  Hash leaf{};
+  std::vector<Hash> proof;
+  StoredCheckpoint checkpoint;
+};
+// `tree_size` must be a stored checkpoint's size (nullopt: the latest).
+// Errors: `checkpoint_not_found`, `index_out_of_range`.
+Result<InclusionAnswer> prove_inclusion(Database& db, std::uint64_t index,
+                                        std::optional<std::uint64_t> tree_size);
+
+struct ConsistencyAnswer {
+  std::uint64_t first = 0;
+  std::uint64_t second = 0;
+  std::vector<Hash> proof;
+  StoredCheckpoint first_checkpoint;
+  StoredCheckpoint checkpoint;  // the second, which the answer is relative to
+};
+Result<ConsistencyAnswer> prove_consistency(Database& db, std::uint64_t first,
+                                            std::optional<std::uint64_t> second);
+
+// Opens a personal digest: the value and salt behind it (supervisors only;
+// the server enforces who may call this). Error `digest_not_found`.
+struct PersonalValue {
+  std::string kind;
+  std::string scope;
+  std::string value;
+  std::vector<std::uint8_t> salt;
+};
+Result<PersonalValue> open_personal_digest(Database& db, std::string_view digest_hex);
+
+}  // namespace sunbid::audit

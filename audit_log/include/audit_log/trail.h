@@ -1,0 +1,60 @@
+// Exports of the audit log: the whole log (entries.jsonl + checkpoint + key)
+// and one tender's trail (docs/tender-trail.md; schemas/tender-trail.json):
+//
+//   {"checkpoint": "<signed note>", "key": "<verifier key>", "tree_size": N,
+//    "entries": [{"index": i, "entry": "<exact canonical JSON>",
+//                 "proof": ["<hex>", ...]}, ...]}
+//
+// Each entry carries its RFC 6962 inclusion proof against the checkpoint, so
+// a trail verifies offline with nothing but a pinned key.
+//
+// Thread-safety: functions use the connection they are given; one thread at a
+// time per connection.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "audit_log/result.h"
+#include "audit_log/sqlite.h"
+
+namespace sunbid::audit {
+
+struct ExportSummary {
+  std::uint64_t entries = 0;       // exported (= the checkpoint's size)
+  std::uint64_t not_covered = 0;   // entries after the newest checkpoint, left out
+};
+
+// Writes OUT/entries.jsonl, OUT/checkpoint and OUT/key from a database
+// (read-only), up to the newest stored checkpoint so the export is
+// self-consistent. Error `checkpoint_not_found` if none was signed yet.
+Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
+                                 const std::filesystem::path& out);
+
+// One tender's trail against the newest checkpoint. Entries still withheld at
+// `now_ms` are left out (they become part of later trails once released).
+Result<boost::json::object> tender_trail(Database& db, std::string_view tender,
+                                         const std::string& verifier_key, std::int64_t now_ms);
+
+// The verified content of a trail.
+struct TrailEntry {
+  std::uint64_t index = 0;
+  std::string entry;
+};
+struct VerifiedTrail {
+  std::string origin;
+  std::uint64_t tree_size = 0;
+  std::vector<TrailEntry> entries;
+};
+
+// Checks a trail against a pinned key (or, unpinned, against the key it
+// carries, saying so in `key_pinned`): the checkpoint's signature, every
+// entry's canonical form and members, every inclusion proof, and the chain
+// link between entries that are adjacent in the log. Error codes as in
+// verify.h (entry_invalid, checkpoint_invalid, proof_invalid, input_unusable).
+Result<VerifiedTrail> verify_trail(std::string_view trail_json,
+                                   const std::optional<std::string>& pinned_key);
+
+}  // namespace sunbid::audit
