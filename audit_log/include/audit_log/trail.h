@@ -15,7 +15,9 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "audit_log/result.h"
 #include "audit_log/sqlite.h"
