@@ -99,11 +99,12 @@ std::string format_rfc3339_ms(std::int64_t ms) {
   const auto m = in_day / 60'000 % 60;
   const auto s = in_day / 1000 % 60;
   const auto f = in_day % 1000;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u%c%02lld:%02lld:%02lld.%03lldZ",
+  // 0 <= in_day < 86'400'000, so every field below is non-negative.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ",
                 static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), 'T', static_cast<long long>(h),
-                static_cast<long long>(m), static_cast<long long>(s), static_cast<long long>(f));
+                static_cast<unsigned>(ymd.day()), static_cast<unsigned>(h),
+                static_cast<unsigned>(m), static_cast<unsigned>(s), static_cast<unsigned>(f));
   return buf;
 }
 
