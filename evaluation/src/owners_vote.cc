@@ -1,6 +1,9 @@
 #include "evaluation/owners_vote.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <functional>
 #include <string_view>
 #include <unordered_map>
 
@@ -10,6 +13,55 @@ namespace {
 
 // Bound on areas and totals: keeps 3·x and sums far from int64 overflow.
 constexpr std::int64_t kMaxTotal = std::int64_t{1} << 53;
+
+// Open-addressing index from a key to its position, for the 10^6-owner tally:
+// one flat array and no allocation per key (std::unordered_map's node per key
+// dominated the tally time). Keys are views into strings the caller keeps.
+class KeyIndex {
+ public:
+  static constexpr std::uint32_t kAbsent = UINT32_MAX;
+
+  explicit KeyIndex(std::size_t expected) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * expected) capacity *= 2;
+    slots_.assign(capacity, Slot{0, kAbsent});
+    mask_ = capacity - 1;
+    keys_.reserve(expected);
+  }
+
+  // Adds key with the next position; false if it was already there.
+  bool insert(std::string_view key) {
+    const std::uint64_t h = std::hash<std::string_view>{}(key);
+    std::size_t pos = h & mask_;
+    while (slots_[pos].index != kAbsent) {
+      if (slots_[pos].hash == h && keys_[slots_[pos].index] == key) return false;
+      pos = (pos + 1) & mask_;
+    }
+    slots_[pos] = Slot{h, static_cast<std::uint32_t>(keys_.size())};
+    keys_.push_back(key);
+    return true;
+  }
+
+  // The key's position, or kAbsent.
+  std::uint32_t find(std::string_view key) const {
+    const std::uint64_t h = std::hash<std::string_view>{}(key);
+    std::size_t pos = h & mask_;
+    while (slots_[pos].index != kAbsent) {
+      if (slots_[pos].hash == h && keys_[slots_[pos].index] == key) return slots_[pos].index;
+      pos = (pos + 1) & mask_;
+    }
+    return kAbsent;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash;
+    std::uint32_t index;
+  };
+  std::vector<Slot> slots_;
+  std::vector<std::string_view> keys_;
+  std::size_t mask_ = 0;
+};
 
 Error roster_error(std::string message, boost::json::object details = {}) {
   return make_error("invalid_roster", std::move(message), std::move(details));
@@ -86,15 +138,16 @@ Result<OwnersVoteResult> tally_owners_vote(const OwnersVoteInput& in) {
   if (in.total_area_centi_m2 <= 0 || in.total_area_centi_m2 > kMaxTotal || in.total_heads <= 0)
     return roster_error("业主总面积和总人数必须为正 / total area and headcount must be positive");
 
-  std::unordered_map<std::string_view, std::uint32_t> owner_index;
-  owner_index.reserve(in.owners.size());
+  if (in.owners.size() >= KeyIndex::kAbsent)
+    return roster_error("业主人数超出范围 / too many owners");
+  KeyIndex owner_index(in.owners.size());
   std::int64_t area_sum = 0;
   for (std::size_t i = 0; i < in.owners.size(); ++i) {
     const OwnerWeight& o = in.owners[i];
     if (o.owner_key.empty() || o.area_centi_m2 <= 0 || o.area_centi_m2 > kMaxTotal)
       return roster_error("业主标识为空或面积非正 / owner key empty or area not positive",
                           {{"owner_key", o.owner_key}});
-    if (!owner_index.emplace(o.owner_key, static_cast<std::uint32_t>(i)).second)
+    if (!owner_index.insert(o.owner_key))
       return roster_error("业主标识重复 / owner key appears twice", {{"owner_key", o.owner_key}});
     area_sum += o.area_centi_m2;
     if (area_sum > kMaxTotal) return roster_error("总面积超出范围 / total area out of range");
@@ -113,28 +166,27 @@ Result<OwnersVoteResult> tally_owners_vote(const OwnersVoteInput& in) {
   OwnersVoteResult out;
   std::vector<std::string> sorted_candidates = in.candidates;
   std::sort(sorted_candidates.begin(), sorted_candidates.end());
-  std::unordered_map<std::string_view, std::size_t> candidate_index;
+  KeyIndex candidate_index(sorted_candidates.size());
   for (std::size_t i = 0; i < sorted_candidates.size(); ++i) {
     if (i > 0 && sorted_candidates[i] == sorted_candidates[i - 1])
       return make_error("invalid_candidates", "候选人重复 / candidate appears twice",
                         {{"bid_id", sorted_candidates[i]}});
     out.candidates.push_back({sorted_candidates[i], 0, 0});
   }
-  for (std::size_t i = 0; i < out.candidates.size(); ++i)
-    candidate_index.emplace(out.candidates[i].bid_id, i);
+  for (const CandidateTally& c : out.candidates) candidate_index.insert(c.bid_id);
 
   std::vector<std::uint8_t> voted(in.owners.size(), 0);
   for (const Ballot& b : in.ballots) {
-    const auto owner = owner_index.find(b.owner_key);
-    if (owner == owner_index.end())
+    const std::uint32_t owner = owner_index.find(b.owner_key);
+    if (owner == KeyIndex::kAbsent)
       return make_error("ballot_not_on_roster",
                         "投票人不在业主名册中 / ballot from an owner key not on the roster",
                         {{"owner_key", b.owner_key}});
-    if (voted[owner->second]++ != 0)
+    if (voted[owner]++ != 0)
       return make_error("duplicate_ballot",
                         "同一业主有多张有效选票 / more than one ballot for an owner key",
                         {{"owner_key", b.owner_key}});
-    const std::int64_t area = in.owners[owner->second].area_centi_m2;
+    const std::int64_t area = in.owners[owner].area_centi_m2;
     out.participating_area_centi_m2 += area;
     out.participating_heads += 1;
     if (!b.candidate_bid_id) {
@@ -142,13 +194,13 @@ Result<OwnersVoteResult> tally_owners_vote(const OwnersVoteInput& in) {
       out.abstain_heads += 1;
       continue;
     }
-    const auto cand = candidate_index.find(*b.candidate_bid_id);
-    if (cand == candidate_index.end())
+    const std::uint32_t cand = candidate_index.find(*b.candidate_bid_id);
+    if (cand == KeyIndex::kAbsent)
       return make_error("unknown_candidate",
                         "选票所选不是候选人 / ballot names a bid that is not a candidate",
                         {{"owner_key", b.owner_key}, {"bid_id", *b.candidate_bid_id}});
-    out.candidates[cand->second].area_centi_m2 += area;
-    out.candidates[cand->second].heads += 1;
+    out.candidates[cand].area_centi_m2 += area;
+    out.candidates[cand].heads += 1;
   }
 
   out.total_area_centi_m2 = in.total_area_centi_m2;
