@@ -1,0 +1,171 @@
+#include "evaluation/committee_draw.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include "evaluation/draw.h"
+
+namespace sunbid::eval {
+
+namespace {
+
+constexpr std::string_view kPoolDomainTag = "sunbid/expert-pool/v1\n";
+
+// Writes the serialization into a buffer sized in advance (one allocation for
+// the whole pool; this loop dominates the draw for a 10^5 pool).
+class Writer {
+ public:
+  explicit Writer(char* out) : p_(out) {}
+  void u64(std::uint64_t v) {
+    for (int b = 0; b < 8; ++b) *p_++ = static_cast<char>(v >> (56 - 8 * b));
+  }
+  void str(std::string_view s) {
+    u64(s.size());
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
+  }
+  void sorted_list(const std::vector<std::string>& list) {
+    u64(list.size());
+    if (std::is_sorted(list.begin(), list.end())) {  // the usual case: no copy
+      for (const auto& s : list) str(s);
+      return;
+    }
+    std::vector<std::string_view> sorted(list.begin(), list.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (const auto s : sorted) str(s);
+  }
+
+ private:
+  char* p_;
+};
+
+std::vector<std::string> sorted_distinct(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+bool contains(const std::vector<std::string>& sorted, const std::string& s) {
+  return std::binary_search(sorted.begin(), sorted.end(), s);
+}
+
+std::vector<const Expert*> sorted_by_account(const std::vector<Expert>& pool) {
+  // Sorting (account view, expert) pairs keeps the compared bytes one
+  // indirection closer than sorting expert pointers.
+  std::vector<std::pair<std::string_view, const Expert*>> keyed;
+  keyed.reserve(pool.size());
+  for (const auto& e : pool) keyed.emplace_back(e.account, &e);
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const Expert*> order;
+  order.reserve(pool.size());
+  for (const auto& [account, e] : keyed) order.push_back(e);
+  return order;
+}
+
+Hash digest_sorted(const std::vector<const Expert*>& sorted) {
+  std::size_t size = kPoolDomainTag.size() + 8;
+  for (const Expert* e : sorted) {
+    size += 32 + e->account.size() + e->employer_uscc.size();
+    for (const auto& s : e->specialties) size += 8 + s.size();
+    for (const auto& s : e->related_usccs) size += 8 + s.size();
+  }
+  std::string buf(size, '\0');
+  std::memcpy(buf.data(), kPoolDomainTag.data(), kPoolDomainTag.size());
+  Writer w(buf.data() + kPoolDomainTag.size());
+  w.u64(sorted.size());
+  for (const Expert* e : sorted) {
+    w.str(e->account);
+    w.str(e->employer_uscc);
+    w.sorted_list(e->specialties);
+    w.sorted_list(e->related_usccs);
+  }
+  return sha256(buf);
+}
+
+}  // namespace
+
+Hash expert_pool_digest(const std::vector<Expert>& pool) {
+  return digest_sorted(sorted_by_account(pool));
+}
+
+Result<CommitteeDraw> draw_committee(const std::vector<Expert>& pool,
+                                     const std::vector<std::string>& bidder_usccs,
+                                     const std::vector<std::string>& excluded_accounts,
+                                     std::size_t committee_size, std::size_t reserve_size,
+                                     const Hash& seed) {
+  if (committee_size == 0) {
+    return make_error("invalid_committee_size",
+                      "评审委员会人数必须大于零 / committee size must be positive");
+  }
+  const std::vector<const Expert*> sorted = sorted_by_account(pool);
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (sorted[i]->account.empty()) {
+      return make_error("invalid_expert", "专家账号为空 / expert account is empty");
+    }
+    if (i > 0 && sorted[i]->account == sorted[i - 1]->account) {
+      return make_error("duplicate_expert",
+                        "专家库中账号重复 / expert account appears twice in the pool",
+                        {{"account", sorted[i]->account}});
+    }
+  }
+
+  CommitteeDraw out;
+  out.seed = seed;
+  out.committee_size = committee_size;
+  out.reserve_size = reserve_size;
+  out.bidder_usccs = sorted_distinct(bidder_usccs);
+  out.excluded_accounts = sorted_distinct(excluded_accounts);
+  out.pool_size = sorted.size();
+  out.pool_digest = digest_sorted(sorted);
+
+  std::vector<const Expert*> eligible;
+  eligible.reserve(sorted.size());
+  for (const Expert* e : sorted) {
+    const std::size_t before = out.exclusions.size();
+    if (!e->employer_uscc.empty() && contains(out.bidder_usccs, e->employer_uscc)) {
+      out.exclusions.push_back({e->account, "employed_by_bidder", e->employer_uscc});
+    }
+    for (const auto& uscc : e->related_usccs) {
+      if (contains(out.bidder_usccs, uscc)) {
+        out.exclusions.push_back({e->account, "related_to_bidder", uscc});
+      }
+    }
+    if (contains(out.excluded_accounts, e->account)) {
+      out.exclusions.push_back({e->account, "takes_part_in_decision", ""});
+    }
+    if (out.exclusions.size() == before) eligible.push_back(e);
+  }
+  std::sort(out.exclusions.begin(), out.exclusions.end(),
+            [](const Exclusion& a, const Exclusion& b) {
+              return std::tie(a.account, a.reason, a.bidder_uscc) <
+                     std::tie(b.account, b.reason, b.bidder_uscc);
+            });
+  // A relation declared twice gives one record.
+  out.exclusions.erase(std::unique(out.exclusions.begin(), out.exclusions.end()),
+                       out.exclusions.end());
+  out.eligible_count = eligible.size();
+
+  if (eligible.size() < committee_size) {
+    return make_error("too_few_experts",
+                      "可抽取的专家人数不足 / too few eligible experts for the committee",
+                      {{"pool_size", out.pool_size},
+                       {"excluded", out.pool_size - out.eligible_count},
+                       {"eligible", out.eligible_count},
+                       {"committee_size", committee_size}});
+  }
+
+  DrawStream stream(seed);
+  const std::size_t k = std::min(eligible.size(), committee_size + reserve_size);
+  const std::vector<std::size_t> picked = stream.sample(eligible.size(), k);
+  for (std::size_t i = 0; i < picked.size(); ++i) {
+    (i < committee_size ? out.members : out.reserves).push_back(eligible[picked[i]]->account);
+  }
+  return out;
+}
+
+}  // namespace sunbid::eval

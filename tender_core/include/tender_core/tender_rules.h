@@ -1,0 +1,148 @@
+// The per-tender frozen rule set (招标规则): everything a tender fixes at
+// publication — service tier and area, qualification thresholds, criteria,
+// committee size, minimum valid bids, candidate cap and its narrowing
+// method, decision method with its parameters, beacon source, deadline and
+// windows. One plain value object instead of a subclass per procedure.
+//
+// JSON form (API.md "Tenders"; times as RFC 3339 strings, periods in whole
+// seconds, area in 0.01 m², weights in basis points):
+//   {"service_tier": "T2", "area_centi_m2": 12345600,
+//    "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
+//    "criteria": [{"code": "staffing", "title": "人员配置"}],
+//    "committee_size": 5, "min_valid_bids": 3, "candidate_cap": 3,
+//    "candidate_cap_method": "lowest_price" | "lottery",
+//    "decision": {"method": "owners_vote", "allow_runoff": true}
+//              | {"method": "composite_score",
+//                 "weights_bp": {"price": 6000, "credit": 2500, "star": 1500},
+//                 "benchmark": "mean" | "lowest", "k_above": 100, "k_below": 50}
+//              | {"method": "vote_then_lottery", "shortlist_size": 2}
+//              | {"method": "lowest_price" | "lottery" | "committee_vote"},
+//    "beacon_source": "...", "bid_deadline": "2025-08-01T02:00:00Z",
+//    "reveal_window_s": 86400, "candidate_publicity_s": 259200,
+//    "vote_window_s": 604800, "award_publicity_s": 259200}
+// Only the tender's own rules: community_id and title belong to the tender
+// record and are not accepted here.
+// min_valid_bids may be omitted (default 3); vote_window_s may be omitted
+// (default 0) and must be > 0 exactly for methods with a vote (owners_vote,
+// committee_vote, vote_then_lottery), 0 otherwise. Every other field is
+// required.
+//
+// Refusal codes (details.field names the path, e.g. "decision.weights_bp.price",
+// "criteria[1].code"): rules_not_object, rules_unknown_field,
+// rules_missing_field, rules_wrong_type, rules_invalid_value.
+//
+// Thread-safety: values and pure functions; safe for concurrent use.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/result.h"
+#include "tender_core/credit.h"
+
+namespace sunbid::core {
+
+inline constexpr std::int64_t kMinPublicitySeconds = 3 * 86'400;  // 公示 at least 3 days
+inline constexpr std::int32_t kMinCommitteeSize = 5;
+inline constexpr std::int32_t kMaxCommitteeSize = 99;
+inline constexpr std::int32_t kDefaultMinValidBids = 3;
+inline constexpr std::int32_t kBasisPointsTotal = 10'000;
+inline constexpr std::int32_t kMaxPriceDeviationK = 10'000;
+
+enum class CandidateCapMethod { lowest_price, lottery };
+enum class DecisionMethod {
+  owners_vote,
+  composite_score,
+  lowest_price,
+  lottery,
+  committee_vote,
+  vote_then_lottery
+};
+enum class PriceBenchmark { mean, lowest };
+
+std::string_view to_string(CandidateCapMethod m);
+std::string_view to_string(DecisionMethod m);
+std::string_view to_string(PriceBenchmark b);
+std::optional<DecisionMethod> decision_method_from_string(std::string_view s);
+// True for the methods whose decision needs a vote window.
+bool has_vote(DecisionMethod m);
+
+struct Criterion {
+  std::string code;   // unique within the tender
+  std::string title;  // shown to evaluators
+
+  bool operator==(const Criterion&) const = default;
+};
+
+struct OwnersVoteParams {
+  bool allow_runoff = false;  // run-off between the two with most area when nobody wins
+
+  bool operator==(const OwnersVoteParams&) const = default;
+};
+
+// 综合评分择优 parameters. Weights in basis points sum to 10000. k_above /
+// k_below: points (hundredths) deducted per 1% a price lies above / below the
+// benchmark, 0..10000.
+struct CompositeScoreParams {
+  std::int32_t weight_price_bp = 0;
+  std::int32_t weight_credit_bp = 0;
+  std::int32_t weight_star_bp = 0;
+  PriceBenchmark benchmark = PriceBenchmark::mean;
+  std::int32_t k_above = 0;
+  std::int32_t k_below = 0;
+
+  bool operator==(const CompositeScoreParams&) const = default;
+};
+
+struct VoteThenLotteryParams {
+  std::int32_t shortlist_size = 2;  // >= 2, <= candidate_cap
+
+  bool operator==(const VoteThenLotteryParams&) const = default;
+};
+
+// Invariant (after validate): exactly the params struct of `method` is set.
+struct DecisionRule {
+  DecisionMethod method = DecisionMethod::lowest_price;
+  std::optional<OwnersVoteParams> owners_vote;
+  std::optional<CompositeScoreParams> composite_score;
+  std::optional<VoteThenLotteryParams> vote_then_lottery;
+
+  bool operator==(const DecisionRule&) const = default;
+};
+
+struct TenderRules {
+  std::string service_tier;
+  std::int64_t area_centi_m2 = 0;
+  std::string min_credit_grade;
+  std::int32_t min_star_rating = 0;  // 0 = no star requirement
+  std::vector<Criterion> criteria;
+  std::int32_t committee_size = kMinCommitteeSize;
+  std::int32_t min_valid_bids = kDefaultMinValidBids;
+  std::int32_t candidate_cap = 1;
+  CandidateCapMethod candidate_cap_method = CandidateCapMethod::lowest_price;
+  DecisionRule decision;
+  std::string beacon_source;
+  std::int64_t bid_deadline_ms = 0;  // UTC ms since the epoch
+  std::int64_t reveal_window_s = 0;
+  std::int64_t candidate_publicity_s = kMinPublicitySeconds;
+  std::int64_t vote_window_s = 0;
+  std::int64_t award_publicity_s = kMinPublicitySeconds;
+
+  bool operator==(const TenderRules&) const = default;
+};
+
+// Checks every value rule listed above; min_credit_grade must be on `scale`.
+Status validate(const TenderRules& rules, const CreditScale& scale = CreditScale::default_scale());
+
+// Strict JSON -> rules, then validate().
+Result<TenderRules> tender_rules_from_json(const boost::json::object& json,
+                                           const CreditScale& scale = CreditScale::default_scale());
+
+// REQUIRES: validate(rules).ok(). tender_rules_from_json(to_json(r)) == r.
+boost::json::object to_json(const TenderRules& rules);
+
+}  // namespace sunbid::core

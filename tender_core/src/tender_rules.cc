@@ -1,0 +1,431 @@
+#include "tender_core/tender_rules.h"
+
+#include <boost/json.hpp>
+#include <limits>
+#include <set>
+
+#include "tender_core/time.h"
+
+namespace sunbid::core {
+
+std::string_view to_string(CandidateCapMethod m) {
+  return m == CandidateCapMethod::lowest_price ? "lowest_price" : "lottery";
+}
+
+std::string_view to_string(DecisionMethod m) {
+  switch (m) {
+    case DecisionMethod::owners_vote:
+      return "owners_vote";
+    case DecisionMethod::composite_score:
+      return "composite_score";
+    case DecisionMethod::lowest_price:
+      return "lowest_price";
+    case DecisionMethod::lottery:
+      return "lottery";
+    case DecisionMethod::committee_vote:
+      return "committee_vote";
+    case DecisionMethod::vote_then_lottery:
+      return "vote_then_lottery";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(PriceBenchmark b) {
+  return b == PriceBenchmark::mean ? "mean" : "lowest";
+}
+
+std::optional<DecisionMethod> decision_method_from_string(std::string_view s) {
+  for (auto m : {DecisionMethod::owners_vote, DecisionMethod::composite_score,
+                 DecisionMethod::lowest_price, DecisionMethod::lottery,
+                 DecisionMethod::committee_vote, DecisionMethod::vote_then_lottery}) {
+    if (to_string(m) == s) return m;
+  }
+  return std::nullopt;
+}
+
+bool has_vote(DecisionMethod m) {
+  return m == DecisionMethod::owners_vote || m == DecisionMethod::committee_vote ||
+         m == DecisionMethod::vote_then_lottery;
+}
+
+namespace {
+
+namespace json = boost::json;
+
+std::string join(std::string_view path, std::string_view key) {
+  return path.empty() ? std::string(key) : std::string(path) + "." + std::string(key);
+}
+
+boost::json::object field_detail(const std::string& field) {
+  json::object d;
+  d["field"] = field;
+  return d;
+}
+
+Error wrong_type(const std::string& field, std::string_view expected_cn,
+                 std::string_view expected_en) {
+  return make_error("rules_wrong_type",
+                    "字段" + field + "的类型应为" + std::string(expected_cn) + " / field " + field +
+                        " must be " + std::string(expected_en),
+                    field_detail(field));
+}
+
+Error invalid_value(const std::string& field, std::string_view why_cn, std::string_view why_en) {
+  return make_error("rules_invalid_value",
+                    "字段" + field + "取值无效：" + std::string(why_cn) + " / field " + field +
+                        " is invalid: " + std::string(why_en),
+                    field_detail(field));
+}
+
+Status only_fields(const json::object& obj, std::string_view path,
+                   std::initializer_list<std::string_view> allowed) {
+  for (const auto& kv : obj) {
+    bool known = false;
+    for (auto a : allowed) known = known || kv.key() == a;
+    if (!known) {
+      const std::string field = join(path, kv.key());
+      return make_error("rules_unknown_field", "未知字段：" + field + " / unknown field: " + field,
+                        field_detail(field));
+    }
+  }
+  return ok_status();
+}
+
+// nullptr when absent and optional.
+Result<const json::value*> get(const json::object& obj, std::string_view path, std::string_view key,
+                               bool required) {
+  const auto it = obj.find(key);
+  if (it == obj.end()) {
+    if (!required) return static_cast<const json::value*>(nullptr);
+    const std::string field = join(path, key);
+    return make_error("rules_missing_field", "缺少字段：" + field + " / missing field: " + field,
+                      field_detail(field));
+  }
+  return &it->value();
+}
+
+Result<std::int64_t> as_int64(const json::value& v, const std::string& field) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) {
+    if (v.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return static_cast<std::int64_t>(v.get_uint64());
+    }
+    return invalid_value(field, "超出int64范围", "outside int64");
+  }
+  return wrong_type(field, "整数", "an integer");
+}
+
+Result<std::int32_t> as_int32(const json::value& v, const std::string& field) {
+  SUNBID_ASSIGN_OR_RETURN(const std::int64_t x, as_int64(v, field));
+  if (x < std::numeric_limits<std::int32_t>::min() ||
+      x > std::numeric_limits<std::int32_t>::max()) {
+    return invalid_value(field, "超出范围", "out of range");
+  }
+  return static_cast<std::int32_t>(x);
+}
+
+Result<std::string> as_string(const json::value& v, const std::string& field) {
+  if (!v.is_string()) return wrong_type(field, "字符串", "a string");
+  return std::string(v.get_string());
+}
+
+Result<bool> as_bool(const json::value& v, const std::string& field) {
+  if (!v.is_bool()) return wrong_type(field, "布尔值", "a boolean");
+  return v.get_bool();
+}
+
+Result<const json::object*> as_object(const json::value& v, const std::string& field) {
+  if (!v.is_object()) return wrong_type(field, "对象", "an object");
+  return &v.get_object();
+}
+
+// Required field helpers.
+template <class T, class F>
+Result<T> required(const json::object& obj, std::string_view path, std::string_view key, F conv) {
+  SUNBID_ASSIGN_OR_RETURN(const json::value* v, get(obj, path, key, true));
+  return conv(*v, join(path, key));
+}
+
+Result<DecisionRule> decision_from_json(const json::object& obj) {
+  const std::string path = "decision";
+  DecisionRule d;
+  SUNBID_ASSIGN_OR_RETURN(const std::string method,
+                          required<std::string>(obj, path, "method", as_string));
+  const auto m = decision_method_from_string(method);
+  if (!m) {
+    return invalid_value("decision.method",
+                         "须为owners_vote、composite_score、lowest_price、lottery、"
+                         "committee_vote或vote_then_lottery",
+                         "must be owners_vote, composite_score, lowest_price, lottery, "
+                         "committee_vote or vote_then_lottery");
+  }
+  d.method = *m;
+  switch (d.method) {
+    case DecisionMethod::owners_vote: {
+      SUNBID_TRY(only_fields(obj, path, {"method", "allow_runoff"}));
+      SUNBID_ASSIGN_OR_RETURN(const bool runoff,
+                              required<bool>(obj, path, "allow_runoff", as_bool));
+      d.owners_vote = OwnersVoteParams{runoff};
+      break;
+    }
+    case DecisionMethod::composite_score: {
+      SUNBID_TRY(
+          only_fields(obj, path, {"method", "weights_bp", "benchmark", "k_above", "k_below"}));
+      CompositeScoreParams p;
+      SUNBID_ASSIGN_OR_RETURN(const json::object* w,
+                              required<const json::object*>(obj, path, "weights_bp", as_object));
+      const std::string wpath = "decision.weights_bp";
+      SUNBID_TRY(only_fields(*w, wpath, {"price", "credit", "star"}));
+      SUNBID_ASSIGN_OR_RETURN(p.weight_price_bp,
+                              required<std::int32_t>(*w, wpath, "price", as_int32));
+      SUNBID_ASSIGN_OR_RETURN(p.weight_credit_bp,
+                              required<std::int32_t>(*w, wpath, "credit", as_int32));
+      SUNBID_ASSIGN_OR_RETURN(p.weight_star_bp,
+                              required<std::int32_t>(*w, wpath, "star", as_int32));
+      SUNBID_ASSIGN_OR_RETURN(const std::string bench,
+                              required<std::string>(obj, path, "benchmark", as_string));
+      if (bench == "mean") {
+        p.benchmark = PriceBenchmark::mean;
+      } else if (bench == "lowest") {
+        p.benchmark = PriceBenchmark::lowest;
+      } else {
+        return invalid_value("decision.benchmark", "须为mean或lowest", "must be mean or lowest");
+      }
+      SUNBID_ASSIGN_OR_RETURN(p.k_above, required<std::int32_t>(obj, path, "k_above", as_int32));
+      SUNBID_ASSIGN_OR_RETURN(p.k_below, required<std::int32_t>(obj, path, "k_below", as_int32));
+      d.composite_score = p;
+      break;
+    }
+    case DecisionMethod::vote_then_lottery: {
+      SUNBID_TRY(only_fields(obj, path, {"method", "shortlist_size"}));
+      SUNBID_ASSIGN_OR_RETURN(const std::int32_t n,
+                              required<std::int32_t>(obj, path, "shortlist_size", as_int32));
+      d.vote_then_lottery = VoteThenLotteryParams{n};
+      break;
+    }
+    case DecisionMethod::lowest_price:
+    case DecisionMethod::lottery:
+    case DecisionMethod::committee_vote:
+      SUNBID_TRY(only_fields(obj, path, {"method"}));
+      break;
+  }
+  return d;
+}
+
+}  // namespace
+
+Status validate(const TenderRules& r, const CreditScale& scale) {
+  if (r.service_tier.empty()) return invalid_value("service_tier", "不能为空", "must not be empty");
+  if (r.area_centi_m2 <= 0) return invalid_value("area_centi_m2", "须大于0", "must be positive");
+  if (!scale.contains(r.min_credit_grade)) {
+    return invalid_value("qualification.min_credit_grade", "不在信用等级序列中",
+                         "is not a grade of the credit scale");
+  }
+  if (r.min_star_rating < 0 || r.min_star_rating > kMaxStarRating) {
+    return invalid_value("qualification.min_star_rating", "须在0至5之间", "must be 0..5");
+  }
+  if (r.criteria.empty()) return invalid_value("criteria", "至少一项", "needs at least one");
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < r.criteria.size(); ++i) {
+    const std::string at = "criteria[" + std::to_string(i) + "]";
+    if (r.criteria[i].code.empty()) {
+      return invalid_value(at + ".code", "不能为空", "must not be empty");
+    }
+    if (r.criteria[i].title.empty()) {
+      return invalid_value(at + ".title", "不能为空", "must not be empty");
+    }
+    if (!codes.insert(r.criteria[i].code).second) {
+      return invalid_value(at + ".code", "重复", "is repeated");
+    }
+  }
+  if (r.committee_size < kMinCommitteeSize || r.committee_size > kMaxCommitteeSize ||
+      r.committee_size % 2 == 0) {
+    return invalid_value("committee_size", "须为5至99之间的奇数", "must be odd, 5..99");
+  }
+  if (r.min_valid_bids < 1) return invalid_value("min_valid_bids", "须至少为1", "must be >= 1");
+  if (r.candidate_cap < 1) return invalid_value("candidate_cap", "须至少为1", "must be >= 1");
+  const auto& d = r.decision;
+  const bool params_match =
+      d.owners_vote.has_value() == (d.method == DecisionMethod::owners_vote) &&
+      d.composite_score.has_value() == (d.method == DecisionMethod::composite_score) &&
+      d.vote_then_lottery.has_value() == (d.method == DecisionMethod::vote_then_lottery);
+  if (!params_match) {
+    return invalid_value("decision", "参数与定标方法不符", "parameters do not match the method");
+  }
+  if (d.composite_score) {
+    const auto& p = *d.composite_score;
+    for (auto [v, name] :
+         {std::pair{p.weight_price_bp, "price"}, std::pair{p.weight_credit_bp, "credit"},
+          std::pair{p.weight_star_bp, "star"}}) {
+      if (v < 0 || v > kBasisPointsTotal) {
+        return invalid_value(std::string("decision.weights_bp.") + name, "须在0至10000之间",
+                             "must be 0..10000");
+      }
+    }
+    if (p.weight_price_bp + p.weight_credit_bp + p.weight_star_bp != kBasisPointsTotal) {
+      return invalid_value("decision.weights_bp", "权重之和须为10000", "weights must sum to 10000");
+    }
+    if (p.k_above < 0 || p.k_above > kMaxPriceDeviationK) {
+      return invalid_value("decision.k_above", "须在0至10000之间", "must be 0..10000");
+    }
+    if (p.k_below < 0 || p.k_below > kMaxPriceDeviationK) {
+      return invalid_value("decision.k_below", "须在0至10000之间", "must be 0..10000");
+    }
+  }
+  if (d.vote_then_lottery) {
+    const auto n = d.vote_then_lottery->shortlist_size;
+    if (n < 2 || n > r.candidate_cap) {
+      return invalid_value("decision.shortlist_size", "须至少为2且不超过候选人数上限",
+                           "must be >= 2 and <= candidate_cap");
+    }
+  }
+  if (r.beacon_source.empty()) {
+    return invalid_value("beacon_source", "不能为空", "must not be empty");
+  }
+  if (r.bid_deadline_ms < kMinRfc3339Ms || r.bid_deadline_ms > kMaxRfc3339Ms) {
+    return invalid_value("bid_deadline", "超出可表示范围", "out of range");
+  }
+  if (r.reveal_window_s <= 0) return invalid_value("reveal_window_s", "须大于0", "must be > 0");
+  if (r.candidate_publicity_s < kMinPublicitySeconds) {
+    return invalid_value("candidate_publicity_s", "公示期不得少于3日（259200秒）",
+                         "must be at least 3 days (259200 s)");
+  }
+  if (r.award_publicity_s < kMinPublicitySeconds) {
+    return invalid_value("award_publicity_s", "公示期不得少于3日（259200秒）",
+                         "must be at least 3 days (259200 s)");
+  }
+  if (has_vote(d.method) ? r.vote_window_s <= 0 : r.vote_window_s != 0) {
+    return has_vote(d.method) ? invalid_value("vote_window_s", "投票类定标方法须大于0",
+                                              "must be > 0 for a method with a vote")
+                              : invalid_value("vote_window_s", "无投票的定标方法须为0",
+                                              "must be 0 for a method without a vote");
+  }
+  // Windows are added to the deadline; keep every sum far from overflow.
+  constexpr std::int64_t kMaxWindowS = 10LL * 365 * 86'400;
+  for (auto [v, name] : {std::pair{r.reveal_window_s, "reveal_window_s"},
+                         std::pair{r.candidate_publicity_s, "candidate_publicity_s"},
+                         std::pair{r.vote_window_s, "vote_window_s"},
+                         std::pair{r.award_publicity_s, "award_publicity_s"}}) {
+    if (v > kMaxWindowS) return invalid_value(name, "超过10年", "longer than 10 years");
+  }
+  return ok_status();
+}
+
+Result<TenderRules> tender_rules_from_json(const json::object& obj, const CreditScale& scale) {
+  SUNBID_TRY(
+      only_fields(obj, "",
+                  {"service_tier", "area_centi_m2", "qualification", "criteria", "committee_size",
+                   "min_valid_bids", "candidate_cap", "candidate_cap_method", "decision",
+                   "beacon_source", "bid_deadline", "reveal_window_s", "candidate_publicity_s",
+                   "vote_window_s", "award_publicity_s"}));
+  TenderRules r;
+  SUNBID_ASSIGN_OR_RETURN(r.service_tier,
+                          required<std::string>(obj, "", "service_tier", as_string));
+  SUNBID_ASSIGN_OR_RETURN(r.area_centi_m2,
+                          required<std::int64_t>(obj, "", "area_centi_m2", as_int64));
+
+  SUNBID_ASSIGN_OR_RETURN(const json::object* q,
+                          required<const json::object*>(obj, "", "qualification", as_object));
+  SUNBID_TRY(only_fields(*q, "qualification", {"min_credit_grade", "min_star_rating"}));
+  SUNBID_ASSIGN_OR_RETURN(r.min_credit_grade, required<std::string>(*q, "qualification",
+                                                                    "min_credit_grade", as_string));
+  SUNBID_ASSIGN_OR_RETURN(r.min_star_rating,
+                          required<std::int32_t>(*q, "qualification", "min_star_rating", as_int32));
+
+  SUNBID_ASSIGN_OR_RETURN(const json::value* crit, get(obj, "", "criteria", true));
+  if (!crit->is_array()) return wrong_type("criteria", "数组", "an array");
+  const auto& arr = crit->get_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    const std::string at = "criteria[" + std::to_string(i) + "]";
+    SUNBID_ASSIGN_OR_RETURN(const json::object* c, as_object(arr[i], at));
+    SUNBID_TRY(only_fields(*c, at, {"code", "title"}));
+    Criterion criterion;
+    SUNBID_ASSIGN_OR_RETURN(criterion.code, required<std::string>(*c, at, "code", as_string));
+    SUNBID_ASSIGN_OR_RETURN(criterion.title, required<std::string>(*c, at, "title", as_string));
+    r.criteria.push_back(std::move(criterion));
+  }
+
+  SUNBID_ASSIGN_OR_RETURN(r.committee_size,
+                          required<std::int32_t>(obj, "", "committee_size", as_int32));
+  SUNBID_ASSIGN_OR_RETURN(const json::value* mvb, get(obj, "", "min_valid_bids", false));
+  if (mvb != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(r.min_valid_bids, as_int32(*mvb, "min_valid_bids"));
+  }
+  SUNBID_ASSIGN_OR_RETURN(r.candidate_cap,
+                          required<std::int32_t>(obj, "", "candidate_cap", as_int32));
+  SUNBID_ASSIGN_OR_RETURN(const std::string cap_method,
+                          required<std::string>(obj, "", "candidate_cap_method", as_string));
+  if (cap_method == "lowest_price") {
+    r.candidate_cap_method = CandidateCapMethod::lowest_price;
+  } else if (cap_method == "lottery") {
+    r.candidate_cap_method = CandidateCapMethod::lottery;
+  } else {
+    return invalid_value("candidate_cap_method", "须为lowest_price或lottery",
+                         "must be lowest_price or lottery");
+  }
+
+  SUNBID_ASSIGN_OR_RETURN(const json::object* dec,
+                          required<const json::object*>(obj, "", "decision", as_object));
+  SUNBID_ASSIGN_OR_RETURN(r.decision, decision_from_json(*dec));
+
+  SUNBID_ASSIGN_OR_RETURN(r.beacon_source,
+                          required<std::string>(obj, "", "beacon_source", as_string));
+  SUNBID_ASSIGN_OR_RETURN(const std::string deadline,
+                          required<std::string>(obj, "", "bid_deadline", as_string));
+  auto deadline_ms = parse_rfc3339_ms(deadline);
+  if (!deadline_ms.ok()) {
+    return invalid_value("bid_deadline", "须为RFC 3339时间", "must be an RFC 3339 time");
+  }
+  r.bid_deadline_ms = *deadline_ms;
+  SUNBID_ASSIGN_OR_RETURN(r.reveal_window_s,
+                          required<std::int64_t>(obj, "", "reveal_window_s", as_int64));
+  SUNBID_ASSIGN_OR_RETURN(r.candidate_publicity_s,
+                          required<std::int64_t>(obj, "", "candidate_publicity_s", as_int64));
+  SUNBID_ASSIGN_OR_RETURN(const json::value* vw, get(obj, "", "vote_window_s", false));
+  if (vw != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(r.vote_window_s, as_int64(*vw, "vote_window_s"));
+  }
+  SUNBID_ASSIGN_OR_RETURN(r.award_publicity_s,
+                          required<std::int64_t>(obj, "", "award_publicity_s", as_int64));
+  SUNBID_TRY(validate(r, scale));
+  return r;
+}
+
+json::object to_json(const TenderRules& r) {
+  json::object o;
+  o["service_tier"] = r.service_tier;
+  o["area_centi_m2"] = r.area_centi_m2;
+  o["qualification"] = json::object{{"min_credit_grade", r.min_credit_grade},
+                                    {"min_star_rating", r.min_star_rating}};
+  json::array criteria;
+  for (const auto& c : r.criteria)
+    criteria.push_back(json::object{{"code", c.code}, {"title", c.title}});
+  o["criteria"] = std::move(criteria);
+  o["committee_size"] = r.committee_size;
+  o["min_valid_bids"] = r.min_valid_bids;
+  o["candidate_cap"] = r.candidate_cap;
+  o["candidate_cap_method"] = to_string(r.candidate_cap_method);
+  json::object d;
+  d["method"] = to_string(r.decision.method);
+  if (r.decision.owners_vote) d["allow_runoff"] = r.decision.owners_vote->allow_runoff;
+  if (r.decision.composite_score) {
+    const auto& p = *r.decision.composite_score;
+    d["weights_bp"] = json::object{
+        {"price", p.weight_price_bp}, {"credit", p.weight_credit_bp}, {"star", p.weight_star_bp}};
+    d["benchmark"] = to_string(p.benchmark);
+    d["k_above"] = p.k_above;
+    d["k_below"] = p.k_below;
+  }
+  if (r.decision.vote_then_lottery)
+    d["shortlist_size"] = r.decision.vote_then_lottery->shortlist_size;
+  o["decision"] = std::move(d);
+  o["beacon_source"] = r.beacon_source;
+  o["bid_deadline"] = format_rfc3339_ms(r.bid_deadline_ms);
+  o["reveal_window_s"] = r.reveal_window_s;
+  o["candidate_publicity_s"] = r.candidate_publicity_s;
+  o["vote_window_s"] = r.vote_window_s;
+  o["award_publicity_s"] = r.award_publicity_s;
+  return o;
+}
+
+}  // namespace sunbid::core
