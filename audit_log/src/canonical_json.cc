@@ -276,7 +276,7 @@ void unescape_checked(std::string_view content, std::string& out) {
 
 class Scanner {
  public:
-  Scanner(std::string_view text)
+  explicit Scanner(std::string_view text)
       : begin_(reinterpret_cast<const Byte*>(text.data())),
         p_(begin_),
         end_(begin_ + text.size()) {}
@@ -318,10 +318,7 @@ class Scanner {
       }
       if (c < 0x20)
         return fail(p_, "control_character", "控制字符未转义", "unescaped control character");
-      if (c < 0x80) {
-        ++p_;  // unreachable for plain bytes; kept for safety
-        continue;
-      }
+      // Every ASCII byte is handled above, so c >= 0x80 here.
       const std::size_t n = utf8_sequence_length(p_, end_);
       if (n == 0) return fail(p_, "invalid_utf8", "UTF-8 编码无效", "invalid UTF-8");
       p_ += n;

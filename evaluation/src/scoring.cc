@@ -119,6 +119,7 @@ Result<CompositeResult> composite_score(const CompositeParams& params,
   if (params.k_below < 0 || params.k_below > kMaxK) return bad_param("k_below");
 
   std::vector<std::string> ids;
+  ids.reserve(candidates.size());
   for (const auto& c : candidates) ids.push_back(c.bid_id);
   SUNBID_TRY(check_ids(ids, "invalid_candidates", "候选人名单"));
   for (const auto& c : candidates) {
@@ -184,6 +185,7 @@ Result<CompositeResult> composite_score(const CompositeParams& params,
 Result<LowestPriceResult> lowest_price(const std::vector<PricedCandidate>& candidates,
                                        const std::optional<Hash>& tie_seed) {
   std::vector<std::string> ids;
+  ids.reserve(candidates.size());
   for (const auto& c : candidates) ids.push_back(c.bid_id);
   SUNBID_TRY(check_ids(ids, "invalid_candidates", "候选人名单"));
   LowestPriceResult out;
@@ -275,6 +277,7 @@ Result<VoteThenLotteryResult> vote_then_lottery(const std::vector<std::string>& 
   out.shortlist_size = shortlist_size;
   out.tally = tally;
   std::vector<KeyedId> keyed;
+  keyed.reserve(tally.size());
   for (const VoteCount& c : tally) keyed.push_back({c.bid_id, c.votes});
   out.shortlist_cutoff = cutoff(std::move(keyed), shortlist_size, Prefer::kLargest);
   if (out.shortlist_cutoff.needs_draw() && !shortlist_seed) {

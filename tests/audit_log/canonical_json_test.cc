@@ -404,7 +404,11 @@ TEST_CASE("compare_utf16 matches an independent UTF-16 comparison") {
     std::u32string a = random_code_points(rng, 4);
     std::u32string b =
         rng() % 3 == 0 ? a.substr(0, rng() % (a.size() + 1)) : random_code_points(rng, 4);
-    if (rng() % 4 == 0 && !b.empty()) b = a + b.substr(1);  // long shared prefix
+    if (rng() % 4 == 0 && !b.empty()) {  // long shared prefix
+      std::u32string joined = a;
+      joined += b.substr(1);
+      b = joined;
+    }
     const std::u16string ua = to_utf16(a), ub = to_utf16(b);
     const int expected = ua < ub ? -1 : (ub < ua ? 1 : 0);
     const int got = compare_utf16(to_utf8(a), to_utf8(b));
