@@ -212,7 +212,7 @@ Result<DbVerification> verify_database_impl(const std::filesystem::path& db_file
   auto log = std::make_unique<LogVerifier>(options.threads, sizes);
   auto q = db.prepare("SELECT idx, entry FROM audit_entries ORDER BY idx");
   if (!q.ok()) return unusable(q.error().message);
-  constexpr std::size_t kChunk = 65536;
+  constexpr std::size_t kChunk = 8192;
   std::vector<std::string> chunk_bytes;
   std::vector<std::string_view> chunk;
   chunk_bytes.reserve(kChunk);
@@ -291,7 +291,12 @@ Result<LogReport> verify_log_export(const std::filesystem::path& dir, const Veri
     SUNBID_ASSIGN_OR_RETURN(std::string k, read_file(dir / "key"));
     export_key = trim_newline(std::move(k));
   }
+  return verify_export_contents(entries_text, note, export_key, options);
+}
 
+Result<LogReport> verify_export_contents(std::string_view entries_text, std::string_view note,
+                                         const std::optional<std::string>& export_key,
+                                         const VerifyOptions& options) {
   LogReport report;
   std::optional<std::string> key = options.pinned_key;
   if (key) {
@@ -316,16 +321,17 @@ Result<LogReport> verify_log_export(const std::filesystem::path& dir, const Veri
     lines.push_back(text.substr(0, nl));
     text.remove_prefix(nl + 1);
   }
+  LogVerifier log(options.threads, {cp.size});
+  constexpr std::size_t kChunk = 8192;
+  for (std::size_t i = 0; i < lines.size(); i += kChunk) {
+    std::size_t n = std::min(kChunk, lines.size() - i);
+    SUNBID_TRY(log.feed(std::span<const std::string_view>(lines).subspan(i, n)));
+  }
+  // A well-formed tail past the checkpoint is not covered by any signature.
   if (lines.size() > cp.size) {
     return entry_error(cp.size, fmt::format("the export holds {} entries but its checkpoint covers "
                                             "only {}",
                                             lines.size(), cp.size));
-  }
-  LogVerifier log(options.threads, {cp.size});
-  constexpr std::size_t kChunk = 65536;
-  for (std::size_t i = 0; i < lines.size(); i += kChunk) {
-    std::size_t n = std::min(kChunk, lines.size() - i);
-    SUNBID_TRY(log.feed(std::span<const std::string_view>(lines).subspan(i, n)));
   }
   SUNBID_TRY(check_checkpoint_against(cp, log));
   report.entries = log.size();

@@ -82,6 +82,12 @@ Result<LogReport> verify_log_database(const std::filesystem::path& db_file,
 // An export directory (entries.jsonl, checkpoint, key).
 Result<LogReport> verify_log_export(const std::filesystem::path& dir, const VerifyOptions& options);
 
+// The same from memory: the text of entries.jsonl, the checkpoint note and
+// the export's own key file (if any).
+Result<LogReport> verify_export_contents(std::string_view entries_text, std::string_view note,
+                                         const std::optional<std::string>& export_key,
+                                         const VerifyOptions& options);
+
 // A signed checkpoint note against a pinned key.
 Result<Checkpoint> verify_checkpoint_note(std::string_view note, std::string_view pinned_key);
 
