@@ -86,14 +86,14 @@ Result<std::vector<Hash>> read_plan(const ProofPlan& plan, const NodeReader& rea
 }  // namespace
 
 Hash leaf_hash(std::string_view entry_bytes) {
-  Sha256 h;
+  thread_local Sha256 h;  // reused: hashing is on the verifier's hot path
   h.update(std::uint8_t{0x00});
   h.update(entry_bytes);
   return h.finish();
 }
 
 Hash node_hash(const Hash& left, const Hash& right) {
-  Sha256 h;
+  thread_local Sha256 h;
   h.update(std::uint8_t{0x01});
   h.update(std::span<const std::uint8_t>(left));
   h.update(std::span<const std::uint8_t>(right));

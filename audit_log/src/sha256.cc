@@ -16,11 +16,23 @@ namespace {
   std::abort();
 }
 
+// The SHA-256 implementation, fetched once: EVP_sha256() makes OpenSSL 3
+// look the algorithm up (under a lock) at every init, which dominates the
+// cost of hashing a short audit entry.
+const EVP_MD* sha256_md() {
+  static EVP_MD* md = [] {
+    EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (m == nullptr) openssl_abort("EVP_MD_fetch(SHA256)");
+    return m;
+  }();
+  return md;
+}
+
 }  // namespace
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1)
-    openssl_abort("EVP_DigestInit_ex");
+  if (ctx_ == nullptr || EVP_DigestInit_ex2(ctx_, sha256_md(), nullptr) != 1)
+    openssl_abort("EVP_DigestInit_ex2");
 }
 
 Sha256::~Sha256() { EVP_MD_CTX_free(ctx_); }
@@ -45,16 +57,14 @@ Hash Sha256::finish() {
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx_, out.data(), &len) != 1 || len != out.size())
     openssl_abort("EVP_DigestFinal_ex");
-  if (EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr) != 1) openssl_abort("EVP_DigestInit_ex");
+  if (EVP_DigestInit_ex2(ctx_, sha256_md(), nullptr) != 1) openssl_abort("EVP_DigestInit_ex2");
   return out;
 }
 
 Hash sha256(std::string_view bytes) {
-  Hash out{};
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, EVP_sha256(), nullptr) != 1)
-    openssl_abort("EVP_Digest");
-  return out;
+  // One context per thread, reused: no allocation or lookup per call.
+  thread_local Sha256 h;
+  return h.update(bytes).finish();
 }
 
 Hash sha256(std::span<const std::uint8_t> bytes) {
@@ -94,10 +104,13 @@ std::optional<std::vector<std::uint8_t>> hex_decode(std::string_view hex) {
 
 std::optional<Hash> hash_from_hex(std::string_view hex) {
   if (hex.size() != 64) return std::nullopt;
-  auto bytes = hex_decode(hex);
-  if (!bytes) return std::nullopt;
   Hash h{};
-  std::copy(bytes->begin(), bytes->end(), h.begin());
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    int hi = hex_value(hex[2 * i]);
+    int lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    h[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+  }
   return h;
 }
 
