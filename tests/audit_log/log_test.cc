@@ -48,6 +48,11 @@ TEST_CASE("entries are chained, indexed and canonical") {
         R"({"actor":"system","index":0,"payload":{"n":0,"text":"测试 / test"},"prev":")" +
             std::string(64, '0') +
             R"(","role":"system","source":null,"tender":"T1","time":"2026-01-01T00:00:00.000Z","type":"test.entry"})");
+  // Golden hashes computed independently (Python hashlib; docs/audit-entry.md).
+  CHECK(hex_encode(entry_hash(entries[0].bytes)) ==
+        "85c3015be8929503b19f7284fd5a677da01d0e20eb5ef7047cbe7114e5a0b952");
+  CHECK(hex_encode(leaf_hash(entries[0].bytes)) ==
+        "b5105b0cf6a1b64dccb78102c422bdc19e2e39c0cee5010cc7ad9689e4986047");
 }
 
 TEST_CASE("a refused command's entries are rolled back with it") {
