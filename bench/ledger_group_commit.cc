@@ -34,7 +34,7 @@ Run run_once(const std::filesystem::path& dir, std::size_t max_batch, double sec
   LedgerOptions o;
   o.data_dir = dir;
   o.max_batch = max_batch;
-  o.migrations = {{1, "bench", "CREATE TABLE bench(id INTEGER PRIMARY KEY, producer INTEGER, "
+  o.migrations = {{100, "bench", "CREATE TABLE bench(id INTEGER PRIMARY KEY, producer INTEGER, "
                                "seq INTEGER, payload TEXT)"}};
   auto ledger = Ledger::open(o);
   if (!ledger.ok()) {

@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "audit_log/entry_format.h"
@@ -23,10 +25,15 @@ BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
 CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
 BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
 CREATE TABLE audit_tender_entries (
-  tender TEXT NOT NULL,
-  idx    INTEGER NOT NULL REFERENCES audit_entries(idx),
-  PRIMARY KEY (tender, idx)
-) WITHOUT ROWID;
+  idx      INTEGER PRIMARY KEY REFERENCES audit_entries(idx),
+  tender   TEXT NOT NULL,
+  prev_idx INTEGER
+);
+CREATE TABLE audit_tender_heads (
+  tender   TEXT PRIMARY KEY,
+  last_idx INTEGER NOT NULL,
+  entries  INTEGER NOT NULL
+);
 CREATE TABLE audit_withheld (
   idx           INTEGER PRIMARY KEY REFERENCES audit_entries(idx),
   release_at_ms INTEGER NOT NULL
@@ -106,10 +113,32 @@ Result<std::uint64_t> append_entry(Database& db, LogHead& head, const EntryDraft
     SUNBID_TRY(ins->run());
   }
   if (draft.tender) {
+    // Each tender's entries form a list linked backwards from its head. An
+    // index keyed (tender, idx) would dirty one page per active tender in
+    // every batch; appending by idx and updating the small heads table
+    // touches only a few pages.
+    std::optional<std::int64_t> prev_in_tender;
+    {
+      SUNBID_ASSIGN_OR_RETURN(
+          Statement * q, db.cached("SELECT last_idx FROM audit_tender_heads WHERE tender = ?"));
+      q->bind(1, *draft.tender);
+      SUNBID_ASSIGN_OR_RETURN(bool row, q->step());
+      if (row) prev_in_tender = q->column_int64(0);
+      q->reset();
+    }
     SUNBID_ASSIGN_OR_RETURN(
-        Statement * ins, db.cached("INSERT INTO audit_tender_entries(tender, idx) VALUES (?, ?)"));
-    ins->bind(1, *draft.tender).bind(2, index);
+        Statement * ins,
+        db.cached("INSERT INTO audit_tender_entries(idx, tender, prev_idx) VALUES (?, ?, ?)"));
+    ins->bind(1, index).bind(2, *draft.tender);
+    if (prev_in_tender) ins->bind(3, *prev_in_tender); else ins->bind_null(3);
     SUNBID_TRY(ins->run());
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * head,
+        db.cached("INSERT INTO audit_tender_heads(tender, last_idx, entries) VALUES (?, ?, 1) "
+                  "ON CONFLICT(tender) DO UPDATE SET last_idx = excluded.last_idx, "
+                  "entries = entries + 1"));
+    head->bind(1, *draft.tender).bind(2, index);
+    SUNBID_TRY(head->run());
   }
   std::vector<std::pair<NodeId, Hash>> completed;
   Frontier frontier = head.frontier;
@@ -362,19 +391,45 @@ Result<PersonalValue> open_personal_digest(Database& db, std::string_view digest
 namespace sunbid::audit {
 
 Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * q,
-      db.cached("SELECT idx FROM audit_tender_entries WHERE tender = ? ORDER BY idx"));
-  q->bind(1, tender);
   std::vector<std::uint64_t> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row.ok()) return std::move(row).error();
-    if (!*row) break;
-    out.push_back(static_cast<std::uint64_t>(q->column_int64(0)));
+  std::optional<std::int64_t> at;
+  {
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * q, db.cached("SELECT last_idx FROM audit_tender_heads WHERE tender = ?"));
+    q->bind(1, tender);
+    SUNBID_ASSIGN_OR_RETURN(bool row, q->step());
+    if (row) at = q->column_int64(0);
+    q->reset();
   }
-  q->reset();
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * q, db.cached("SELECT tender, prev_idx FROM audit_tender_entries WHERE idx = ?"));
+  while (at) {
+    q->bind(1, *at);
+    SUNBID_ASSIGN_OR_RETURN(bool row, q->step());
+    if (!row || q->column_text(0) != tender) {
+      q->reset();
+      return make_error("log_corrupt", "招标条目链断开 / a tender's entry list is broken");
+    }
+    out.push_back(static_cast<std::uint64_t>(*at));
+    std::optional<std::int64_t> prev;
+    if (!q->column_is_null(1)) prev = q->column_int64(1);
+    q->reset();
+    if (prev && *prev >= *at) return make_error("log_corrupt", "招标条目链成环 / a tender's entry list loops");
+    at = prev;
+  }
+  std::reverse(out.begin(), out.end());
   return out;
+}
+
+Status move_tender_release(Database& db, std::string_view tender, std::int64_t release_at_ms) {
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::uint64_t> indices, tender_entry_indices(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * up, db.cached("UPDATE audit_withheld SET release_at_ms = ? WHERE idx = ?"));
+  for (std::uint64_t idx : indices) {
+    up->bind(1, release_at_ms).bind(2, static_cast<std::int64_t>(idx));
+    SUNBID_TRY(up->run());
+  }
+  return {};
 }
 
 }  // namespace sunbid::audit

@@ -259,11 +259,13 @@ Result<DbVerification> verify_database_impl(const std::filesystem::path& db_file
 }
 
 Result<std::string> read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
+  std::ifstream in(p, std::ios::binary | std::ios::ate);
   if (!in) return unusable(fmt::format("cannot read {}", p.string()));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string bytes(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!in) return unusable(fmt::format("cannot read {}", p.string()));
+  return bytes;
 }
 
 std::string trim_newline(std::string s) {

@@ -3,7 +3,9 @@
 // Tables (migration 1, owned by audit_log):
 //   audit_entries(idx, entry)        each entry's exact bytes; append-only
 //                                    (triggers refuse UPDATE and DELETE)
-//   audit_tender_entries(tender, idx)  which entries belong to a tender
+//   audit_tender_entries(idx, tender, prev_idx), audit_tender_heads(tender,
+//                                    last_idx, entries): each tender's entries
+//                                    as a list linked backwards from its head
 //   audit_withheld(idx, release_at_ms)  entries public only from that instant
 //   merkle_nodes(level, idx, hash)   every perfect subtree hash (merkle.h NodeId)
 //   checkpoints(tree_size, root, note, signed_at_ms)  signed C2SP notes
@@ -62,6 +64,10 @@ Result<std::vector<StoredEntry>> read_entries(Database& db, std::uint64_t start,
 
 // The indices of a tender's entries, ascending.
 Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::string_view tender);
+
+// Moves the release time of every withheld entry of `tender` (the deadline
+// was amended). Writer side: call inside a command.
+Status move_tender_release(Database& db, std::string_view tender, std::int64_t release_at_ms);
 
 // An inclusion proof against a stored checkpoint.
 struct InclusionAnswer {
