@@ -12,7 +12,9 @@
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "audit_log/log_store.h"
+#include "audit_log/sha256.h"
 #include "temp_dir.h"
+#include "tender_core/bid_commitment.h"
 #include "tender_core/registry.h"
 #include "tender_core/schema.h"
 #include "tender_core/service.h"
@@ -103,5 +105,122 @@ class CoreFixture {
   core::Actor admin;
   core::Actor supervisor;
 };
+
+// A community with a roster, service tier T2, four rated enterprises and a
+// tenderer: the stage on which tenders are played.
+struct Market {
+  core::Actor tenderer;
+  core::Actor owner;
+  std::vector<core::Actor> enterprises;  // kUsccA..kUsccD
+};
+
+inline Market setup_market(CoreFixture& f) {
+  Market m;
+  auto c =
+      f.registry->create_community(f.admin, {"海沧湾花园", "海沧区", "海沧街道", "滨湖北路1号"});
+  REQUIRE(c.ok());
+  REQUIRE(f.registry
+              ->import_roster(f.admin, c->id,
+                              "unit,area_centi_m2,owner_key,owner_name,status\n"
+                              "1-101,8950,K1,王芳,sold\n1-102,10050,K2,李明,sold\n")
+              .ok());
+  REQUIRE(f.registry->replace_service_tiers(f.admin, {{"T2", "二级", 150, 300, {"保洁"}}}).ok());
+  const std::string usccs[] = {kUsccA, kUsccB, kUsccC, kUsccD};
+  std::vector<core::RatingInput> ratings;
+  int i = 0;
+  for (const auto& u : usccs) {
+    REQUIRE(f.registry->register_enterprise(f.admin, {u, "物业公司" + std::to_string(i)}).ok());
+    m.enterprises.push_back(CoreFixture::actor("ent-" + std::to_string(i), "enterprise", "", u));
+    ratings.push_back({u, {"AA", 9000 - i * 100, 4, false, ms("2025-01-01T00:00:00Z")}});
+    ++i;
+  }
+  REQUIRE(f.registry->record_ratings(f.admin, ratings).ok());
+  m.tenderer = CoreFixture::actor("tenderer-1", "tenderer", c->id);
+  m.owner = CoreFixture::actor("owner-1", "owner", c->id);
+  m.owner.owner_key = "K1";
+  return m;
+}
+
+inline boost::json::object rules_json(std::string_view deadline, int min_valid_bids = 3) {
+  boost::json::object r;
+  r["service_tier"] = "T2";
+  r["area_centi_m2"] = 12345600;
+  r["qualification"] = {{"min_credit_grade", "A"}, {"min_star_rating", 3}};
+  r["criteria"] =
+      boost::json::array{boost::json::object{{"code", "staffing"}, {"title", "人员配置"}}};
+  r["committee_size"] = 5;
+  r["min_valid_bids"] = min_valid_bids;
+  r["candidate_cap"] = 3;
+  r["candidate_cap_method"] = "lowest_price";
+  r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", true}};
+  r["beacon_source"] = "上证综合指数次一交易日收盘值";
+  r["bid_deadline"] = deadline;
+  r["reveal_window_s"] = 86400;
+  r["candidate_publicity_s"] = 259200;
+  r["vote_window_s"] = 604800;
+  r["award_publicity_s"] = 259200;
+  return r;
+}
+
+inline std::string publish_tender(CoreFixture& f, const Market& m, std::string_view deadline,
+                                  int min_valid_bids = 3) {
+  auto id = f.service->create_draft(
+      m.tenderer, {m.tenderer.community_id, "物业服务招标", rules_json(deadline, min_valid_bids)});
+  REQUIRE(id.ok());
+  auto p = f.service->publish(m.tenderer, *id);
+  if (!p.ok()) FAIL(p.error().to_string());
+  return *id;
+}
+
+struct SealedBid {
+  std::string salt_hex;
+  boost::json::object bid;
+  std::string commitment;
+};
+
+inline SealedBid seal(std::string_view tender, std::string_view uscc, std::int64_t price,
+                      std::uint8_t salt_byte) {
+  SealedBid s;
+  std::array<std::uint8_t, 32> salt{};
+  salt.fill(salt_byte);
+  s.salt_hex = hex_encode(std::span<const std::uint8_t>(salt));
+  s.bid = {{"tender_id", tender},
+           {"bidder_uscc", uscc},
+           {"price_fen_per_m2_month", price},
+           {"staffing", {{"保安", 6}, {"保洁", 4}}},
+           {"service_plan", "方案"},
+           {"documents", boost::json::array{boost::json::object{
+                             {"name", "plan.pdf"}, {"sha256_hex", std::string(64, 'a')}}}}};
+  auto bid = core::bid_from_json(s.bid);
+  REQUIRE(bid.ok());
+  s.commitment = hex_encode(core::bid_commitment(salt, *core::canonical_bid(*bid)));
+  return s;
+}
+
+// Runs a command that must be refused with `code`: nothing changes, nothing
+// is appended. Due transitions are applied first (they are not part of it).
+template <class F>
+void expect_refused(CoreFixture& f, F&& command, std::string_view code) {
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  const auto before = f.snapshot();
+  auto r = command();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == code);
+  CHECK(r.error().message.find(" / ") != std::string::npos);
+  CHECK(f.snapshot() == before);
+}
+
+// Runs a command that must succeed with exactly one entry and a state change.
+template <class F>
+auto expect_one_entry(CoreFixture& f, F&& command) {
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  const auto before = f.snapshot();
+  auto r = command();
+  if (!r.ok()) FAIL(r.error().to_string());
+  const auto after = f.snapshot();
+  CHECK(after.first == before.first + 1);
+  CHECK(after.second != before.second);
+  return r;
+}
 
 }  // namespace sunbid::testing
