@@ -141,7 +141,8 @@ inline Market setup_market(CoreFixture& f) {
   return m;
 }
 
-inline boost::json::object rules_json(std::string_view deadline, int min_valid_bids = 3) {
+inline boost::json::object rules_json(std::string_view deadline, int min_valid_bids = 3,
+                                      std::int64_t reveal_window_s = 86400) {
   boost::json::object r;
   r["service_tier"] = "T2";
   r["area_centi_m2"] = 12345600;
@@ -155,7 +156,7 @@ inline boost::json::object rules_json(std::string_view deadline, int min_valid_b
   r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", true}};
   r["beacon_source"] = "上证综合指数次一交易日收盘值";
   r["bid_deadline"] = deadline;
-  r["reveal_window_s"] = 86400;
+  r["reveal_window_s"] = reveal_window_s;
   r["candidate_publicity_s"] = 259200;
   r["vote_window_s"] = 604800;
   r["award_publicity_s"] = 259200;
@@ -163,9 +164,10 @@ inline boost::json::object rules_json(std::string_view deadline, int min_valid_b
 }
 
 inline std::string publish_tender(CoreFixture& f, const Market& m, std::string_view deadline,
-                                  int min_valid_bids = 3) {
-  auto id = f.service->create_draft(
-      m.tenderer, {m.tenderer.community_id, "物业服务招标", rules_json(deadline, min_valid_bids)});
+                                  int min_valid_bids = 3, std::int64_t reveal_window_s = 86400) {
+  auto id =
+      f.service->create_draft(m.tenderer, {m.tenderer.community_id, "物业服务招标",
+                                           rules_json(deadline, min_valid_bids, reveal_window_s)});
   REQUIRE(id.ok());
   auto p = f.service->publish(m.tenderer, *id);
   if (!p.ok()) FAIL(p.error().to_string());
