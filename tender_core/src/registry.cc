@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <limits>
 #include <set>
 
 #include "audit_log/sha256.h"
@@ -244,11 +245,12 @@ Result<std::uint64_t> Registry::record_ratings(const Actor& actor,
       SUNBID_ASSIGN_OR_RETURN(
           Statement * ins,
           db.cached("INSERT INTO ratings(uscc, effective_from_ms, seq, credit_grade, "
-                    "credit_score, star_rating, blacklisted) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                    "credit_score, star_rating, blacklisted, recorded_ms) VALUES (?, ?, ?, ?, ?, "
+                    "?, ?, ?)"));
       ins->bind(1, it.uscc).bind(2, it.rating.effective_from_ms).bind(3, std::stoll(seq));
       ins->bind(4, it.rating.credit_grade).bind(5, std::int64_t{it.rating.credit_score});
       ins->bind(6, std::int64_t{it.rating.star_rating});
-      ins->bind(7, std::int64_t{it.rating.blacklisted ? 1 : 0});
+      ins->bind(7, std::int64_t{it.rating.blacklisted ? 1 : 0}).bind(8, txn.now_ms());
       SUNBID_TRY(ins->run());
       boost::json::object o;
       o["uscc"] = it.uscc;
@@ -323,15 +325,16 @@ Result<Community> Registry::community(audit::Database& db, std::string_view id) 
   return c;
 }
 
-Result<std::optional<CreditRating>> Registry::rating_as_of(audit::Database& db,
-                                                           std::string_view uscc,
-                                                           std::int64_t at_ms) {
+Result<std::optional<CreditRating>> Registry::rating_as_of(
+    audit::Database& db, std::string_view uscc, std::int64_t at_ms,
+    std::optional<std::int64_t> known_at_ms) {
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
       db.cached("SELECT credit_grade, credit_score, star_rating, blacklisted, effective_from_ms "
-                "FROM ratings WHERE uscc = ? AND effective_from_ms <= ? "
+                "FROM ratings WHERE uscc = ? AND effective_from_ms <= ? AND recorded_ms <= ? "
                 "ORDER BY effective_from_ms DESC, seq DESC LIMIT 1"));
-  st->bind(1, uscc).bind(2, at_ms);
+  st->bind(1, uscc).bind(2, at_ms).bind(
+      3, known_at_ms.value_or(std::numeric_limits<std::int64_t>::max()));
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   std::optional<CreditRating> out;
   if (row) {

@@ -47,6 +47,7 @@ CREATE TABLE ratings (
   credit_score      INTEGER NOT NULL,
   star_rating       INTEGER NOT NULL,
   blacklisted       INTEGER NOT NULL,
+  recorded_ms       INTEGER NOT NULL,
   PRIMARY KEY (uscc, effective_from_ms, seq)
 ) WITHOUT ROWID;
 CREATE TABLE service_tiers (

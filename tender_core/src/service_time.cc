@@ -86,7 +86,9 @@ Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadli
   bids->reset();
   boost::json::array logged;
   for (const auto& [bid_id, uscc, commitment] : list) {
-    SUNBID_ASSIGN_OR_RETURN(auto rating, Registry::rating_as_of(db, uscc, deadline));
+    // In force at the deadline, as the registry stood then (a back-dated
+    // record entered after the deadline does not count).
+    SUNBID_ASSIGN_OR_RETURN(auto rating, Registry::rating_as_of(db, uscc, deadline, deadline));
     SUNBID_ASSIGN_OR_RETURN(
         Statement * ins,
         db.cached("INSERT INTO rating_snapshots(tender_id, bidder_uscc, in_force, credit_grade, "
@@ -248,8 +250,47 @@ Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64
   });
 }
 
+Result<bool> TenderService::due_now(std::string_view tender_id, std::int64_t now_ms) {
+  std::optional<audit::Database> db;
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!readers_.empty()) {
+      db.emplace(std::move(readers_.back()));
+      readers_.pop_back();
+    }
+  }
+  if (!db) {
+    SUNBID_ASSIGN_OR_RETURN(audit::Database fresh, ledger_.open_reader());
+    db.emplace(std::move(fresh));
+  }
+  Result<bool> due = [&]() -> Result<bool> {
+    SUNBID_TRY(db->exec("BEGIN"));
+    auto row = detail::load_tender(*db, tender_id);
+    Result<bool> out = false;
+    if (row.ok()) {
+      auto p = plan(*db, *row, now_ms);
+      if (p.ok()) {
+        out = p->has_value();
+      } else {
+        out = std::move(p).error();
+      }
+    } else if (row.error().code != "tender_not_found") {
+      out = std::move(row).error();
+    }
+    SUNBID_TRY(db->exec("COMMIT"));
+    return out;
+  }();
+  if (due.ok()) {
+    std::lock_guard lock(readers_mu_);
+    readers_.push_back(std::move(*db));
+  }
+  return due;
+}
+
 Result<int> TenderService::catch_up(std::string_view tender_id) {
   const std::int64_t now = clock_.now_ms();
+  SUNBID_ASSIGN_OR_RETURN(bool due, due_now(tender_id, now));
+  if (!due) return 0;
   int applied = 0;
   for (;;) {
     auto r = apply_one_due(tender_id, now);

@@ -521,3 +521,24 @@ TEST_CASE("publicity: an unanswered objection holds the window; due_at is the an
   CHECK(*f.service->tick(f.clock.now_ms()) == 1);
   CHECK(TenderService::view(db, t)->status == TenderStatus::awarded);
 }
+
+TEST_CASE("rating snapshot taken late is the one in force and known at the deadline") {
+  CoreFixture f;
+  Market m = setup_market(f);
+  const std::string t = publish_tender(f, m, kDeadline, 1);
+  REQUIRE(f.service->submit_bid(m.enterprises[0], t, seal(t, kUsccA, 250, 1).commitment).ok());
+  // Nobody touches the tender at the deadline; an hour later a record
+  // back-dated to before the deadline is entered, then the tick runs.
+  f.clock.set_ms(ms(kDeadline) + 3600'000);
+  REQUIRE(
+      f.registry->record_ratings(f.admin, {{kUsccA, {"C", 1000, 1, true, ms(kDeadline) - kDayMs}}})
+          .ok());
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  auto db = f.reader();
+  auto snap = TenderService::rating_snapshot(db, t);
+  REQUIRE(snap->size() == 1);
+  CHECK(snap->at(0).second->credit_grade == "AA");
+  CHECK_FALSE(snap->at(0).second->blacklisted);
+  // The registry itself answers with the back-dated record.
+  CHECK(Registry::rating_as_of(db, kUsccA, ms(kDeadline))->value().credit_grade == "C");
+}

@@ -125,10 +125,12 @@ class Registry {
   // ---- readers (the caller's own connection) ----
   static Result<Community> community(audit::Database& db, std::string_view id);
   // The registry record of `uscc` in force at `at_ms` (rating_in_force's
-  // rule: latest effective_from <= at, a later record wins a tie).
-  static Result<std::optional<CreditRating>> rating_as_of(audit::Database& db,
-                                                          std::string_view uscc,
-                                                          std::int64_t at_ms);
+  // rule: latest effective_from <= at, a later record wins a tie), among the
+  // records entered by `known_at_ms` (default: all) — so a snapshot taken
+  // late is the one that would have been taken at its instant.
+  static Result<std::optional<CreditRating>> rating_as_of(
+      audit::Database& db, std::string_view uscc, std::int64_t at_ms,
+      std::optional<std::int64_t> known_at_ms = std::nullopt);
   static Result<std::vector<ServiceTier>> service_tiers(audit::Database& db);
   static Result<std::optional<ServiceTier>> service_tier(audit::Database& db,
                                                          std::string_view code);

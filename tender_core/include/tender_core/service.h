@@ -47,6 +47,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -270,10 +271,16 @@ class TenderService {
 
  private:
   Result<bool> apply_one_due(std::string_view tender_id, std::int64_t limit_ms);
+  // Whether a transition of the tender is due, read on a pooled reader
+  // connection (so the request path costs no writer round trip when nothing
+  // is due; the writer re-checks before applying anything).
+  Result<bool> due_now(std::string_view tender_id, std::int64_t now_ms);
 
   audit::Ledger& ledger_;
   const Clock& clock_;
   PlatformSettings settings_;
+  std::mutex readers_mu_;
+  std::vector<audit::Database> readers_;  // idle reader connections
 };
 
 std::optional<TenderStatus> tender_status_from_string(std::string_view s);
