@@ -110,11 +110,6 @@ CREATE TABLE bids (
   source_digest   TEXT,
   UNIQUE (tender_id, bidder_uscc)
 ) WITHOUT ROWID;
-CREATE TABLE bid_entries (
-  tender_id TEXT NOT NULL,
-  idx       INTEGER NOT NULL,
-  PRIMARY KEY (tender_id, idx)
-) WITHOUT ROWID;
 CREATE TABLE bid_reveals (
   bid_id      TEXT PRIMARY KEY REFERENCES bids(id),
   salt_hex    TEXT NOT NULL,

@@ -53,7 +53,7 @@ Status require_text(std::string_view text, std::string_view code, std::string_vi
 Status set_bid_release(WriteTxn& txn, std::string_view tender_id, std::int64_t release_ms) {
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st, txn.db().cached("UPDATE audit_withheld SET release_at_ms = ? WHERE idx IN "
-                                      "(SELECT idx FROM bid_entries WHERE tender_id = ?)"));
+                                      "(SELECT idx FROM audit_tender_entries WHERE tender = ?)"));
   st->bind(1, release_ms).bind(2, tender_id);
   return st->run();
 }

@@ -52,7 +52,9 @@ Error bid_not_found() {
                     "未找到本企业对该招标的投标 / no bid of yours for this tender");
 }
 
-// A bid entry: withheld until the effective deadline, listed in bid_entries.
+// A bid entry: withheld until the effective deadline. The only withheld
+// entries of a tender are its bid entries, so audit_withheld joined with
+// audit_tender_entries finds them when the deadline moves.
 Result<std::uint64_t> append_bid_entry(WriteTxn& txn, const Actor& actor, std::string_view type,
                                        std::string_view tender_id, std::int64_t release_ms,
                                        boost::json::object payload) {
@@ -61,12 +63,7 @@ Result<std::uint64_t> append_bid_entry(WriteTxn& txn, const Actor& actor, std::s
   payload["tender_id"] = tender_id;
   draft.payload = std::move(payload);
   draft.release_at_ms = release_ms;
-  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, txn.append(draft));
-  SUNBID_ASSIGN_OR_RETURN(Statement * ins,
-                          txn.db().cached("INSERT INTO bid_entries(tender_id, idx) VALUES (?, ?)"));
-  ins->bind(1, tender_id).bind(2, static_cast<std::int64_t>(idx));
-  SUNBID_TRY(ins->run());
-  return idx;
+  return txn.append(draft);
 }
 
 }  // namespace

@@ -66,8 +66,8 @@ void check_invariants(CoreFixture& f, const Market& m, const std::vector<std::st
         }
       }
       auto st = db.prepare(
-          "SELECT count(*) FROM bid_entries b JOIN audit_withheld w ON w.idx = b.idx "
-          "WHERE b.tender_id = ? AND w.release_at_ms <= ?");
+          "SELECT count(*) FROM audit_tender_entries b JOIN audit_withheld w ON w.idx = b.idx "
+          "WHERE b.tender = ? AND w.release_at_ms <= ?");
       REQUIRE(st.ok());
       st->bind(1, t).bind(2, now);
       REQUIRE(*st->step());

@@ -18,9 +18,6 @@
 //                                        frozen at publish)
 //   tender_suspensions, tender_amendments
 //   bids                                 the live commitment per bidder
-//   bid_entries                          every bid entry index of a tender (so
-//                                        an amendment can move their release)
-//   bid_reveals                          revealed salt and canonical bid
 //   rating_snapshots                     registry values in force at the deadline
 //   opening_rows                         the opening record (开标记录)
 //   tender_candidates, objections
