@@ -101,17 +101,17 @@ CREATE TABLE tender_amendments (
   PRIMARY KEY (tender_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE bids (
-  id              TEXT PRIMARY KEY,
   tender_id       TEXT NOT NULL REFERENCES tenders(id),
   bidder_uscc     TEXT NOT NULL REFERENCES enterprises(uscc),
+  id              TEXT NOT NULL,
   commitment      TEXT NOT NULL,
   receipt_index   INTEGER NOT NULL,
   submitted_ms    INTEGER NOT NULL,
   source_digest   TEXT,
-  UNIQUE (tender_id, bidder_uscc)
+  PRIMARY KEY (tender_id, bidder_uscc)
 ) WITHOUT ROWID;
 CREATE TABLE bid_reveals (
-  bid_id      TEXT PRIMARY KEY REFERENCES bids(id),
+  bid_id      TEXT PRIMARY KEY,
   salt_hex    TEXT NOT NULL,
   bid_json    TEXT NOT NULL,
   price_fen   INTEGER NOT NULL,

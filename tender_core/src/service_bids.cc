@@ -97,9 +97,9 @@ Result<BidReceipt> TenderService::submit_bid(const Actor& actor, std::string_vie
       SUNBID_ASSIGN_OR_RETURN(
           Statement * up,
           db.cached("UPDATE bids SET commitment = ?, receipt_index = ?, submitted_ms = ?, "
-                    "source_digest = ? WHERE id = ?"));
+                    "source_digest = ? WHERE tender_id = ? AND bidder_uscc = ?"));
       up->bind(1, commitment_hex).bind(2, index).bind(3, now).bind(4, source_digest);
-      up->bind(5, existing->id);
+      up->bind(5, tender_id).bind(6, actor.enterprise_uscc);
       SUNBID_TRY(up->run());
       p["replaces"] = existing->receipt_index;
     } else {
@@ -135,8 +135,9 @@ Result<std::uint64_t> TenderService::withdraw_bid(const Actor& actor, std::strin
     SUNBID_TRY(require_enterprise(db, actor));
     SUNBID_ASSIGN_OR_RETURN(auto existing, find_bid(db, tender_id, actor.enterprise_uscc));
     if (!existing) return bid_not_found();
-    SUNBID_ASSIGN_OR_RETURN(Statement * del, db.cached("DELETE FROM bids WHERE id = ?"));
-    del->bind(1, existing->id);
+    SUNBID_ASSIGN_OR_RETURN(Statement * del,
+                            db.cached("DELETE FROM bids WHERE tender_id = ? AND bidder_uscc = ?"));
+    del->bind(1, tender_id).bind(2, actor.enterprise_uscc);
     SUNBID_TRY(del->run());
     boost::json::object p;
     p["bid_id"] = existing->id;

@@ -271,6 +271,15 @@ Result<bool> TenderService::due_now(std::string_view tender_id, std::int64_t now
       auto p = plan(*db, *row, now_ms);
       if (p.ok()) {
         out = p->has_value();
+        if (!p->has_value() && row->status == TenderStatus::published) {
+          auto t = detail::load_timeline(*db, *row);
+          if (t.ok()) {
+            if (auto deadline = effective_deadline_ms(*t)) {
+              std::lock_guard lock(quiet_mu_);
+              quiet_until_[row->id] = *deadline;
+            }
+          }
+        }
       } else {
         out = std::move(p).error();
       }
@@ -289,6 +298,11 @@ Result<bool> TenderService::due_now(std::string_view tender_id, std::int64_t now
 
 Result<int> TenderService::catch_up(std::string_view tender_id) {
   const std::int64_t now = clock_.now_ms();
+  {
+    std::lock_guard lock(quiet_mu_);
+    auto it = quiet_until_.find(std::string(tender_id));
+    if (it != quiet_until_.end() && now < it->second) return 0;
+  }
   SUNBID_ASSIGN_OR_RETURN(bool due, due_now(tender_id, now));
   if (!due) return 0;
   int applied = 0;

@@ -51,6 +51,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "audit_log/clock.h"
@@ -281,6 +282,13 @@ class TenderService {
   PlatformSettings settings_;
   std::mutex readers_mu_;
   std::vector<audit::Database> readers_;  // idle reader connections
+  // Published tenders with nothing due before the instant given: their
+  // effective deadline as last read. Safe to be stale: a published tender's
+  // deadline only ever moves later (amendments cannot bring it forward,
+  // suspensions push it out), and nothing else of a published tender is
+  // time-driven.
+  std::mutex quiet_mu_;
+  std::unordered_map<std::string, std::int64_t> quiet_until_;
 };
 
 std::optional<TenderStatus> tender_status_from_string(std::string_view s);
