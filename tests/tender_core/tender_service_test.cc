@@ -542,3 +542,22 @@ TEST_CASE("rating snapshot taken late is the one in force and known at the deadl
   // The registry itself answers with the back-dated record.
   CHECK(Registry::rating_as_of(db, kUsccA, ms(kDeadline))->value().credit_grade == "C");
 }
+
+TEST_CASE("objection answered exactly at the end of the answer period is not late") {
+  CoreFixture f;
+  Market m = setup_market(f);
+  const std::string t = publish_tender(f, m, kDeadline);
+  auto o = f.service->file_objection(m.enterprises[0], t, "评分标准不清");
+  REQUIRE(o.ok());
+  const std::int64_t filed = f.clock.now_ms();
+  auto db = f.reader();
+  f.clock.set_ms(filed + 3 * kDayMs);
+  CHECK(f.service->overdue_objections(db, f.clock.now_ms())->empty());
+  auto ans = expect_one_entry(
+      f, [&] { return f.service->answer_objection(m.tenderer, t, o->objection_id, "已澄清"); });
+  CHECK_FALSE(ans->late);
+  CHECK(f.service->overdue_objections(db, f.clock.now_ms() + 10 * kDayMs)->empty());
+  auto answered = entries_of(f, "objection.answered");
+  REQUIRE(answered.size() == 1);
+  CHECK_FALSE(answered[0]["payload"].as_object()["late"].as_bool());
+}
