@@ -1,0 +1,143 @@
+// The platform registers: communities (小区) and their owner rosters
+// (业主名册), property-service enterprises by USCC, the credit/star rating
+// registry with effective dates, and the service-tier table (服务等级).
+//
+// Every mutating method runs exactly ONE ledger command that validates,
+// writes its rows and appends exactly one audit entry; a refusal changes
+// nothing and appends nothing. Entries carry no personal data in the clear:
+// a roster's entry carries its totals and the SHA-256 of the uploaded bytes,
+// never an owner's name or key; the actor's network address is digested.
+//
+// Entry types: community.created, community.roster_imported,
+// enterprise.registered, registry.ratings_recorded,
+// registry.service_tiers_replaced.
+//
+// Thread-safety: safe for concurrent use (commands are serialized by the
+// ledger's writer). Readers take a connection the calling thread owns.
+// REQUIRES: the ledger was opened with tender_core_migrations().
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/ledger.h"
+#include "audit_log/sqlite.h"
+#include "tender_core/actor.h"
+#include "tender_core/credit.h"
+#include "tender_core/roster.h"
+
+namespace sunbid::core {
+
+struct CommunityInput {
+  std::string name;
+  std::string district;
+  std::string street;
+  std::string address;
+};
+
+struct Community {
+  std::string id;  // "C1", "C2", ...
+  std::string name;
+  std::string district;
+  std::string street;
+  std::string address;
+  std::int64_t roster_version = 0;  // 0 = no roster yet
+  RosterTotals totals;
+};
+
+struct RosterImport {
+  RosterTotals totals;
+  std::int64_t roster_version = 0;
+  std::uint64_t log_index = 0;
+};
+
+struct EnterpriseInput {
+  std::string uscc;
+  std::string name;
+};
+
+struct EnterpriseRegistered {
+  std::string uscc;
+  bool pilot_exception = false;  // 福建试点 code accepted with a warning
+  std::string warning;
+  std::uint64_t log_index = 0;
+};
+
+struct RatingInput {
+  std::string uscc;
+  CreditRating rating;
+};
+
+// 服务等级: a tier of service with its reference price range (质价相符).
+struct ServiceTier {
+  std::string code;
+  std::string name;
+  std::int64_t min_fen_per_m2_month = 0;
+  std::int64_t max_fen_per_m2_month = 0;
+  std::vector<std::string> required_items;
+
+  bool operator==(const ServiceTier&) const = default;
+};
+
+// JSON form of a tier, as in PUT /service-tiers and in a published tender.
+boost::json::object to_json(const ServiceTier& tier);
+// Refuses service_tier_invalid.
+Result<ServiceTier> service_tier_from_json(const boost::json::object& json);
+
+class Registry {
+ public:
+  explicit Registry(audit::Ledger& ledger, CreditScale scale = CreditScale::default_scale())
+      : ledger_(ledger), scale_(std::move(scale)) {}
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Refuses community_invalid (an empty field).
+  Result<Community> create_community(const Actor& actor, const CommunityInput& input);
+
+  // Replaces the community's roster, all or nothing. The CSV is parsed before
+  // the command (parse_roster_csv; its `roster_invalid` refusal lists every
+  // problem). Refuses community_not_found, and roster_locked_by_vote while a
+  // tender of the community is in its owners' vote (status deciding, or
+  // suspended from it, with decision method owners_vote).
+  Result<RosterImport> import_roster(const Actor& actor, std::string_view community_id,
+                                     std::string_view csv);
+
+  // Refuses the validate_uscc codes (uscc_length, uscc_check, ...),
+  // enterprise_invalid (empty name), enterprise_exists.
+  Result<EnterpriseRegistered> register_enterprise(const Actor& actor,
+                                                   const EnterpriseInput& input);
+
+  // Records a batch of rating records (all or nothing, one entry). Refuses
+  // ratings_empty, enterprise_not_found, the validate_rating codes.
+  Result<std::uint64_t> record_ratings(const Actor& actor, const std::vector<RatingInput>& items);
+
+  // Replaces the whole tier table (published tenders keep the tier frozen in
+  // them). Refuses service_tier_invalid naming the item.
+  Result<std::uint64_t> replace_service_tiers(const Actor& actor,
+                                              const std::vector<ServiceTier>& tiers);
+
+  const CreditScale& scale() const { return scale_; }
+
+  // ---- readers (the caller's own connection) ----
+  static Result<Community> community(audit::Database& db, std::string_view id);
+  // The registry record of `uscc` in force at `at_ms` (rating_in_force's
+  // rule: latest effective_from <= at, a later record wins a tie), among the
+  // records entered by `known_at_ms` (default: all) — so a snapshot taken
+  // late is the one that would have been taken at its instant.
+  static Result<std::optional<CreditRating>> rating_as_of(
+      audit::Database& db, std::string_view uscc, std::int64_t at_ms,
+      std::optional<std::int64_t> known_at_ms = std::nullopt);
+  static Result<std::vector<ServiceTier>> service_tiers(audit::Database& db);
+  static Result<std::optional<ServiceTier>> service_tier(audit::Database& db,
+                                                         std::string_view code);
+
+ private:
+  audit::Ledger& ledger_;
+  CreditScale scale_;
+};
+
+}  // namespace sunbid::core

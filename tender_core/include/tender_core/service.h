@@ -1,0 +1,296 @@
+// TenderService: issue 4's commands through the ledger — tenders (draft,
+// edit, publish, amend, cancel, suspend/resume, fail), sealed bids
+// (commit, replace, withdraw, reveal), the time-driven transitions (deadline,
+// reveal window, publicity windows) and objections (异议). tender_core knows
+// nothing of HTTP: the server is a thin adapter over these methods.
+//
+// Every command method runs exactly ONE ledger command: it validates
+// (refusing with a stable snake_case code and a "中文 / English" message),
+// writes its rows and appends exactly one entry. A refusal changes nothing
+// and appends nothing. The one exception is publish() on a tender already
+// published: it answers the first publication's result and appends nothing
+// (idempotent publish, `already_published` = true).
+//
+// Time: before every command on a tender, the transitions of that tender
+// that have become due are applied first (catch_up), each as its own command
+// with its own entry whose payload carries `due_at` — the instant it became
+// due — so the order is right with or without a background tick(). Inside a
+// command the time gates are checked again against the command's own clock
+// reading, so nothing slips between the catch-up and the command. A
+// transition is applied exactly once: its command re-reads the status on the
+// writer thread and does nothing when another got there first.
+//
+// Confidentiality:
+// - bid entries (bid.committed, bid.withdrawn) carry release_at_ms = the
+//   effective deadline; an amendment that moves the deadline, a suspension
+//   (release unknown: far future) and a resumption move the release of that
+//   tender's bid entries in the same command;
+// - before the deadline no view tells anyone but the bidder itself whether
+//   or how many bids exist; bid contents are revealed to nobody but their
+//   own bidder until the reveal window closes, when the opening record
+//   (开标记录) becomes public at once;
+// - objection entries carry the objector's account only as a salted digest
+//   (`actor`), the objection and answer texts only as SHA-256.
+//
+// Entry types: tender.drafted, tender.edited, tender.published,
+// tender.amended, tender.cancelled, tender.suspended, tender.resumed,
+// tender.reveal_extended, tender.failed, tender.bidding_closed,
+// tender.reveal_opened, tender.opened, tender.candidate_publicity_ended,
+// tender.awarded, bid.committed, bid.withdrawn, bid.revealed,
+// objection.filed, objection.answered.
+//
+// Thread-safety: safe for concurrent use. Readers take a connection the
+// calling thread owns (Ledger::open_reader), one per thread.
+// REQUIRES: the ledger was opened with tender_core_migrations(); `clock` is
+// the ledger's clock and outlives the service.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "audit_log/clock.h"
+#include "audit_log/ledger.h"
+#include "audit_log/sqlite.h"
+#include "tender_core/actor.h"
+#include "tender_core/bid_commitment.h"
+#include "tender_core/credit.h"
+#include "tender_core/registry.h"
+#include "tender_core/tender_machine.h"
+#include "tender_core/tender_rules.h"
+
+namespace sunbid::core {
+
+inline constexpr std::int64_t kDaySeconds = 86'400;
+
+// Platform settings (平台设置).
+struct PlatformSettings {
+  std::int64_t min_bidding_period_s = 20 * kDaySeconds;          // publication -> deadline
+  std::int64_t min_period_after_amendment_s = 15 * kDaySeconds;  // amendment -> deadline
+  std::int64_t document_objection_cutoff_s = 10 * kDaySeconds;   // before the deadline
+  std::int64_t objection_answer_s = 3 * kDaySeconds;             // answer due after filing
+  CreditScale scale = CreditScale::default_scale();
+};
+
+struct TenderDraftInput {
+  std::string community_id;
+  std::string title;
+  boost::json::object rules;  // tender_rules.h JSON; checked in full at publish
+};
+
+struct TenderDraftEdit {
+  std::optional<std::string> title;
+  // Members replace the draft's members of the same name (shallow merge).
+  std::optional<boost::json::object> rules;
+};
+
+struct Published {
+  std::uint64_t log_index = 0;  // of tender.published
+  std::int64_t published_ms = 0;
+  bool already_published = false;
+};
+
+struct Amended {
+  std::uint64_t log_index = 0;
+  std::int64_t old_deadline_ms = 0;  // effective deadlines
+  std::int64_t new_deadline_ms = 0;
+};
+
+struct BidReceipt {
+  std::string bid_id;
+  std::uint64_t log_index = 0;  // of the bid.committed entry: the receipt
+  bool replaced = false;
+};
+
+struct ObjectionFiled {
+  std::string objection_id;
+  std::string stage;  // document | candidates | award
+  std::uint64_t log_index = 0;
+};
+
+struct ObjectionAnswered {
+  std::uint64_t log_index = 0;
+  bool late = false;  // answered after the answer period: flagged to supervisors
+};
+
+// ---- views ----
+
+struct TenderView {
+  std::string id;
+  std::string community_id;
+  std::string title;
+  TenderStatus status = TenderStatus::draft;
+  std::optional<TenderStatus> suspended_from;
+  boost::json::object rules;  // the draft's, or the frozen rules once published
+  std::optional<ServiceTier> tier;
+  std::optional<std::int64_t> published_ms;
+  std::optional<std::int64_t> bid_deadline_ms;  // effective (nullopt while suspended)
+  std::optional<std::int64_t> reveal_close_ms;  // effective
+  std::int64_t amendments = 0;
+  std::optional<std::string> end_reason;  // cancelled / failed
+  std::optional<std::string> awarded_bid_id;
+};
+
+struct OpeningRow {
+  std::string bid_id;
+  std::string bidder_uscc;
+  bool valid = false;
+  std::string reason;      // when revoked, e.g. not_revealed
+  std::optional<Bid> bid;  // when valid
+};
+
+struct BidSummary {
+  std::string bid_id;
+  std::string bidder_uscc;
+  std::string commitment;
+  std::uint64_t receipt_index = 0;
+  bool revealed = false;   // shown to the bidder itself and supervisors
+  std::optional<Bid> bid;  // the bidder's own once revealed; everyone's after opening
+};
+
+struct ObjectionView {
+  std::string id;
+  std::string stage;
+  std::optional<std::string> objector_account;  // tenderer, supervisors and the objector only
+  std::string objector_digest;
+  std::string text;
+  std::int64_t filed_ms = 0;
+  std::optional<std::string> answer;
+  std::optional<std::int64_t> answered_ms;
+  bool overdue = false;  // unanswered past the answer period, or answered late
+};
+
+// What a reader may see: the role and relations of the viewer (the server
+// fills it from the session; an anonymous reader has role "public").
+using Viewer = Actor;
+
+class TenderService {
+ public:
+  TenderService(audit::Ledger& ledger, const Clock& clock, PlatformSettings settings = {})
+      : ledger_(ledger), clock_(clock), settings_(std::move(settings)) {}
+  TenderService(const TenderService&) = delete;
+  TenderService& operator=(const TenderService&) = delete;
+
+  // ---- tenders (tenderer of the community unless noted) ----
+  // Refuses tender_invalid, community_not_found, not_tenderer_of_community.
+  Result<std::string> create_draft(const Actor& actor, const TenderDraftInput& input);
+  Result<std::uint64_t> edit_draft(const Actor& actor, std::string_view tender_id,
+                                   const TenderDraftEdit& edit);
+  // Validates every rule (tender_rules_from_json), the service tier
+  // (service_tier_unknown) and the bidding period (deadline_too_soon), then
+  // freezes the rules and the tier. Idempotent (see above).
+  Result<Published> publish(const Actor& actor, std::string_view tender_id);
+  // 补遗: before the deadline. The effective deadline becomes the latest of
+  // the current one, `new_deadline_ms` (an earlier one is refused:
+  // amendment_deadline_earlier) and now + min_period_after_amendment_s.
+  Result<Amended> amend(const Actor& actor, std::string_view tender_id, std::string_view text,
+                        std::optional<std::int64_t> new_deadline_ms);
+  Result<std::uint64_t> cancel(const Actor& actor, std::string_view tender_id,
+                               std::string_view reason);
+  // Supervisor. Refuses not_supervisor, reason_required.
+  Result<std::uint64_t> suspend(const Actor& actor, std::string_view tender_id,
+                                std::string_view reason);
+  Result<std::uint64_t> resume(const Actor& actor, std::string_view tender_id);
+  // Supervisor, inside the reveal window; seconds > 0 (extension_invalid).
+  Result<std::uint64_t> extend_reveal(const Actor& actor, std::string_view tender_id,
+                                      std::int64_t seconds, std::string_view reason);
+  // 流标 by the tenderer or a supervisor, in a state the table allows.
+  Result<std::uint64_t> fail_tender(const Actor& actor, std::string_view tender_id,
+                                    std::string_view reason);
+
+  // ---- sealed bids (enterprise) ----
+  // Before the deadline (bid_after_deadline at or after it). A second call
+  // replaces the first. Refuses not_an_enterprise, enterprise_not_found,
+  // commitment_invalid.
+  Result<BidReceipt> submit_bid(const Actor& actor, std::string_view tender_id,
+                                std::string_view commitment_hex);
+  // Refuses bid_not_found.
+  Result<std::uint64_t> withdraw_bid(const Actor& actor, std::string_view tender_id);
+  // Inside the reveal window. Refuses salt_invalid, bid_invalid, bid_not_found,
+  // bid_already_revealed, reveal_mismatch (the bid or salt does not open the
+  // commitment, or names another tender or bidder).
+  Result<std::uint64_t> reveal_bid(const Actor& actor, std::string_view tender_id,
+                                   std::string_view salt_hex, const boost::json::value& bid);
+
+  // ---- objections (异议) ----
+  // Document stage: any registered enterprise, while published and until
+  // document_objection_cutoff_s before the deadline. Candidates / award
+  // stage: a bidder of the tender or an owner of the community, inside the
+  // publicity window. Refuses objection_window_closed,
+  // objection_not_entitled, objection_invalid, tender_suspended.
+  Result<ObjectionFiled> file_objection(const Actor& actor, std::string_view tender_id,
+                                        std::string_view text);
+  // Tenderer of the community. Refuses objection_not_found,
+  // objection_already_answered, objection_invalid.
+  Result<ObjectionAnswered> answer_objection(const Actor& actor, std::string_view tender_id,
+                                             std::string_view objection_id, std::string_view text);
+
+  // ---- time ----
+  // Applies the due transitions of one tender (each its own command and
+  // entry); returns how many were applied.
+  Result<int> catch_up(std::string_view tender_id);
+  // Applies every due transition of every live tender as of `now_ms`
+  // (clamped to the clock). REQUIRES: now_ms <= clock now.
+  Result<int> tick(std::int64_t now_ms);
+
+  const PlatformSettings& settings() const { return settings_; }
+
+  // ---- readers (the caller's own connection; `now_ms` from the clock) ----
+  static Result<TenderView> view(audit::Database& db, std::string_view tender_id);
+  static Result<std::vector<TenderView>> list(audit::Database& db,
+                                              std::optional<TenderStatus> status,
+                                              std::optional<std::string> community_id);
+  // The opening record; refuses opening_not_public until the reveal window
+  // has closed (the record is logged at that instant).
+  static Result<std::vector<OpeningRow>> opening_record(audit::Database& db,
+                                                        std::string_view tender_id);
+  // The bids `viewer` may see now: before the opening record only the
+  // viewer's own bid (an enterprise) — and, after the deadline, supervisors
+  // and the community's tenderer see who bid and the commitments, never
+  // contents; after the opening record, everyone sees every bid.
+  static Result<std::vector<BidSummary>> bids_visible_to(audit::Database& db,
+                                                         std::string_view tender_id,
+                                                         const Viewer& viewer, std::int64_t now_ms);
+  // Every objection, the objector's account only for the tenderer of the
+  // community, supervisors and the objector.
+  Result<std::vector<ObjectionView>> objections_visible_to(audit::Database& db,
+                                                           std::string_view tender_id,
+                                                           const Viewer& viewer,
+                                                           std::int64_t now_ms) const;
+  // Supervisors: objections unanswered past their answer period or answered
+  // late, over all tenders.
+  Result<std::vector<ObjectionView>> overdue_objections(audit::Database& db,
+                                                        std::int64_t now_ms) const;
+  // The registry values copied at the deadline (nullopt: none in force).
+  static Result<std::vector<std::pair<std::string, std::optional<CreditRating>>>> rating_snapshot(
+      audit::Database& db, std::string_view tender_id);
+
+ private:
+  Result<bool> apply_one_due(std::string_view tender_id, std::int64_t limit_ms);
+  // Whether a transition of the tender is due, read on a pooled reader
+  // connection (so the request path costs no writer round trip when nothing
+  // is due; the writer re-checks before applying anything).
+  Result<bool> due_now(std::string_view tender_id, std::int64_t now_ms);
+
+  audit::Ledger& ledger_;
+  const Clock& clock_;
+  PlatformSettings settings_;
+  std::mutex readers_mu_;
+  std::vector<audit::Database> readers_;  // idle reader connections
+  // Published tenders with nothing due before the instant given: their
+  // effective deadline as last read. Safe to be stale: a published tender's
+  // deadline only ever moves later (amendments cannot bring it forward,
+  // suspensions push it out), and nothing else of a published tender is
+  // time-driven.
+  std::mutex quiet_mu_;
+  std::unordered_map<std::string, std::int64_t> quiet_until_;
+};
+
+std::optional<TenderStatus> tender_status_from_string(std::string_view s);
+
+}  // namespace sunbid::core

@@ -1,0 +1,52 @@
+// Hooks for the evaluation module: the stages after the opening record
+// (opened -> reviewing -> candidates publicized -> deciding -> award
+// publicized) are driven by evaluation's own commands. Each hook runs INSIDE
+// the caller's WriteTxn and changes only tender_core's rows; it appends NO
+// entry — the caller's command appends its own single entry (e.g.
+// "committee.drawn", "review.concluded", "decision.made") describing the
+// change, so state and entry commit or roll back together.
+//
+// Before such a command, call TenderService::catch_up(tender_id) so the
+// time-driven transitions are applied first. Each hook refuses (changing
+// nothing) with the tender_machine codes when the tender is not in the
+// required status, plus the codes listed.
+//
+// Thread-safety: run only on the ledger's writer thread (inside a command).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/ledger.h"
+#include "tender_core/service.h"
+
+namespace sunbid::core {
+
+// opened -> reviewing (committee drawn). Refuses objection_unanswered while
+// any objection of the tender is unanswered.
+Status mark_reviewing(audit::WriteTxn& txn, std::string_view tender_id);
+
+// reviewing -> candidates_publicized; the candidate publicity window starts
+// now. Refuses candidates_invalid (empty, repeated, or not a valid bid of the
+// opening record).
+Status publicize_candidates(audit::WriteTxn& txn, std::string_view tender_id,
+                            const std::vector<std::string>& bid_ids);
+
+// deciding -> award_publicized; the award publicity window starts now.
+// Refuses award_invalid (not one of the candidates).
+Status record_award(audit::WriteTxn& txn, std::string_view tender_id, std::string_view bid_id);
+
+// -> failed (流标) from any status the table allows, with a reason code.
+Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string_view reason);
+
+// The valid bids of the opening record with their revealed contents and the
+// rating snapshot (for clearing, review and decision).
+struct OpenedBid {
+  std::string bid_id;
+  Bid bid;
+  std::optional<CreditRating> rating_at_deadline;
+};
+Result<std::vector<OpenedBid>> opened_bids(audit::Database& db, std::string_view tender_id);
+
+}  // namespace sunbid::core

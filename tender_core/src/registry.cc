@@ -1,0 +1,390 @@
+#include "tender_core/registry.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <limits>
+#include <set>
+
+#include "audit_log/sha256.h"
+#include "store.h"
+#include "tender_core/uscc.h"
+
+namespace sunbid::core {
+
+namespace {
+
+using audit::Statement;
+using audit::WriteTxn;
+
+Error tier_invalid(std::size_t item, std::string field, std::string why_zh, std::string why_en) {
+  boost::json::object d;
+  d["item"] = static_cast<std::int64_t>(item);
+  d["field"] = field;
+  return make_error("service_tier_invalid",
+                    "服务等级无效：" + why_zh + " / invalid service tier: " + why_en, std::move(d));
+}
+
+Status check_tier(const ServiceTier& t, std::size_t item) {
+  if (t.code.empty()) return tier_invalid(item, "code", "代码为空", "empty code");
+  if (t.name.empty()) return tier_invalid(item, "name", "名称为空", "empty name");
+  if (t.min_fen_per_m2_month < 0) {
+    return tier_invalid(item, "min_fen_per_m2_month", "下限为负", "negative minimum");
+  }
+  if (t.max_fen_per_m2_month < t.min_fen_per_m2_month) {
+    return tier_invalid(item, "max_fen_per_m2_month", "上限低于下限", "maximum below minimum");
+  }
+  std::set<std::string> seen;
+  for (const auto& it : t.required_items) {
+    if (it.empty() || !seen.insert(it).second) {
+      return tier_invalid(item, "required_items", "必备项为空或重复", "empty or repeated item");
+    }
+  }
+  return ok_status();
+}
+
+// Whether an owners' vote of the community is open now.
+Result<bool> vote_open(audit::Database& db, std::string_view community_id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      auto n,
+      detail::query_int(db,
+                        "SELECT count(*) FROM tenders WHERE community_id = ? AND decision_method = "
+                        "'owners_vote' AND (status = 'deciding' OR (status = 'suspended' AND "
+                        "suspended_from = 'deciding'))",
+                        community_id));
+  return n.value_or(0) > 0;
+}
+
+}  // namespace
+
+boost::json::object to_json(const ServiceTier& tier) {
+  boost::json::object o;
+  o["code"] = tier.code;
+  o["name"] = tier.name;
+  o["min_fen_per_m2_month"] = tier.min_fen_per_m2_month;
+  o["max_fen_per_m2_month"] = tier.max_fen_per_m2_month;
+  boost::json::array items;
+  for (const auto& i : tier.required_items) items.emplace_back(i);
+  o["required_items"] = std::move(items);
+  return o;
+}
+
+Result<ServiceTier> service_tier_from_json(const boost::json::object& json) {
+  ServiceTier t;
+  static const std::set<std::string> kKnown = {"code", "name", "min_fen_per_m2_month",
+                                               "max_fen_per_m2_month", "required_items"};
+  for (const auto& kv : json) {
+    if (!kKnown.count(std::string(kv.key()))) {
+      return tier_invalid(0, std::string(kv.key()), "未知字段", "unknown field");
+    }
+  }
+  auto str = [&](const char* k, std::string& out) -> Status {
+    const auto* v = json.if_contains(k);
+    if (v == nullptr || !v->is_string()) return tier_invalid(0, k, "应为字符串", "string expected");
+    out = std::string(v->get_string());
+    return ok_status();
+  };
+  auto num = [&](const char* k, std::int64_t& out) -> Status {
+    const auto* v = json.if_contains(k);
+    if (v == nullptr || !v->is_int64()) return tier_invalid(0, k, "应为整数", "integer expected");
+    out = v->get_int64();
+    return ok_status();
+  };
+  SUNBID_TRY(str("code", t.code));
+  SUNBID_TRY(str("name", t.name));
+  SUNBID_TRY(num("min_fen_per_m2_month", t.min_fen_per_m2_month));
+  SUNBID_TRY(num("max_fen_per_m2_month", t.max_fen_per_m2_month));
+  const auto* items = json.if_contains("required_items");
+  if (items == nullptr || !items->is_array()) {
+    return tier_invalid(0, "required_items", "应为数组", "array expected");
+  }
+  for (const auto& i : items->get_array()) {
+    if (!i.is_string()) return tier_invalid(0, "required_items", "应为字符串", "string expected");
+    t.required_items.emplace_back(i.get_string());
+  }
+  SUNBID_TRY(check_tier(t, 0));
+  return t;
+}
+
+Result<Community> Registry::create_community(const Actor& actor, const CommunityInput& input) {
+  for (const auto* f : {&input.name, &input.district, &input.street, &input.address}) {
+    if (f->empty()) {
+      return make_error("community_invalid",
+                        "小区名称、区、街道、地址均不能为空 / name, district, street and address "
+                        "are required");
+    }
+  }
+  return ledger_.run<Community>([&](WriteTxn& txn) -> Result<Community> {
+    SUNBID_ASSIGN_OR_RETURN(std::string id, detail::next_id(txn, "community", "C"));
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        txn.db().cached("INSERT INTO communities(id, name, district, street, address, created_ms) "
+                        "VALUES (?, ?, ?, ?, ?, ?)"));
+    ins->bind(1, id).bind(2, input.name).bind(3, input.district).bind(4, input.street);
+    ins->bind(5, input.address).bind(6, txn.now_ms());
+    SUNBID_TRY(ins->run());
+    SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, "community.created", id));
+    draft.payload["community_id"] = id;
+    draft.payload["name"] = input.name;
+    draft.payload["district"] = input.district;
+    draft.payload["street"] = input.street;
+    draft.payload["address"] = input.address;
+    SUNBID_TRY(txn.append(draft));
+    return Community{id, input.name, input.district, input.street, input.address, 0, {}};
+  });
+}
+
+Result<RosterImport> Registry::import_roster(const Actor& actor, std::string_view community_id,
+                                             std::string_view csv) {
+  SUNBID_ASSIGN_OR_RETURN(Roster roster, parse_roster_csv(csv));
+  const RosterTotals sums = totals(roster);
+  const std::string csv_sha256 = hex_encode(sha256(csv));
+  const std::string cid(community_id);
+  return ledger_.run<RosterImport>([&](WriteTxn& txn) -> Result<RosterImport> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(
+        auto version,
+        detail::query_int(db, "SELECT roster_version FROM communities WHERE id = ?", cid));
+    if (!version) return detail::not_found("community_not_found", "小区", "community", cid);
+    SUNBID_ASSIGN_OR_RETURN(bool locked, vote_open(db, cid));
+    if (locked) {
+      return make_error("roster_locked_by_vote",
+                        "该小区业主表决进行中，不能更换名册 / an owners' vote of this community is "
+                        "open; the roster cannot be replaced");
+    }
+    SUNBID_ASSIGN_OR_RETURN(Statement * del,
+                            db.cached("DELETE FROM roster_units WHERE community_id = ?"));
+    del->bind(1, cid);
+    SUNBID_TRY(del->run());
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        db.cached("INSERT INTO roster_units(community_id, unit, area_centi_m2, owner_key, "
+                  "owner_name, status) VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const Unit& u : roster.units) {
+      ins->bind(1, cid).bind(2, u.unit).bind(3, u.area_centi_m2).bind(4, u.owner_key);
+      ins->bind(5, u.owner_name).bind(6, u.status == UnitStatus::sold ? "sold" : "unsold");
+      SUNBID_TRY(ins->run());
+    }
+    const std::int64_t new_version = *version + 1;
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * up,
+        db.cached("UPDATE communities SET roster_version = ?, roster_sha256 = ?, units = ?, "
+                  "total_area_centi_m2 = ?, owners_headcount = ? WHERE id = ?"));
+    up->bind(1, new_version).bind(2, csv_sha256).bind(3, sums.units);
+    up->bind(4, sums.total_area_centi_m2).bind(5, sums.owners_headcount).bind(6, cid);
+    SUNBID_TRY(up->run());
+    SUNBID_ASSIGN_OR_RETURN(auto draft,
+                            detail::draft_for(txn, actor, "community.roster_imported", cid));
+    draft.payload["community_id"] = cid;
+    draft.payload["roster_version"] = new_version;
+    draft.payload["roster_sha256"] = csv_sha256;
+    draft.payload["units"] = sums.units;
+    draft.payload["owners_headcount"] = sums.owners_headcount;
+    draft.payload["total_area_centi_m2"] = sums.total_area_centi_m2;
+    SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, txn.append(draft));
+    return RosterImport{sums, new_version, idx};
+  });
+}
+
+Result<EnterpriseRegistered> Registry::register_enterprise(const Actor& actor,
+                                                           const EnterpriseInput& input) {
+  SUNBID_ASSIGN_OR_RETURN(UsccInfo info, validate_uscc(input.uscc));
+  if (input.name.empty()) {
+    return make_error("enterprise_invalid", "企业名称不能为空 / the enterprise name is required");
+  }
+  return ledger_.run<EnterpriseRegistered>([&](WriteTxn& txn) -> Result<EnterpriseRegistered> {
+    SUNBID_ASSIGN_OR_RETURN(
+        auto exists,
+        detail::query_int(txn.db(), "SELECT 1 FROM enterprises WHERE uscc = ?", input.uscc));
+    if (exists) {
+      return make_error("enterprise_exists",
+                        "该统一社会信用代码已登记 / an enterprise with this USCC is registered",
+                        {{"uscc", input.uscc}});
+    }
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        txn.db().cached("INSERT INTO enterprises(uscc, name, pilot_exception, created_ms) "
+                        "VALUES (?, ?, ?, ?)"));
+    ins->bind(1, input.uscc).bind(2, input.name);
+    ins->bind(3, std::int64_t{info.pilot_exception ? 1 : 0}).bind(4, txn.now_ms());
+    SUNBID_TRY(ins->run());
+    SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, "enterprise.registered", ""));
+    draft.payload["uscc"] = input.uscc;
+    draft.payload["name"] = input.name;
+    draft.payload["pilot_exception"] = info.pilot_exception;
+    SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, txn.append(draft));
+    return EnterpriseRegistered{input.uscc, info.pilot_exception, info.warning, idx};
+  });
+}
+
+Result<std::uint64_t> Registry::record_ratings(const Actor& actor,
+                                               const std::vector<RatingInput>& items) {
+  if (items.empty()) {
+    return make_error("ratings_empty", "评价记录为空 / no rating records given");
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto st = validate_rating(items[i].rating, scale_);
+    if (!st.ok()) {
+      Error e = std::move(st).error();
+      e.details["item"] = static_cast<std::int64_t>(i);
+      return e;
+    }
+  }
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    auto& db = txn.db();
+    boost::json::array logged;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const auto& it = items[i];
+      SUNBID_ASSIGN_OR_RETURN(
+          auto exists, detail::query_int(db, "SELECT 1 FROM enterprises WHERE uscc = ?", it.uscc));
+      if (!exists) {
+        Error e = detail::not_found("enterprise_not_found", "企业", "enterprise", it.uscc);
+        e.details["item"] = static_cast<std::int64_t>(i);
+        return e;
+      }
+      SUNBID_ASSIGN_OR_RETURN(std::string seq, detail::next_id(txn, "rating", ""));
+      SUNBID_ASSIGN_OR_RETURN(
+          Statement * ins,
+          db.cached("INSERT INTO ratings(uscc, effective_from_ms, seq, credit_grade, "
+                    "credit_score, star_rating, blacklisted, recorded_ms) VALUES (?, ?, ?, ?, ?, "
+                    "?, ?, ?)"));
+      ins->bind(1, it.uscc).bind(2, it.rating.effective_from_ms).bind(3, std::stoll(seq));
+      ins->bind(4, it.rating.credit_grade).bind(5, std::int64_t{it.rating.credit_score});
+      ins->bind(6, std::int64_t{it.rating.star_rating});
+      ins->bind(7, std::int64_t{it.rating.blacklisted ? 1 : 0}).bind(8, txn.now_ms());
+      SUNBID_TRY(ins->run());
+      boost::json::object o;
+      o["uscc"] = it.uscc;
+      o["credit_grade"] = it.rating.credit_grade;
+      o["credit_score"] = it.rating.credit_score;
+      o["star_rating"] = it.rating.star_rating;
+      o["blacklisted"] = it.rating.blacklisted;
+      o["effective_from_ms"] = it.rating.effective_from_ms;
+      logged.push_back(std::move(o));
+    }
+    SUNBID_ASSIGN_OR_RETURN(auto draft,
+                            detail::draft_for(txn, actor, "registry.ratings_recorded", ""));
+    draft.payload["items"] = std::move(logged);
+    return txn.append(draft);
+  });
+}
+
+Result<std::uint64_t> Registry::replace_service_tiers(const Actor& actor,
+                                                      const std::vector<ServiceTier>& tiers) {
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < tiers.size(); ++i) {
+    SUNBID_TRY(check_tier(tiers[i], i));
+    if (!codes.insert(tiers[i].code).second) {
+      return tier_invalid(i, "code", "代码重复", "repeated code");
+    }
+  }
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    auto& db = txn.db();
+    SUNBID_TRY(db.exec("DELETE FROM service_tiers"));
+    boost::json::array logged;
+    for (const auto& t : tiers) {
+      boost::json::array items;
+      for (const auto& i : t.required_items) items.emplace_back(i);
+      SUNBID_ASSIGN_OR_RETURN(
+          Statement * ins,
+          db.cached("INSERT INTO service_tiers(code, name, min_fen_per_m2_month, "
+                    "max_fen_per_m2_month, required_items) VALUES (?, ?, ?, ?, ?)"));
+      ins->bind(1, t.code).bind(2, t.name).bind(3, t.min_fen_per_m2_month);
+      ins->bind(4, t.max_fen_per_m2_month).bind(5, boost::json::serialize(items));
+      SUNBID_TRY(ins->run());
+      logged.push_back(to_json(t));
+    }
+    SUNBID_ASSIGN_OR_RETURN(auto draft,
+                            detail::draft_for(txn, actor, "registry.service_tiers_replaced", ""));
+    draft.payload["items"] = std::move(logged);
+    return txn.append(draft);
+  });
+}
+
+Result<Community> Registry::community(audit::Database& db, std::string_view id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT name, district, street, address, roster_version, units, "
+                "total_area_centi_m2, owners_headcount FROM communities WHERE id = ?"));
+  st->bind(1, id);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (!row) {
+    st->reset();
+    return detail::not_found("community_not_found", "小区", "community", id);
+  }
+  Community c;
+  c.id = std::string(id);
+  c.name = std::string(st->column_text(0));
+  c.district = std::string(st->column_text(1));
+  c.street = std::string(st->column_text(2));
+  c.address = std::string(st->column_text(3));
+  c.roster_version = st->column_int64(4);
+  c.totals.units = st->column_int64(5);
+  c.totals.total_area_centi_m2 = st->column_int64(6);
+  c.totals.owners_headcount = st->column_int64(7);
+  st->reset();
+  return c;
+}
+
+Result<std::optional<CreditRating>> Registry::rating_as_of(
+    audit::Database& db, std::string_view uscc, std::int64_t at_ms,
+    std::optional<std::int64_t> known_at_ms) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT credit_grade, credit_score, star_rating, blacklisted, effective_from_ms "
+                "FROM ratings WHERE uscc = ? AND effective_from_ms <= ? AND recorded_ms <= ? "
+                "ORDER BY effective_from_ms DESC, seq DESC LIMIT 1"));
+  st->bind(1, uscc).bind(2, at_ms).bind(
+      3, known_at_ms.value_or(std::numeric_limits<std::int64_t>::max()));
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<CreditRating> out;
+  if (row) {
+    CreditRating r;
+    r.credit_grade = std::string(st->column_text(0));
+    r.credit_score = static_cast<std::int32_t>(st->column_int64(1));
+    r.star_rating = static_cast<std::int32_t>(st->column_int64(2));
+    r.blacklisted = st->column_int64(3) != 0;
+    r.effective_from_ms = st->column_int64(4);
+    out = std::move(r);
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::vector<ServiceTier>> Registry::service_tiers(audit::Database& db) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st, db.cached("SELECT code, name, min_fen_per_m2_month, max_fen_per_m2_month, "
+                                "required_items FROM service_tiers ORDER BY code"));
+  std::vector<ServiceTier> out;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) break;
+    ServiceTier t;
+    t.code = std::string(st->column_text(0));
+    t.name = std::string(st->column_text(1));
+    t.min_fen_per_m2_month = st->column_int64(2);
+    t.max_fen_per_m2_month = st->column_int64(3);
+    boost::system::error_code ec;
+    auto items = boost::json::parse(st->column_text(4), ec);
+    if (ec || !items.is_array()) {
+      st->reset();
+      return make_error(audit::kStorageError, "服务等级数据损坏 / stored tier items are corrupt");
+    }
+    for (const auto& i : items.get_array()) {
+      if (i.is_string()) t.required_items.emplace_back(i.get_string());
+    }
+    out.push_back(std::move(t));
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::optional<ServiceTier>> Registry::service_tier(audit::Database& db,
+                                                          std::string_view code) {
+  SUNBID_ASSIGN_OR_RETURN(auto all, service_tiers(db));
+  for (auto& t : all) {
+    if (t.code == code) return std::optional<ServiceTier>(std::move(t));
+  }
+  return std::optional<ServiceTier>();
+}
+
+}  // namespace sunbid::core

@@ -1,0 +1,168 @@
+#include "tender_core/schema.h"
+
+#include "store.h"
+
+namespace sunbid::core {
+
+std::vector<audit::Migration> tender_core_migrations() {
+  return {{kTenderCoreSchemaVersion, "tender_core",
+           R"sql(
+CREATE TABLE core_counters (
+  name TEXT PRIMARY KEY,
+  next INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE communities (
+  id                  TEXT PRIMARY KEY,
+  name                TEXT NOT NULL,
+  district            TEXT NOT NULL,
+  street              TEXT NOT NULL,
+  address             TEXT NOT NULL,
+  created_ms          INTEGER NOT NULL,
+  roster_version      INTEGER NOT NULL DEFAULT 0,
+  roster_sha256       TEXT,
+  units               INTEGER NOT NULL DEFAULT 0,
+  total_area_centi_m2 INTEGER NOT NULL DEFAULT 0,
+  owners_headcount    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE roster_units (
+  community_id  TEXT NOT NULL REFERENCES communities(id),
+  unit          TEXT NOT NULL,
+  area_centi_m2 INTEGER NOT NULL CHECK (area_centi_m2 > 0),
+  owner_key     TEXT NOT NULL,
+  owner_name    TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('sold', 'unsold')),
+  PRIMARY KEY (community_id, unit)
+) WITHOUT ROWID;
+CREATE TABLE enterprises (
+  uscc            TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  pilot_exception INTEGER NOT NULL,
+  created_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE ratings (
+  uscc              TEXT NOT NULL REFERENCES enterprises(uscc),
+  effective_from_ms INTEGER NOT NULL,
+  seq               INTEGER NOT NULL,
+  credit_grade      TEXT NOT NULL,
+  credit_score      INTEGER NOT NULL,
+  star_rating       INTEGER NOT NULL,
+  blacklisted       INTEGER NOT NULL,
+  recorded_ms       INTEGER NOT NULL,
+  PRIMARY KEY (uscc, effective_from_ms, seq)
+) WITHOUT ROWID;
+CREATE TABLE service_tiers (
+  code                 TEXT PRIMARY KEY,
+  name                 TEXT NOT NULL,
+  min_fen_per_m2_month INTEGER NOT NULL,
+  max_fen_per_m2_month INTEGER NOT NULL,
+  required_items       TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE tenders (
+  id                          TEXT PRIMARY KEY,
+  community_id                TEXT NOT NULL REFERENCES communities(id),
+  title                       TEXT NOT NULL,
+  status                      TEXT NOT NULL,
+  suspended_from              TEXT,
+  rules_json                  TEXT NOT NULL,
+  tier_json                   TEXT,
+  decision_method             TEXT,
+  min_valid_bids              INTEGER NOT NULL DEFAULT 0,
+  bid_deadline_ms             INTEGER NOT NULL DEFAULT 0,
+  reveal_window_s             INTEGER NOT NULL DEFAULT 0,
+  reveal_extensions_s         INTEGER NOT NULL DEFAULT 0,
+  candidate_publicity_s       INTEGER NOT NULL DEFAULT 0,
+  award_publicity_s           INTEGER NOT NULL DEFAULT 0,
+  candidates_publicized_at_ms INTEGER,
+  award_publicized_at_ms      INTEGER,
+  created_ms                  INTEGER NOT NULL,
+  published_ms                INTEGER,
+  publish_index               INTEGER,
+  opening_index               INTEGER,
+  end_reason                  TEXT,
+  awarded_bid_id              TEXT
+) WITHOUT ROWID;
+CREATE INDEX tenders_by_status ON tenders(status);
+CREATE INDEX tenders_by_community ON tenders(community_id);
+CREATE TABLE tender_suspensions (
+  tender_id TEXT NOT NULL REFERENCES tenders(id),
+  seq       INTEGER NOT NULL,
+  start_ms  INTEGER NOT NULL,
+  end_ms    INTEGER,
+  reason    TEXT NOT NULL,
+  PRIMARY KEY (tender_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE tender_amendments (
+  tender_id       TEXT NOT NULL REFERENCES tenders(id),
+  seq             INTEGER NOT NULL,
+  text            TEXT NOT NULL,
+  old_deadline_ms INTEGER NOT NULL,
+  new_deadline_ms INTEGER NOT NULL,
+  at_ms           INTEGER NOT NULL,
+  PRIMARY KEY (tender_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE bids (
+  tender_id       TEXT NOT NULL REFERENCES tenders(id),
+  bidder_uscc     TEXT NOT NULL REFERENCES enterprises(uscc),
+  id              TEXT NOT NULL,
+  commitment      TEXT NOT NULL,
+  receipt_index   INTEGER NOT NULL,
+  submitted_ms    INTEGER NOT NULL,
+  source_digest   TEXT,
+  PRIMARY KEY (tender_id, bidder_uscc)
+) WITHOUT ROWID;
+CREATE TABLE bid_reveals (
+  bid_id      TEXT PRIMARY KEY,
+  salt_hex    TEXT NOT NULL,
+  bid_json    TEXT NOT NULL,
+  price_fen   INTEGER NOT NULL,
+  revealed_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE rating_snapshots (
+  tender_id         TEXT NOT NULL REFERENCES tenders(id),
+  bidder_uscc       TEXT NOT NULL,
+  in_force          INTEGER NOT NULL,
+  credit_grade      TEXT,
+  credit_score      INTEGER,
+  star_rating       INTEGER,
+  blacklisted       INTEGER,
+  effective_from_ms INTEGER,
+  PRIMARY KEY (tender_id, bidder_uscc)
+) WITHOUT ROWID;
+CREATE TABLE opening_rows (
+  tender_id   TEXT NOT NULL REFERENCES tenders(id),
+  bid_id      TEXT NOT NULL,
+  bidder_uscc TEXT NOT NULL,
+  valid       INTEGER NOT NULL,
+  reason      TEXT,
+  price_fen   INTEGER,
+  bid_json    TEXT,
+  PRIMARY KEY (tender_id, bid_id)
+) WITHOUT ROWID;
+CREATE TABLE tender_candidates (
+  tender_id TEXT NOT NULL REFERENCES tenders(id),
+  bid_id    TEXT NOT NULL,
+  PRIMARY KEY (tender_id, bid_id)
+) WITHOUT ROWID;
+CREATE TABLE objections (
+  id               TEXT PRIMARY KEY,
+  tender_id        TEXT NOT NULL REFERENCES tenders(id),
+  stage            TEXT NOT NULL CHECK (stage IN ('document', 'candidates', 'award')),
+  objector_account TEXT NOT NULL,
+  objector_role    TEXT NOT NULL,
+  objector_digest  TEXT NOT NULL,
+  text             TEXT NOT NULL,
+  filed_ms         INTEGER NOT NULL,
+  filed_index      INTEGER NOT NULL,
+  answer_text      TEXT,
+  answered_ms      INTEGER,
+  answered_late    INTEGER
+) WITHOUT ROWID;
+CREATE INDEX objections_by_tender ON objections(tender_id);
+)sql"}};
+}
+
+Result<std::string> core_tables_digest(audit::Database& db) {
+  return detail::tables_digest(db);
+}
+
+}  // namespace sunbid::core

@@ -1,0 +1,397 @@
+#include "tender_core/service.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "audit_log/canonical_json.h"
+#include "service_internal.h"
+#include "store.h"
+#include "tender_core/time.h"
+
+namespace sunbid::core {
+
+using audit::Statement;
+using audit::WriteTxn;
+using detail::TenderRow;
+
+std::optional<TenderStatus> tender_status_from_string(std::string_view s) {
+  for (int i = 0; i <= static_cast<int>(TenderStatus::failed); ++i) {
+    auto st = static_cast<TenderStatus>(i);
+    if (to_string(st) == s) return st;
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
+Status require_tenderer(const Actor& actor, const TenderRow& row) {
+  if (actor.role != "tenderer" || actor.community_id != row.community_id) {
+    return make_error("not_tenderer_of_community",
+                      "只有本小区的招标人可以操作该招标 / only a tenderer of the tender's own "
+                      "community may do this",
+                      {{"community_id", row.community_id}});
+  }
+  return ok_status();
+}
+
+Status require_supervisor(const Actor& actor) {
+  if (actor.role != "supervisor") {
+    return make_error("not_supervisor", "只有监督人员可以操作 / only a supervisor may do this");
+  }
+  return ok_status();
+}
+
+Status require_text(std::string_view text, std::string_view code, std::string_view what_zh,
+                    std::string_view what_en) {
+  if (text.empty()) {
+    return make_error(std::string(code),
+                      std::string(what_zh) + "不能为空 / " + std::string(what_en) + " is required");
+  }
+  return ok_status();
+}
+
+Status set_bid_release(WriteTxn& txn, std::string_view tender_id, std::int64_t release_ms) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st, txn.db().cached("UPDATE audit_withheld SET release_at_ms = ? WHERE idx IN "
+                                      "(SELECT idx FROM audit_tender_entries WHERE tender = ?)"));
+  st->bind(1, release_ms).bind(2, tender_id);
+  return st->run();
+}
+
+Status require_no_due(const TenderTimeline& t, std::int64_t now_ms) {
+  if (!due_transitions(t, now_ms).empty()) {
+    return make_error("transition_pending",
+                      "有到期的状态转换待处理，请重试 / a due transition is pending; retry");
+  }
+  return ok_status();
+}
+
+}  // namespace detail
+
+namespace {
+
+Result<boost::json::object> parse_object(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) {
+    return make_error(audit::kStorageError, "存储的JSON损坏 / stored JSON is corrupt");
+  }
+  return std::move(v.get_object());
+}
+
+Result<std::string> canonical(const boost::json::object& o) {
+  return audit::to_canonical_json(boost::json::value(o));
+}
+
+// Loads the tender and applies the relation checks common to tenderer commands.
+Result<TenderRow> load_for_tenderer(WriteTxn& txn, std::string_view id, const Actor& actor) {
+  SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(txn.db(), id));
+  SUNBID_TRY(detail::require_tenderer(actor, row));
+  return row;
+}
+
+Result<std::uint64_t> append_tender_entry(WriteTxn& txn, const Actor& actor, std::string_view type,
+                                          std::string_view tender_id, boost::json::object payload) {
+  SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, type, tender_id));
+  draft.tender = std::string(tender_id);
+  payload["tender_id"] = tender_id;
+  draft.payload = std::move(payload);
+  return txn.append(draft);
+}
+
+}  // namespace
+
+Result<std::string> TenderService::create_draft(const Actor& actor, const TenderDraftInput& input) {
+  SUNBID_TRY(detail::require_text(input.title, "tender_invalid", "标题", "the title"));
+  if (actor.role != "tenderer" || actor.community_id != input.community_id) {
+    return make_error("not_tenderer_of_community",
+                      "只有本小区的招标人可以起草招标 / only a tenderer of the community may "
+                      "draft its tenders");
+  }
+  SUNBID_ASSIGN_OR_RETURN(std::string rules_json, canonical(input.rules));
+  return ledger_.run<std::string>([&](WriteTxn& txn) -> Result<std::string> {
+    SUNBID_ASSIGN_OR_RETURN(
+        auto exists,
+        detail::query_int(txn.db(), "SELECT 1 FROM communities WHERE id = ?", input.community_id));
+    if (!exists) {
+      return detail::not_found("community_not_found", "小区", "community", input.community_id);
+    }
+    SUNBID_ASSIGN_OR_RETURN(std::string id, detail::next_id(txn, "tender", "T"));
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        txn.db().cached("INSERT INTO tenders(id, community_id, title, status, rules_json, "
+                        "created_ms) VALUES (?, ?, ?, 'draft', ?, ?)"));
+    ins->bind(1, id).bind(2, input.community_id).bind(3, input.title).bind(4, rules_json);
+    ins->bind(5, txn.now_ms());
+    SUNBID_TRY(ins->run());
+    boost::json::object p;
+    p["community_id"] = input.community_id;
+    p["title"] = input.title;
+    p["rules"] = input.rules;
+    SUNBID_TRY(append_tender_entry(txn, actor, "tender.drafted", id, std::move(p)));
+    return id;
+  });
+}
+
+Result<std::uint64_t> TenderService::edit_draft(const Actor& actor, std::string_view tender_id,
+                                                const TenderDraftEdit& edit) {
+  if (!edit.title && !edit.rules) {
+    return make_error("tender_invalid", "没有要修改的内容 / nothing to change");
+  }
+  if (edit.title)
+    SUNBID_TRY(detail::require_text(*edit.title, "tender_invalid", "标题", "the title"));
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, load_for_tenderer(txn, tender_id, actor));
+    SUNBID_TRY(next_status(row.status, TenderAction::edit_draft));
+    SUNBID_ASSIGN_OR_RETURN(boost::json::object rules, parse_object(row.rules_json));
+    boost::json::object p;
+    if (edit.rules) {
+      for (const auto& kv : *edit.rules) rules[kv.key()] = kv.value();
+      p["rules"] = *edit.rules;
+    }
+    SUNBID_ASSIGN_OR_RETURN(std::string rules_json, canonical(rules));
+    const std::string title = edit.title.value_or(row.title);
+    if (title == row.title && rules_json == row.rules_json) {
+      return make_error("tender_unchanged", "草稿没有变化 / the draft would not change");
+    }
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * up,
+        txn.db().cached("UPDATE tenders SET title = ?, rules_json = ? WHERE id = ?"));
+    up->bind(1, title).bind(2, rules_json).bind(3, tender_id);
+    SUNBID_TRY(up->run());
+    if (edit.title) p["title"] = *edit.title;
+    return append_tender_entry(txn, actor, "tender.edited", tender_id, std::move(p));
+  });
+}
+
+Result<Published> TenderService::publish(const Actor& actor, std::string_view tender_id) {
+  SUNBID_TRY(catch_up(tender_id));
+  return ledger_.run<Published>([&](WriteTxn& txn) -> Result<Published> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, load_for_tenderer(txn, tender_id, actor));
+    SUNBID_TRY(next_status(row.status, TenderAction::publish));
+    if (row.status == TenderStatus::published) {
+      // Idempotent: the first publication's answer, nothing appended.
+      return Published{static_cast<std::uint64_t>(row.publish_index.value_or(0)),
+                       row.published_ms.value_or(0), true};
+    }
+    SUNBID_ASSIGN_OR_RETURN(boost::json::object json, parse_object(row.rules_json));
+    SUNBID_ASSIGN_OR_RETURN(TenderRules rules, tender_rules_from_json(json, settings_.scale));
+    SUNBID_ASSIGN_OR_RETURN(auto tier, Registry::service_tier(db, rules.service_tier));
+    if (!tier) {
+      return make_error("service_tier_unknown", "服务等级不存在 / no such service tier",
+                        {{"service_tier", rules.service_tier}});
+    }
+    const std::int64_t now = txn.now_ms();
+    const std::int64_t earliest = now + settings_.min_bidding_period_s * 1000;
+    if (rules.bid_deadline_ms < earliest) {
+      return make_error("deadline_too_soon",
+                        "投标截止时间距发布不足规定天数 / the bid deadline leaves less than the "
+                        "minimum bidding period after publication",
+                        {{"earliest", format_rfc3339_ms(earliest)}});
+    }
+    const boost::json::object frozen = to_json(rules);
+    SUNBID_ASSIGN_OR_RETURN(std::string frozen_json, canonical(frozen));
+    SUNBID_ASSIGN_OR_RETURN(std::string tier_json, canonical(to_json(*tier)));
+    const std::uint64_t index = txn.log_size();
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * up,
+        db.cached("UPDATE tenders SET status = 'published', rules_json = ?, tier_json = ?, "
+                  "decision_method = ?, min_valid_bids = ?, bid_deadline_ms = ?, "
+                  "reveal_window_s = ?, candidate_publicity_s = ?, award_publicity_s = ?, "
+                  "published_ms = ?, publish_index = ? WHERE id = ?"));
+    up->bind(1, frozen_json).bind(2, tier_json).bind(3, to_string(rules.decision.method));
+    up->bind(4, std::int64_t{rules.min_valid_bids}).bind(5, rules.bid_deadline_ms);
+    up->bind(6, rules.reveal_window_s).bind(7, rules.candidate_publicity_s);
+    up->bind(8, rules.award_publicity_s).bind(9, now);
+    up->bind(10, static_cast<std::int64_t>(index)).bind(11, tender_id);
+    SUNBID_TRY(up->run());
+    boost::json::object p;
+    p["community_id"] = row.community_id;
+    p["title"] = row.title;
+    p["rules"] = frozen;
+    p["service_tier"] = to_json(*tier);
+    SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
+                            append_tender_entry(txn, actor, "tender.published", tender_id, p));
+    return Published{idx, now, false};
+  });
+}
+
+Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender_id,
+                                     std::string_view text,
+                                     std::optional<std::int64_t> new_deadline_ms) {
+  SUNBID_TRY(detail::require_text(text, "amendment_invalid", "补遗内容", "the amendment text"));
+  SUNBID_TRY(catch_up(tender_id));
+  return ledger_.run<Amended>([&](WriteTxn& txn) -> Result<Amended> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, load_for_tenderer(txn, tender_id, actor));
+    SUNBID_TRY(next_status(row.status, TenderAction::amend));
+    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+    const std::int64_t now = txn.now_ms();
+    SUNBID_TRY(check_bid_time(t, now));  // an amendment is possible only before the deadline
+    const std::int64_t old_effective = *effective_deadline_ms(t);
+    if (new_deadline_ms && *new_deadline_ms < old_effective) {
+      return make_error("amendment_deadline_earlier",
+                        "补遗不能提前投标截止时间 / an amendment cannot bring the deadline forward",
+                        {{"current_deadline", format_rfc3339_ms(old_effective)}});
+    }
+    std::int64_t target = std::max(old_effective, new_deadline_ms.value_or(old_effective));
+    target = std::max(target, now + settings_.min_period_after_amendment_s * 1000);
+    // Every suspension lies in the past, so the effective deadline is the
+    // stored one shifted by a fixed amount: move the stored one by the same.
+    const std::int64_t new_base = row.bid_deadline_ms + (target - old_effective);
+    SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                            db.cached("UPDATE tenders SET bid_deadline_ms = ? WHERE id = ?"));
+    up->bind(1, new_base).bind(2, tender_id);
+    SUNBID_TRY(up->run());
+    SUNBID_ASSIGN_OR_RETURN(
+        auto seq, detail::query_int(
+                      db, "SELECT count(*) FROM tender_amendments WHERE tender_id = ?", tender_id));
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        db.cached("INSERT INTO tender_amendments(tender_id, seq, text, old_deadline_ms, "
+                  "new_deadline_ms, at_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+    ins->bind(1, tender_id).bind(2, seq.value_or(0) + 1).bind(3, text).bind(4, old_effective);
+    ins->bind(5, target).bind(6, now);
+    SUNBID_TRY(ins->run());
+    SUNBID_TRY(detail::set_bid_release(txn, tender_id, target));
+    boost::json::object p;
+    p["amendment"] = seq.value_or(0) + 1;
+    p["text"] = text;
+    p["old_deadline"] = format_rfc3339_ms(old_effective);
+    p["new_deadline"] = format_rfc3339_ms(target);
+    SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
+                            append_tender_entry(txn, actor, "tender.amended", tender_id, p));
+    return Amended{idx, old_effective, target};
+  });
+}
+
+Result<std::uint64_t> TenderService::cancel(const Actor& actor, std::string_view tender_id,
+                                            std::string_view reason) {
+  SUNBID_TRY(detail::require_text(reason, "reason_required", "取消理由", "a reason"));
+  SUNBID_TRY(catch_up(tender_id));
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, load_for_tenderer(txn, tender_id, actor));
+    SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::cancel));
+    SUNBID_TRY(detail::set_status(txn.db(), tender_id, to, std::nullopt));
+    SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                            txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
+    up->bind(1, reason).bind(2, tender_id);
+    SUNBID_TRY(up->run());
+    // A cancelled tender's bids stay sealed: nobody learns who had bid.
+    boost::json::object p;
+    p["from"] = to_string(row.status);
+    p["reason"] = reason;
+    return append_tender_entry(txn, actor, "tender.cancelled", tender_id, std::move(p));
+  });
+}
+
+Result<std::uint64_t> TenderService::suspend(const Actor& actor, std::string_view tender_id,
+                                             std::string_view reason) {
+  SUNBID_TRY(detail::require_supervisor(actor));
+  SUNBID_TRY(detail::require_text(reason, "reason_required", "暂停理由", "a reason"));
+  SUNBID_TRY(catch_up(tender_id));
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+    SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::suspend));
+    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+    const std::int64_t now = txn.now_ms();
+    SUNBID_TRY(detail::require_no_due(t, now));
+    SUNBID_ASSIGN_OR_RETURN(
+        auto seq,
+        detail::query_int(db, "SELECT count(*) FROM tender_suspensions WHERE tender_id = ?",
+                          tender_id));
+    SUNBID_ASSIGN_OR_RETURN(Statement * ins,
+                            db.cached("INSERT INTO tender_suspensions(tender_id, seq, start_ms, "
+                                      "reason) VALUES (?, ?, ?, ?)"));
+    ins->bind(1, tender_id).bind(2, seq.value_or(0) + 1).bind(3, now).bind(4, reason);
+    SUNBID_TRY(ins->run());
+    SUNBID_TRY(detail::set_status(db, tender_id, to, row.status));
+    if (row.status == TenderStatus::published) {
+      SUNBID_TRY(detail::set_bid_release(txn, tender_id, detail::kReleaseUnknown));
+    }
+    boost::json::object p;
+    p["from"] = to_string(row.status);
+    p["reason"] = reason;
+    return append_tender_entry(txn, actor, "tender.suspended", tender_id, std::move(p));
+  });
+}
+
+Result<std::uint64_t> TenderService::resume(const Actor& actor, std::string_view tender_id) {
+  SUNBID_TRY(detail::require_supervisor(actor));
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+    SUNBID_ASSIGN_OR_RETURN(TenderStatus to,
+                            next_status(row.status, TenderAction::resume, row.suspended_from));
+    const std::int64_t now = txn.now_ms();
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * up, db.cached("UPDATE tender_suspensions SET end_ms = ? WHERE tender_id = ? "
+                                  "AND end_ms IS NULL"));
+    up->bind(1, now).bind(2, tender_id);
+    SUNBID_TRY(up->run());
+    SUNBID_TRY(detail::set_status(db, tender_id, to, std::nullopt));
+    boost::json::object p;
+    p["to"] = to_string(to);
+    if (to == TenderStatus::published) {
+      row.status = to;
+      SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+      const std::int64_t deadline = *effective_deadline_ms(t);
+      SUNBID_TRY(detail::set_bid_release(txn, tender_id, deadline));
+      p["bid_deadline"] = format_rfc3339_ms(deadline);
+    }
+    return append_tender_entry(txn, actor, "tender.resumed", tender_id, std::move(p));
+  });
+}
+
+Result<std::uint64_t> TenderService::extend_reveal(const Actor& actor, std::string_view tender_id,
+                                                   std::int64_t seconds, std::string_view reason) {
+  SUNBID_TRY(detail::require_supervisor(actor));
+  SUNBID_TRY(detail::require_text(reason, "reason_required", "延长理由", "a reason"));
+  if (seconds <= 0 || seconds > 365 * kDaySeconds) {
+    return make_error("extension_invalid",
+                      "延长时间应为1秒至365天 / the extension must be 1 s to 365 days");
+  }
+  SUNBID_TRY(catch_up(tender_id));
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+    SUNBID_TRY(next_status(row.status, TenderAction::extend_reveal));
+    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+    SUNBID_TRY(check_reveal_time(t, txn.now_ms()));
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * up,
+        db.cached("UPDATE tenders SET reveal_extensions_s = reveal_extensions_s + ? WHERE id = ?"));
+    up->bind(1, seconds).bind(2, tender_id);
+    SUNBID_TRY(up->run());
+    t.reveal_extensions_s += seconds;
+    boost::json::object p;
+    p["seconds"] = seconds;
+    p["reason"] = reason;
+    p["reveal_close"] = format_rfc3339_ms(*reveal_close_ms(t));
+    return append_tender_entry(txn, actor, "tender.reveal_extended", tender_id, std::move(p));
+  });
+}
+
+Result<std::uint64_t> TenderService::fail_tender(const Actor& actor, std::string_view tender_id,
+                                                 std::string_view reason) {
+  SUNBID_TRY(detail::require_text(reason, "reason_required", "流标理由", "a reason"));
+  SUNBID_TRY(catch_up(tender_id));
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(txn.db(), tender_id));
+    if (actor.role != "supervisor") SUNBID_TRY(detail::require_tenderer(actor, row));
+    SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::fail));
+    SUNBID_TRY(detail::set_status(txn.db(), tender_id, to, std::nullopt));
+    SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                            txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
+    up->bind(1, reason).bind(2, tender_id);
+    SUNBID_TRY(up->run());
+    boost::json::object p;
+    p["from"] = to_string(row.status);
+    p["reason"] = reason;
+    return append_tender_entry(txn, actor, "tender.failed", tender_id, std::move(p));
+  });
+}
+
+}  // namespace sunbid::core

@@ -1,0 +1,345 @@
+// TenderService's time-driven transitions: the deadline (rating snapshot),
+// the reveal window (opening record), the publicity windows, and the 流标 that
+// follow from them (no bid at all; fewer valid bids than min_valid_bids).
+#include <boost/json/parse.hpp>
+
+#include "audit_log/canonical_json.h"
+#include "service_internal.h"
+#include "store.h"
+#include "tender_core/service.h"
+#include "tender_core/time.h"
+
+namespace sunbid::core {
+
+using audit::Statement;
+using audit::WriteTxn;
+using detail::TenderRow;
+
+namespace {
+
+struct Planned {
+  TenderAction action;
+  TenderStatus to;
+  std::int64_t due_at;
+  std::string fail_reason;  // for fail
+};
+
+Result<std::int64_t> count_bids(audit::Database& db, std::string_view id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      auto n, detail::query_int(db, "SELECT count(*) FROM bids WHERE tender_id = ?", id));
+  return n.value_or(0);
+}
+
+// The first transition of the tender due at now_ms, if any.
+Result<std::optional<Planned>> plan(audit::Database& db, const TenderRow& row,
+                                    std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+  if (row.status == TenderStatus::bidding_closed) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t bids, count_bids(db, row.id));
+    if (bids == 0) {
+      // Nothing to reveal or open: 流标 at the deadline.
+      return std::optional<Planned>(
+          Planned{TenderAction::fail, TenderStatus::failed, *effective_deadline_ms(t), "no_bids"});
+    }
+  }
+  if (row.status == TenderStatus::opened && !row.end_reason) {
+    SUNBID_ASSIGN_OR_RETURN(
+        auto valid, detail::query_int(db,
+                                      "SELECT count(*) FROM opening_rows WHERE tender_id = ? AND "
+                                      "valid = 1",
+                                      row.id));
+    if (valid.value_or(0) < row.min_valid_bids) {
+      return std::optional<Planned>(Planned{TenderAction::fail, TenderStatus::failed,
+                                            *reveal_close_ms(t), "too_few_valid_bids"});
+    }
+    return std::optional<Planned>();
+  }
+  auto due = due_transitions(t, now_ms);
+  if (due.empty()) return std::optional<Planned>();
+  Planned p{due[0].action, due[0].to, due[0].at_ms, ""};
+  // A window held open by an objection became due when the last one was answered.
+  std::string_view stage;
+  if (p.action == TenderAction::end_candidate_publicity) stage = "candidates";
+  if (p.action == TenderAction::end_award_publicity) stage = "award";
+  if (!stage.empty()) {
+    SUNBID_ASSIGN_OR_RETURN(auto answered, detail::last_answer_ms(db, row.id, stage));
+    if (answered && *answered > p.due_at) p.due_at = *answered;
+  }
+  return std::optional<Planned>(p);
+}
+
+Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadline,
+                        boost::json::object& payload) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * bids,
+      db.cached("SELECT id, bidder_uscc, commitment FROM bids WHERE tender_id = ? "
+                "ORDER BY bidder_uscc"));
+  bids->bind(1, row.id);
+  std::vector<std::array<std::string, 3>> list;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, bids->step());
+    if (!more) break;
+    list.push_back({std::string(bids->column_text(0)), std::string(bids->column_text(1)),
+                    std::string(bids->column_text(2))});
+  }
+  bids->reset();
+  boost::json::array logged;
+  for (const auto& [bid_id, uscc, commitment] : list) {
+    // In force at the deadline, as the registry stood then (a back-dated
+    // record entered after the deadline does not count).
+    SUNBID_ASSIGN_OR_RETURN(auto rating, Registry::rating_as_of(db, uscc, deadline, deadline));
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        db.cached("INSERT INTO rating_snapshots(tender_id, bidder_uscc, in_force, credit_grade, "
+                  "credit_score, star_rating, blacklisted, effective_from_ms) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    ins->bind(1, row.id).bind(2, uscc).bind(3, std::int64_t{rating ? 1 : 0});
+    boost::json::object o;
+    o["bid_id"] = bid_id;
+    o["bidder_uscc"] = uscc;
+    o["commitment"] = commitment;
+    if (rating) {
+      ins->bind(4, rating->credit_grade).bind(5, std::int64_t{rating->credit_score});
+      ins->bind(6, std::int64_t{rating->star_rating});
+      ins->bind(7, std::int64_t{rating->blacklisted ? 1 : 0}).bind(8, rating->effective_from_ms);
+      boost::json::object r;
+      r["credit_grade"] = rating->credit_grade;
+      r["credit_score"] = rating->credit_score;
+      r["star_rating"] = rating->star_rating;
+      r["blacklisted"] = rating->blacklisted;
+      r["effective_from"] = format_rfc3339_ms(rating->effective_from_ms);
+      o["rating"] = std::move(r);
+    } else {
+      for (int c = 4; c <= 8; ++c) ins->bind_null(c);
+      o["rating"] = nullptr;
+    }
+    SUNBID_TRY(ins->run());
+    logged.push_back(std::move(o));
+  }
+  payload["bids"] = std::move(logged);
+  return ok_status();
+}
+
+Status write_opening(WriteTxn& txn, const TenderRow& row, boost::json::object& payload) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * q,
+      db.cached("SELECT b.id, b.bidder_uscc, r.bid_json, r.price_fen FROM bids b LEFT JOIN "
+                "bid_reveals r ON r.bid_id = b.id WHERE b.tender_id = ? ORDER BY b.bidder_uscc"));
+  q->bind(1, row.id);
+  struct R {
+    std::string id, uscc;
+    std::optional<std::string> json;
+    std::int64_t price = 0;
+  };
+  std::vector<R> rows;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, q->step());
+    if (!more) break;
+    R r{std::string(q->column_text(0)), std::string(q->column_text(1)), std::nullopt, 0};
+    if (!q->column_is_null(2)) {
+      r.json = std::string(q->column_text(2));
+      r.price = q->column_int64(3);
+    }
+    rows.push_back(std::move(r));
+  }
+  q->reset();
+  boost::json::array record;
+  std::int64_t valid = 0;
+  for (const auto& r : rows) {
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        db.cached("INSERT INTO opening_rows(tender_id, bid_id, bidder_uscc, valid, reason, "
+                  "price_fen, bid_json) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    ins->bind(1, row.id).bind(2, r.id).bind(3, r.uscc);
+    boost::json::object o;
+    o["bid_id"] = r.id;
+    o["bidder_uscc"] = r.uscc;
+    if (r.json) {
+      ++valid;
+      ins->bind(4, std::int64_t{1}).bind_null(5).bind(6, r.price).bind(7, *r.json);
+      boost::system::error_code ec;
+      auto bid = boost::json::parse(*r.json, ec);
+      if (ec || !bid.is_object()) {
+        return make_error(audit::kStorageError, "存储的投标损坏 / a stored bid is corrupt");
+      }
+      o["valid"] = true;
+      o["price_fen_per_m2_month"] = r.price;
+      o["documents"] = bid.get_object()["documents"];
+    } else {
+      // 撤销: not revealed in the window.
+      ins->bind(4, std::int64_t{0}).bind(5, "not_revealed").bind_null(6).bind_null(7);
+      o["valid"] = false;
+      o["reason"] = "not_revealed";
+    }
+    SUNBID_TRY(ins->run());
+    record.push_back(std::move(o));
+  }
+  payload["record"] = std::move(record);
+  payload["valid_bids"] = valid;
+  payload["min_valid_bids"] = row.min_valid_bids;
+  return ok_status();
+}
+
+std::string_view entry_type(TenderAction a) {
+  switch (a) {
+    case TenderAction::close_bidding:
+      return "tender.bidding_closed";
+    case TenderAction::open_reveal:
+      return "tender.reveal_opened";
+    case TenderAction::close_reveal:
+      return "tender.opened";
+    case TenderAction::end_candidate_publicity:
+      return "tender.candidate_publicity_ended";
+    case TenderAction::end_award_publicity:
+      return "tender.awarded";
+    default:
+      return "tender.failed";
+  }
+}
+
+}  // namespace
+
+Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64_t limit_ms) {
+  return ledger_.run<bool>([&](WriteTxn& txn) -> Result<bool> {
+    auto& db = txn.db();
+    const std::int64_t now = std::min(limit_ms, txn.now_ms());
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+    SUNBID_ASSIGN_OR_RETURN(std::optional<Planned> p, plan(db, row, now));
+    if (!p) return false;  // nothing due (or another command applied it first)
+    audit::EntryDraft draft = detail::system_draft(entry_type(p->action));
+    draft.tender = std::string(tender_id);
+    draft.payload["tender_id"] = tender_id;
+    draft.payload["from"] = to_string(row.status);
+    draft.payload["due_at"] = format_rfc3339_ms(p->due_at);
+    switch (p->action) {
+      case TenderAction::close_bidding:
+        SUNBID_TRY(snapshot_ratings(txn, row, p->due_at, draft.payload));
+        break;
+      case TenderAction::open_reveal: {
+        SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+        draft.payload["reveal_close"] = format_rfc3339_ms(*reveal_close_ms(t));
+        break;
+      }
+      case TenderAction::close_reveal: {
+        SUNBID_TRY(write_opening(txn, row, draft.payload));
+        SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                                db.cached("UPDATE tenders SET opening_index = ? WHERE id = ?"));
+        up->bind(1, static_cast<std::int64_t>(txn.log_size())).bind(2, tender_id);
+        SUNBID_TRY(up->run());
+        break;
+      }
+      case TenderAction::end_award_publicity:
+        draft.payload["bid_id"] = row.awarded_bid_id.value_or("");
+        break;
+      case TenderAction::fail: {
+        draft.payload["reason"] = p->fail_reason;
+        SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                                db.cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
+        up->bind(1, p->fail_reason).bind(2, tender_id);
+        SUNBID_TRY(up->run());
+        break;
+      }
+      default:
+        break;
+    }
+    SUNBID_TRY(detail::set_status(db, tender_id, p->to, std::nullopt));
+    SUNBID_TRY(txn.append(draft));
+    return true;
+  });
+}
+
+Result<bool> TenderService::due_now(std::string_view tender_id, std::int64_t now_ms) {
+  std::optional<audit::Database> db;
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!readers_.empty()) {
+      db.emplace(std::move(readers_.back()));
+      readers_.pop_back();
+    }
+  }
+  if (!db) {
+    SUNBID_ASSIGN_OR_RETURN(audit::Database fresh, ledger_.open_reader());
+    db.emplace(std::move(fresh));
+  }
+  Result<bool> due = [&]() -> Result<bool> {
+    SUNBID_TRY(db->exec("BEGIN"));
+    auto row = detail::load_tender(*db, tender_id);
+    Result<bool> out = false;
+    if (row.ok()) {
+      auto p = plan(*db, *row, now_ms);
+      if (p.ok()) {
+        out = p->has_value();
+        if (!p->has_value() && row->status == TenderStatus::published) {
+          auto t = detail::load_timeline(*db, *row);
+          if (t.ok()) {
+            if (auto deadline = effective_deadline_ms(*t)) {
+              std::lock_guard lock(quiet_mu_);
+              quiet_until_[row->id] = *deadline;
+            }
+          }
+        }
+      } else {
+        out = std::move(p).error();
+      }
+    } else if (row.error().code != "tender_not_found") {
+      out = std::move(row).error();
+    }
+    SUNBID_TRY(db->exec("COMMIT"));
+    return out;
+  }();
+  if (due.ok()) {
+    std::lock_guard lock(readers_mu_);
+    readers_.push_back(std::move(*db));
+  }
+  return due;
+}
+
+Result<int> TenderService::catch_up(std::string_view tender_id) {
+  const std::int64_t now = clock_.now_ms();
+  {
+    std::lock_guard lock(quiet_mu_);
+    auto it = quiet_until_.find(std::string(tender_id));
+    if (it != quiet_until_.end() && now < it->second) return 0;
+  }
+  SUNBID_ASSIGN_OR_RETURN(bool due, due_now(tender_id, now));
+  if (!due) return 0;
+  int applied = 0;
+  for (;;) {
+    auto r = apply_one_due(tender_id, now);
+    if (!r.ok()) {
+      if (r.error().code == "tender_not_found") return applied;  // the command will say so
+      return std::move(r).error();
+    }
+    if (!*r) return applied;
+    ++applied;
+  }
+}
+
+Result<int> TenderService::tick(std::int64_t now_ms) {
+  std::vector<std::string> live;
+  {
+    SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger_.open_reader());
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement st,
+        db.prepare("SELECT id FROM tenders WHERE status IN ('published', 'bidding_closed', "
+                   "'reveal', 'opened', 'candidates_publicized', 'award_publicized') ORDER BY id"));
+    for (;;) {
+      SUNBID_ASSIGN_OR_RETURN(bool more, st.step());
+      if (!more) break;
+      live.emplace_back(st.column_text(0));
+    }
+  }
+  int applied = 0;
+  for (const auto& id : live) {
+    for (;;) {
+      SUNBID_ASSIGN_OR_RETURN(bool one, apply_one_due(id, now_ms));
+      if (!one) break;
+      ++applied;
+    }
+  }
+  return applied;
+}
+
+}  // namespace sunbid::core

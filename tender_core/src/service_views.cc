@@ -1,0 +1,269 @@
+// TenderService's readers: what each viewer may see of a tender, its bids,
+// its opening record and its objections.
+#include <boost/json/parse.hpp>
+
+#include "service_internal.h"
+#include "store.h"
+#include "tender_core/service.h"
+
+namespace sunbid::core {
+
+using audit::Statement;
+using detail::TenderRow;
+
+namespace {
+
+std::optional<boost::json::object> parse_obj(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.get_object());
+}
+
+Result<Bid> stored_bid(std::string_view json) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec) return make_error(audit::kStorageError, "存储的投标损坏 / a stored bid is corrupt");
+  return bid_from_json(v);
+}
+
+Result<TenderView> make_view(audit::Database& db, const TenderRow& row) {
+  TenderView v;
+  v.id = row.id;
+  v.community_id = row.community_id;
+  v.title = row.title;
+  v.status = row.status;
+  v.suspended_from = row.suspended_from;
+  if (auto rules = parse_obj(row.rules_json)) v.rules = std::move(*rules);
+  if (row.tier_json) {
+    if (auto tier = parse_obj(*row.tier_json)) {
+      auto t = service_tier_from_json(*tier);
+      if (t.ok()) v.tier = std::move(t).value();
+    }
+  }
+  v.published_ms = row.published_ms;
+  v.end_reason = row.end_reason;
+  v.awarded_bid_id = row.awarded_bid_id;
+  if (row.published_ms) {
+    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+    v.bid_deadline_ms = effective_deadline_ms(t);
+    v.reveal_close_ms = reveal_close_ms(t);
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      auto n,
+      detail::query_int(db, "SELECT count(*) FROM tender_amendments WHERE tender_id = ?", row.id));
+  v.amendments = n.value_or(0);
+  return v;
+}
+
+bool sees_objector(const Viewer& viewer, const TenderRow& row, std::string_view account) {
+  return viewer.role == "supervisor" ||
+         (viewer.role == "tenderer" && viewer.community_id == row.community_id) ||
+         (!viewer.account.empty() && viewer.account == account);
+}
+
+}  // namespace
+
+Result<TenderView> TenderService::view(audit::Database& db, std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+  return make_view(db, row);
+}
+
+Result<std::vector<TenderView>> TenderService::list(audit::Database& db,
+                                                    std::optional<TenderStatus> status,
+                                                    std::optional<std::string> community_id) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT id FROM tenders WHERE (?1 = '' OR status = ?1) AND "
+                                    "(?2 = '' OR community_id = ?2) ORDER BY created_ms, id"));
+  st->bind(1, status ? to_string(*status) : std::string_view());
+  st->bind(2, community_id ? std::string_view(*community_id) : std::string_view());
+  std::vector<std::string> ids;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
+    if (!more) break;
+    ids.emplace_back(st->column_text(0));
+  }
+  st->reset();
+  std::vector<TenderView> out;
+  for (const auto& id : ids) {
+    SUNBID_ASSIGN_OR_RETURN(TenderView v, view(db, id));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<std::vector<OpeningRow>> TenderService::opening_record(audit::Database& db,
+                                                              std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+  if (!row.opening_index) {
+    return make_error("opening_not_public",
+                      "解密期结束前开标记录不公开 / the opening record is public only once the "
+                      "reveal window has closed");
+  }
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT bid_id, bidder_uscc, valid, reason, bid_json FROM "
+                                    "opening_rows WHERE tender_id = ? ORDER BY bidder_uscc"));
+  st->bind(1, tender_id);
+  std::vector<OpeningRow> out;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
+    if (!more) break;
+    OpeningRow r;
+    r.bid_id = std::string(st->column_text(0));
+    r.bidder_uscc = std::string(st->column_text(1));
+    r.valid = st->column_int64(2) != 0;
+    if (!st->column_is_null(3)) r.reason = std::string(st->column_text(3));
+    if (!st->column_is_null(4)) {
+      auto bid = stored_bid(st->column_text(4));
+      if (!bid.ok()) {
+        st->reset();
+        return std::move(bid).error();
+      }
+      r.bid = std::move(bid).value();
+    }
+    out.push_back(std::move(r));
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::vector<BidSummary>> TenderService::bids_visible_to(audit::Database& db,
+                                                               std::string_view tender_id,
+                                                               const Viewer& viewer,
+                                                               std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+  const bool opened = row.opening_index.has_value();
+  bool after_deadline = false;
+  if (row.published_ms && row.status != TenderStatus::published &&
+      !(row.status == TenderStatus::suspended && row.suspended_from == TenderStatus::published) &&
+      row.status != TenderStatus::cancelled) {
+    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+    auto deadline = effective_deadline_ms(t);
+    after_deadline = deadline && now_ms >= *deadline;
+  }
+  const bool overseer = viewer.role == "supervisor" ||
+                        (viewer.role == "tenderer" && viewer.community_id == row.community_id);
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT b.id, b.bidder_uscc, b.commitment, b.receipt_index, r.bid_json FROM bids b "
+                "LEFT JOIN bid_reveals r ON r.bid_id = b.id WHERE b.tender_id = ? "
+                "ORDER BY b.bidder_uscc"));
+  st->bind(1, tender_id);
+  std::vector<BidSummary> out;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
+    if (!more) break;
+    const std::string uscc(st->column_text(1));
+    const bool own = viewer.role == "enterprise" && !viewer.enterprise_uscc.empty() &&
+                     viewer.enterprise_uscc == uscc;
+    if (!own && !opened && !(overseer && after_deadline)) continue;
+    BidSummary b;
+    b.bid_id = std::string(st->column_text(0));
+    b.bidder_uscc = uscc;
+    b.commitment = std::string(st->column_text(2));
+    b.receipt_index = static_cast<std::uint64_t>(st->column_int64(3));
+    const bool has_reveal = !st->column_is_null(4);
+    if (own || opened || viewer.role == "supervisor") b.revealed = has_reveal;
+    if (has_reveal && (own || opened)) {
+      auto bid = stored_bid(st->column_text(4));
+      if (!bid.ok()) {
+        st->reset();
+        return std::move(bid).error();
+      }
+      b.bid = std::move(bid).value();
+    }
+    out.push_back(std::move(b));
+  }
+  st->reset();
+  return out;
+}
+
+namespace {
+
+Result<std::vector<ObjectionView>> read_objections(audit::Database& db, Statement& st,
+                                                   const Viewer& viewer, std::int64_t now_ms,
+                                                   std::int64_t answer_ms) {
+  std::vector<ObjectionView> out;
+  std::vector<std::pair<std::string, std::string>> tender_and_account;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, st.step());
+    if (!more) break;
+    ObjectionView o;
+    o.id = std::string(st.column_text(0));
+    tender_and_account.emplace_back(std::string(st.column_text(1)), std::string(st.column_text(3)));
+    o.stage = std::string(st.column_text(2));
+    o.objector_digest = std::string(st.column_text(4));
+    o.text = std::string(st.column_text(5));
+    o.filed_ms = st.column_int64(6);
+    if (!st.column_is_null(7)) o.answer = std::string(st.column_text(7));
+    if (!st.column_is_null(8)) o.answered_ms = st.column_int64(8);
+    const bool late = !st.column_is_null(9) && st.column_int64(9) != 0;
+    o.overdue = late || (!o.answered_ms && now_ms > o.filed_ms + answer_ms);
+    out.push_back(std::move(o));
+  }
+  st.reset();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_and_account[i].first));
+    if (sees_objector(viewer, row, tender_and_account[i].second)) {
+      out[i].objector_account = tender_and_account[i].second;
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kObjectionColumns =
+    "SELECT id, tender_id, stage, objector_account, objector_digest, text, filed_ms, "
+    "answer_text, answered_ms, answered_late FROM objections ";
+
+}  // namespace
+
+Result<std::vector<ObjectionView>> TenderService::objections_visible_to(audit::Database& db,
+                                                                        std::string_view tender_id,
+                                                                        const Viewer& viewer,
+                                                                        std::int64_t now_ms) const {
+  SUNBID_TRY(detail::load_tender(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached(std::string(kObjectionColumns) +
+                                                    "WHERE tender_id = ? ORDER BY filed_index"));
+  st->bind(1, tender_id);
+  return read_objections(db, *st, viewer, now_ms, settings_.objection_answer_s * 1000);
+}
+
+Result<std::vector<ObjectionView>> TenderService::overdue_objections(audit::Database& db,
+                                                                     std::int64_t now_ms) const {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached(std::string(kObjectionColumns) +
+                "WHERE answered_late = 1 OR (answered_ms IS NULL AND filed_ms + ? < ?) "
+                "ORDER BY filed_index"));
+  st->bind(1, settings_.objection_answer_s * 1000).bind(2, now_ms);
+  Viewer supervisor;
+  supervisor.role = "supervisor";
+  return read_objections(db, *st, supervisor, now_ms, settings_.objection_answer_s * 1000);
+}
+
+Result<std::vector<std::pair<std::string, std::optional<CreditRating>>>>
+TenderService::rating_snapshot(audit::Database& db, std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT bidder_uscc, in_force, credit_grade, credit_score, star_rating, "
+                "blacklisted, effective_from_ms FROM rating_snapshots WHERE tender_id = ? "
+                "ORDER BY bidder_uscc"));
+  st->bind(1, tender_id);
+  std::vector<std::pair<std::string, std::optional<CreditRating>>> out;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
+    if (!more) break;
+    std::optional<CreditRating> r;
+    if (st->column_int64(1) != 0) {
+      r = CreditRating{std::string(st->column_text(2)),
+                       static_cast<std::int32_t>(st->column_int64(3)),
+                       static_cast<std::int32_t>(st->column_int64(4)), st->column_int64(5) != 0,
+                       st->column_int64(6)};
+    }
+    out.emplace_back(std::string(st->column_text(0)), std::move(r));
+  }
+  st->reset();
+  return out;
+}
+
+}  // namespace sunbid::core

@@ -1,0 +1,101 @@
+#include "tender_core/tender_hooks.h"
+
+#include <set>
+
+#include "store.h"
+#include "tender_store.h"
+
+namespace sunbid::core {
+
+using audit::Statement;
+
+Status mark_reviewing(audit::WriteTxn& txn, std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(txn.db(), tender_id));
+  SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::start_review));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t pending,
+                          detail::unanswered_objections(txn.db(), tender_id, ""));
+  if (pending > 0) return detail::objection_unanswered();
+  return detail::set_status(txn.db(), tender_id, to, std::nullopt);
+}
+
+Status publicize_candidates(audit::WriteTxn& txn, std::string_view tender_id,
+                            const std::vector<std::string>& bid_ids) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::conclude_review));
+  std::set<std::string> seen;
+  if (bid_ids.empty()) {
+    return make_error("candidates_invalid", "候选人名单为空 / the candidate list is empty");
+  }
+  for (const auto& id : bid_ids) {
+    SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                            db.cached("SELECT 1 FROM opening_rows WHERE tender_id = ? AND "
+                                      "bid_id = ? AND valid = 1"));
+    st->bind(1, tender_id).bind(2, id);
+    SUNBID_ASSIGN_OR_RETURN(bool found, st->step());
+    st->reset();
+    if (!found || !seen.insert(id).second) {
+      return make_error("candidates_invalid",
+                        "候选人不是有效投标或重复 / a candidate is not a valid bid or is repeated",
+                        {{"bid_id", id}});
+    }
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        db.cached("INSERT INTO tender_candidates(tender_id, bid_id) VALUES (?, ?)"));
+    ins->bind(1, tender_id).bind(2, id);
+    SUNBID_TRY(ins->run());
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * up, db.cached("UPDATE tenders SET candidates_publicized_at_ms = ? WHERE id = ?"));
+  up->bind(1, txn.now_ms()).bind(2, tender_id);
+  SUNBID_TRY(up->run());
+  return detail::set_status(db, tender_id, to, std::nullopt);
+}
+
+Status record_award(audit::WriteTxn& txn, std::string_view tender_id, std::string_view bid_id) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::decide));
+  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT 1 FROM tender_candidates WHERE "
+                                                    "tender_id = ? AND bid_id = ?"));
+  st->bind(1, tender_id).bind(2, bid_id);
+  SUNBID_ASSIGN_OR_RETURN(bool found, st->step());
+  st->reset();
+  if (!found) {
+    return make_error("award_invalid", "中标人不是候选人 / the award goes to a non-candidate",
+                      {{"bid_id", bid_id}});
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * up,
+      db.cached("UPDATE tenders SET award_publicized_at_ms = ?, awarded_bid_id = ? WHERE id = ?"));
+  up->bind(1, txn.now_ms()).bind(2, bid_id).bind(3, tender_id);
+  SUNBID_TRY(up->run());
+  return detail::set_status(db, tender_id, to, std::nullopt);
+}
+
+Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string_view reason) {
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(txn.db(), tender_id));
+  SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::fail));
+  SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                          txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
+  up->bind(1, reason).bind(2, tender_id);
+  SUNBID_TRY(up->run());
+  return detail::set_status(txn.db(), tender_id, to, std::nullopt);
+}
+
+Result<std::vector<OpenedBid>> opened_bids(audit::Database& db, std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(auto record, TenderService::opening_record(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(auto snapshot, TenderService::rating_snapshot(db, tender_id));
+  std::vector<OpenedBid> out;
+  for (auto& r : record) {
+    if (!r.valid || !r.bid) continue;
+    OpenedBid b{r.bid_id, std::move(*r.bid), std::nullopt};
+    for (const auto& [uscc, rating] : snapshot) {
+      if (uscc == r.bidder_uscc) b.rating_at_deadline = rating;
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace sunbid::core

@@ -1,0 +1,145 @@
+#include "tender_store.h"
+
+#include "store.h"
+#include "tender_core/service.h"
+
+namespace sunbid::core::detail {
+
+using audit::Statement;
+
+namespace {
+
+std::optional<std::int64_t> opt_int(const Statement& st, int col) {
+  if (st.column_is_null(col)) return std::nullopt;
+  return st.column_int64(col);
+}
+
+std::optional<std::string> opt_text(const Statement& st, int col) {
+  if (st.column_is_null(col)) return std::nullopt;
+  return std::string(st.column_text(col));
+}
+
+}  // namespace
+
+Result<TenderRow> load_tender(audit::Database& db, std::string_view id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT community_id, title, status, suspended_from, rules_json, tier_json, "
+                "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
+                "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
+                "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
+                "publish_index, opening_index, end_reason, awarded_bid_id FROM tenders "
+                "WHERE id = ?"));
+  st->bind(1, id);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (!row) {
+    st->reset();
+    return not_found("tender_not_found", "招标", "tender", id);
+  }
+  TenderRow r;
+  r.id = std::string(id);
+  r.community_id = std::string(st->column_text(0));
+  r.title = std::string(st->column_text(1));
+  auto status = tender_status_from_string(st->column_text(2));
+  auto from = opt_text(*st, 3);
+  r.rules_json = std::string(st->column_text(4));
+  r.tier_json = opt_text(*st, 5);
+  r.decision_method = opt_text(*st, 6);
+  r.min_valid_bids = st->column_int64(7);
+  r.bid_deadline_ms = st->column_int64(8);
+  r.reveal_window_s = st->column_int64(9);
+  r.reveal_extensions_s = st->column_int64(10);
+  r.candidate_publicity_s = st->column_int64(11);
+  r.award_publicity_s = st->column_int64(12);
+  r.candidates_publicized_at_ms = opt_int(*st, 13);
+  r.award_publicized_at_ms = opt_int(*st, 14);
+  r.published_ms = opt_int(*st, 15);
+  r.publish_index = opt_int(*st, 16);
+  r.opening_index = opt_int(*st, 17);
+  r.end_reason = opt_text(*st, 18);
+  r.awarded_bid_id = opt_text(*st, 19);
+  st->reset();
+  if (!status) return make_error(audit::kStorageError, "招标状态损坏 / corrupt tender status");
+  r.status = *status;
+  if (from) r.suspended_from = tender_status_from_string(*from);
+  return r;
+}
+
+Result<TenderTimeline> load_timeline(audit::Database& db, const TenderRow& row) {
+  TenderTimeline t;
+  t.status = row.status;
+  t.bid_deadline_ms = row.bid_deadline_ms;
+  t.reveal_window_s = row.reveal_window_s;
+  t.reveal_extensions_s = row.reveal_extensions_s;
+  t.candidates_publicized_at_ms = row.candidates_publicized_at_ms;
+  t.candidate_publicity_s = row.candidate_publicity_s;
+  t.award_publicized_at_ms = row.award_publicized_at_ms;
+  t.award_publicity_s = row.award_publicity_s;
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached(
+          "SELECT start_ms, end_ms FROM tender_suspensions WHERE tender_id = ? ORDER BY seq"));
+  st->bind(1, row.id);
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
+    if (!more) break;
+    t.suspensions.push_back(Suspension{st->column_int64(0), opt_int(*st, 1)});
+  }
+  st->reset();
+  std::string_view stage;
+  if (row.status == TenderStatus::candidates_publicized) stage = "candidates";
+  if (row.status == TenderStatus::award_publicized) stage = "award";
+  if (!stage.empty()) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t n, unanswered_objections(db, row.id, stage));
+    t.objection_pending = n > 0;
+  }
+  return t;
+}
+
+Status set_status(audit::Database& db, std::string_view id, TenderStatus status,
+                  std::optional<TenderStatus> suspended_from) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st, db.cached("UPDATE tenders SET status = ?, suspended_from = ? WHERE id = ?"));
+  st->bind(1, to_string(status));
+  if (suspended_from) {
+    st->bind(2, to_string(*suspended_from));
+  } else {
+    st->bind_null(2);
+  }
+  st->bind(3, id);
+  return st->run();
+}
+
+Result<std::int64_t> unanswered_objections(audit::Database& db, std::string_view id,
+                                           std::string_view stage) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT count(*) FROM objections WHERE tender_id = ? AND answered_ms IS NULL "
+                "AND (?2 = '' OR stage = ?2)"));
+  st->bind(1, id).bind(2, stage);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::int64_t n = row ? st->column_int64(0) : 0;
+  st->reset();
+  return n;
+}
+
+Result<std::optional<std::int64_t>> last_answer_ms(audit::Database& db, std::string_view id,
+                                                   std::string_view stage) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT max(answered_ms) FROM objections WHERE tender_id = ? AND stage = ?"));
+  st->bind(1, id).bind(2, stage);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<std::int64_t> out;
+  if (row && !st->column_is_null(0)) out = st->column_int64(0);
+  st->reset();
+  return out;
+}
+
+Error objection_unanswered() {
+  return make_error("objection_unanswered",
+                    "尚有未答复的异议，招标不能进入下一阶段 / an objection is unanswered; the "
+                    "tender cannot move to its next stage");
+}
+
+}  // namespace sunbid::core::detail

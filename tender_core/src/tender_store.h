@@ -1,0 +1,62 @@
+// Internal: the tenders row and the timeline built from it, shared by the
+// service's commands, its readers and the evaluation hooks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/ledger.h"
+#include "audit_log/sqlite.h"
+#include "tender_core/tender_machine.h"
+
+namespace sunbid::core::detail {
+
+struct TenderRow {
+  std::string id;
+  std::string community_id;
+  std::string title;
+  TenderStatus status = TenderStatus::draft;
+  std::optional<TenderStatus> suspended_from;
+  std::string rules_json;
+  std::optional<std::string> tier_json;
+  std::optional<std::string> decision_method;
+  std::int64_t min_valid_bids = 0;
+  std::int64_t bid_deadline_ms = 0;
+  std::int64_t reveal_window_s = 0;
+  std::int64_t reveal_extensions_s = 0;
+  std::int64_t candidate_publicity_s = 0;
+  std::int64_t award_publicity_s = 0;
+  std::optional<std::int64_t> candidates_publicized_at_ms;
+  std::optional<std::int64_t> award_publicized_at_ms;
+  std::optional<std::int64_t> published_ms;
+  std::optional<std::int64_t> publish_index;
+  std::optional<std::int64_t> opening_index;
+  std::optional<std::string> end_reason;
+  std::optional<std::string> awarded_bid_id;
+};
+
+// Refuses tender_not_found.
+Result<TenderRow> load_tender(audit::Database& db, std::string_view id);
+
+// The timeline of the row: suspensions from tender_suspensions, and
+// objection_pending when an objection of the current publicity stage is
+// unanswered.
+Result<TenderTimeline> load_timeline(audit::Database& db, const TenderRow& row);
+
+Status set_status(audit::Database& db, std::string_view id, TenderStatus status,
+                  std::optional<TenderStatus> suspended_from);
+
+// Number of unanswered objections of the tender (all stages when `stage` is empty).
+Result<std::int64_t> unanswered_objections(audit::Database& db, std::string_view id,
+                                           std::string_view stage);
+
+// The latest answer instant among the objections of `stage`.
+Result<std::optional<std::int64_t>> last_answer_ms(audit::Database& db, std::string_view id,
+                                                   std::string_view stage);
+
+Error objection_unanswered();
+
+}  // namespace sunbid::core::detail
