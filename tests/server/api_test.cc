@@ -303,11 +303,11 @@ TEST_CASE("accounts: admin only, validated, logged without personal data in clea
   CHECK(f.ledger->committed_log().size == after);
 
   // Role requirements.
-  auto no_community =
-      f.call("POST", "/api/v1/accounts",
-             R"({"username":"li.owner","password":"s3cret-enough","role":"owner","display_name":"李",)"
-             R"("owner_key":"k1"})",
-             admin);
+  auto no_community = f.call(
+      "POST", "/api/v1/accounts",
+      R"({"username":"li.owner","password":"s3cret-enough","role":"owner","display_name":"李",)"
+      R"("owner_key":"k1"})",
+      admin);
   CHECK(no_community.status == 400);
   CHECK(body_json(no_community).at("error").at("details").at("field").as_string() ==
         "/community_id");
