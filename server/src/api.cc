@@ -334,8 +334,7 @@ struct Api::Impl {
     const std::string& ct = call.request.content_type;
     if (!ct.empty() && !ct.starts_with("application/json")) {
       return make_error("unsupported_media_type",
-                        "请求体须为 JSON / the body must be application/json",
-                        {{"content_type", ct}});
+                        "请求体须为 JSON / the body must be application/json");
     }
     SUNBID_ASSIGN_OR_RETURN(boost::json::value v, audit::parse_strict_json(call.request.body));
     if (!v.is_object()) {
@@ -508,7 +507,8 @@ struct Api::Impl {
     if (!body.ok()) return reply(std::move(body).error());
     auto parsed = parse_new_account(*body);
     if (!parsed.ok()) return reply(std::move(parsed).error());
-    auto& [account, password] = *parsed;
+    NewAccount account = std::move(parsed->first);
+    std::string password = std::move(parsed->second);
     if (auto st = validate_new_account(account); !st.ok()) return reply(std::move(st).error());
     if (auto st = validate_password(password); !st.ok()) return reply(std::move(st).error());
     auto hash = hash_password(password, options.scrypt);
@@ -669,9 +669,7 @@ void Api::handle_async(Request request, std::function<void(Response)> reply) {
     Response resp = r.ok() ? std::move(r).value() : error_response(r.error());
     int cls = resp.status / 100;
     if (cls >= 1 && cls <= 5) impl->responses_by_class[static_cast<std::size_t>(cls)].fetch_add(1);
-    if (resp.status >= 200 && resp.status != 204 && resp.status != 304) {
-      resp.headers.emplace_back("Cache-Control", "no-store");
-    }
+    resp.headers.emplace_back("Cache-Control", "no-store");
     reply(std::move(resp));
   };
   try {

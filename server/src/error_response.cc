@@ -47,6 +47,40 @@ const std::unordered_map<std::string_view, int>& status_table() {
   return table;
 }
 
+// RFC 3629 UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 int http_status_for(std::string_view code) {
@@ -72,6 +106,12 @@ Response error_response(const Error& error) {
   boost::json::object outer;
   outer["error"] = std::move(inner);
   r.body = boost::json::serialize(outer);
+  if (!is_valid_utf8(r.body)) {
+    // Details may echo client bytes (a header, a percent-decoded query
+    // name); an answer must still be valid JSON, so they are dropped.
+    outer["error"].as_object()["details"] = boost::json::object{};
+    r.body = boost::json::serialize(outer);
+  }
   if (r.status == 429) {
     if (auto* v = error.details.if_contains("retry_after_s"); v && v->is_int64()) {
       r.headers.emplace_back("Retry-After", std::to_string(v->as_int64()));

@@ -210,7 +210,6 @@ TEST_CASE("strict JSON bodies: 400 naming the field", "[api][json]") {
   CHECK(error_code(wrong) == "invalid_field");
 
   std::string token = f.login("root", "correct horse battery");
-  f.ledger->execute([](audit::WriteTxn&) -> Status { return {}; });
   auto frac = f.call("POST", "/api/v1/dev/clock", R"({"advance_s":1.5})", token);
   CHECK(frac.status == 404);  // no --dev-clock here
 
@@ -497,4 +496,25 @@ TEST_CASE("dev clock: 404 without --dev-clock, advances and logs with it", "[api
   CHECK(f.ledger->committed_log().size == size + 1);
   CHECK(f.call("POST", "/api/v1/dev/clock", R"({"advance_s":0})").status == 400);
   CHECK(f.call("POST", "/api/v1/dev/clock", R"({"advance_s":-5})").status == 400);
+}
+
+TEST_CASE("regression: an error answer echoing invalid UTF-8 is still valid JSON", "[api][fuzz]") {
+  // Found by fuzz_http_request: a repeated, percent-decoded query name with a
+  // byte that is not UTF-8 went into details.field.
+  ApiFixture f;
+  auto r = f.call("GET", "/api/v1/audit/entries?%FF=1&%FF=2");
+  CHECK(r.status == 400);
+  CHECK(error_code(r) == "invalid_query");
+  CHECK(body_json(r).at("error").at("details").as_object().empty());
+  // Valid UTF-8 details are kept.
+  auto ok = f.call("GET", "/api/v1/audit/entries?%E5%BC%80=1&%E5%BC%80=2");
+  CHECK(body_json(ok).at("error").at("details").at("field").as_string() == "开");
+  Request bad_ct;
+  bad_ct.method = "POST";
+  bad_ct.target = "/api/v1/sessions";
+  bad_ct.content_type = "app\x9dication/json";
+  bad_ct.body = "{}";
+  auto ct = f.api->handle(bad_ct);
+  CHECK(ct.status == 415);
+  CHECK(body_json(ct).at("error").at("code").as_string() == "unsupported_media_type");
 }
