@@ -14,6 +14,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <future>
+#include <thread>
 
 #include "audit_log/log_store.h"
 #include "audit_log/merkle.h"
@@ -337,4 +339,45 @@ TEST_CASE(
   REQUIRE(cp->has_value());
   CHECK((*cp)->tree_size == size);
   CHECK(audit::verify_checkpoint_note((*cp)->note, f->ledger->verifier_key()).ok());
+}
+
+TEST_CASE("https: a request in flight when the stop begins is still answered",
+          "[https][shutdown]") {
+  ServerFixture f;
+  Client c(f.server->port(), f.cert.cert_file);
+  REQUIRE_FALSE(c.connect());
+  // Hold the ledger's writer so the login's command waits behind it.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> writer_held;
+  f.ledger->submit(
+      [&writer_held, released](audit::WriteTxn&) -> Status {
+        writer_held.set_value();
+        released.wait();
+        return {};
+      },
+      [](Status) {});
+  writer_held.get_future().wait();
+
+  std::promise<http::response<http::string_body>> answered;
+  std::thread client([&] {
+    answered.set_value(c.request(http::verb::post, "/api/v1/sessions",
+                                 R"({"username":"root","password":"correct horse battery"})"));
+  });
+  // Wait until the login has reached the ledger (the writer is held).
+  for (int i = 0; i < 500 && f.ledger->stats().commands < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::thread stopper([&] { f.server->stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The stop waits for the in-flight request.
+  CHECK(f.server->open_connections() == 1);
+  release.set_value();
+  stopper.join();
+  client.join();
+  auto res = answered.get_future().get();
+  CHECK(res.result_int() == 201);
+  CHECK_FALSE(res.keep_alive());  // answered with Connection: close
+  CHECK(f.server->open_connections() == 0);
 }
