@@ -152,13 +152,13 @@ struct HttpsServer::Impl {
   asio::awaitable<void> write_error(Conn& conn, const Error& error, unsigned version) {
     auto res = to_beast(error_response(error), version, false);
     res.set("Cache-Control", "no-store");
-    beast::get_lowest_layer(conn.stream).expires_after(limits::kWriteTimeout);
+    beast::get_lowest_layer(conn.stream).expires_after(options.timeouts.write);
     co_await http::async_write(conn.stream, res, kTuple);
   }
 
   asio::awaitable<void> run_session(std::shared_ptr<Conn> conn, std::string peer) {
     auto& stream = conn->stream;
-    beast::get_lowest_layer(stream).expires_after(limits::kHandshakeTimeout);
+    beast::get_lowest_layer(stream).expires_after(options.timeouts.handshake);
     auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
     if (hs_ec) co_return;  // not TLS, refused protocol or suite, or too slow
 
@@ -168,7 +168,7 @@ struct HttpsServer::Impl {
       http::request_parser<http::string_body> parser;
       parser.header_limit(limits::kMaxHeaderBytes);
       parser.body_limit(limits::kMaxRosterBodyBytes);
-      beast::get_lowest_layer(stream).expires_after(limits::kIdleTimeout);
+      beast::get_lowest_layer(stream).expires_after(options.timeouts.idle);
       auto [hdr_ec, hdr_n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
       if (hdr_ec) {
         if (hdr_ec == http::error::header_limit) {
@@ -197,7 +197,7 @@ struct HttpsServer::Impl {
         break;
       }
       parser.body_limit(limit);
-      beast::get_lowest_layer(stream).expires_after(limits::kReadTimeout);
+      beast::get_lowest_layer(stream).expires_after(options.timeouts.read);
       auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (body_ec) {
         if (body_ec == http::error::body_limit) co_await write_error(*conn, too_large(), version);
@@ -216,7 +216,7 @@ struct HttpsServer::Impl {
       Response resp = co_await call_api(std::move(req));
       keep_alive = keep_alive && !stopping.load() && served + 1 < limits::kMaxRequestsPerConnection;
       auto res = to_beast(std::move(resp), version, keep_alive);
-      beast::get_lowest_layer(stream).expires_after(limits::kWriteTimeout);
+      beast::get_lowest_layer(stream).expires_after(options.timeouts.write);
       auto [wr_ec, wr_n] = co_await http::async_write(stream, res, kTuple);
       conn->busy = false;
       if (wr_ec || !keep_alive) break;

@@ -37,7 +37,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 struct ServerFixture : ApiFixture {
-  ServerFixture() {
+  explicit ServerFixture(ServerTimeouts timeouts = {}) {
     auto paths = ensure_self_signed_certificate(dir.path());
     REQUIRE(paths.ok());
     cert = *paths;
@@ -46,6 +46,7 @@ struct ServerFixture : ApiFixture {
     o.port = 0;
     o.threads = 2;
     o.certificate = cert;
+    o.timeouts = timeouts;
     server = std::make_unique<HttpsServer>(o, *api);
     REQUIRE(server->start().ok());
   }
@@ -373,4 +374,52 @@ TEST_CASE("https: a request in flight when the stop begins is still answered",
   CHECK(res.result_int() == 201);
   CHECK_FALSE(res.keep_alive());  // answered with Connection: close
   CHECK(f.server->open_connections() == 0);
+}
+
+TEST_CASE("https: slow clients are dropped at the handshake and header deadlines",
+          "[https][limits]") {
+  ServerTimeouts t;
+  t.handshake = std::chrono::milliseconds(500);
+  t.idle = std::chrono::milliseconds(800);
+  ServerFixture f(t);
+  auto closed_within = [](tcp::socket& s, std::chrono::seconds limit) {
+    timeval tv{static_cast<time_t>(limit.count()), 0};
+    ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    auto t0 = std::chrono::steady_clock::now();
+    char buf[256];
+    boost::system::error_code ec;
+    while (!ec) s.read_some(asio::buffer(buf), ec);
+    bool closed = ec == asio::error::eof || ec == asio::error::connection_reset;
+    return closed && std::chrono::steady_clock::now() - t0 < limit;
+  };
+  SECTION("a TCP connection that never starts TLS") {
+    asio::io_context ioc;
+    tcp::socket s(ioc);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), f.server->port()));
+    CHECK(closed_within(s, std::chrono::seconds(5)));
+  }
+  SECTION("a header sent a byte at a time") {
+    Client c(f.server->port(), f.cert.cert_file);
+    REQUIRE_FALSE(c.connect());
+    // Prove the connection works, then dribble the next request's header.
+    CHECK(c.request(http::verb::get, "/api/v1/health").result_int() == 200);
+    std::string head = "GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n";
+    auto t0 = std::chrono::steady_clock::now();
+    boost::system::error_code ec;
+    for (char ch : head) {
+      asio::write(c.stream(), asio::buffer(&ch, 1), ec);
+      if (ec) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    // The server gave up at its 800 ms header deadline: the rest of the
+    // header cannot produce an answer.
+    asio::write(c.stream(), asio::buffer(std::string("\r\n")), ec);
+    beast::flat_buffer buf;
+    http::response<http::string_body> res;
+    beast::get_lowest_layer(c.stream()).expires_after(std::chrono::seconds(5));
+    http::read(c.stream(), buf, res, ec);
+    CHECK(ec);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
+  }
+  CHECK(f.server->open_connections() <= 1);
 }

@@ -11,21 +11,32 @@
 // Boost.Asio and Beast stay behind this header (pimpl).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "audit_log/result.h"
 #include "server/api.h"
+#include "server/limits.h"
 #include "server/tls.h"
 
 namespace sunbid::server {
+
+// Defaults are limits.h's; tests shorten them to see slow clients dropped.
+struct ServerTimeouts {
+  std::chrono::milliseconds handshake = limits::kHandshakeTimeout;
+  std::chrono::milliseconds idle = limits::kIdleTimeout;
+  std::chrono::milliseconds read = limits::kReadTimeout;
+  std::chrono::milliseconds write = limits::kWriteTimeout;
+};
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8443;  // 0: an ephemeral port (tests)
   int threads = 2;
   CertificatePaths certificate;
+  ServerTimeouts timeouts;
 };
 
 class HttpsServer {
