@@ -240,6 +240,10 @@ struct HttpsServer::Impl {
         socket.close(ignored);
         continue;
       }
+      // Responses leave in several TLS records; without TCP_NODELAY the last
+      // one can wait for the client's delayed ACK (~40 ms).
+      boost::system::error_code opt_ec;
+      socket.set_option(tcp::no_delay(true), opt_ec);
       boost::system::error_code ep_ec;
       auto ep = socket.remote_endpoint(ep_ec);
       std::string peer = ep_ec ? std::string() : ep.address().to_string();
