@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -422,4 +423,42 @@ TEST_CASE("https: slow clients are dropped at the handshake and header deadlines
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
   }
   CHECK(f.server->open_connections() <= 1);
+}
+
+TEST_CASE("https: reload_certificate serves a new certificate to new connections", "[https][tls]") {
+  ServerFixture f;
+  auto old_fp = certificate_fingerprint(f.cert.cert_file);
+  REQUIRE(old_fp.ok());
+  auto old_ca = f.dir / "old-ca.pem";
+  std::filesystem::copy_file(f.cert.cert_file, old_ca);
+  Client before(f.server->port(), f.cert.cert_file);
+  REQUIRE_FALSE(before.connect());
+
+  // A new key and certificate in place of the old ones (as an operator
+  // would install them before sending SIGHUP).
+  std::filesystem::remove(f.cert.cert_file);
+  std::filesystem::remove(f.cert.key_file);
+  REQUIRE(ensure_self_signed_certificate(f.dir.path()).ok());
+  auto new_fp = certificate_fingerprint(f.cert.cert_file);
+  REQUIRE(new_fp.ok());
+  REQUIRE(*new_fp != *old_fp);
+
+  // Not yet reloaded: new connections still get the old certificate.
+  CHECK_FALSE(Client(f.server->port(), old_ca).connect());
+  REQUIRE(f.server->reload_certificate().ok());
+  CHECK(Client(f.server->port(), old_ca).connect());  // the old one no longer verifies
+  Client after(f.server->port(), f.cert.cert_file);
+  REQUIRE_FALSE(after.connect());
+  CHECK(after.request(http::verb::get, "/api/v1/health").result_int() == 200);
+  // The established connection keeps working on its context.
+  CHECK(before.request(http::verb::get, "/api/v1/health").result_int() == 200);
+
+  // A broken file is refused and the current context stays.
+  auto new_ca = f.dir / "new-ca.pem";
+  std::filesystem::copy_file(f.cert.cert_file, new_ca);
+  { std::ofstream(f.cert.cert_file) << "not a certificate"; }
+  auto bad = f.server->reload_certificate();
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == "tls_config");
+  CHECK_FALSE(Client(f.server->port(), new_ca).connect());
 }
