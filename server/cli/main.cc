@@ -89,10 +89,15 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
   ao.trusted_proxies = config.trusted_proxies;
   ao.extra_metrics = [&https] {
     std::uint64_t open = https ? https->open_connections() : 0;
+    std::uint64_t failed = https ? https->failed_handshakes() : 0;
     return "# HELP sunbid_open_connections Open TLS connections.\n"
            "# TYPE sunbid_open_connections gauge\n"
            "sunbid_open_connections " +
-           std::to_string(open) + "\n";
+           std::to_string(open) +
+           "\n# HELP sunbid_tls_handshake_failures_total TLS handshakes that failed.\n"
+           "# TYPE sunbid_tls_handshake_failures_total counter\n"
+           "sunbid_tls_handshake_failures_total " +
+           std::to_string(failed) + "\n";
   };
   server::Api api(std::move(ao));
   server::ServerOptions so;

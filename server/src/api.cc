@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <cstdio>
 #include <future>
 #include <mutex>
 #include <unordered_map>
@@ -667,6 +668,11 @@ void Api::handle_async(Request request, std::function<void(Response)> reply) {
   // Exactly one place turns errors into answers; every answer is counted.
   Reply finish = [impl, reply = std::move(reply)](Result<Response> r) {
     Response resp = r.ok() ? std::move(r).value() : error_response(r.error());
+    if (!r.ok() && resp.status >= 500) {
+      // The one sink for server faults: the client saw only "internal
+      // server error", the operator sees the cause.
+      std::fprintf(stderr, "sunbid: %d %s\n", resp.status, r.error().to_string().c_str());
+    }
     int cls = resp.status / 100;
     if (cls >= 1 && cls <= 5) impl->responses_by_class[static_cast<std::size_t>(cls)].fetch_add(1);
     resp.headers.emplace_back("Cache-Control", "no-store");

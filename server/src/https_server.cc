@@ -124,6 +124,7 @@ struct HttpsServer::Impl {
 
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> connections{0};
+  std::atomic<std::uint64_t> failed_handshake_count{0};
   std::atomic<std::uint64_t> inflight{0};  // requests handed to the Api, not yet answered
 
   std::mutex conns_mu;
@@ -161,7 +162,10 @@ struct HttpsServer::Impl {
     auto& stream = conn->stream;
     beast::get_lowest_layer(stream).expires_after(options.timeouts.handshake);
     auto [hs_ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
-    if (hs_ec) co_return;  // not TLS, refused protocol or suite, or too slow
+    if (hs_ec) {  // not TLS, a refused protocol or suite, or too slow
+      failed_handshake_count.fetch_add(1);
+      co_return;
+    }
 
     beast::flat_buffer buffer;
     for (std::uint32_t served = 0; served < limits::kMaxRequestsPerConnection; ++served) {
@@ -325,6 +329,10 @@ std::uint16_t HttpsServer::port() const {
 
 std::uint64_t HttpsServer::open_connections() const {
   return impl_->connections.load();
+}
+
+std::uint64_t HttpsServer::failed_handshakes() const {
+  return impl_->failed_handshake_count.load();
 }
 
 Status HttpsServer::reload_certificate() {

@@ -230,6 +230,10 @@ TEST_CASE("https: TLS policy refuses TLS 1.1 and CBC suites, accepts ECDHE-AEAD 
       SSL_CTX_set_max_proto_version(ctx, TLS1_1_VERSION);
     });
     CHECK(c.connect());
+    for (int i = 0; i < 100 && f.server->failed_handshakes() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(f.server->failed_handshakes() == 1);
   }
   SECTION("TLS 1.2 with CBC suites only") {
     Client c(f.server->port(), f.cert.cert_file, [](SSL_CTX* ctx) {
@@ -249,6 +253,7 @@ TEST_CASE("https: TLS policy refuses TLS 1.1 and CBC suites, accepts ECDHE-AEAD 
     CHECK(c.protocol() == "TLSv1.2");
     CHECK(c.cipher() == "ECDHE-ECDSA-AES128-GCM-SHA256");
     CHECK(c.request(http::verb::get, "/api/v1/health").result_int() == 200);
+    CHECK(f.server->failed_handshakes() == 0);
   }
   SECTION("control: server order wins among allowed TLS 1.2 suites") {
     Client c(f.server->port(), f.cert.cert_file, [](SSL_CTX* ctx) {

@@ -62,8 +62,9 @@ class HttpsServer {
   // certificate. REQUIRES: start() succeeded.
   void run_until_signal();
 
-  // Open connections now (for /metrics).
+  // Open connections now, and TLS handshakes that failed so far (for /metrics).
   std::uint64_t open_connections() const;
+  std::uint64_t failed_handshakes() const;
 
  private:
   struct Impl;
