@@ -1,19 +1,25 @@
 // sunbid: the command line. Every subcommand takes --data-dir DIR
 // (default ./sunbid-data); the database is DIR/sunbid.db.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <iostream>
 #include <mutex>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "audit_log/ledger.h"
 #include "audit_log/log_store.h"
 #include "audit_log/trail.h"
+#include "server/accounts.h"
+#include "server/api.h"
+#include "server/config.h"
+#include "server/https_server.h"
 #include "server/migrations.h"
+#include "server/tls.h"
 
 using namespace sunbid;
 using namespace sunbid::audit;
@@ -25,11 +31,148 @@ int fail(const Error& e) {
   return 1;
 }
 
-Result<std::unique_ptr<Ledger>> open_ledger(const std::string& data_dir) {
+Result<std::unique_ptr<Ledger>> open_ledger(const std::string& data_dir,
+                                            const Clock* clock = nullptr,
+                                            std::optional<std::string> log_origin = {}) {
   LedgerOptions o;
   o.data_dir = data_dir;
   o.migrations = server::all_migrations();
+  o.clock = clock;
+  if (log_origin) o.log_origin = *log_origin;
   return Ledger::open(std::move(o));
+}
+
+struct ServeArgs {
+  std::string listen;
+  int threads = 0;
+  std::string config_file;
+  bool demo = false;
+  bool dev_clock = false;
+};
+
+// `sunbid serve`: runs until SIGTERM/SIGINT, then finishes in-flight
+// requests, drains the ledger (final checkpoint) and exits 0.
+int serve(const std::string& data_dir, const ServeArgs& args) {
+  server::ServeConfig config;
+  if (!args.config_file.empty()) {
+    auto c = server::load_serve_config(args.config_file);
+    if (!c.ok()) return fail(c.error());
+    config = std::move(c).value();
+  }
+  std::string listen =
+      !args.listen.empty() ? args.listen : config.listen.value_or("127.0.0.1:8443");
+  auto address = server::parse_listen_address(listen);
+  if (!address.ok()) return fail(address.error());
+  int threads = args.threads > 0 ? args.threads : config.threads.value_or(2);
+
+  server::DevClock dev_clock;
+  const Clock* clock = args.dev_clock ? &dev_clock : nullptr;
+  auto ledger = open_ledger(data_dir, clock, config.log_origin);
+  if (!ledger.ok()) return fail(ledger.error());
+
+  server::CertificatePaths cert;
+  if (config.cert_file) {
+    cert = {*config.cert_file, *config.key_file};
+  } else {
+    auto generated = server::ensure_self_signed_certificate(data_dir);
+    if (!generated.ok()) return fail(generated.error());
+    cert = *generated;
+  }
+  auto fingerprint = server::certificate_fingerprint(cert.cert_file);
+  if (!fingerprint.ok()) return fail(fingerprint.error());
+
+  std::unique_ptr<server::HttpsServer> https;
+  server::ApiOptions ao;
+  ao.ledger = ledger->get();
+  ao.clock = clock;
+  ao.dev_clock = args.dev_clock ? &dev_clock : nullptr;
+  ao.trusted_proxies = config.trusted_proxies;
+  ao.extra_metrics = [&https] {
+    std::uint64_t open = https ? https->open_connections() : 0;
+    std::uint64_t failed = https ? https->failed_handshakes() : 0;
+    return "# HELP sunbid_open_connections Open TLS connections.\n"
+           "# TYPE sunbid_open_connections gauge\n"
+           "sunbid_open_connections " +
+           std::to_string(open) +
+           "\n# HELP sunbid_tls_handshake_failures_total TLS handshakes that failed.\n"
+           "# TYPE sunbid_tls_handshake_failures_total counter\n"
+           "sunbid_tls_handshake_failures_total " +
+           std::to_string(failed) + "\n";
+  };
+  server::Api api(std::move(ao));
+  server::ServerOptions so;
+  so.address = address->host;
+  so.port = address->port;
+  so.threads = threads;
+  so.certificate = cert;
+  https = std::make_unique<server::HttpsServer>(so, api);
+  if (auto st = https->start(); !st.ok()) return fail(st.error());
+
+  std::printf("sunbid %s listening on https://%s:%u/api/v1 (%d threads)\n", SUNBID_VERSION,
+              address->host.c_str(), static_cast<unsigned>(https->port()), threads);
+  std::printf("certificate %s\n  SHA-256 fingerprint %s\n", cert.cert_file.c_str(),
+              fingerprint->c_str());
+  std::printf("audit log: %llu entries; verifier key %s\n",
+              static_cast<unsigned long long>((*ledger)->committed_log().size),
+              (*ledger)->verifier_key().c_str());
+  std::printf("dev clock: %s\n",
+              args.dev_clock ? "ON — POST /api/v1/dev/clock moves time" : "off (system time)");
+  if (args.demo) std::printf("demo data not yet available\n");
+  std::fflush(stdout);
+
+  https->run_until_signal();
+  https.reset();
+  (*ledger)->stop();  // drains the queue and writes the final checkpoint
+  if (auto f = (*ledger)->failure()) return fail(*f);
+  std::printf("stopped; audit log %llu entries, final checkpoint written\n",
+              static_cast<unsigned long long>((*ledger)->committed_log().size));
+  return 0;
+}
+
+struct AccountArgs {
+  std::string role = "admin";
+  std::string username;
+  std::string display_name;
+  std::string community_id;
+  std::string enterprise_uscc;
+  std::string owner_key;
+};
+
+// `sunbid account add`: the password comes on standard input (one line), so
+// it never appears in the process list or the shell history.
+int account_add(const std::string& data_dir, const AccountArgs& args) {
+  server::NewAccount a;
+  a.username = args.username;
+  auto role = server::parse_role(args.role);
+  if (!role)
+    return fail(make_error("invalid_field", "角色无效 / unknown role", {{"field", "role"}}));
+  a.role = *role;
+  a.display_name = args.display_name.empty() ? args.username : args.display_name;
+  if (!args.community_id.empty()) a.community_id = args.community_id;
+  if (!args.enterprise_uscc.empty()) a.enterprise_uscc = args.enterprise_uscc;
+  if (!args.owner_key.empty()) a.owner_key = args.owner_key;
+  if (auto st = server::validate_new_account(a); !st.ok()) return fail(st.error());
+  std::string password;
+  std::getline(std::cin, password);
+  while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
+    password.pop_back();
+  }
+  if (auto st = server::validate_password(password); !st.ok()) return fail(st.error());
+  auto hash = server::hash_password(password, server::ScryptParams{});
+  if (!hash.ok()) return fail(hash.error());
+  auto ledger = open_ledger(data_dir);
+  if (!ledger.ok()) return fail(ledger.error());
+  std::string id;
+  Status st = (*ledger)->execute([&](WriteTxn& txn) -> Status {
+    server::Actor actor;  // the system, on the operator's console
+    SUNBID_ASSIGN_OR_RETURN(id, server::create_account(txn, a, *hash, actor));
+    return {};
+  });
+  (*ledger)->stop();
+  if (!st.ok()) return fail(st.error());
+  std::printf("created account %s (%s, role %s)\n", id.c_str(), a.username.c_str(),
+              args.role.c_str());
+  return 0;
 }
 
 // Appends `count` synthetic entries, each through its own ledger command (the
@@ -56,16 +199,17 @@ int audit_fill(const std::string& data_dir, std::uint64_t count) {
     draft.type = "synthetic.fill";
     draft.payload = {{"n", static_cast<std::int64_t>(start_size + i)},
                      {"note", "合成条目 / synthetic entry for load and verification tests"}};
-    l.submit([draft = std::move(draft)](WriteTxn& txn) -> Status {
-               SUNBID_TRY(txn.append(draft));
-               return {};
-             },
-             [&](Status st) {
-               std::lock_guard lock(mu);
-               --in_flight;
-               if (!st.ok() && !error) error = st.error();
-               cv.notify_all();
-             });
+    l.submit(
+        [draft = std::move(draft)](WriteTxn& txn) -> Status {
+          SUNBID_TRY(txn.append(draft));
+          return {};
+        },
+        [&](Status st) {
+          std::lock_guard lock(mu);
+          --in_flight;
+          if (!st.ok() && !error) error = st.error();
+          cv.notify_all();
+        });
   }
   {
     std::unique_lock lock(mu);
@@ -115,11 +259,13 @@ int main(int argc, char** argv) {
   auto* audit = app.add_subcommand("audit", "审计日志 / the audit log");
   audit->require_subcommand(1);
 
-  auto* fill = audit->add_subcommand(
-      "fill", "追加合成条目 / append N synthetic entries through the ledger");
+  auto* fill =
+      audit->add_subcommand("fill", "追加合成条目 / append N synthetic entries through the ledger");
   std::uint64_t entries = 0;
   fill->add_option("--data-dir", data_dir, "data directory")->capture_default_str();
-  fill->add_option("--entries", entries, "number of entries")->required()->check(CLI::PositiveNumber);
+  fill->add_option("--entries", entries, "number of entries")
+      ->required()
+      ->check(CLI::PositiveNumber);
 
   auto* exp = audit->add_subcommand(
       "export", "导出日志 / export entries.jsonl, checkpoint and key for offline verification");
@@ -127,7 +273,33 @@ int main(int argc, char** argv) {
   exp->add_option("--data-dir", data_dir, "data directory")->capture_default_str();
   exp->add_option("--out", out, "output directory")->required();
 
+  auto* serve_cmd = app.add_subcommand("serve", "运行 HTTPS 服务 / run the HTTPS server");
+  ServeArgs serve_args;
+  serve_cmd->add_option("--data-dir", data_dir, "data directory")->capture_default_str();
+  serve_cmd->add_option("--listen", serve_args.listen, "HOST:PORT (default 127.0.0.1:8443)");
+  serve_cmd->add_option("--threads", serve_args.threads, "network threads (default 2)")
+      ->check(CLI::Range(1, 256));
+  serve_cmd->add_option("--config", serve_args.config_file, "configuration file (JSON)");
+  serve_cmd->add_flag("--demo", serve_args.demo, "seed demonstration data");
+  serve_cmd->add_flag("--dev-clock", serve_args.dev_clock,
+                      "enable POST /api/v1/dev/clock (development only)");
+
+  auto* account = app.add_subcommand("account", "账户 / accounts");
+  account->require_subcommand(1);
+  auto* add = account->add_subcommand(
+      "add", "创建账户，密码从标准输入读取 / create an account; the password is read from stdin");
+  AccountArgs account_args;
+  add->add_option("--data-dir", data_dir, "data directory")->capture_default_str();
+  add->add_option("--role", account_args.role, "role")->capture_default_str();
+  add->add_option("--username", account_args.username, "username")->required();
+  add->add_option("--display-name", account_args.display_name, "display name (default: username)");
+  add->add_option("--community-id", account_args.community_id, "community (tenderer, owner)");
+  add->add_option("--enterprise-uscc", account_args.enterprise_uscc, "USCC (enterprise)");
+  add->add_option("--owner-key", account_args.owner_key, "roster owner key (owner)");
+
   CLI11_PARSE(app, argc, argv);
+  if (serve_cmd->parsed()) return serve(data_dir, serve_args);
+  if (add->parsed()) return account_add(data_dir, account_args);
   if (fill->parsed()) return audit_fill(data_dir, entries);
   if (exp->parsed()) return audit_export(data_dir, out);
   std::fputs(app.help().c_str(), stdout);

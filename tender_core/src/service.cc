@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "audit_log/log_store.h"
 #include "audit_log/canonical_json.h"
 #include "service_internal.h"
 #include "store.h"
@@ -51,11 +52,7 @@ Status require_text(std::string_view text, std::string_view code, std::string_vi
 }
 
 Status set_bid_release(WriteTxn& txn, std::string_view tender_id, std::int64_t release_ms) {
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st, txn.db().cached("UPDATE audit_withheld SET release_at_ms = ? WHERE idx IN "
-                                      "(SELECT idx FROM audit_tender_entries WHERE tender = ?)"));
-  st->bind(1, release_ms).bind(2, tender_id);
-  return st->run();
+  return audit::move_tender_release(txn.db(), tender_id, release_ms);
 }
 
 Status require_no_due(const TenderTimeline& t, std::int64_t now_ms) {

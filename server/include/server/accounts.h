@@ -1,0 +1,103 @@
+// Accounts and bearer sessions (tables of migration 3, server_migrations()).
+//
+// An account has a role (policy.h), a username (unique), a display name and,
+// depending on the role, a community, an enterprise USCC or an owner key.
+// Passwords are kept only as scrypt hashes (password.h).
+//
+// A session is a bearer token of 256 random bits (RAND_bytes), handed to the
+// client once and stored only as its SHA-256, with an expiry instant.
+//
+// State changes (an account created, a session opened or closed) are ledger
+// commands: each writes its row and exactly one audit entry in the same
+// savepoint. Names, usernames and network addresses enter entries only as
+// personal digests (WriteTxn::personal_digest), never in clear.
+//
+// Thread-safety: free functions; the write functions run on the ledger's
+// writer thread inside a WriteTxn, the read functions on a connection the
+// calling thread owns.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "audit_log/ledger.h"
+#include "audit_log/sqlite.h"
+#include "server/password.h"
+#include "server/policy.h"
+
+namespace sunbid::server {
+
+struct NewAccount {
+  std::string username;
+  Role role = Role::kOwner;
+  std::string display_name;
+  std::optional<std::string> community_id;
+  std::optional<std::string> enterprise_uscc;
+  std::optional<std::string> owner_key;
+};
+
+// Checks the fields and the role's requirements (a tenderer and an owner
+// belong to one community, an owner to one owner_key, an enterprise to one
+// valid USCC; other roles carry none of these).
+// Errors `invalid_field` / `missing_field` naming the field.
+Status validate_new_account(const NewAccount& account);
+// A password is 8 to 1024 bytes. Error `invalid_field` {"field": "/password"}.
+Status validate_password(std::string_view password);
+
+// Who performs a state change, as its audit entry records it.
+struct Actor {
+  std::string account_id = "system";
+  std::string role = "system";
+  std::optional<std::string> client_address;  // digested before it is logged
+};
+
+// Inserts the account and its audit entry ("account.created"); returns its id.
+// REQUIRES: validate_new_account(account) is ok; `password` hashed already.
+// Error `username_taken` (409).
+Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& account,
+                                   const PasswordHash& password, const Actor& actor);
+
+struct AccountRecord {
+  std::string id;
+  std::string username;
+  Role role = Role::kOwner;
+  std::string display_name;
+  std::optional<std::string> community_id;
+  std::optional<std::string> enterprise_uscc;
+  std::optional<std::string> owner_key;
+  PasswordHash password;
+};
+
+Result<std::optional<AccountRecord>> find_account_by_username(audit::Database& db,
+                                                              std::string_view username);
+Result<std::optional<AccountRecord>> find_account_by_id(audit::Database& db, std::string_view id);
+Result<std::int64_t> count_accounts(audit::Database& db);
+
+using SessionToken = std::array<std::uint8_t, 32>;
+
+// A fresh random token (RAND_bytes). Error `crypto_failure`.
+Result<SessionToken> new_session_token();
+// The token as the client sends it: 64 lowercase hex characters.
+std::string format_session_token(const SessionToken& token);
+std::optional<SessionToken> parse_session_token(std::string_view text);
+
+// Stores SHA-256(token) for the account until `expires_ms`, and the audit
+// entry "session.created".
+Status open_session(audit::WriteTxn& txn, const SessionToken& token, const AccountRecord& account,
+                    std::int64_t expires_ms, const Actor& actor);
+// Deletes the session and writes "session.closed". Error `session_invalid`
+// when it no longer exists.
+Status close_session(audit::WriteTxn& txn, const SessionToken& token, const Actor& actor);
+
+struct SessionInfo {
+  AccountRecord account;
+  std::int64_t expires_ms = 0;
+};
+// The live session of `token` at `now_ms`, or nullopt (unknown or expired).
+Result<std::optional<SessionInfo>> find_session(audit::Database& db, const SessionToken& token,
+                                                std::int64_t now_ms);
+
+}  // namespace sunbid::server

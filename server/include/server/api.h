@@ -1,0 +1,80 @@
+// The API: request in, response out, no I/O. A route table maps
+// (method, path pattern) to an action of the policy table and a handler; the
+// router authenticates the bearer token, asks the policy, parses nothing the
+// handler does not need, and turns every Error into the answer of
+// error_response() — the one place where that happens.
+//
+// Handlers that change state submit a ledger command and answer from its
+// completion callback (on the ledger's writer thread), so no network thread
+// waits for a commit; `handle_async` passes that answer on. `handle` waits
+// for it (tests, the fuzz target).
+//
+// Thread-safety: safe for concurrent use; each calling thread borrows a
+// read-only connection from an internal pool.
+//
+// REQUIRES: the ledger outlives the Api, and its schema includes
+// server_migrations().
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit_log/clock.h"
+#include "audit_log/ledger.h"
+#include "server/http_message.h"
+#include "server/password.h"
+
+namespace sunbid::server {
+
+// The clock of --dev-clock: system time plus an offset that POST /dev/clock
+// advances (never backwards).
+class DevClock final : public Clock {
+ public:
+  std::int64_t now_ms() const override { return base_.now_ms() + offset_ms_.load(); }
+  void advance_ms(std::int64_t d) { offset_ms_.fetch_add(d); }
+
+ private:
+  SystemClock base_;
+  std::atomic<std::int64_t> offset_ms_{0};
+};
+
+struct ApiOptions {
+  audit::Ledger* ledger = nullptr;  // REQUIRES: non-null
+  const Clock* clock = nullptr;     // nullptr: the system clock
+  // Non-null only with --dev-clock: then POST /dev/clock exists.
+  DevClock* dev_clock = nullptr;
+  // Peers whose X-Forwarded-For is believed (exact IP addresses).
+  std::vector<std::string> trusted_proxies;
+  // For new accounts; tests may lower N to keep the suite fast.
+  ScryptParams scrypt;
+  // Extra Prometheus lines appended to GET /metrics (e.g. the server's
+  // connection gauges); may be empty.
+  std::function<std::string()> extra_metrics;
+};
+
+class Api {
+ public:
+  explicit Api(ApiOptions options);
+  ~Api();
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // Answers `request`; `reply` runs exactly once, on this thread or on the
+  // ledger's writer thread, and must not block.
+  void handle_async(Request request, std::function<void(Response)> reply);
+  // Answers `request`, waiting for a ledger commit if there is one.
+  Response handle(Request request);
+
+  // The address a request is attributed to: the peer, or the last
+  // X-Forwarded-For hop when the peer is a trusted proxy.
+  std::string client_address(const Request& request) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sunbid::server

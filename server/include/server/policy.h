@@ -1,0 +1,47 @@
+// Who may do what: the single role × action table every handler consults.
+// Handlers never test roles themselves; they name their action in the route
+// table and the router asks `authorize` before calling them.
+//
+// Roles are those of DESIGN.md; `anonymous` is the caller without a session.
+// A few operational actions are also open to callers on the loopback
+// interface (the host's own monitoring), a column of the same table.
+//
+// Thread-safety: pure functions over constant data.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "audit_log/result.h"
+
+namespace sunbid::server {
+
+enum class Role { kAdmin, kTenderer, kEnterprise, kEvaluator, kOwner, kSupervisor };
+
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);
+
+enum class Action {
+  kReadHealth,
+  kReadMetrics,
+  kCreateSession,
+  kDeleteSession,
+  kCreateAccount,
+  kReadAudit,
+  kAdvanceDevClock,
+};
+
+std::string_view action_name(Action action);
+
+// Who is asking: a role when the caller presented a valid session, and
+// whether the request came from the loopback interface.
+struct Caller {
+  std::optional<Role> role;
+  bool loopback = false;
+};
+
+// OK, or `unauthenticated` (401: a session would be needed) or `forbidden`
+// (403: the caller's role may not do this).
+Status authorize(Action action, const Caller& caller);
+
+}  // namespace sunbid::server

@@ -1,0 +1,308 @@
+#include "server/accounts.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "audit_log/sha256.h"
+#include "tender_core/uscc.h"
+
+namespace sunbid::server {
+
+namespace {
+
+Error field_error(std::string code, std::string_view field, std::string message) {
+  return make_error(std::move(code), std::move(message), {{"field", std::string(field)}});
+}
+
+bool is_username_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+// Digest of the client address for an entry's `source`, or null.
+Result<std::optional<std::string>> source_digest(audit::WriteTxn& txn, const Actor& actor) {
+  if (!actor.client_address) return std::optional<std::string>{};
+  SUNBID_ASSIGN_OR_RETURN(std::string d,
+                          txn.personal_digest("network_address", *actor.client_address, ""));
+  return std::optional<std::string>(std::move(d));
+}
+
+Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const Actor& actor, std::string type) {
+  audit::EntryDraft d;
+  d.actor = actor.account_id;
+  d.role = actor.role;
+  SUNBID_ASSIGN_OR_RETURN(d.source, source_digest(txn, actor));
+  d.type = std::move(type);
+  return d;
+}
+
+std::optional<std::string> optional_text(const audit::Statement& st, int col) {
+  if (st.column_is_null(col)) return std::nullopt;
+  return std::string(st.column_text(col));
+}
+
+constexpr std::string_view kAccountColumns =
+    "id, username, role, display_name, community_id, enterprise_uscc, owner_key, password_n, "
+    "password_r, password_p, password_salt, password_hash";
+
+Result<AccountRecord> read_account_row(const audit::Statement& st) {
+  AccountRecord a;
+  a.id = std::string(st.column_text(0));
+  a.username = std::string(st.column_text(1));
+  auto role = parse_role(st.column_text(2));
+  if (!role) {
+    return make_error(audit::kStorageError, "账户角色无效 / stored account role is invalid",
+                      {{"account", a.id}});
+  }
+  a.role = *role;
+  a.display_name = std::string(st.column_text(3));
+  a.community_id = optional_text(st, 4);
+  a.enterprise_uscc = optional_text(st, 5);
+  a.owner_key = optional_text(st, 6);
+  a.password.params.n = static_cast<std::uint64_t>(st.column_int64(7));
+  a.password.params.r = static_cast<std::uint32_t>(st.column_int64(8));
+  a.password.params.p = static_cast<std::uint32_t>(st.column_int64(9));
+  auto salt = st.column_blob(10);
+  a.password.salt.assign(salt.begin(), salt.end());
+  auto hash = st.column_blob(11);
+  a.password.hash.assign(hash.begin(), hash.end());
+  return a;
+}
+
+Result<std::optional<AccountRecord>> find_account_where(audit::Database& db,
+                                                        std::string_view column,
+                                                        std::string_view value) {
+  std::string sql = "SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE " +
+                    std::string(column) + " = ?";
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * st, db.cached(sql));
+  st->bind(1, value);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (!row) {
+    st->reset();
+    return std::optional<AccountRecord>{};
+  }
+  auto rec = read_account_row(*st);
+  st->reset();
+  if (!rec.ok()) return std::move(rec).error();
+  return std::optional<AccountRecord>(std::move(rec).value());
+}
+
+}  // namespace
+
+Status validate_password(std::string_view password) {
+  if (password.size() < 8 || password.size() > 1024) {
+    return field_error("invalid_field", "/password",
+                       "密码长度须为 8 至 1024 字节 / the password must be 8 to 1024 bytes");
+  }
+  return {};
+}
+
+Status validate_new_account(const NewAccount& a) {
+  if (a.username.size() < 3 || a.username.size() > 64) {
+    return field_error("invalid_field", "/username",
+                       "用户名长度须为 3 至 64 个字符 / the username must be 3 to 64 characters");
+  }
+  for (char c : a.username) {
+    if (!is_username_char(c)) {
+      return field_error("invalid_field", "/username",
+                         "用户名只能包含小写字母、数字和 _ . - / the username may contain only "
+                         "lowercase letters, digits and _ . -");
+    }
+  }
+  if (a.display_name.empty() || a.display_name.size() > 200) {
+    return field_error("invalid_field", "/display_name",
+                       "显示名称须为 1 至 200 字节 / the display name must be 1 to 200 bytes");
+  }
+  bool needs_community = a.role == Role::kTenderer || a.role == Role::kOwner;
+  bool needs_owner_key = a.role == Role::kOwner;
+  bool needs_uscc = a.role == Role::kEnterprise;
+  auto check_presence = [](const std::optional<std::string>& v, bool needed,
+                           std::string_view field) -> Status {
+    if (needed && (!v || v->empty())) {
+      return field_error("missing_field", field,
+                         "该角色须提供此字段 / this role requires the field");
+    }
+    if (!needed && v) {
+      return field_error("invalid_field", field,
+                         "该角色不得提供此字段 / this role must not carry the field");
+    }
+    if (v && v->size() > 128) {
+      return field_error("invalid_field", field, "字段过长 / the field is too long");
+    }
+    return {};
+  };
+  SUNBID_TRY(check_presence(a.community_id, needs_community, "/community_id"));
+  SUNBID_TRY(check_presence(a.owner_key, needs_owner_key, "/owner_key"));
+  SUNBID_TRY(check_presence(a.enterprise_uscc, needs_uscc, "/enterprise_uscc"));
+  if (a.enterprise_uscc) {
+    auto info = core::validate_uscc(*a.enterprise_uscc);
+    if (!info.ok()) {
+      Error e = info.error();
+      boost::json::object details = e.details;
+      details["field"] = "/enterprise_uscc";
+      details["reason"] = e.code;
+      return make_error("invalid_field", e.message, std::move(details));
+    }
+  }
+  return {};
+}
+
+Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& account,
+                                   const PasswordHash& password, const Actor& actor) {
+  auto& db = txn.db();
+  {
+    SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
+                            db.cached("SELECT 1 FROM accounts WHERE username = ?"));
+    st->bind(1, account.username);
+    SUNBID_ASSIGN_OR_RETURN(bool exists, st->step());
+    st->reset();
+    if (exists) {
+      return make_error("username_taken", "用户名已被使用 / the username is already taken",
+                        {{"field", "/username"}});
+    }
+  }
+  std::array<std::uint8_t, 8> rnd{};
+  if (RAND_bytes(rnd.data(), static_cast<int>(rnd.size())) != 1) {
+    return make_error("crypto_failure", "随机数生成失败 / random generation failed");
+  }
+  std::string id = "acct-" + hex_encode(std::span<const std::uint8_t>(rnd));
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * ins,
+      db.cached("INSERT INTO accounts(id, username, role, display_name, community_id, "
+                "enterprise_uscc, owner_key, password_kdf, password_n, password_r, password_p, "
+                "password_salt, password_hash, created_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'scrypt', ?, ?, ?, ?, ?, ?)"));
+  ins->bind(1, id).bind(2, account.username).bind(3, role_name(account.role));
+  ins->bind(4, account.display_name);
+  auto bind_opt = [&](int i, const std::optional<std::string>& v) {
+    if (v) {
+      ins->bind(i, *v);
+    } else {
+      ins->bind_null(i);
+    }
+  };
+  bind_opt(5, account.community_id);
+  bind_opt(6, account.enterprise_uscc);
+  bind_opt(7, account.owner_key);
+  ins->bind(8, static_cast<std::int64_t>(password.params.n));
+  ins->bind(9, static_cast<std::int64_t>(password.params.r));
+  ins->bind(10, static_cast<std::int64_t>(password.params.p));
+  ins->bind_blob(11, password.salt).bind_blob(12, password.hash);
+  ins->bind(13, txn.now_ms());
+  SUNBID_TRY(ins->run());
+
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "account.created"));
+  draft.payload["account"] = id;
+  draft.payload["account_role"] = std::string(role_name(account.role));
+  SUNBID_ASSIGN_OR_RETURN(std::string user_digest,
+                          txn.personal_digest("username", account.username, ""));
+  draft.payload["username_digest"] = user_digest;
+  SUNBID_ASSIGN_OR_RETURN(std::string name_digest,
+                          txn.personal_digest("name", account.display_name, ""));
+  draft.payload["display_name_digest"] = name_digest;
+  if (account.community_id) draft.payload["community_id"] = *account.community_id;
+  if (account.enterprise_uscc) draft.payload["enterprise_uscc"] = *account.enterprise_uscc;
+  if (account.owner_key) {
+    SUNBID_ASSIGN_OR_RETURN(std::string key_digest,
+                            txn.personal_digest("owner_key", *account.owner_key, ""));
+    draft.payload["owner_key_digest"] = key_digest;
+  }
+  SUNBID_TRY(txn.append(draft));
+  return id;
+}
+
+Result<std::optional<AccountRecord>> find_account_by_username(audit::Database& db,
+                                                              std::string_view username) {
+  return find_account_where(db, "username", username);
+}
+
+Result<std::optional<AccountRecord>> find_account_by_id(audit::Database& db, std::string_view id) {
+  return find_account_where(db, "id", id);
+}
+
+Result<std::int64_t> count_accounts(audit::Database& db) {
+  return db.query_int64("SELECT COUNT(*) FROM accounts");
+}
+
+Result<SessionToken> new_session_token() {
+  SessionToken t{};
+  if (RAND_bytes(t.data(), static_cast<int>(t.size())) != 1) {
+    return make_error("crypto_failure", "随机数生成失败 / random generation failed");
+  }
+  return t;
+}
+
+std::string format_session_token(const SessionToken& token) {
+  return hex_encode(token);
+}
+
+std::optional<SessionToken> parse_session_token(std::string_view text) {
+  if (text.size() != 64) return std::nullopt;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  auto h = hash_from_hex(text);
+  if (!h) return std::nullopt;
+  SessionToken t{};
+  std::copy(h->begin(), h->end(), t.begin());
+  return t;
+}
+
+Status open_session(audit::WriteTxn& txn, const SessionToken& token, const AccountRecord& account,
+                    std::int64_t expires_ms, const Actor& actor) {
+  Hash th = sha256(std::string_view(reinterpret_cast<const char*>(token.data()), token.size()));
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * ins,
+                          txn.db().cached("INSERT INTO sessions(token_hash, account_id, "
+                                          "created_ms, expires_ms) VALUES (?, ?, ?, ?)"));
+  ins->bind_blob(1, th).bind(2, account.id).bind(3, txn.now_ms()).bind(4, expires_ms);
+  SUNBID_TRY(ins->run());
+  // Expired sessions are removed as new ones open, so the table stays small.
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * del,
+                          txn.db().cached("DELETE FROM sessions WHERE expires_ms <= ?"));
+  del->bind(1, txn.now_ms());
+  SUNBID_TRY(del->run());
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "session.created"));
+  draft.payload["account"] = account.id;
+  draft.payload["expires_ms"] = expires_ms;
+  SUNBID_TRY(txn.append(draft));
+  return {};
+}
+
+Status close_session(audit::WriteTxn& txn, const SessionToken& token, const Actor& actor) {
+  Hash th = sha256(std::string_view(reinterpret_cast<const char*>(token.data()), token.size()));
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * del,
+                          txn.db().cached("DELETE FROM sessions WHERE token_hash = ?"));
+  del->bind_blob(1, th);
+  SUNBID_TRY(del->run());
+  if (txn.db().changes() != 1) {
+    return make_error("session_invalid", "会话无效或已过期 / the session is invalid or expired");
+  }
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "session.closed"));
+  draft.payload["account"] = actor.account_id;
+  SUNBID_TRY(txn.append(draft));
+  return {};
+}
+
+Result<std::optional<SessionInfo>> find_session(audit::Database& db, const SessionToken& token,
+                                                std::int64_t now_ms) {
+  Hash th = sha256(std::string_view(reinterpret_cast<const char*>(token.data()), token.size()));
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * st,
+      db.cached("SELECT token_hash, account_id, expires_ms FROM sessions WHERE token_hash = ?"));
+  st->bind_blob(1, th);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (!row) {
+    st->reset();
+    return std::optional<SessionInfo>{};
+  }
+  auto stored = st->column_blob(0);
+  bool same = stored.size() == th.size() && CRYPTO_memcmp(stored.data(), th.data(), th.size()) == 0;
+  std::string account_id(st->column_text(1));
+  std::int64_t expires = st->column_int64(2);
+  st->reset();
+  if (!same || expires <= now_ms) return std::optional<SessionInfo>{};
+  SUNBID_ASSIGN_OR_RETURN(auto account, find_account_by_id(db, account_id));
+  if (!account) return std::optional<SessionInfo>{};
+  return std::optional<SessionInfo>(SessionInfo{std::move(*account), expires});
+}
+
+}  // namespace sunbid::server

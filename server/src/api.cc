@@ -1,0 +1,697 @@
+#include "server/api.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <atomic>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <cstdio>
+#include <future>
+#include <mutex>
+#include <unordered_map>
+
+#include "audit_log/log_store.h"
+#include "audit_log/merkle.h"
+#include "audit_log/strict_json.h"
+#include "audit_log/time_format.h"
+#include "json_fields.h"
+#include "server/accounts.h"
+#include "server/error_response.h"
+#include "server/limits.h"
+#include "server/login_throttle.h"
+#include "server/policy.h"
+
+namespace sunbid::server {
+
+namespace {
+
+constexpr std::string_view kApiPrefix = "/api/v1";
+
+using Reply = std::function<void(Result<Response>)>;
+
+Response json_response(int status, const boost::json::value& v) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+Response text_response(std::string body) {
+  Response r;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+bool is_valid_ip(const std::string& text) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+bool is_loopback(std::string_view address) {
+  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// A pool of read-only connections, one borrowed per request.
+class ReaderPool {
+ public:
+  explicit ReaderPool(audit::Ledger& ledger) : ledger_(ledger) {}
+
+  class Lease {
+   public:
+    Lease(ReaderPool& pool, std::unique_ptr<audit::Database> db)
+        : pool_(pool), db_(std::move(db)) {}
+    Lease(Lease&& o) noexcept : pool_(o.pool_), db_(std::move(o.db_)) {}
+    ~Lease() {
+      if (db_) pool_.give_back(std::move(db_));
+    }
+    audit::Database& db() { return *db_; }
+
+   private:
+    ReaderPool& pool_;
+    std::unique_ptr<audit::Database> db_;
+  };
+
+  Result<Lease> acquire() {
+    {
+      std::lock_guard lock(mu_);
+      if (!free_.empty()) {
+        auto db = std::move(free_.back());
+        free_.pop_back();
+        return Lease(*this, std::move(db));
+      }
+    }
+    SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger_.open_reader());
+    return Lease(*this, std::make_unique<audit::Database>(std::move(db)));
+  }
+
+ private:
+  void give_back(std::unique_ptr<audit::Database> db) {
+    std::lock_guard lock(mu_);
+    if (free_.size() < 64) free_.push_back(std::move(db));
+  }
+
+  audit::Ledger& ledger_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<audit::Database>> free_;
+};
+
+// Parses a decimal uint64 query value; nullopt when absent.
+Result<std::optional<std::uint64_t>> query_uint(
+    const std::unordered_map<std::string, std::string>& query, const std::string& name) {
+  auto it = query.find(name);
+  if (it == query.end() || it->second.empty()) return std::optional<std::uint64_t>{};
+  const std::string& s = it->second;
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.size() > 19) {
+    return make_error("invalid_query",
+                      "查询参数须为非负整数 / the query parameter must be a non-negative integer",
+                      {{"field", name}});
+  }
+  return std::optional<std::uint64_t>(v);
+}
+
+boost::json::array hex_list(const std::vector<Hash>& hashes) {
+  boost::json::array a;
+  for (const Hash& h : hashes) a.emplace_back(hex_encode(h));
+  return a;
+}
+
+}  // namespace
+
+// What a handler sees of a request.
+struct Call {
+  Request request;
+  std::string path;  // below /api/v1
+  std::unordered_map<std::string, std::string> query;
+  std::unordered_map<std::string, std::string> params;  // {name} path segments
+  std::string client_address;
+  std::optional<SessionInfo> session;
+  std::optional<SessionToken> token;
+
+  Actor actor() const {
+    Actor a;
+    if (session) {
+      a.account_id = session->account.id;
+      a.role = std::string(role_name(session->account.role));
+    } else {
+      a.account_id = "anonymous";
+      a.role = "anonymous";
+    }
+    a.client_address = client_address;
+    return a;
+  }
+};
+
+struct Api::Impl {
+  using Handler = void (Impl::*)(Call&, Reply);
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" matches one segment
+    Action action;
+    Handler handler;
+  };
+
+  explicit Impl(ApiOptions o) : options(std::move(o)), readers(*options.ledger) {
+    clock = options.clock ? options.clock : &system_clock;
+    add_routes();
+  }
+
+  ApiOptions options;
+  SystemClock system_clock;
+  const Clock* clock = nullptr;
+  ReaderPool readers;
+  LoginThrottle throttle;
+  std::vector<Route> routes;
+  std::once_flag dummy_once;
+  PasswordHash dummy_hash;
+
+  std::array<std::atomic<std::uint64_t>, 6> responses_by_class{};
+  std::atomic<std::uint64_t> login_failures{0};
+  std::atomic<std::uint64_t> login_throttled{0};
+  std::atomic<std::uint64_t> logins{0};
+
+  audit::Ledger& ledger() { return *options.ledger; }
+
+  // ---- The route table ------------------------------------------------------
+  // Tender and evaluation endpoints are added here, each naming its policy
+  // action; the router does authentication and authorization for all.
+  void add_routes() {
+    add("GET", "/health", Action::kReadHealth, &Impl::get_health);
+    add("GET", "/metrics", Action::kReadMetrics, &Impl::get_metrics);
+    add("POST", "/sessions", Action::kCreateSession, &Impl::post_sessions);
+    add("DELETE", "/sessions/current", Action::kDeleteSession, &Impl::delete_session);
+    add("POST", "/accounts", Action::kCreateAccount, &Impl::post_accounts);
+    add("GET", "/audit/checkpoint", Action::kReadAudit, &Impl::get_checkpoint);
+    add("GET", "/audit/key", Action::kReadAudit, &Impl::get_key);
+    add("GET", "/audit/entries", Action::kReadAudit, &Impl::get_entries);
+    add("GET", "/audit/proof/inclusion", Action::kReadAudit, &Impl::get_inclusion);
+    add("GET", "/audit/proof/consistency", Action::kReadAudit, &Impl::get_consistency);
+    if (options.dev_clock)
+      add("POST", "/dev/clock", Action::kAdvanceDevClock, &Impl::post_dev_clock);
+  }
+
+  void add(std::string method, std::string_view pattern, Action action, Handler handler) {
+    Route r{std::move(method), split(pattern), action, handler};
+    routes.push_back(std::move(r));
+  }
+
+  static std::vector<std::string> split(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < path.size()) {
+      if (path[i] == '/') {
+        ++i;
+        continue;
+      }
+      std::size_t j = path.find('/', i);
+      if (j == std::string_view::npos) j = path.size();
+      out.emplace_back(path.substr(i, j - i));
+      i = j;
+    }
+    return out;
+  }
+
+  static bool match(const Route& r, const std::vector<std::string>& segs,
+                    std::unordered_map<std::string, std::string>& params) {
+    if (r.segments.size() != segs.size()) return false;
+    params.clear();
+    for (std::size_t i = 0; i < segs.size(); ++i) {
+      const std::string& p = r.segments[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        if (segs[i].empty()) return false;
+        params[p.substr(1, p.size() - 2)] = segs[i];
+      } else if (p != segs[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- The router -----------------------------------------------------------
+  void dispatch(Request request, Reply reply) {
+    Call call;
+    call.client_address = client_address(request);
+    call.request = std::move(request);
+    const Request& req = call.request;
+
+    if (req.body.size() > limits::body_limit_for(req.method, req.target)) {
+      return reply(make_error("body_too_large", "请求体过大 / the request body is too large",
+                              {{"limit_bytes", static_cast<std::int64_t>(limits::body_limit_for(
+                                                   req.method, req.target))}}));
+    }
+    auto url = boost::urls::parse_origin_form(req.target);
+    if (!url) {
+      return reply(make_error("bad_request", "请求目标无效 / the request target is malformed"));
+    }
+    std::string path = url->path();  // percent-decoded
+    if (!path.starts_with(kApiPrefix) ||
+        (path.size() > kApiPrefix.size() && path[kApiPrefix.size()] != '/')) {
+      return reply(not_found());
+    }
+    call.path = path.substr(kApiPrefix.size());
+    for (auto p : url->params()) {
+      if (call.query.contains(p.key)) {
+        return reply(make_error("invalid_query", "查询参数重复 / a query parameter is repeated",
+                                {{"field", p.key}}));
+      }
+      call.query.emplace(p.key, p.value);
+    }
+
+    auto segs = split(call.path);
+    const Route* found = nullptr;
+    std::string allowed_methods;
+    std::unordered_map<std::string, std::string> params;
+    for (const Route& r : routes) {
+      if (!match(r, segs, params)) continue;
+      if (r.method == req.method) {
+        found = &r;
+        call.params = params;
+        break;
+      }
+      if (!allowed_methods.empty()) allowed_methods += ", ";
+      allowed_methods += r.method;
+    }
+    if (!found) {
+      if (allowed_methods.empty()) return reply(not_found());
+      return reply(make_error("method_not_allowed", "不支持该方法 / method not allowed",
+                              {{"allow", allowed_methods}}));
+    }
+
+    if (auto st = authenticate(call); !st.ok()) return reply(std::move(st).error());
+    Caller caller;
+    if (call.session) caller.role = call.session->account.role;
+    caller.loopback = is_loopback(call.client_address);
+    if (auto st = authorize(found->action, caller); !st.ok()) return reply(std::move(st).error());
+    (this->*(found->handler))(call, std::move(reply));
+  }
+
+  static Error not_found() { return make_error("not_found", "未找到 / not found"); }
+
+  // A presented token must be valid, even on public endpoints: a client
+  // whose session expired learns it at once.
+  Status authenticate(Call& call) {
+    const std::string& h = call.request.authorization;
+    if (h.empty()) return {};
+    constexpr std::string_view kBearer = "Bearer ";
+    auto invalid = [] {
+      return make_error("session_invalid", "会话无效或已过期 / the session is invalid or expired");
+    };
+    if (!h.starts_with(kBearer)) return invalid();
+    auto token = parse_session_token(trim(std::string_view(h).substr(kBearer.size())));
+    if (!token) return invalid();
+    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(auto session, find_session(lease.db(), *token, clock->now_ms()));
+    if (!session) return invalid();
+    call.session = std::move(session);
+    call.token = token;
+    return {};
+  }
+
+  std::string client_address(const Request& req) const {
+    const auto& trusted = options.trusted_proxies;
+    if (req.x_forwarded_for.empty() ||
+        std::find(trusted.begin(), trusted.end(), req.peer_address) == trusted.end()) {
+      return req.peer_address;
+    }
+    // The last hop is the one our trusted proxy appended; earlier ones are
+    // whatever the client claimed.
+    std::string_view xff = req.x_forwarded_for;
+    std::size_t comma = xff.rfind(',');
+    std::string last = trim(comma == std::string_view::npos ? xff : xff.substr(comma + 1));
+    return is_valid_ip(last) ? last : req.peer_address;
+  }
+
+  Result<boost::json::object> json_body(const Call& call) {
+    const std::string& ct = call.request.content_type;
+    if (!ct.empty() && !ct.starts_with("application/json")) {
+      return make_error("unsupported_media_type",
+                        "请求体须为 JSON / the body must be application/json");
+    }
+    SUNBID_ASSIGN_OR_RETURN(boost::json::value v, audit::parse_strict_json(call.request.body));
+    if (!v.is_object()) {
+      return make_error("invalid_field", "请求体须为 JSON 对象 / the body must be a JSON object",
+                        {{"field", ""}});
+    }
+    return std::move(v.as_object());
+  }
+
+  // ---- Operations -----------------------------------------------------------
+  void get_health(Call&, Reply reply) {
+    bool failing = ledger().failure().has_value();
+    boost::json::object o{{"status", failing ? "failing" : "ok"},
+                          {"time", format_rfc3339_ms(clock->now_ms())}};
+    reply(json_response(failing ? 503 : 200, o));
+  }
+
+  void get_metrics(Call&, Reply reply) {
+    std::string out;
+    auto line = [&](std::string_view name, std::string_view type, std::string_view help,
+                    std::uint64_t value) {
+      out += "# HELP " + std::string(name) + " " + std::string(help) + "\n";
+      out += "# TYPE " + std::string(name) + " " + std::string(type) + "\n";
+      out += std::string(name) + " " + std::to_string(value) + "\n";
+    };
+    out += "# HELP sunbid_http_responses_total HTTP responses by status class.\n";
+    out += "# TYPE sunbid_http_responses_total counter\n";
+    for (std::size_t c = 1; c <= 5; ++c) {
+      out += "sunbid_http_responses_total{class=\"" + std::to_string(c) + "xx\"} " +
+             std::to_string(responses_by_class[c].load()) + "\n";
+    }
+    line("sunbid_logins_total", "counter", "Successful logins.", logins.load());
+    line("sunbid_login_failures_total", "counter", "Failed logins.", login_failures.load());
+    line("sunbid_login_throttled_total", "counter", "Logins refused by throttling.",
+         login_throttled.load());
+    auto stats = ledger().stats();
+    line("sunbid_ledger_commands_total", "counter", "Ledger commands run.", stats.commands);
+    line("sunbid_ledger_commits_total", "counter", "Ledger transactions committed.", stats.commits);
+    line("sunbid_ledger_failed_commands_total", "counter", "Ledger commands refused or failed.",
+         stats.failed_commands);
+    line("sunbid_ledger_stopped", "gauge", "1 when the ledger has stopped for good.",
+         ledger().failure() ? 1 : 0);
+    line("sunbid_audit_log_size", "gauge", "Entries in the audit log.",
+         ledger().committed_log().size);
+    if (options.extra_metrics) out += options.extra_metrics();
+    Response r = text_response(std::move(out));
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    reply(std::move(r));
+  }
+
+  void post_dev_clock(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    auto advance = f.required_int("advance_s");
+    if (!advance.ok()) return reply(std::move(advance).error());
+    if (auto st = f.finish(); !st.ok()) return reply(std::move(st).error());
+    if (*advance < 1 || *advance > limits::kMaxDevClockAdvanceS) {
+      return reply(make_error("invalid_field",
+                              "advance_s 须为 1 至 31622400 / advance_s must be 1 to 31622400",
+                              {{"field", "/advance_s"}}));
+    }
+    std::int64_t seconds = *advance;
+    Actor actor = call.actor();
+    DevClock* dev = options.dev_clock;
+    // The jump is logged, so a trail read later shows why time leapt.
+    ledger().submit(
+        [actor, seconds](audit::WriteTxn& txn) -> Status {
+          audit::EntryDraft d;
+          d.actor = actor.account_id;
+          d.role = actor.role;
+          if (actor.client_address) {
+            SUNBID_ASSIGN_OR_RETURN(
+                d.source, txn.personal_digest("network_address", *actor.client_address, ""));
+          }
+          d.type = "dev.clock_advanced";
+          d.payload["advance_s"] = seconds;
+          SUNBID_TRY(txn.append(d));
+          return {};
+        },
+        [this, dev, seconds, reply](Status st) {
+          if (!st.ok()) return reply(std::move(st).error());
+          dev->advance_ms(seconds * 1000);
+          reply(json_response(200,
+                              boost::json::object{{"time", format_rfc3339_ms(clock->now_ms())}}));
+        });
+  }
+
+  // ---- Accounts and sessions ------------------------------------------------
+  const PasswordHash& dummy() {
+    std::call_once(dummy_once, [&] {
+      auto h = hash_password("sunbid-dummy-password", options.scrypt);
+      if (h.ok()) dummy_hash = std::move(h).value();
+    });
+    return dummy_hash;
+  }
+
+  void post_sessions(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    auto username = f.required_string("username");
+    if (!username.ok()) return reply(std::move(username).error());
+    auto password = f.required_string("password");
+    if (!password.ok()) return reply(std::move(password).error());
+    if (auto st = f.finish(); !st.ok()) return reply(std::move(st).error());
+
+    std::int64_t now = clock->now_ms();
+    if (auto wait = throttle.retry_after_s(*username, call.client_address, now)) {
+      login_throttled.fetch_add(1);
+      return reply(make_error("too_many_attempts",
+                              "登录失败次数过多，请稍后再试 / too many failed logins; try later",
+                              {{"retry_after_s", *wait}}));
+    }
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto account = find_account_by_username(lease->db(), *username);
+    if (!account.ok()) return reply(std::move(account).error());
+    // An unknown username costs the same scrypt as a wrong password, so the
+    // answer time does not tell which usernames exist.
+    bool ok = *account ? verify_password(*password, (*account)->password)
+                       : (verify_password(*password, dummy()), false);
+    if (!ok) {
+      login_failures.fetch_add(1);
+      throttle.record_failure(*username, call.client_address, now);
+      return reply(
+          make_error("invalid_credentials", "用户名或密码错误 / wrong username or password"));
+    }
+    throttle.record_success(*username);
+    auto token = new_session_token();
+    if (!token.ok()) return reply(std::move(token).error());
+    std::int64_t expires =
+        now +
+        std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count();
+    Actor actor = call.actor();
+    actor.account_id = (*account)->id;
+    actor.role = std::string(role_name((*account)->role));
+    AccountRecord rec = std::move(**account);
+    SessionToken tok = *token;
+    ledger().submit(
+        [tok, rec, expires, actor](audit::WriteTxn& txn) {
+          return open_session(txn, tok, rec, expires, actor);
+        },
+        [this, tok, rec, expires, reply](Status st) {
+          if (!st.ok()) return reply(std::move(st).error());
+          logins.fetch_add(1);
+          reply(
+              json_response(201, boost::json::object{{"token", format_session_token(tok)},
+                                                     {"role", std::string(role_name(rec.role))},
+                                                     {"account_id", rec.id},
+                                                     {"expires_at", format_rfc3339_ms(expires)}}));
+        });
+  }
+
+  void delete_session(Call& call, Reply reply) {
+    SessionToken tok = *call.token;  // present: the policy requires a session
+    ledger().submit([tok, actor = call.actor()](
+                        audit::WriteTxn& txn) { return close_session(txn, tok, actor); },
+                    [reply](Status st) {
+                      if (!st.ok()) return reply(std::move(st).error());
+                      Response r;
+                      r.status = 204;
+                      r.content_type.clear();
+                      reply(std::move(r));
+                    });
+  }
+
+  void post_accounts(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    auto parsed = parse_new_account(*body);
+    if (!parsed.ok()) return reply(std::move(parsed).error());
+    NewAccount account = std::move(parsed->first);
+    std::string password = std::move(parsed->second);
+    if (auto st = validate_new_account(account); !st.ok()) return reply(std::move(st).error());
+    if (auto st = validate_password(password); !st.ok()) return reply(std::move(st).error());
+    auto hash = hash_password(password, options.scrypt);
+    if (!hash.ok()) return reply(std::move(hash).error());
+    auto id = std::make_shared<std::string>();
+    ledger().submit(
+        [account, hash = std::move(hash).value(), actor = call.actor(),
+         id](audit::WriteTxn& txn) -> Status {
+          SUNBID_ASSIGN_OR_RETURN(*id, create_account(txn, account, hash, actor));
+          return Status{};
+        },
+        [account, id, reply](Status st) {
+          if (!st.ok()) return reply(std::move(st).error());
+          reply(json_response(201,
+                              boost::json::object{{"id", *id},
+                                                  {"username", account.username},
+                                                  {"role", std::string(role_name(account.role))}}));
+        });
+  }
+
+  static Result<std::pair<NewAccount, std::string>> parse_new_account(
+      const boost::json::object& body) {
+    JsonFields f(body);
+    NewAccount a;
+    SUNBID_ASSIGN_OR_RETURN(a.username, f.required_string("username"));
+    SUNBID_ASSIGN_OR_RETURN(std::string password, f.required_string("password"));
+    SUNBID_ASSIGN_OR_RETURN(std::string role, f.required_string("role"));
+    auto r = parse_role(role);
+    if (!r) {
+      return make_error("invalid_field", "角色无效 / unknown role",
+                        {{"field", "/role"}, {"value", role}});
+    }
+    a.role = *r;
+    SUNBID_ASSIGN_OR_RETURN(a.display_name, f.required_string("display_name"));
+    SUNBID_ASSIGN_OR_RETURN(a.community_id, f.optional_string("community_id"));
+    SUNBID_ASSIGN_OR_RETURN(a.enterprise_uscc, f.optional_string("enterprise_uscc"));
+    SUNBID_ASSIGN_OR_RETURN(a.owner_key, f.optional_string("owner_key"));
+    SUNBID_TRY(f.finish());
+    return std::make_pair(std::move(a), std::move(password));
+  }
+
+  // ---- The audit log ----------------------------------------------------------
+  void get_checkpoint(Call&, Reply reply) {
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto cp = audit::latest_checkpoint(lease->db());
+    if (!cp.ok()) return reply(std::move(cp).error());
+    if (!*cp) {
+      return reply(make_error("checkpoint_not_found",
+                              "尚无已签名的检查点 / no checkpoint has been signed yet"));
+    }
+    reply(text_response((*cp)->note));
+  }
+
+  void get_key(Call&, Reply reply) { reply(text_response(ledger().verifier_key())); }
+
+  void get_entries(Call& call, Reply reply) {
+    auto start = query_uint(call.query, "start");
+    if (!start.ok()) return reply(std::move(start).error());
+    auto end = query_uint(call.query, "end");
+    if (!end.ok()) return reply(std::move(end).error());
+    std::uint64_t s = start->value_or(0);
+    std::uint64_t e = end->value_or(s + limits::kMaxEntriesPerPage);
+    if (e < s) {
+      return reply(make_error("invalid_query", "end 不得小于 start / end must not be below start",
+                              {{"field", "end"}}));
+    }
+    e = std::min(e, s + limits::kMaxEntriesPerPage);
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto size = audit::log_size(lease->db());
+    if (!size.ok()) return reply(std::move(size).error());
+    e = std::min(e, *size);
+    std::vector<audit::StoredEntry> entries;
+    if (s < e) {
+      auto r = audit::read_entries(lease->db(), s, e);
+      if (!r.ok()) return reply(std::move(r).error());
+      entries = std::move(r).value();
+    }
+    std::int64_t now = clock->now_ms();
+    // Entries are embedded byte for byte, so the served text is the stored one.
+    std::string out = "{\"items\":[";
+    bool first = true;
+    for (const auto& entry : entries) {
+      if (!first) out += ',';
+      first = false;
+      if (entry.release_at_ms && now < *entry.release_at_ms) {
+        boost::json::object w{{"index", static_cast<std::int64_t>(entry.index)},
+                              {"leaf_hash", hex_encode(audit::leaf_hash(entry.bytes))},
+                              {"withheld_until", format_rfc3339_ms(*entry.release_at_ms)}};
+        out += boost::json::serialize(w);
+      } else {
+        out += entry.bytes;
+      }
+    }
+    out += "],\"log_size\":" + std::to_string(*size) + ",\"next_cursor\":";
+    std::uint64_t next = s + entries.size();
+    out += next < *size ? std::to_string(next) : std::string("null");
+    out += '}';
+    Response r;
+    r.body = std::move(out);
+    reply(std::move(r));
+  }
+
+  void get_inclusion(Call& call, Reply reply) {
+    auto index = query_uint(call.query, "index");
+    if (!index.ok()) return reply(std::move(index).error());
+    if (!*index) {
+      return reply(
+          make_error("invalid_query", "缺少 index / index is required", {{"field", "index"}}));
+    }
+    auto size = query_uint(call.query, "tree_size");
+    if (!size.ok()) return reply(std::move(size).error());
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto a = audit::prove_inclusion(lease->db(), **index, *size);
+    if (!a.ok()) return reply(std::move(a).error());
+    reply(json_response(200,
+                        boost::json::object{{"index", static_cast<std::int64_t>(a->index)},
+                                            {"tree_size", static_cast<std::int64_t>(a->tree_size)},
+                                            {"leaf_hash", hex_encode(a->leaf)},
+                                            {"proof", hex_list(a->proof)},
+                                            {"checkpoint", a->checkpoint.note}}));
+  }
+
+  void get_consistency(Call& call, Reply reply) {
+    auto first = query_uint(call.query, "first");
+    if (!first.ok()) return reply(std::move(first).error());
+    if (!*first) {
+      return reply(
+          make_error("invalid_query", "缺少 first / first is required", {{"field", "first"}}));
+    }
+    auto second = query_uint(call.query, "second");
+    if (!second.ok()) return reply(std::move(second).error());
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto a = audit::prove_consistency(lease->db(), **first, *second);
+    if (!a.ok()) return reply(std::move(a).error());
+    reply(json_response(200, boost::json::object{{"first", static_cast<std::int64_t>(a->first)},
+                                                 {"second", static_cast<std::int64_t>(a->second)},
+                                                 {"proof", hex_list(a->proof)},
+                                                 {"first_checkpoint", a->first_checkpoint.note},
+                                                 {"checkpoint", a->checkpoint.note}}));
+  }
+};
+
+Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Api::~Api() = default;
+
+std::string Api::client_address(const Request& request) const {
+  return impl_->client_address(request);
+}
+
+void Api::handle_async(Request request, std::function<void(Response)> reply) {
+  Impl* impl = impl_.get();
+  // Exactly one place turns errors into answers; every answer is counted.
+  Reply finish = [impl, reply = std::move(reply)](Result<Response> r) {
+    Response resp = r.ok() ? std::move(r).value() : error_response(r.error());
+    if (!r.ok() && resp.status >= 500) {
+      // The one sink for server faults: the client saw only "internal
+      // server error", the operator sees the cause.
+      std::fprintf(stderr, "sunbid: %d %s\n", resp.status, r.error().to_string().c_str());
+    }
+    int cls = resp.status / 100;
+    if (cls >= 1 && cls <= 5) impl->responses_by_class[static_cast<std::size_t>(cls)].fetch_add(1);
+    resp.headers.emplace_back("Cache-Control", "no-store");
+    reply(std::move(resp));
+  };
+  try {
+    impl->dispatch(std::move(request), finish);
+  } catch (const std::exception& e) {
+    // Nothing a handler throws (e.g. std::bad_alloc) may cross into the
+    // network layer; the ledger rolled back whatever the command did.
+    finish(make_error("internal_error", e.what()));
+  }
+}
+
+Response Api::handle(Request request) {
+  std::promise<Response> p;
+  auto f = p.get_future();
+  handle_async(std::move(request), [&p](Response r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+}  // namespace sunbid::server

@@ -1,0 +1,123 @@
+#include "server/error_response.h"
+
+#include <boost/json/serialize.hpp>
+#include <string>
+#include <unordered_map>
+
+namespace sunbid::server {
+
+namespace {
+
+// Stable error codes → HTTP status. Codes not listed are server faults (500).
+const std::unordered_map<std::string_view, int>& status_table() {
+  static const std::unordered_map<std::string_view, int> table = {
+      // 400: the request itself is malformed.
+      {"invalid_json", 400},
+      {"non_integer_number", 400},
+      {"unknown_field", 400},
+      {"missing_field", 400},
+      {"invalid_field", 400},
+      {"invalid_query", 400},
+      {"bad_request", 400},
+      {"unsupported_media_type", 415},
+      // 401 / 403: who is asking.
+      {"unauthenticated", 401},
+      {"invalid_credentials", 401},
+      {"session_invalid", 401},
+      {"forbidden", 403},
+      // 404 / 405.
+      {"not_found", 404},
+      {"checkpoint_not_found", 404},
+      {"method_not_allowed", 405},
+      // 409: a state conflict.
+      {"username_taken", 409},
+      // 413 / 431: sizes.
+      {"body_too_large", 413},
+      {"header_too_large", 431},
+      // 422: a rule violation on a well-formed request.
+      {"index_out_of_range", 422},
+      {"consistency_from_empty_tree", 422},
+      {"consistency_sizes_reversed", 422},
+      // 429: throttled.
+      {"too_many_attempts", 429},
+      // 503: the service cannot answer now.
+      {"ledger_stopped", 503},
+      {"shutting_down", 503},
+  };
+  return table;
+}
+
+// RFC 3629 UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+int http_status_for(std::string_view code) {
+  const auto& table = status_table();
+  auto it = table.find(code);
+  return it == table.end() ? 500 : it->second;
+}
+
+Response error_response(const Error& error) {
+  Response r;
+  r.status = http_status_for(error.code);
+  boost::json::object inner;
+  inner["code"] = error.code;
+  if (r.status == 500) {
+    // Storage and internal failures are logged by the caller; the client
+    // learns only that the fault is ours, not the SQL or the path.
+    inner["message"] = "服务器内部错误 / internal server error";
+    inner["details"] = boost::json::object{};
+  } else {
+    inner["message"] = error.message;
+    inner["details"] = error.details;
+  }
+  boost::json::object outer;
+  outer["error"] = std::move(inner);
+  r.body = boost::json::serialize(outer);
+  if (!is_valid_utf8(r.body)) {
+    // Details may echo client bytes (a header, a percent-decoded query
+    // name); an answer must still be valid JSON, so they are dropped.
+    outer["error"].as_object()["details"] = boost::json::object{};
+    r.body = boost::json::serialize(outer);
+  }
+  if (r.status == 429) {
+    if (auto* v = error.details.if_contains("retry_after_s"); v && v->is_int64()) {
+      r.headers.emplace_back("Retry-After", std::to_string(v->as_int64()));
+    }
+  }
+  return r;
+}
+
+}  // namespace sunbid::server

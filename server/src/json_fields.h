@@ -1,0 +1,96 @@
+// Reading a strictly parsed JSON object into typed fields: every member the
+// caller does not take is refused as `unknown_field`, every wrong type as
+// `invalid_field`, every absent required member as `missing_field`; details
+// name the member as a JSON pointer.
+//
+// Thread-safety: one thread at a time per reader.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/result.h"
+
+namespace sunbid::server {
+
+class JsonFields {
+ public:
+  explicit JsonFields(const boost::json::object& object, std::string prefix = "")
+      : object_(object), prefix_(std::move(prefix)) {}
+
+  Result<std::string> required_string(std::string_view name) {
+    SUNBID_ASSIGN_OR_RETURN(auto v, optional_string(name));
+    if (!v) return missing(name);
+    return std::move(*v);
+  }
+  Result<std::optional<std::string>> optional_string(std::string_view name) {
+    taken_.insert(std::string(name));
+    const boost::json::value* v = object_.if_contains(name);
+    if (!v || v->is_null()) return std::optional<std::string>{};
+    if (!v->is_string()) return wrong_type(name, "string");
+    return std::optional<std::string>(std::string(v->as_string()));
+  }
+  Result<std::int64_t> required_int(std::string_view name) {
+    taken_.insert(std::string(name));
+    const boost::json::value* v = object_.if_contains(name);
+    if (!v || v->is_null()) return missing(name);
+    if (!v->is_int64()) return wrong_type(name, "integer");
+    return v->as_int64();
+  }
+  Result<std::vector<std::string>> optional_string_array(std::string_view name) {
+    taken_.insert(std::string(name));
+    std::vector<std::string> out;
+    const boost::json::value* v = object_.if_contains(name);
+    if (!v || v->is_null()) return out;
+    if (!v->is_array()) return wrong_type(name, "array of strings");
+    for (const auto& item : v->as_array()) {
+      if (!item.is_string()) return wrong_type(name, "array of strings");
+      out.emplace_back(item.as_string());
+    }
+    return out;
+  }
+  // Refuses the first member that was not taken.
+  Status finish() const {
+    for (const auto& kv : object_) {
+      if (!taken_.contains(std::string(kv.key()))) {
+        return make_error("unknown_field", "未知字段 / unknown field",
+                          {{"field", pointer(kv.key())}});
+      }
+    }
+    return {};
+  }
+
+ private:
+  std::string pointer(std::string_view name) const {
+    std::string p = prefix_ + "/";
+    for (char c : name) {
+      if (c == '~') {
+        p += "~0";
+      } else if (c == '/') {
+        p += "~1";
+      } else {
+        p += c;
+      }
+    }
+    return p;
+  }
+  Error missing(std::string_view name) const {
+    return make_error("missing_field", "缺少必填字段 / a required field is missing",
+                      {{"field", pointer(name)}});
+  }
+  Error wrong_type(std::string_view name, std::string_view expected) const {
+    return make_error("invalid_field", "字段类型错误 / the field has the wrong type",
+                      {{"field", pointer(name)}, {"expected", std::string(expected)}});
+  }
+
+  const boost::json::object& object_;
+  std::string prefix_;
+  std::set<std::string> taken_;
+};
+
+}  // namespace sunbid::server

@@ -1,0 +1,85 @@
+#include "server/policy.h"
+
+#include <array>
+#include <string>
+
+namespace sunbid::server {
+
+namespace {
+
+constexpr std::array<std::string_view, 6> kRoleNames = {"admin",     "tenderer", "enterprise",
+                                                        "evaluator", "owner",    "supervisor"};
+
+// One row per action: which roles may, whether an anonymous caller may, and
+// whether a caller on the loopback interface may without a session.
+struct Rule {
+  Action action;
+  std::string_view name;
+  bool anonymous;
+  bool loopback;
+  // Indexed by Role.
+  std::array<bool, 6> roles;
+};
+
+//                                                       anon   loop   admin  tend   ent    eval
+//                                                       owner  super
+constexpr std::array<Rule, 7> kPolicy = {{
+    {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
+    {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
+    {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
+    {Action::kDeleteSession, "delete_session", false, false, {true, true, true, true, true, true}},
+    {Action::kCreateAccount,
+     "create_account",
+     false,
+     false,
+     {true, false, false, false, false, false}},
+    {Action::kReadAudit, "read_audit", true, true, {true, true, true, true, true, true}},
+    // Exists only with --dev-clock (the router answers 404 otherwise); then
+    // anyone driving the demo may move time.
+    {Action::kAdvanceDevClock,
+     "advance_dev_clock",
+     true,
+     true,
+     {true, true, true, true, true, true}},
+}};
+
+const Rule& rule_for(Action action) {
+  for (const Rule& r : kPolicy) {
+    if (r.action == action) return r;
+  }
+  return kPolicy[0];  // unreachable: every Action has a row (checked by tests)
+}
+
+}  // namespace
+
+std::string_view role_name(Role role) {
+  return kRoleNames[static_cast<std::size_t>(role)];
+}
+
+std::optional<Role> parse_role(std::string_view name) {
+  for (std::size_t i = 0; i < kRoleNames.size(); ++i) {
+    if (kRoleNames[i] == name) return static_cast<Role>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view action_name(Action action) {
+  return rule_for(action).name;
+}
+
+Status authorize(Action action, const Caller& caller) {
+  const Rule& rule = rule_for(action);
+  if (caller.role) {
+    if (rule.roles[static_cast<std::size_t>(*caller.role)]) return {};
+    if (rule.loopback && caller.loopback) return {};
+    return make_error(
+        "forbidden", "无权执行此操作 / your role may not do this",
+        {{"action", std::string(rule.name)}, {"role", std::string(role_name(*caller.role))}});
+  }
+  if (rule.anonymous) return {};
+  if (rule.loopback && caller.loopback) return {};
+  return make_error("unauthenticated", "需要登录 / a session is required",
+                    {{"action", std::string(rule.name)}});
+}
+
+}  // namespace sunbid::server

@@ -1,0 +1,37 @@
+#include "server/server_migrations.h"
+
+namespace sunbid::server {
+
+std::vector<audit::Migration> server_migrations() {
+  return {
+      {3, "server_accounts", R"sql(
+CREATE TABLE accounts (
+  id              TEXT PRIMARY KEY,
+  username        TEXT NOT NULL UNIQUE,
+  role            TEXT NOT NULL CHECK (role IN
+                    ('admin', 'tenderer', 'enterprise', 'evaluator', 'owner', 'supervisor')),
+  display_name    TEXT NOT NULL,
+  community_id    TEXT,
+  enterprise_uscc TEXT,
+  owner_key       TEXT,
+  password_kdf    TEXT NOT NULL CHECK (password_kdf = 'scrypt'),
+  password_n      INTEGER NOT NULL,
+  password_r      INTEGER NOT NULL,
+  password_p      INTEGER NOT NULL,
+  password_salt   BLOB NOT NULL,
+  password_hash   BLOB NOT NULL,
+  created_ms      INTEGER NOT NULL
+) STRICT;
+CREATE TABLE sessions (
+  token_hash  BLOB PRIMARY KEY,
+  account_id  TEXT NOT NULL REFERENCES accounts(id),
+  created_ms  INTEGER NOT NULL,
+  expires_ms  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_by_account ON sessions(account_id);
+CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
+)sql"},
+  };
+}
+
+}  // namespace sunbid::server
