@@ -340,6 +340,22 @@ Status apply_migrations(Database& db, const std::vector<Migration>& migrations,
   auto body = [&]() -> Status {
     SUNBID_TRY(db.exec(kSchemaMigrationsDdl));
     SUNBID_ASSIGN_OR_RETURN(std::int64_t current, db.query_int64("PRAGMA user_version"));
+    // A migration numbered below the file's version that the file never
+    // recorded would be skipped for good: refuse instead of guessing.
+    SUNBID_ASSIGN_OR_RETURN(Statement recorded,
+                            db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));
+    for (const Migration& m : migrations) {
+      if (m.version > current) break;
+      recorded.bind(1, std::int64_t{m.version});
+      SUNBID_ASSIGN_OR_RETURN(bool found, recorded.step());
+      recorded.reset();
+      if (!found) {
+        return make_error("migration_missing",
+                          fmt::format("数据库缺少迁移 {} ({})，但其版本已是 {} / the database is at "
+                                      "version {} but never applied migration {} ({})",
+                                      m.version, m.name, current, current, m.version, m.name));
+      }
+    }
     for (const Migration& m : migrations) {
       if (m.version <= current) continue;
       if (Status st = db.exec(m.sql); !st.ok()) {

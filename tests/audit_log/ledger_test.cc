@@ -281,3 +281,15 @@ TEST_CASE("concurrent producers all get their commands durably applied") {
   l.stop();
   CHECK(count_items(l.db_path()) == 800);
 }
+
+TEST_CASE("a migration numbered below the file's version but never applied is refused") {
+  TempDir dir;
+  auto m = test_migrations();
+  m.push_back({4, "later", "CREATE TABLE later(x INTEGER)"});
+  { REQUIRE(Ledger::open(options_for(dir, m)).ok()); }
+  m.push_back({3, "merged_late", "CREATE TABLE merged_late(x INTEGER)"});
+  auto ledger = Ledger::open(options_for(dir, m));
+  REQUIRE_FALSE(ledger.ok());
+  CHECK(ledger.error().code == "migration_missing");
+  CHECK(ledger.error().message.find("merged_late") != std::string::npos);
+}
