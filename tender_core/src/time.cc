@@ -1,5 +1,7 @@
 #include "tender_core/time.h"
 
+#include "audit_log/time_format.h"
+
 #include <cassert>
 #include <chrono>
 #include <cstdio>
@@ -90,22 +92,8 @@ Result<std::int64_t> parse_rfc3339_ms(std::string_view text) {
 
 std::string format_rfc3339_ms(std::int64_t ms) {
   assert(ms >= kMinRfc3339Ms && ms <= kMaxRfc3339Ms);
-  using namespace std::chrono;
-  const sys_time<milliseconds> tp{milliseconds{ms}};
-  const auto day_point = floor<days>(tp);
-  const year_month_day ymd{day_point};
-  const auto in_day = (tp - day_point).count();  // 0 .. 86'399'999
-  const auto h = in_day / 3'600'000;
-  const auto m = in_day / 60'000 % 60;
-  const auto s = in_day / 1000 % 60;
-  const auto f = in_day % 1000;
-  // 0 <= in_day < 86'400'000, so every field below is non-negative.
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<unsigned>(h),
-                static_cast<unsigned>(m), static_cast<unsigned>(s), static_cast<unsigned>(f));
-  return buf;
+  // One definition of the output form, shared with the audit log's entries.
+  return sunbid::format_rfc3339_ms(ms);
 }
 
 }  // namespace sunbid::core
