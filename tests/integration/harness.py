@@ -268,6 +268,7 @@ class Client:
         # Pinned: the server's own self-signed certificate, passed on every
         # request (a session-level verify loses to REQUESTS_CA_BUNDLE).
         self.tokens = {}
+        self.validated = 0  # answers checked against the contract
 
     def ssl_context(self):
         ctx = ssl.create_default_context(cafile=self.server.cert)
@@ -333,8 +334,53 @@ class Client:
         m = re.match(rb"HTTP/1\.1 (\d{3}) ", data)
         return (int(m.group(1)) if m else None), data
 
+    def chunked_until_answer(self, target, chunk_size, total):
+        """POSTs a chunked JSON body of up to TOTAL bytes, stopping as soon as
+        an answer arrives; returns (status or None, raw answer head)."""
+        import select
+        raw = socket.create_connection(("127.0.0.1", self.server.port), timeout=15)
+        s = self.ssl_context().wrap_socket(raw, server_hostname="127.0.0.1")
+        data = b""
+        try:
+            s.sendall(f"POST {target} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n".encode())
+            sent = 0
+            payload = b'{"username":"' + b"a" * chunk_size
+            while sent < total:
+                # Readable is not enough (TLS 1.3 session tickets arrive after
+                # the handshake): only application data counts as an answer.
+                if select.select([s], [], [], 0)[0]:
+                    s.setblocking(False)
+                    try:
+                        data += s.recv(4096)
+                    except ssl.SSLWantReadError:
+                        pass
+                    s.setblocking(True)
+                    if data:
+                        break
+                piece = payload if sent == 0 else b"a" * chunk_size
+                try:
+                    s.sendall(b"%x\r\n" % len(piece) + piece + b"\r\n")
+                except (OSError, ssl.SSLError):
+                    break
+                sent += len(piece)
+            s.settimeout(15)
+            while b"\r\n\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except (OSError, ssl.SSLError) as e:
+            if not data:
+                return None, repr(e).encode()
+        finally:
+            s.close()
+        m = re.match(rb"HTTP/1\.1 (\d{3}) ", data)
+        return (int(m.group(1)) if m else None), data
+
     def validate(self, method, path, a):
         problems = self.contract.response_problems(method, path, a.status, a.content_type, a.body)
+        self.validated += 1
         name = f"contract: {method} {path} → {a.status}"
         if problems:
             self.results.fail(name, "; ".join(problems[:3]))

@@ -59,6 +59,7 @@ def main():
         steps = [("setup accounts", checks.setup_accounts),
                  ("(a) schemas", checks.check_schemas),
                  ("(b) examples", checks.check_examples),
+                 ("(b) audit entry payloads", checks.check_audit_entries),
                  ("(c) authorization matrix", checks.check_authorization),
                  ("(d) JSONTestSuite", checks.check_json_suite),
                  ("(e) TLS", checks.check_tls),
@@ -78,6 +79,7 @@ def main():
                 results.fail(name, traceback.format_exc())
             print(f"   ({time.monotonic() - t:.1f} s)", flush=True)
         size = ctx.client.log_size()
+        print(f"   {ctx.client.validated} answers were checked against schemas/openapi.json")
         print("== stop (SIGTERM)")
         code, log = server.stop()
         results.check("stop: SIGTERM → exit 0", code == 0, f"exit {code}; log tail {log[-500:]}")
