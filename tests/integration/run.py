@@ -60,6 +60,7 @@ def main():
                  ("(a) schemas", checks.check_schemas),
                  ("(b) examples", checks.check_examples),
                  ("(b) audit entry payloads", checks.check_audit_entries),
+                 ("(b) audit proofs", checks.check_audit_proofs),
                  ("(c) authorization matrix", checks.check_authorization),
                  ("(d) JSONTestSuite", checks.check_json_suite),
                  ("(e) TLS", checks.check_tls),
