@@ -204,7 +204,8 @@ NGINX_PID=$(cat "$W/nginx.pid")
 wrk_run() { local name=$1; shift; wrk -t2 -c64 -d"${DURATION}s" --latency "$@" >"$W/$name.wrk" 2>&1 || true; }
 rps() { awk '/^Requests\/sec:/ {print $2}' "$W/$1.wrk"; }
 pct() { awk -v p="$2" '$1 == p {print $2}' "$W/$1.wrk"; }
-non2xx() { awk '/Non-2xx/ {print $NF}' "$W/$1.wrk"; }
+non2xx() { awk '/Non-2xx/ {n = $NF} END {print n + 0}' "$W/$1.wrk"; }
+sockerr() { awk '/Socket errors/ {sub(/.*Socket errors: /, ""); e = $0} END {print (e == "" ? "none" : e)}' "$W/$1.wrk"; }
 rss_kib() {  # total VmRSS of a process and its children
   local total=0 p
   for p in "$1" $(pgrep -P "$1" || true); do
@@ -283,7 +284,7 @@ ratio() { python3 -c "import sys; a,b=sys.argv[1:3]; print('%.2f' % (float(a)/fl
 mib() { python3 -c "print('%.1f' % ($1/1024))"; }
 row() { printf '| %-46s | %14s | %14s | %7s |\n' "$1" "$2" "$3" "$4"; }
 echo
-echo "sunbid $(basename "$SUNBID") vs nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'); wrk -t2 -c64 -d${DURATION}s, TLS 1.3, ECDSA P-256; $(nproc) cores shared"
+echo "sunbid (release, --threads 2) vs nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'); wrk -t2 -c64 -d${DURATION}s, TLS 1.3, ECDSA P-256; $(nproc) cores shared"
 [ -n "$GET_NOTE" ] && echo "note: $GET_NOTE"
 [ -n "$BIDS_NOTE" ] && echo "note: $BIDS_NOTE"
 row "measure" "sunbid" "nginx" "ratio"
@@ -292,6 +293,7 @@ row "GET ($(stat -c %s "$W/get-body") B body) req/s, keep-alive" "$(rps s_get)" 
 row "  p50 latency" "$(pct s_get 50%)" "$(pct n_get 50%)" ""
 row "  p99 latency" "$(pct s_get 99%)" "$(pct n_get 99%)" ""
 row "  non-2xx answers" "$(non2xx s_get)" "$(non2xx n_get)" ""
+row "  socket errors" "$(sockerr s_get)" "$(sockerr n_get)" ""
 row "full TLS handshakes/s (Connection: close)" "$(rps s_hs)" "$(rps n_hs)" "$(ratio "$(rps s_hs)" "$(rps n_hs)")"
 if [ -f "$W/s_bids.wrk" ]; then
   row "POST bids (durable) req/s" "$(rps s_bids)" "-" ""
