@@ -1,0 +1,584 @@
+"""The black-box checks, in the order run.py runs them. Each takes
+(ctx, results); ctx has .server, .client, .contract, .policy, .args."""
+import json
+import os
+import re
+import secrets
+import socket
+import ssl
+import subprocess
+import threading
+import time
+
+from harness import API, Skip
+
+ROLES = ["admin", "tenderer", "enterprise", "evaluator", "owner", "supervisor"]
+CALLERS = ROLES + ["anonymous"]
+PASSWORD = "integration-pw-{}"
+
+# ---- the policy, read from server/src/policy.cc (never from the server) -------
+RULE_RX = re.compile(
+    r'\{\s*Action::k\w+\s*,\s*"(?P<name>[a-z_]+)"\s*,\s*(?P<anon>true|false)\s*,\s*'
+    r'(?P<loop>true|false)\s*,\s*\{(?P<roles>[^}]*)\}\s*\}', re.S)
+
+
+def read_policy(path):
+    """{action: {"anonymous": bool, "loopback": bool, "roles": {role: bool}}}"""
+    text = open(path, encoding="utf-8").read()
+    names = re.search(r"kRoleNames\s*=\s*\{([^}]*)\}", text)
+    role_order = re.findall(r'"([a-z]+)"', names.group(1))
+    assert sorted(role_order) == sorted(ROLES), role_order
+    policy = {}
+    for m in RULE_RX.finditer(text):
+        flags = [f.strip() == "true" for f in m.group("roles").split(",")]
+        assert len(flags) == len(role_order), m.group(0)
+        policy[m.group("name")] = {"anonymous": m.group("anon") == "true",
+                                   "loopback": m.group("loop") == "true",
+                                   "roles": dict(zip(role_order, flags))}
+    n_actions = len(re.findall(r"^\s*k[A-Z]\w*,\s*$",
+                               open(path.replace("src/policy.cc", "include/server/policy.h"),
+                                    encoding="utf-8").read(), re.M))
+    assert policy and len(policy) >= n_actions - 0, "policy.cc could not be read"
+    return policy
+
+
+def allowed(policy, action, caller, loopback=True):
+    """What authorize() answers for this caller (the harness is on loopback)."""
+    rule = policy[action]
+    if caller == "anonymous":
+        return rule["anonymous"] or (rule["loopback"] and loopback)
+    return rule["roles"][caller] or (rule["loopback"] and loopback)
+
+
+# ---- the endpoint table: one line per endpoint of API.md ------------------------
+# (method, path with sample ids, policy action or None while not implemented,
+#  body factory taking ctx -> JSON value or None).
+def _new_account(ctx):
+    ctx.serial += 1
+    return {"username": f"matrix{ctx.serial}", "password": "matrix-password",
+            "role": "evaluator", "display_name": f"矩阵 {ctx.serial}"}
+
+
+def _admin_login(ctx):
+    return {"username": "admin", "password": ctx.server.admin_password}
+
+
+ENDPOINTS = [
+    ("GET", "/health", "read_health", None),
+    ("GET", "/metrics", "read_metrics", None),
+    ("POST", "/sessions", "create_session", _admin_login),
+    ("DELETE", "/sessions/current", "delete_session", None),
+    ("POST", "/accounts", "create_account", _new_account),
+    ("GET", "/audit/checkpoint", "read_audit", None),
+    ("GET", "/audit/key", "read_audit", None),
+    ("GET", "/audit/entries", "read_audit", None),
+    ("GET", "/audit/proof/inclusion?index=0", "read_audit", None),
+    ("GET", "/audit/proof/consistency?first=1", "read_audit", None),
+    ("POST", "/dev/clock", "advance_dev_clock", lambda ctx: {"advance_s": 1}),
+    # Planned (API.md): name the policy action when the endpoint lands.
+    ("POST", "/communities", None, lambda ctx: {"name": "n", "district": "d", "street": "s", "address": "a"}),
+    ("GET", "/communities/C1", None, None),
+    ("PUT", "/communities/C1/roster", None, None),
+    ("POST", "/enterprises", None, lambda ctx: {"uscc": "91350200776049653A", "name": "x"}),
+    ("PUT", "/registry/ratings", None, lambda ctx: {"items": []}),
+    ("POST", "/experts", None, lambda ctx: {"account_username": "x", "specialties": [], "related_usccs": []}),
+    ("GET", "/service-tiers", None, None),
+    ("PUT", "/service-tiers", None, lambda ctx: {"items": []}),
+    ("POST", "/tenders", None, lambda ctx: {}),
+    ("GET", "/tenders", None, None),
+    ("GET", "/tenders/T1", None, None),
+    ("PATCH", "/tenders/T1", None, lambda ctx: {"title": "t"}),
+    ("POST", "/tenders/T1/publish", None, None),
+    ("POST", "/tenders/T1/amendments", None, lambda ctx: {"text": "t"}),
+    ("POST", "/tenders/T1/cancel", None, lambda ctx: {"reason": "r"}),
+    ("POST", "/tenders/T1/suspend", None, lambda ctx: {"reason": "r"}),
+    ("POST", "/tenders/T1/resume", None, None),
+    ("POST", "/tenders/T1/reveal-window/extend", None, lambda ctx: {"seconds": 1, "reason": "r"}),
+    ("POST", "/tenders/T1/bids", None, lambda ctx: {"commitment_sha256_hex": "ab" * 32}),
+    ("DELETE", "/tenders/T1/bids/mine", None, None),
+    ("POST", "/tenders/T1/bids/mine/reveal", None, lambda ctx: {}),
+    ("GET", "/tenders/T1/opening", None, None),
+    ("POST", "/tenders/T1/committee/draw", None, lambda ctx: {}),
+    ("POST", "/tenders/T1/committee/declaration", None, lambda ctx: {"no_conflict": True}),
+    ("POST", "/tenders/T1/committee/replace", None, lambda ctx: {}),
+    ("GET", "/tenders/T1/clearing-report", None, None),
+    ("POST", "/tenders/T1/reviews", None, lambda ctx: {}),
+    ("GET", "/tenders/T1/candidates", None, None),
+    ("POST", "/tenders/T1/draws", None, lambda ctx: {}),
+    ("POST", "/tenders/T1/objections", None, lambda ctx: {"text": "t"}),
+    ("POST", "/tenders/T1/objections/O1/answer", None, lambda ctx: {"text": "t"}),
+    ("GET", "/tenders/T1/objections", None, None),
+    ("POST", "/tenders/T1/ballots", None, lambda ctx: {"candidate_bid_id": "abstain"}),
+    ("POST", "/tenders/T1/committee-votes", None, lambda ctx: {}),
+    ("POST", "/tenders/T1/decision", None, None),
+    ("GET", "/tenders/T1/award", None, None),
+    ("GET", "/tenders/T1/trail", None, None),
+]
+
+
+def split_target(target):
+    path, _, q = target.partition("?")
+    params = dict(p.split("=", 1) for p in q.split("&")) if q else None
+    return path, params
+
+
+# ---- setup ---------------------------------------------------------------------
+def setup_accounts(ctx, results):
+    """One account per role (POST /accounts as admin) and a session for each."""
+    c = ctx.client
+    c.tokens["admin"] = c.login("admin", ctx.server.admin_password)
+    extra = {"tenderer": {"community_id": "C1"},
+             "owner": {"community_id": "C1", "owner_key": "K-1-0101"},
+             "enterprise": {"enterprise_uscc": "91350200776049653A"}}
+    for role in ROLES[1:]:
+        body = {"username": f"user.{role}", "password": PASSWORD.format(role), "role": role,
+                "display_name": f"{role} 测试", **extra.get(role, {})}
+        a = c.request("POST", "/accounts", role="admin", json_body=body)
+        results.check(f"setup: POST /accounts role {role} → 201", a.status == 201, repr(a))
+        c.tokens[role] = c.login(f"user.{role}", PASSWORD.format(role))
+
+
+# ---- (a) the contract itself ----------------------------------------------------
+def check_schemas(ctx, results):
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    contract = ctx.contract
+    doc = contract.doc
+    results.check("openapi: version 3.1", doc.get("openapi", "").startswith("3.1"))
+    results.check("openapi: x-changelog present", isinstance(doc.get("x-changelog"), list) and doc["x-changelog"])
+    for name, schema in contract.schemas().items():
+        try:
+            Draft202012Validator.check_schema(schema)
+            results.ok(f"schema {name}: valid 2020-12 schema")
+        except SchemaError as e:
+            results.fail(f"schema {name}: valid 2020-12 schema", e.message)
+        for i, ex in enumerate(schema.get("examples", []) if name.startswith("Req") else []):
+            errs = contract.errors(contract.component(name), ex)
+            results.check(f"schema {name}: example {i} valid", not errs, "; ".join(errs[:2]))
+        for i, ie in enumerate(schema.get("x-invalid-examples", [])):
+            errs = contract.errors(contract.component(name), ie["value"])
+            results.check(f"schema {name}: invalid example {i} refused by the schema", errs,
+                          f"{ie['value']!r} passes the schema")
+    for t, s in contract.schemas()["AuditPayloads"]["x-payloads"].items():
+        try:
+            contract.errors(s, {})
+            results.ok(f"AuditPayloads {t}: its reference resolves")
+        except Exception as e:  # an unresolvable $ref
+            results.fail(f"AuditPayloads {t}: its reference resolves", str(e)[:200])
+    # Every endpoint of the table is in the contract, and every contract
+    # operation is in the table (the two lists cannot drift).
+    table = {(m, re.sub(r"/(T1|C1|O1)(?=/|$)", "/{x}", split_target(p)[0])) for m, p, _, _ in ENDPOINTS}
+    contract_ops = {(m, re.sub(r"\{[^/]+\}", "{x}", t)) for m, t, _, _ in contract.ops}
+    results.check("endpoint table ⊆ contract", table <= contract_ops, str(sorted(table - contract_ops)))
+    results.check("contract ⊆ endpoint table", contract_ops <= table, str(sorted(contract_ops - table)))
+    # The implemented operations name the same policy action as the table.
+    for m, p, action, _ in ENDPOINTS:
+        path = split_target(p)[0]
+        template, op = contract.find(m, path)
+        if op.get("x-sunbid-status") == "implemented":
+            results.check(f"contract {m} {template}: x-sunbid-action = {action}",
+                          op.get("x-sunbid-action") == action and action in ctx.policy,
+                          f"contract says {op.get('x-sunbid-action')}, table {action}")
+    # The inline trail schema is the file's.
+    trail = json.load(open(os.path.join(ctx.args.source, "schemas/tender-trail.schema.json")))
+    trail.pop("$schema", None)
+    trail.pop("$id", None)
+    results.check("TenderTrail component equals schemas/tender-trail.schema.json",
+                  contract.schemas()["TenderTrail"] == trail)
+
+
+# ---- (b) examples against the server ------------------------------------------------
+EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_dev_clock": None}
+
+
+def check_examples(ctx, results):
+    c = ctx.client
+    for template, item in ctx.contract.doc["paths"].items():
+        for method, op in item.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json")
+            if not body:
+                continue
+            schema = ctx.contract.schemas()[body["schema"]["$ref"].rsplit("/", 1)[1]]
+            name = f"{method.upper()} {template}"
+            if op.get("x-sunbid-status") != "implemented":
+                results.skip(f"examples {name}", "planned endpoint (x-sunbid-status: planned)")
+                continue
+            role = EXAMPLE_CALLER[op["x-sunbid-action"]]
+            for i, ex in enumerate(schema.get("examples", [])):
+                a = c.request(method.upper(), template, role=role, json_body=ex)
+                results.check(f"examples {name}: valid example {i} not refused with 400 ({a.status})",
+                              a.status != 400 and a.status < 500, repr(a))
+            for i, ie in enumerate(schema.get("x-invalid-examples", [])):
+                before = c.log_size()
+                a = c.request(method.upper(), template, role=role, json_body=ie["value"])
+                results.check(f"examples {name}: invalid example {i} → 400 {ie['code']}",
+                              a.status == 400 and a.code == ie["code"], repr(a))
+                results.check(f"examples {name}: invalid example {i} changed nothing",
+                              c.log_size() == before)
+
+
+def check_audit_entries(ctx, results):
+    """The whole log so far: every entry's payload matches its type's schema
+    (the client checks each answer; here we make sure there is something to
+    check and that the types written so far are the expected ones)."""
+    c = ctx.client
+    a = c.request("GET", "/audit/entries")
+    items = a.json()["items"]
+    types = {e["type"] for e in items if "type" in e}
+    results.check(f"audit: {len(items)} entries of types {sorted(types)} validated against AuditPayloads",
+                  {"account.created", "session.created"} <= types, str(sorted(types)))
+    results.check("audit: indexes are 0..n-1", [e["index"] for e in items] == list(range(len(items))))
+
+
+def _entry_bytes(body):
+    """The exact bytes of each item of an /audit/entries answer (the server
+    embeds the stored bytes verbatim)."""
+    text = body.decode("utf-8")
+    prefix = '{"items":['
+    assert text.startswith(prefix), text[:40]
+    dec = json.JSONDecoder()
+    pos, out = len(prefix), []
+    while text[pos] != "]":
+        _, end = dec.raw_decode(text, pos)
+        out.append(text[pos:end].encode("utf-8"))
+        pos = end + 1 if text[end] == "," else end
+    return out
+
+
+def _root_from_inclusion(index, size, leaf, proof):
+    """RFC 9162 section 2.1.3.2, computed here with hashlib only."""
+    import hashlib
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = hashlib.sha256(b"\x01" + p + r).digest()
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = hashlib.sha256(b"\x01" + r + p).digest()
+        fn >>= 1
+        sn >>= 1
+    return r if sn == 0 else None
+
+
+def check_audit_proofs(ctx, results):
+    """Hash chain and inclusion proofs, verified independently of sunbid."""
+    import base64
+    import hashlib
+    c = ctx.client
+    raw = _entry_bytes(c.request("GET", "/audit/entries").body)
+    prev = "0" * 64
+    chain_ok = True
+    for i, e in enumerate(raw):
+        obj = json.loads(e)
+        if obj.get("prev") != prev:
+            chain_ok = False
+        prev = hashlib.sha256(e).hexdigest()
+    results.check(f"audit: prev chain over {len(raw)} entries (hashlib)", chain_ok and raw)
+    # Proofs are relative to the latest signed checkpoint, which may lag the log.
+    signed = int(c.request("GET", "/audit/checkpoint").body.decode().split("\n")[1])
+    results.check(f"audit: latest checkpoint size {signed} ≤ log size {len(raw)}", 0 < signed <= len(raw))
+    for index in sorted({0, signed // 2, signed - 1}):
+        a = c.request("GET", "/audit/proof/inclusion", params={"index": index})
+        if not results.check(f"audit: inclusion proof of {index} answered", a.status == 200, repr(a)):
+            continue
+        ans = a.json()
+        lines = ans["checkpoint"].split("\n")
+        size, root = int(lines[1]), base64.b64decode(lines[2])
+        leaf = hashlib.sha256(b"\x00" + raw[index]).digest() if index < len(raw) else None
+        results.check(f"audit: leaf hash of entry {index} = SHA-256(0x00 ‖ bytes)",
+                      leaf is not None and ans["leaf_hash"] == leaf.hex())
+        computed = _root_from_inclusion(index, size, bytes.fromhex(ans["leaf_hash"]),
+                                        [bytes.fromhex(h) for h in ans["proof"]])
+        results.check(f"audit: inclusion proof of {index} in {size} leads to the checkpoint root",
+                      size == ans["tree_size"] and computed == root)
+
+
+# ---- (c) the authorization matrix ------------------------------------------------------
+def check_authorization(ctx, results):
+    c = ctx.client
+    for method, target, action, body_for in ENDPOINTS:
+        path, params = split_target(target)
+        probe = c.request(method, path, params=params,
+                          json_body=body_for(ctx) if body_for and action is None else None)
+        if action is None:
+            if probe.status == 404 and probe.code == "not_found":
+                results.skip(f"authz {method} {path}", "not implemented yet (router 404)")
+            else:
+                results.fail(f"authz {method} {path}",
+                             f"the endpoint exists now ({probe.status}); name its policy action in ENDPOINTS and openapi.json")
+            continue
+        if action not in ctx.policy:
+            results.fail(f"authz {method} {path}", f"action {action} is not in policy.cc")
+            continue
+        for caller in CALLERS:
+            token = None
+            if caller != "anonymous":
+                # Logging out needs a session of its own, so the caller's
+                # main session survives.
+                token = (c.login(*ctx.credentials[caller]) if (method, path) == ("DELETE", "/sessions/current")
+                         else c.tokens[caller])
+            body = body_for(ctx) if body_for else None
+            before = c.log_size()
+            a = c.request(method, path, token=token, params=params, json_body=body)
+            name = f"authz {method} {path} as {caller}"
+            if allowed(ctx.policy, action, caller):
+                results.check(f"{name}: allowed ({a.status})", a.status not in (401, 403) and a.status < 500, repr(a))
+            else:
+                want = 401 if caller == "anonymous" else 403
+                results.check(f"{name}: refused {want}", a.status == want and
+                              a.code == ("unauthenticated" if want == 401 else "forbidden"), repr(a))
+                results.check(f"{name}: refused call changed nothing", c.log_size() == before)
+
+
+# ---- (d) JSONTestSuite bodies -------------------------------------------------------------
+def check_json_suite(ctx, results):
+    d = os.path.join(ctx.args.conformance, "json", "test_parsing")
+    if not os.path.isdir(d):
+        raise Skip(f"{d} does not exist (../shared/conformance is laid out by CI only)")
+    c = ctx.client
+    files = sorted(f for f in os.listdir(d) if f.endswith(".json"))
+    before = c.log_size()
+    for endpoint, role in (("/sessions", None), ("/accounts", "admin")):
+        bad = []
+        n_ok = i_ok = 0
+        for f in files:
+            body = open(os.path.join(d, f), "rb").read()
+            a = c.request("POST", endpoint, role=role, data=body,
+                          headers={"Content-Type": "application/json"})
+            if f.startswith("n_"):
+                if a.status == 400:
+                    n_ok += 1
+                else:
+                    bad.append(f"{f} → {a.status}")
+            elif f.startswith("i_"):
+                if a.status < 500:
+                    i_ok += 1
+                else:
+                    bad.append(f"{f} → {a.status}")
+            elif a.status >= 500:
+                bad.append(f"{f} → {a.status}")
+        results.check(f"JSONTestSuite POST {endpoint}: {len(files)} bodies, n_ → 400 ({n_ok}), i_ → no 5xx ({i_ok}), y_ → no 5xx",
+                      not bad, ", ".join(bad[:8]))
+    results.check("JSONTestSuite: nothing changed (no body was a valid login or account)", c.log_size() == before)
+
+
+# ---- (e) TLS --------------------------------------------------------------------------
+def _metric(ctx, name):
+    a = ctx.client.request("GET", "/metrics", role="admin")
+    m = re.search(rf"^{name} (\d+)$", a.body.decode(), re.M)
+    return int(m.group(1)) if m else None
+
+
+def _s_client(ctx, *args):
+    cmd = ["openssl", "s_client", "-connect", f"127.0.0.1:{ctx.server.port}", "-servername", "localhost",
+           "-CAfile", ctx.server.cert, "-verify_return_error", *args]
+    p = subprocess.run(cmd, input=b"Q\n", capture_output=True, timeout=30)
+    out = (p.stdout + p.stderr).decode(errors="replace")
+    # "New, TLSv1.3, Cipher is …" is printed once the handshake is done (the
+    # SSL-Session block may be cut short by the quit).
+    m = re.search(r"New, (TLSv[0-9.]+|\(NONE\)), Cipher is (\S+)", out)
+    return p.returncode, (m.group(1) if m else None), (m.group(2) if m else None), out
+
+
+def check_tls(ctx, results):
+    if subprocess.run(["which", "openssl"], capture_output=True).returncode != 0:
+        raise Skip("openssl is not installed")
+    fails = _metric(ctx, "sunbid_tls_handshake_failures_total")
+    for label, args in (("TLS 1.1", ["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"]),
+                        ("TLS 1.2 AES128-SHA (CBC, no ECDHE)", ["-tls1_2", "-cipher", "AES128-SHA:@SECLEVEL=0"])):
+        rc, proto, cipher, out = _s_client(ctx, *args)
+        refused = rc != 0 and (cipher in (None, "(NONE)"))
+        results.check(f"TLS: {label} refused", refused, out[-400:])
+        now = _metric(ctx, "sunbid_tls_handshake_failures_total")
+        results.check(f"TLS: {label} refused by the server (handshake failure counted)",
+                      now is not None and fails is not None and now > fails, f"{fails} → {now}")
+        fails = now
+    rc, proto, cipher, out = _s_client(ctx, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256")
+    results.check("TLS: 1.2 ECDHE-ECDSA-AES128-GCM-SHA256 accepted",
+                  rc == 0 and proto == "TLSv1.2" and cipher == "ECDHE-ECDSA-AES128-GCM-SHA256", out[-400:])
+    rc, proto, cipher, out = _s_client(ctx, "-tls1_3")
+    results.check("TLS: 1.3 accepted", rc == 0 and proto == "TLSv1.3", out[-400:])
+    # Plain HTTP on the TLS port: an error or a clean close, never a hang.
+    s = socket.create_connection(("127.0.0.1", ctx.server.port), timeout=15)
+    t0 = time.monotonic()
+    try:
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        results.check(f"TLS: plain HTTP answered/closed in {time.monotonic() - t0:.1f} s", True)
+        results.check("TLS: plain HTTP got no 200", b"200 OK" not in data, repr(data[:100]))
+    except socket.timeout:
+        results.fail("TLS: plain HTTP answered/closed", "hung for 15 s")
+    except ConnectionResetError:
+        results.ok("TLS: plain HTTP connection reset (closed)")
+    finally:
+        s.close()
+
+
+# Server defects these checks found, not fixed yet (server/src is not ours to
+# edit). A known bug is reported on every run; when it is fixed the check
+# fails until its line here is removed.
+KNOWN_BUGS = {
+    "content_length_over_16mib":
+        "https_server.cc sets parser.body_limit(kMaxRosterBodyBytes) before async_read_header, so a "
+        "declared Content-Length above 16 MiB fails in the header read with http::error::body_limit "
+        "and is answered 400 bad_request instead of 413 body_too_large",
+}
+
+
+# ---- (f) bad input ---------------------------------------------------------------------
+class SlowClient(threading.Thread):
+    """A TLS client that sends one header byte per second."""
+
+    def __init__(self, ctx):
+        super().__init__(daemon=True)
+        self.ctx = ctx
+        self.sent = 0
+        self.elapsed = None
+        self.outcome = None
+
+    def run(self):
+        header = b"GET /api/v1/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 200 + b"\r\n\r\n"
+        ctxt = ssl.create_default_context(cafile=self.ctx.server.cert)
+        raw = socket.create_connection(("127.0.0.1", self.ctx.server.port), timeout=10)
+        s = ctxt.wrap_socket(raw, server_hostname="127.0.0.1")
+        s.settimeout(1.0)
+        t0 = time.monotonic()
+        try:
+            for b in header:
+                s.sendall(bytes([b]))
+                self.sent += 1
+                try:
+                    if s.recv(4096) == b"":
+                        self.outcome = "closed"
+                        break
+                except socket.timeout:
+                    pass
+                except ssl.SSLZeroReturnError:
+                    self.outcome = "closed"
+                    break
+                if time.monotonic() - t0 > 120:
+                    self.outcome = "not dropped within 120 s"
+                    break
+            else:
+                self.outcome = "whole header sent"
+        except (OSError, ssl.SSLError) as e:
+            self.outcome = f"closed ({type(e).__name__})"
+        self.elapsed = time.monotonic() - t0
+        s.close()
+
+
+def check_bad_input(ctx, results):
+    c = ctx.client
+    before = c.log_size()
+
+    def expect(name, a, status, code=None):
+        ok = a.status == status and (code is None or a.code == code)
+        results.check(f"bad input: {name} → {status}{' ' + code if code else ''}", ok, repr(a))
+
+    j = {"Content-Type": "application/json"}
+    expect("malformed JSON", c.request("POST", "/sessions", data=b'{"username": "admin",', headers=j), 400, "invalid_json")
+    expect("empty body", c.request("POST", "/sessions", data=b"", headers=j), 400)
+    expect("array instead of object", c.request("POST", "/sessions", data=b"[]", headers=j), 400, "invalid_field")
+    expect("wrong type (number as username)",
+           c.request("POST", "/sessions", json_body={"username": 1, "password": "x"}), 400, "invalid_field")
+    expect("wrong type (role as array)", c.request("POST", "/accounts", role="admin", json_body={
+        "username": "typo", "password": "correct horse", "role": ["admin"], "display_name": "x"}), 400, "invalid_field")
+    expect("text/plain body", c.request("POST", "/sessions", data=b"{}", headers={"Content-Type": "text/plain"}),
+           415, "unsupported_media_type")
+    for label, raw in (("integer beyond int64", b'{"advance_s": 99999999999999999999}'),
+                       ("integer below int64", b'{"advance_s": -9223372036854775809}'),
+                       ("exponent where an integer is expected", b'{"advance_s": 1e3}'),
+                       ("fraction where an integer is expected", b'{"advance_s": 60.0}'),
+                       ("huge exponent", b'{"advance_s": 1e999999}')):
+        a = c.request("POST", "/dev/clock", data=raw, headers=j)
+        expect(label, a, 400)
+    expect("invalid UTF-8 in a string",
+           c.request("POST", "/sessions", data=b'{"username": "ad\xff\xfemin", "password": "x"}', headers=j), 400)
+    expect("overlong UTF-8 encoding", c.request("POST", "/sessions", data=b'{"username": "\xc0\xaf", "password": "x"}',
+                                                 headers=j), 400)
+    expect("lone surrogate escape", c.request("POST", "/sessions", data=b'{"username": "\\ud800", "password": "x"}',
+                                               headers=j), 400)
+    expect("deep nesting (arrays)", c.request("POST", "/sessions", data=b"[" * 100000 + b"]" * 100000, headers=j), 400)
+    expect("deep nesting (objects)", c.request("POST", "/sessions", data=b'{"a":' * 50000 + b"1" + b"}" * 50000,
+                                                headers=j), 400)
+    expect("duplicate keys", c.request("POST", "/sessions",
+                                       data=b'{"username":"admin","username":"x","password":"p"}', headers=j),
+           400, "invalid_json")
+    expect("unknown field", c.request("POST", "/sessions", json_body={"username": "a", "password": "b", "x": 1}),
+           400, "unknown_field")
+    # Path traversal: the target is sent as is.
+    for target in ("/api/v1/../../etc/passwd", "/api/v1/%2e%2e/%2e%2e/etc/passwd",
+                   "/api/v1/audit/..%2f..%2f..%2fetc%2fpasswd", "/../../../../etc/passwd",
+                   "/api/v1/audit/%2e%2e/key", "/api/v1/audit/./key/.."):
+        a = c.raw("GET", target)
+        results.check(f"bad input: path traversal {target} → 4xx, no file", 400 <= a.status < 500
+                      and b"root:" not in a.body, repr(a))
+    a = c.raw("GET", "/api/v1/health%00")
+    results.check("bad input: NUL in the target → 4xx", 400 <= a.status < 500, repr(a))
+    # Tokens.
+    for label, h in (("garbage bearer", "Bearer xyz"), ("unknown 64-hex token", "Bearer " + secrets.token_hex(32)),
+                     ("uppercase hex token", "Bearer " + c.tokens["admin"].upper()),
+                     ("Basic scheme", "Basic YWRtaW46cGFzcw=="), ("empty bearer", "Bearer ")):
+        a = c.request("GET", "/health", headers={"Authorization": h})
+        expect(f"{label} on a public endpoint", a, 401, "session_invalid")
+        a = c.request("POST", "/accounts", headers={"Authorization": h}, json_body=_new_account(ctx))
+        expect(f"{label} on an admin endpoint", a, 401)
+    # Oversized bodies.
+    # A chunked body (no declared length) that grows past 1 MiB: refused
+    # while it is read. The server answers and closes before the client has
+    # sent everything, so the client stops sending once the answer arrives.
+    status, head = c.chunked_until_answer("/api/v1/sessions", 64 * 1024, 2 * 1024 * 1024)
+    results.check("bad input: chunked body growing past 1 MiB → 413", status == 413, head[:300])
+    # A declared length beyond the limit is answered at once, without
+    # waiting for (or reading) the body.
+    for target, length in (("/api/v1/sessions", 1024 * 1024 + 1),
+                           ("/api/v1/communities/C1/roster", 16 * 1024 * 1024 + 1),
+                           ("/api/v1/accounts", 10 ** 12)):
+        t = time.monotonic()
+        status, head = c.headers_only("PUT" if "roster" in target else "POST", target,
+                                      {"Content-Length": str(length), "Content-Type": "application/json",
+                                       "Authorization": "Bearer " + c.tokens["admin"]})
+        name = (f"bad input: Content-Length {length} on {target} → 413 without the body "
+                f"({time.monotonic() - t:.1f} s)")
+        if length > 16 * 1024 * 1024:
+            results.known_bug(name, status == 413, KNOWN_BUGS["content_length_over_16mib"], head[:200])
+        else:
+            results.check(name, status == 413, head[:300])
+    a = c.request("GET", "/health", headers={"X-Big": "a" * (20 * 1024)})
+    results.check("bad input: 20 KiB header → 431 (or 400)", a.status in (431, 400), repr(a))
+    # The slow client started at the beginning of the run.
+    slow = ctx.slow_client
+    slow.join(timeout=90)
+    if slow.is_alive():
+        results.fail("bad input: slow client dropped", "still connected after 90 s")
+    else:
+        results.check(f"bad input: slow client (1 byte/s) dropped after {slow.elapsed:.0f} s and {slow.sent} bytes "
+                      f"({slow.outcome})", slow.outcome.startswith("closed") and slow.elapsed <= 45, slow.outcome)
+    results.check("bad input: nothing changed", c.log_size() == before, f"{before} → {c.log_size()}")
+    results.check("bad input: the server still runs", ctx.server.proc.poll() is None)
+    a = c.request("GET", "/health")
+    results.check("bad input: /health still 200", a.status == 200, repr(a))
+
+
+def check_expired_token(ctx, results):
+    """Last: moves the dev clock past the session lifetime (12 h)."""
+    c = ctx.client
+    token = c.tokens["admin"]
+    a = c.request("POST", "/dev/clock", json_body={"advance_s": 12 * 3600 + 1})
+    results.check("dev clock advanced 12 h + 1 s", a.status == 200, repr(a))
+    before = c.log_size()
+    a = c.request("GET", "/audit/key", token=token)
+    results.check("bad input: expired token on a public endpoint → 401 session_invalid",
+                  a.status == 401 and a.code == "session_invalid", repr(a))
+    a = c.request("POST", "/accounts", token=token, json_body=_new_account(ctx))
+    results.check("bad input: expired token on an admin endpoint → 401", a.status == 401, repr(a))
+    results.check("bad input: expired token changed nothing", c.log_size() == before)

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Black-box integration tests of `sunbid serve` (see README.md here).
+
+    python3 tests/integration/run.py --sunbid build/dev/server/sunbid [-v]
+
+Starts the server in a temp data dir, runs every check, stops it with
+SIGTERM and prints "N passed, M failed, K skipped"; exits 1 on any failure.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import urllib3  # noqa: E402
+
+import checks  # noqa: E402
+from harness import Client, Contract, Results, Server, Skip  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+
+class Ctx:
+    pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sunbid", required=True, help="the sunbid binary")
+    ap.add_argument("--source", default=SOURCE, help="the source tree (schemas/, server/src/policy.cc)")
+    ap.add_argument("--conformance", default=os.path.normpath(os.path.join(SOURCE, "..", "shared", "conformance")))
+    ap.add_argument("--only", help="run only checks whose name contains this")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    urllib3.disable_warnings()  # no warning is expected: verification stays on (pinned certificate)
+
+    results = Results(args.verbose)
+    ctx = Ctx()
+    ctx.args = args
+    ctx.serial = 0
+    ctx.contract = Contract(os.path.join(args.source, "schemas", "openapi.json"))
+    ctx.policy = checks.read_policy(os.path.join(args.source, "server", "src", "policy.cc"))
+    ctx.server = server = Server(os.path.abspath(args.sunbid))
+    t0 = time.monotonic()
+    try:
+        server.add_admin()
+        server.start()
+        ctx.client = Client(server, ctx.contract, results)
+        ctx.credentials = {"admin": ("admin", server.admin_password)}
+        ctx.credentials.update({r: (f"user.{r}", checks.PASSWORD.format(r)) for r in checks.ROLES[1:]})
+        # The slow client runs beside the other checks (the server drops it
+        # only after its header timeout).
+        ctx.slow_client = checks.SlowClient(ctx)
+        ctx.slow_client.start()
+        steps = [("setup accounts", checks.setup_accounts),
+                 ("(a) schemas", checks.check_schemas),
+                 ("(b) examples", checks.check_examples),
+                 ("(b) audit entry payloads", checks.check_audit_entries),
+                 ("(b) audit proofs", checks.check_audit_proofs),
+                 ("(c) authorization matrix", checks.check_authorization),
+                 ("(d) JSONTestSuite", checks.check_json_suite),
+                 ("(e) TLS", checks.check_tls),
+                 ("(f) bad input", checks.check_bad_input),
+                 ("(f) expired token", checks.check_expired_token)]
+        for name, fn in steps:
+            if args.only and args.only not in name and fn is not checks.setup_accounts:
+                continue
+            print(f"== {name}", flush=True)
+            t = time.monotonic()
+            try:
+                fn(ctx, results)
+            except Skip as e:
+                results.skip(name, str(e))
+                print(f"  skip  {name}: {e}")
+            except Exception:
+                results.fail(name, traceback.format_exc())
+            print(f"   ({time.monotonic() - t:.1f} s)", flush=True)
+        size = ctx.client.log_size()
+        print(f"   {ctx.client.validated} answers were checked against schemas/openapi.json")
+        print("== stop (SIGTERM)")
+        code, log = server.stop()
+        results.check("stop: SIGTERM → exit 0", code == 0, f"exit {code}; log tail {log[-500:]}")
+        m = re.search(r"stopped; audit log (\d+) entries, final checkpoint written", log)
+        results.check("stop: final checkpoint written", m is not None, log[-500:])
+        # The final checkpoint covers every entry: export and read its size.
+        out = os.path.join(server.dir, "export")
+        r = subprocess.run([server.binary, "audit", "export", "--data-dir", server.data_dir, "--out", out],
+                           capture_output=True, text=True, timeout=120)
+        cp = open(os.path.join(out, "checkpoint")).read().split("\n") if r.returncode == 0 else []
+        results.check(f"stop: final checkpoint size {cp[1] if len(cp) > 1 else '?'} = log size ≥ {size}",
+                      len(cp) > 1 and m is not None and int(cp[1]) == int(m.group(1)) >= size,
+                      r.stdout + r.stderr)
+    except Exception:
+        results.fail("harness", traceback.format_exc())
+        if server.proc and server.proc.poll() is None:
+            server.stop()
+    finally:
+        if results.failed:
+            print(f"server output kept in {server.dir}")
+        else:
+            server.cleanup()
+    for name, why in results.skipped:
+        if not args.verbose:
+            print(f"  skip  {name}: {why}")
+    print(f"{results.passed} passed, {len(results.failed)} failed, {len(results.skipped)} skipped, "
+          f"{len(results.known)} known server bugs "
+          f"({time.monotonic() - t0:.0f} s)")
+    return 1 if results.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
