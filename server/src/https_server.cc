@@ -172,11 +172,17 @@ struct HttpsServer::Impl {
       if (stopping.load()) break;
       http::request_parser<http::string_body> parser;
       parser.header_limit(limits::kMaxHeaderBytes);
-      parser.body_limit(limits::kMaxRosterBodyBytes);
+      // No body limit while the header is read: Beast would fail the header
+      // read itself on a large Content-Length (a 400), whereas the answer is
+      // a 413 from the route's own limit, checked right after the header.
+      parser.body_limit(boost::none);
       beast::get_lowest_layer(stream).expires_after(options.timeouts.idle);
       auto [hdr_ec, hdr_n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
       if (hdr_ec) {
-        if (hdr_ec == http::error::header_limit) {
+        if (hdr_ec == http::error::body_limit) {
+          co_await write_error(
+              *conn, make_error("body_too_large", "请求体过大 / the request body is too large"), 11);
+        } else if (hdr_ec == http::error::header_limit) {
           co_await write_error(
               *conn, make_error("header_too_large", "请求头过大 / the request header is too large"),
               11);
