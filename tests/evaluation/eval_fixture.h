@@ -163,3 +163,58 @@ inline core::Actor evaluator(const std::string& account) {
 }
 
 }  // namespace sunbid::testing
+
+namespace sunbid::testing {
+
+// A tender whose review passed every bid, with its candidates publicized;
+// `to_vote` then moves the clock to the end of the candidate publicity.
+struct Deciding {
+  OpenedTender t;
+  std::map<std::string, std::string> bid_of;  // uscc -> bid id
+  std::vector<std::string> candidates;
+  std::uint64_t concluded_index = 0;
+};
+
+inline Deciding to_candidates(EvalFixture& f, const std::vector<std::int64_t>& prices,
+                              const std::function<void(boost::json::object&)>& edit) {
+  add_pool(f, 10);
+  Deciding d;
+  d.t = open_tender(f, prices, edit);
+  auto db = f.reader();
+  auto rec = core::TenderService::opening_record(db, d.t.id);
+  for (const auto& r : *rec) d.bid_of[r.bidder_uscc] = r.bid_id;
+  auto drawn = f.eval->draw_committee(f.supervisor, d.t.id, "3301.25", "2025-06-24");
+  REQUIRE(drawn.ok());
+  auto crit = core::tender_rules_from_json(core::TenderService::view(db, d.t.id)->rules);
+  REQUIRE(crit.ok());
+  std::optional<eval::StageResult> last;
+  for (const auto& m : drawn->members) {
+    REQUIRE(f.eval->declare(evaluator(m), d.t.id, true, std::nullopt).ok());
+    for (const auto& b : d.t.bid_ids) {
+      eval::ReviewInput in;
+      in.bid_id = b;
+      for (const auto& c : crit->criteria) in.marks.push_back({c.code, true, std::nullopt});
+      auto res = f.eval->submit_review(evaluator(m), d.t.id, in);
+      REQUIRE(res.ok());
+      last = *res;
+    }
+  }
+  REQUIRE(last->next == "candidates_publicized");
+  d.candidates = *last->candidates;
+  d.concluded_index = last->log_index;
+  return d;
+}
+
+// The first stored checkpoint covering entry `index`.
+inline audit::StoredCheckpoint first_covering(EvalFixture& f, std::uint64_t index) {
+  auto db = f.reader();
+  auto cps = audit::all_checkpoints(db);
+  REQUIRE(cps.ok());
+  for (const auto& c : *cps) {
+    if (c.tree_size > index) return c;
+  }
+  FAIL("no checkpoint covers entry " << index);
+  return {};
+}
+
+}  // namespace sunbid::testing
