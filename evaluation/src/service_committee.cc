@@ -1,5 +1,6 @@
 // EvaluationService: the expert pool, the committee draw, declarations and
 // replacements (补抽), the clearing report and the committee readers.
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <set>
 
@@ -236,6 +237,16 @@ Result<CommitteeDrawn> EvaluationService::draw_committee(const core::Actor& supe
                          {"reserve_size", drawn.reserve_size}};
     payload["exclusions"] = std::move(exclusions);
     payload["eligible_count"] = drawn.eligible_count;
+    // The sorted eligible accounts the sampler indexes: with the seed they
+    // make the result recomputable from the entry alone.
+    std::set<std::string> excluded_set;
+    for (const auto& e : drawn.exclusions) excluded_set.insert(e.account);
+    std::vector<std::string> eligible;
+    for (const auto& e : pool) {
+      if (!excluded_set.count(e.account)) eligible.push_back(e.account);
+    }
+    std::sort(eligible.begin(), eligible.end());
+    payload["eligible"] = detail::string_array(eligible);
     payload["members"] = detail::string_array(drawn.members);
     payload["reserves"] = detail::string_array(drawn.reserves);
     // The report itself is for the committee and supervisors; the log fixes it by digest.

@@ -694,6 +694,11 @@ Status detail::resume_decision_draw(WriteTxn& txn, const TenderInfo& t, const Pe
   const std::string& purpose = pending.purpose;
   if (purpose == draw_purpose::kTieBreak && method == DecisionMethod::lowest_price) {
     SUNBID_ASSIGN_OR_RETURN(LowestPriceResult lp, lowest_price(priced(bids, cands), basis.seed));
+    boost::json::array in;
+    for (const auto& c : lp.candidates) {
+      in.push_back({{"bid_id", c.bid_id}, {"price_fen", c.price_fen}});
+    }
+    payload["inputs"] = {{"prices", std::move(in)}};
     payload["decision"] = decision_json(lp.decision);
     return award(txn, t, lp.decision.winner, out, payload);
   }
@@ -701,6 +706,15 @@ Status detail::resume_decision_draw(WriteTxn& txn, const TenderInfo& t, const Pe
     SUNBID_ASSIGN_OR_RETURN(auto inputs, composite_inputs(db, t, cands));
     SUNBID_ASSIGN_OR_RETURN(CompositeResult cr,
                             composite_score(composite_params(t.rules), inputs, basis.seed));
+    boost::json::array in;
+    for (const auto& c : cr.candidates) {
+      in.push_back({{"bid_id", c.bid_id},
+                    {"price_fen", c.price_fen},
+                    {"credit_score", c.credit_score},
+                    {"stars", c.stars}});
+    }
+    payload["inputs"] = {{"candidates", std::move(in)},
+                         {"params", core::to_json(t.rules).at("decision")}};
     payload["decision"] = decision_json(cr.decision);
     return award(txn, t, cr.decision.winner, out, payload);
   }
