@@ -260,6 +260,18 @@ class Recomputer {
     } else if (method == "lottery" && seed) {
       auto r = lottery(strs(arr(in, "candidates")), *seed);
       if (r.ok()) winner = r->winner, known = true;
+    } else if (method == "owners_vote" && seed && !at(e.payload, "tally")) {
+      // The run-off's places drawn among the candidates tied on area.
+      const auto& ctx = obj(e.payload, "inputs");
+      Cutoff c;
+      c.certain = strs(arr(ctx, "certain"));
+      c.tied = strs(arr(ctx, "tied"));
+      c.draw_count = static_cast<std::size_t>(std::max<std::int64_t>(0, num(ctx, "draw_count")));
+      if (c.draw_count > c.tied.size()) c.draw_count = 0;
+      const auto two = resolve_cutoff(c, *seed);
+      const auto logged = strs(arr(obj(e.payload, "next_round"), "candidates"));
+      line(e, "run-off candidates", two == logged, "run-off between " + join(two));
+      return;
     } else if (method == "owners_vote" && at(e.payload, "tally")) {
       owners(e);
       return;

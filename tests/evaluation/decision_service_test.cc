@@ -420,3 +420,32 @@ TEST_CASE("barrier: the decision writes nothing of the review") {
         "not_allowed");
   CHECK(eval::EvaluationService::decision(db, o.d.t.id, f.supervisor).ok());
 }
+
+TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the millisecond") {
+  EvalFixture f;
+  auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
+    r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", false}};
+  });
+  auto o = CoreFixture::actor("owner-1", "owner", d.t.market.tenderer.community_id);
+  o.owner_key = "K1";
+  const auto A = d.bid_of[kUsccA];
+  f.clock.advance_ms(kPublicityMs - 1);
+  expect_eval_refused(
+      f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
+  f.clock.advance_ms(1);
+  // The window's opening is its own due command (decision.vote_opened).
+  REQUIRE(f.eval->catch_up(d.t.id).ok());
+  (void)expect_eval_one_entry(f, [&] { return f.eval->cast_ballot(o, d.t.id, A); });
+  f.clock.advance_ms(kVoteMs - 1);
+  auto replaced = expect_eval_one_entry(f, [&] { return f.eval->cast_ballot(o, d.t.id, A); });
+  CHECK(replaced->replaced);
+  expect_eval_refused(
+      f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "vote_window_open");
+  f.clock.advance_ms(1);
+  expect_eval_refused(
+      f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
+  // K1 (89.50 m²) of K1 + K2 (189.99 m² in all): 1 of 2 heads < 2/3 -> fails.
+  auto r = f.eval->decide(d.t.market.tenderer, d.t.id);
+  REQUIRE(r.ok());
+  CHECK(r->next == "failed");
+}

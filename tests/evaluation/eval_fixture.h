@@ -52,7 +52,7 @@ class EvalFixture : public CoreFixture {
         auto row = st->step();
         REQUIRE(row.ok());
         if (!*row) break;
-        for (int c = 0; c < 8; ++c) {
+        for (int c = 0; c < 10; ++c) {
           all += std::string(st->column_text(c)) + "|";
         }
         all += "\n";
