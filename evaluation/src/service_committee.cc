@@ -270,6 +270,7 @@ Result<CommitteeDrawn> EvaluationService::draw_committee(const core::Actor& supe
 Result<SeatChange> EvaluationService::declare(const core::Actor& evaluator, std::string_view tender,
                                               bool no_conflict,
                                               std::optional<std::string> detail_text) {
+  SUNBID_TRY(detail::require_role(evaluator, "evaluator"));
   SUNBID_TRY(catch_up(tender));
   return ledger_.run<SeatChange>([&](WriteTxn& txn) -> Result<SeatChange> {
     auto& db = txn.db();

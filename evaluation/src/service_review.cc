@@ -175,6 +175,7 @@ Status conclude(WriteTxn& txn, const detail::TenderInfo& t, const std::vector<st
 Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluator,
                                                      std::string_view tender,
                                                      const ReviewInput& in) {
+  SUNBID_TRY(detail::require_role(evaluator, "evaluator"));
   SUNBID_TRY(catch_up(tender));
   return ledger_.run<StageResult>([&](WriteTxn& txn) -> Result<StageResult> {
     auto& db = txn.db();

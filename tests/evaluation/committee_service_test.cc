@@ -175,6 +175,9 @@ TEST_CASE("declarations and replacement: the next reserve takes the seat") {
   expect_eval_refused(
       f, [&] { return f.eval->declare(evaluator(drawn->reserves[0]), t.id, true, std::nullopt); },
       "not_a_committee_member");
+  auto as_owner = CoreFixture::actor(m0, "owner");
+  expect_eval_refused(
+      f, [&] { return f.eval->declare(as_owner, t.id, true, std::nullopt); }, "not_evaluator");
   (void)expect_eval_one_entry(
       f, [&] { return f.eval->declare(evaluator(m0), t.id, true, std::nullopt); });
   expect_eval_refused(

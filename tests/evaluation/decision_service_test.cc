@@ -57,6 +57,11 @@ TEST_CASE("decision lowest_price: the lowest candidate wins at once") {
     return eval::EvaluationService::decision(db, d.t.id, evaluator("expert-00"));
   };
   CHECK(evaluator_view().error().code == "not_allowed");
+  auto stranger = CoreFixture::actor("tenderer-x", "tenderer", "C999");
+  expect_eval_refused(
+      f, [&] { return f.eval->decide(stranger, d.t.id); }, "not_tenderer_of_community");
+  expect_eval_refused(
+      f, [&] { return f.eval->decide(f.supervisor, d.t.id); }, "not_tenderer");
   auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(r->next == "award_publicized");
   CHECK(*r->winner == d.bid_of[kUsccA]);

@@ -141,32 +141,34 @@ class EvaluationService {
   EvaluationService(const EvaluationService&) = delete;
   EvaluationService& operator=(const EvaluationService&) = delete;
 
-  // Admin. Refuses not_admin, expert_invalid, expert_exists.
+  // Admin. Refuses not_admin, expert_invalid, expert_exists. The account is
+  // taken as given: accounts live in the server, which checks the role.
   Result<std::uint64_t> add_expert(const core::Actor& admin, const ExpertInput& input);
 
   // Supervisor; tender `opened`. Draws committee_size members and as many
   // reserves (fewer if the pool is short), computes the clearing report,
   // moves the tender to `reviewing`. Refuses not_supervisor, beacon_invalid,
-  // checkpoint_pending, too_few_experts, the hook's codes.
+  // tender_wrong_status, checkpoint_pending, too_few_experts, the hook's codes
+  // (objection_unanswered).
   Result<CommitteeDrawn> draw_committee(const core::Actor& supervisor, std::string_view tender,
                                         std::string_view beacon, std::string_view beacon_date);
 
   // A drawn member, before submitting any review. `false` frees the seat for
-  // the next reserve (who must declare in turn). Refuses not_a_committee_member,
-  // already_declared, review_closed.
+  // the next reserve (who must declare in turn). Refuses not_evaluator,
+  // not_a_committee_member, already_declared, tender_wrong_status.
   Result<SeatChange> declare(const core::Actor& evaluator, std::string_view tender,
                              bool no_conflict, std::optional<std::string> detail);
 
   // Supervisor (补抽): the next reserve takes the member's seat; the member's
   // marks are void. Refuses not_supervisor, reason_required,
-  // not_a_committee_member, no_reserve_left, review_closed.
+  // not_a_committee_member, no_reserve_left, tender_wrong_status.
   Result<SeatChange> replace_member(const core::Actor& supervisor, std::string_view tender,
                                     std::string_view member, std::string_view reason);
 
   // A declared, active member; final once submitted. The submission that
   // completes the review concludes it in the same command. Refuses
-  // not_a_committee_member, not_declared, already_submitted, review_closed,
-  // the validate_review_submission codes.
+  // not_evaluator, not_a_committee_member, not_declared, already_submitted,
+  // review_closed, the validate_review_submission codes.
   Result<StageResult> submit_review(const core::Actor& evaluator, std::string_view tender,
                                     const ReviewInput& input);
 
@@ -177,20 +179,22 @@ class EvaluationService {
                                    std::string_view beacon_date);
 
   // An owner of the community (owners_vote), inside the open vote window;
-  // `candidate` nullopt = abstain. Refuses not_an_owner, vote_window_closed,
-  // not_a_candidate, owner_not_on_roster.
+  // `candidate` nullopt = abstain; a later ballot replaces the earlier.
+  // Refuses not_owner (role), not_an_owner (of this community), wrong_method,
+  // vote_window_closed, not_a_candidate, owner_not_on_roster.
   Result<BallotCast> cast_ballot(const core::Actor& owner, std::string_view tender,
                                  std::optional<std::string> candidate);
 
   // A tenderer account of the community (committee_vote, vote_then_lottery),
-  // in the current round. Refuses not_a_voter, wrong_round, vote_window_closed,
-  // not_a_candidate, already_voted.
+  // in the current round. Refuses not_tenderer, wrong_method, not_a_voter,
+  // wrong_round, vote_window_closed, not_a_candidate, already_voted.
   Result<std::uint64_t> committee_vote(const core::Actor& tenderer, std::string_view tender,
                                        std::string_view candidate, int round);
 
   // Tenderer of the community: runs the method (after the vote window for
-  // methods with a vote). Refuses not_tenderer_of_community, vote_window_open,
-  // draw_pending, the hook's codes.
+  // methods with a vote; for committee methods also once every voter voted).
+  // Refuses not_tenderer, not_tenderer_of_community, tender_wrong_status,
+  // vote_window_open, draw_pending, the hook's codes.
   Result<StageResult> decide(const core::Actor& tenderer, std::string_view tender);
 
   // Applies the tender's due transitions (tender_core's and the vote window).
