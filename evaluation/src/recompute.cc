@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "audit_log/canonical_json.h"
 #include "audit_log/verify.h"
 #include "evaluation/cutoff.h"
 #include "evaluation/draw.h"
@@ -168,6 +169,37 @@ class Recomputer {
         subs.push_back(std::move(s));
       }
     }
+    // The report against what each member committed to while reviewing.
+    std::size_t bound = 0;
+    bool digests_ok = marks_sha256_.size() == subs.size();
+    for (const auto& b : arr(report, "bids")) {
+      const auto& bo = b.get_object();
+      for (const auto& rm : arr(bo, "remarks")) {
+        const auto& ro = rm.get_object();
+        const std::string member = str(ro, "member");
+        json::array marks;
+        for (const auto& s : subs) {
+          if (s.member != member || s.bid_id != str(bo, "bid_id")) continue;
+          for (const auto& m : s.marks) {
+            marks.push_back({{"criterion", m.criterion}, {"pass", m.pass}, {"reason", m.reason}});
+          }
+        }
+        json::object stored{{"bid_id", str(bo, "bid_id")},
+                            {"marks", std::move(marks)},
+                            {"strengths", str(ro, "strengths")},
+                            {"weaknesses", str(ro, "weaknesses")},
+                            {"risks", str(ro, "risks")}};
+        auto canonical = audit::to_canonical_json(stored);
+        auto it = marks_sha256_.find({member, str(bo, "bid_id")});
+        const bool ok = canonical.ok() && it != marks_sha256_.end() &&
+                        hex_encode(sha256(*canonical)) == it->second;
+        digests_ok = digests_ok && ok;
+        ++bound;
+      }
+    }
+    line(e, "evaluation report matches the submitted marks' digests",
+         digests_ok && bound == subs.size(),
+         std::to_string(bound) + " submissions of " + std::to_string(subs.size()));
     auto outcome = aggregate_review(members, bid_ids, criteria, subs);
     if (!outcome.ok()) {
       line(e, "review aggregation", false, outcome.error().message);
@@ -376,6 +408,17 @@ class Recomputer {
     for (const auto& e : entries) {
       if (e.type == "tender.opened") opening_index_ = e.index;
       if (e.type == "committee.drawn") committee(e);
+      if (e.type == "review.submitted" || e.type == "review.concluded") {
+        marks_sha256_[{str(e.payload, "member"), str(e.payload, "bid_id")}] =
+            str(e.payload, "marks_sha256");
+      }
+      if (e.type == "committee.replaced") {
+        // The replaced member's marks are void.
+        const std::string member = str(e.payload, "member");
+        for (auto it = marks_sha256_.begin(); it != marks_sha256_.end();) {
+          it = it->first.first == member ? marks_sha256_.erase(it) : std::next(it);
+        }
+      }
       if (e.type == "review.concluded") review(e);
       if (e.type == "decision.vote_opened") {
         const auto& r = obj(e.payload, "roster");
@@ -416,6 +459,7 @@ class Recomputer {
   std::int64_t roster_heads_ = 0;
   std::map<std::int64_t, std::map<std::string, std::pair<std::int64_t, std::string>>> ballots_;
   std::map<int, std::vector<MemberVote>> committee_votes_;
+  std::map<std::pair<std::string, std::string>, std::string> marks_sha256_;  // (member, bid)
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "audit_log/canonical_json.h"
 #include "decision_steps.h"
 #include "eval_store.h"
 #include "evaluation/draw.h"
@@ -212,22 +213,31 @@ Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluato
                      "marks are final once submitted", {{"bid_id", in.bid_id}});
     }
     ReviewSubmission sub{evaluator.account, in.bid_id, {}};
-    boost::json::array marks;
-    for (const auto& m : in.marks) {
+    for (const auto& m : in.marks)
       sub.marks.push_back({m.criterion, m.pass, m.reason.value_or("")});
-      marks.push_back(
-          {{"criterion", m.criterion}, {"pass", m.pass}, {"reason", m.reason.value_or("")}});
-    }
     std::vector<std::string> bid_ids, criteria;
     for (const auto& b : bids) bid_ids.push_back(b.bid_id);
     for (const auto& c : t.rules.criteria) criteria.push_back(c.code);
     SUNBID_TRY(validate_review_submission(members, bid_ids, criteria, sub));
+    // The marks in the tender's criteria order, a reason kept for fails only:
+    // the form the evaluation report reproduces, so its digest binds the
+    // report to what was submitted (recompute.h checks it).
+    boost::json::array marks;
+    for (const auto& code : criteria) {
+      for (const auto& m : in.marks) {
+        if (m.criterion != code) continue;
+        marks.push_back({{"criterion", code},
+                         {"pass", m.pass},
+                         {"reason", m.pass ? std::string() : m.reason.value_or("")}});
+      }
+    }
     boost::json::object stored{{"bid_id", in.bid_id},
                                {"marks", std::move(marks)},
                                {"strengths", in.strengths.value_or("")},
                                {"weaknesses", in.weaknesses.value_or("")},
                                {"risks", in.risks.value_or("")}};
     const std::string stored_text = detail::serialize(stored);
+    SUNBID_ASSIGN_OR_RETURN(std::string canonical, audit::to_canonical_json(stored));
     SUNBID_ASSIGN_OR_RETURN(
         Statement * ins,
         db.cached("INSERT OR REPLACE INTO eval_reviews(tender_id, member, bid_id, marks_json, "
@@ -257,7 +267,7 @@ Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluato
                                 {"member", evaluator.account},
                                 {"bid_id", in.bid_id},
                                 // Marks stay hidden until the review concludes: only a digest now.
-                                {"marks_sha256", hex_encode(sha256(stored_text))}};
+                                {"marks_sha256", hex_encode(sha256(canonical))}};
     std::string type = "review.submitted";
     if (seats_full && have == need) {
       type = "review.concluded";

@@ -190,3 +190,37 @@ TEST_CASE("recompute: a forged decision winner and a forged tally are detected")
   for (const auto& l : lines) mismatches += l.matches ? 0 : 1;
   CHECK(mismatches == 2);
 }
+
+TEST_CASE("recompute: a report that differs from the submitted marks is detected") {
+  EvalFixture f;
+  auto d = to_candidates(f, {200, 210, 220, 230}, [](boost::json::object& r) {
+    r["decision"] = {{"method", "lowest_price"}};
+    r["vote_window_s"] = 0;
+  });
+  REQUIRE(f.ledger->publish_checkpoint().ok());
+  auto db = f.reader();
+  auto trail = audit::tender_trail(db, d.t.id, f.ledger->verifier_key(), f.clock.now_ms());
+  auto verified = audit::verify_trail(boost::json::serialize(*trail), f.ledger->verifier_key());
+  REQUIRE(verified.ok());
+  for (const auto& l : eval::recompute_trail(*verified, f.ledger->verifier_key())) {
+    CHECK(l.matches);
+  }
+  // The report now says one member found a weakness it never submitted.
+  auto forged = *verified;
+  for (auto& e : forged.entries) {
+    auto o = boost::json::parse(e.entry).as_object();
+    if (o["type"].as_string() != "review.concluded") continue;
+    auto& bids = o["payload"].as_object()["report"].as_object()["bids"].as_array();
+    bids[0].as_object()["remarks"].as_array()[0].as_object()["weaknesses"] = "人员资质存疑";
+    e.entry = boost::json::serialize(o);
+  }
+  auto lines = eval::recompute_trail(forged, f.ledger->verifier_key());
+  int mismatches = 0;
+  for (const auto& l : lines) {
+    if (!l.matches) {
+      ++mismatches;
+      CHECK(l.what.find("digests") != std::string::npos);
+    }
+  }
+  CHECK(mismatches == 1);
+}
