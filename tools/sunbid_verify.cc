@@ -20,6 +20,7 @@
 
 #include "audit_log/trail.h"
 #include "audit_log/verify.h"
+#include "evaluation/recompute.h"
 
 using namespace sunbid;
 using namespace sunbid::audit;
@@ -150,9 +151,23 @@ int main(int argc, char** argv) {
     }
     auto t = verify_trail(*text, key);
     if (!t.ok()) return report_error(t.error());
+    // Recompute every draw, the review, the narrowing and the decision.
+    const auto lines = eval::recompute_trail(*t, *key);
+    std::size_t mismatches = 0;
+    for (const auto& l : lines) {
+      if (!l.matches) ++mismatches;
+      std::printf("%s %s: %s\n", l.matches ? "ok      " : "MISMATCH", l.what.c_str(),
+                  l.detail.c_str());
+    }
+    if (mismatches > 0) {
+      std::fprintf(stderr, "%zu of %zu recomputations do not match the trail\n", mismatches,
+                   lines.size());
+      return 1;
+    }
     std::printf("OK: trail of %zu entries, every inclusion proof valid against checkpoint %s at "
-                "size %llu; key pinned\n",
-                t->entries.size(), t->origin.c_str(), static_cast<unsigned long long>(t->tree_size));
+                "size %llu; %zu recomputations match; key pinned\n",
+                t->entries.size(), t->origin.c_str(), static_cast<unsigned long long>(t->tree_size),
+                lines.size());
     return 0;
   }
   return 2;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "evaluation/schema.h"
 #include "server/server_migrations.h"
 #include "tender_core/schema.h"
 
@@ -12,6 +13,7 @@ std::vector<audit::Migration> all_migrations() {
   // the ledger itself), tender_core 2, server 3; evaluation takes the next.
   std::vector<audit::Migration> all = core::tender_core_migrations();
   for (auto& m : server_migrations()) all.push_back(std::move(m));
+  for (auto& m : eval::evaluation_migrations()) all.push_back(std::move(m));
   std::sort(all.begin(), all.end(), [](const audit::Migration& a, const audit::Migration& b) {
     return a.version < b.version;
   });

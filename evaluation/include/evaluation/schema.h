@@ -1,0 +1,35 @@
+// The evaluation module's tables in sunbid.db (migration version 4; versions
+// are global to the file: audit_log 1, tender_core 2, server 3, evaluation 4).
+//
+//   eval_experts          专家库: the expert pool (account, specialties,
+//                         employer, declared relations)
+//   eval_committee        per tender: drawn members (seat order) and the
+//                         ordered reserve list, declarations, replacements
+//   eval_reviews          one row per (tender, member, bid): the member's
+//                         final marks and remarks; void once replaced
+//   eval_review_state     per tender: the review's outcome once concluded
+//   eval_pending_draws    a draw waiting for its beacon (purpose, the index
+//                         of the entry that fixed its inputs, its context)
+//   eval_draws            every draw made: seed, beacon, checkpoint used
+//   eval_clearing         清标 report per tender (computed at the draw)
+//   eval_vote_rounds      per tender and round: window, roster digest,
+//                         candidates, voters (committee methods)
+//   eval_roster_snapshot  owners' weights copied when the vote window opens
+//   eval_ballots          the current ballot per (tender, round, owner_key)
+//   eval_committee_votes  one vote per (tender, round, tenderer account)
+//   eval_decisions        per tender: the decision's state and result
+//
+// Thread-safety: pure data.
+#pragma once
+
+#include <vector>
+
+#include "audit_log/ledger.h"
+
+namespace sunbid::eval {
+
+inline constexpr int kEvaluationSchemaVersion = 4;
+
+std::vector<audit::Migration> evaluation_migrations();
+
+}  // namespace sunbid::eval

@@ -1,0 +1,231 @@
+// EvaluationService: issue 5's commands through the ledger — the expert pool
+// (专家库), the committee draw (专家抽取) with declarations and replacements
+// (补抽), the clearing report (清标), the qualitative review (定性评审) with
+// the candidate list, and the decision (定标) by the method frozen at
+// publication, with every pending draw satisfied by a supervisor's beacon.
+// No HTTP: the server maps its endpoints onto these methods.
+//
+// Every command method runs exactly ONE ledger command: it validates
+// (refusing with a stable snake_case code and a "中文 / English" message),
+// writes its rows, moves the tender through tender_core's hooks when the
+// stage ends, and appends exactly one entry. A refusal changes nothing and
+// appends nothing. Before each command the tender's due transitions are
+// applied first, each as its own command with its own entry: tender_core's
+// (TenderService::catch_up) and this module's one — the opening of an
+// owners' or committee vote window (`decision.vote_opened`, with the roster
+// snapshot's digest), due when the candidate publicity ends.
+//
+// Draws: seed = draw_seed(purpose, tender, root of the FIRST stored
+// checkpoint whose tree covers the entry that fixed the draw's inputs,
+// beacon) (docs/draw.md). The fixing entry is the opening record's entry
+// for the committee draw, and for every later draw the entry that recorded
+// the pending draw (review concluded, decision pending). While no stored
+// checkpoint covers it the draw is refused with `checkpoint_pending`. Each
+// draw entry carries the seed, every input, the checkpoint's size, root and
+// signed note, the beacon and its date, and the result.
+//
+// Information barriers: a member's marks are visible to other members only
+// once that member has submitted marks for every valid bid; nothing of the
+// decision is readable by evaluators; the review's outcome is fixed before
+// the decision starts and no decision command writes review rows.
+//
+// Entry types: expert.added, committee.drawn, committee.declared,
+// committee.replaced, review.submitted (also carrying the concluded review
+// when it is the last), draw.made, decision.vote_opened, ballot.cast,
+// committee_vote.cast, decision.made.
+//
+// Thread-safety: safe for concurrent use; readers take the calling thread's
+// own connection.
+// REQUIRES: the ledger was opened with tender_core_migrations() and
+// evaluation_migrations(); `clock` is the ledger's clock; `tenders` uses the
+// same ledger; all outlive the service.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/clock.h"
+#include "audit_log/ledger.h"
+#include "audit_log/sqlite.h"
+#include "evaluation/clearing.h"
+#include "tender_core/actor.h"
+#include "tender_core/service.h"
+
+namespace sunbid::eval {
+
+// The tenderer accounts of a community (its owners' committee, the decision
+// committee of committee_vote and vote_then_lottery). Accounts live in the
+// server's tables, so the server supplies this; it runs on the writer thread
+// with the writer's connection.
+using TendererAccounts =
+    std::function<Result<std::vector<std::string>>(audit::Database&, std::string_view community)>;
+
+struct ExpertInput {
+  std::string account;  // the evaluator account's username
+  std::vector<std::string> specialties;
+  std::optional<std::string> employer_uscc;
+  std::vector<std::string> related_usccs;
+};
+
+struct CommitteeDrawn {
+  std::uint64_t log_index = 0;
+  std::vector<std::string> members;   // draw order
+  std::vector<std::string> reserves;  // order of succession
+  std::string seed_hex;
+  std::uint64_t checkpoint_size = 0;
+  std::string checkpoint_root_hex;
+  boost::json::object record;  // the entry's payload: inputs and result
+};
+
+struct SeatChange {
+  std::uint64_t log_index = 0;
+  std::optional<std::string> successor;  // the reserve now holding the seat
+};
+
+struct ReviewInput {
+  std::string bid_id;
+  struct Mark {
+    std::string criterion;
+    bool pass = false;
+    std::optional<std::string> reason;
+  };
+  std::vector<Mark> marks;
+  std::optional<std::string> strengths;
+  std::optional<std::string> weaknesses;
+  std::optional<std::string> risks;
+};
+
+// What a command did to the stage: what the tender is waiting for next.
+struct StageResult {
+  std::uint64_t log_index = 0;
+  // "reviewing", "candidate_cap_draw", "candidates_publicized", "failed",
+  // "vote_round", "draw:<purpose>", "award_publicized".
+  std::string next;
+  std::optional<std::vector<std::string>> candidates;
+  std::optional<std::string> winner;
+  boost::json::object record;  // the entry's payload
+};
+
+struct BallotCast {
+  std::uint64_t log_index = 0;
+  bool replaced = false;
+  int round = 1;
+};
+
+// One member's marks as a viewer may see them.
+struct MarksView {
+  std::string member;
+  std::string bid_id;
+  boost::json::object marks;  // {bid_id, marks: [...], strengths, weaknesses, risks}
+};
+
+struct CommitteeView {
+  std::vector<std::string> members;   // active seats, draw order
+  std::vector<std::string> reserves;  // remaining, order of succession
+  std::vector<std::string> declared;  // members who declared no conflict
+};
+
+class EvaluationService {
+ public:
+  EvaluationService(audit::Ledger& ledger, const Clock& clock, core::TenderService& tenders,
+                    TendererAccounts tenderer_accounts)
+      : ledger_(ledger),
+        clock_(clock),
+        tenders_(tenders),
+        tenderer_accounts_(std::move(tenderer_accounts)) {}
+  EvaluationService(const EvaluationService&) = delete;
+  EvaluationService& operator=(const EvaluationService&) = delete;
+
+  // Admin. Refuses not_admin, expert_invalid, expert_exists. The account is
+  // taken as given: accounts live in the server, which checks the role.
+  Result<std::uint64_t> add_expert(const core::Actor& admin, const ExpertInput& input);
+
+  // Supervisor; tender `opened`. Draws committee_size members and as many
+  // reserves (fewer if the pool is short), computes the clearing report,
+  // moves the tender to `reviewing`. Refuses not_supervisor, beacon_invalid,
+  // tender_wrong_status, checkpoint_pending, too_few_experts, the hook's codes
+  // (objection_unanswered).
+  Result<CommitteeDrawn> draw_committee(const core::Actor& supervisor, std::string_view tender,
+                                        std::string_view beacon, std::string_view beacon_date);
+
+  // A drawn member, before submitting any review. `false` frees the seat for
+  // the next reserve (who must declare in turn). Refuses not_evaluator,
+  // not_a_committee_member, already_declared, tender_wrong_status.
+  Result<SeatChange> declare(const core::Actor& evaluator, std::string_view tender,
+                             bool no_conflict, std::optional<std::string> detail);
+
+  // Supervisor (补抽): the next reserve takes the member's seat; the member's
+  // marks are void. Refuses not_supervisor, reason_required,
+  // not_a_committee_member, no_reserve_left, tender_wrong_status.
+  Result<SeatChange> replace_member(const core::Actor& supervisor, std::string_view tender,
+                                    std::string_view member, std::string_view reason);
+
+  // A declared, active member; final once submitted. The submission that
+  // completes the review concludes it in the same command. Refuses
+  // not_evaluator, not_a_committee_member, not_declared, already_submitted,
+  // review_closed, the validate_review_submission codes.
+  Result<StageResult> submit_review(const core::Actor& evaluator, std::string_view tender,
+                                    const ReviewInput& input);
+
+  // Supervisor: the beacon of the pending draw of `purpose`. Refuses
+  // not_supervisor, no_pending_draw, beacon_invalid, checkpoint_pending.
+  Result<StageResult> enter_beacon(const core::Actor& supervisor, std::string_view tender,
+                                   std::string_view purpose, std::string_view beacon,
+                                   std::string_view beacon_date);
+
+  // An owner of the community (owners_vote), inside the open vote window;
+  // `candidate` nullopt = abstain; a later ballot replaces the earlier.
+  // Refuses not_owner (role), not_an_owner (of this community), wrong_method,
+  // vote_window_closed, not_a_candidate, owner_not_on_roster.
+  Result<BallotCast> cast_ballot(const core::Actor& owner, std::string_view tender,
+                                 std::optional<std::string> candidate);
+
+  // A tenderer account of the community (committee_vote, vote_then_lottery),
+  // in the current round. Refuses not_tenderer, wrong_method, not_a_voter,
+  // wrong_round, vote_window_closed, not_a_candidate, already_voted.
+  Result<std::uint64_t> committee_vote(const core::Actor& tenderer, std::string_view tender,
+                                       std::string_view candidate, int round);
+
+  // Tenderer of the community: runs the method (after the vote window for
+  // methods with a vote; for committee methods also once every voter voted).
+  // Refuses not_tenderer, not_tenderer_of_community, tender_wrong_status,
+  // vote_window_open, draw_pending, the hook's codes.
+  Result<StageResult> decide(const core::Actor& tenderer, std::string_view tender);
+
+  // Applies the tender's due transitions (tender_core's and the vote window).
+  Status catch_up(std::string_view tender);
+
+  // ---- readers (the caller's own connection) ----
+  static Result<CommitteeView> committee(audit::Database& db, std::string_view tender);
+  // Marks `viewer` may see: evaluators see their own, and another member's
+  // only once that member has submitted every bid; supervisors see all;
+  // nobody else sees marks before the review concluded.
+  static Result<std::vector<MarksView>> marks_visible_to(audit::Database& db,
+                                                         std::string_view tender,
+                                                         const core::Actor& viewer);
+  // Committee members and supervisors; the community's tenderer once the
+  // review concluded. Refuses not_allowed.
+  static Result<ClearingReport> clearing_report(audit::Database& db, std::string_view tender,
+                                                const core::Actor& viewer);
+  // Public once publicized: unranked, sorted by bid id. Refuses
+  // candidates_not_public.
+  static Result<std::vector<std::string>> candidates(audit::Database& db, std::string_view tender);
+  // The decision's state and result; refuses not_allowed to evaluators.
+  static Result<boost::json::object> decision(audit::Database& db, std::string_view tender,
+                                              const core::Actor& viewer);
+
+ private:
+  Result<bool> open_vote_if_due(std::string_view tender);
+
+  audit::Ledger& ledger_;
+  const Clock& clock_;
+  core::TenderService& tenders_;
+  TendererAccounts tenderer_accounts_;
+};
+
+}  // namespace sunbid::eval

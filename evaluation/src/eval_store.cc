@@ -1,0 +1,229 @@
+#include "eval_store.h"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "evaluation/draw.h"
+
+namespace sunbid::eval::detail {
+
+using audit::Statement;
+
+Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const core::Actor& actor,
+                                    std::string_view type, std::string_view tender) {
+  audit::EntryDraft d;
+  d.actor = actor.account;
+  d.role = actor.role;
+  d.type = std::string(type);
+  if (!tender.empty()) d.tender = std::string(tender);
+  if (!actor.source_address.empty()) {
+    SUNBID_ASSIGN_OR_RETURN(std::string digest,
+                            txn.personal_digest("network_address", actor.source_address, tender));
+    d.source = std::move(digest);
+  }
+  return d;
+}
+
+Error refusal(std::string code, std::string_view zh, std::string_view en,
+              boost::json::object details) {
+  return make_error(std::move(code), std::string(zh) + " / " + std::string(en), std::move(details));
+}
+
+Result<TenderInfo> load_tender(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::TenderService::view(db, tender));
+  if (!view.tier || !view.published_ms) {
+    return refusal("tender_not_published", "招标尚未发布", "the tender is not published",
+                   {{"tender_id", tender}});
+  }
+  SUNBID_ASSIGN_OR_RETURN(core::TenderRules rules, core::tender_rules_from_json(view.rules));
+  TenderInfo t{std::move(view), std::move(rules), {}, std::nullopt, std::nullopt};
+  t.tier = *t.view.tier;
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT opening_index, candidates_publicized_at_ms FROM tenders WHERE id = ?"));
+  st->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (row) {
+    if (!st->column_is_null(0)) t.opening_index = st->column_int64(0);
+    if (!st->column_is_null(1)) t.candidates_publicized_at_ms = st->column_int64(1);
+  }
+  st->reset();
+  return t;
+}
+
+Status require_role(const core::Actor& actor, std::string_view role) {
+  if (actor.role == role) return {};
+  return refusal("not_" + std::string(role == "admin" ? "admin" : role), "无权操作",
+                 "this command needs the role " + std::string(role), {{"role", actor.role}});
+}
+
+Status require_status(const TenderInfo& t, core::TenderStatus status) {
+  if (t.view.status == status) return {};
+  return refusal("tender_wrong_status", "招标所处阶段不允许此操作",
+                 "the tender is not in the status this command needs",
+                 {{"status", core::to_string(t.view.status)}, {"needs", core::to_string(status)}});
+}
+
+Status check_beacon(std::string_view beacon, std::string_view date) {
+  bool date_ok = date.size() == 10 && date[4] == '-' && date[7] == '-';
+  for (std::size_t i = 0; date_ok && i < date.size(); ++i) {
+    if (i == 4 || i == 7) continue;
+    if (date[i] < '0' || date[i] > '9') date_ok = false;
+  }
+  if (beacon.empty() || beacon.find('\n') != std::string_view::npos || beacon.size() > 1000 ||
+      !date_ok) {
+    return refusal("beacon_invalid", "信标值或日期无效",
+                   "the beacon must be non-empty without line breaks, its date YYYY-MM-DD");
+  }
+  return {};
+}
+
+Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
+                             std::string_view purpose, std::uint64_t fixed_index,
+                             std::string_view beacon, std::string_view beacon_date) {
+  SUNBID_TRY(check_beacon(beacon, beacon_date));
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          txn.db().cached("SELECT tree_size, root, note, signed_at_ms FROM "
+                                          "checkpoints WHERE tree_size > ? "
+                                          "ORDER BY tree_size LIMIT 1"));
+  st->bind(1, static_cast<std::int64_t>(fixed_index));
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (!row) {
+    st->reset();
+    return refusal("checkpoint_pending", "尚无覆盖抽取输入的检查点，请稍后再试",
+                   "no stored checkpoint covers the entry that fixed the draw's inputs yet",
+                   {{"entry_index", fixed_index}});
+  }
+  DrawBasis b;
+  b.checkpoint.tree_size = static_cast<std::uint64_t>(st->column_int64(0));
+  auto root = st->column_blob(1);
+  if (root.size() != b.checkpoint.root.size()) {
+    st->reset();
+    return make_error(audit::kStorageError, "检查点根损坏 / a stored checkpoint root is corrupt");
+  }
+  std::copy(root.begin(), root.end(), b.checkpoint.root.begin());
+  b.checkpoint.note = std::string(st->column_text(2));
+  b.checkpoint.signed_at_ms = st->column_int64(3);
+  st->reset();
+  SUNBID_ASSIGN_OR_RETURN(b.seed, draw_seed(purpose, tender, b.checkpoint.root, beacon));
+  b.json["purpose"] = purpose;
+  b.json["fixed_index"] = fixed_index;
+  b.json["checkpoint"] = {{"tree_size", b.checkpoint.tree_size},
+                          {"root", hex_encode(b.checkpoint.root)},
+                          {"note", b.checkpoint.note}};
+  b.json["beacon"] = beacon;
+  b.json["beacon_date"] = beacon_date;
+  b.json["seed"] = hex_encode(b.seed);
+  return b;
+}
+
+Status record_draw(audit::WriteTxn& txn, std::string_view tender, const DrawBasis& basis,
+                   std::string_view purpose, std::string_view beacon, std::string_view date) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      txn.db().cached("INSERT INTO eval_draws(tender_id, seq, purpose, seed_hex, beacon, "
+                      "beacon_date, checkpoint_size) VALUES (?, (SELECT COUNT(*) FROM eval_draws "
+                      "WHERE tender_id = ?), ?, ?, ?, ?, ?)"));
+  st->bind(1, tender).bind(2, tender).bind(3, purpose).bind(4, hex_encode(basis.seed));
+  st->bind(5, beacon).bind(6, date).bind(7, static_cast<std::int64_t>(basis.checkpoint.tree_size));
+  return st->run();
+}
+
+boost::json::array string_array(const std::vector<std::string>& v) {
+  boost::json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+std::vector<std::string> strings_of(const boost::json::value& v) {
+  std::vector<std::string> out;
+  if (!v.is_array()) return out;
+  for (const auto& s : v.get_array()) {
+    if (s.is_string()) out.emplace_back(s.get_string());
+  }
+  return out;
+}
+
+Result<boost::json::value> parse_json(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec) return make_error(audit::kStorageError, "存储的 JSON 损坏 / stored JSON is corrupt");
+  return v;
+}
+
+std::string serialize(const boost::json::value& v) {
+  return boost::json::serialize(v);
+}
+
+Result<std::vector<std::string>> active_members(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT account FROM eval_committee WHERE tender_id = ? AND "
+                                    "status = 'member' ORDER BY draw_order"));
+  st->bind(1, tender);
+  std::vector<std::string> out;
+  while (true) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) break;
+    out.emplace_back(st->column_text(0));
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::vector<ValidBid>> valid_bids(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT bid_id, bidder_uscc, price_fen FROM opening_rows "
+                                    "WHERE tender_id = ? AND valid = 1 ORDER BY bid_id"));
+  st->bind(1, tender);
+  std::vector<ValidBid> out;
+  while (true) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) break;
+    out.push_back(
+        {std::string(st->column_text(0)), std::string(st->column_text(1)), st->column_int64(2)});
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::optional<PendingDraw>> pending_draw(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT purpose, fixed_index, context_json FROM "
+                                    "eval_pending_draws WHERE tender_id = ?"));
+  st->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<PendingDraw> out;
+  if (row) {
+    PendingDraw p;
+    p.purpose = std::string(st->column_text(0));
+    p.fixed_index = static_cast<std::uint64_t>(st->column_int64(1));
+    std::string ctx(st->column_text(2));
+    st->reset();
+    SUNBID_ASSIGN_OR_RETURN(boost::json::value v, parse_json(ctx));
+    if (v.is_object()) p.context = v.get_object();
+    out = std::move(p);
+    return out;
+  }
+  st->reset();
+  return out;
+}
+
+Status set_pending_draw(audit::Database& db, std::string_view tender, std::string_view purpose,
+                        std::uint64_t fixed_index, const boost::json::object& context) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("INSERT OR REPLACE INTO eval_pending_draws(tender_id, purpose, fixed_index, "
+                "context_json) VALUES (?, ?, ?, ?)"));
+  st->bind(1, tender).bind(2, purpose).bind(3, static_cast<std::int64_t>(fixed_index));
+  st->bind(4, serialize(context));
+  return st->run();
+}
+
+Status clear_pending_draw(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("DELETE FROM eval_pending_draws WHERE tender_id = ?"));
+  st->bind(1, tender);
+  return st->run();
+}
+
+}  // namespace sunbid::eval::detail

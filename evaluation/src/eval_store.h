@@ -1,0 +1,86 @@
+// Internal helpers of EvaluationService's commands: entry drafts, the tender
+// as the evaluation sees it, the checkpoint that fixes a draw, json columns.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/ledger.h"
+#include "audit_log/log_store.h"
+#include "audit_log/sqlite.h"
+#include "tender_core/actor.h"
+#include "tender_core/service.h"
+#include "tender_core/tender_rules.h"
+
+namespace sunbid::eval::detail {
+
+// An entry draft for `actor` on `tender`, its address digested in the tender's scope.
+Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const core::Actor& actor,
+                                    std::string_view type, std::string_view tender);
+
+struct TenderInfo {
+  core::TenderView view;
+  core::TenderRules rules;
+  core::ServiceTier tier;
+  std::optional<std::int64_t> opening_index;
+  std::optional<std::int64_t> candidates_publicized_at_ms;
+};
+// REQUIRES: the tender was published. Refuses tender_not_found.
+Result<TenderInfo> load_tender(audit::Database& db, std::string_view tender);
+
+Error refusal(std::string code, std::string_view zh, std::string_view en,
+              boost::json::object details = {});
+
+Status require_role(const core::Actor& actor, std::string_view role);
+Status require_status(const TenderInfo& t, core::TenderStatus status);
+
+// beacon non-empty without "\n", date YYYY-MM-DD. Refuses beacon_invalid.
+Status check_beacon(std::string_view beacon, std::string_view beacon_date);
+
+// The seed of a draw with everything needed to recompute it: the first
+// stored checkpoint with tree_size > fixed_index. Refuses checkpoint_pending.
+struct DrawBasis {
+  Hash seed{};
+  audit::StoredCheckpoint checkpoint;
+  boost::json::object
+      json;  // purpose, fixed_index, checkpoint{size, root, note}, beacon, date, seed
+};
+Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
+                             std::string_view purpose, std::uint64_t fixed_index,
+                             std::string_view beacon, std::string_view beacon_date);
+// Records the draw in eval_draws.
+Status record_draw(audit::WriteTxn& txn, std::string_view tender, const DrawBasis& basis,
+                   std::string_view purpose, std::string_view beacon, std::string_view date);
+
+boost::json::array string_array(const std::vector<std::string>& v);
+std::vector<std::string> strings_of(const boost::json::value& v);
+Result<boost::json::value> parse_json(std::string_view text);
+std::string serialize(const boost::json::value& v);
+
+// Active committee members in draw order (status member).
+Result<std::vector<std::string>> active_members(audit::Database& db, std::string_view tender);
+// The valid bids of the opening record: id and price, sorted by bid id.
+struct ValidBid {
+  std::string bid_id;
+  std::string bidder_uscc;
+  std::int64_t price_fen = 0;
+};
+Result<std::vector<ValidBid>> valid_bids(audit::Database& db, std::string_view tender);
+
+// Pending draw of a tender (at most one at a time).
+struct PendingDraw {
+  std::string purpose;
+  std::uint64_t fixed_index = 0;
+  boost::json::object context;
+};
+Result<std::optional<PendingDraw>> pending_draw(audit::Database& db, std::string_view tender);
+Status set_pending_draw(audit::Database& db, std::string_view tender, std::string_view purpose,
+                        std::uint64_t fixed_index, const boost::json::object& context);
+Status clear_pending_draw(audit::Database& db, std::string_view tender);
+
+}  // namespace sunbid::eval::detail

@@ -1,0 +1,487 @@
+#include "evaluation/recompute.h"
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "audit_log/canonical_json.h"
+#include "audit_log/verify.h"
+#include "evaluation/cutoff.h"
+#include "evaluation/draw.h"
+#include "evaluation/owners_vote.h"
+#include "evaluation/review.h"
+#include "evaluation/scoring.h"
+
+namespace sunbid::eval {
+
+namespace {
+
+namespace json = boost::json;
+
+const json::value* at(const json::object& o, std::string_view key) {
+  return o.if_contains(key);
+}
+
+std::string str(const json::object& o, std::string_view key) {
+  const auto* v = at(o, key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::int64_t num(const json::object& o, std::string_view key) {
+  const auto* v = at(o, key);
+  return v && v->is_int64()
+             ? v->get_int64()
+             : (v && v->is_uint64() ? static_cast<std::int64_t>(v->get_uint64()) : -1);
+}
+
+const json::object& obj(const json::object& o, std::string_view key) {
+  static const json::object empty;
+  const auto* v = at(o, key);
+  return v && v->is_object() ? v->get_object() : empty;
+}
+
+const json::array& arr(const json::object& o, std::string_view key) {
+  static const json::array empty;
+  const auto* v = at(o, key);
+  return v && v->is_array() ? v->get_array() : empty;
+}
+
+std::vector<std::string> strs(const json::array& a) {
+  std::vector<std::string> out;
+  for (const auto& v : a) {
+    if (v.is_string()) out.emplace_back(v.get_string());
+  }
+  return out;
+}
+
+bool same_votes(const std::vector<MemberVote>& a, const std::vector<MemberVote>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const MemberVote& x, const MemberVote& y) {
+                      return x.member == y.member && x.bid_id == y.bid_id;
+                    });
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+struct Entry {
+  std::uint64_t index = 0;
+  std::string type;
+  std::string tender;
+  json::object payload;
+};
+
+class Recomputer {
+ public:
+  Recomputer(std::string_view key) : key_(key) {}
+
+  void line(const Entry& e, std::string what, bool ok, std::string detail) {
+    lines.push_back(
+        {"entry " + std::to_string(e.index) + " " + e.type + ": " + what, ok, std::move(detail)});
+  }
+
+  // The draw's seed: checkpoint note signed by the pinned key, covering the
+  // fixing entry, root and size as logged, seed as logged.
+  std::optional<Hash> seed(const Entry& e, std::uint64_t expected_fixed) {
+    const auto& d = obj(e.payload, "draw");
+    const auto& cp = obj(d, "checkpoint");
+    const std::string purpose = str(d, "purpose");
+    auto note = audit::verify_checkpoint_note(str(cp, "note"), key_);
+    if (!note.ok()) {
+      line(e, purpose + " draw checkpoint", false, note.error().message);
+      return std::nullopt;
+    }
+    const auto fixed = static_cast<std::uint64_t>(num(d, "fixed_index"));
+    const bool root_ok = hex_encode(note->root) == str(cp, "root") &&
+                         note->size == static_cast<std::uint64_t>(num(cp, "tree_size"));
+    const bool covers = note->size > fixed && fixed == expected_fixed;
+    line(e, purpose + " draw checkpoint", root_ok && covers,
+         "signed note of size " + std::to_string(note->size) + " covers fixing entry " +
+             std::to_string(fixed) + " (expected " + std::to_string(expected_fixed) +
+             "); first-covering not checkable from a trail");
+    auto s = draw_seed(purpose, e.tender, note->root, str(d, "beacon"));
+    if (!s.ok()) {
+      line(e, purpose + " draw seed", false, s.error().message);
+      return std::nullopt;
+    }
+    const bool same = hex_encode(*s) == str(d, "seed");
+    line(e, purpose + " draw seed", same, "recomputed " + hex_encode(*s));
+    if (!same) return std::nullopt;
+    return *s;
+  }
+
+  void committee(const Entry& e) {
+    auto s = seed(e, opening_index_);
+    if (!s) return;
+    const auto eligible = strs(arr(e.payload, "eligible"));
+    const auto& in = obj(e.payload, "inputs");
+    const auto size = static_cast<std::size_t>(num(in, "committee_size"));
+    const auto reserve = static_cast<std::size_t>(num(in, "reserve_size"));
+    std::vector<std::string> members, reserves;
+    if (eligible.size() >= size && std::is_sorted(eligible.begin(), eligible.end())) {
+      DrawStream stream(*s);
+      auto picks = stream.sample(eligible.size(), std::min(eligible.size(), size + reserve));
+      for (std::size_t i = 0; i < picks.size(); ++i) {
+        (i < size ? members : reserves).push_back(eligible[picks[i]]);
+      }
+    }
+    const bool ok = members == strs(arr(e.payload, "members")) &&
+                    reserves == strs(arr(e.payload, "reserves")) &&
+                    static_cast<std::int64_t>(eligible.size()) == num(e.payload, "eligible_count");
+    line(e, "committee members and reserves", ok,
+         "members " + join(members) + "; reserves " + join(reserves) + "; pool digest " +
+             str(in, "pool_digest") + " not checkable without the pool");
+  }
+
+  // The review's aggregation from the logged report: every fail reason is a
+  // member's fail; a criterion fails on a strict majority; a bid qualifies
+  // when it fails none.
+  void review(const Entry& e) {
+    const auto& report = obj(e.payload, "report");
+    const auto members = strs(arr(report, "members"));
+    const auto criteria = strs(arr(report, "criteria"));
+    std::vector<std::string> bid_ids;
+    std::vector<ReviewSubmission> subs;
+    for (const auto& b : arr(report, "bids")) {
+      if (!b.is_object()) continue;
+      const auto& bo = b.get_object();
+      const std::string bid = str(bo, "bid_id");
+      bid_ids.push_back(bid);
+      std::map<std::string, std::map<std::string, std::string>>
+          fails;  // member -> criterion -> reason
+      for (const auto& c : arr(bo, "criteria")) {
+        for (const auto& r : arr(c.get_object(), "reasons")) {
+          fails[str(r.get_object(), "member")][str(c.get_object(), "criterion")] =
+              str(r.get_object(), "reason");
+        }
+      }
+      for (const auto& m : members) {
+        ReviewSubmission s{m, bid, {}};
+        for (const auto& c : criteria) {
+          auto it = fails[m].find(c);
+          s.marks.push_back({c, it == fails[m].end(), it == fails[m].end() ? "" : it->second});
+        }
+        subs.push_back(std::move(s));
+      }
+    }
+    // The report against what each member committed to while reviewing.
+    std::size_t bound = 0;
+    bool digests_ok = marks_sha256_.size() == subs.size();
+    for (const auto& b : arr(report, "bids")) {
+      const auto& bo = b.get_object();
+      for (const auto& rm : arr(bo, "remarks")) {
+        const auto& ro = rm.get_object();
+        const std::string member = str(ro, "member");
+        json::array marks;
+        for (const auto& s : subs) {
+          if (s.member != member || s.bid_id != str(bo, "bid_id")) continue;
+          for (const auto& m : s.marks) {
+            marks.push_back({{"criterion", m.criterion}, {"pass", m.pass}, {"reason", m.reason}});
+          }
+        }
+        json::object stored{{"bid_id", str(bo, "bid_id")},
+                            {"marks", std::move(marks)},
+                            {"strengths", str(ro, "strengths")},
+                            {"weaknesses", str(ro, "weaknesses")},
+                            {"risks", str(ro, "risks")}};
+        auto canonical = audit::to_canonical_json(stored);
+        auto it = marks_sha256_.find({member, str(bo, "bid_id")});
+        const bool ok = canonical.ok() && it != marks_sha256_.end() &&
+                        hex_encode(sha256(*canonical)) == it->second;
+        digests_ok = digests_ok && ok;
+        ++bound;
+      }
+    }
+    line(e, "evaluation report matches the submitted marks' digests",
+         digests_ok && bound == subs.size(),
+         std::to_string(bound) + " submissions of " + std::to_string(subs.size()));
+    auto outcome = aggregate_review(members, bid_ids, criteria, subs);
+    if (!outcome.ok()) {
+      line(e, "review aggregation", false, outcome.error().message);
+      return;
+    }
+    bool counts_ok = true;
+    for (std::size_t i = 0; i < outcome->bids.size(); ++i) {
+      const auto& logged = arr(e.payload.at("report").as_object(), "bids");
+      for (const auto& lb : logged) {
+        const auto& lo = lb.get_object();
+        if (str(lo, "bid_id") != outcome->bids[i].bid_id) continue;
+        counts_ok = counts_ok && (lo.at("qualified").as_bool() == outcome->bids[i].qualified);
+        const auto& lc = arr(lo, "criteria");
+        for (std::size_t c = 0; c < lc.size() && c < outcome->bids[i].criteria.size(); ++c) {
+          const auto& co = lc[c].get_object();
+          const auto& rc = outcome->bids[i].criteria[c];
+          counts_ok = counts_ok && num(co, "fail_count") == rc.fail_count &&
+                      num(co, "pass_count") == rc.pass_count &&
+                      co.at("failed").as_bool() == rc.failed;
+        }
+      }
+    }
+    const bool ok = counts_ok && outcome->qualified == strs(arr(e.payload, "qualified"));
+    line(e, "review aggregation", ok, "qualified " + join(outcome->qualified));
+    if (at(e.payload, "candidates") || at(e.payload, "pending_draw")) narrowing(e, std::nullopt);
+    last_pending_ = e.index;
+  }
+
+  void narrowing(const Entry& e, const std::optional<Hash>& seed) {
+    std::vector<QualifiedBid> q;
+    for (const auto& b : arr(e.payload, "qualified_prices")) {
+      q.push_back({str(b.get_object(), "bid_id"), num(b.get_object(), "price_fen")});
+    }
+    const CapMethod method =
+        str(e.payload, "cap_method") == "lottery" ? CapMethod::kLottery : CapMethod::kLowestPrice;
+    auto list = narrow_candidates(q, static_cast<std::size_t>(num(e.payload, "cap")), method, seed);
+    if (!list.ok()) {
+      line(e, "candidate narrowing", false, list.error().message);
+      return;
+    }
+    const bool logged_has = at(e.payload, "candidates") != nullptr;
+    const bool ok = list->candidates
+                        ? logged_has && *list->candidates == strs(arr(e.payload, "candidates"))
+                        : !logged_has;
+    line(e, "candidate narrowing", ok,
+         list->candidates ? "candidates " + join(*list->candidates) : "needs the draw");
+  }
+
+  void decision(const Entry& e, const std::optional<Hash>& seed) {
+    const std::string method = str(e.payload, "method");
+    const auto& in = obj(e.payload, "inputs");
+    std::string winner;
+    bool known = false;
+    if (method == "lowest_price" && at(in, "prices")) {
+      std::vector<PricedCandidate> c;
+      for (const auto& p : arr(in, "prices")) {
+        c.push_back({str(p.get_object(), "bid_id"), num(p.get_object(), "price_fen")});
+      }
+      auto r = lowest_price(c, seed);
+      if (r.ok()) winner = r->decision.winner, known = true;
+    } else if (method == "composite_score" && at(in, "candidates")) {
+      std::vector<CompositeCandidate> c;
+      for (const auto& p : arr(in, "candidates")) {
+        const auto& o = p.get_object();
+        c.push_back(
+            {str(o, "bid_id"), num(o, "price_fen"), num(o, "credit_score"), num(o, "stars")});
+      }
+      const auto& pr = obj(in, "params");
+      CompositeParams params;
+      params.weight_price_bp = num(obj(pr, "weights_bp"), "price");
+      params.weight_credit_bp = num(obj(pr, "weights_bp"), "credit");
+      params.weight_star_bp = num(obj(pr, "weights_bp"), "star");
+      params.benchmark = str(pr, "benchmark") == "lowest" ? CompositeParams::Benchmark::kLowest
+                                                          : CompositeParams::Benchmark::kMean;
+      params.k_above = num(pr, "k_above");
+      params.k_below = num(pr, "k_below");
+      auto r = composite_score(params, c, seed);
+      if (r.ok()) {
+        winner = r->decision.winner, known = true;
+        bool scores_ok = at(e.payload, "scores") == nullptr;
+        if (!scores_ok) {
+          scores_ok = arr(e.payload, "scores").size() == r->scores.size();
+          for (std::size_t i = 0; scores_ok && i < r->scores.size(); ++i) {
+            scores_ok =
+                num(arr(e.payload, "scores")[i].get_object(), "total") == r->scores[i].total;
+          }
+          line(e, "composite scores", scores_ok, "benchmark " + std::to_string(r->benchmark_fen));
+        }
+      }
+    } else if (method == "lottery" && seed) {
+      auto r = lottery(strs(arr(in, "candidates")), *seed);
+      if (r.ok()) winner = r->winner, known = true;
+    } else if (method == "owners_vote" && seed && !at(e.payload, "tally")) {
+      // The run-off's places drawn among the candidates tied on area.
+      const auto& ctx = obj(e.payload, "inputs");
+      Cutoff c;
+      c.certain = strs(arr(ctx, "certain"));
+      c.tied = strs(arr(ctx, "tied"));
+      c.draw_count = static_cast<std::size_t>(std::max<std::int64_t>(0, num(ctx, "draw_count")));
+      if (c.draw_count > c.tied.size()) c.draw_count = 0;
+      const auto two = resolve_cutoff(c, *seed);
+      const auto logged = strs(arr(obj(e.payload, "next_round"), "candidates"));
+      line(e, "run-off candidates", two == logged, "run-off between " + join(two));
+      return;
+    } else if (method == "owners_vote" && at(e.payload, "tally")) {
+      owners(e);
+      return;
+    } else if ((method == "committee_vote") && at(in, "members")) {
+      std::vector<MemberVote> votes;
+      for (const auto& v : arr(in, "votes")) {
+        votes.push_back({str(v.get_object(), "member"), str(v.get_object(), "bid_id")});
+      }
+      const int round = static_cast<int>(num(e.payload, "round"));
+      line(e, "committee votes match the vote entries", same_votes(votes, committee_votes_[round]),
+           "round " + std::to_string(round));
+      auto r =
+          committee_vote_round(strs(arr(in, "members")), strs(arr(in, "remaining")), votes, seed);
+      if (r.ok()) {
+        const bool ok =
+            r->winner == str(e.payload, "winner") && r->eliminated == str(e.payload, "eliminated");
+        line(e, "committee vote round", ok,
+             r->winner.empty() ? "eliminated " + r->eliminated : "winner " + r->winner);
+      }
+      return;
+    } else if (method == "vote_then_lottery" && at(in, "members")) {
+      std::vector<MemberVote> votes;
+      for (const auto& v : arr(in, "votes")) {
+        votes.push_back({str(v.get_object(), "member"), str(v.get_object(), "bid_id")});
+      }
+      std::optional<Hash> shortlist_seed, lottery_seed;
+      const std::string purpose = str(obj(e.payload, "draw"), "purpose");
+      if (purpose == "shortlist_tie") shortlist_seed = seed;
+      if (purpose == "lottery") {
+        lottery_seed = seed;
+        if (auto h = hash_from_hex(str(e.payload, "shortlist_seed"))) shortlist_seed = *h;
+      }
+      auto r = vote_then_lottery(strs(arr(in, "members")), strs(arr(in, "candidates")), votes,
+                                 static_cast<std::size_t>(num(in, "shortlist_size")),
+                                 shortlist_seed, lottery_seed);
+      if (r.ok()) winner = r->decision.winner, known = true;
+    }
+    if (!known) return;
+    line(e, method + " decision", winner == str(e.payload, "winner"),
+         winner.empty() ? "no winner yet (draw pending)" : "winner " + winner);
+  }
+
+  void ballot(const Entry& e) {
+    const auto round = num(e.payload, "round");
+    auto& b = ballots_[round];
+    b[str(e.payload, "owner")] = {num(e.payload, "area_centi_m2"), str(e.payload, "choice")};
+  }
+
+  // The owners' tally recomputed from the ballot entries and the roster totals.
+  void owners(const Entry& e) {
+    const auto round = num(e.payload, "round");
+    OwnersVoteInput in;
+    std::int64_t voters_area = 0;
+    for (const auto& [digest, ballot] : ballots_[round]) {
+      in.owners.push_back({digest, ballot.first});
+      voters_area += ballot.first;
+      in.ballots.push_back({digest, ballot.second == "abstain"
+                                        ? std::nullopt
+                                        : std::optional<std::string>(ballot.second)});
+    }
+    in.total_area_centi_m2 = roster_area_;
+    in.total_heads = roster_heads_;
+    // Owners who did not vote weigh only in the totals: stand-ins carry their
+    // remaining area and headcount.
+    const std::int64_t missing = roster_heads_ - static_cast<std::int64_t>(in.owners.size());
+    const std::int64_t rest = roster_area_ - voters_area;
+    for (std::int64_t i = 0; i < missing; ++i) {
+      in.owners.push_back({"~absent-" + std::to_string(i), i == 0 ? rest - (missing - 1) : 1});
+    }
+    for (const auto& c : arr(obj(e.payload, "tally"), "candidates")) {
+      in.candidates.push_back(str(c.get_object(), "bid_id"));
+    }
+    auto r = tally_owners_vote(in);
+    if (!r.ok()) {
+      line(e, "owners' tally", false, r.error().message);
+      return;
+    }
+    const auto& t = obj(e.payload, "tally");
+    bool ok = num(t, "participating_area_centi_m2") == r->participating_area_centi_m2 &&
+              num(t, "participating_heads") == r->participating_heads &&
+              num(t, "abstain_area_centi_m2") == r->abstain_area_centi_m2;
+    for (std::size_t i = 0; ok && i < r->candidates.size(); ++i) {
+      const auto& lc = arr(t, "candidates")[i].get_object();
+      ok = str(lc, "bid_id") == r->candidates[i].bid_id &&
+           num(lc, "area_centi_m2") == r->candidates[i].area_centi_m2 &&
+           num(lc, "heads") == r->candidates[i].heads;
+    }
+    const std::string result = str(e.payload, "result");
+    const bool outcome_ok =
+        (r->outcome == OwnersVoteOutcome::kWinner && result == "award" &&
+         r->winner == str(e.payload, "winner")) ||
+        (r->outcome == OwnersVoteOutcome::kQuorumNotMet && result == "failed") ||
+        (r->outcome == OwnersVoteOutcome::kRunoff && result != "award");
+    line(e, "owners' tally from the ballot entries", ok && outcome_ok,
+         "participation " + std::to_string(r->participating_area_centi_m2) + " / " +
+             std::to_string(r->total_area_centi_m2) + " centi-m², " +
+             std::to_string(r->participating_heads) + " / " + std::to_string(r->total_heads) +
+             " heads" + (r->winner.empty() ? "" : "; winner " + r->winner));
+  }
+
+  void run(const std::vector<Entry>& entries) {
+    for (const auto& e : entries) {
+      if (e.type == "tender.opened") opening_index_ = e.index;
+      if (e.type == "committee.drawn") committee(e);
+      if (e.type == "review.submitted" || e.type == "review.concluded") {
+        marks_sha256_[{str(e.payload, "member"), str(e.payload, "bid_id")}] =
+            str(e.payload, "marks_sha256");
+      }
+      if (e.type == "committee.replaced") {
+        // The replaced member's marks are void.
+        const std::string member = str(e.payload, "member");
+        for (auto it = marks_sha256_.begin(); it != marks_sha256_.end();) {
+          it = it->first.first == member ? marks_sha256_.erase(it) : std::next(it);
+        }
+      }
+      if (e.type == "review.concluded") review(e);
+      if (e.type == "decision.vote_opened") {
+        const auto& r = obj(e.payload, "roster");
+        roster_area_ = num(r, "total_area_centi_m2");
+        roster_heads_ = num(r, "total_heads");
+      }
+      if (e.type == "ballot.cast") ballot(e);
+      if (e.type == "committee_vote.cast") {
+        auto& v = committee_votes_[static_cast<int>(num(e.payload, "round"))];
+        v.push_back({str(e.payload, "member"), str(e.payload, "bid_id")});
+        std::sort(v.begin(), v.end(),
+                  [](const MemberVote& a, const MemberVote& b) { return a.member < b.member; });
+      }
+      if (e.type == "decision.made") {
+        decision(e, std::nullopt);
+        if (at(e.payload, "pending_draw")) last_pending_ = e.index;
+      }
+      if (e.type == "draw.made") {
+        auto s = seed(e, last_pending_);
+        if (at(e.payload, "pending_draw")) last_pending_ = e.index;
+        if (!s) continue;
+        if (str(obj(e.payload, "draw"), "purpose") == "candidate_cap") {
+          narrowing(e, s);
+        } else {
+          decision(e, s);
+        }
+      }
+    }
+  }
+
+  std::vector<RecomputeLine> lines;
+
+ private:
+  std::string key_;
+  std::uint64_t opening_index_ = 0;
+  std::uint64_t last_pending_ = 0;
+  std::int64_t roster_area_ = 0;
+  std::int64_t roster_heads_ = 0;
+  std::map<std::int64_t, std::map<std::string, std::pair<std::int64_t, std::string>>> ballots_;
+  std::map<int, std::vector<MemberVote>> committee_votes_;
+  std::map<std::pair<std::string, std::string>, std::string> marks_sha256_;  // (member, bid)
+};
+
+}  // namespace
+
+std::vector<RecomputeLine> recompute_trail(const audit::VerifiedTrail& trail,
+                                           std::string_view verifier_key) {
+  std::vector<Entry> entries;
+  for (const auto& t : trail.entries) {
+    boost::system::error_code ec;
+    auto v = json::parse(t.entry, ec);
+    if (ec || !v.is_object()) continue;  // verify_trail already checked the form
+    const auto& o = v.get_object();
+    Entry e;
+    e.index = t.index;
+    e.type = str(o, "type");
+    e.tender = str(o, "tender");
+    e.payload = obj(o, "payload");
+    entries.push_back(std::move(e));
+  }
+  Recomputer r(verifier_key);
+  r.run(entries);
+  return std::move(r.lines);
+}
+
+}  // namespace sunbid::eval

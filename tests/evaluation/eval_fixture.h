@@ -1,0 +1,220 @@
+// The tender_core fixture reopened with evaluation's schema, an
+// EvaluationService, an expert pool, and a tender brought to `opened`.
+#pragma once
+
+#include <map>
+
+#include "../tender_core/service_fixture.h"
+#include "evaluation/schema.h"
+#include "evaluation/service.h"
+
+namespace sunbid::testing {
+
+class EvalFixture : public CoreFixture {
+ public:
+  EvalFixture() : CoreFixture() {
+    service.reset();
+    registry.reset();
+    ledger.reset();
+    audit::LedgerOptions o;
+    o.data_dir = dir.path();
+    o.migrations = core::tender_core_migrations();
+    for (auto& m : eval::evaluation_migrations()) o.migrations.push_back(m);
+    o.clock = &clock;
+    o.publish_checkpoints = false;
+    auto l = audit::Ledger::open(std::move(o));
+    REQUIRE(l.ok());
+    ledger = std::move(l).value();
+    registry = std::make_unique<core::Registry>(*ledger);
+    service = std::make_unique<core::TenderService>(*ledger, clock);
+    eval = std::make_unique<eval::EvaluationService>(
+        *ledger, clock, *service,
+        [this](audit::Database&, std::string_view community) -> Result<std::vector<std::string>> {
+          auto it = tenderers.find(std::string(community));
+          if (it == tenderers.end()) return std::vector<std::string>{};
+          return it->second;
+        });
+  }
+
+  // (log size, digest of tender_core's and evaluation's tables)
+  std::pair<std::uint64_t, std::string> eval_snapshot() {
+    auto db = reader();
+    auto n = audit::log_size(db);
+    REQUIRE(n.ok());
+    std::string all;
+    for (const char* table :
+         {"eval_experts", "eval_committee", "eval_reviews", "eval_review_state",
+          "eval_pending_draws", "eval_draws", "eval_clearing", "eval_vote_rounds",
+          "eval_roster_snapshot", "eval_ballots", "eval_committee_votes", "eval_decisions"}) {
+      auto st = db.prepare(std::string("SELECT * FROM ") + table);
+      REQUIRE(st.ok());
+      while (true) {
+        auto row = st->step();
+        REQUIRE(row.ok());
+        if (!*row) break;
+        for (int c = 0; c < 10; ++c) {
+          all += std::string(st->column_text(c)) + "|";
+        }
+        all += "\n";
+      }
+      all += "#";
+    }
+    auto d = core::core_tables_digest(db);
+    REQUIRE(d.ok());
+    return {*n, *d + hex_encode(sha256(all))};
+  }
+
+  std::map<std::string, std::vector<std::string>> tenderers;
+  std::unique_ptr<eval::EvaluationService> eval;
+};
+
+template <class F>
+void expect_eval_refused(EvalFixture& f, F&& command, std::string_view code) {
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  const auto before = f.eval_snapshot();
+  auto r = command();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == code);
+  CHECK(r.error().message.find(" / ") != std::string::npos);
+  CHECK(f.eval_snapshot() == before);
+}
+
+template <class F>
+auto expect_eval_one_entry(EvalFixture& f, F&& command) {
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  const auto before = f.eval_snapshot();
+  auto r = command();
+  if (!r.ok()) FAIL(r.error().to_string());
+  const auto after = f.eval_snapshot();
+  CHECK(after.first == before.first + 1);
+  CHECK(after.second != before.second);
+  return r;
+}
+
+}  // namespace sunbid::testing
+
+namespace sunbid::testing {
+
+// A published tender with bids from kUsccA..kUsccD at `prices` (0 = no bid),
+// all revealed, brought to `opened`; a checkpoint covering the opening is
+// published. `edit` adjusts the rules before publication.
+struct OpenedTender {
+  std::string id;
+  Market market;
+  std::vector<std::string> bid_ids;  // opening record order (by USCC)
+};
+
+inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>& prices,
+                                const std::function<void(boost::json::object&)>& edit = {},
+                                std::optional<Market> existing = std::nullopt) {
+  OpenedTender o;
+  o.market = existing ? *existing : setup_market(f);
+  f.tenderers[o.market.tenderer.community_id] = {o.market.tenderer.account};
+  const std::int64_t start = f.clock.now_ms();
+  const std::string deadline = core::format_rfc3339_ms(start + 21 * kDayMs);
+  auto rules = rules_json(deadline, 3, 86400);
+  if (edit) edit(rules);
+  auto id = f.service->create_draft(o.market.tenderer,
+                                    {o.market.tenderer.community_id, "物业服务招标", rules});
+  REQUIRE(id.ok());
+  auto p = f.service->publish(o.market.tenderer, *id);
+  if (!p.ok()) FAIL(p.error().to_string());
+  o.id = *id;
+  std::vector<SealedBid> sealed;
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    if (prices[i] == 0) {
+      sealed.emplace_back();
+      continue;
+    }
+    const auto& ent = o.market.enterprises[i];
+    sealed.push_back(seal(o.id, ent.enterprise_uscc, prices[i], static_cast<std::uint8_t>(i + 1)));
+    auto r = f.service->submit_bid(ent, o.id, sealed.back().commitment);
+    REQUIRE(r.ok());
+  }
+  f.clock.set_ms(start + 21 * kDayMs + 3600'000);
+  for (std::size_t i = 0; i < prices.size(); ++i) {
+    if (prices[i] == 0) continue;
+    auto r =
+        f.service->reveal_bid(o.market.enterprises[i], o.id, sealed[i].salt_hex, sealed[i].bid);
+    if (!r.ok()) FAIL(r.error().to_string());
+  }
+  f.clock.set_ms(start + 22 * kDayMs + 1000);
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  auto db = f.reader();
+  auto rec = core::TenderService::opening_record(db, o.id);
+  REQUIRE(rec.ok());
+  for (const auto& r : *rec) o.bid_ids.push_back(r.bid_id);
+  REQUIRE(f.ledger->publish_checkpoint().ok());
+  return o;
+}
+
+inline void add_pool(EvalFixture& f, int n, const std::string& prefix = "expert-") {
+  for (int i = 0; i < n; ++i) {
+    eval::ExpertInput e;
+    e.account = prefix + (i < 10 ? "0" : "") + std::to_string(i);
+    e.specialties = {"物业管理"};
+    auto r = f.eval->add_expert(f.admin, e);
+    REQUIRE(r.ok());
+  }
+}
+
+inline core::Actor evaluator(const std::string& account) {
+  return CoreFixture::actor(account, "evaluator");
+}
+
+}  // namespace sunbid::testing
+
+namespace sunbid::testing {
+
+// A tender whose review passed every bid, with its candidates publicized;
+// `to_vote` then moves the clock to the end of the candidate publicity.
+struct Deciding {
+  OpenedTender t;
+  std::map<std::string, std::string> bid_of;  // uscc -> bid id
+  std::vector<std::string> candidates;
+  std::uint64_t concluded_index = 0;
+};
+
+inline Deciding to_candidates(EvalFixture& f, const std::vector<std::int64_t>& prices,
+                              const std::function<void(boost::json::object&)>& edit) {
+  add_pool(f, 10);
+  Deciding d;
+  d.t = open_tender(f, prices, edit);
+  auto db = f.reader();
+  auto rec = core::TenderService::opening_record(db, d.t.id);
+  for (const auto& r : *rec) d.bid_of[r.bidder_uscc] = r.bid_id;
+  auto drawn = f.eval->draw_committee(f.supervisor, d.t.id, "3301.25", "2025-06-24");
+  REQUIRE(drawn.ok());
+  auto crit = core::tender_rules_from_json(core::TenderService::view(db, d.t.id)->rules);
+  REQUIRE(crit.ok());
+  std::optional<eval::StageResult> last;
+  for (const auto& m : drawn->members) {
+    REQUIRE(f.eval->declare(evaluator(m), d.t.id, true, std::nullopt).ok());
+    for (const auto& b : d.t.bid_ids) {
+      eval::ReviewInput in;
+      in.bid_id = b;
+      for (const auto& c : crit->criteria) in.marks.push_back({c.code, true, std::nullopt});
+      auto res = f.eval->submit_review(evaluator(m), d.t.id, in);
+      REQUIRE(res.ok());
+      last = *res;
+    }
+  }
+  REQUIRE(last->next == "candidates_publicized");
+  d.candidates = *last->candidates;
+  d.concluded_index = last->log_index;
+  return d;
+}
+
+// The first stored checkpoint covering entry `index`.
+inline audit::StoredCheckpoint first_covering(EvalFixture& f, std::uint64_t index) {
+  auto db = f.reader();
+  auto cps = audit::all_checkpoints(db);
+  REQUIRE(cps.ok());
+  for (const auto& c : *cps) {
+    if (c.tree_size > index) return c;
+  }
+  FAIL("no checkpoint covers entry " << index);
+  return {};
+}
+
+}  // namespace sunbid::testing

@@ -1,0 +1,288 @@
+// The qualitative review through the ledger: declared members only, final
+// marks, hidden until their author has marked every bid, the conclusion in
+// the same command as the last submission, narrowing to the cap.
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+
+#include "eval_fixture.h"
+#include "evaluation/draw.h"
+
+using namespace sunbid;
+using namespace sunbid::testing;
+
+namespace {
+
+void two_criteria(boost::json::object& r) {
+  r["criteria"] =
+      boost::json::array{boost::json::object{{"code", "staffing"}, {"title", "人员配置"}},
+                         boost::json::object{{"code", "plan"}, {"title", "服务方案"}}};
+}
+
+eval::ReviewInput marks(const std::string& bid, bool staffing_pass, bool plan_pass) {
+  eval::ReviewInput in;
+  in.bid_id = bid;
+  in.marks.push_back({"staffing", staffing_pass,
+                      staffing_pass ? std::nullopt : std::optional<std::string>("人员不足")});
+  in.marks.push_back(
+      {"plan", plan_pass, plan_pass ? std::nullopt : std::optional<std::string>("方案空泛")});
+  in.strengths = "响应及时";
+  return in;
+}
+
+struct Reviewing {
+  OpenedTender t;
+  std::vector<std::string> members;
+  std::vector<std::string> reserves;
+};
+
+Reviewing start_review(EvalFixture& f, const std::vector<std::int64_t>& prices,
+                       const std::function<void(boost::json::object&)>& edit = two_criteria) {
+  add_pool(f, 10);
+  Reviewing r;
+  r.t = open_tender(f, prices, edit);
+  auto drawn = f.eval->draw_committee(f.supervisor, r.t.id, "3301.25", "2025-06-24");
+  REQUIRE(drawn.ok());
+  r.members = drawn->members;
+  r.reserves = drawn->reserves;
+  for (const auto& m : r.members) {
+    REQUIRE(f.eval->declare(evaluator(m), r.t.id, true, std::nullopt).ok());
+  }
+  return r;
+}
+
+boost::json::object last_entry(EvalFixture& f) {
+  return boost::json::parse(f.all_entries().back()).as_object();
+}
+
+}  // namespace
+
+TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidates") {
+  EvalFixture f;
+  auto r = start_review(f, {230, 200, 220, 210});
+  const auto& bids = r.t.bid_ids;  // by USCC: A 230, B 200, C 220, D 210
+  REQUIRE(bids.size() == 4);
+  auto m = [&](int i) { return evaluator(r.members[i]); };
+
+  // Refusals change nothing.
+  expect_eval_refused(
+      f,
+      [&] {
+        return f.eval->submit_review(evaluator("nobody"), r.t.id, marks(bids[0], true, true));
+      },
+      "not_a_committee_member");
+  {
+    auto bad = marks(bids[0], true, true);
+    bad.marks[1].pass = false;  // no reason
+    expect_eval_refused(
+        f, [&] { return f.eval->submit_review(m(0), r.t.id, bad); }, "fail_without_reason");
+    bad = marks(bids[0], true, true);
+    bad.marks.pop_back();
+    expect_eval_refused(
+        f, [&] { return f.eval->submit_review(m(0), r.t.id, bad); }, "criterion_not_marked");
+    bad = marks(bids[0], true, true);
+    bad.marks[1].criterion = "price";
+    expect_eval_refused(
+        f, [&] { return f.eval->submit_review(m(0), r.t.id, bad); }, "unknown_criterion");
+    expect_eval_refused(
+        f, [&] { return f.eval->submit_review(m(0), r.t.id, marks("B999", true, true)); },
+        "unknown_bid");
+  }
+
+  // Member 0 marks bid 0: one entry carrying only a digest of the marks.
+  auto first = expect_eval_one_entry(
+      f, [&] { return f.eval->submit_review(m(0), r.t.id, marks(bids[0], true, true)); });
+  CHECK(first->next == "reviewing");
+  auto e = last_entry(f);
+  CHECK(e["type"].as_string() == "review.submitted");
+  CHECK(f.all_entries().back().find("响应及时") == std::string::npos);
+  expect_eval_refused(
+      f, [&] { return f.eval->submit_review(m(0), r.t.id, marks(bids[0], true, true)); },
+      "already_submitted");
+
+  // Bid D (index 3) fails "plan" with 3 of 5 members: not qualified. Bid A
+  // fails "staffing" with 2 of 5: still qualified (a tie is not a majority).
+  auto db = f.reader();
+  for (int i = 0; i < 5; ++i) {
+    for (int b = 0; b < 4; ++b) {
+      if (i == 0 && b == 0) continue;
+      const bool staffing = !(b == 0 && (i == 1 || i == 2));
+      const bool plan = !(b == 3 && i >= 2);
+      // Before member 1 finishes, member 2 cannot see member 1's marks, and
+      // member 1 sees its own.
+      if (i == 1 && b == 2) {
+        auto seen_by_2 = eval::EvaluationService::marks_visible_to(db, r.t.id, m(2));
+        for (const auto& v : *seen_by_2) CHECK(v.member != r.members[1]);
+        auto seen_by_1 = eval::EvaluationService::marks_visible_to(db, r.t.id, m(1));
+        CHECK(seen_by_1->size() == 2);
+        auto tenderer = eval::EvaluationService::marks_visible_to(db, r.t.id, r.t.market.tenderer);
+        CHECK(tenderer->empty());
+        auto sup = eval::EvaluationService::marks_visible_to(db, r.t.id, f.supervisor);
+        CHECK(sup->size() == 6);  // member 0: 4 bids, member 1: 2 bids
+      }
+      if (i == 2 && b == 0) {
+        // Member 1 has marked everything, member 2 nothing yet: still hidden
+        // from member 2 (independence), visible to member 0 who is done.
+        auto seen_by_2 = eval::EvaluationService::marks_visible_to(db, r.t.id, m(2));
+        for (const auto& v : *seen_by_2) CHECK(v.member != r.members[1]);
+        auto seen_by_0 = eval::EvaluationService::marks_visible_to(db, r.t.id, m(0));
+        CHECK(seen_by_0->size() == 8);
+        // The clearing report: members yes, the tenderer not before the end.
+        CHECK(eval::EvaluationService::clearing_report(db, r.t.id, m(2)).ok());
+        CHECK(eval::EvaluationService::clearing_report(db, r.t.id, r.t.market.tenderer)
+                  .error()
+                  .code == "not_allowed");
+      }
+      auto res = expect_eval_one_entry(
+          f, [&] { return f.eval->submit_review(m(i), r.t.id, marks(bids[b], staffing, plan)); });
+      if (i == 4 && b == 3) {
+        CHECK(res->next == "candidates_publicized");
+        REQUIRE(res->candidates);
+        // Cap 3 by lowest price among A 230, B 200, C 220: all three, sorted by id.
+        std::vector<std::string> expected = {bids[0], bids[1], bids[2]};
+        std::sort(expected.begin(), expected.end());
+        CHECK(*res->candidates == expected);
+      } else {
+        CHECK(res->next == "reviewing");
+      }
+    }
+  }
+  auto concluded = last_entry(f);
+  CHECK(concluded["type"].as_string() == "review.concluded");
+  auto& payload = concluded["payload"].as_object();
+  auto& report = payload["report"].as_object()["bids"].as_array();
+  REQUIRE(report.size() == 4);
+  for (const auto& b : report) {
+    const auto& o = b.as_object();
+    if (o.at("bid_id").as_string() == bids[3]) {
+      CHECK_FALSE(o.at("qualified").as_bool());
+      CHECK(o.at("criteria").as_array()[1].as_object().at("fail_count").as_int64() == 3);
+      CHECK(o.at("criteria").as_array()[1].as_object().at("reasons").as_array().size() == 3);
+    }
+    if (o.at("bid_id").as_string() == bids[0]) {
+      CHECK(o.at("qualified").as_bool());
+      CHECK(o.at("criteria").as_array()[0].as_object().at("fail_count").as_int64() == 2);
+      CHECK(o.at("remarks").as_array().size() == 5);
+    }
+  }
+  auto view = core::TenderService::view(db, r.t.id);
+  CHECK(view->status == core::TenderStatus::candidates_publicized);
+  auto cands = eval::EvaluationService::candidates(db, r.t.id);
+  REQUIRE(cands.ok());
+  CHECK(cands->size() == 3);
+  CHECK(eval::EvaluationService::clearing_report(db, r.t.id, r.t.market.tenderer).ok());
+  expect_eval_refused(
+      f, [&] { return f.eval->submit_review(m(0), r.t.id, marks(bids[1], true, true)); },
+      "review_closed");
+}
+
+TEST_CASE("review: fewer qualified than min_valid_bids fails the tender") {
+  EvalFixture f;
+  auto r = start_review(f, {230, 200, 220, 0});
+  for (const auto& mem : r.members) {
+    for (std::size_t b = 0; b < r.t.bid_ids.size(); ++b) {
+      REQUIRE(
+          f.eval->submit_review(evaluator(mem), r.t.id, marks(r.t.bid_ids[b], b != 1, true)).ok());
+    }
+  }
+  auto db = f.reader();
+  CHECK(core::TenderService::view(db, r.t.id)->status == core::TenderStatus::failed);
+  CHECK(core::TenderService::view(db, r.t.id)->end_reason == "too_few_qualified");
+}
+
+TEST_CASE("review: a member must declare first; a replaced member's marks are void") {
+  EvalFixture f;
+  add_pool(f, 10);
+  auto t = open_tender(f, {230, 200, 220, 0}, two_criteria);
+  auto drawn = f.eval->draw_committee(f.supervisor, t.id, "1", "2025-06-24");
+  REQUIRE(drawn.ok());
+  const auto members = drawn->members;
+  expect_eval_refused(
+      f,
+      [&] {
+        return f.eval->submit_review(evaluator(members[0]), t.id, marks(t.bid_ids[0], true, true));
+      },
+      "not_declared");
+  for (const auto& m : members)
+    REQUIRE(f.eval->declare(evaluator(m), t.id, true, std::nullopt).ok());
+  // Member 0 fails everything on bid 0, then is replaced: its marks do not count.
+  REQUIRE(
+      f.eval->submit_review(evaluator(members[0]), t.id, marks(t.bid_ids[0], false, false)).ok());
+  auto rep = f.eval->replace_member(f.supervisor, t.id, members[0], "未按时响应");
+  REQUIRE(rep.ok());
+  CHECK(last_entry(f)["payload"].as_object()["voided_reviews"].as_int64() == 1);
+  const std::string successor = *rep->successor;
+  REQUIRE(f.eval->declare(evaluator(successor), t.id, true, std::nullopt).ok());
+  std::vector<std::string> active(members.begin() + 1, members.end());
+  active.push_back(successor);
+
+  std::optional<eval::StageResult> last;
+  for (const auto& m : active) {
+    for (const auto& b : t.bid_ids) {
+      auto res = f.eval->submit_review(evaluator(m), t.id, marks(b, true, true));
+      REQUIRE(res.ok());
+      last = *res;
+    }
+  }
+  CHECK(last->next == "candidates_publicized");
+  auto& report = last->record["report"].as_object();
+  auto rmembers = report["members"].as_array();
+  CHECK(std::find(rmembers.begin(), rmembers.end(), boost::json::value(members[0])) ==
+        rmembers.end());
+  CHECK(last->candidates->size() == 3);
+}
+
+TEST_CASE("review: candidate cap by lottery waits for the beacon") {
+  EvalFixture f;
+  auto r = start_review(f, {230, 200, 220, 210}, [](boost::json::object& rules) {
+    two_criteria(rules);
+    rules["candidate_cap"] = 2;
+    rules["candidate_cap_method"] = "lottery";
+  });
+  std::optional<eval::StageResult> last;
+  for (const auto& m : r.members) {
+    for (const auto& b : r.t.bid_ids) {
+      auto res = f.eval->submit_review(evaluator(m), r.t.id, marks(b, true, true));
+      REQUIRE(res.ok());
+      last = *res;
+    }
+  }
+  CHECK(last->next == "draw:candidate_cap");
+  expect_eval_refused(
+      f,
+      [&] { return f.eval->enter_beacon(f.supervisor, r.t.id, "lottery", "3310.5", "2025-07-01"); },
+      "no_pending_draw");
+  expect_eval_refused(
+      f,
+      [&] {
+        return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.5", "2025-07-01");
+      },
+      "checkpoint_pending");
+  REQUIRE(f.ledger->publish_checkpoint().ok());
+  auto drawn = expect_eval_one_entry(f, [&] {
+    return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.5", "2025-07-01");
+  });
+  CHECK(drawn->next == "candidates_publicized");
+  REQUIRE(drawn->candidates);
+  CHECK(drawn->candidates->size() == 2);
+  // Independently: the seed from the first checkpoint covering the conclusion,
+  // then draw_among over the four qualified ids sorted by bytes.
+  auto db = f.reader();
+  auto cps = audit::all_checkpoints(db);
+  const auto concluded_idx = static_cast<std::uint64_t>(last->log_index);
+  const audit::StoredCheckpoint* cp = nullptr;
+  for (const auto& c : *cps) {
+    if (c.tree_size > concluded_idx) {
+      cp = &c;
+      break;
+    }
+  }
+  REQUIRE(cp);
+  auto seed = eval::draw_seed("candidate_cap", r.t.id, cp->root, "3310.5");
+  std::vector<std::string> ids = r.t.bid_ids;
+  std::sort(ids.begin(), ids.end());
+  eval::DrawStream s(*seed);
+  auto picks = s.sample(4, 2);
+  std::vector<std::string> expected = {ids[picks[0]], ids[picks[1]]};
+  std::sort(expected.begin(), expected.end());
+  CHECK(*drawn->candidates == expected);
+}
