@@ -4,8 +4,10 @@
 // reveal window closes.
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "audit_log/log_store.h"
+#include "tender_core/service.h"
 #include "tender_world.h"
 
 using namespace sunbid;
@@ -439,4 +441,32 @@ TEST_CASE("confidentiality: before the deadline nobody but the bidder learns of 
       CHECK(body.find(b.salt_hex) == std::string::npos);
     }
   }
+}
+
+TEST_CASE("the background tick applies a tender's deadline without any request", "[api][tick]") {
+  TenderWorld w;
+  std::string id = w.published_tender();
+  // A second Api over the same ledger and clock, ticking every 10 ms.
+  ApiOptions ao;
+  ao.ledger = w.ledger.get();
+  ao.clock = &w.clock;
+  ao.scrypt = kTestScrypt;
+  ao.tick_interval = std::chrono::milliseconds(10);
+  Api ticking(std::move(ao));
+  auto status = [&] {
+    auto db = w.ledger->open_reader();
+    REQUIRE(db.ok());
+    auto v = core::TenderService::view(*db, id);  // a plain read: no catch-up
+    REQUIRE(v.ok());
+    return v->status;
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(status() == core::TenderStatus::published);  // nothing due yet
+  w.clock.set_ms(kDeadlineMs);
+  auto stop = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (status() != core::TenderStatus::failed && std::chrono::steady_clock::now() < stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // No bids: at the deadline the tender fails (流标, fewer than min_valid_bids).
+  CHECK(status() == core::TenderStatus::failed);
 }
