@@ -470,3 +470,29 @@ TEST_CASE("the background tick applies a tender's deadline without any request",
   // No bids: at the deadline the tender fails (流标, fewer than min_valid_bids).
   CHECK(status() == core::TenderStatus::failed);
 }
+
+TEST_CASE("POST /dev/clock ticks: due transitions are applied before it answers", "[api][tick]") {
+  TenderWorld w(true);
+  std::string id = w.published_tender();
+  // The fixture's Api reads the manual clock; move it past the deadline, then
+  // let /dev/clock's tick (not a tender request) apply the transitions.
+  w.clock.set_ms(kDeadlineMs + 1);
+  std::uint64_t before = w.ledger->committed_log().size;
+  auto r = w.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})");
+  REQUIRE(r.status == 200);
+  // No bids, fewer than min_valid_bids: bidding closes and the tender fails
+  // (流标) at once — two transitions, after the dev.clock_advanced entry.
+  CHECK(body_json(r).at("transitions_applied").as_int64() == 2);
+  REQUIRE(w.ledger->committed_log().size == before + 3);
+  auto db = w.ledger->open_reader();
+  REQUIRE(db.ok());
+  auto entries = audit::read_entries(*db, before, before + 3);
+  REQUIRE(entries.ok());
+  std::vector<std::string> types;
+  for (const auto& e : *entries) {
+    types.emplace_back(boost::json::parse(e.bytes).at("type").as_string());
+  }
+  CHECK(types ==
+        std::vector<std::string>{"dev.clock_advanced", "tender.bidding_closed", "tender.failed"});
+  CHECK(core::TenderService::view(*db, id)->status == core::TenderStatus::failed);
+}
