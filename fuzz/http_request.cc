@@ -48,7 +48,8 @@ struct World {
     ao.ledger = ledger.get();
     ao.clock = &clock;
     ao.dev_clock = &dev;
-    ao.scrypt = ScryptParams{1u << 4, 1, 1};  // fuzzing explores parsing, not the KDF
+    ao.scrypt = ScryptParams{1u << 4, 1, 1};          // fuzzing explores parsing, not the KDF
+    ao.tick_interval = std::chrono::milliseconds(0);  // deterministic: no background writes
     api = std::make_unique<Api>(std::move(ao));
     NewAccount a{"root", Role::kAdmin, "root", {}, {}, {}};
     auto hash = hash_password("correct horse battery", ScryptParams{1u << 4, 1, 1}).value();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: installs what is missing, builds the
-# release preset, and runs what sunbid has so far — a durable audit log in
-# ./sunbid-data, exported and verified offline against its pinned key.
-# (When the HTTPS server lands, this starts `sunbid serve --demo`.)
+# release preset and runs the HTTPS server on https://127.0.0.1:8443/api/v1
+# with the demo data (seeded once into ./sunbid-data; the accounts and their
+# passwords are printed at that first start) and the development clock
+# (POST /api/v1/dev/clock moves time, so the tender's deadline can be reached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +11,5 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target sunbid sunbid-verify
 
-DATA="${SUNBID_DATA_DIR:-./sunbid-data}"
-./build/release/server/sunbid audit fill --data-dir "$DATA" --entries "${SUNBID_FILL:-10000}"
-./build/release/server/sunbid audit export --data-dir "$DATA" --out "$DATA/export"
-./build/release/tools/sunbid-verify log "$DATA/export" --key "$DATA/export/key"
-./build/release/tools/sunbid-verify log "$DATA/sunbid.db" --key "$DATA/export/key"
+exec ./build/release/server/sunbid serve --demo --dev-clock --data-dir ./sunbid-data \
+  --listen 127.0.0.1:8443

@@ -17,6 +17,7 @@
 #include "server/accounts.h"
 #include "server/api.h"
 #include "server/config.h"
+#include "server/demo.h"
 #include "server/https_server.h"
 #include "server/migrations.h"
 #include "server/tls.h"
@@ -40,6 +41,40 @@ Result<std::unique_ptr<Ledger>> open_ledger(const std::string& data_dir,
   o.clock = clock;
   if (log_origin) o.log_origin = *log_origin;
   return Ledger::open(std::move(o));
+}
+
+// The demo's accounts (passwords printed once, at seeding) and a few curl
+// lines to try.
+void print_demo(const server::DemoSeed& demo, const std::string& listen,
+                const std::string& data_dir) {
+  if (demo.already_seeded) {
+    std::printf("demo: already seeded (passwords were printed when it was seeded)\n");
+    return;
+  }
+  std::printf("\ndemo seeded: community %s (200 units), tender %s published with 2 sealed bids\n",
+              demo.community_id.c_str(), demo.tender_id.c_str());
+  std::printf("DEMO ACCOUNTS — shown once, write them down:\n");
+  for (const auto& a : demo.accounts) {
+    std::printf("  %-12s %-12s %-10s %s\n", a.username.c_str(), a.password.c_str(), a.role.c_str(),
+                a.note.c_str());
+  }
+  std::string base = "https://" + listen + "/api/v1";
+  std::printf(
+      "\ntry this (-k: the self-signed certificate; pin its fingerprint in real use):\n"
+      "  B=%s\n"
+      "  curl -k $B/tenders\n"
+      "  curl -k $B/tenders/%s\n"
+      "  TOKEN=$(curl -ks $B/sessions -H 'Content-Type: application/json' \\\n"
+      "      -d '{\"username\":\"ent1\",\"password\":\"<ent1 password>\"}' | "
+      "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
+      "  curl -k -H \"Authorization: Bearer $TOKEN\" $B/tenders/%s     # ent1 sees its own bid\n"
+      "  curl -k $B/audit/checkpoint; curl -k \"$B/audit/proof/inclusion?index=1\"\n"
+      "  curl -k $B/dev/clock -H 'Content-Type: application/json' -d '{\"advance_s\":2246400}'"
+      "   # with --dev-clock: past the deadline\n"
+      "  curl -k -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\\n"
+      "      $B/tenders/%s/bids/mine/reveal -d @%s/demo-bids/ent1.json\n\n",
+      base.c_str(), demo.tender_id.c_str(), demo.tender_id.c_str(), demo.tender_id.c_str(),
+      data_dir.c_str());
 }
 
 struct ServeArgs {
@@ -69,6 +104,14 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
   const Clock* clock = args.dev_clock ? &dev_clock : nullptr;
   auto ledger = open_ledger(data_dir, clock, config.log_origin);
   if (!ledger.ok()) return fail(ledger.error());
+
+  std::optional<server::DemoSeed> demo;
+  if (args.demo) {
+    static SystemClock system_clock;
+    auto seeded = server::seed_demo(**ledger, clock ? *clock : system_clock, data_dir);
+    if (!seeded.ok()) return fail(seeded.error());
+    demo = std::move(seeded).value();
+  }
 
   server::CertificatePaths cert;
   if (config.cert_file) {
@@ -117,7 +160,7 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
               (*ledger)->verifier_key().c_str());
   std::printf("dev clock: %s\n",
               args.dev_clock ? "ON — POST /api/v1/dev/clock moves time" : "off (system time)");
-  if (args.demo) std::printf("demo data not yet available\n");
+  if (demo) print_demo(*demo, listen, data_dir);
   std::fflush(stdout);
 
   https->run_until_signal();

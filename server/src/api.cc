@@ -4,24 +4,33 @@
 
 #include <array>
 #include <atomic>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <condition_variable>
 #include <cstdio>
 #include <future>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "audit_log/log_store.h"
 #include "audit_log/merkle.h"
 #include "audit_log/strict_json.h"
 #include "audit_log/time_format.h"
+#include "audit_log/trail.h"
 #include "json_fields.h"
 #include "server/accounts.h"
 #include "server/error_response.h"
 #include "server/limits.h"
 #include "server/login_throttle.h"
 #include "server/policy.h"
+#include "tender_core/registry.h"
+#include "tender_core/service.h"
+#include "tender_core/time.h"
+#include "tender_json.h"
 
 namespace sunbid::server {
 
@@ -161,15 +170,56 @@ struct Api::Impl {
     Handler handler;
   };
 
-  explicit Impl(ApiOptions o) : options(std::move(o)), readers(*options.ledger) {
-    clock = options.clock ? options.clock : &system_clock;
+  explicit Impl(ApiOptions o)
+      : options(std::move(o)),
+        clock(options.clock ? options.clock : &system_clock),
+        readers(*options.ledger),
+        registry(*options.ledger),
+        service(*options.ledger, *clock) {
     add_routes();
+    if (options.tick_interval.count() > 0) ticker = std::thread([this] { tick_loop(); });
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard lock(tick_mu);
+      stopping = true;
+    }
+    tick_cv.notify_all();
+    if (ticker.joinable()) ticker.join();
+    workers.join();  // lets queued commands finish and answer
+  }
+
+  // The background tick: time-driven transitions happen without requests.
+  // A failure is reported once, not every second.
+  void tick_loop() {
+    bool reported = false;
+    std::unique_lock lock(tick_mu);
+    while (!stopping) {
+      tick_cv.wait_for(lock, options.tick_interval, [&] { return stopping; });
+      if (stopping) break;
+      lock.unlock();
+      auto r = service.tick(clock->now_ms());
+      if (!r.ok() && !reported) {
+        std::fprintf(stderr, "sunbid: background tick failed: %s\n", r.error().to_string().c_str());
+        reported = true;
+      } else if (r.ok()) {
+        reported = false;
+      }
+      lock.lock();
+    }
   }
 
   ApiOptions options;
   SystemClock system_clock;
   const Clock* clock = nullptr;
   ReaderPool readers;
+  core::Registry registry;
+  core::TenderService service;
+  std::mutex tick_mu;
+  std::condition_variable tick_cv;
+  bool stopping = false;
+  std::thread ticker;
   LoginThrottle throttle;
   std::vector<Route> routes;
   std::once_flag dummy_once;
@@ -179,6 +229,8 @@ struct Api::Impl {
   std::atomic<std::uint64_t> login_failures{0};
   std::atomic<std::uint64_t> login_throttled{0};
   std::atomic<std::uint64_t> logins{0};
+  // Declared last, so it is built after everything its jobs use.
+  boost::asio::thread_pool workers{2};
 
   audit::Ledger& ledger() { return *options.ledger; }
 
@@ -196,6 +248,33 @@ struct Api::Impl {
     add("GET", "/audit/entries", Action::kReadAudit, &Impl::get_entries);
     add("GET", "/audit/proof/inclusion", Action::kReadAudit, &Impl::get_inclusion);
     add("GET", "/audit/proof/consistency", Action::kReadAudit, &Impl::get_consistency);
+    add("POST", "/communities", Action::kManageRegistry, &Impl::post_communities);
+    add("GET", "/communities/{id}", Action::kReadRegistry, &Impl::get_community);
+    add("PUT", "/communities/{id}/roster", Action::kManageRegistry, &Impl::put_roster);
+    add("POST", "/enterprises", Action::kManageRegistry, &Impl::post_enterprises);
+    add("PUT", "/registry/ratings", Action::kManageRegistry, &Impl::put_ratings);
+    add("GET", "/service-tiers", Action::kReadRegistry, &Impl::get_service_tiers);
+    add("PUT", "/service-tiers", Action::kManageRegistry, &Impl::put_service_tiers);
+    add("POST", "/tenders", Action::kManageTender, &Impl::post_tenders);
+    add("GET", "/tenders", Action::kReadTender, &Impl::get_tenders);
+    add("GET", "/tenders/{id}", Action::kReadTender, &Impl::get_tender);
+    add("PATCH", "/tenders/{id}", Action::kManageTender, &Impl::patch_tender);
+    add("POST", "/tenders/{id}/publish", Action::kManageTender, &Impl::post_publish);
+    add("POST", "/tenders/{id}/amendments", Action::kManageTender, &Impl::post_amendment);
+    add("POST", "/tenders/{id}/cancel", Action::kManageTender, &Impl::post_cancel);
+    add("POST", "/tenders/{id}/suspend", Action::kSuperviseTender, &Impl::post_suspend);
+    add("POST", "/tenders/{id}/resume", Action::kSuperviseTender, &Impl::post_resume);
+    add("POST", "/tenders/{id}/reveal-window/extend", Action::kSuperviseTender,
+        &Impl::post_extend_reveal);
+    add("POST", "/tenders/{id}/bids", Action::kBid, &Impl::post_bid);
+    add("DELETE", "/tenders/{id}/bids/mine", Action::kBid, &Impl::delete_bid);
+    add("POST", "/tenders/{id}/bids/mine/reveal", Action::kBid, &Impl::post_reveal);
+    add("GET", "/tenders/{id}/opening", Action::kReadTender, &Impl::get_opening);
+    add("POST", "/tenders/{id}/objections", Action::kFileObjection, &Impl::post_objection);
+    add("GET", "/tenders/{id}/objections", Action::kReadTender, &Impl::get_objections);
+    add("POST", "/tenders/{id}/objections/{oid}/answer", Action::kAnswerObjection,
+        &Impl::post_objection_answer);
+    add("GET", "/tenders/{id}/trail", Action::kReadTender, &Impl::get_trail);
     if (options.dev_clock)
       add("POST", "/dev/clock", Action::kAdvanceDevClock, &Impl::post_dev_clock);
   }
@@ -419,8 +498,14 @@ struct Api::Impl {
         [this, dev, seconds, reply](Status st) {
           if (!st.ok()) return reply(std::move(st).error());
           dev->advance_ms(seconds * 1000);
-          reply(json_response(200,
-                              boost::json::object{{"time", format_rfc3339_ms(clock->now_ms())}}));
+          // The jump's transitions are applied before the answer (on the
+          // worker pool: this callback runs on the ledger's writer thread).
+          in_worker(reply, [this]() -> Result<Response> {
+            std::int64_t now = clock->now_ms();
+            SUNBID_ASSIGN_OR_RETURN(int applied, service.tick(now));
+            return json_response(200, boost::json::object{{"time", format_rfc3339_ms(now)},
+                                                          {"transitions_applied", applied}});
+          });
         });
   }
 
@@ -512,6 +597,7 @@ struct Api::Impl {
     std::string password = std::move(parsed->second);
     if (auto st = validate_new_account(account); !st.ok()) return reply(std::move(st).error());
     if (auto st = validate_password(password); !st.ok()) return reply(std::move(st).error());
+    if (auto st = check_account_relations(account); !st.ok()) return reply(std::move(st).error());
     auto hash = hash_password(password, options.scrypt);
     if (!hash.ok()) return reply(std::move(hash).error());
     auto id = std::make_shared<std::string>();
@@ -528,6 +614,46 @@ struct Api::Impl {
                                                   {"username", account.username},
                                                   {"role", std::string(role_name(account.role))}}));
         });
+  }
+
+  // The community, owner key and USCC an account names must exist in
+  // tender_core's registers (communities and rosters are never deleted, so
+  // reading before the command is enough).
+  Status check_account_relations(const NewAccount& account) {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    audit::Database& db = lease.db();
+    auto refuse = [](std::string field, std::string zh, std::string en) {
+      return make_error("account_relation_invalid", zh + " / " + en, {{"field", field}});
+    };
+    if (account.community_id) {
+      auto c = core::Registry::community(db, *account.community_id);
+      if (!c.ok()) {
+        if (c.error().code != "community_not_found") return std::move(c).error();
+        return refuse("/community_id", "小区不存在", "no such community");
+      }
+      if (account.owner_key) {
+        SUNBID_ASSIGN_OR_RETURN(
+            audit::Statement * st,
+            db.cached("SELECT 1 FROM roster_units WHERE community_id = ? AND owner_key = ? "
+                      "LIMIT 1"));
+        st->bind(1, *account.community_id).bind(2, *account.owner_key);
+        SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+        st->reset();
+        if (!row) {
+          return refuse("/owner_key", "该小区名册中没有此业主",
+                        "the community's roster has no such owner_key");
+        }
+      }
+    }
+    if (account.enterprise_uscc) {
+      SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
+                              db.cached("SELECT 1 FROM enterprises WHERE uscc = ?"));
+      st->bind(1, *account.enterprise_uscc);
+      SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+      st->reset();
+      if (!row) return refuse("/enterprise_uscc", "企业未登记", "no such registered enterprise");
+    }
+    return {};
   }
 
   static Result<std::pair<NewAccount, std::string>> parse_new_account(
@@ -549,6 +675,563 @@ struct Api::Impl {
     SUNBID_ASSIGN_OR_RETURN(a.owner_key, f.optional_string("owner_key"));
     SUNBID_TRY(f.finish());
     return std::make_pair(std::move(a), std::move(password));
+  }
+
+  // ---- Registers and tenders ------------------------------------------------
+  // tender_core's commands wait for their ledger commit, so they run on the
+  // worker pool, never on a network thread; each handler parses and checks
+  // its body first (a malformed request never reaches tender_core).
+
+  void in_worker(Reply reply, std::function<Result<Response>()> work) {
+    boost::asio::post(workers, [reply = std::move(reply), work = std::move(work)]() {
+      Result<Response> r = make_error("internal_error", "no answer");
+      try {
+        r = work();
+      } catch (const std::exception& e) {
+        r = make_error("internal_error", e.what());
+      }
+      reply(std::move(r));
+    });
+  }
+
+  // A JSON body that may be empty (commands without parameters).
+  Result<boost::json::object> optional_json_body(const Call& call) {
+    if (call.request.body.empty()) return boost::json::object{};
+    return json_body(call);
+  }
+
+  // The tender_core actor (relations included) of the caller; anonymous
+  // readers are "public".
+  static core::Actor core_actor(const Call& call) {
+    core::Actor a;
+    if (call.session) {
+      const AccountRecord& acc = call.session->account;
+      a.account = acc.id;
+      a.role = std::string(role_name(acc.role));
+      a.community_id = acc.community_id.value_or("");
+      a.enterprise_uscc = acc.enterprise_uscc.value_or("");
+      a.owner_key = acc.owner_key.value_or("");
+    } else {
+      a.account = "anonymous";
+      a.role = "public";
+    }
+    a.source_address = call.client_address;
+    return a;
+  }
+
+  static Result<std::string> required_text(JsonFields& f, std::string_view name) {
+    return f.required_string(name);
+  }
+
+  static Response created(const boost::json::value& v) { return json_response(201, v); }
+  static Response ok_json(const boost::json::value& v) { return json_response(200, v); }
+  static std::int64_t idx(std::uint64_t i) { return static_cast<std::int64_t>(i); }
+
+  // A draft is seen only by its community's tenderers, supervisors and the
+  // operator; to everyone else it does not exist.
+  static bool may_see(const core::TenderView& t, const core::Actor& viewer) {
+    if (t.status != core::TenderStatus::draft) return true;
+    if (viewer.role == "admin" || viewer.role == "supervisor") return true;
+    return viewer.role == "tenderer" && viewer.community_id == t.community_id;
+  }
+
+  static Error tender_not_found(std::string_view id) {
+    return make_error("tender_not_found", "招标不存在 / no such tender",
+                      {{"tender", std::string(id)}});
+  }
+
+  // The view of a tender the viewer may see, after its due transitions.
+  Result<core::TenderView> visible_tender(audit::Database& db, const std::string& id,
+                                          const core::Actor& viewer) {
+    auto view = core::TenderService::view(db, id);
+    if (!view.ok()) return std::move(view).error();
+    if (!may_see(*view, viewer)) return tender_not_found(id);
+    return view;
+  }
+
+  Result<core::TenderView> caught_up_view(const std::string& id, const core::Actor& viewer) {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    // Only an existing tender is caught up (and a draft has nothing due).
+    SUNBID_ASSIGN_OR_RETURN(core::TenderView v, visible_tender(lease.db(), id, viewer));
+    if (v.status == core::TenderStatus::draft) return v;
+    if (auto c = service.catch_up(id); !c.ok()) return std::move(c).error();
+    return visible_tender(lease.db(), id, viewer);
+  }
+
+  // -- registers --
+  void post_communities(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    core::CommunityInput in;
+    auto parse = [&]() -> Status {
+      SUNBID_ASSIGN_OR_RETURN(in.name, f.required_string("name"));
+      SUNBID_ASSIGN_OR_RETURN(in.district, f.required_string("district"));
+      SUNBID_ASSIGN_OR_RETURN(in.street, f.required_string("street"));
+      SUNBID_ASSIGN_OR_RETURN(in.address, f.required_string("address"));
+      return f.finish();
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(reply, [this, in, actor = core_actor(call)]() -> Result<Response> {
+      SUNBID_ASSIGN_OR_RETURN(core::Community c, registry.create_community(actor, in));
+      return created(community_json(c));
+    });
+  }
+
+  void get_community(Call& call, Reply reply) {
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto c = core::Registry::community(lease->db(), call.params.at("id"));
+    if (!c.ok()) return reply(std::move(c).error());
+    reply(ok_json(community_json(*c)));
+  }
+
+  void put_roster(Call& call, Reply reply) {
+    const std::string& ct = call.request.content_type;
+    if (!ct.starts_with("text/csv")) {
+      return reply(make_error("unsupported_media_type",
+                              "名册须为 text/csv / the roster must be text/csv",
+                              {{"expected", "text/csv"}}));
+    }
+    in_worker(
+        reply,
+        [this, id = call.params.at("id"), csv = std::move(call.request.body),
+         actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(core::RosterImport r, registry.import_roster(actor, id, csv));
+          return ok_json(boost::json::object{{"units", r.totals.units},
+                                             {"owners_headcount", r.totals.owners_headcount},
+                                             {"total_area_centi_m2", r.totals.total_area_centi_m2},
+                                             {"roster_version", r.roster_version},
+                                             {"log_index", idx(r.log_index)}});
+        });
+  }
+
+  void post_enterprises(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    core::EnterpriseInput in;
+    auto parse = [&]() -> Status {
+      SUNBID_ASSIGN_OR_RETURN(in.uscc, f.required_string("uscc"));
+      SUNBID_ASSIGN_OR_RETURN(in.name, f.required_string("name"));
+      return f.finish();
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(reply, [this, in, actor = core_actor(call)]() -> Result<Response> {
+      SUNBID_ASSIGN_OR_RETURN(core::EnterpriseRegistered e,
+                              registry.register_enterprise(actor, in));
+      boost::json::object o{{"uscc", e.uscc},
+                            {"name", in.name},
+                            {"pilot_exception", e.pilot_exception},
+                            {"log_index", idx(e.log_index)}};
+      o["warning"] =
+          e.warning.empty() ? boost::json::value(nullptr) : boost::json::value(e.warning);
+      return created(o);
+    });
+  }
+
+  void put_ratings(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    auto items = ratings_from_json(*body);
+    if (!items.ok()) return reply(std::move(items).error());
+    in_worker(
+        reply,
+        [this, items = std::move(items).value(), actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, registry.record_ratings(actor, items));
+          return ok_json(boost::json::object{{"recorded", static_cast<std::int64_t>(items.size())},
+                                             {"log_index", idx(log_index)}});
+        });
+  }
+
+  void get_service_tiers(Call&, Reply reply) {
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto tiers = core::Registry::service_tiers(lease->db());
+    if (!tiers.ok()) return reply(std::move(tiers).error());
+    boost::json::array items;
+    for (const auto& t : *tiers) items.push_back(core::to_json(t));
+    reply(ok_json(boost::json::object{{"items", std::move(items)}}));
+  }
+
+  void put_service_tiers(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    auto tiers = service_tiers_from_json(*body);
+    if (!tiers.ok()) return reply(std::move(tiers).error());
+    in_worker(
+        reply,
+        [this, tiers = std::move(tiers).value(), actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                                  registry.replace_service_tiers(actor, tiers));
+          boost::json::array items;
+          for (const auto& t : tiers) items.push_back(core::to_json(t));
+          return ok_json(
+              boost::json::object{{"items", std::move(items)}, {"log_index", idx(log_index)}});
+        });
+  }
+
+  // -- tenders --
+  // POST /tenders: community_id and title belong to the tender record; every
+  // other member is a rule (tender_rules.h), checked in full at publication.
+  void post_tenders(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    core::TenderDraftInput in;
+    for (const auto& [key, field] :
+         {std::pair{"community_id", &in.community_id}, std::pair{"title", &in.title}}) {
+      const boost::json::value* v = body->if_contains(key);
+      if (!v) {
+        return reply(make_error("missing_field", "缺少必填字段 / a required field is missing",
+                                {{"field", "/" + std::string(key)}}));
+      }
+      if (!v->is_string()) {
+        return reply(make_error("invalid_field", "字段类型错误 / the field has the wrong type",
+                                {{"field", "/" + std::string(key)}, {"expected", "string"}}));
+      }
+      *field = std::string(v->as_string());
+      body->erase(key);
+    }
+    in.rules = std::move(*body);
+    in_worker(reply, [this, in, actor = core_actor(call)]() -> Result<Response> {
+      SUNBID_ASSIGN_OR_RETURN(std::string id, service.create_draft(actor, in));
+      SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+      SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id));
+      return created(tender_json(v));
+    });
+  }
+
+  void patch_tender(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    core::TenderDraftEdit edit;
+    if (const boost::json::value* t = body->if_contains("title")) {
+      if (!t->is_string()) {
+        return reply(make_error("invalid_field", "字段类型错误 / the field has the wrong type",
+                                {{"field", "/title"}, {"expected", "string"}}));
+      }
+      edit.title = std::string(t->as_string());
+      body->erase("title");
+    }
+    if (body->contains("community_id")) {
+      return reply(make_error("invalid_field",
+                              "招标所属小区不可修改 / a tender's community cannot change",
+                              {{"field", "/community_id"}}));
+    }
+    if (!body->empty()) edit.rules = std::move(*body);
+    in_worker(
+        reply,
+        [this, id = call.params.at("id"), edit, actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, service.edit_draft(actor, id, edit));
+          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id));
+          boost::json::object o = tender_json(v);
+          o["log_index"] = idx(log_index);
+          return ok_json(o);
+        });
+  }
+
+  void post_publish(Call& call, Reply reply) {
+    auto body = optional_json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    if (auto st = JsonFields(*body).finish(); !st.ok()) return reply(std::move(st).error());
+    in_worker(
+        reply, [this, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(core::Published p, service.publish(actor, id));
+          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id));
+          boost::json::object o = tender_json(v);
+          o["log_index"] = idx(p.log_index);
+          o["already_published"] = p.already_published;
+          return ok_json(o);
+        });
+  }
+
+  void post_amendment(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    std::string text;
+    std::optional<std::int64_t> new_deadline;
+    auto parse = [&]() -> Status {
+      SUNBID_ASSIGN_OR_RETURN(text, f.required_string("text"));
+      SUNBID_ASSIGN_OR_RETURN(auto d, f.optional_string("new_bid_deadline"));
+      SUNBID_TRY(f.finish());
+      if (d) {
+        auto ms = core::parse_rfc3339_ms(*d);
+        if (!ms.ok()) {
+          return make_error("invalid_field", "时间格式无效 / not an RFC 3339 time",
+                            {{"field", "/new_bid_deadline"}});
+        }
+        new_deadline = *ms;
+      }
+      return {};
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(reply,
+              [this, id = call.params.at("id"), text, new_deadline,
+               actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(core::Amended a,
+                                        service.amend(actor, id, text, new_deadline));
+                return created(boost::json::object{
+                    {"log_index", idx(a.log_index)},
+                    {"old_bid_deadline", core::format_rfc3339_ms(a.old_deadline_ms)},
+                    {"new_bid_deadline", core::format_rfc3339_ms(a.new_deadline_ms)}});
+              });
+  }
+
+  // cancel and suspend {reason}; resume {}; reveal-window/extend {seconds, reason}.
+  enum class TenderCommand { kCancel, kSuspend, kResume, kExtendReveal };
+
+  void tender_command(Call& call, Reply reply, TenderCommand command) {
+    auto body = optional_json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    std::string reason;
+    std::int64_t seconds = 0;
+    auto parse = [&]() -> Status {
+      if (command != TenderCommand::kResume) {
+        SUNBID_ASSIGN_OR_RETURN(reason, f.required_string("reason"));
+      }
+      if (command == TenderCommand::kExtendReveal) {
+        SUNBID_ASSIGN_OR_RETURN(seconds, f.required_int("seconds"));
+      }
+      return f.finish();
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(reply,
+              [this, command, reason, seconds, id = call.params.at("id"),
+               actor = core_actor(call)]() -> Result<Response> {
+                Result<std::uint64_t> r = std::uint64_t{0};
+                switch (command) {
+                  case TenderCommand::kCancel:
+                    r = service.cancel(actor, id, reason);
+                    break;
+                  case TenderCommand::kSuspend:
+                    r = service.suspend(actor, id, reason);
+                    break;
+                  case TenderCommand::kResume:
+                    r = service.resume(actor, id);
+                    break;
+                  case TenderCommand::kExtendReveal:
+                    r = service.extend_reveal(actor, id, seconds, reason);
+                    break;
+                }
+                if (!r.ok()) return std::move(r).error();
+                SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+                SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
+                                        core::TenderService::view(lease.db(), id));
+                boost::json::object o = tender_json(v);
+                o["log_index"] = idx(*r);
+                return ok_json(o);
+              });
+  }
+  void post_cancel(Call& c, Reply r) { tender_command(c, std::move(r), TenderCommand::kCancel); }
+  void post_suspend(Call& c, Reply r) { tender_command(c, std::move(r), TenderCommand::kSuspend); }
+  void post_resume(Call& c, Reply r) { tender_command(c, std::move(r), TenderCommand::kResume); }
+  void post_extend_reveal(Call& c, Reply r) {
+    tender_command(c, std::move(r), TenderCommand::kExtendReveal);
+  }
+
+  // GET /tenders?status=&community_id=&limit=&cursor= — in creation order;
+  // the cursor is the id of the last tender of the previous page.
+  void get_tenders(Call& call, Reply reply) {
+    std::optional<core::TenderStatus> status;
+    if (auto it = call.query.find("status"); it != call.query.end() && !it->second.empty()) {
+      status = core::tender_status_from_string(it->second);
+      if (!status) {
+        return reply(
+            make_error("invalid_query", "状态无效 / unknown status", {{"field", "status"}}));
+      }
+    }
+    std::optional<std::string> community;
+    if (auto it = call.query.find("community_id"); it != call.query.end() && !it->second.empty()) {
+      community = it->second;
+    }
+    auto limit = query_uint(call.query, "limit");
+    if (!limit.ok()) return reply(std::move(limit).error());
+    std::uint64_t n = limit->value_or(limits::kDefaultListLimit);
+    if (n < 1 || n > limits::kMaxListLimit) {
+      return reply(make_error("invalid_query", "limit 须为 1 至 500 / limit must be 1 to 500",
+                              {{"field", "limit"}}));
+    }
+    std::string cursor;
+    if (auto it = call.query.find("cursor"); it != call.query.end()) cursor = it->second;
+    core::Actor viewer = core_actor(call);
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto all = core::TenderService::list(lease->db(), status, community);
+    if (!all.ok()) return reply(std::move(all).error());
+    std::size_t start = 0;
+    if (!cursor.empty()) {
+      auto it = std::find_if(all->begin(), all->end(),
+                             [&](const core::TenderView& t) { return t.id == cursor; });
+      if (it == all->end()) {
+        return reply(make_error("invalid_query", "游标无效 / the cursor is not valid",
+                                {{"field", "cursor"}}));
+      }
+      start = static_cast<std::size_t>(it - all->begin()) + 1;
+    }
+    boost::json::array items;
+    boost::json::value next = nullptr;
+    for (std::size_t i = start; i < all->size(); ++i) {
+      const core::TenderView& t = (*all)[i];
+      if (!may_see(t, viewer)) continue;
+      if (items.size() == n) {
+        next = boost::json::string(items.back().as_object().at("id").as_string());
+        break;
+      }
+      items.push_back(tender_json(t));
+    }
+    reply(ok_json(boost::json::object{{"items", std::move(items)}, {"next_cursor", next}}));
+  }
+
+  // GET /tenders/{id}: the public view; `bids` holds what the viewer may see
+  // of the bids (tender_core's bids_visible_to): before the deadline only an
+  // enterprise's own bid, never a count.
+  void get_tender(Call& call, Reply reply) {
+    in_worker(reply,
+              [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_view(id, viewer));
+                SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+                SUNBID_ASSIGN_OR_RETURN(auto bids, core::TenderService::bids_visible_to(
+                                                       lease.db(), id, viewer, clock->now_ms()));
+                boost::json::object o = tender_json(v);
+                boost::json::array b;
+                for (const auto& s : bids) b.push_back(bid_summary_json(s));
+                o["bids"] = std::move(b);
+                return ok_json(o);
+              });
+  }
+
+  // -- bids --
+  void post_bid(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    std::string commitment;
+    auto parse = [&]() -> Status {
+      SUNBID_ASSIGN_OR_RETURN(commitment, f.required_string("commitment_sha256_hex"));
+      return f.finish();
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(
+        reply,
+        [this, commitment, id = call.params.at("id"),
+         actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(core::BidReceipt r, service.submit_bid(actor, id, commitment));
+          return created(boost::json::object{
+              {"bid_id", r.bid_id}, {"log_index", idx(r.log_index)}, {"replaced", r.replaced}});
+        });
+  }
+
+  void delete_bid(Call& call, Reply reply) {
+    in_worker(reply,
+              [this, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, service.withdraw_bid(actor, id));
+                return ok_json(boost::json::object{{"log_index", idx(log_index)}});
+              });
+  }
+
+  void post_reveal(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    std::string salt;
+    boost::json::value bid;
+    auto parse = [&]() -> Status {
+      SUNBID_ASSIGN_OR_RETURN(salt, f.required_string("salt_hex"));
+      SUNBID_ASSIGN_OR_RETURN(bid, f.required_value("bid"));
+      return f.finish();
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(reply,
+              [this, salt, bid, id = call.params.at("id"),
+               actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                                        service.reveal_bid(actor, id, salt, bid));
+                return ok_json(boost::json::object{{"log_index", idx(log_index)}});
+              });
+  }
+
+  void get_opening(Call& call, Reply reply) {
+    in_worker(
+        reply, [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
+          if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
+          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto rows, core::TenderService::opening_record(lease.db(), id));
+          boost::json::array items;
+          for (const auto& r : rows) items.push_back(opening_row_json(r));
+          return ok_json(boost::json::object{{"tender_id", id}, {"items", std::move(items)}});
+        });
+  }
+
+  // -- objections --
+  void post_objection(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    std::string text;
+    auto parse = [&]() -> Status {
+      SUNBID_ASSIGN_OR_RETURN(text, f.required_string("text"));
+      return f.finish();
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(
+        reply,
+        [this, text, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(core::ObjectionFiled o, service.file_objection(actor, id, text));
+          return created(boost::json::object{
+              {"id", o.objection_id}, {"stage", o.stage}, {"log_index", idx(o.log_index)}});
+        });
+  }
+
+  void post_objection_answer(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    std::string text;
+    auto parse = [&]() -> Status {
+      SUNBID_ASSIGN_OR_RETURN(text, f.required_string("text"));
+      return f.finish();
+    };
+    if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    in_worker(
+        reply,
+        [this, text, id = call.params.at("id"), oid = call.params.at("oid"),
+         actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(core::ObjectionAnswered a,
+                                  service.answer_objection(actor, id, oid, text));
+          return ok_json(boost::json::object{{"log_index", idx(a.log_index)}, {"late", a.late}});
+        });
+  }
+
+  void get_objections(Call& call, Reply reply) {
+    in_worker(
+        reply, [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
+          if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
+          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(
+              auto list, service.objections_visible_to(lease.db(), id, viewer, clock->now_ms()));
+          boost::json::array items;
+          for (const auto& o : list) items.push_back(objection_json(o));
+          return ok_json(
+              boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+        });
+  }
+
+  // GET /tenders/{id}/trail: every released entry of the tender with its
+  // inclusion proof against the newest checkpoint (audit_log/trail.h).
+  void get_trail(Call& call, Reply reply) {
+    in_worker(reply,
+              [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
+                if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
+                SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+                SUNBID_ASSIGN_OR_RETURN(
+                    boost::json::object trail,
+                    audit::tender_trail(lease.db(), id, ledger().verifier_key(), clock->now_ms()));
+                return ok_json(trail);
+              });
   }
 
   // ---- The audit log ----------------------------------------------------------
@@ -597,9 +1280,12 @@ struct Api::Impl {
       if (!first) out += ',';
       first = false;
       if (entry.release_at_ms && now < *entry.release_at_ms) {
+        // withheld_until stays null: the release instant is the tender's bid
+        // deadline, so printing it would tell anyone which tender the entry
+        // belongs to, and so how many bids it has (电子招标投标办法 arts. 21, 27).
         boost::json::object w{{"index", static_cast<std::int64_t>(entry.index)},
                               {"leaf_hash", hex_encode(audit::leaf_hash(entry.bytes))},
-                              {"withheld_until", format_rfc3339_ms(*entry.release_at_ms)}};
+                              {"withheld_until", nullptr}};
         out += boost::json::serialize(w);
       } else {
         out += entry.bytes;

@@ -42,6 +42,20 @@ class JsonFields {
     if (!v->is_int64()) return wrong_type(name, "integer");
     return v->as_int64();
   }
+  Result<bool> required_bool(std::string_view name) {
+    taken_.insert(std::string(name));
+    const boost::json::value* v = object_.if_contains(name);
+    if (!v || v->is_null()) return missing(name);
+    if (!v->is_bool()) return wrong_type(name, "boolean");
+    return v->as_bool();
+  }
+  // The member as it is (any JSON type); absent or null is missing.
+  Result<boost::json::value> required_value(std::string_view name) {
+    taken_.insert(std::string(name));
+    const boost::json::value* v = object_.if_contains(name);
+    if (!v || v->is_null()) return missing(name);
+    return *v;
+  }
   Result<std::vector<std::string>> optional_string_array(std::string_view name) {
     taken_.insert(std::string(name));
     std::vector<std::string> out;

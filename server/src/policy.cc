@@ -23,7 +23,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 7> kPolicy = {{
+constexpr std::array<Rule, 15> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -41,6 +41,42 @@ constexpr std::array<Rule, 7> kPolicy = {{
      true,
      true,
      {true, true, true, true, true, true}},
+    // Registers: the platform operator keeps them; anyone may read a
+    // community's public data and the tier table.
+    {Action::kManageRegistry,
+     "manage_registry",
+     false,
+     false,
+     {true, false, false, false, false, false}},
+    {Action::kReadRegistry, "read_registry", true, true, {true, true, true, true, true, true}},
+    // Drafting, publishing, amending, cancelling: the community's tenderer
+    // (tender_core checks that it is that community's).
+    {Action::kManageTender,
+     "manage_tender",
+     false,
+     false,
+     {false, true, false, false, false, false}},
+    // Suspend, resume, extend a reveal window.
+    {Action::kSuperviseTender,
+     "supervise_tender",
+     false,
+     false,
+     {false, false, false, false, false, true}},
+    // Public reading; what a reader sees depends on who it is (tender_core's
+    // views decide, with the viewer's relations).
+    {Action::kReadTender, "read_tender", true, true, {true, true, true, true, true, true}},
+    {Action::kBid, "bid", false, false, {false, false, true, false, false, false}},
+    // Enterprises (document stage, bidders later) and the community's owners.
+    {Action::kFileObjection,
+     "file_objection",
+     false,
+     false,
+     {false, false, true, false, true, false}},
+    {Action::kAnswerObjection,
+     "answer_objection",
+     false,
+     false,
+     {false, true, false, false, false, false}},
 }};
 
 const Rule& rule_for(Action action) {

@@ -75,8 +75,10 @@ Result<std::vector<TenderView>> TenderService::list(audit::Database& db,
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           db.cached("SELECT id FROM tenders WHERE (?1 = '' OR status = ?1) AND "
                                     "(?2 = '' OR community_id = ?2) ORDER BY created_ms, id"));
-  st->bind(1, status ? to_string(*status) : std::string_view());
-  st->bind(2, community_id ? std::string_view(*community_id) : std::string_view());
+  // An absent filter binds '' (a default string_view has no data and would
+  // bind NULL, for which `?1 = ''` is never true).
+  st->bind(1, status ? to_string(*status) : std::string_view(""));
+  st->bind(2, community_id ? std::string_view(*community_id) : std::string_view(""));
   std::vector<std::string> ids;
   for (;;) {
     SUNBID_ASSIGN_OR_RETURN(bool more, st->step());

@@ -249,14 +249,28 @@ TEST_CASE("accounts: admin only, validated, logged without personal data in clea
   std::string admin = f.login("root", "correct horse battery");
   f.add_account("sup", Role::kSupervisor, "supervisor pw");
   std::string sup = f.login("sup", "supervisor pw");
-  const std::string body =
-      R"({"username":"wang.tenderer","password":"s3cret-enough","role":"tenderer",)"
-      R"("display_name":"王业委会","community_id":"c-42"})";
+  std::string body = R"({"username":"wang.tenderer","password":"s3cret-enough","role":"tenderer",)"
+                     R"("display_name":"王业委会","community_id":"c-42"})";
 
   CHECK(f.call("POST", "/api/v1/accounts", body).status == 401);
   auto forbidden = f.call("POST", "/api/v1/accounts", body, sup);
   CHECK(forbidden.status == 403);
   CHECK(error_code(forbidden) == "forbidden");
+
+  // The community must exist (tender_core's register); a refusal writes nothing.
+  std::uint64_t before_missing = f.ledger->committed_log().size;
+  auto missing = f.call("POST", "/api/v1/accounts", body, admin);
+  CHECK(missing.status == 422);
+  CHECK(error_code(missing) == "account_relation_invalid");
+  CHECK(body_json(missing).at("error").at("details").at("field").as_string() == "/community_id");
+  CHECK(f.ledger->committed_log().size == before_missing);
+  auto community = f.call(
+      "POST", "/api/v1/communities",
+      R"({"name":"金山花园","district":"湖里区","street":"金山街道","address":"金山路88号"})",
+      admin);
+  REQUIRE(community.status == 201);
+  CHECK(body_json(community).at("id").as_string() == "C1");
+  body.replace(body.find("c-42"), 4, "C1");
 
   std::uint64_t before = f.ledger->committed_log().size;
   auto created = f.call("POST", "/api/v1/accounts", body, admin, "203.0.113.9");
@@ -318,11 +332,18 @@ TEST_CASE("accounts: admin only, validated, logged without personal data in clea
   CHECK(bad_uscc.status == 400);
   CHECK(body_json(bad_uscc).at("error").at("details").at("field").as_string() ==
         "/enterprise_uscc");
-  auto good_uscc = f.call(
-      "POST", "/api/v1/accounts",
+  const std::string acme =
       R"({"username":"acme","password":"s3cret-enough","role":"enterprise","display_name":"甲公司",)"
-      R"("enterprise_uscc":"91110108MA01B2C344"})",
-      admin);
+      R"("enterprise_uscc":"91110108MA01B2C344"})";
+  // A valid code that is not a registered enterprise is refused.
+  auto unregistered = f.call("POST", "/api/v1/accounts", acme, admin);
+  CHECK(unregistered.status == 422);
+  CHECK(body_json(unregistered).at("error").at("details").at("field").as_string() ==
+        "/enterprise_uscc");
+  REQUIRE(f.call("POST", "/api/v1/enterprises", R"({"uscc":"91110108MA01B2C344","name":"甲公司"})",
+                 admin)
+              .status == 201);
+  auto good_uscc = f.call("POST", "/api/v1/accounts", acme, admin);
   CHECK(good_uscc.status == 201);
   auto bad_role = f.call(
       "POST", "/api/v1/accounts",
@@ -448,7 +469,9 @@ TEST_CASE("audit endpoints: checkpoint, key, entries, proofs", "[api][audit]") {
   CHECK_FALSE(audit::verify_consistency(7, 8, proof, second->root, checkpoint->root).ok());
 }
 
-TEST_CASE("a withheld entry shows only index, leaf hash and release time", "[api][audit]") {
+TEST_CASE(
+    "a withheld entry shows only index and leaf hash; withheld_until does not name its tender",
+    "[api][audit]") {
   ApiFixture f;
   std::int64_t release = kT0 + 3600 * 1000;
   std::string secret_bytes;
@@ -476,8 +499,12 @@ TEST_CASE("a withheld entry shows only index, leaf hash and release time", "[api
   CHECK(item.size() == 3);
   CHECK(item.at("index").as_int64() == 1);
   CHECK(item.at("leaf_hash").as_string() == hex_encode(audit::leaf_hash(secret_bytes)));
-  CHECK(item.at("withheld_until").as_string() == "2026-01-01T01:00:00.000Z");
+  // The release instant is the tender's deadline: printing it would tie the
+  // entry to its tender and let anyone count that tender's bids.
+  CHECK(item.at("withheld_until").is_null());
   CHECK(before.body.find("abc123") == std::string::npos);
+  CHECK(before.body.find("t1") == std::string::npos);
+  CHECK(before.body.find("2026-01-01T01:00") == std::string::npos);
 
   f.clock.set_ms(release);
   auto after = f.call("GET", "/api/v1/audit/entries?start=1");

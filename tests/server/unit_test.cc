@@ -1,4 +1,5 @@
 // Password hashing, the policy table, the throttle and the configuration.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "audit_log/sha256.h"
@@ -52,11 +53,30 @@ TEST_CASE("production scrypt parameters: N=2^15, r=8, p=1, 16-byte salt, 32 byte
 }
 
 TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
-  for (Action a :
-       {Action::kReadHealth, Action::kReadMetrics, Action::kCreateSession, Action::kDeleteSession,
-        Action::kCreateAccount, Action::kReadAudit, Action::kAdvanceDevClock}) {
+  for (Action a : {Action::kReadHealth, Action::kReadMetrics, Action::kCreateSession,
+                   Action::kDeleteSession, Action::kCreateAccount, Action::kReadAudit,
+                   Action::kAdvanceDevClock, Action::kManageRegistry, Action::kReadRegistry,
+                   Action::kManageTender, Action::kSuperviseTender, Action::kReadTender,
+                   Action::kBid, Action::kFileObjection, Action::kAnswerObjection}) {
     CHECK_FALSE(action_name(a).empty());
   }
+  // Each new action's row: who may (and that the rest may not).
+  auto only = [](Action a, std::vector<Role> allowed) {
+    for (Role r : {Role::kAdmin, Role::kTenderer, Role::kEnterprise, Role::kEvaluator, Role::kOwner,
+                   Role::kSupervisor}) {
+      bool expected = std::find(allowed.begin(), allowed.end(), r) != allowed.end();
+      CHECK(authorize(a, {r, false}).ok() == expected);
+    }
+    CHECK_FALSE(authorize(a, {std::nullopt, true}).ok());
+  };
+  only(Action::kManageRegistry, {Role::kAdmin});
+  only(Action::kManageTender, {Role::kTenderer});
+  only(Action::kSuperviseTender, {Role::kSupervisor});
+  only(Action::kBid, {Role::kEnterprise});
+  only(Action::kFileObjection, {Role::kEnterprise, Role::kOwner});
+  only(Action::kAnswerObjection, {Role::kTenderer});
+  CHECK(authorize(Action::kReadTender, {std::nullopt, false}).ok());
+  CHECK(authorize(Action::kReadRegistry, {std::nullopt, false}).ok());
   CHECK(action_name(Action::kCreateAccount) == "create_account");
   CHECK(action_name(Action::kAdvanceDevClock) == "advance_dev_clock");
   CHECK(authorize(Action::kCreateAccount, {Role::kAdmin, false}).ok());

@@ -9,6 +9,11 @@
 // waits for a commit; `handle_async` passes that answer on. `handle` waits
 // for it (tests, the fuzz target).
 //
+// Registry and tender commands (tender_core) wait for their commit, so they
+// run on a small worker pool of the Api, never on the calling thread. A
+// background thread calls TenderService::tick every `tick_interval`, and
+// POST /dev/clock ticks at once after moving the clock.
+//
 // Thread-safety: safe for concurrent use; each calling thread borrows a
 // read-only connection from an internal pool.
 //
@@ -17,6 +22,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -53,6 +59,10 @@ struct ApiOptions {
   // Extra Prometheus lines appended to GET /metrics (e.g. the server's
   // connection gauges); may be empty.
   std::function<std::string()> extra_metrics;
+  // How often the background tick applies the tenders' time-driven
+  // transitions (TenderService::tick); zero: no background tick (tests
+  // drive time themselves; requests still catch their tender up).
+  std::chrono::milliseconds tick_interval{1000};
 };
 
 class Api {

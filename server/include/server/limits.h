@@ -35,6 +35,9 @@ inline constexpr std::uint32_t kMaxRequestsPerConnection = 10000;
 
 // GET /audit/entries answers at most this many entries per page.
 inline constexpr std::uint64_t kMaxEntriesPerPage = 1000;
+// Lists with ?limit= (GET /tenders): the default and the largest page.
+inline constexpr std::uint64_t kDefaultListLimit = 100;
+inline constexpr std::uint64_t kMaxListLimit = 500;
 
 // Bearer sessions live this long.
 inline constexpr std::chrono::hours kSessionLifetime{12};

@@ -29,6 +29,17 @@ enum class Action {
   kCreateAccount,
   kReadAudit,
   kAdvanceDevClock,
+  // Registers (communities, rosters, enterprises, ratings, service tiers).
+  kManageRegistry,
+  kReadRegistry,
+  // Tenders: the tenderer's commands, the supervisor's, and public reading.
+  kManageTender,
+  kSuperviseTender,
+  kReadTender,
+  // Sealed bids (enterprise) and objections.
+  kBid,
+  kFileObjection,
+  kAnswerObjection,
 };
 
 std::string_view action_name(Action action);

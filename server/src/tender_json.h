@@ -1,0 +1,34 @@
+// JSON forms of tender_core's values in API answers (API.md "Tenders",
+// "Bids", "Publicity and objections"), and of the registry's inputs. Times
+// are RFC 3339 UTC with milliseconds; money, area and scores are integers.
+//
+// These functions only shape what they are given: what a viewer may see was
+// decided before, by tender_core's views (bids_visible_to,
+// objections_visible_to) — nothing here adds a bid's content or count.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <vector>
+
+#include "audit_log/result.h"
+#include "tender_core/registry.h"
+#include "tender_core/service.h"
+
+namespace sunbid::server {
+
+boost::json::object community_json(const core::Community& c);
+boost::json::object tender_json(const core::TenderView& t);
+boost::json::object bid_summary_json(const core::BidSummary& b);
+boost::json::object opening_row_json(const core::OpeningRow& r);
+boost::json::object objection_json(const core::ObjectionView& o);
+
+// PUT /registry/ratings {items: [...]}. Strict: `invalid_field` /
+// `missing_field` / `unknown_field` naming the member (e.g.
+// "/items/2/credit_score").
+Result<std::vector<core::RatingInput>> ratings_from_json(const boost::json::object& body);
+// PUT /service-tiers {items: [...]}.
+Result<std::vector<core::ServiceTier>> service_tiers_from_json(const boost::json::object& body);
+
+}  // namespace sunbid::server

@@ -1,0 +1,214 @@
+// The registry, tender and bid endpoints' stage, built through the API
+// itself: a community with a roster, a service tier, four rated enterprises
+// and an account for every role.
+#pragma once
+
+#include <boost/json/serialize.hpp>
+#include <catch2/catch.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "audit_log/log_store.h"
+#include "audit_log/sha256.h"
+#include "fixture.h"
+#include "tender_core/bid_commitment.h"
+#include "tender_core/schema.h"
+
+namespace sunbid::server::testing {
+
+// Real, valid USCCs (as in tests/tender_core/uscc_test.cc).
+inline const std::vector<std::string> kUsccs = {"91350200776049653A", "91350500798359476R",
+                                                "91350503MA31DKY80A", "91350200MA31E12PXF"};
+
+// kT0 + 25 days: 2026-01-26T00:00:00Z (20 days minimum bidding period).
+inline constexpr std::string_view kDeadline = "2026-01-26T00:00:00Z";
+inline constexpr std::int64_t kDeadlineMs = kT0 + 25LL * 86'400'000;
+
+struct Sealed {
+  std::string salt_hex;
+  boost::json::object bid;
+  std::string commitment;
+};
+
+inline Sealed seal(const std::string& tender, const std::string& uscc, std::int64_t price,
+                   std::uint8_t salt_byte, const std::string& plan) {
+  Sealed s;
+  std::array<std::uint8_t, 32> salt{};
+  salt.fill(salt_byte);
+  s.salt_hex = hex_encode(std::span<const std::uint8_t>(salt));
+  s.bid = {{"tender_id", tender},
+           {"bidder_uscc", uscc},
+           {"price_fen_per_m2_month", price},
+           {"staffing", {{"保安", 6}, {"保洁", 4}}},
+           {"service_plan", plan},
+           {"documents", boost::json::array{boost::json::object{
+                             {"name", "plan.pdf"}, {"sha256_hex", std::string(64, 'a')}}}}};
+  auto bid = core::bid_from_json(s.bid);
+  REQUIRE(bid.ok());
+  auto canonical = core::canonical_bid(*bid);
+  REQUIRE(canonical.ok());
+  s.commitment = hex_encode(core::bid_commitment(salt, *canonical));
+  return s;
+}
+
+inline std::string rules_body(const std::string& community, std::string_view deadline) {
+  boost::json::object r;
+  r["community_id"] = community;
+  r["title"] = "金山花园物业服务项目招标";
+  r["service_tier"] = "T2";
+  r["area_centi_m2"] = 12345600;
+  r["qualification"] = {{"min_credit_grade", "A"}, {"min_star_rating", 3}};
+  r["criteria"] =
+      boost::json::array{boost::json::object{{"code", "staffing"}, {"title", "人员配置"}}};
+  r["committee_size"] = 5;
+  r["min_valid_bids"] = 2;
+  r["candidate_cap"] = 3;
+  r["candidate_cap_method"] = "lowest_price";
+  r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", true}};
+  r["beacon_source"] = "上证综合指数次一交易日收盘值";
+  r["bid_deadline"] = deadline;
+  r["reveal_window_s"] = 86400;
+  r["candidate_publicity_s"] = 259200;
+  r["vote_window_s"] = 604800;
+  r["award_publicity_s"] = 259200;
+  return boost::json::serialize(r);
+}
+
+struct TenderWorld : ApiFixture {
+  explicit TenderWorld(bool dev_clock = false) : ApiFixture(dev_clock) {
+    admin = login("root", "correct horse battery");
+    auto c = call("POST", "/api/v1/communities",
+                  R"({"name":"金山花园","district":"湖里区","street":"金山街道",)"
+                  R"("address":"厦门市湖里区金山路88号"})",
+                  admin);
+    REQUIRE(c.status == 201);
+    community = std::string(body_json(c).at("id").as_string());
+    auto other = call("POST", "/api/v1/communities",
+                      R"({"name":"海沧湾花园","district":"海沧区","street":"海沧街道",)"
+                      R"("address":"滨湖北路1号"})",
+                      admin);
+    REQUIRE(other.status == 201);
+    other_community = std::string(body_json(other).at("id").as_string());
+    REQUIRE(csv("/api/v1/communities/" + community + "/roster",
+                "unit,area_centi_m2,owner_key,owner_name,status\n"
+                "1-101,8950,O-001,陈志强,sold\n1-102,8950,O-001,陈志强,sold\n"
+                "1-201,12030,O-002,林秀英,sold\n2-201,14400,DEV,厦门金山置业有限公司,unsold\n")
+                .status == 200);
+    REQUIRE(call("PUT", "/api/v1/service-tiers",
+                 R"({"items":[{"code":"T2","name":"二级服务","min_fen_per_m2_month":150,)"
+                 R"("max_fen_per_m2_month":300,"required_items":["保洁","秩序维护"]}]})",
+                 admin)
+                .status == 200);
+    std::string ratings = R"({"items":[)";
+    for (std::size_t i = 0; i < kUsccs.size(); ++i) {
+      REQUIRE(
+          call("POST", "/api/v1/enterprises",
+               R"({"uscc":")" + kUsccs[i] + R"(","name":"物业公司)" + std::to_string(i) + R"("})",
+               admin)
+              .status == 201);
+      if (i) ratings += ',';
+      ratings += R"({"uscc":")" + kUsccs[i] +
+                 R"(","credit_grade":"AA","credit_score":9000,"star_rating":4,)"
+                 R"("blacklisted":false,"effective_from":"2025-01-01T00:00:00Z"})";
+    }
+    REQUIRE(call("PUT", "/api/v1/registry/ratings", ratings + "]}", admin).status == 200);
+    usernames = {{&tenderer, "yeweihui"},
+                 {&other_tenderer, "haicang"},
+                 {&owner, "owner1"},
+                 {&supervisor, "jiedao"},
+                 {&evaluator, "expert1"}};
+    tenderer = account("yeweihui", "tenderer", R"(,"community_id":")" + community + R"(")");
+    other_tenderer =
+        account("haicang", "tenderer", R"(,"community_id":")" + other_community + R"(")");
+    owner =
+        account("owner1", "owner", R"(,"community_id":")" + community + R"(","owner_key":"O-001")");
+    supervisor = account("jiedao", "supervisor", "");
+    evaluator = account("expert1", "evaluator", "");
+    for (std::size_t i = 0; i < kUsccs.size(); ++i) {
+      enterprises.push_back(account("ent" + std::to_string(i), "enterprise",
+                                    R"(,"enterprise_uscc":")" + kUsccs[i] + R"(")"));
+    }
+  }
+
+  // Sessions last 12 hours: after moving the clock by days, log in again.
+  void relogin() {
+    admin = login("root", "correct horse battery");
+    for (auto* t : {&tenderer, &other_tenderer, &owner, &supervisor, &evaluator}) {
+      *t = login(usernames.at(t), "password-" + usernames.at(t));
+    }
+    for (std::size_t i = 0; i < enterprises.size(); ++i) {
+      enterprises[i] = login("ent" + std::to_string(i), "password-ent" + std::to_string(i));
+    }
+  }
+
+  Response csv(const std::string& target, const std::string& body, const std::string& token = "") {
+    Request r;
+    r.method = "PUT";
+    r.target = target;
+    r.body = body;
+    r.content_type = "text/csv; charset=utf-8";
+    r.authorization = "Bearer " + (token.empty() ? admin : token);
+    r.peer_address = "192.0.2.10";
+    return api->handle(std::move(r));
+  }
+
+  std::string account(const std::string& username, const std::string& role,
+                      const std::string& extra) {
+    auto r =
+        call("POST", "/api/v1/accounts",
+             R"({"username":")" + username + R"(","password":"password-)" + username +
+                 R"(","role":")" + role + R"(","display_name":")" + username + R"(")" + extra + "}",
+             admin);
+    REQUIRE(r.status == 201);
+    return login(username, "password-" + username);
+  }
+
+  // A published tender of `community`; returns its id.
+  std::string published_tender() {
+    auto d = call("POST", "/api/v1/tenders", rules_body(community, kDeadline), tenderer);
+    REQUIRE(d.status == 201);
+    std::string id(body_json(d).at("id").as_string());
+    REQUIRE(call("POST", "/api/v1/tenders/" + id + "/publish", "", tenderer).status == 200);
+    return id;
+  }
+
+  // (log size, digest of every tender_core table): a refused request changes neither.
+  std::pair<std::uint64_t, std::string> snapshot() {
+    auto db = ledger->open_reader();
+    REQUIRE(db.ok());
+    auto n = audit::log_size(*db);
+    REQUIRE(n.ok());
+    auto d = core::core_tables_digest(*db);
+    REQUIRE(d.ok());
+    return {*n, *d};
+  }
+
+  // Every role's token, and "" for the public.
+  std::map<std::string, std::string> everyone() const {
+    std::map<std::string, std::string> m{
+        {"public", ""},   {"admin", admin},           {"tenderer", tenderer},
+        {"owner", owner}, {"supervisor", supervisor}, {"evaluator", evaluator}};
+    for (std::size_t i = 0; i < enterprises.size(); ++i) {
+      m["enterprise" + std::to_string(i)] = enterprises[i];
+    }
+    return m;
+  }
+
+  std::string admin, tenderer, other_tenderer, owner, supervisor, evaluator;
+  std::vector<std::string> enterprises;
+  std::map<const std::string*, std::string> usernames;
+  std::string community, other_community;
+};
+
+// A request that must be refused with `status` and `code`, changing nothing.
+#define CHECK_REFUSED(world, response_expr, want_status, want_code) \
+  do {                                                              \
+    auto before_ = (world).snapshot();                              \
+    auto r_ = (response_expr);                                      \
+    CHECK(r_.status == (want_status));                              \
+    if (r_.status >= 400) CHECK(error_code(r_) == (want_code));     \
+    CHECK((world).snapshot() == before_);                           \
+  } while (0)
+
+}  // namespace sunbid::server::testing
