@@ -15,6 +15,7 @@ from harness import API, Skip
 ROLES = ["admin", "tenderer", "enterprise", "evaluator", "owner", "supervisor"]
 CALLERS = ROLES + ["anonymous"]
 PASSWORD = "integration-pw-{}"
+ENTERPRISE_USCC = "91350200776049653A"  # a valid code (check character included)
 
 # ---- the policy, read from server/src/policy.cc (never from the server) -------
 RULE_RX = re.compile(
@@ -53,6 +54,13 @@ def allowed(policy, action, caller, loopback=True):
 # ---- the endpoint table: one line per endpoint of API.md ------------------------
 # (method, path with sample ids, policy action or None while not implemented,
 #  body factory taking ctx -> JSON value or None).
+# C1 is replaced by the community setup registers; T1 and O1 do not exist.
+# The matrix asserts that a caller the policy refuses gets 401/403
+# (unauthenticated/forbidden) and changes nothing, and that a caller it
+# allows gets neither 401 nor 403 -- except a 403 whose code is one of
+# RELATION_403_CODES (e.g. not_tenderer_of_community): authorized by the
+# policy, refused by the caller's relation to the object; that is a pass,
+# and such a call must change nothing either.
 def _new_account(ctx):
     ctx.serial += 1
     return {"username": f"matrix{ctx.serial}", "password": "matrix-password",
@@ -76,28 +84,28 @@ ENDPOINTS = [
     ("GET", "/audit/proof/consistency?first=1", "read_audit", None),
     ("POST", "/dev/clock", "advance_dev_clock", lambda ctx: {"advance_s": 1}),
     # Planned (API.md): name the policy action when the endpoint lands.
-    ("POST", "/communities", None, lambda ctx: {"name": "n", "district": "d", "street": "s", "address": "a"}),
-    ("GET", "/communities/C1", None, None),
-    ("PUT", "/communities/C1/roster", None, None),
-    ("POST", "/enterprises", None, lambda ctx: {"uscc": "91350200776049653A", "name": "x"}),
-    ("PUT", "/registry/ratings", None, lambda ctx: {"items": []}),
+    ("POST", "/communities", "manage_registry", lambda ctx: {"name": "n", "district": "d", "street": "s", "address": "a"}),
+    ("GET", "/communities/C1", "read_registry", None),
+    ("PUT", "/communities/C1/roster", "manage_registry", None),
+    ("POST", "/enterprises", "manage_registry", lambda ctx: {"uscc": "91350200776049653A", "name": "x"}),
+    ("PUT", "/registry/ratings", "manage_registry", lambda ctx: {"items": []}),
     ("POST", "/experts", None, lambda ctx: {"account_username": "x", "specialties": [], "related_usccs": []}),
-    ("GET", "/service-tiers", None, None),
-    ("PUT", "/service-tiers", None, lambda ctx: {"items": []}),
-    ("POST", "/tenders", None, lambda ctx: {}),
-    ("GET", "/tenders", None, None),
-    ("GET", "/tenders/T1", None, None),
-    ("PATCH", "/tenders/T1", None, lambda ctx: {"title": "t"}),
-    ("POST", "/tenders/T1/publish", None, None),
-    ("POST", "/tenders/T1/amendments", None, lambda ctx: {"text": "t"}),
-    ("POST", "/tenders/T1/cancel", None, lambda ctx: {"reason": "r"}),
-    ("POST", "/tenders/T1/suspend", None, lambda ctx: {"reason": "r"}),
-    ("POST", "/tenders/T1/resume", None, None),
-    ("POST", "/tenders/T1/reveal-window/extend", None, lambda ctx: {"seconds": 1, "reason": "r"}),
-    ("POST", "/tenders/T1/bids", None, lambda ctx: {"commitment_sha256_hex": "ab" * 32}),
-    ("DELETE", "/tenders/T1/bids/mine", None, None),
-    ("POST", "/tenders/T1/bids/mine/reveal", None, lambda ctx: {}),
-    ("GET", "/tenders/T1/opening", None, None),
+    ("GET", "/service-tiers", "read_registry", None),
+    ("PUT", "/service-tiers", "manage_registry", lambda ctx: {"items": []}),
+    ("POST", "/tenders", "manage_tender", lambda ctx: {}),
+    ("GET", "/tenders", "read_tender", None),
+    ("GET", "/tenders/T1", "read_tender", None),
+    ("PATCH", "/tenders/T1", "manage_tender", lambda ctx: {"title": "t"}),
+    ("POST", "/tenders/T1/publish", "manage_tender", None),
+    ("POST", "/tenders/T1/amendments", "manage_tender", lambda ctx: {"text": "t"}),
+    ("POST", "/tenders/T1/cancel", "manage_tender", lambda ctx: {"reason": "r"}),
+    ("POST", "/tenders/T1/suspend", "supervise_tender", lambda ctx: {"reason": "r"}),
+    ("POST", "/tenders/T1/resume", "supervise_tender", None),
+    ("POST", "/tenders/T1/reveal-window/extend", "supervise_tender", lambda ctx: {"seconds": 1, "reason": "r"}),
+    ("POST", "/tenders/T1/bids", "bid", lambda ctx: {"commitment_sha256_hex": "ab" * 32}),
+    ("DELETE", "/tenders/T1/bids/mine", "bid", None),
+    ("POST", "/tenders/T1/bids/mine/reveal", "bid", lambda ctx: {}),
+    ("GET", "/tenders/T1/opening", "read_tender", None),
     ("POST", "/tenders/T1/committee/draw", None, lambda ctx: {}),
     ("POST", "/tenders/T1/committee/declaration", None, lambda ctx: {"no_conflict": True}),
     ("POST", "/tenders/T1/committee/replace", None, lambda ctx: {}),
@@ -105,15 +113,21 @@ ENDPOINTS = [
     ("POST", "/tenders/T1/reviews", None, lambda ctx: {}),
     ("GET", "/tenders/T1/candidates", None, None),
     ("POST", "/tenders/T1/draws", None, lambda ctx: {}),
-    ("POST", "/tenders/T1/objections", None, lambda ctx: {"text": "t"}),
-    ("POST", "/tenders/T1/objections/O1/answer", None, lambda ctx: {"text": "t"}),
-    ("GET", "/tenders/T1/objections", None, None),
+    ("POST", "/tenders/T1/objections", "file_objection", lambda ctx: {"text": "t"}),
+    ("POST", "/tenders/T1/objections/O1/answer", "answer_objection", lambda ctx: {"text": "t"}),
+    ("GET", "/tenders/T1/objections", "read_tender", None),
     ("POST", "/tenders/T1/ballots", None, lambda ctx: {"candidate_bid_id": "abstain"}),
     ("POST", "/tenders/T1/committee-votes", None, lambda ctx: {}),
     ("POST", "/tenders/T1/decision", None, None),
     ("GET", "/tenders/T1/award", None, None),
-    ("GET", "/tenders/T1/trail", None, None),
+    ("GET", "/tenders/T1/trail", "read_tender", None),
 ]
+
+
+def sample_target(ctx, target):
+    """The table's sample path with the community registered by setup in
+    place of C1 (T1 and O1 stay ids that do not exist)."""
+    return re.sub(r"/communities/C1(?=/|$)", f"/communities/{getattr(ctx, 'community_id', 'C1')}", target)
 
 
 def split_target(target):
@@ -124,18 +138,52 @@ def split_target(target):
 
 # ---- setup ---------------------------------------------------------------------
 def setup_accounts(ctx, results):
-    """One account per role (POST /accounts as admin) and a session for each."""
+    """The registers the accounts refer to (a community with a roster, an
+    enterprise), then one account per role (POST /accounts as admin) and a
+    session for each. POST /accounts refuses (422 account_relation_invalid)
+    a community_id, owner_key or enterprise_uscc that is not registered."""
     c = ctx.client
     c.tokens["admin"] = c.login("admin", ctx.server.admin_password)
-    extra = {"tenderer": {"community_id": "C1"},
-             "owner": {"community_id": "C1", "owner_key": "K-1-0101"},
-             "enterprise": {"enterprise_uscc": "91350200776049653A"}}
+    a = c.request("POST", "/communities", role="admin", json_body={
+        "name": "集成测试小区", "district": "思明区", "street": "鹭江街道", "address": "鹭江道 1 号"})
+    results.check("setup: POST /communities → 201", a.status == 201, repr(a))
+    ctx.community_id = a.json()["id"]
+    # One sold unit of the owner the owner account names, and an unsold
+    # unit still held by the developer.
+    roster = ("unit,area_centi_m2,owner_key,owner_name,status\n"
+              "1-0101,8950,K-1-0101,张三,sold\n"
+              "1-0102,10230,K-DEV,建设单位,unsold\n").encode("utf-8")
+    a = c.request("PUT", f"/communities/{ctx.community_id}/roster", role="admin", data=roster,
+                  headers={"Content-Type": "text/csv; charset=utf-8"})
+    results.check("setup: PUT /communities/{id}/roster → 200", a.status == 200, repr(a))
+    a = c.request("POST", "/enterprises", role="admin",
+                  json_body={"uscc": ENTERPRISE_USCC, "name": "集成测试物业服务有限公司"})
+    results.check("setup: POST /enterprises → 201", a.status == 201, repr(a))
+    extra = {"tenderer": {"community_id": ctx.community_id},
+             "owner": {"community_id": ctx.community_id, "owner_key": "K-1-0101"},
+             "enterprise": {"enterprise_uscc": ENTERPRISE_USCC}}
     for role in ROLES[1:]:
         body = {"username": f"user.{role}", "password": PASSWORD.format(role), "role": role,
                 "display_name": f"{role} 测试", **extra.get(role, {})}
         a = c.request("POST", "/accounts", role="admin", json_body=body)
         results.check(f"setup: POST /accounts role {role} → 201", a.status == 201, repr(a))
         c.tokens[role] = c.login(f"user.{role}", PASSWORD.format(role))
+    # A draft tender of that community (its rules are checked at
+    # publication only), for the request examples of the tender endpoints.
+    a = c.request("POST", "/tenders", role="tenderer",
+                  json_body={"community_id": ctx.community_id, "title": "集成测试招标"})
+    results.check("setup: POST /tenders (draft) as the community's tenderer → 201", a.status == 201, repr(a))
+    ctx.tender_id = a.json()["id"] if a.status == 201 else "T1"
+
+
+def example_target(ctx, template):
+    """The path of TEMPLATE with the objects setup registered: {id} is the
+    community under /communities, the draft tender under /tenders."""
+    if template.startswith("/communities/"):
+        return template.replace("{id}", ctx.community_id)
+    if template.startswith("/tenders/"):
+        return template.replace("{id}", ctx.tender_id)
+    return template
 
 
 # ---- (a) the contract itself ----------------------------------------------------
@@ -188,7 +236,10 @@ def check_schemas(ctx, results):
 
 
 # ---- (b) examples against the server ------------------------------------------------
-EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_dev_clock": None}
+EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_dev_clock": None,
+                  "manage_registry": "admin", "read_registry": None, "manage_tender": "tenderer",
+                  "supervise_tender": "supervisor", "read_tender": None, "bid": "enterprise",
+                  "file_objection": "owner", "answer_objection": "tenderer"}
 
 
 def check_examples(ctx, results):
@@ -204,17 +255,24 @@ def check_examples(ctx, results):
                 results.skip(f"examples {name}", "planned endpoint (x-sunbid-status: planned)")
                 continue
             role = EXAMPLE_CALLER[op["x-sunbid-action"]]
+            target = example_target(ctx, template)
             for i, ex in enumerate(schema.get("examples", [])):
-                a = c.request(method.upper(), template, role=role, json_body=ex)
+                a = c.request(method.upper(), target, role=role, json_body=ex)
                 results.check(f"examples {name}: valid example {i} not refused with 400 ({a.status})",
                               a.status != 400 and a.status < 500, repr(a))
             for i, ie in enumerate(schema.get("x-invalid-examples", [])):
                 before = c.log_size()
-                a = c.request(method.upper(), template, role=role, json_body=ie["value"])
-                results.check(f"examples {name}: invalid example {i} → 400 {ie['code']}",
-                              a.status == 400 and a.code == ie["code"], repr(a))
-                results.check(f"examples {name}: invalid example {i} changed nothing",
-                              c.log_size() == before)
+                a = c.request(method.upper(), target, role=role, json_body=ie["value"])
+                check = f"examples {name}: invalid example {i} → 400 {ie['code']}"
+                if check in KNOWN_BUGS:
+                    results.known_bug(check, a.status == 400 and a.code == ie["code"], KNOWN_BUGS[check], repr(a))
+                else:
+                    results.check(check, a.status == 400 and a.code == ie["code"], repr(a))
+                check = f"examples {name}: invalid example {i} changed nothing"
+                if check in KNOWN_BUGS:
+                    results.known_bug(check, c.log_size() == before, KNOWN_BUGS[check])
+                else:
+                    results.check(check, c.log_size() == before)
 
 
 def check_audit_entries(ctx, results):
@@ -298,10 +356,21 @@ def check_audit_proofs(ctx, results):
 
 
 # ---- (c) the authorization matrix ------------------------------------------------------
+# A role the policy allows may still be refused with 403 because of its
+# relation to the object (tender_core's checks, after authorize()): a
+# tenderer of another community, a caller that is not the tender's
+# enterprise or supervisor, an objection by someone not entitled. Such an
+# answer is "authorized by policy, refused by relation", not a policy
+# failure. Only these codes count as that; a 403 "forbidden" (the router's
+# policy refusal) for an allowed caller is always a failure.
+RELATION_403_CODES = {"not_tenderer_of_community", "not_an_enterprise", "not_supervisor",
+                      "objection_not_entitled"}
+
+
 def check_authorization(ctx, results):
     c = ctx.client
     for method, target, action, body_for in ENDPOINTS:
-        path, params = split_target(target)
+        path, params = split_target(sample_target(ctx, target))
         probe = c.request(method, path, params=params,
                           json_body=body_for(ctx) if body_for and action is None else None)
         if action is None:
@@ -326,7 +395,11 @@ def check_authorization(ctx, results):
             a = c.request(method, path, token=token, params=params, json_body=body)
             name = f"authz {method} {path} as {caller}"
             if allowed(ctx.policy, action, caller):
-                results.check(f"{name}: allowed ({a.status})", a.status not in (401, 403) and a.status < 500, repr(a))
+                by_relation = a.status == 403 and a.code in RELATION_403_CODES
+                results.check(f"{name}: allowed ({a.status}{' ' + a.code + ', refused by relation' if by_relation else ''})",
+                              (a.status not in (401, 403) or by_relation) and a.status < 500, repr(a))
+                if by_relation:
+                    results.check(f"{name}: refused by relation, changed nothing", c.log_size() == before)
             else:
                 want = 401 if caller == "anonymous" else 403
                 results.check(f"{name}: refused {want}", a.status == want and
@@ -426,7 +499,22 @@ def check_tls(ctx, results):
 # Server defects these checks found, not fixed yet (server/src is not ours to
 # edit). A known bug is reported on every run; when it is fixed the check
 # fails until its line here is removed.
-KNOWN_BUGS = {}
+KNOWN_BUGS = {
+    # API.md: 400 for a malformed request, 422 for a rule violation on a
+    # well-formed one; every other endpoint answers a missing member with
+    # 400 missing_field (JsonFields), tender_core's service_tier_from_json
+    # with 422 service_tier_invalid.
+    "examples PUT /service-tiers: invalid example 0 → 400 missing_field":
+        "a tier item without name/min/max/required_items → 422 service_tier_invalid, not 400 missing_field",
+    # API.md: unknown fields are refused with 400. PATCH /tenders/{id} (and
+    # POST /tenders) store every member other than title/community_id as a
+    # draft rule unchecked until publication, so {"colour": "red"} edits
+    # the draft (200, tender.edited logged).
+    "examples PATCH /tenders/{id}: invalid example 0 → 400 unknown_field":
+        "an unknown member is stored as a draft rule (200), not refused with 400",
+    "examples PATCH /tenders/{id}: invalid example 0 changed nothing":
+        "the unknown member edits the draft (a tender.edited entry is logged)",
+}
 
 
 # ---- (f) bad input ---------------------------------------------------------------------
