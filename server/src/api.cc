@@ -27,6 +27,7 @@
 #include "server/limits.h"
 #include "server/login_throttle.h"
 #include "server/policy.h"
+#include "tender_core/tender_rules.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
 #include "tender_core/time.h"
@@ -872,6 +873,18 @@ struct Api::Impl {
   }
 
   // -- tenders --
+  // A draft holds any subset of the rules (checked in full at publication),
+  // but never a member that is not a rule (API.md: unknown fields are 400).
+  static Status refuse_unknown_rule_fields(const boost::json::object& rules) {
+    for (const auto& kv : rules) {
+      if (!core::is_tender_rule_field(kv.key())) {
+        return make_error("unknown_field", "未知字段 / unknown field",
+                          {{"field", "/" + std::string(kv.key())}});
+      }
+    }
+    return {};
+  }
+
   // POST /tenders: community_id and title belong to the tender record; every
   // other member is a rule (tender_rules.h), checked in full at publication.
   void post_tenders(Call& call, Reply reply) {
@@ -892,6 +905,7 @@ struct Api::Impl {
       *field = std::string(v->as_string());
       body->erase(key);
     }
+    if (Status st = refuse_unknown_rule_fields(*body); !st.ok()) return reply(std::move(st).error());
     in.rules = std::move(*body);
     in_worker(reply, [this, in, actor = core_actor(call)]() -> Result<Response> {
       SUNBID_ASSIGN_OR_RETURN(std::string id, service.create_draft(actor, in));
@@ -918,6 +932,7 @@ struct Api::Impl {
                               "招标所属小区不可修改 / a tender's community cannot change",
                               {{"field", "/community_id"}}));
     }
+    if (Status st = refuse_unknown_rule_fields(*body); !st.ok()) return reply(std::move(st).error());
     if (!body->empty()) edit.rules = std::move(*body);
     in_worker(
         reply,

@@ -311,13 +311,25 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
   return ok_status();
 }
 
+bool is_tender_rule_field(std::string_view key) {
+  static constexpr std::string_view kFields[] = {
+      "service_tier",  "area_centi_m2",        "qualification",  "criteria",
+      "committee_size", "min_valid_bids",      "candidate_cap",  "candidate_cap_method",
+      "decision",       "beacon_source",       "bid_deadline",   "reveal_window_s",
+      "candidate_publicity_s", "vote_window_s", "award_publicity_s"};
+  for (std::string_view f : kFields)
+    if (f == key) return true;
+  return false;
+}
+
 Result<TenderRules> tender_rules_from_json(const json::object& obj, const CreditScale& scale) {
-  SUNBID_TRY(
-      only_fields(obj, "",
-                  {"service_tier", "area_centi_m2", "qualification", "criteria", "committee_size",
-                   "min_valid_bids", "candidate_cap", "candidate_cap_method", "decision",
-                   "beacon_source", "bid_deadline", "reveal_window_s", "candidate_publicity_s",
-                   "vote_window_s", "award_publicity_s"}));
+  for (const auto& kv : obj) {
+    if (!is_tender_rule_field(kv.key())) {
+      const std::string field = join("", kv.key());
+      return make_error("rules_unknown_field", "未知字段：" + field + " / unknown field: " + field,
+                        field_detail(field));
+    }
+  }
   TenderRules r;
   SUNBID_ASSIGN_OR_RETURN(r.service_tier,
                           required<std::string>(obj, "", "service_tier", as_string));

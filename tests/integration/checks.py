@@ -506,14 +506,6 @@ KNOWN_BUGS = {
     # with 422 service_tier_invalid.
     "examples PUT /service-tiers: invalid example 0 → 400 missing_field":
         "a tier item without name/min/max/required_items → 422 service_tier_invalid, not 400 missing_field",
-    # API.md: unknown fields are refused with 400. PATCH /tenders/{id} (and
-    # POST /tenders) store every member other than title/community_id as a
-    # draft rule unchecked until publication, so {"colour": "red"} edits
-    # the draft (200, tender.edited logged).
-    "examples PATCH /tenders/{id}: invalid example 0 → 400 unknown_field":
-        "an unknown member is stored as a draft rule (200), not refused with 400",
-    "examples PATCH /tenders/{id}: invalid example 0 changed nothing":
-        "the unknown member edits the draft (a tender.edited entry is logged)",
 }
 
 

@@ -139,6 +139,10 @@ struct TenderRules {
 Status validate(const TenderRules& rules, const CreditScale& scale = CreditScale::default_scale());
 
 // Strict JSON -> rules, then validate().
+// Whether `key` is a top-level member of the rule set (drafts may hold any
+// subset of them; nothing else).
+bool is_tender_rule_field(std::string_view key);
+
 Result<TenderRules> tender_rules_from_json(const boost::json::object& json,
                                            const CreditScale& scale = CreditScale::default_scale());
 
