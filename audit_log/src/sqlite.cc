@@ -199,6 +199,25 @@ Result<std::int64_t> Database::query_int64(std::string_view sql) {
   return stmt.column_int64(0);
 }
 
+Result<std::vector<std::string>> Database::query_strings(
+    std::string_view sql, std::initializer_list<std::string_view> params) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * stmt, cached(sql));
+  int index = 1;
+  for (const std::string_view p : params) stmt->bind(index++, p);
+  std::vector<std::string> out;
+  while (true) {
+    auto row = stmt->step();
+    if (!row.ok()) {
+      stmt->reset();
+      return std::move(row).error();
+    }
+    if (!*row) break;
+    out.emplace_back(stmt->column_text(0));
+  }
+  stmt->reset();
+  return out;
+}
+
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
 int Database::changes() const { return sqlite3_changes(db_); }

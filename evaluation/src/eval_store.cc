@@ -155,19 +155,18 @@ std::string serialize(const boost::json::value& v) {
   return boost::json::serialize(v);
 }
 
+Result<bool> review_concluded(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<std::string> rows,
+      db.query_strings("SELECT tender_id FROM eval_review_state WHERE tender_id = ?", {tender}));
+  return !rows.empty();
+}
+
 Result<std::vector<std::string>> active_members(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT account FROM eval_committee WHERE tender_id = ? AND "
-                                    "status = 'member' ORDER BY draw_order"));
-  st->bind(1, tender);
-  std::vector<std::string> out;
-  while (true) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    out.emplace_back(st->column_text(0));
-  }
-  st->reset();
-  return out;
+  return db.query_strings(
+      "SELECT account FROM eval_committee WHERE tender_id = ? AND status = 'member' "
+      "ORDER BY draw_order",
+      {tender});
 }
 
 Result<std::vector<ValidBid>> valid_bids(audit::Database& db, std::string_view tender) {

@@ -62,6 +62,9 @@ std::vector<std::string> strings_of(const boost::json::value& v);
 Result<boost::json::value> parse_json(std::string_view text);
 std::string serialize(const boost::json::value& v);
 
+// Whether the tender's review has concluded (review.concluded written).
+Result<bool> review_concluded(audit::Database& db, std::string_view tender);
+
 // Active committee members in draw order (status member).
 Result<std::vector<std::string>> active_members(audit::Database& db, std::string_view tender);
 // The valid bids of the opening record: id and price, sorted by bid id.

@@ -8,6 +8,7 @@
 
 #include "audit_log/canonical_json.h"
 #include "audit_log/verify.h"
+#include "evaluation/committee_draw.h"
 #include "evaluation/cutoff.h"
 #include "evaluation/draw.h"
 #include "evaluation/owners_vote.h"
@@ -71,6 +72,8 @@ std::string join(const std::vector<std::string>& v) {
 
 struct Entry {
   std::uint64_t index = 0;
+  std::string actor;
+  std::string role;
   std::string type;
   std::string tender;
   json::object payload;
@@ -118,6 +121,12 @@ class Recomputer {
   void committee(const Entry& e) {
     auto s = seed(e, opening_index_);
     if (!s) return;
+    if (num(e.payload, "payload_version") >= 2) {
+      committee_v2(e, *s);
+      return;
+    }
+    // Version 1: the pool only by digest; the sampling over the logged
+    // eligible list is all a trail can recheck.
     const auto eligible = strs(arr(e.payload, "eligible"));
     const auto& in = obj(e.payload, "inputs");
     const auto size = static_cast<std::size_t>(num(in, "committee_size"));
@@ -135,7 +144,78 @@ class Recomputer {
                     static_cast<std::int64_t>(eligible.size()) == num(e.payload, "eligible_count");
     line(e, "committee members and reserves", ok,
          "members " + join(members) + "; reserves " + join(reserves) + "; pool digest " +
-             str(in, "pool_digest") + " not checkable without the pool");
+             str(in, "pool_digest") + " not checkable without the pool (payload version 1)");
+  }
+
+  // Version 2: the listed pool, rechecked against the digest, the opening
+  // record's bidders, the exclusion rules and the sampler.
+  void committee_v2(const Entry& e, const Hash& seed) {
+    const auto& in = obj(e.payload, "inputs");
+    std::vector<Expert> pool;
+    for (const auto& v : arr(e.payload, "pool")) {
+      if (!v.is_object()) continue;
+      const auto& o = v.get_object();
+      pool.push_back({str(o, "account"), strs(arr(o, "specialties")), str(o, "employer_uscc"),
+                      strs(arr(o, "related_usccs"))});
+    }
+    const std::string digest = hex_encode(expert_pool_digest(pool));
+    line(e, "expert pool digest",
+         digest == str(in, "pool_digest") &&
+             num(in, "pool_size") == static_cast<std::int64_t>(pool.size()),
+         "recomputed " + digest + " over " + std::to_string(pool.size()) + " listed experts");
+    const auto bidders = strs(arr(in, "bidder_usccs"));
+    line(e, "bidders are the opening record's", opening_bidders_ && bidders == *opening_bidders_,
+         opening_bidders_ ? "opening record bidders " + join(*opening_bidders_)
+                          : "no tender.opened entry before the draw");
+    const auto excluded_accounts = strs(arr(in, "excluded_accounts"));
+    auto drawn = draw_committee(pool, bidders, excluded_accounts,
+                                static_cast<std::size_t>(num(in, "committee_size")),
+                                static_cast<std::size_t>(num(in, "reserve_size")), seed);
+    if (!drawn.ok()) {
+      line(e, "committee exclusions", false, drawn.error().message);
+      return;
+    }
+    std::vector<Exclusion> logged;
+    for (const auto& v : arr(e.payload, "exclusions")) {
+      if (!v.is_object()) continue;
+      const auto& o = v.get_object();
+      logged.push_back({str(o, "account"), str(o, "reason"), str(o, "bidder_uscc")});
+    }
+    std::set<std::string> excluded;
+    for (const auto& x : drawn->exclusions) excluded.insert(x.account);
+    std::vector<std::string> eligible;
+    for (const auto& x : pool) {
+      if (!excluded.count(x.account)) eligible.push_back(x.account);
+    }
+    std::sort(eligible.begin(), eligible.end());
+    line(e, "committee exclusions",
+         logged == drawn->exclusions && eligible == strs(arr(e.payload, "eligible")) &&
+             num(e.payload, "eligible_count") == static_cast<std::int64_t>(drawn->eligible_count),
+         std::to_string(drawn->exclusions.size()) + " exclusions, " +
+             std::to_string(drawn->eligible_count) + " eligible");
+    line(e, "committee members and reserves",
+         drawn->members == strs(arr(e.payload, "members")) &&
+             drawn->reserves == strs(arr(e.payload, "reserves")),
+         "members " + join(drawn->members) + "; reserves " + join(drawn->reserves));
+    committee_entry_ = e;
+    pool_accounts_.clear();
+    for (const auto& x : pool) pool_accounts_.insert(x.account);
+    excluded_accounts_ = std::set<std::string>(excluded_accounts.begin(), excluded_accounts.end());
+  }
+
+  // 评定分离: every account that takes part in the decision in this trail
+  // (a tenderer acting on the tender, a listed voter) and is in the pool must
+  // have been excluded from the draw.
+  void decision_participants_excluded() {
+    if (!committee_entry_) return;
+    std::vector<std::string> missed;
+    for (const auto& a : decision_participants_) {
+      if (pool_accounts_.count(a) && !excluded_accounts_.count(a)) missed.push_back(a);
+    }
+    line(*committee_entry_, "decision participants excluded", missed.empty(),
+         missed.empty() ? std::to_string(decision_participants_.size()) +
+                              " decision participants, none drawable"
+                        : "drawable although taking part in the decision: " + join(missed));
   }
 
   // The review's aggregation from the logged report: every fail reason is a
@@ -329,6 +409,10 @@ class Recomputer {
       for (const auto& v : arr(in, "votes")) {
         votes.push_back({str(v.get_object(), "member"), str(v.get_object(), "bid_id")});
       }
+      // vote_then_lottery has one vote round; its payload names none.
+      const int round = at(e.payload, "round") ? static_cast<int>(num(e.payload, "round")) : 1;
+      line(e, "committee votes match the vote entries", same_votes(votes, committee_votes_[round]),
+           "round " + std::to_string(round));
       std::optional<Hash> shortlist_seed, lottery_seed;
       const std::string purpose = str(obj(e.payload, "draw"), "purpose");
       if (purpose == "shortlist_tie") shortlist_seed = seed;
@@ -406,7 +490,20 @@ class Recomputer {
 
   void run(const std::vector<Entry>& entries) {
     for (const auto& e : entries) {
-      if (e.type == "tender.opened") opening_index_ = e.index;
+      if (e.type == "tender.opened") {
+        opening_index_ = e.index;
+        std::set<std::string> bidders;
+        for (const auto& r : arr(e.payload, "record")) {
+          if (r.is_object()) bidders.insert(str(r.get_object(), "bidder_uscc"));
+        }
+        opening_bidders_ = std::vector<std::string>(bidders.begin(), bidders.end());
+      }
+      if (e.role == "tenderer") decision_participants_.insert(e.actor);
+      if (e.type == "decision.vote_opened") {
+        for (const auto& v : strs(arr(obj(e.payload, "window"), "voters"))) {
+          decision_participants_.insert(v);
+        }
+      }
       if (e.type == "committee.drawn") committee(e);
       if (e.type == "review.submitted" || e.type == "review.concluded") {
         marks_sha256_[{str(e.payload, "member"), str(e.payload, "bid_id")}] =
@@ -447,6 +544,7 @@ class Recomputer {
         }
       }
     }
+    decision_participants_excluded();
   }
 
   std::vector<RecomputeLine> lines;
@@ -454,6 +552,11 @@ class Recomputer {
  private:
   std::string key_;
   std::uint64_t opening_index_ = 0;
+  std::optional<std::vector<std::string>> opening_bidders_;  // sorted, distinct
+  std::optional<Entry> committee_entry_;                     // a version-2 draw
+  std::set<std::string> pool_accounts_;
+  std::set<std::string> excluded_accounts_;
+  std::set<std::string> decision_participants_;
   std::uint64_t last_pending_ = 0;
   std::int64_t roster_area_ = 0;
   std::int64_t roster_heads_ = 0;
@@ -474,6 +577,8 @@ std::vector<RecomputeLine> recompute_trail(const audit::VerifiedTrail& trail,
     const auto& o = v.get_object();
     Entry e;
     e.index = t.index;
+    e.actor = str(o, "actor");
+    e.role = str(o, "role");
     e.type = str(o, "type");
     e.tender = str(o, "tender");
     e.payload = obj(o, "payload");

@@ -48,19 +48,26 @@ Result<std::vector<Expert>> read_pool(audit::Database& db) {
   return pool;
 }
 
-Result<std::vector<std::string>> all_bidders(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT DISTINCT bidder_uscc FROM opening_rows WHERE "
-                                    "tender_id = ? ORDER BY bidder_uscc"));
-  st->bind(1, tender);
-  std::vector<std::string> out;
-  while (true) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    out.emplace_back(st->column_text(0));
+// The pool as the sampler saw it: sorted by account, each list sorted and
+// distinct (add_expert stores them so), exactly the fields of the digest.
+boost::json::array pool_json(std::vector<Expert> pool) {
+  std::sort(pool.begin(), pool.end(),
+            [](const Expert& a, const Expert& b) { return a.account < b.account; });
+  boost::json::array out;
+  out.reserve(pool.size());
+  for (const auto& e : pool) {
+    out.push_back({{"account", e.account},
+                   {"employer_uscc", e.employer_uscc},
+                   {"related_usccs", detail::string_array(e.related_usccs)},
+                   {"specialties", detail::string_array(e.specialties)}});
   }
-  st->reset();
   return out;
+}
+
+Result<std::vector<std::string>> all_bidders(audit::Database& db, std::string_view tender) {
+  return db.query_strings(
+      "SELECT DISTINCT bidder_uscc FROM opening_rows WHERE tender_id = ? ORDER BY bidder_uscc",
+      {tender});
 }
 
 Result<ClearingReport> compute_clearing(audit::Database& db, const detail::TenderInfo& t) {
@@ -107,14 +114,12 @@ Status set_member_status(audit::Database& db, std::string_view tender, std::stri
 
 // The next reserve takes a seat: returns it, or nullopt when none is left.
 Result<std::optional<std::string>> promote_reserve(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT account FROM eval_committee WHERE tender_id = ? AND "
-                                    "status = 'reserve' ORDER BY draw_order LIMIT 1"));
-  st->bind(1, tender);
-  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> first,
+                          db.query_strings("SELECT account FROM eval_committee WHERE tender_id = ? "
+                                           "AND status = 'reserve' ORDER BY draw_order LIMIT 1",
+                                           {tender}));
   std::optional<std::string> next;
-  if (row) next = std::string(st->column_text(0));
-  st->reset();
+  if (!first.empty()) next = std::move(first.front());
   if (next) SUNBID_TRY(set_member_status(db, tender, *next, "member"));
   return next;
 }
@@ -227,8 +232,12 @@ Result<CommitteeDrawn> EvaluationService::draw_committee(const core::Actor& supe
           {{"account", e.account}, {"reason", e.reason}, {"bidder_uscc", e.bidder_uscc}});
     }
     boost::json::object payload;
+    // Version 2 lists the pool itself (docs/committee-draw.md), so a trail
+    // alone rechecks the pool digest, the exclusions and the sampling.
+    payload["payload_version"] = kCommitteeDrawnPayloadVersion;
     payload["tender_id"] = tender;
     payload["draw"] = basis.json;
+    payload["pool"] = pool_json(pool);
     payload["inputs"] = {{"pool_size", drawn.pool_size},
                          {"pool_digest", hex_encode(drawn.pool_digest)},
                          {"bidder_usccs", detail::string_array(drawn.bidder_usccs)},
@@ -370,6 +379,23 @@ Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::str
   return v;
 }
 
+Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::string_view tender,
+                                                   const core::Actor& viewer) {
+  bool allowed = viewer.role == "supervisor";
+  if (!allowed && viewer.role == "evaluator") {
+    SUNBID_ASSIGN_OR_RETURN(auto m, member_row(db, tender, viewer.account));
+    allowed = m.has_value();
+  }
+  if (!allowed) {
+    SUNBID_ASSIGN_OR_RETURN(allowed, detail::review_concluded(db, tender));
+  }
+  if (!allowed) {
+    return refusal("not_allowed", "评审结束前无权查看评标委员会",
+                   "not allowed to read the committee before the review concluded");
+  }
+  return committee(db, tender);
+}
+
 Result<ClearingReport> EvaluationService::clearing_report(audit::Database& db,
                                                           std::string_view tender,
                                                           const core::Actor& viewer) {
@@ -380,12 +406,7 @@ Result<ClearingReport> EvaluationService::clearing_report(audit::Database& db,
     allowed = m && m->status == "member";
   }
   if (viewer.role == "tenderer" && viewer.community_id == t.view.community_id) {
-    SUNBID_ASSIGN_OR_RETURN(auto concluded,
-                            db.cached("SELECT 1 FROM eval_review_state WHERE tender_id = ?"));
-    concluded->bind(1, tender);
-    SUNBID_ASSIGN_OR_RETURN(bool row, concluded->step());
-    concluded->reset();
-    allowed = row;
+    SUNBID_ASSIGN_OR_RETURN(allowed, detail::review_concluded(db, tender));
   }
   if (!allowed) {
     return refusal("not_allowed", "无权查看清标报告", "not allowed to read the clearing report");

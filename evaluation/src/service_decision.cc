@@ -79,17 +79,8 @@ boost::json::object round_json(const Round& r) {
 }
 
 Result<std::vector<std::string>> tender_candidates(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT bid_id FROM tender_candidates WHERE "
-                                                    "tender_id = ? ORDER BY bid_id"));
-  st->bind(1, tender);
-  std::vector<std::string> out;
-  while (true) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    out.emplace_back(st->column_text(0));
-  }
-  st->reset();
-  return out;
+  return db.query_strings(
+      "SELECT bid_id FROM tender_candidates WHERE tender_id = ? ORDER BY bid_id", {tender});
 }
 
 Result<OwnersVoteInput> roster_input(audit::Database& db, std::string_view tender,
@@ -787,6 +778,97 @@ Result<boost::json::object> EvaluationService::decision(audit::Database& db,
   st->reset();
   if (!v.ok()) return std::move(v).error();
   out["result"] = *v;
+  return out;
+}
+
+}  // namespace sunbid::eval
+
+namespace sunbid::eval {
+
+namespace {
+
+// A round is closed once its window has closed or it has been decided (a
+// committee round may be decided early once every voter voted).
+Result<std::map<int, bool>> rounds_closed(audit::Database& db, std::string_view tender,
+                                          std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * d, db.cached("SELECT state, round FROM eval_decisions "
+                                                   "WHERE tender_id = ?"));
+  d->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(bool decided_row, d->step());
+  bool finished = false;
+  std::int64_t decided_round = 0;
+  if (decided_row) {
+    const std::string_view state = d->column_text(0);
+    finished = state == "awarded" || state == "failed";
+    decided_round = d->column_int64(1);
+  }
+  d->reset();
+  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT round, closes_ms FROM "
+                                                    "eval_vote_rounds WHERE tender_id = ?"));
+  st->bind(1, tender);
+  std::map<int, bool> out;
+  while (true) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) break;
+    const auto round = st->column_int64(0);
+    out[static_cast<int>(round)] =
+        finished || round <= decided_round || now_ms >= st->column_int64(1);
+  }
+  st->reset();
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<VoteView>> EvaluationService::votes_visible_to(audit::Database& db,
+                                                                  std::string_view tender,
+                                                                  const core::Actor& viewer,
+                                                                  std::int64_t now_ms) {
+  if (viewer.role == "evaluator") {
+    return refusal("not_allowed", "评标专家不得查看定标信息",
+                   "evaluators may not read the decision");
+  }
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(auto closed, rounds_closed(db, tender, now_ms));
+  const bool supervisor = viewer.role == "supervisor";
+  std::vector<VoteView> out;
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * b,
+      db.cached("SELECT b.round, b.owner_key, b.choice, s.area_centi_m2 FROM eval_ballots b "
+                "LEFT JOIN eval_roster_snapshot s ON s.tender_id = b.tender_id AND "
+                "s.owner_key = b.owner_key WHERE b.tender_id = ? ORDER BY b.round, b.owner_key"));
+  b->bind(1, tender);
+  while (true) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, b->step());
+    if (!row) break;
+    const int round = static_cast<int>(b->column_int64(0));
+    const std::string owner_key(b->column_text(1));
+    const bool mine = viewer.role == "owner" && !viewer.owner_key.empty() &&
+                      viewer.owner_key == owner_key && viewer.community_id == t.view.community_id;
+    if (!mine && !closed[round]) continue;
+    VoteView v;
+    v.round = round;
+    v.kind = "ballot";
+    if (mine || supervisor) v.voter = owner_key;
+    v.area_centi_m2 = b->column_int64(3);
+    if (!b->column_is_null(2)) v.choice = std::string(b->column_text(2));
+    out.push_back(std::move(v));
+  }
+  b->reset();
+  SUNBID_ASSIGN_OR_RETURN(Statement * c,
+                          db.cached("SELECT round, member, bid_id FROM eval_committee_votes "
+                                    "WHERE tender_id = ? ORDER BY round, member"));
+  c->bind(1, tender);
+  while (true) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, c->step());
+    if (!row) break;
+    const int round = static_cast<int>(c->column_int64(0));
+    std::string member(c->column_text(1));
+    const bool mine = viewer.role == "tenderer" && viewer.account == member;
+    if (!mine && !closed[round]) continue;
+    out.push_back({round, "committee_vote", std::move(member), 0, std::string(c->column_text(2))});
+  }
+  c->reset();
   return out;
 }
 

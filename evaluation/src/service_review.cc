@@ -58,15 +58,6 @@ ReviewSubmission to_submission(const StoredReview& r) {
   return s;
 }
 
-Result<bool> review_concluded(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT 1 FROM eval_review_state WHERE tender_id = ?"));
-  st->bind(1, tender);
-  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-  st->reset();
-  return row;
-}
-
 CapMethod cap_method(const core::TenderRules& rules) {
   return rules.candidate_cap_method == core::CandidateCapMethod::lottery ? CapMethod::kLottery
                                                                          : CapMethod::kLowestPrice;
@@ -181,7 +172,7 @@ Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluato
   return ledger_.run<StageResult>([&](WriteTxn& txn) -> Result<StageResult> {
     auto& db = txn.db();
     SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
-    SUNBID_ASSIGN_OR_RETURN(bool closed, review_concluded(db, tender));
+    SUNBID_ASSIGN_OR_RETURN(bool closed, detail::review_concluded(db, tender));
     if (closed || t.view.status != core::TenderStatus::reviewing) {
       return refusal("review_closed", "评审不在进行中", "the review is not open",
                      {{"status", core::to_string(t.view.status)}});
@@ -336,7 +327,7 @@ Result<std::vector<MarksView>> EvaluationService::marks_visible_to(audit::Databa
                                                                    std::string_view tender,
                                                                    const core::Actor& viewer) {
   SUNBID_ASSIGN_OR_RETURN(auto stored, stored_reviews(db, tender));
-  SUNBID_ASSIGN_OR_RETURN(bool concluded, review_concluded(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(bool concluded, detail::review_concluded(db, tender));
   SUNBID_ASSIGN_OR_RETURN(std::vector<detail::ValidBid> bids, detail::valid_bids(db, tender));
   std::map<std::string, std::size_t> per_member;
   for (const auto& r : stored) ++per_member[r.member];
@@ -356,16 +347,10 @@ Result<std::vector<MarksView>> EvaluationService::marks_visible_to(audit::Databa
 
 Result<std::vector<std::string>> EvaluationService::candidates(audit::Database& db,
                                                                std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT bid_id FROM tender_candidates WHERE "
-                                                    "tender_id = ? ORDER BY bid_id"));
-  st->bind(1, tender);
-  std::vector<std::string> out;
-  while (true) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    out.emplace_back(st->column_text(0));
-  }
-  st->reset();
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<std::string> out,
+      db.query_strings("SELECT bid_id FROM tender_candidates WHERE tender_id = ? ORDER BY bid_id",
+                       {tender}));
   if (out.empty()) {
     return refusal("candidates_not_public", "候选人尚未公示", "the candidates are not publicized");
   }

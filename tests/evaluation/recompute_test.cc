@@ -10,33 +10,15 @@
 #include <random>
 
 #include "audit_log/trail.h"
-#include "eval_fixture.h"
+#include "trail_fixture.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
 
 namespace {
 
-constexpr std::int64_t kPublicityMs = 259'200'000;
-constexpr std::int64_t kVoteMs = 604'800'000;
-
-const char* kRoster =
-    "unit,area_centi_m2,owner_key,owner_name,status\n"
-    "1-101,1000,O1,甲,sold\n1-102,1000,O1,甲,sold\n1-103,1000,O1,甲,sold\n"
-    "2-101,1500,O2,乙,sold\n2-102,1500,O3,丙,sold\n3-101,1001,O4,丁,sold\n"
-    "3-102,999,O5,戊,sold\n4-101,500,DEV,开发商,unsold\n4-102,500,DEV,开发商,unsold\n";
-
-// Satisfies every pending draw with a beacon until none is left.
-void satisfy_draws(EvalFixture& f, const std::string& tender, eval::StageResult r) {
-  int beacon = 3000;
-  while (r.next.rfind("draw:", 0) == 0) {
-    REQUIRE(f.ledger->publish_checkpoint().ok());
-    auto next = f.eval->enter_beacon(f.supervisor, tender, r.next.substr(5),
-                                     std::to_string(beacon++), "2025-08-01");
-    if (!next.ok()) FAIL(next.error().to_string());
-    r = *next;
-  }
-}
+constexpr std::int64_t kPublicityMs = kCandidatePublicityMs;
+constexpr std::int64_t kVoteMs = kVoteWindowMs;
 
 }  // namespace
 
@@ -52,7 +34,7 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
       auto market = setup_market(f);
       const auto community = market.tenderer.community_id;
       f.tenderers[community] = {"tenderer-1", "tenderer-2", "tenderer-3"};
-      REQUIRE(f.registry->import_roster(f.admin, community, kRoster).ok());
+      REQUIRE(f.registry->import_roster(f.admin, community, kNineUnitRoster).ok());
       std::uniform_int_distribution<int> price(180, 186);  // narrow: ties are likely
       std::vector<std::int64_t> prices;
       for (int i = 0; i < 4; ++i) prices.push_back(price(rng));
@@ -61,27 +43,13 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
           f, prices,
           [&](boost::json::object& r) {
             r["candidate_cap_method"] = cap_lottery ? "lottery" : "lowest_price";
-            if (method == "composite_score") {
-              r["decision"] = {{"method", method},
-                               {"weights_bp", {{"price", 5000}, {"credit", 3000}, {"star", 2000}}},
-                               {"benchmark", "lowest"},
-                               {"k_above", 200},
-                               {"k_below", 0}};
-            } else if (method == "owners_vote") {
-              r["decision"] = {{"method", method}, {"allow_runoff", true}};
-            } else if (method == "vote_then_lottery") {
-              r["decision"] = {{"method", method}, {"shortlist_size", 2}};
-            } else {
-              r["decision"] = {{"method", method}};
-            }
-            if (method == "lowest_price" || method == "lottery" || method == "composite_score") {
-              r["vote_window_s"] = 0;
-            }
+            set_decision_rules(r, method);
           },
           market);
       auto drawn = f.eval->draw_committee(f.supervisor, t.id, "3301.25", "2025-06-24");
       REQUIRE(drawn.ok());
       std::optional<eval::StageResult> last;
+      int beacon = 3000;
       for (const auto& m : drawn->members) {
         REQUIRE(f.eval->declare(evaluator(m), t.id, true, std::nullopt).ok());
         for (const auto& b : t.bid_ids) {
@@ -95,7 +63,7 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
           last = *res;
         }
       }
-      satisfy_draws(f, t.id, *last);
+      satisfy_draws(f, t.id, *last, beacon);
       auto db = f.reader();
       const auto status = core::TenderService::view(db, t.id)->status;
       if (status == core::TenderStatus::candidates_publicized) {
@@ -123,7 +91,7 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
           }
           auto r = f.eval->decide(market.tenderer, t.id);
           if (!r.ok()) FAIL(r.error().to_string());
-          satisfy_draws(f, t.id, *r);
+          satisfy_draws(f, t.id, *r, beacon);
           if (core::TenderService::view(db, t.id)->status != core::TenderStatus::deciding) break;
         }
       }

@@ -10,11 +10,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "audit_log/result.h"
 
@@ -90,6 +92,12 @@ class Database {
 
   // Runs a query expected to yield exactly one integer (e.g. a pragma).
   Result<std::int64_t> query_int64(std::string_view sql);
+
+  // Runs a cached query with text parameters (bound in order, 1-based) and
+  // returns its first column of every row as text, in row order (NULL reads
+  // as ""). REQUIRES: the query yields at least one column.
+  Result<std::vector<std::string>> query_strings(std::string_view sql,
+                                                 std::initializer_list<std::string_view> params);
 
   std::int64_t last_insert_rowid() const;
   int changes() const;

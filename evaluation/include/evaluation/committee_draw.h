@@ -54,6 +54,12 @@ struct CommitteeDraw {
                                       // shorter than reserve_size if too few eligible
 };
 
+// The version of the `committee.drawn` payload written now. Version 1 (no
+// `payload_version` member) logged the pool only by digest; version 2 adds
+// `pool`: [{account, employer_uscc, related_usccs, specialties}] sorted by
+// account, the lists sorted — the exact input of the digest and the draw.
+inline constexpr int kCommitteeDrawnPayloadVersion = 2;
+
 // The digest of the pool snapshot (docs/committee-draw.md). Input order of the
 // pool and of each expert's lists does not matter.
 // REQUIRES: accounts distinct (draw_committee checks it).

@@ -5,10 +5,19 @@
 // from the ballot entries themselves). Used by `sunbid-verify trail`; pure
 // functions, no storage, no server.
 //
+// The committee draw (payload version 2, docs/committee-draw.md) is
+// rechecked from the pool listed in its entry: the pool digest, the bidders
+// against the opening record (`tender.opened`), the exclusions against the
+// rules, the members and reserves against the sampler, and that no account
+// taking part in the decision in this trail (a tenderer actor, a listed
+// voter) was drawable. Each line names its entry.
+//
 // What the trail cannot show (and the lines say so where it matters): that
 // the checkpoint a draw used was the FIRST one covering its fixing entry
-// (the verifier only sees that it is signed and covers it), and the expert
-// pool behind a committee draw's pool digest.
+// (the verifier only sees that it is signed and covers it); that the listed
+// pool was the whole platform pool at the time (the `expert.added` entries
+// are platform-wide, not in a tender's trail); and, for version-1 entries,
+// the pool behind the pool digest.
 //
 // Thread-safety: pure functions, safe for concurrent use.
 #pragma once

@@ -124,6 +124,15 @@ struct MarksView {
   boost::json::object marks;  // {bid_id, marks: [...], strengths, weaknesses, risks}
 };
 
+// One ballot (owners_vote) or committee vote as a viewer may see it.
+struct VoteView {
+  int round = 0;
+  std::string kind;                   // "ballot" | "committee_vote"
+  std::optional<std::string> voter;   // owner_key or member account; see votes_visible_to
+  std::int64_t area_centi_m2 = 0;     // ballots: the owner's weight; committee votes: 0
+  std::optional<std::string> choice;  // the bid chosen; nullopt = abstention
+};
+
 struct CommitteeView {
   std::vector<std::string> members;   // active seats, draw order
   std::vector<std::string> reserves;  // remaining, order of succession
@@ -215,6 +224,24 @@ class EvaluationService {
   // Public once publicized: unranked, sorted by bid id. Refuses
   // candidates_not_public.
   static Result<std::vector<std::string>> candidates(audit::Database& db, std::string_view tender);
+  // The committee as `viewer` may see it: supervisors at any time, an
+  // evaluator drawn for this tender (member, reserve, declined or replaced)
+  // at any time, everybody else once the review has concluded. Refuses
+  // not_allowed. (The two-argument form above is unchecked: for callers that
+  // enforce access themselves.)
+  static Result<CommitteeView> committee(audit::Database& db, std::string_view tender,
+                                         const core::Actor& viewer);
+  // Ballots and committee votes `viewer` may see at `now_ms`, by round, then
+  // voter. Evaluators see nothing of the decision (not_allowed). While a
+  // round is open (before its window closes and before it is decided) a
+  // voter sees only their own ballot or vote, and nobody else anything of
+  // that round (ballot secrecy); once it is closed everybody else sees every
+  // ballot of it. An owner's `owner_key` is shown only to that owner and to
+  // supervisors (others see nullopt); committee votes name their member.
+  static Result<std::vector<VoteView>> votes_visible_to(audit::Database& db,
+                                                        std::string_view tender,
+                                                        const core::Actor& viewer,
+                                                        std::int64_t now_ms);
   // The decision's state and result; refuses not_allowed to evaluators.
   static Result<boost::json::object> decision(audit::Database& db, std::string_view tender,
                                               const core::Actor& viewer);

@@ -1,0 +1,57 @@
+// Shared by the recompute tests: the nine-unit roster, the stage lengths of
+// rules_json, the decision rules of each method, and a loop that satisfies
+// every pending draw with a fresh beacon.
+#pragma once
+
+#include <string>
+
+#include "eval_fixture.h"
+
+namespace sunbid::testing {
+
+inline constexpr std::int64_t kCandidatePublicityMs = 259'200'000;  // 3 days
+inline constexpr std::int64_t kVoteWindowMs = 604'800'000;          // 7 days
+
+// O1 owns three units (3000, one head), O2 1500, O3 1500, O4 1001, O5 999,
+// the developer two unsold units (1000, one head): 9000 centi-m², 6 heads.
+inline const char* const kNineUnitRoster =
+    "unit,area_centi_m2,owner_key,owner_name,status\n"
+    "1-101,1000,O1,甲,sold\n1-102,1000,O1,甲,sold\n1-103,1000,O1,甲,sold\n"
+    "2-101,1500,O2,乙,sold\n2-102,1500,O3,丙,sold\n3-101,1001,O4,丁,sold\n"
+    "3-102,999,O5,戊,sold\n4-101,500,DEV,开发商,unsold\n4-102,500,DEV,开发商,unsold\n";
+
+// Sets `decision` (and a zero vote window for methods without a vote).
+inline void set_decision_rules(boost::json::object& r, const std::string& method,
+                               const std::string& benchmark = "lowest", std::int64_t k_below = 0,
+                               bool allow_runoff = true) {
+  if (method == "composite_score") {
+    r["decision"] = {{"method", method},
+                     {"weights_bp", {{"price", 5000}, {"credit", 3000}, {"star", 2000}}},
+                     {"benchmark", benchmark},
+                     {"k_above", 200},
+                     {"k_below", k_below}};
+  } else if (method == "owners_vote") {
+    r["decision"] = {{"method", method}, {"allow_runoff", allow_runoff}};
+  } else if (method == "vote_then_lottery") {
+    r["decision"] = {{"method", method}, {"shortlist_size", 2}};
+  } else {
+    r["decision"] = {{"method", method}};
+  }
+  if (method == "lowest_price" || method == "lottery" || method == "composite_score") {
+    r["vote_window_s"] = 0;
+  }
+}
+
+// Satisfies every pending draw with beacons beacon, beacon + 1, ...
+inline void satisfy_draws(EvalFixture& f, const std::string& tender, eval::StageResult r,
+                          int& beacon) {
+  while (r.next.rfind("draw:", 0) == 0) {
+    REQUIRE(f.ledger->publish_checkpoint().ok());
+    auto next = f.eval->enter_beacon(f.supervisor, tender, r.next.substr(5),
+                                     std::to_string(beacon++), "2025-08-01");
+    if (!next.ok()) FAIL(next.error().to_string());
+    r = *next;
+  }
+}
+
+}  // namespace sunbid::testing
