@@ -6,11 +6,14 @@
 // mutation of a draw or decision input (a signed lie: the trail is changed
 // after its signature check) must make recompute fail on the entry that
 // carries or consumes that input.
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <functional>
+#include <map>
 #include <random>
+#include <set>
 
 #include "audit_log/trail.h"
 #include "evaluation/recompute.h"
