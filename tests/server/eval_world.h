@@ -44,15 +44,10 @@ struct EvalWorld : TenderWorld {
         make("owner2", "owner", R"(,"community_id":")" + community + R"(","owner_key":"O-002")");
   }
 
+  // An account through POST /accounts (TenderWorld::account), with its id.
   Login make(const std::string& username, const std::string& role, const std::string& extra) {
-    auto r =
-        call("POST", "/api/v1/accounts",
-             R"({"username":")" + username + R"(","password":"password-)" + username +
-                 R"(","role":")" + role + R"(","display_name":")" + username + R"(")" + extra + "}",
-             admin);
-    REQUIRE(r.status == 201);
-    return {std::string(body_json(r).at("id").as_string()), username,
-            login(username, "password-" + username)};
+    std::string token = account(username, role, extra);
+    return {account_id(username), username, token};
   }
 
   std::string account_id(const std::string& username) {
