@@ -21,15 +21,18 @@
 #include "audit_log/strict_json.h"
 #include "audit_log/time_format.h"
 #include "audit_log/trail.h"
+#include "eval_json.h"
+#include "evaluation/service.h"
 #include "json_fields.h"
+#include "server/account_relations.h"
 #include "server/accounts.h"
 #include "server/error_response.h"
 #include "server/limits.h"
 #include "server/login_throttle.h"
 #include "server/policy.h"
-#include "tender_core/tender_rules.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
+#include "tender_core/tender_rules.h"
 #include "tender_core/time.h"
 #include "tender_json.h"
 
@@ -176,7 +179,8 @@ struct Api::Impl {
         clock(options.clock ? options.clock : &system_clock),
         readers(*options.ledger),
         registry(*options.ledger),
-        service(*options.ledger, *clock) {
+        service(*options.ledger, *clock),
+        evaluation(*options.ledger, *clock, service, &tenderer_account_ids) {
     add_routes();
     if (options.tick_interval.count() > 0) ticker = std::thread([this] { tick_loop(); });
   }
@@ -200,7 +204,7 @@ struct Api::Impl {
       tick_cv.wait_for(lock, options.tick_interval, [&] { return stopping; });
       if (stopping) break;
       lock.unlock();
-      auto r = service.tick(clock->now_ms());
+      auto r = tick_all(clock->now_ms());
       if (!r.ok() && !reported) {
         std::fprintf(stderr, "sunbid: background tick failed: %s\n", r.error().to_string().c_str());
         reported = true;
@@ -211,12 +215,26 @@ struct Api::Impl {
     }
   }
 
+  // tender_core's transitions, then evaluation's (the opening of a vote
+  // window once the candidate publicity has ended: the tender is then
+  // `deciding`), so windows open without requests. Answers the number of tender_core transitions
+  // applied.
+  Result<int> tick_all(std::int64_t now) {
+    SUNBID_ASSIGN_OR_RETURN(int applied, service.tick(now));
+    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(auto due, core::TenderService::list(
+                                          lease.db(), core::TenderStatus::deciding, std::nullopt));
+    for (const auto& t : due) SUNBID_TRY(evaluation.catch_up(t.id));
+    return applied;
+  }
+
   ApiOptions options;
   SystemClock system_clock;
   const Clock* clock = nullptr;
   ReaderPool readers;
   core::Registry registry;
   core::TenderService service;
+  eval::EvaluationService evaluation;
   std::mutex tick_mu;
   std::condition_variable tick_cv;
   bool stopping = false;
@@ -276,6 +294,24 @@ struct Api::Impl {
     add("POST", "/tenders/{id}/objections/{oid}/answer", Action::kAnswerObjection,
         &Impl::post_objection_answer);
     add("GET", "/tenders/{id}/trail", Action::kReadTender, &Impl::get_trail);
+    add("POST", "/experts", Action::kManageExperts, &Impl::post_experts);
+    add("POST", "/tenders/{id}/committee/draw", Action::kSuperviseEvaluation,
+        &Impl::post_committee_draw);
+    add("GET", "/tenders/{id}/committee", Action::kReadEvaluation, &Impl::get_committee);
+    add("POST", "/tenders/{id}/committee/declaration", Action::kEvaluate, &Impl::post_declaration);
+    add("POST", "/tenders/{id}/committee/replace", Action::kSuperviseEvaluation,
+        &Impl::post_replace);
+    add("GET", "/tenders/{id}/clearing-report", Action::kReadEvaluation,
+        &Impl::get_clearing_report);
+    add("POST", "/tenders/{id}/reviews", Action::kEvaluate, &Impl::post_review);
+    add("GET", "/tenders/{id}/reviews", Action::kReadEvaluation, &Impl::get_reviews);
+    add("GET", "/tenders/{id}/candidates", Action::kReadTender, &Impl::get_candidates);
+    add("POST", "/tenders/{id}/draws", Action::kSuperviseEvaluation, &Impl::post_draw);
+    add("POST", "/tenders/{id}/ballots", Action::kCastBallot, &Impl::post_ballot);
+    add("POST", "/tenders/{id}/committee-votes", Action::kCommitteeVote,
+        &Impl::post_committee_vote);
+    add("POST", "/tenders/{id}/decision", Action::kDecide, &Impl::post_decision);
+    add("GET", "/tenders/{id}/award", Action::kReadDecision, &Impl::get_award);
     if (options.dev_clock)
       add("POST", "/dev/clock", Action::kAdvanceDevClock, &Impl::post_dev_clock);
   }
@@ -503,7 +539,7 @@ struct Api::Impl {
           // worker pool: this callback runs on the ledger's writer thread).
           in_worker(reply, [this]() -> Result<Response> {
             std::int64_t now = clock->now_ms();
-            SUNBID_ASSIGN_OR_RETURN(int applied, service.tick(now));
+            SUNBID_ASSIGN_OR_RETURN(int applied, tick_all(now));
             return json_response(200, boost::json::object{{"time", format_rfc3339_ms(now)},
                                                           {"transitions_applied", applied}});
           });
@@ -852,7 +888,9 @@ struct Api::Impl {
     if (!tiers.ok()) return reply(std::move(tiers).error());
     boost::json::array items;
     for (const auto& t : *tiers) items.push_back(core::to_json(t));
-    reply(ok_json(boost::json::object{{"items", std::move(items)}}));
+    // The whole table in one page (a handful of tiers), in the list shape of
+    // API.md's conventions.
+    reply(ok_json(boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}}));
   }
 
   void put_service_tiers(Call& call, Reply reply) {
@@ -905,7 +943,8 @@ struct Api::Impl {
       *field = std::string(v->as_string());
       body->erase(key);
     }
-    if (Status st = refuse_unknown_rule_fields(*body); !st.ok()) return reply(std::move(st).error());
+    if (Status st = refuse_unknown_rule_fields(*body); !st.ok())
+      return reply(std::move(st).error());
     in.rules = std::move(*body);
     in_worker(reply, [this, in, actor = core_actor(call)]() -> Result<Response> {
       SUNBID_ASSIGN_OR_RETURN(std::string id, service.create_draft(actor, in));
@@ -932,7 +971,8 @@ struct Api::Impl {
                               "招标所属小区不可修改 / a tender's community cannot change",
                               {{"field", "/community_id"}}));
     }
-    if (Status st = refuse_unknown_rule_fields(*body); !st.ok()) return reply(std::move(st).error());
+    if (Status st = refuse_unknown_rule_fields(*body); !st.ok())
+      return reply(std::move(st).error());
     if (!body->empty()) edit.rules = std::move(*body);
     in_worker(
         reply,
@@ -1246,6 +1286,284 @@ struct Api::Impl {
                     boost::json::object trail,
                     audit::tender_trail(lease.db(), id, ledger().verifier_key(), clock->now_ms()));
                 return ok_json(trail);
+              });
+  }
+
+  // ---- Evaluation and decision ------------------------------------------------
+  // The evaluation service's commands wait for their commit, so they run on
+  // the worker pool. Who may act on THIS tender (a drawn member, an owner or
+  // tenderer of its community) is the service's answer; the handlers check
+  // only that the tender is one the caller may see, so a draft stays
+  // invisible to everyone else (404), as in the tender endpoints.
+
+  // The tender's due transitions (tender_core's and the vote window), then
+  // its view as the viewer may see it.
+  Result<core::TenderView> caught_up_for_evaluation(const std::string& id,
+                                                    const core::Actor& viewer) {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(core::TenderView v, visible_tender(lease.db(), id, viewer));
+    if (v.status == core::TenderStatus::draft) return v;
+    SUNBID_TRY(evaluation.catch_up(id));
+    return visible_tender(lease.db(), id, viewer);
+  }
+
+  Status require_visible(const std::string& id, const core::Actor& viewer) {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(core::TenderView v, visible_tender(lease.db(), id, viewer));
+    (void)v;
+    return {};
+  }
+
+  // Parses the body with `parse`, then runs `work` on the worker pool.
+  template <class Parsed, class Work>
+  void eval_command(Call& call, Reply reply, Result<Parsed> (*parse)(const boost::json::object&),
+                    Work work) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    auto parsed = parse(*body);
+    if (!parsed.ok()) return reply(std::move(parsed).error());
+    in_worker(reply,
+              [this, work, parsed = std::move(parsed).value(), id = call.params.at("id"),
+               actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_TRY(require_visible(id, actor));
+                return work(id, actor, parsed);
+              });
+  }
+
+  // POST /experts: the pool entry of an evaluator account. Only evaluator
+  // accounts enter the pool, and an account has one role, so no account
+  // that takes part in a decision (tenderer, owner) can ever be drawn.
+  void post_experts(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    auto req = expert_from_json(*body);
+    if (!req.ok()) return reply(std::move(req).error());
+    in_worker(
+        reply,
+        [this, req = std::move(req).value(), actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto account,
+                                  find_account_by_username(lease.db(), req.account_username));
+          if (!account) {
+            return make_error("account_not_found", "账户不存在 / no such account",
+                              {{"field", "/account_username"}});
+          }
+          if (account->role != Role::kEvaluator) {
+            return make_error(
+                "expert_not_evaluator",
+                "专家库只收评标专家账户 / only evaluator accounts enter the expert pool",
+                {{"field", "/account_username"}, {"role", std::string(role_name(account->role))}});
+          }
+          eval::ExpertInput in = req.input;
+          in.account = account->id;
+          SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, evaluation.add_expert(actor, in));
+          return created(boost::json::object{{"account_id", account->id},
+                                             {"account_username", req.account_username},
+                                             {"log_index", idx(log_index)}});
+        });
+  }
+
+  static Result<BeaconRequest> committee_beacon(const boost::json::object& body) {
+    return beacon_from_json(body, false);
+  }
+  static Result<BeaconRequest> draw_beacon(const boost::json::object& body) {
+    return beacon_from_json(body, true);
+  }
+
+  void post_committee_draw(Call& call, Reply reply) {
+    eval_command(call, std::move(reply), &committee_beacon,
+                 [this](const std::string& id, const core::Actor& actor,
+                        const BeaconRequest& b) -> Result<Response> {
+                   SUNBID_ASSIGN_OR_RETURN(
+                       eval::CommitteeDrawn d,
+                       evaluation.draw_committee(actor, id, b.beacon, b.beacon_date));
+                   return created(committee_drawn_json(d));
+                 });
+  }
+
+  void post_declaration(Call& call, Reply reply) {
+    eval_command(call, std::move(reply), &declaration_from_json,
+                 [this](const std::string& id, const core::Actor& actor,
+                        const DeclarationRequest& d) -> Result<Response> {
+                   SUNBID_ASSIGN_OR_RETURN(eval::SeatChange s,
+                                           evaluation.declare(actor, id, d.no_conflict, d.detail));
+                   return ok_json(seat_change_json(s));
+                 });
+  }
+
+  void post_replace(Call& call, Reply reply) {
+    eval_command(call, std::move(reply), &replace_from_json,
+                 [this](const std::string& id, const core::Actor& actor,
+                        const ReplaceRequest& r) -> Result<Response> {
+                   SUNBID_ASSIGN_OR_RETURN(eval::SeatChange s, evaluation.replace_member(
+                                                                   actor, id, r.member, r.reason));
+                   return ok_json(seat_change_json(s));
+                 });
+  }
+
+  void post_review(Call& call, Reply reply) {
+    eval_command(call, std::move(reply), &review_from_json,
+                 [this](const std::string& id, const core::Actor& actor,
+                        const eval::ReviewInput& in) -> Result<Response> {
+                   SUNBID_ASSIGN_OR_RETURN(eval::StageResult s,
+                                           evaluation.submit_review(actor, id, in));
+                   return created(stage_json(s, false));
+                 });
+  }
+
+  void post_draw(Call& call, Reply reply) {
+    eval_command(call, std::move(reply), &draw_beacon,
+                 [this](const std::string& id, const core::Actor& actor,
+                        const BeaconRequest& b) -> Result<Response> {
+                   SUNBID_ASSIGN_OR_RETURN(
+                       eval::StageResult s,
+                       evaluation.enter_beacon(actor, id, b.purpose, b.beacon, b.beacon_date));
+                   return created(stage_json(s, true));
+                 });
+  }
+
+  void post_ballot(Call& call, Reply reply) {
+    eval_command(
+        call, std::move(reply), &ballot_from_json,
+        [this](const std::string& id, const core::Actor& actor,
+               const std::optional<std::string>& choice) -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(eval::BallotCast b, evaluation.cast_ballot(actor, id, choice));
+          return created(boost::json::object{
+              {"log_index", idx(b.log_index)}, {"replaced", b.replaced}, {"round", b.round}});
+        });
+  }
+
+  void post_committee_vote(Call& call, Reply reply) {
+    eval_command(
+        call, std::move(reply), &committee_vote_from_json,
+        [this](const std::string& id, const core::Actor& actor,
+               const CommitteeVoteRequest& v) -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                                  evaluation.committee_vote(actor, id, v.candidate, v.round));
+          return created(boost::json::object{{"log_index", idx(log_index)}, {"round", v.round}});
+        });
+  }
+
+  void post_decision(Call& call, Reply reply) {
+    auto body = optional_json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    if (auto st = JsonFields(*body).finish(); !st.ok()) return reply(std::move(st).error());
+    in_worker(reply,
+              [this, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_TRY(require_visible(id, actor));
+                SUNBID_ASSIGN_OR_RETURN(eval::StageResult s, evaluation.decide(actor, id));
+                boost::json::object o = stage_json(s, true);
+                // API.md: {method, inputs, tally?, seed?, result}. Methods whose
+                // entry names no separate inputs (owners_vote: the ballots are
+                // their own entries; a pending draw) decided over the candidates.
+                if (!o.contains("inputs")) {
+                  boost::json::object inputs;
+                  if (const auto* c = o.if_contains("candidates")) inputs["candidates"] = *c;
+                  o["inputs"] = std::move(inputs);
+                }
+                return ok_json(o);
+              });
+  }
+
+  // A reader of the evaluation: catches the tender up, then answers `read`
+  // over a read connection.
+  template <class Read>
+  void eval_read(Call& call, Reply reply, Read read) {
+    in_worker(
+        reply,
+        [this, read, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(id, viewer));
+          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          return read(lease.db(), v, viewer);
+        });
+  }
+
+  void get_committee(Call& call, Reply reply) {
+    eval_read(
+        call, std::move(reply),
+        [](audit::Database& db, const core::TenderView& v, const core::Actor&) -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(eval::CommitteeView c,
+                                  eval::EvaluationService::committee(db, v.id));
+          boost::json::object o = committee_json(c);
+          o["tender_id"] = v.id;
+          return ok_json(o);
+        });
+  }
+
+  void get_clearing_report(Call& call, Reply reply) {
+    eval_read(call, std::move(reply),
+              [](audit::Database& db, const core::TenderView& v,
+                 const core::Actor& viewer) -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(eval::ClearingReport r,
+                                        eval::EvaluationService::clearing_report(db, v.id, viewer));
+                boost::json::object o = eval::to_json(r);
+                o["tender_id"] = v.id;
+                return ok_json(o);
+              });
+  }
+
+  // GET /tenders/{id}/reviews: the marks the viewer may see (independence:
+  // another member's only once that member and the viewer marked every bid).
+  void get_reviews(Call& call, Reply reply) {
+    eval_read(call, std::move(reply),
+              [](audit::Database& db, const core::TenderView& v,
+                 const core::Actor& viewer) -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(
+                    auto marks, eval::EvaluationService::marks_visible_to(db, v.id, viewer));
+                boost::json::object o = marks_json(marks);
+                o["tender_id"] = v.id;
+                return ok_json(o);
+              });
+  }
+
+  // GET /tenders/{id}/candidates: unranked (sorted by bid id), with each
+  // candidate's bidder and price from the public opening record.
+  void get_candidates(Call& call, Reply reply) {
+    eval_read(
+        call, std::move(reply),
+        [](audit::Database& db, const core::TenderView& v, const core::Actor&) -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(auto ids, eval::EvaluationService::candidates(db, v.id));
+          SUNBID_ASSIGN_OR_RETURN(auto opening, core::TenderService::opening_record(db, v.id));
+          boost::json::array items;
+          for (const auto& bid : ids) {
+            boost::json::object item{{"bid_id", bid}};
+            for (const auto& row : opening) {
+              if (row.bid_id != bid) continue;
+              item["bidder_uscc"] = row.bidder_uscc;
+              if (row.bid) item["price_fen_per_m2_month"] = row.bid->price_fen_per_m2_month;
+            }
+            items.push_back(std::move(item));
+          }
+          return ok_json(boost::json::object{
+              {"tender_id", v.id}, {"items", std::move(items)}, {"next_cursor", nullptr}});
+        });
+  }
+
+  // GET /tenders/{id}/award: public once the decision is made (award
+  // publicized, awarded, or the decision failed). Before that nothing of
+  // the decision — no tally, no ballot — is shown to anyone. Evaluators
+  // are refused by the service (segregation of duties).
+  void get_award(Call& call, Reply reply) {
+    eval_read(call, std::move(reply),
+              [](audit::Database& db, const core::TenderView& v,
+                 const core::Actor& viewer) -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(boost::json::object d,
+                                        eval::EvaluationService::decision(db, v.id, viewer));
+                const bool decided = v.status == core::TenderStatus::award_publicized ||
+                                     v.status == core::TenderStatus::awarded ||
+                                     (v.status == core::TenderStatus::failed &&
+                                      d.at("state").as_string() != "not_started");
+                if (!decided) {
+                  return make_error(
+                      "award_not_public", "尚未定标 / the award is not public yet",
+                      {{"tender_id", v.id}, {"status", std::string(core::to_string(v.status))}});
+                }
+                return ok_json(boost::json::object{
+                    {"tender_id", v.id},
+                    {"status", std::string(core::to_string(v.status))},
+                    {"awarded_bid_id", v.awarded_bid_id ? boost::json::value(*v.awarded_bid_id)
+                                                        : boost::json::value(nullptr)},
+                    {"decision", std::move(d)}});
               });
   }
 

@@ -8,6 +8,8 @@
 #include <fstream>
 
 #include "audit_log/sha256.h"
+#include "evaluation/service.h"
+#include "server/account_relations.h"
 #include "server/accounts.h"
 #include "tender_core/bid_commitment.h"
 #include "tender_core/registry.h"
@@ -113,6 +115,55 @@ Status write_private_file(const std::filesystem::path& path, const std::string& 
   return {};
 }
 
+// The expert pool (专家库): the nine demo evaluators, with specialties and
+// employers. evaluator9 works for 厦门鹭岛物业 — a bidder of the demo
+// tender — so the committee draw must leave it out. Pool entries that exist
+// already are skipped (expert_exists writes nothing), so this also fills
+// the pool of a demo database seeded before the pool existed.
+struct DemoExpert {
+  const char* specialty;
+  const char* second;
+  const char* employer;  // "" = none (retired, university)
+};
+constexpr std::array<DemoExpert, 9> kDemoExperts = {{
+    {"物业管理", "", "91350503MA31DKY80A"},
+    {"工程造价", "物业管理", ""},
+    {"法律", "", ""},
+    {"消防安全", "物业管理", ""},
+    {"财务审计", "", ""},
+    {"电梯设备", "", "91350200MA31E12PXF"},
+    {"园林绿化", "物业管理", ""},
+    {"安防系统", "", ""},
+    {"物业管理", "", "91350200776049653A"},  // employed by a bidder
+}};
+
+Status seed_demo_experts(audit::Ledger& ledger, const Clock& clock, core::TenderService& service,
+                         const core::Actor& admin) {
+  eval::EvaluationService evaluation(ledger, clock, service, &tenderer_account_ids);
+  SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
+  for (std::size_t i = 0; i < kDemoExperts.size(); ++i) {
+    SUNBID_ASSIGN_OR_RETURN(auto account,
+                            find_account_by_username(db, "evaluator" + std::to_string(i + 1)));
+    if (!account || account->role != Role::kEvaluator) continue;
+    eval::ExpertInput in;
+    in.account = account->id;
+    in.specialties.emplace_back(kDemoExperts[i].specialty);
+    if (*kDemoExperts[i].second) in.specialties.emplace_back(kDemoExperts[i].second);
+    if (*kDemoExperts[i].employer) in.employer_uscc = kDemoExperts[i].employer;
+    auto added = evaluation.add_expert(admin, in);
+    if (!added.ok() && added.error().code != "expert_exists") return std::move(added).error();
+  }
+  return {};
+}
+
+core::Actor demo_admin_actor(const AccountRecord& admin) {
+  core::Actor a;
+  a.account = admin.id;
+  a.role = "admin";
+  a.source_address = "127.0.0.1";
+  return a;
+}
+
 }  // namespace
 
 Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
@@ -123,6 +174,8 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
     SUNBID_ASSIGN_OR_RETURN(auto existing, find_account_by_username(db, kDemoAdminUsername));
     if (existing) {
       seed.already_seeded = true;
+      core::TenderService service(ledger, clock);
+      SUNBID_TRY(seed_demo_experts(ledger, clock, service, demo_admin_actor(*existing)));
       return seed;
     }
   }
@@ -231,10 +284,13 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
                                 {}, key, key)));
   }
   for (int i = 1; i <= 9; ++i) {
-    SUNBID_TRY(
-        drop(add_account("evaluator" + std::to_string(i), Role::kEvaluator,
-                         "评标专家" + std::to_string(i), {}, {}, {}, "expert pool (to be added)")));
+    SUNBID_TRY(drop(add_account("evaluator" + std::to_string(i), Role::kEvaluator,
+                                "评标专家" + std::to_string(i), {}, {}, {},
+                                std::string("expert pool: ") +
+                                    kDemoExperts[static_cast<std::size_t>(i - 1)].specialty +
+                                    (i == 9 ? ", employed by bidder 厦门鹭岛物业" : ""))));
   }
+  SUNBID_TRY(seed_demo_experts(ledger, clock, service, admin));
   (void)supervisor;
 
   // The tender: published now, deadline 25 days later at 10:00 Beijing time.

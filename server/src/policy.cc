@@ -23,7 +23,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 15> kPolicy = {{
+constexpr std::array<Rule, 23> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -77,6 +77,42 @@ constexpr std::array<Rule, 15> kPolicy = {{
      false,
      false,
      {false, true, false, false, false, false}},
+    // The expert pool (专家库) is the operator's register.
+    {Action::kManageExperts,
+     "manage_experts",
+     false,
+     false,
+     {true, false, false, false, false, false}},
+    // Committee draw, replacement (补抽), the beacons of pending draws.
+    {Action::kSuperviseEvaluation,
+     "supervise_evaluation",
+     false,
+     false,
+     {false, false, false, false, false, true}},
+    // Declaration of no conflict and the review: a drawn member of the
+    // tender (the service checks the seat). 评定分离: only evaluators.
+    {Action::kEvaluate, "evaluate", false, false, {false, false, false, true, false, false}},
+    // Committee, clearing report, marks: members and supervisors, the
+    // community's tenderer once the review concluded (the service decides).
+    {Action::kReadEvaluation,
+     "read_evaluation",
+     false,
+     false,
+     {false, true, false, true, false, true}},
+    // Owners' ballots (owners_vote): an owner of the tender's community.
+    {Action::kCastBallot, "cast_ballot", false, false, {false, false, false, false, true, false}},
+    // committee_vote / vote_then_lottery: a tenderer account of the community.
+    {Action::kCommitteeVote,
+     "committee_vote",
+     false,
+     false,
+     {false, true, false, false, false, false}},
+    // Running the decision method: the community's tenderer.
+    {Action::kDecide, "decide", false, false, {false, true, false, false, false, false}},
+    // The award is public once decided, but evaluators read nothing of the
+    // decision (segregation of duties) — not even from the loopback
+    // interface, which would otherwise admit any role.
+    {Action::kReadDecision, "read_decision", true, false, {true, true, true, false, true, true}},
 }};
 
 const Rule& rule_for(Action action) {

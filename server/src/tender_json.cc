@@ -142,6 +142,17 @@ Result<std::vector<core::ServiceTier>> service_tiers_from_json(const boost::json
   for (std::size_t i = 0; i < items->size(); ++i) {
     const auto& item = (*items)[i];
     if (!item.is_object()) return item_not_object(i);
+    // The shape first, like every body (400 naming the member); then the
+    // registry's value checks (422 service_tier_invalid).
+    JsonFields f(item.as_object(), "/items/" + std::to_string(i));
+    SUNBID_ASSIGN_OR_RETURN(auto code, f.required_string("code"));
+    SUNBID_ASSIGN_OR_RETURN(auto name, f.required_string("name"));
+    SUNBID_ASSIGN_OR_RETURN(auto min, f.required_int("min_fen_per_m2_month"));
+    SUNBID_ASSIGN_OR_RETURN(auto max, f.required_int("max_fen_per_m2_month"));
+    SUNBID_ASSIGN_OR_RETURN(auto present, f.required_value("required_items"));
+    SUNBID_ASSIGN_OR_RETURN(auto required, f.optional_string_array("required_items"));
+    SUNBID_TRY(f.finish());
+    (void)code, (void)name, (void)min, (void)max, (void)present, (void)required;
     auto tier = core::service_tier_from_json(item.as_object());
     if (!tier.ok()) {
       Error e = std::move(tier).error();

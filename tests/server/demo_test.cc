@@ -7,6 +7,7 @@
 
 #include "audit_log/log_store.h"
 #include "fixture.h"
+#include "server/accounts.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
 
@@ -71,6 +72,25 @@ TEST_CASE("demo: seeds a community, registers, accounts and a tender with sealed
   CHECK(mine.at("bids").as_array().size() == 1);
   auto pub = body_json(f.call("GET", "/api/v1/tenders/" + seeded->tender_id));
   CHECK(pub.at("bids").as_array().empty());
+
+  // The expert pool: the nine evaluators; evaluator9 is employed by the
+  // bidder 厦门鹭岛物业 (ent1's USCC), so the committee draw excludes it.
+  {
+    auto st = db->prepare("SELECT account, employer_uscc FROM eval_experts ORDER BY account");
+    REQUIRE(st.ok());
+    std::map<std::string, std::string> employer;
+    while (true) {
+      auto row = st->step();
+      REQUIRE(row.ok());
+      if (!*row) break;
+      employer[std::string(st->column_text(0))] = std::string(st->column_text(1));
+    }
+    CHECK(employer.size() == 9);
+    auto e9 = find_account_by_username(*db, "evaluator9");
+    REQUIRE(e9.ok());
+    REQUIRE(e9->has_value());
+    CHECK(employer[(*e9)->id] == "91350200776049653A");
+  }
 
   // A second start writes nothing.
   std::uint64_t size = f.ledger->committed_log().size;

@@ -2,12 +2,16 @@
 // real services (Registry, TenderService, create_account — every step a
 // ledger command with its audit entry): a Xiamen community of 200 units, the
 // service-tier table, five rated enterprises (one blacklisted, one below the
-// tender's thresholds), an account for every role, and a published tender
-// with two sealed bids.
+// tender's thresholds), an account for every role, the expert pool (the nine
+// evaluator accounts with specialties and employers, evaluator9 employed by
+// a bidder of the tender, so the committee draw excludes it), and a
+// published tender with two sealed bids.
 //
 // Idempotent: when the demo's admin account already exists nothing is
 // written and `already_seeded` is set (the passwords were printed at the
-// first start only; they are random and never stored in clear).
+// first start only; they are random and never stored in clear) — except
+// the expert pool entries a demo database seeded before the pool existed
+// lacks, which are added then (once: an existing entry is skipped).
 //
 // The sealed bids' salts and bid objects are written to
 // DATA_DIR/demo-bids/<username>.json (mode 0600), so the demo's bidders can

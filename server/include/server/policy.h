@@ -40,6 +40,17 @@ enum class Action {
   kBid,
   kFileObjection,
   kAnswerObjection,
+  // Evaluation (评标) and decision (定标). Relations to the tender (a drawn
+  // member of THIS tender, an owner or tenderer of THIS community) are the
+  // evaluation service's answers, never the handlers'.
+  kManageExperts,
+  kSuperviseEvaluation,
+  kEvaluate,
+  kReadEvaluation,
+  kCastBallot,
+  kCommitteeVote,
+  kDecide,
+  kReadDecision,
 };
 
 std::string_view action_name(Action action);
