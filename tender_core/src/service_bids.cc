@@ -61,11 +61,13 @@ Error bid_not_found() {
 }
 
 // The tender (in a state that allows `action`), its timeline and the
-// bidding enterprise, checked in the order every bid command refuses them.
+// bidding enterprise, checked in the order every bid command refuses them,
+// and the enterprise's live bid in the tender.
 struct BidContext {
   TenderRow row;
   TenderTimeline timeline;
   std::int64_t now_ms = 0;
+  std::optional<StoredBid> existing;
 };
 
 Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::string_view tender_id,
@@ -82,6 +84,7 @@ Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::stri
     SUNBID_TRY(check_bid_time(c.timeline, c.now_ms));
   }
   SUNBID_TRY(require_enterprise(db, actor));
+  SUNBID_ASSIGN_OR_RETURN(c.existing, find_bid(db, tender_id, actor.enterprise_uscc));
   return c;
 }
 
@@ -106,7 +109,7 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::submit_bid));
   const std::int64_t deadline = *effective_deadline_ms(c.timeline);
-  SUNBID_ASSIGN_OR_RETURN(auto existing, find_bid(db, tender_id, actor.enterprise_uscc));
+  const std::optional<StoredBid>& existing = c.existing;
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.committed", tender_id));
   const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
@@ -154,17 +157,17 @@ Result<std::uint64_t> withdraw_command(WriteTxn& txn, const Actor& actor,
   auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::withdraw_bid));
-  SUNBID_ASSIGN_OR_RETURN(auto existing, find_bid(db, tender_id, actor.enterprise_uscc));
-  if (!existing) return bid_not_found();
+  if (!c.existing) return bid_not_found();
+  const StoredBid& existing = *c.existing;
   SUNBID_ASSIGN_OR_RETURN(
       Statement * del,
       db.cached("DELETE FROM bid_current WHERE tender_id = ? AND bidder_uscc = ?"));
   del->bind(1, tender_id).bind(2, actor.enterprise_uscc);
   SUNBID_TRY(del->run());
   boost::json::object p;
-  p["bid_id"] = existing->id;
+  p["bid_id"] = existing.id;
   p["bidder_uscc"] = actor.enterprise_uscc;
-  p["withdraws"] = existing->receipt_index;
+  p["withdraws"] = existing.receipt_index;
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.withdrawn", tender_id));
   return append_bid_entry(txn, std::move(draft), tender_id, *effective_deadline_ms(c.timeline), p);
@@ -193,34 +196,34 @@ Result<std::uint64_t> reveal_command(WriteTxn& txn, const Actor& actor,
   auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::reveal_bid));
-  SUNBID_ASSIGN_OR_RETURN(auto existing, find_bid(db, tender_id, actor.enterprise_uscc));
-  if (!existing) return bid_not_found();
+  if (!c.existing) return bid_not_found();
+  const StoredBid& existing = *c.existing;
   SUNBID_ASSIGN_OR_RETURN(
       auto revealed,
-      detail::query_int(db, "SELECT 1 FROM bid_reveals WHERE bid_id = ?", existing->id));
+      detail::query_int(db, "SELECT 1 FROM bid_reveals WHERE bid_id = ?", existing.id));
   if (revealed) {
     return make_error("bid_already_revealed", "投标已解密 / the bid is already revealed");
   }
   if (opened.bid.tender_id != tender_id || opened.bid.bidder_uscc != actor.enterprise_uscc ||
-      opened.commitment_hex != existing->commitment) {
+      opened.commitment_hex != existing.commitment) {
     return make_error("reveal_mismatch",
                       "解密内容与投标承诺不符 / the salt and bid do not open the commitment",
-                      {{"commitment", existing->commitment}});
+                      {{"commitment", existing.commitment}});
   }
   SUNBID_ASSIGN_OR_RETURN(
       Statement * ins,
       db.cached("INSERT INTO bid_reveals(bid_id, salt_hex, bid_json, price_fen, revealed_ms) "
                 "VALUES (?, ?, ?, ?, ?)"));
-  ins->bind(1, existing->id).bind(2, opened.salt_hex).bind(3, opened.canonical);
+  ins->bind(1, existing.id).bind(2, opened.salt_hex).bind(3, opened.canonical);
   ins->bind(4, opened.bid.price_fen_per_m2_month).bind(5, c.now_ms);
   SUNBID_TRY(ins->run());
   // Only the fact of the reveal: contents wait for the opening record.
   SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, "bid.revealed", tender_id));
   draft.tender = tender_id;
   draft.payload["tender_id"] = tender_id;
-  draft.payload["bid_id"] = existing->id;
+  draft.payload["bid_id"] = existing.id;
   draft.payload["bidder_uscc"] = actor.enterprise_uscc;
-  draft.payload["commitment"] = existing->commitment;
+  draft.payload["commitment"] = existing.commitment;
   return txn.append(draft);
 }
 
