@@ -426,6 +426,13 @@ Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
     }
   }
   SUNBID_TRY(db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0"));
+  // Each command runs in its own SAVEPOINT, whose sub-journal (the pages'
+  // contents before the command) once past 64 KiB spills to a temporary
+  // file and is then never truncated within the batch: every page a command
+  // touches became a pwrite. In memory it is a memcpy. The sub-journal only
+  // serves ROLLBACK TO inside the open transaction; crash recovery uses the
+  // WAL alone, so durability is unchanged.
+  SUNBID_TRY(db.exec("PRAGMA temp_store=MEMORY"));
   std::int64_t version = 0;
   SUNBID_TRY(apply_migrations(db, options.migrations, version));
 

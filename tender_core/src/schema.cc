@@ -5,7 +5,7 @@
 namespace sunbid::core {
 
 std::vector<audit::Migration> tender_core_migrations() {
-  return {{kTenderCoreSchemaVersion, "tender_core",
+  return {{kTenderCoreBaseMigration, "tender_core",
            R"sql(
 CREATE TABLE core_counters (
   name TEXT PRIMARY KEY,
@@ -158,6 +158,42 @@ CREATE TABLE objections (
   answered_late    INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX objections_by_tender ON objections(tender_id);
+)sql"},
+          {kBidStorageMigration, "tender_core_bid_storage",
+           // Bid commitments move out of one wide (tender, bidder) B-tree:
+           // every version is appended to bid_versions in log order (rowid =
+           // receipt index), and only a narrow key row per live bid stays in
+           // bid_current. A commitment then dirties the tail of bid_versions
+           // and one small leaf instead of splitting wide random leaves. The
+           // view `bids` keeps the old shape for readers.
+           R"sql(
+CREATE TABLE bid_versions (
+  receipt_index INTEGER PRIMARY KEY,
+  tender_id     TEXT NOT NULL REFERENCES tenders(id),
+  bidder_uscc   TEXT NOT NULL REFERENCES enterprises(uscc),
+  bid_id        TEXT NOT NULL,
+  commitment    TEXT NOT NULL,
+  submitted_ms  INTEGER NOT NULL,
+  source_digest TEXT
+);
+CREATE TABLE bid_current (
+  tender_id     TEXT NOT NULL,
+  bidder_uscc   TEXT NOT NULL,
+  receipt_index INTEGER NOT NULL REFERENCES bid_versions(receipt_index),
+  PRIMARY KEY (tender_id, bidder_uscc)
+) WITHOUT ROWID;
+INSERT INTO bid_versions(receipt_index, tender_id, bidder_uscc, bid_id, commitment, submitted_ms,
+                         source_digest)
+  SELECT receipt_index, tender_id, bidder_uscc, id, commitment, submitted_ms, source_digest
+  FROM bids ORDER BY receipt_index;
+INSERT INTO bid_current(tender_id, bidder_uscc, receipt_index)
+  SELECT tender_id, bidder_uscc, receipt_index FROM bids;
+DROP TABLE bids;
+CREATE VIEW bids(tender_id, bidder_uscc, id, commitment, receipt_index, submitted_ms,
+                 source_digest) AS
+  SELECT c.tender_id, c.bidder_uscc, v.bid_id, v.commitment, c.receipt_index, v.submitted_ms,
+         v.source_digest
+  FROM bid_current c JOIN bid_versions v ON v.receipt_index = c.receipt_index;
 )sql"}};
 }
 

@@ -1,4 +1,8 @@
 // TenderService's sealed bids: commit (and replace), withdraw, reveal.
+#include <functional>
+#include <memory>
+#include <optional>
+
 #include "audit_log/canonical_json.h"
 #include "service_internal.h"
 #include "store.h"
@@ -31,11 +35,15 @@ struct StoredBid {
   std::int64_t receipt_index = 0;
 };
 
+// The live bid of `uscc` in the tender: its key row in bid_current and the
+// version it points to.
 Result<std::optional<StoredBid>> find_bid(audit::Database& db, std::string_view tender_id,
                                           std::string_view uscc) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT id, commitment, receipt_index FROM bids WHERE "
-                                    "tender_id = ? AND bidder_uscc = ?"));
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT v.bid_id, v.commitment, c.receipt_index FROM bid_current c JOIN "
+                "bid_versions v ON v.receipt_index = c.receipt_index WHERE c.tender_id = ? AND "
+                "c.bidder_uscc = ?"));
   st->bind(1, tender_id).bind(2, uscc);
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   std::optional<StoredBid> out;
@@ -52,18 +60,193 @@ Error bid_not_found() {
                     "未找到本企业对该招标的投标 / no bid of yours for this tender");
 }
 
+// The tender (in a state that allows `action`), its timeline and the
+// bidding enterprise, checked in the order every bid command refuses them,
+// and the enterprise's live bid in the tender.
+struct BidContext {
+  TenderRow row;
+  TenderTimeline timeline;
+  std::int64_t now_ms = 0;
+  std::optional<StoredBid> existing;
+};
+
+Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::string_view tender_id,
+                                    TenderAction action) {
+  auto& db = txn.db();
+  BidContext c;
+  SUNBID_ASSIGN_OR_RETURN(c.row, detail::load_tender(db, tender_id));
+  SUNBID_TRY(next_status(c.row.status, action));
+  SUNBID_ASSIGN_OR_RETURN(c.timeline, detail::load_timeline(db, c.row));
+  c.now_ms = txn.now_ms();
+  if (action == TenderAction::reveal_bid) {
+    SUNBID_TRY(check_reveal_time(c.timeline, c.now_ms));
+  } else {
+    SUNBID_TRY(check_bid_time(c.timeline, c.now_ms));
+  }
+  SUNBID_TRY(require_enterprise(db, actor));
+  SUNBID_ASSIGN_OR_RETURN(c.existing, find_bid(db, tender_id, actor.enterprise_uscc));
+  return c;
+}
+
 // A bid entry: withheld until the effective deadline. The only withheld
 // entries of a tender are its bid entries, so audit_withheld joined with
 // audit_tender_entries finds them when the deadline moves.
-Result<std::uint64_t> append_bid_entry(WriteTxn& txn, const Actor& actor, std::string_view type,
+Result<std::uint64_t> append_bid_entry(WriteTxn& txn, audit::EntryDraft draft,
                                        std::string_view tender_id, std::int64_t release_ms,
                                        boost::json::object payload) {
-  SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, type, tender_id));
   draft.tender = std::string(tender_id);
   payload["tender_id"] = tender_id;
   draft.payload = std::move(payload);
   draft.release_at_ms = release_ms;
   return txn.append(draft);
+}
+
+// bid.committed: a new version appended to bid_versions (rowid = its receipt
+// index) and the bidder's key row in bid_current pointed at it.
+Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::string& tender_id,
+                              const std::string& commitment_hex) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(BidContext c,
+                          load_bid_context(txn, actor, tender_id, TenderAction::submit_bid));
+  const std::int64_t deadline = *effective_deadline_ms(c.timeline);
+  const std::optional<StoredBid>& existing = c.existing;
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
+                          detail::draft_for(txn, actor, "bid.committed", tender_id));
+  const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
+  BidReceipt receipt;
+  boost::json::object p;
+  if (existing) {
+    receipt.bid_id = existing->id;
+    receipt.replaced = true;
+    p["replaces"] = existing->receipt_index;
+  } else {
+    // The id comes from the log index, which is public anyway: it tells
+    // nothing about how many bids this tender has.
+    receipt.bid_id = "B" + std::to_string(index);
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * ins,
+      db.cached("INSERT INTO bid_versions(receipt_index, tender_id, bidder_uscc, bid_id, "
+                "commitment, submitted_ms, source_digest) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  ins->bind(1, index).bind(2, tender_id).bind(3, actor.enterprise_uscc).bind(4, receipt.bid_id);
+  ins->bind(5, commitment_hex).bind(6, c.now_ms).bind(7, draft.source.value_or(""));
+  SUNBID_TRY(ins->run());
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * key,
+      db.cached(existing ? "UPDATE bid_current SET receipt_index = ?1 WHERE tender_id = ?2 AND "
+                           "bidder_uscc = ?3"
+                         : "INSERT INTO bid_current(receipt_index, tender_id, bidder_uscc) "
+                           "VALUES (?1, ?2, ?3)"));
+  key->bind(1, index).bind(2, tender_id).bind(3, actor.enterprise_uscc);
+  SUNBID_TRY(key->run());
+  p["bid_id"] = receipt.bid_id;
+  p["bidder_uscc"] = actor.enterprise_uscc;
+  p["commitment"] = commitment_hex;
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
+                          append_bid_entry(txn, std::move(draft), tender_id, deadline, p));
+  if (idx != static_cast<std::uint64_t>(index)) {
+    return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
+  }
+  receipt.log_index = idx;
+  return receipt;
+}
+
+// bid.withdrawn: the key row goes; the versions stay as history.
+Result<std::uint64_t> withdraw_command(WriteTxn& txn, const Actor& actor,
+                                       const std::string& tender_id) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(BidContext c,
+                          load_bid_context(txn, actor, tender_id, TenderAction::withdraw_bid));
+  if (!c.existing) return bid_not_found();
+  const StoredBid& existing = *c.existing;
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * del,
+      db.cached("DELETE FROM bid_current WHERE tender_id = ? AND bidder_uscc = ?"));
+  del->bind(1, tender_id).bind(2, actor.enterprise_uscc);
+  SUNBID_TRY(del->run());
+  boost::json::object p;
+  p["bid_id"] = existing.id;
+  p["bidder_uscc"] = actor.enterprise_uscc;
+  p["withdraws"] = existing.receipt_index;
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
+                          detail::draft_for(txn, actor, "bid.withdrawn", tender_id));
+  return append_bid_entry(txn, std::move(draft), tender_id, *effective_deadline_ms(c.timeline), p);
+}
+
+// A reveal whose salt and bid were parsed and hashed before the command.
+struct OpenedBid {
+  Bid bid;
+  std::string salt_hex;
+  std::string canonical;
+  std::string commitment_hex;
+};
+
+Result<OpenedBid> open_bid(std::string_view salt_hex, const boost::json::value& bid_json) {
+  OpenedBid o;
+  SUNBID_ASSIGN_OR_RETURN(auto salt, parse_salt_hex(salt_hex));
+  SUNBID_ASSIGN_OR_RETURN(o.bid, bid_from_json(bid_json));
+  SUNBID_ASSIGN_OR_RETURN(o.canonical, canonical_bid(o.bid));
+  o.commitment_hex = hex_encode(bid_commitment(salt, o.canonical));
+  o.salt_hex = std::string(salt_hex);
+  return o;
+}
+
+Result<std::uint64_t> reveal_command(WriteTxn& txn, const Actor& actor,
+                                     const std::string& tender_id, const OpenedBid& opened) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(BidContext c,
+                          load_bid_context(txn, actor, tender_id, TenderAction::reveal_bid));
+  if (!c.existing) return bid_not_found();
+  const StoredBid& existing = *c.existing;
+  SUNBID_ASSIGN_OR_RETURN(
+      auto revealed,
+      detail::query_int(db, "SELECT 1 FROM bid_reveals WHERE bid_id = ?", existing.id));
+  if (revealed) {
+    return make_error("bid_already_revealed", "投标已解密 / the bid is already revealed");
+  }
+  if (opened.bid.tender_id != tender_id || opened.bid.bidder_uscc != actor.enterprise_uscc ||
+      opened.commitment_hex != existing.commitment) {
+    return make_error("reveal_mismatch",
+                      "解密内容与投标承诺不符 / the salt and bid do not open the commitment",
+                      {{"commitment", existing.commitment}});
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * ins,
+      db.cached("INSERT INTO bid_reveals(bid_id, salt_hex, bid_json, price_fen, revealed_ms) "
+                "VALUES (?, ?, ?, ?, ?)"));
+  ins->bind(1, existing.id).bind(2, opened.salt_hex).bind(3, opened.canonical);
+  ins->bind(4, opened.bid.price_fen_per_m2_month).bind(5, c.now_ms);
+  SUNBID_TRY(ins->run());
+  // Only the fact of the reveal: contents wait for the opening record.
+  SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, "bid.revealed", tender_id));
+  draft.tender = tender_id;
+  draft.payload["tender_id"] = tender_id;
+  draft.payload["bid_id"] = existing.id;
+  draft.payload["bidder_uscc"] = actor.enterprise_uscc;
+  draft.payload["commitment"] = existing.commitment;
+  return txn.append(draft);
+}
+
+// Queues `fn` on the ledger and completes `done` exactly once with its value
+// (after the batch is durable) or its refusal.
+template <class T>
+void run_async(audit::Ledger& ledger, std::function<Result<T>(WriteTxn&)> fn,
+               std::function<void(Result<T>)> done) {
+  auto out = std::make_shared<std::optional<T>>();
+  ledger.submit(
+      [fn = std::move(fn), out](WriteTxn& txn) -> Status {
+        auto r = fn(txn);
+        if (!r.ok()) return std::move(r).error();
+        out->emplace(std::move(r).value());
+        return {};
+      },
+      [out, done = std::move(done)](Status st) {
+        if (!st.ok()) {
+          done(std::move(st).error());
+        } else {
+          done(std::move(**out));
+        }
+      });
 }
 
 }  // namespace
@@ -72,127 +255,63 @@ Result<BidReceipt> TenderService::submit_bid(const Actor& actor, std::string_vie
                                              std::string_view commitment_hex) {
   SUNBID_TRY(parse_commitment_hex(commitment_hex));
   SUNBID_TRY(catch_up(tender_id));
-  return ledger_.run<BidReceipt>([&](WriteTxn& txn) -> Result<BidReceipt> {
-    auto& db = txn.db();
-    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
-    SUNBID_TRY(next_status(row.status, TenderAction::submit_bid));
-    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
-    const std::int64_t now = txn.now_ms();
-    SUNBID_TRY(check_bid_time(t, now));
-    SUNBID_TRY(require_enterprise(db, actor));
-    const std::int64_t deadline = *effective_deadline_ms(t);
-    SUNBID_ASSIGN_OR_RETURN(auto existing, find_bid(db, tender_id, actor.enterprise_uscc));
-    std::string source_digest;
-    if (!actor.source_address.empty()) {
-      SUNBID_ASSIGN_OR_RETURN(
-          source_digest, txn.personal_digest("network_address", actor.source_address, tender_id));
-    }
-    const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
-    BidReceipt receipt;
-    receipt.log_index = static_cast<std::uint64_t>(index);
-    boost::json::object p;
-    if (existing) {
-      receipt.bid_id = existing->id;
-      receipt.replaced = true;
-      SUNBID_ASSIGN_OR_RETURN(
-          Statement * up,
-          db.cached("UPDATE bids SET commitment = ?, receipt_index = ?, submitted_ms = ?, "
-                    "source_digest = ? WHERE tender_id = ? AND bidder_uscc = ?"));
-      up->bind(1, commitment_hex).bind(2, index).bind(3, now).bind(4, source_digest);
-      up->bind(5, tender_id).bind(6, actor.enterprise_uscc);
-      SUNBID_TRY(up->run());
-      p["replaces"] = existing->receipt_index;
-    } else {
-      // The id comes from the log index, which is public anyway: it tells
-      // nothing about how many bids this tender has.
-      receipt.bid_id = "B" + std::to_string(index);
-      SUNBID_ASSIGN_OR_RETURN(
-          Statement * ins,
-          db.cached("INSERT INTO bids(id, tender_id, bidder_uscc, commitment, receipt_index, "
-                    "submitted_ms, source_digest) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-      ins->bind(1, receipt.bid_id).bind(2, tender_id).bind(3, actor.enterprise_uscc);
-      ins->bind(4, commitment_hex).bind(5, index).bind(6, now).bind(7, source_digest);
-      SUNBID_TRY(ins->run());
-    }
-    p["bid_id"] = receipt.bid_id;
-    p["bidder_uscc"] = actor.enterprise_uscc;
-    p["commitment"] = commitment_hex;
-    SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
-                            append_bid_entry(txn, actor, "bid.committed", tender_id, deadline, p));
-    receipt.log_index = idx;
-    return receipt;
-  });
+  const std::string tender(tender_id), commitment(commitment_hex);
+  return ledger_.run<BidReceipt>(
+      [&](WriteTxn& txn) { return commit_bid(txn, actor, tender, commitment); });
+}
+
+void TenderService::submit_bid_async(Actor actor, std::string tender_id, std::string commitment_hex,
+                                     std::function<void(Result<BidReceipt>)> done) {
+  if (auto st = parse_commitment_hex(commitment_hex); !st.ok()) return done(std::move(st).error());
+  if (auto st = catch_up(tender_id); !st.ok()) return done(std::move(st).error());
+  run_async<BidReceipt>(
+      ledger_,
+      [actor = std::move(actor), tender = std::move(tender_id),
+       commitment = std::move(commitment_hex)](WriteTxn& txn) {
+        return commit_bid(txn, actor, tender, commitment);
+      },
+      std::move(done));
 }
 
 Result<std::uint64_t> TenderService::withdraw_bid(const Actor& actor, std::string_view tender_id) {
   SUNBID_TRY(catch_up(tender_id));
-  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
-    auto& db = txn.db();
-    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
-    SUNBID_TRY(next_status(row.status, TenderAction::withdraw_bid));
-    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
-    SUNBID_TRY(check_bid_time(t, txn.now_ms()));
-    SUNBID_TRY(require_enterprise(db, actor));
-    SUNBID_ASSIGN_OR_RETURN(auto existing, find_bid(db, tender_id, actor.enterprise_uscc));
-    if (!existing) return bid_not_found();
-    SUNBID_ASSIGN_OR_RETURN(Statement * del,
-                            db.cached("DELETE FROM bids WHERE tender_id = ? AND bidder_uscc = ?"));
-    del->bind(1, tender_id).bind(2, actor.enterprise_uscc);
-    SUNBID_TRY(del->run());
-    boost::json::object p;
-    p["bid_id"] = existing->id;
-    p["bidder_uscc"] = actor.enterprise_uscc;
-    p["withdraws"] = existing->receipt_index;
-    return append_bid_entry(txn, actor, "bid.withdrawn", tender_id, *effective_deadline_ms(t), p);
-  });
+  const std::string tender(tender_id);
+  return ledger_.run<std::uint64_t>(
+      [&](WriteTxn& txn) { return withdraw_command(txn, actor, tender); });
+}
+
+void TenderService::withdraw_bid_async(Actor actor, std::string tender_id,
+                                       std::function<void(Result<std::uint64_t>)> done) {
+  if (auto st = catch_up(tender_id); !st.ok()) return done(std::move(st).error());
+  run_async<std::uint64_t>(
+      ledger_,
+      [actor = std::move(actor), tender = std::move(tender_id)](WriteTxn& txn) {
+        return withdraw_command(txn, actor, tender);
+      },
+      std::move(done));
 }
 
 Result<std::uint64_t> TenderService::reveal_bid(const Actor& actor, std::string_view tender_id,
                                                 std::string_view salt_hex,
                                                 const boost::json::value& bid_json) {
-  SUNBID_ASSIGN_OR_RETURN(auto salt, parse_salt_hex(salt_hex));
-  SUNBID_ASSIGN_OR_RETURN(Bid bid, bid_from_json(bid_json));
-  SUNBID_ASSIGN_OR_RETURN(std::string canonical, canonical_bid(bid));
-  const std::string opened = hex_encode(bid_commitment(salt, canonical));
+  SUNBID_ASSIGN_OR_RETURN(OpenedBid opened, open_bid(salt_hex, bid_json));
   SUNBID_TRY(catch_up(tender_id));
-  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
-    auto& db = txn.db();
-    SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
-    SUNBID_TRY(next_status(row.status, TenderAction::reveal_bid));
-    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
-    const std::int64_t now = txn.now_ms();
-    SUNBID_TRY(check_reveal_time(t, now));
-    SUNBID_TRY(require_enterprise(db, actor));
-    SUNBID_ASSIGN_OR_RETURN(auto existing, find_bid(db, tender_id, actor.enterprise_uscc));
-    if (!existing) return bid_not_found();
-    SUNBID_ASSIGN_OR_RETURN(
-        auto revealed,
-        detail::query_int(db, "SELECT 1 FROM bid_reveals WHERE bid_id = ?", existing->id));
-    if (revealed) {
-      return make_error("bid_already_revealed", "投标已解密 / the bid is already revealed");
-    }
-    if (bid.tender_id != tender_id || bid.bidder_uscc != actor.enterprise_uscc ||
-        opened != existing->commitment) {
-      return make_error("reveal_mismatch",
-                        "解密内容与投标承诺不符 / the salt and bid do not open the commitment",
-                        {{"commitment", existing->commitment}});
-    }
-    SUNBID_ASSIGN_OR_RETURN(
-        Statement * ins,
-        db.cached("INSERT INTO bid_reveals(bid_id, salt_hex, bid_json, price_fen, revealed_ms) "
-                  "VALUES (?, ?, ?, ?, ?)"));
-    ins->bind(1, existing->id).bind(2, salt_hex).bind(3, canonical);
-    ins->bind(4, bid.price_fen_per_m2_month).bind(5, now);
-    SUNBID_TRY(ins->run());
-    // Only the fact of the reveal: contents wait for the opening record.
-    SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, "bid.revealed", tender_id));
-    draft.tender = std::string(tender_id);
-    draft.payload["tender_id"] = tender_id;
-    draft.payload["bid_id"] = existing->id;
-    draft.payload["bidder_uscc"] = actor.enterprise_uscc;
-    draft.payload["commitment"] = existing->commitment;
-    return txn.append(draft);
-  });
+  const std::string tender(tender_id);
+  return ledger_.run<std::uint64_t>(
+      [&](WriteTxn& txn) { return reveal_command(txn, actor, tender, opened); });
+}
+
+void TenderService::reveal_bid_async(Actor actor, std::string tender_id, std::string salt_hex,
+                                     boost::json::value bid,
+                                     std::function<void(Result<std::uint64_t>)> done) {
+  auto opened = open_bid(salt_hex, bid);
+  if (!opened.ok()) return done(std::move(opened).error());
+  if (auto st = catch_up(tender_id); !st.ok()) return done(std::move(st).error());
+  run_async<std::uint64_t>(
+      ledger_,
+      [actor = std::move(actor), tender = std::move(tender_id), o = std::move(opened).value()](
+          WriteTxn& txn) { return reveal_command(txn, actor, tender, o); },
+      std::move(done));
 }
 
 }  // namespace sunbid::core

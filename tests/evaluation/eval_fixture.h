@@ -12,21 +12,15 @@ namespace sunbid::testing {
 
 class EvalFixture : public CoreFixture {
  public:
-  EvalFixture() : CoreFixture() {
-    service.reset();
-    registry.reset();
-    ledger.reset();
-    audit::LedgerOptions o;
-    o.data_dir = dir.path();
-    o.migrations = core::tender_core_migrations();
-    for (auto& m : eval::evaluation_migrations()) o.migrations.push_back(m);
-    o.clock = &clock;
-    o.publish_checkpoints = false;
-    auto l = audit::Ledger::open(std::move(o));
-    REQUIRE(l.ok());
-    ledger = std::move(l).value();
-    registry = std::make_unique<core::Registry>(*ledger);
-    service = std::make_unique<core::TenderService>(*ledger, clock);
+  static std::vector<audit::Migration> with_evaluation() {
+    auto all = core::tender_core_migrations();
+    for (auto& m : eval::evaluation_migrations()) all.push_back(std::move(m));
+    return all;
+  }
+
+  // Opened with evaluation's migrations from the start: a file that reached
+  // tender_core's newest version (5) without evaluation's (4) is refused.
+  EvalFixture() : CoreFixture(ms("2025-06-01T00:00:00Z"), 4096, with_evaluation()) {
     eval = std::make_unique<eval::EvaluationService>(
         *ledger, clock, *service,
         [this](audit::Database&, std::string_view community) -> Result<std::vector<std::string>> {

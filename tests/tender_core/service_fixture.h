@@ -40,21 +40,30 @@ inline constexpr std::int64_t kDayMs = 86'400'000;
 class CoreFixture {
  public:
   explicit CoreFixture(std::int64_t start_ms = ms("2025-06-01T00:00:00Z"),
-                       std::size_t max_batch = 4096)
+                       std::size_t max_batch = 4096,
+                       std::vector<audit::Migration> migrations = core::tender_core_migrations())
       : clock(start_ms) {
+    open(std::move(migrations), max_batch);
+    admin = actor("admin-1", "admin");
+    supervisor = actor("sup-1", "supervisor");
+  }
+
+  // Closes the ledger and opens the same files again with `migrations`.
+  void open(std::vector<audit::Migration> migrations, std::size_t max_batch = 4096) {
+    service.reset();
+    registry.reset();
+    ledger.reset();
     audit::LedgerOptions o;
     o.data_dir = dir.path();
-    o.migrations = core::tender_core_migrations();
+    o.migrations = std::move(migrations);
     o.clock = &clock;
     o.publish_checkpoints = false;
     o.max_batch = max_batch;
     auto l = audit::Ledger::open(std::move(o));
-    REQUIRE(l.ok());
+    if (!l.ok()) FAIL(l.error().to_string());
     ledger = std::move(l).value();
     registry = std::make_unique<core::Registry>(*ledger);
     service = std::make_unique<core::TenderService>(*ledger, clock);
-    admin = actor("admin-1", "admin");
-    supervisor = actor("sup-1", "supervisor");
   }
 
   static core::Actor actor(std::string account, std::string role, std::string community = "",

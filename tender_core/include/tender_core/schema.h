@@ -1,7 +1,8 @@
-// tender_core's tables in sunbid.db: migration version 2 (the audit log owns
-// version 1). All of them are written only through ledger commands of
-// Registry and TenderService (and the evaluation hooks of tender_hooks.h),
-// each command together with exactly one audit entry.
+// tender_core's tables in sunbid.db: migrations 2 (the base tables) and 5
+// (bid storage: bid_versions + bid_current, `bids` becomes a view); version
+// numbers are global to the file (docs/ledger.md). All of them are written only through ledger
+// commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
+// together with exactly one audit entry.
 //
 // Tables:
 //   core_counters(name, next)            id sequences ("community", "tender", ...)
@@ -17,7 +18,11 @@
 //   tenders                              status, timeline, rules (draft JSON,
 //                                        frozen at publish)
 //   tender_suspensions, tender_amendments
-//   bids                                 the live commitment per bidder
+//   bid_versions                         every commitment, appended in log
+//                                        order (rowid = receipt index)
+//   bid_current(tender, bidder, receipt) the live bid per bidder: a narrow key
+//   bids (view)                          the live commitment per bidder, in
+//                                        the shape of migration 2's table
 //   rating_snapshots                     registry values in force at the deadline
 //   opening_rows                         the opening record (开标记录)
 //   tender_candidates, objections
@@ -32,7 +37,10 @@
 
 namespace sunbid::core {
 
-inline constexpr int kTenderCoreSchemaVersion = 2;
+inline constexpr int kTenderCoreBaseMigration = 2;
+inline constexpr int kBidStorageMigration = 5;
+// The newest schema version tender_core's migrations bring a file to.
+inline constexpr int kTenderCoreSchemaVersion = kBidStorageMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 

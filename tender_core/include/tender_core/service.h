@@ -47,6 +47,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -216,6 +217,23 @@ class TenderService {
   // commitment, or names another tender or bidder).
   Result<std::uint64_t> reveal_bid(const Actor& actor, std::string_view tender_id,
                                    std::string_view salt_hex, const boost::json::value& bid);
+
+  // ---- the same bid commands, asynchronous (for the server) ----
+  // Each checks what needs no database (commitment_invalid, salt_invalid,
+  // bid_invalid), applies a due time-driven transition of the tender first
+  // (which waits for the ledger only when one is due), then queues the
+  // command, which owns copies of its inputs. `done` runs exactly once: with
+  // the same value or refusal as the synchronous form, on the ledger's writer
+  // thread once the command's batch is durable (or it was refused), or on the
+  // calling thread when refused before queueing. `done` must not block; it
+  // must not call back into a synchronous method of this service or the
+  // ledger on the writer thread.
+  void submit_bid_async(Actor actor, std::string tender_id, std::string commitment_hex,
+                        std::function<void(Result<BidReceipt>)> done);
+  void withdraw_bid_async(Actor actor, std::string tender_id,
+                          std::function<void(Result<std::uint64_t>)> done);
+  void reveal_bid_async(Actor actor, std::string tender_id, std::string salt_hex,
+                        boost::json::value bid, std::function<void(Result<std::uint64_t>)> done);
 
   // ---- objections (异议) ----
   // Document stage: any registered enterprise, while published and until

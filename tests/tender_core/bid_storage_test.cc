@@ -1,0 +1,364 @@
+// Bid storage (migration 5: bid_versions + bid_current, `bids` a view) and
+// the asynchronous bid commands.
+//
+// The migration test builds a file at schema version 4 the way the binary of
+// migration 2 wrote bids (one wide row per bidder in `bids`, the receipt its
+// bid.committed entry), migrates it, and checks every bid and receipt reads
+// back the same and still works: replaced, withdrawn, revealed, opened.
+#include <algorithm>
+#include <atomic>
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "service_fixture.h"
+#include "tender_core/service.h"
+
+using namespace sunbid;
+using namespace sunbid::core;
+using namespace sunbid::testing;
+
+namespace {
+
+const char* kDeadline = "2025-07-01T02:00:00Z";
+
+// Migration 2 alone, with stand-ins for the server's (3) and evaluation's (4)
+// migrations, which tender_core's tests cannot link: a file at version 4.
+std::vector<audit::Migration> migrations_up_to_4() {
+  std::vector<audit::Migration> out;
+  for (auto& m : tender_core_migrations()) {
+    if (m.version <= 4) out.push_back(m);
+  }
+  out.push_back({3, "server (stand-in)", "CREATE TABLE stand_in_3(x INTEGER);"});
+  out.push_back({4, "evaluation (stand-in)", "CREATE TABLE stand_in_4(x INTEGER);"});
+  return out;
+}
+
+std::vector<audit::Migration> migrations_now() {
+  auto out = tender_core_migrations();
+  out.push_back({3, "server (stand-in)", "CREATE TABLE stand_in_3(x INTEGER);"});
+  out.push_back({4, "evaluation (stand-in)", "CREATE TABLE stand_in_4(x INTEGER);"});
+  return out;
+}
+
+// What migration 2's submit_bid wrote: the withheld bid.committed entry and
+// the wide `bids` row whose receipt_index is that entry's index.
+std::uint64_t old_submit(CoreFixture& f, const Actor& a, const std::string& tender,
+                         const std::string& commitment) {
+  std::uint64_t receipt = 0;
+  Status st = f.ledger->execute([&](audit::WriteTxn& txn) -> Status {
+    SUNBID_ASSIGN_OR_RETURN(std::string source,
+                            txn.personal_digest("network_address", a.source_address, tender));
+    const auto index = static_cast<std::int64_t>(txn.log_size());
+    const std::string bid_id = "B" + std::to_string(index);
+    SUNBID_ASSIGN_OR_RETURN(
+        audit::Statement ins,
+        txn.db().prepare(
+            "INSERT INTO bids(id, tender_id, bidder_uscc, commitment, "
+            "receipt_index, submitted_ms, source_digest) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    ins.bind(1, bid_id).bind(2, tender).bind(3, a.enterprise_uscc).bind(4, commitment);
+    ins.bind(5, index).bind(6, txn.now_ms()).bind(7, source);
+    SUNBID_TRY(ins.run());
+    audit::EntryDraft d;
+    d.actor = a.account;
+    d.role = a.role;
+    d.type = "bid.committed";
+    d.source = source;
+    d.tender = tender;
+    d.release_at_ms = ms(kDeadline);
+    d.payload = {{"bid_id", bid_id},
+                 {"bidder_uscc", a.enterprise_uscc},
+                 {"commitment", commitment},
+                 {"tender_id", tender}};
+    SUNBID_ASSIGN_OR_RETURN(receipt, txn.append(d));
+    return ok_status();
+  });
+  if (!st.ok()) FAIL(st.error().to_string());
+  return receipt;
+}
+
+// Every row of `bids` (a table before migration 5, a view after), one line each.
+std::vector<std::string> bids_rows(CoreFixture& f) {
+  auto db = f.reader();
+  auto st = db.prepare(
+      "SELECT tender_id || '|' || bidder_uscc || '|' || id || '|' || commitment || '|' || "
+      "receipt_index || '|' || submitted_ms || '|' || coalesce(source_digest, 'NULL') FROM bids "
+      "ORDER BY tender_id, bidder_uscc");
+  REQUIRE(st.ok());
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = st->step();
+    REQUIRE(row.ok());
+    if (!*row) break;
+    out.emplace_back(st->column_text(0));
+  }
+  return out;
+}
+
+// Collects the completions of an asynchronous command.
+template <class T>
+struct Completion {
+  std::atomic<int> calls{0};
+  std::promise<Result<T>> promise;
+  std::future<Result<T>> future = promise.get_future();
+
+  std::function<void(Result<T>)> callback() {
+    return [this](Result<T> r) {
+      if (calls.fetch_add(1) == 0) promise.set_value(std::move(r));
+    };
+  }
+  Result<T> wait() {
+    REQUIRE(future.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+    return future.get();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("migration 5 moves bids of a version-4 file; every bid and receipt still reads") {
+  CoreFixture f(ms("2025-06-01T00:00:00Z"), 4096, migrations_up_to_4());
+  {
+    auto db = f.reader();
+    CHECK(*db.query_int64("PRAGMA user_version") == 4);
+  }
+  Market m = setup_market(f);
+  const std::string t1 = publish_tender(f, m, kDeadline, 2);
+  const std::string t2 = publish_tender(f, m, kDeadline, 1);
+  std::vector<SealedBid> sealed;
+  std::vector<std::uint64_t> receipts;
+  for (std::size_t i = 0; i < m.enterprises.size(); ++i) {
+    sealed.push_back(seal(t1, m.enterprises[i].enterprise_uscc, 200 + static_cast<int>(i),
+                          static_cast<std::uint8_t>(i + 1)));
+    receipts.push_back(old_submit(f, m.enterprises[i], t1, sealed.back().commitment));
+  }
+  const SealedBid other = seal(t2, kUsccA, 222, 9);
+  const std::uint64_t other_receipt = old_submit(f, m.enterprises[0], t2, other.commitment);
+  const auto before = bids_rows(f);
+  REQUIRE(before.size() == 5);
+
+  f.open(migrations_now());
+  auto db = f.reader();
+  CHECK(*db.query_int64("PRAGMA user_version") == kTenderCoreSchemaVersion);
+  CHECK(*db.query_int64("SELECT count(*) FROM bid_versions") == 5);
+  CHECK(*db.query_int64("SELECT count(*) FROM bid_current") == 5);
+  CHECK(*db.query_int64("SELECT count(*) FROM sqlite_master WHERE name = 'bids' AND type = "
+                        "'view'") == 1);
+  // The view shows every row as the table held it.
+  CHECK(bids_rows(f) == before);
+  // Each bidder still sees its own bid with its receipt.
+  for (std::size_t i = 0; i < m.enterprises.size(); ++i) {
+    auto own = TenderService::bids_visible_to(db, t1, m.enterprises[i], f.clock.now_ms());
+    REQUIRE(own.ok());
+    REQUIRE(own->size() == 1);
+    CHECK((*own)[0].commitment == sealed[i].commitment);
+    CHECK((*own)[0].receipt_index == receipts[i]);
+    CHECK((*own)[0].bid_id == "B" + std::to_string(receipts[i]));
+  }
+  auto own2 = TenderService::bids_visible_to(db, t2, m.enterprises[0], f.clock.now_ms());
+  REQUIRE(own2->size() == 1);
+  CHECK(own2->at(0).receipt_index == other_receipt);
+
+  // A migrated bid is replaced (same id, `replaces` its old receipt) and
+  // another withdrawn, through the new storage.
+  sealed[0] = seal(t1, kUsccA, 199, 42);
+  auto replaced = expect_one_entry(
+      f, [&] { return f.service->submit_bid(m.enterprises[0], t1, sealed[0].commitment); });
+  CHECK(replaced->replaced);
+  CHECK(replaced->bid_id == "B" + std::to_string(receipts[0]));
+  auto entries = f.all_entries();
+  auto replace_entry = boost::json::parse(entries[replaced->log_index]).as_object();
+  CHECK(replace_entry["payload"].as_object()["replaces"].as_int64() ==
+        static_cast<std::int64_t>(receipts[0]));
+  expect_one_entry(f, [&] { return f.service->withdraw_bid(m.enterprises[3], t1); });
+
+  // Reveal and open: the migrated commitments open.
+  f.clock.set_ms(ms(kDeadline));
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  for (std::size_t i = 0; i < 3; ++i) {
+    expect_one_entry(f, [&] {
+      return f.service->reveal_bid(m.enterprises[i], t1, sealed[i].salt_hex, sealed[i].bid);
+    });
+  }
+  expect_one_entry(
+      f, [&] { return f.service->reveal_bid(m.enterprises[0], t2, other.salt_hex, other.bid); });
+  f.clock.set_ms(ms(kDeadline) + kDayMs);
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  auto db2 = f.reader();
+  auto opening = TenderService::opening_record(db2, t1);
+  REQUIRE(opening.ok());
+  REQUIRE(opening->size() == 3);
+  for (const auto& row : *opening) {
+    CHECK(row.valid);
+    REQUIRE(row.bid.has_value());
+  }
+  CHECK(opening->at(0).bid->price_fen_per_m2_month == 199);
+  auto opening2 = TenderService::opening_record(db2, t2);
+  REQUIRE(opening2.ok());
+  REQUIRE(opening2->size() == 1);
+  CHECK(opening2->at(0).bid_id == "B" + std::to_string(other_receipt));
+}
+
+TEST_CASE("asynchronous bid commands: same answers, callback exactly once") {
+  CoreFixture f;
+  Market m = setup_market(f);
+  const std::string t = publish_tender(f, m, kDeadline);
+  auto a = seal(t, kUsccA, 250, 1);
+
+  SECTION("submit, replace and withdraw succeed once each, after the entry is durable") {
+    const auto before = f.log_size();
+    Completion<BidReceipt> first;
+    f.service->submit_bid_async(m.enterprises[0], t, a.commitment, first.callback());
+    auto r1 = first.wait();
+    REQUIRE(r1.ok());
+    CHECK_FALSE(r1->replaced);
+    CHECK(r1->log_index == before);
+    CHECK(f.log_size() == before + 1);  // durable when the callback ran
+
+    Completion<BidReceipt> second;
+    f.service->submit_bid_async(m.enterprises[0], t, seal(t, kUsccA, 240, 2).commitment,
+                                second.callback());
+    auto r2 = second.wait();
+    REQUIRE(r2.ok());
+    CHECK(r2->replaced);
+    CHECK(r2->bid_id == r1->bid_id);
+
+    Completion<std::uint64_t> withdrawn;
+    f.service->withdraw_bid_async(m.enterprises[0], t, withdrawn.callback());
+    auto w = withdrawn.wait();
+    REQUIRE(w.ok());
+    CHECK(*w == before + 2);
+    auto db = f.reader();
+    auto own = TenderService::bids_visible_to(db, t, m.enterprises[0], f.clock.now_ms());
+    CHECK(own->empty());
+    f.ledger->stop();  // drains: a late second call would show now
+    CHECK(first.calls == 1);
+    CHECK(second.calls == 1);
+    CHECK(withdrawn.calls == 1);
+  }
+
+  SECTION("refusals before and inside the ledger change nothing") {
+    REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+    const auto before = f.snapshot();
+    Completion<BidReceipt> malformed;
+    f.service->submit_bid_async(m.enterprises[0], t, "00", malformed.callback());
+    auto r = malformed.wait();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == "commitment_invalid");
+
+    Completion<BidReceipt> not_enterprise;
+    f.service->submit_bid_async(m.tenderer, t, a.commitment, not_enterprise.callback());
+    r = not_enterprise.wait();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == "not_an_enterprise");
+
+    Completion<std::uint64_t> no_bid;
+    f.service->withdraw_bid_async(m.enterprises[1], t, no_bid.callback());
+    auto w = no_bid.wait();
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().code == "bid_not_found");
+
+    Completion<std::uint64_t> early;
+    f.service->reveal_bid_async(m.enterprises[0], t, a.salt_hex, a.bid, early.callback());
+    w = early.wait();
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().code == "not_in_reveal_window");
+
+    Completion<std::uint64_t> bad_salt;
+    f.service->reveal_bid_async(m.enterprises[0], t, "zz", a.bid, bad_salt.callback());
+    w = bad_salt.wait();
+    REQUIRE_FALSE(w.ok());
+    CHECK(w.error().code == "salt_invalid");
+
+    CHECK(f.snapshot() == before);
+    f.ledger->stop();
+    CHECK(malformed.calls == 1);
+    CHECK(not_enterprise.calls == 1);
+    CHECK(no_bid.calls == 1);
+    CHECK(early.calls == 1);
+    CHECK(bad_salt.calls == 1);
+  }
+
+  SECTION("reveal in the window; a mismatch is refused; after the deadline submit is refused") {
+    REQUIRE(f.service->submit_bid(m.enterprises[0], t, a.commitment).ok());
+    f.clock.set_ms(ms(kDeadline));
+    Completion<BidReceipt> late;
+    f.service->submit_bid_async(m.enterprises[1], t, seal(t, kUsccB, 1, 3).commitment,
+                                late.callback());
+    auto l = late.wait();
+    REQUIRE_FALSE(l.ok());
+    CHECK(l.error().code == "bid_after_deadline");
+
+    auto wrong = a.bid;
+    wrong["price_fen_per_m2_month"] = 251;
+    Completion<std::uint64_t> mismatch;
+    f.service->reveal_bid_async(m.enterprises[0], t, a.salt_hex, wrong, mismatch.callback());
+    auto mm = mismatch.wait();
+    REQUIRE_FALSE(mm.ok());
+    CHECK(mm.error().code == "reveal_mismatch");
+
+    const auto before = f.log_size();
+    Completion<std::uint64_t> revealed;
+    f.service->reveal_bid_async(m.enterprises[0], t, a.salt_hex, a.bid, revealed.callback());
+    auto rv = revealed.wait();
+    REQUIRE(rv.ok());
+    CHECK(*rv == before);
+    f.ledger->stop();
+    CHECK(late.calls == 1);
+    CHECK(mismatch.calls == 1);
+    CHECK(revealed.calls == 1);
+  }
+}
+
+TEST_CASE(
+    "asynchronous submissions from many threads: every callback once, every receipt distinct") {
+  CoreFixture f;
+  Market m = setup_market(f);
+  const std::string t = publish_tender(f, m, kDeadline);
+  constexpr int kPerBidder = 25;
+  std::atomic<int> calls{0};
+  std::atomic<int> failures{0};
+  std::mutex mu;
+  std::vector<std::uint64_t> receipts;
+  // Sealed here: Catch2's assertions are not for other threads.
+  std::vector<std::vector<std::string>> commitments(m.enterprises.size());
+  for (std::size_t b = 0; b < m.enterprises.size(); ++b) {
+    for (int i = 0; i < kPerBidder; ++i) {
+      commitments[b].push_back(
+          seal(t, m.enterprises[b].enterprise_uscc, 200 + i, static_cast<std::uint8_t>(i))
+              .commitment);
+    }
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t b = 0; b < m.enterprises.size(); ++b) {
+    threads.emplace_back([&, b] {
+      for (int i = 0; i < kPerBidder; ++i) {
+        f.service->submit_bid_async(m.enterprises[b], t,
+                                    commitments[b][static_cast<std::size_t>(i)],
+                                    [&](Result<BidReceipt> r) {
+                                      calls.fetch_add(1);
+                                      if (!r.ok()) {
+                                        failures.fetch_add(1);
+                                        return;
+                                      }
+                                      std::lock_guard lock(mu);
+                                      receipts.push_back(r->log_index);
+                                    });
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  f.ledger->stop();  // completes everything queued
+  const int total = static_cast<int>(m.enterprises.size()) * kPerBidder;
+  CHECK(calls == total);
+  CHECK(failures == 0);
+  std::sort(receipts.begin(), receipts.end());
+  CHECK(std::adjacent_find(receipts.begin(), receipts.end()) == receipts.end());
+  CHECK(receipts.size() == static_cast<std::size_t>(total));
+  auto db = f.reader();
+  CHECK(*db.query_int64("SELECT count(*) FROM bid_versions") == total);
+  CHECK(*db.query_int64("SELECT count(*) FROM bid_current") ==
+        static_cast<std::int64_t>(m.enterprises.size()));
+}
