@@ -17,7 +17,7 @@
 #   3. durable POST /api/v1/tenders/{id}/bids spread over 50 tenders and 16
 #      enterprise sessions, random 64-hex commitments (Lua script), p99;
 #   4. RSS idle and holding 1,000 idle TLS connections
-#      (bench/hold_tls_connections.py).
+#      (bench/hold_tls_connections.py), before any load.
 # Prints a table with ratios and the load average before each run. Numbers
 # from a shared machine are indicative; the ratios come from the same run.
 set -euo pipefail
@@ -201,21 +201,26 @@ LUA
 
 S_IDLE=$(rss_kib "$SUNBID_PID")
 N_IDLE=$(rss_kib "$NGINX_PID")
+# Memory first, on servers that have not been under load yet (afterwards the
+# heap's high-water mark would hide the connections' own cost).
 for run in $(seq 1 "$RUNS"); do
-  say "run $run/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg)): GET, handshakes, bids, 1,000 idle connections"
+  python3 "$ROOT/bench/hold_tls_connections.py" "$SPORT" "$CERT" "$SUNBID_PID" >"$W/s_1k.$run"
+  python3 "$ROOT/bench/hold_tls_connections.py" "$NPORT" "$W/nginx-cert.pem" "$NGINX_PID" >"$W/n_1k.$run"
+done
+for run in $(seq 1 "$RUNS"); do
+  say "run $run/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg)): GET, handshakes, bids"
   wrk_run s_get "$run" -H "Authorization: Bearer $ADMIN_TOKEN" "$SBASE$GET_PATH"
   wrk_run n_get "$run" "$NBASE/get"
   wrk_run s_hs "$run" -H "Connection: close" "$SBASE/health"
   wrk_run n_hs "$run" -H "Connection: close" "$NBASE/health"
   wrk_run s_bids "$run" -s "$W/bids.lua" "$SBASE/tenders"
-  python3 "$ROOT/bench/hold_tls_connections.py" "$SPORT" "$CERT" "$SUNBID_PID" >"$W/s_1k.$run"
-  python3 "$ROOT/bench/hold_tls_connections.py" "$NPORT" "$W/nginx-cert.pem" "$NGINX_PID" >"$W/n_1k.$run"
 done
-# Each file: RSS before opening the connections, RSS with them open.
+# Each file: RSS before opening the connections, RSS with them open (the
+# heap keeps its high-water mark, so the idle figure is the one before all).
 S_1K=$(cat "$W"/s_1k.* | awk '{print $2}' | median)
 N_1K=$(cat "$W"/n_1k.* | awk '{print $2}' | median)
-S_PER=$(cat "$W"/s_1k.* | awk '{print ($2 - $1) / 1000}' | median)
-N_PER=$(cat "$W"/n_1k.* | awk '{print ($2 - $1) / 1000}' | median)
+S_PER=$(((S_1K - S_IDLE) / 1000))
+N_PER=$(((N_1K - N_IDLE) / 1000))
 
 # ---- the table ---------------------------------------------------------------------
 ratio() { python3 -c "import sys; a,b=sys.argv[1:3]; print('%.2f' % (float(a)/float(b)) if a and b and float(b) else 'n/a')" "$1" "$2"; }
@@ -236,7 +241,8 @@ row "POST bids (durable), $N_TENDERS tenders, req/s" "$(rps s_bids)" "-" ""
 row "  each run" "$(each_rps s_bids)" "-" ""
 row "  p50 / p99 latency (ms)" "$(pct s_bids 50%) / $(pct s_bids 99%)" "-" ""
 row "  non-2xx; socket errors" "$(non2xx s_bids); $(sockerr s_bids)" "-" ""
+row "GET ratio of each run pair" "$(for r in $(seq 1 "$RUNS"); do ratio "$(awk '/^Requests\/sec:/ {print $2}' "$W/s_get.$r.wrk")" "$(awk '/^Requests\/sec:/ {print $2}' "$W/n_get.$r.wrk")"; done | tr '\n' ' ')" "" ""
 row "RSS idle (MiB)" "$(mib "$S_IDLE")" "$(mib "$N_IDLE")" "$(ratio "$S_IDLE" "$N_IDLE")"
 row "RSS with 1,000 idle TLS connections (MiB)" "$(mib "$S_1K")" "$(mib "$N_1K")" "$(ratio "$S_1K" "$N_1K")"
-row "  per connection (KiB, growth / 1,000)" "$S_PER" "$N_PER" "$(ratio "$S_PER" "$N_PER")"
+row "  per connection (KiB, (with - idle) / 1,000)" "$S_PER" "$N_PER" "$(ratio "$S_PER" "$N_PER")"
 row "RSS after all runs (MiB)" "$(mib "$(rss_kib "$SUNBID_PID")")" "$(mib "$(rss_kib "$NGINX_PID")")" ""
