@@ -1,33 +1,39 @@
 #!/usr/bin/env bash
 # sunbid's HTTPS server against nginx on the same machine (not run in CI).
 #
-#   bench/https_vs_nginx.sh [--sunbid PATH] [--seconds N] [--keep]
+#   bench/https_vs_nginx.sh [--sunbid PATH] [--seconds N] [--runs N] [--keep]
 #
 # Installs wrk and nginx-light when missing (apt), builds the release
 # `sunbid` (unless --sunbid is given), starts `sunbid serve` and nginx on
 # 127.0.0.1 (both: ECDSA P-256 self-signed certificate, TLS 1.3, 2 worker
-# threads/processes) and measures with wrk (2 threads, 64 connections,
-# keep-alive, N s):
-#   1. authenticated GET /api/v1/tenders/{id} (GET /api/v1/audit/checkpoint
-#      while the tender endpoints do not exist) vs nginx serving a static
-#      file of the same size;
-#   2. durable POST /api/v1/tenders/{id}/bids across many tenders (Lua
-#      script), when the endpoint exists;
-#   3. full TLS handshakes/s (Connection: close on every request);
-#   4. RSS idle and holding 1,000 idle TLS connections.
-# Prints a table with ratios. Numbers from a shared machine are indicative.
+# threads/processes), sets up data through the API (bench/https_bench_setup.py:
+# published tenders, enterprises with accounts and sessions) and measures
+# with wrk (2 threads, 64 connections, N s), each measurement --runs times
+# (default 3), sunbid and nginx alternating, medians reported:
+#   1. authenticated GET /api/v1/tenders/{id} (TLS 1.3 keep-alive) vs nginx
+#      serving a static file of the same size;
+#   2. full TLS handshakes/s (Connection: close on every request) against
+#      GET /health and a static file of the same size;
+#   3. durable POST /api/v1/tenders/{id}/bids spread over 50 tenders and 16
+#      enterprise sessions, random 64-hex commitments (Lua script), p99;
+#   4. RSS idle and holding 1,000 idle TLS connections
+#      (bench/hold_tls_connections.py), before any load.
+# Prints a table with ratios and the load average before each run. Numbers
+# from a shared machine are indicative; the ratios come from the same run.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=10
+RUNS=3
 SUNBID=""
 KEEP=0
 while (($#)); do
   case "$1" in
     --sunbid) SUNBID=$2; shift 2 ;;
     --seconds) DURATION=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    *) echo "usage: $0 [--sunbid PATH] [--seconds N] [--keep]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--sunbid PATH] [--seconds N] [--runs N] [--keep]" >&2; exit 2 ;;
   esac
 done
 
@@ -92,71 +98,16 @@ for _ in $(seq 1 100); do
 done
 curl -sf --cacert "$CERT" "$SBASE/health" >/dev/null || { cat "$W/sunbid.log" >&2; exit 1; }
 
-# The API client for setup: python3 + requests, the pinned certificate.
-api() {  # api METHOD PATH [JSON] [TOKEN] -> prints "STATUS BODY"
-  python3 - "$SBASE" "$CERT" "$@" <<'EOF'
-import sys, requests
-base, cert, method, path = sys.argv[1:5]
-body = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] else None
-token = sys.argv[6] if len(sys.argv) > 6 else ""
-h = {"Content-Type": "application/json"}
-if token:
-    h["Authorization"] = "Bearer " + token
-r = requests.request(method, base + path, data=body.encode() if body else None, headers=h, verify=cert)
-print(r.status_code, r.text)
-EOF
-}
-json_get() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read().split(" ",1)[1])'"$1"')'; }
-router_404() { [[ "$1" == 404* && "$1" == *'"code":"not_found"'* ]]; }
-
-ADMIN_TOKEN=$(api POST /sessions "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" | json_get '["token"]')
-
-# Tenders for the GET and the bids (API.md flow; any refusal is reported and
-# the tender parts fall back or are skipped).
-TENDERS=()
-ENT_TOKEN=""
-setup_tenders() {
-  local n=$1 r
-  r=$(api PUT /service-tiers '{"items":[{"code":"T2","name":"二级","min_fen_per_m2_month":100,"max_fen_per_m2_month":400,"required_items":["保洁"]}]}' "$ADMIN_TOKEN")
-  [[ "$r" == 2* ]] || { say "setup: PUT /service-tiers → $r"; return 1; }
-  r=$(api POST /communities '{"name":"基准小区","district":"思明区","street":"鹭江街道","address":"厦门市思明区鹭江道 1 号"}' "$ADMIN_TOKEN")
-  [[ "$r" == 2* ]] || { say "setup: POST /communities → $r"; return 1; }
-  local cid; cid=$(echo "$r" | json_get '["id"]')
-  local uscc=91350200776049653A
-  r=$(api POST /enterprises "{\"uscc\":\"$uscc\",\"name\":\"基准物业有限公司\"}" "$ADMIN_TOKEN")
-  [[ "$r" == 2* ]] || { say "setup: POST /enterprises → $r"; return 1; }
-  r=$(api PUT /registry/ratings "{\"items\":[{\"uscc\":\"$uscc\",\"credit_grade\":\"AA\",\"credit_score\":9000,\"star_rating\":4,\"blacklisted\":false,\"effective_from\":\"2020-01-01T00:00:00Z\"}]}" "$ADMIN_TOKEN")
-  [[ "$r" == 2* ]] || { say "setup: PUT /registry/ratings → $r"; return 1; }
-  for who in "tenderer:\"community_id\":\"$cid\"" "enterprise:\"enterprise_uscc\":\"$uscc\""; do
-    local role=${who%%:*} extra=${who#*:}
-    r=$(api POST /accounts "{\"username\":\"bench.$role\",\"password\":\"bench-password\",\"role\":\"$role\",\"display_name\":\"$role\",$extra}" "$ADMIN_TOKEN")
-    [[ "$r" == 2* ]] || { say "setup: POST /accounts $role → $r"; return 1; }
-  done
-  local tt; tt=$(api POST /sessions '{"username":"bench.tenderer","password":"bench-password"}' | json_get '["token"]')
-  ENT_TOKEN=$(api POST /sessions '{"username":"bench.enterprise","password":"bench-password"}' | json_get '["token"]')
-  local deadline; deadline=$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)
-  for i in $(seq 1 "$n"); do
-    r=$(api POST /tenders "{\"community_id\":\"$cid\",\"title\":\"基准招标 $i\",\"service_tier\":\"T2\",\"area_centi_m2\":12000000,\"qualification\":{\"min_credit_grade\":\"A\",\"min_star_rating\":3},\"criteria\":[{\"code\":\"plan\",\"title\":\"服务方案\"}],\"committee_size\":5,\"min_valid_bids\":1,\"candidate_cap\":5,\"candidate_cap_method\":\"lowest_price\",\"decision\":{\"method\":\"lowest_price\"},\"beacon_source\":\"上证指数收盘价\",\"bid_deadline\":\"$deadline\",\"reveal_window_s\":86400,\"candidate_publicity_s\":432000,\"vote_window_s\":0,\"award_publicity_s\":432000}" "$tt")
-    [[ "$r" == 2* ]] || { say "setup: POST /tenders → $r"; return 1; }
-    local tid; tid=$(echo "$r" | json_get '["id"]')
-    r=$(api POST "/tenders/$tid/publish" "" "$tt")
-    [[ "$r" == 2* ]] || { say "setup: POST /tenders/$tid/publish → $r"; return 1; }
-    TENDERS+=("$tid")
-  done
-}
-
-probe=$(api GET /tenders/none "" "$ADMIN_TOKEN")
-GET_NOTE=""
-if router_404 "$probe"; then
-  GET_PATH=/audit/checkpoint
-  GET_NOTE="GET /tenders/{id} does not exist yet: measured GET /audit/checkpoint instead"
-elif setup_tenders 50; then
-  GET_PATH=/tenders/${TENDERS[0]}
-else
-  GET_PATH=/audit/checkpoint
-  GET_NOTE="tender setup refused (above): measured GET /audit/checkpoint instead"
-fi
-[ -n "$GET_NOTE" ] && say "note: $GET_NOTE"
+# Data through the API: 50 published tenders, 16 enterprises with sessions.
+N_TENDERS=50
+N_ENTERPRISES=16
+python3 "$ROOT/bench/https_bench_setup.py" "$SBASE" "$CERT" "$ADMIN_PW" "$N_TENDERS" "$N_ENTERPRISES" \
+  >"$W/setup.json"
+setup_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print('"$1"')' "$W/setup.json"; }
+ADMIN_TOKEN=$(setup_get 'd["admin_token"]')
+TENDER_LIST=$(setup_get '",".join(chr(34) + t + chr(34) for t in d["tenders"])')
+TOKEN_LIST=$(setup_get '",".join(chr(34) + t + chr(34) for t in d["enterprise_tokens"])')
+GET_PATH=/tenders/$(setup_get 'd["tenders"][0]')
 
 # nginx: same kind of certificate, TLS 1.3, static files of the same sizes.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 -subj /CN=localhost \
@@ -165,6 +116,7 @@ mkdir -p "$W/www" "$W/nginx-tmp"
 chmod 755 "$W/www"
 curl -sf --cacert "$CERT" -H "Authorization: Bearer $ADMIN_TOKEN" "$SBASE$GET_PATH" >"$W/get-body"
 curl -sf --cacert "$CERT" "$SBASE/health" >"$W/health-body"
+[ -s "$W/get-body" ] || { say "GET $GET_PATH answered nothing"; exit 1; }
 head -c "$(stat -c %s "$W/get-body")" /dev/zero | tr '\0' 'a' >"$W/www/get"
 head -c "$(stat -c %s "$W/health-body")" /dev/zero | tr '\0' 'a' >"$W/www/health"
 chmod 644 "$W/www/"*
@@ -200,12 +152,25 @@ for _ in $(seq 1 50); do curl -sf --cacert "$W/nginx-cert.pem" "$NBASE/health" >
 NGINX_PID=$(cat "$W/nginx.pid")
 
 # ---- measurements -----------------------------------------------------------------
-# wrk_run NAME ARGS... -> writes $W/NAME.wrk
-wrk_run() { local name=$1; shift; wrk -t2 -c64 -d"${DURATION}s" --latency "$@" >"$W/$name.wrk" 2>&1 || true; }
-rps() { awk '/^Requests\/sec:/ {print $2}' "$W/$1.wrk"; }
-pct() { awk -v p="$2" '$1 == p {print $2}' "$W/$1.wrk"; }
-non2xx() { awk '/Non-2xx/ {n = $NF} END {print n + 0}' "$W/$1.wrk"; }
-sockerr() { awk '/Socket errors/ {sub(/.*Socket errors: /, ""); e = $0} END {print (e == "" ? "none" : e)}' "$W/$1.wrk"; }
+# wrk_run NAME RUN ARGS... -> $W/NAME.RUN.wrk, and the 1-minute load average before it
+wrk_run() {
+  local name=$1 run=$2
+  shift 2
+  cut -d' ' -f1 /proc/loadavg >"$W/$name.$run.load"
+  wrk -t2 -c64 -d"${DURATION}s" --latency "$@" >"$W/$name.$run.wrk" 2>&1 || true
+}
+# Medians over the runs; latencies in ms.
+to_ms() {
+  awk '{v = $1; m = 1; if (v ~ /us$/) m = 0.001; else if (v ~ /ms$/) m = 1; else if (v ~ /s$/) m = 1000;
+        gsub(/[a-z]/, "", v); printf "%.2f\n", v * m}'
+}
+median() { sort -g | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else if (NR) printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+rps() { for f in "$W/$1".*.wrk; do awk '/^Requests\/sec:/ {print $2}' "$f"; done | median; }
+pct() { for f in "$W/$1".*.wrk; do awk -v p="$2" '$1 == p {print $2}' "$f" | to_ms; done | median; }
+each_rps() { for f in "$W/$1".*.wrk; do awk '/^Requests\/sec:/ {printf "%d ", $2}' "$f"; done; }
+loads() { cat "$W/$1".*.load | tr '\n' ' '; }
+non2xx() { cat "$W/$1".*.wrk | awk '/Non-2xx/ {n += $NF} END {print n + 0}'; }
+sockerr() { cat "$W/$1".*.wrk | awk '/Socket errors/ {sub(/.*Socket errors: /, ""); e = e $0 "; "} END {print (e == "" ? "none" : e)}'; }
 rss_kib() {  # total VmRSS of a process and its children
   local total=0 p
   for p in "$1" $(pgrep -P "$1" || true); do
@@ -214,92 +179,70 @@ rss_kib() {  # total VmRSS of a process and its children
   echo "$total"
 }
 
-say "wrk: GET $GET_PATH (sunbid) vs static file (nginx), ${DURATION} s each"
-wrk_run s_get -H "Authorization: Bearer $ADMIN_TOKEN" "$SBASE$GET_PATH"
-wrk_run n_get "$NBASE/get"
-say "wrk: full handshakes (Connection: close)"
-wrk_run s_hs -H "Connection: close" "$SBASE/health"
-wrk_run n_hs -H "Connection: close" "$NBASE/health"
-
-BIDS_NOTE=""
-if router_404 "$(api POST /tenders/none/bids '{"commitment_sha256_hex":"'"$(printf 'ab%.0s' $(seq 32))"'"}' "$ADMIN_TOKEN")"; then
-  BIDS_NOTE="POST /tenders/{id}/bids does not exist yet: skipped"
-elif [ ${#TENDERS[@]} -eq 0 ]; then
-  BIDS_NOTE="no tenders could be set up: bids skipped"
-else
-  lua_list=$(printf '"%s",' "${TENDERS[@]}")
-  cat >"$W/bids.lua" <<EOF
--- Durable bid commitments spread over many tenders: one enterprise, a new
--- random commitment each time (a second commitment replaces the first).
-local tenders = {${lua_list%,}}
-local token = "$ENT_TOKEN"
+cat >"$W/bids.lua" <<LUA
+-- Durable bid commitments spread over many tenders and many enterprises, a
+-- random 64-hex commitment each time (an enterprise's later commitment to a
+-- tender replaces its earlier one).
+local tenders = {$TENDER_LIST}
+local tokens = {$TOKEN_LIST}
 local n = 0
 function setup(thread) thread:set("seed", math.random(1, 1000000)) end
-function init(args) math.randomseed(seed) end
+function init(args) math.randomseed(seed); n = seed end
 function request()
   n = n + 1
   local hex = {}
   for i = 1, 64 do hex[i] = string.format("%x", math.random(0, 15)) end
   local body = '{"commitment_sha256_hex":"' .. table.concat(hex) .. '"}'
+  local token = tokens[(math.floor(n / #tenders) % #tokens) + 1]
   return wrk.format("POST", "/api/v1/tenders/" .. tenders[(n % #tenders) + 1] .. "/bids",
                     {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
 end
-EOF
-  say "wrk: POST bids over ${#TENDERS[@]} tenders"
-  wrk_run s_bids -s "$W/bids.lua" "$SBASE/tenders"
-fi
+LUA
 
-# 1,000 idle TLS connections, held while the RSS is read.
-hold_conns() {  # hold_conns PORT CAFILE -> prints RSS (KiB) of PID $3 while 1000 connections are open
-  python3 - "$1" "$2" "$3" <<'EOF'
-import resource, socket, ssl, sys, time
-port, cafile, pid = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
-ctx = ssl.create_default_context(cafile=cafile)
-ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-conns = []
-for _ in range(1000):
-    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="127.0.0.1")
-    conns.append(s)
-time.sleep(1)
-import subprocess
-pids = [pid] + subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
-total = 0
-for p in pids:
-    for line in open(f"/proc/{p}/status"):
-        if line.startswith("VmRSS:"):
-            total += int(line.split()[1])
-print(total)
-for s in conns:
-    s.close()
-EOF
-}
 S_IDLE=$(rss_kib "$SUNBID_PID")
 N_IDLE=$(rss_kib "$NGINX_PID")
-S_1K=$(hold_conns "$SPORT" "$CERT" "$SUNBID_PID")
-N_1K=$(hold_conns "$NPORT" "$W/nginx-cert.pem" "$NGINX_PID")
+# Memory first, on servers that have not been under load yet (afterwards the
+# heap's high-water mark would hide the connections' own cost).
+for run in $(seq 1 "$RUNS"); do
+  python3 "$ROOT/bench/hold_tls_connections.py" "$SPORT" "$CERT" "$SUNBID_PID" >"$W/s_1k.$run"
+  python3 "$ROOT/bench/hold_tls_connections.py" "$NPORT" "$W/nginx-cert.pem" "$NGINX_PID" >"$W/n_1k.$run"
+done
+for run in $(seq 1 "$RUNS"); do
+  say "run $run/$RUNS (load $(cut -d' ' -f1-3 /proc/loadavg)): GET, handshakes, bids"
+  wrk_run s_get "$run" -H "Authorization: Bearer $ADMIN_TOKEN" "$SBASE$GET_PATH"
+  wrk_run n_get "$run" "$NBASE/get"
+  wrk_run s_hs "$run" -H "Connection: close" "$SBASE/health"
+  wrk_run n_hs "$run" -H "Connection: close" "$NBASE/health"
+  wrk_run s_bids "$run" -s "$W/bids.lua" "$SBASE/tenders"
+done
+# Each file: RSS before opening the connections, RSS with them open (the
+# heap keeps its high-water mark, so the idle figure is the one before all).
+S_1K=$(cat "$W"/s_1k.* | awk '{print $2}' | median)
+N_1K=$(cat "$W"/n_1k.* | awk '{print $2}' | median)
+S_PER=$(((S_1K - S_IDLE) / 1000))
+N_PER=$(((N_1K - N_IDLE) / 1000))
 
 # ---- the table ---------------------------------------------------------------------
 ratio() { python3 -c "import sys; a,b=sys.argv[1:3]; print('%.2f' % (float(a)/float(b)) if a and b and float(b) else 'n/a')" "$1" "$2"; }
 mib() { python3 -c "print('%.1f' % ($1/1024))"; }
-row() { printf '| %-46s | %14s | %14s | %7s |\n' "$1" "$2" "$3" "$4"; }
+row() { printf '| %-44s | %20s | %20s | %7s |\n' "$1" "$2" "$3" "$4"; }
 echo
-echo "sunbid (release, --threads 2) vs nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'); wrk -t2 -c64 -d${DURATION}s, TLS 1.3, ECDSA P-256; $(nproc) cores shared"
-[ -n "$GET_NOTE" ] && echo "note: $GET_NOTE"
-[ -n "$BIDS_NOTE" ] && echo "note: $BIDS_NOTE"
+echo "sunbid (release, --threads 2) vs nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') (2 workers); wrk -t2 -c64 -d${DURATION}s; TLS 1.3, ECDSA P-256; $(nproc) cores shared; median of $RUNS runs"
+echo "1-min load average before each GET run: sunbid $(loads s_get)/ nginx $(loads n_get)"
 row "measure" "sunbid" "nginx" "ratio"
 row "----" "----" "----" "----"
-row "GET ($(stat -c %s "$W/get-body") B body) req/s, keep-alive" "$(rps s_get)" "$(rps n_get)" "$(ratio "$(rps s_get)" "$(rps n_get)")"
-row "  p50 latency" "$(pct s_get 50%)" "$(pct n_get 50%)" ""
-row "  p99 latency" "$(pct s_get 99%)" "$(pct n_get 99%)" ""
-row "  non-2xx answers" "$(non2xx s_get)" "$(non2xx n_get)" ""
-row "  socket errors" "$(sockerr s_get)" "$(sockerr n_get)" ""
+row "GET /tenders/{id} ($(stat -c %s "$W/get-body") B body) req/s" "$(rps s_get)" "$(rps n_get)" "$(ratio "$(rps s_get)" "$(rps n_get)")"
+row "  each run" "$(each_rps s_get)" "$(each_rps n_get)" ""
+row "  p50 / p99 latency (ms)" "$(pct s_get 50%) / $(pct s_get 99%)" "$(pct n_get 50%) / $(pct n_get 99%)" ""
+row "  non-2xx; socket errors" "$(non2xx s_get); $(sockerr s_get)" "$(non2xx n_get); $(sockerr n_get)" ""
 row "full TLS handshakes/s (Connection: close)" "$(rps s_hs)" "$(rps n_hs)" "$(ratio "$(rps s_hs)" "$(rps n_hs)")"
-if [ -f "$W/s_bids.wrk" ]; then
-  row "POST bids (durable) req/s" "$(rps s_bids)" "-" ""
-  row "  p50 / p99 latency" "$(pct s_bids 50%) / $(pct s_bids 99%)" "-" ""
-  row "  non-2xx answers" "$(non2xx s_bids)" "-" ""
-fi
+row "  each run" "$(each_rps s_hs)" "$(each_rps n_hs)" ""
+row "POST bids (durable), $N_TENDERS tenders, req/s" "$(rps s_bids)" "-" ""
+row "  each run" "$(each_rps s_bids)" "-" ""
+row "  p50 / p99 latency (ms)" "$(pct s_bids 50%) / $(pct s_bids 99%)" "-" ""
+row "  non-2xx; socket errors" "$(non2xx s_bids); $(sockerr s_bids)" "-" ""
+row "GET ratio of each run pair" "$(for r in $(seq 1 "$RUNS"); do ratio "$(awk '/^Requests\/sec:/ {print $2}' "$W/s_get.$r.wrk")" "$(awk '/^Requests\/sec:/ {print $2}' "$W/n_get.$r.wrk")"; done | tr '\n' ' ')" "" ""
 row "RSS idle (MiB)" "$(mib "$S_IDLE")" "$(mib "$N_IDLE")" "$(ratio "$S_IDLE" "$N_IDLE")"
 row "RSS with 1,000 idle TLS connections (MiB)" "$(mib "$S_1K")" "$(mib "$N_1K")" "$(ratio "$S_1K" "$N_1K")"
-row "  per connection (KiB)" "$(((S_1K - S_IDLE) / 1000))" "$(((N_1K - N_IDLE) / 1000))" "$(ratio $((S_1K - S_IDLE)) $((N_1K - N_IDLE)))"
+row "  per connection (KiB, (with - idle) / 1,000)" "$S_PER" "$N_PER" "$(ratio "$S_PER" "$N_PER")"
+row "RSS after all runs (MiB)" "$(mib "$(rss_kib "$SUNBID_PID")")" "$(mib "$(rss_kib "$NGINX_PID")")" ""

@@ -10,7 +10,7 @@
 // for it (tests, the fuzz target).
 //
 // Registry and tender commands (tender_core) wait for their commit, so they
-// run on a small worker pool of the Api, never on the calling thread. A
+// run on a worker pool of the Api, never on the calling thread. A
 // background thread calls TenderService::tick every `tick_interval`, and
 // POST /dev/clock ticks at once after moving the clock.
 //
