@@ -253,12 +253,13 @@ struct Api::Impl {
   std::atomic<std::uint64_t> login_failures{0};
   std::atomic<std::uint64_t> login_throttled{0};
   std::atomic<std::uint64_t> logins{0};
-  // Declared last, so it is built after everything its jobs use. A tender
-  // command holds its worker until its batch is durable, so the pool's size
-  // bounds how many commands one group commit can batch (bench/
-  // https_vs_nginx.sh: 2 workers ~2,000 bids/s, p99 183 ms; 32 workers
-  // 6,500-8,000 bids/s, p99 34-43 ms).
-  static constexpr int kWorkerThreads = 32;
+  // Declared last, so it is built after everything its jobs use. A
+  // synchronous tender or evaluation command holds its worker until its batch
+  // is durable, so the pool's size bounds how many of those one group commit
+  // can batch (bench/https_vs_nginx.sh: 2 workers ~2,000 bids/s, p99 183 ms;
+  // 32 workers 6,500-8,000 bids/s, p99 34-43 ms). Bids use the asynchronous
+  // commands and hold a worker only while they are queued.
+  static constexpr int kWorkerThreads = 16;
   boost::asio::thread_pool workers{kWorkerThreads};
 
   audit::Ledger& ledger() { return *options.ledger; }
@@ -749,6 +750,28 @@ struct Api::Impl {
         r = make_error("internal_error", e.what());
       }
       reply(std::move(r));
+    });
+  }
+
+  // The bid commands have asynchronous forms: `start` runs on a worker (it
+  // waits only when a time-driven transition of the tender is due), queues
+  // the command and returns; the answer is built on the ledger's writer
+  // thread once the batch is durable, so no thread waits for the commit and
+  // one group commit batches as many bids as are in flight.
+  template <class T>
+  void in_worker_async(Reply reply, std::function<void(std::function<void(Result<T>)>)> start,
+                       std::function<Result<Response>(T)> answer) {
+    boost::asio::post(workers, [reply = std::move(reply), start = std::move(start),
+                                answer = std::move(answer)]() mutable {
+      auto done = [reply, answer = std::move(answer)](Result<T> r) {
+        if (!r.ok()) return reply(std::move(r).error());
+        reply(answer(std::move(r).value()));
+      };
+      try {
+        start(std::move(done));
+      } catch (const std::exception& e) {
+        reply(make_error("internal_error", e.what()));
+      }
     });
   }
 
@@ -1243,22 +1266,28 @@ struct Api::Impl {
       return f.finish();
     };
     if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
-    in_worker(
-        reply,
-        [this, commitment, id = call.params.at("id"),
-         actor = core_actor(call)]() -> Result<Response> {
-          SUNBID_ASSIGN_OR_RETURN(core::BidReceipt r, service.submit_bid(actor, id, commitment));
+    in_worker_async<core::BidReceipt>(
+        std::move(reply),
+        [this, commitment, id = call.params.at("id"), actor = core_actor(call)](auto done) {
+          service.submit_bid_async(actor, id, commitment, std::move(done));
+        },
+        [](core::BidReceipt r) -> Result<Response> {
           return created(boost::json::object{
               {"bid_id", r.bid_id}, {"log_index", idx(r.log_index)}, {"replaced", r.replaced}});
         });
   }
 
   void delete_bid(Call& call, Reply reply) {
-    in_worker(reply,
-              [this, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
-                SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, service.withdraw_bid(actor, id));
-                return ok_json(boost::json::object{{"log_index", idx(log_index)}});
-              });
+    in_worker_async<std::uint64_t>(
+        std::move(reply),
+        [this, id = call.params.at("id"), actor = core_actor(call)](auto done) {
+          service.withdraw_bid_async(actor, id, std::move(done));
+        },
+        log_index_answer);
+  }
+
+  static Result<Response> log_index_answer(std::uint64_t log_index) {
+    return ok_json(boost::json::object{{"log_index", idx(log_index)}});
   }
 
   void post_reveal(Call& call, Reply reply) {
@@ -1273,13 +1302,12 @@ struct Api::Impl {
       return f.finish();
     };
     if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
-    in_worker(reply,
-              [this, salt, bid, id = call.params.at("id"),
-               actor = core_actor(call)]() -> Result<Response> {
-                SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
-                                        service.reveal_bid(actor, id, salt, bid));
-                return ok_json(boost::json::object{{"log_index", idx(log_index)}});
-              });
+    in_worker_async<std::uint64_t>(
+        std::move(reply),
+        [this, salt, bid, id = call.params.at("id"), actor = core_actor(call)](auto done) {
+          service.reveal_bid_async(actor, id, salt, bid, std::move(done));
+        },
+        log_index_answer);
   }
 
   void get_opening(Call& call, Reply reply) {
