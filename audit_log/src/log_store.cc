@@ -423,13 +423,25 @@ Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::strin
 
 Status move_tender_release(Database& db, std::string_view tender, std::int64_t release_at_ms) {
   SUNBID_ASSIGN_OR_RETURN(std::vector<std::uint64_t> indices, tender_entry_indices(db, tender));
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * up, db.cached("UPDATE audit_withheld SET release_at_ms = ? WHERE idx = ?"));
+  SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                          db.cached("UPDATE audit_withheld SET release_at_ms = ? WHERE idx = ? "
+                                    "AND release_at_ms <> ?"));
   for (std::uint64_t idx : indices) {
-    up->bind(1, release_at_ms).bind(2, static_cast<std::int64_t>(idx));
+    up->bind(1, release_at_ms).bind(2, static_cast<std::int64_t>(idx)).bind(3, kReleaseAtEvent);
     SUNBID_TRY(up->run());
   }
   return {};
+}
+
+Status release_tender_entries(Database& db, std::string_view tender, std::int64_t withheld_until_ms,
+                              std::int64_t now_ms) {
+  if (withheld_until_ms <= now_ms) return {};
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * up,
+      db.cached("UPDATE audit_withheld SET release_at_ms = ? WHERE release_at_ms = ? AND idx IN "
+                "(SELECT idx FROM audit_tender_entries WHERE tender = ?)"));
+  up->bind(1, now_ms).bind(2, withheld_until_ms).bind(3, tender);
+  return up->run();
 }
 
 }  // namespace sunbid::audit

@@ -24,6 +24,14 @@ Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const core::Actor& act
   return d;
 }
 
+void withhold_until_decision(audit::EntryDraft& draft) {
+  draft.release_at_ms = audit::kReleaseAtEvent;
+}
+
+Status release_committee_entries(audit::WriteTxn& txn, std::string_view tender) {
+  return audit::release_tender_entries(txn.db(), tender, audit::kReleaseAtEvent, txn.now_ms());
+}
+
 Error refusal(std::string code, std::string_view zh, std::string_view en,
               boost::json::object details) {
   return make_error(std::move(code), std::string(zh) + " / " + std::string(en), std::move(details));
@@ -160,6 +168,13 @@ Result<bool> review_concluded(audit::Database& db, std::string_view tender) {
       std::vector<std::string> rows,
       db.query_strings("SELECT tender_id FROM eval_review_state WHERE tender_id = ?", {tender}));
   return !rows.empty();
+}
+
+Result<bool> committee_public(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::TenderService::view(db, tender));
+  using S = core::TenderStatus;
+  return view.status == S::award_publicized || view.status == S::awarded ||
+         view.status == S::failed || view.status == S::cancelled;
 }
 
 Result<std::vector<std::string>> active_members(audit::Database& db, std::string_view tender) {

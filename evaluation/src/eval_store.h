@@ -23,6 +23,13 @@ namespace sunbid::eval::detail {
 Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const core::Actor& actor,
                                     std::string_view type, std::string_view tender);
 
+// The committee entries (drawn, declared, replaced, review.submitted) name
+// the members, confidential until the decision (招标投标法 art. 37): they are
+// appended withheld until an event (audit::kReleaseAtEvent) and released by
+// the command that decides (award or 流标) or ends the tender.
+void withhold_until_decision(audit::EntryDraft& draft);
+Status release_committee_entries(audit::WriteTxn& txn, std::string_view tender);
+
 struct TenderInfo {
   core::TenderView view;
   core::TenderRules rules;
@@ -64,6 +71,11 @@ std::string serialize(const boost::json::value& v);
 
 // Whether the tender's review has concluded (review.concluded written).
 Result<bool> review_concluded(audit::Database& db, std::string_view tender);
+
+// Whether the committee is public: the decision was made (award publicized
+// or awarded) or the tender ended (failed, cancelled) — exactly when
+// release_committee_entries has run. Refuses tender_not_found.
+Result<bool> committee_public(audit::Database& db, std::string_view tender);
 
 // Active committee members in draw order (status member).
 Result<std::vector<std::string>> active_members(audit::Database& db, std::string_view tender);

@@ -84,8 +84,14 @@ class Recomputer {
   Recomputer(std::string_view key) : key_(key) {}
 
   void line(const Entry& e, std::string what, bool ok, std::string detail) {
-    lines.push_back(
-        {"entry " + std::to_string(e.index) + " " + e.type + ": " + what, ok, std::move(detail)});
+    lines.push_back({"entry " + std::to_string(e.index) + " " + e.type + ": " + what, ok, false,
+                     std::move(detail)});
+  }
+
+  // A check this trail cannot make yet: its entries are still withheld.
+  void pending(const Entry& e, std::string what, std::string detail) {
+    lines.push_back({"entry " + std::to_string(e.index) + " " + e.type + ": " + what, false, true,
+                     std::move(detail)});
   }
 
   // The draw's seed: checkpoint note signed by the pinned key, covering the
@@ -207,6 +213,10 @@ class Recomputer {
   // (a tenderer acting on the tender, a listed voter) and is in the pool must
   // have been excluded from the draw.
   void decision_participants_excluded() {
+    if (!committee_entry_ && committee_withheld_) {
+      pending(*committee_withheld_, "decision participants excluded",
+              "the committee draw is withheld until the decision");
+    }
     if (!committee_entry_) return;
     std::vector<std::string> missed;
     for (const auto& a : decision_participants_) {
@@ -221,9 +231,24 @@ class Recomputer {
   // The review's aggregation from the logged report: every fail reason is a
   // member's fail; a criterion fails on a strict majority; a bid qualifies
   // when it fails none.
+  // Payload version 2 names seats 1..n; the members behind them are in the
+  // completing review.submitted entry (withheld until the decision).
   void review(const Entry& e) {
     const auto& report = obj(e.payload, "report");
-    const auto members = strs(arr(report, "members"));
+    const bool by_seat = at(report, "seats") != nullptr;
+    std::vector<std::string> members;  // the report's labels: seat numbers or accounts
+    if (by_seat) {
+      for (std::int64_t k = 1; k <= num(report, "seats"); ++k) members.push_back(std::to_string(k));
+    } else {
+      members = strs(arr(report, "members"));
+    }
+    const auto label = [&](const json::object& o) {
+      return by_seat ? std::to_string(num(o, "seat")) : str(o, "member");
+    };
+    if (!committee_seen_) {
+      committee_withheld_ = e;
+      pending(e, "committee draw", "committee.drawn is withheld until the decision");
+    }
     const auto criteria = strs(arr(report, "criteria"));
     std::vector<std::string> bid_ids;
     std::vector<ReviewSubmission> subs;
@@ -236,7 +261,7 @@ class Recomputer {
           fails;  // member -> criterion -> reason
       for (const auto& c : arr(bo, "criteria")) {
         for (const auto& r : arr(c.get_object(), "reasons")) {
-          fails[str(r.get_object(), "member")][str(c.get_object(), "criterion")] =
+          fails[label(r.get_object())][str(c.get_object(), "criterion")] =
               str(r.get_object(), "reason");
         }
       }
@@ -250,16 +275,30 @@ class Recomputer {
       }
     }
     // The report against what each member committed to while reviewing.
+    const bool mapped = !by_seat || (seats_ && seats_->size() == members.size());
+    if (!mapped) {
+      pending(e, "evaluation report matches the submitted marks' digests",
+              "the seats' members and their review.submitted entries are withheld until the "
+              "decision");
+    }
     std::size_t bound = 0;
     bool digests_ok = marks_sha256_.size() == subs.size();
-    for (const auto& b : arr(report, "bids")) {
+    static const json::array kNone;
+    for (const auto& b : mapped ? arr(report, "bids") : kNone) {
       const auto& bo = b.get_object();
       for (const auto& rm : arr(bo, "remarks")) {
         const auto& ro = rm.get_object();
-        const std::string member = str(ro, "member");
+        const std::string seat = label(ro);
+        std::string member = seat;
+        if (by_seat) {
+          const std::int64_t k = num(ro, "seat");
+          member = k >= 1 && k <= static_cast<std::int64_t>(seats_->size())
+                       ? (*seats_)[static_cast<std::size_t>(k - 1)]
+                       : std::string();
+        }
         json::array marks;
         for (const auto& s : subs) {
-          if (s.member != member || s.bid_id != str(bo, "bid_id")) continue;
+          if (s.member != seat || s.bid_id != str(bo, "bid_id")) continue;
           for (const auto& m : s.marks) {
             marks.push_back({{"criterion", m.criterion}, {"pass", m.pass}, {"reason", m.reason}});
           }
@@ -277,9 +316,11 @@ class Recomputer {
         ++bound;
       }
     }
-    line(e, "evaluation report matches the submitted marks' digests",
-         digests_ok && bound == subs.size(),
-         std::to_string(bound) + " submissions of " + std::to_string(subs.size()));
+    if (mapped) {
+      line(e, "evaluation report matches the submitted marks' digests",
+           digests_ok && bound == subs.size(),
+           std::to_string(bound) + " submissions of " + std::to_string(subs.size()));
+    }
     auto outcome = aggregate_review(members, bid_ids, criteria, subs);
     if (!outcome.ok()) {
       line(e, "review aggregation", false, outcome.error().message);
@@ -504,10 +545,18 @@ class Recomputer {
           decision_participants_.insert(v);
         }
       }
-      if (e.type == "committee.drawn") committee(e);
-      if (e.type == "review.submitted" || e.type == "review.concluded") {
+      if (e.type == "committee.drawn") {
+        committee_seen_ = true;
+        committee(e);
+      }
+      // Version 1 review.concluded entries also carried the last submission.
+      if (e.type == "review.submitted" ||
+          (e.type == "review.concluded" && at(e.payload, "marks_sha256"))) {
         marks_sha256_[{str(e.payload, "member"), str(e.payload, "bid_id")}] =
             str(e.payload, "marks_sha256");
+      }
+      if (e.type == "review.submitted" && at(e.payload, "seats")) {
+        seats_ = strs(arr(e.payload, "seats"));
       }
       if (e.type == "committee.replaced") {
         // The replaced member's marks are void.
@@ -554,6 +603,9 @@ class Recomputer {
   std::uint64_t opening_index_ = 0;
   std::optional<std::vector<std::string>> opening_bidders_;  // sorted, distinct
   std::optional<Entry> committee_entry_;                     // a version-2 draw
+  bool committee_seen_ = false;                              // any committee.drawn
+  std::optional<Entry> committee_withheld_;                  // the review.concluded that lacked it
+  std::optional<std::vector<std::string>> seats_;            // seat k's member: (*seats_)[k - 1]
   std::set<std::string> pool_accounts_;
   std::set<std::string> excluded_accounts_;
   std::set<std::string> decision_participants_;

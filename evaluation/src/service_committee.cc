@@ -263,6 +263,7 @@ Result<CommitteeDrawn> EvaluationService::draw_committee(const core::Actor& supe
     SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
                             detail::draft_for(txn, supervisor, "committee.drawn", tender));
     d.payload = payload;
+    detail::withhold_until_decision(d);
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, txn.append(d));
     CommitteeDrawn out;
     out.log_index = idx;
@@ -307,6 +308,7 @@ Result<SeatChange> EvaluationService::declare(const core::Actor& evaluator, std:
         {"tender_id", tender}, {"member", evaluator.account}, {"no_conflict", no_conflict}};
     // The free text may name people: only its digest enters the log.
     if (detail_text) d.payload["detail_sha256"] = hex_encode(sha256(*detail_text));
+    detail::withhold_until_decision(d);
     if (!no_conflict) {
       if (out.successor) {
         d.payload["successor"] = *out.successor;
@@ -350,6 +352,7 @@ Result<SeatChange> EvaluationService::replace_member(const core::Actor& supervis
                  {"reason", reason},
                  {"successor", *next},
                  {"voided_reviews", voided_count}};
+    detail::withhold_until_decision(d);
     SeatChange out;
     out.successor = next;
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
@@ -387,11 +390,12 @@ Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::str
     allowed = m.has_value();
   }
   if (!allowed) {
-    SUNBID_ASSIGN_OR_RETURN(allowed, detail::review_concluded(db, tender));
+    // 招标投标法 art. 37: the list stays confidential until the decision.
+    SUNBID_ASSIGN_OR_RETURN(allowed, detail::committee_public(db, tender));
   }
   if (!allowed) {
-    return refusal("not_allowed", "评审结束前无权查看评标委员会",
-                   "not allowed to read the committee before the review concluded");
+    return refusal("not_allowed", "定标前无权查看评标委员会名单",
+                   "not allowed to read the committee before the decision");
   }
   return committee(db, tender);
 }

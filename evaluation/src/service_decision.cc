@@ -175,6 +175,7 @@ Status set_decision_state(audit::Database& db, std::string_view tender, std::str
 Status award(WriteTxn& txn, const detail::TenderInfo& t, const std::string& winner,
              StageResult& out, boost::json::object& payload) {
   SUNBID_TRY(core::record_award(txn, t.view.id, winner));
+  SUNBID_TRY(detail::release_committee_entries(txn, t.view.id));
   payload["result"] = "award";
   payload["winner"] = winner;
   out.next = "award_publicized";
@@ -185,6 +186,7 @@ Status award(WriteTxn& txn, const detail::TenderInfo& t, const std::string& winn
 Status fail_decision(WriteTxn& txn, const detail::TenderInfo& t, std::string_view reason,
                      StageResult& out, boost::json::object& payload) {
   SUNBID_TRY(core::fail_in_txn(txn, t.view.id, reason));
+  SUNBID_TRY(detail::release_committee_entries(txn, t.view.id));
   payload["result"] = "failed";
   payload["reason"] = reason;
   out.next = "failed";
@@ -468,6 +470,8 @@ Result<BallotCast> EvaluationService::cast_ballot(const core::Actor& owner, std:
         {"heads", 1},
         {"choice", candidate ? boost::json::value(*candidate) : boost::json::value("abstain")},
         {"replaces_earlier", replaced}};
+    // Ballot secrecy: public once the window closes (or the round is decided).
+    d.release_at_ms = r->closes_ms;
     BallotCast out;
     out.replaced = replaced;
     out.round = r->round;
@@ -522,6 +526,8 @@ Result<std::uint64_t> EvaluationService::committee_vote(const core::Actor& tende
                  {"round", round},
                  {"member", tenderer.account},
                  {"bid_id", candidate}};
+    // Public once the window closes or the round is decided, whichever first.
+    d.release_at_ms = r->closes_ms;
     return txn.append(d);
   });
 }
@@ -564,6 +570,8 @@ Result<StageResult> EvaluationService::decide(const core::Actor& tenderer,
                        {{"closes_at", core::format_rfc3339_ms(r->closes_ms)}});
       }
       payload["round"] = r->round;
+      // The round is decided now: its ballots or votes become public.
+      SUNBID_TRY(audit::release_tender_entries(db, tender, r->closes_ms, txn.now_ms()));
     }
     switch (method) {
       case DecisionMethod::lowest_price: {

@@ -93,7 +93,10 @@ Status apply_candidates(WriteTxn& txn, const detail::TenderInfo& t, const Candid
   return {};
 }
 
-// The review is complete: aggregate, log the evaluation report, narrow.
+// The review is complete: aggregate, log the evaluation report, narrow. The
+// report names seats, not members: seat k is members[k - 1] (the active
+// members in draw order), a mapping only the withheld review.submitted
+// entries carry, so the committee stays confidential until the decision.
 Status conclude(WriteTxn& txn, const detail::TenderInfo& t, const std::vector<std::string>& members,
                 const std::vector<detail::ValidBid>& bids, StageResult& out,
                 boost::json::object& payload) {
@@ -106,13 +109,21 @@ Status conclude(WriteTxn& txn, const detail::TenderInfo& t, const std::vector<st
   for (const auto& c : t.rules.criteria) criteria.push_back(c.code);
   SUNBID_ASSIGN_OR_RETURN(ReviewOutcome outcome,
                           aggregate_review(members, bid_ids, criteria, subs));
+  std::map<std::string, std::int64_t> seat_of;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    seat_of[members[i]] = static_cast<std::int64_t>(i) + 1;
+  }
+  const auto by_seat = [](const boost::json::value& a, const boost::json::value& b) {
+    return a.at("seat").as_int64() < b.at("seat").as_int64();
+  };
   boost::json::array report;
   for (const auto& b : outcome.bids) {
     boost::json::array crit;
     for (const auto& c : b.criteria) {
       boost::json::array reasons;
       for (const auto& r : c.reasons)
-        reasons.push_back({{"member", r.member}, {"reason", r.reason}});
+        reasons.push_back({{"seat", seat_of.at(r.member)}, {"reason", r.reason}});
+      std::sort(reasons.begin(), reasons.end(), by_seat);
       crit.push_back({{"criterion", c.criterion},
                       {"pass_count", c.pass_count},
                       {"fail_count", c.fail_count},
@@ -122,17 +133,18 @@ Status conclude(WriteTxn& txn, const detail::TenderInfo& t, const std::vector<st
     boost::json::array remarks;
     for (const auto& r : stored) {
       if (r.bid_id != b.bid_id) continue;
-      remarks.push_back({{"member", r.member},
+      remarks.push_back({{"seat", seat_of.at(r.member)},
                          {"strengths", r.marks.at("strengths")},
                          {"weaknesses", r.marks.at("weaknesses")},
                          {"risks", r.marks.at("risks")}});
     }
+    std::sort(remarks.begin(), remarks.end(), by_seat);
     report.push_back({{"bid_id", b.bid_id},
                       {"qualified", b.qualified},
                       {"criteria", std::move(crit)},
                       {"remarks", std::move(remarks)}});
   }
-  payload["report"] = {{"members", detail::string_array(outcome.members)},
+  payload["report"] = {{"seats", static_cast<std::int64_t>(members.size())},
                        {"criteria", detail::string_array(outcome.criteria)},
                        {"bids", std::move(report)}};
   payload["qualified"] = detail::string_array(outcome.qualified);
@@ -146,6 +158,7 @@ Status conclude(WriteTxn& txn, const detail::TenderInfo& t, const std::vector<st
   SUNBID_TRY(st->run());
   if (static_cast<std::int64_t>(outcome.qualified.size()) < t.rules.min_valid_bids) {
     SUNBID_TRY(core::fail_in_txn(txn, t.view.id, "too_few_qualified"));
+    SUNBID_TRY(detail::release_committee_entries(txn, t.view.id));
     payload["result"] = "failed";
     out.next = "failed";
     return {};
@@ -254,19 +267,31 @@ Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluato
 
     StageResult out;
     out.next = "reviewing";
-    boost::json::object payload{{"tender_id", tender},
-                                {"member", evaluator.account},
-                                {"bid_id", in.bid_id},
-                                // Marks stay hidden until the review concludes: only a digest now.
-                                {"marks_sha256", hex_encode(sha256(canonical))}};
-    std::string type = "review.submitted";
-    if (seats_full && have == need) {
-      type = "review.concluded";
-      SUNBID_TRY(conclude(txn, t, members, bids, out, payload));
-    }
-    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d, detail::draft_for(txn, evaluator, type, tender));
-    d.payload = payload;
+    const bool completes = seats_full && have == need;
+    boost::json::object submitted{{"tender_id", tender},
+                                  {"member", evaluator.account},
+                                  {"bid_id", in.bid_id},
+                                  // The marks enter the log only as a digest.
+                                  {"marks_sha256", hex_encode(sha256(canonical))}};
+    // The completing submission maps the report's seats to the members.
+    if (completes) submitted["seats"] = detail::string_array(members);
+    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
+                            detail::draft_for(txn, evaluator, "review.submitted", tender));
+    d.payload = submitted;
+    detail::withhold_until_decision(d);  // names a member: public after the decision
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
+    out.record = std::move(submitted);
+    if (!completes) return out;
+    // The conclusion is its own public entry, by the system: the evaluation
+    // report by seat, the qualified bids and the candidates.
+    boost::json::object payload{{"tender_id", tender},
+                                {"payload_version", kReviewConcludedPayloadVersion}};
+    SUNBID_TRY(conclude(txn, t, members, bids, out, payload));
+    audit::EntryDraft c;
+    c.type = "review.concluded";
+    c.tender = std::string(tender);
+    c.payload = payload;
+    SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(c));
     out.record = std::move(payload);
     return out;
   });
@@ -328,7 +353,20 @@ Result<std::vector<MarksView>> EvaluationService::marks_visible_to(audit::Databa
                                                                    const core::Actor& viewer) {
   SUNBID_ASSIGN_OR_RETURN(auto stored, stored_reviews(db, tender));
   SUNBID_ASSIGN_OR_RETURN(bool concluded, detail::review_concluded(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(bool names_public, detail::committee_public(db, tender));
   SUNBID_ASSIGN_OR_RETURN(std::vector<detail::ValidBid> bids, detail::valid_bids(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> seats, detail::active_members(db, tender));
+  bool drawn = false;
+  if (viewer.role == "evaluator") {
+    SUNBID_ASSIGN_OR_RETURN(
+        std::vector<std::string> row,
+        db.query_strings("SELECT account FROM eval_committee WHERE tender_id = ? AND account = ?",
+                         {tender, viewer.account}));
+    drawn = !row.empty();
+  }
+  // Before the decision only supervisors and the drawn evaluators see who
+  // marked what; everybody else sees the seat (as in the evaluation report).
+  const bool named = names_public || viewer.role == "supervisor" || drawn;
   std::map<std::string, std::size_t> per_member;
   for (const auto& r : stored) ++per_member[r.member];
   const auto complete = [&](const std::string& m) { return per_member[m] == bids.size(); };
@@ -340,7 +378,13 @@ Result<std::vector<MarksView>> EvaluationService::marks_visible_to(audit::Databa
       visible =
           visible || r.member == viewer.account || (complete(r.member) && complete(viewer.account));
     }
-    if (visible) out.push_back({r.member, r.bid_id, r.marks});
+    if (!visible) continue;
+    std::string who = r.member;
+    if (!named) {
+      const auto it = std::find(seats.begin(), seats.end(), r.member);
+      who = std::to_string(it - seats.begin() + 1);
+    }
+    out.push_back({std::move(who), r.bid_id, r.marks});
   }
   return out;
 }

@@ -275,7 +275,10 @@ Result<std::uint64_t> TenderService::cancel(const Actor& actor, std::string_view
                             txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
     up->bind(1, reason).bind(2, tender_id);
     SUNBID_TRY(up->run());
-    // A cancelled tender's bids stay sealed: nobody learns who had bid.
+    // A cancelled tender's bids stay sealed: nobody learns who had bid. The
+    // entries withheld until the tender's end (the committee) become public.
+    SUNBID_TRY(
+        audit::release_tender_entries(txn.db(), tender_id, audit::kReleaseAtEvent, txn.now_ms()));
     boost::json::object p;
     p["from"] = to_string(row.status);
     p["reason"] = reason;
@@ -384,6 +387,9 @@ Result<std::uint64_t> TenderService::fail_tender(const Actor& actor, std::string
                             txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
     up->bind(1, reason).bind(2, tender_id);
     SUNBID_TRY(up->run());
+    // The entries withheld until the tender's end (the committee) become public.
+    SUNBID_TRY(
+        audit::release_tender_entries(txn.db(), tender_id, audit::kReleaseAtEvent, txn.now_ms()));
     boost::json::object p;
     p["from"] = to_string(row.status);
     p["reason"] = reason;

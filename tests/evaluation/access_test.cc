@@ -119,13 +119,17 @@ TEST_CASE("access: committee, marks and clearing report before and after the rev
       REQUIRE(f.eval->submit_review(evaluator(seated[m]), t.id, all_pass(b)).ok());
     }
   }
-  // Concluded: the tenderer of the community reads the clearing report and
-  // the committee; another community's tenderer and the bidders do not read
-  // the clearing report.
+  // Concluded: the tenderer of the community reads the clearing report;
+  // another community's tenderer and the bidders do not. The committee stays
+  // confidential until the decision (招标投标法 art. 37): not even the
+  // tenderer reads it, and the marks show seats, not members.
   CHECK(clearing(tenderer).ok());
   CHECK(clearing(stranger_tenderer).error().code == "not_allowed");
   CHECK(clearing(enterprise).error().code == "not_allowed");
-  CHECK(eval::EvaluationService::committee(db, t.id, enterprise).ok());
+  CHECK(eval::EvaluationService::committee(db, t.id, enterprise).error().code == "not_allowed");
+  CHECK(eval::EvaluationService::committee(db, t.id, tenderer).error().code == "not_allowed");
+  CHECK(marks_of(tenderer) == std::set<std::string>{"1", "2", "3", "4", "5"});
+  CHECK(marks_of(evaluator(seated[0])).count(seated[0]) == 1);
   CHECK(eval::EvaluationService::decision(db, t.id, tenderer).ok());
   CHECK(eval::EvaluationService::decision(db, t.id, evaluator(seated[0])).error().code ==
         "not_allowed");
@@ -189,17 +193,9 @@ TEST_CASE("access: ballots are secret until the vote window closes") {
 
 TEST_CASE("access: committee votes are secret until the round is decided") {
   EvalFixture f;
-  auto d = to_candidates(f, {200, 210, 220, 230}, [](boost::json::object& r) {
-    r["decision"] = {{"method", "committee_vote"}};
-  });
-  const auto community = d.t.market.tenderer.community_id;
-  f.tenderers[community] = {"tenderer-1", "tenderer-2", "tenderer-3"};
-  f.clock.advance_ms(kPublicityMs);
-  REQUIRE(f.eval->catch_up(d.t.id).ok());
-  std::vector<core::Actor> voters;
-  for (int i = 1; i <= 3; ++i) {
-    voters.push_back(CoreFixture::actor("tenderer-" + std::to_string(i), "tenderer", community));
-  }
+  auto voting = committee_voting(f, 3);
+  auto& d = voting.d;
+  const auto& voters = voting.voters;
   REQUIRE(f.eval->committee_vote(voters[0], d.t.id, d.candidates[0], 1).ok());
   REQUIRE(f.eval->committee_vote(voters[1], d.t.id, d.candidates[0], 1).ok());
   auto db = f.reader();

@@ -73,16 +73,23 @@ void expect_eval_refused(EvalFixture& f, F&& command, std::string_view code) {
   CHECK(f.eval_snapshot() == before);
 }
 
+// The command succeeds and appends exactly `count` entries (one, but two for
+// the review submission that concludes the review).
 template <class F>
-auto expect_eval_one_entry(EvalFixture& f, F&& command) {
+auto expect_eval_entries(EvalFixture& f, std::uint64_t count, F&& command) {
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   const auto before = f.eval_snapshot();
   auto r = command();
   if (!r.ok()) FAIL(r.error().to_string());
   const auto after = f.eval_snapshot();
-  CHECK(after.first == before.first + 1);
+  CHECK(after.first == before.first + count);
   CHECK(after.second != before.second);
   return r;
+}
+
+template <class F>
+auto expect_eval_one_entry(EvalFixture& f, F&& command) {
+  return expect_eval_entries(f, 1, std::forward<F>(command));
 }
 
 }  // namespace sunbid::testing

@@ -165,6 +165,10 @@ TEST_CASE("recompute: a report that differs from the submitted marks is detected
     r["decision"] = {{"method", "lowest_price"}};
     r["vote_window_s"] = 0;
   });
+  // After the decision: the submitted marks (review.submitted, withheld until
+  // then) are in the trail to bind the report to.
+  f.clock.advance_ms(kPublicityMs);
+  REQUIRE(f.eval->decide(d.t.market.tenderer, d.t.id).ok());
   REQUIRE(f.ledger->publish_checkpoint().ok());
   auto db = f.reader();
   auto trail = audit::tender_trail(db, d.t.id, f.ledger->verifier_key(), f.clock.now_ms());

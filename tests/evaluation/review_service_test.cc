@@ -132,8 +132,10 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
                   .error()
                   .code == "not_allowed");
       }
-      auto res = expect_eval_one_entry(
-          f, [&] { return f.eval->submit_review(m(i), r.t.id, marks(bids[b], staffing, plan)); });
+      // The completing submission also appends the public review.concluded.
+      auto res = expect_eval_entries(f, i == 4 && b == 3 ? 2 : 1, [&] {
+        return f.eval->submit_review(m(i), r.t.id, marks(bids[b], staffing, plan));
+      });
       if (i == 4 && b == 3) {
         CHECK(res->next == "candidates_publicized");
         REQUIRE(res->candidates);
@@ -148,6 +150,13 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
   }
   auto concluded = last_entry(f);
   CHECK(concluded["type"].as_string() == "review.concluded");
+  // By the system, naming seats: the members stay confidential until the decision.
+  CHECK(concluded["actor"].as_string() == "system");
+  CHECK(concluded["payload"].as_object()["report"].as_object()["seats"].as_int64() == 5);
+  CHECK(f.all_entries().back().find(r.members[0]) == std::string::npos);
+  auto completing = boost::json::parse(f.all_entries()[f.all_entries().size() - 2]).as_object();
+  CHECK(completing["type"].as_string() == "review.submitted");
+  CHECK(completing["payload"].as_object()["seats"].as_array().size() == 5);
   auto& payload = concluded["payload"].as_object();
   auto& report = payload["report"].as_object()["bids"].as_array();
   REQUIRE(report.size() == 4);
@@ -224,10 +233,16 @@ TEST_CASE("review: a member must declare first; a replaced member's marks are vo
     }
   }
   CHECK(last->next == "candidates_publicized");
-  auto& report = last->record["report"].as_object();
-  auto rmembers = report["members"].as_array();
-  CHECK(std::find(rmembers.begin(), rmembers.end(), boost::json::value(members[0])) ==
-        rmembers.end());
+  // The report names seats; the completing (withheld) review.submitted maps
+  // them to the active members in draw order, without the replaced member.
+  CHECK(last->record["report"].as_object()["seats"].as_int64() == 5);
+  const auto entries = f.all_entries();
+  auto completing = boost::json::parse(entries[entries.size() - 2]).as_object();
+  std::vector<std::string> seats;
+  for (const auto& v : completing["payload"].as_object()["seats"].as_array()) {
+    seats.emplace_back(v.as_string());
+  }
+  CHECK(seats == active);
   CHECK(last->candidates->size() == 3);
 }
 

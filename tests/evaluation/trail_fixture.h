@@ -42,6 +42,30 @@ inline void set_decision_rules(boost::json::object& r, const std::string& method
   }
 }
 
+// A committee_vote tender of `voters` tenderer accounts (tenderer-1..n)
+// whose first vote window has just opened.
+struct CommitteeVoting {
+  Deciding d;
+  std::vector<core::Actor> voters;
+};
+
+inline CommitteeVoting committee_voting(EvalFixture& f, int voters) {
+  CommitteeVoting c;
+  c.d = to_candidates(f, {200, 210, 220, 230}, [](boost::json::object& r) {
+    r["decision"] = {{"method", "committee_vote"}};
+  });
+  const auto community = c.d.t.market.tenderer.community_id;
+  f.tenderers[community].clear();
+  for (int i = 1; i <= voters; ++i) {
+    const std::string account = "tenderer-" + std::to_string(i);
+    f.tenderers[community].push_back(account);
+    c.voters.push_back(CoreFixture::actor(account, "tenderer", community));
+  }
+  f.clock.advance_ms(kCandidatePublicityMs);
+  REQUIRE(f.eval->catch_up(c.d.t.id).ok());
+  return c;
+}
+
 // Satisfies every pending draw with beacons beacon, beacon + 1, ...
 inline void satisfy_draws(EvalFixture& f, const std::string& tender, eval::StageResult r,
                           int& beacon) {

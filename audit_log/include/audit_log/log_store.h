@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,9 +66,26 @@ Result<std::vector<StoredEntry>> read_entries(Database& db, std::uint64_t start,
 // The indices of a tender's entries, ascending.
 Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::string_view tender);
 
+// The release time of an entry withheld until an event rather than an
+// instant (the evaluation's committee entries, public once the decision is
+// made or the tender ends): far in the future, distinct from every real
+// instant and from tender_core's "deadline unknown" (INT64_MAX), and
+// replaced by the event's time with release_tender_entries.
+inline constexpr std::int64_t kReleaseAtEvent = std::numeric_limits<std::int64_t>::max() - 1;
+
 // Moves the release time of every withheld entry of `tender` (the deadline
-// was amended). Writer side: call inside a command.
+// was amended) except those withheld until an event (kReleaseAtEvent).
+// Writer side: call inside a command.
 Status move_tender_release(Database& db, std::string_view tender, std::int64_t release_at_ms);
+
+// Releases at `now_ms` every entry of `tender` still withheld until exactly
+// `withheld_until_ms` (kReleaseAtEvent, or an instant such as a vote
+// window's close that the event came before); entries withheld until any
+// other instant, and those already public, are left alone. Nothing happens
+// when `withheld_until_ms <= now_ms`. Writer side: call inside the command
+// whose event it is.
+Status release_tender_entries(Database& db, std::string_view tender, std::int64_t withheld_until_ms,
+                              std::int64_t now_ms);
 
 // An inclusion proof against a stored checkpoint.
 struct InclusionAnswer {

@@ -19,6 +19,15 @@
 // are platform-wide, not in a tender's trail); and, for version-1 entries,
 // the pool behind the pool digest.
 //
+// A trail exported before the decision lacks the entries withheld until then
+// (committee.drawn, committee.declared, committee.replaced, review.submitted:
+// they name the committee, confidential until the decision). The checks that
+// need them are reported as `pending` lines, not as mismatches: the committee
+// draw and the evaluation report against the submitted marks' digests (the
+// report names seats; the seat-to-member mapping is in the withheld
+// review.submitted entries). A trail exported after the decision holds them
+// all and every check runs.
+//
 // Thread-safety: pure functions, safe for concurrent use.
 #pragma once
 
@@ -33,6 +42,9 @@ namespace sunbid::eval {
 struct RecomputeLine {
   std::string what;  // e.g. "entry 42 committee.drawn: seed"
   bool matches = false;
+  // Not checkable from this trail yet: the entries it needs are withheld
+  // until the decision (matches is false; not a mismatch).
+  bool pending = false;
   std::string detail;
 };
 

@@ -27,6 +27,10 @@
 
 namespace sunbid::eval {
 
+// The `review.concluded` entry's payload version: 2 names seats 1..n in its
+// evaluation report instead of member accounts (docs/evaluation-service.md).
+inline constexpr int kReviewConcludedPayloadVersion = 2;
+
 struct CriterionMark {
   std::string criterion;  // criterion code
   bool pass = false;

@@ -8,8 +8,19 @@
 // Every command method runs exactly ONE ledger command: it validates
 // (refusing with a stable snake_case code and a "中文 / English" message),
 // writes its rows, moves the tender through tender_core's hooks when the
-// stage ends, and appends exactly one entry. A refusal changes nothing and
-// appends nothing. Before each command the tender's due transitions are
+// stage ends, and appends exactly one entry — except the review submission
+// that completes the review, which appends its own review.submitted and
+// then the public review.concluded. A refusal changes nothing and appends
+// nothing.
+//
+// Confidentiality in the public log (docs/evaluation-service.md): the
+// entries naming committee members (committee.drawn, committee.declared,
+// committee.replaced, review.submitted) are withheld until an event and
+// released by the command that awards or fails the decision, fails the
+// tender in review, or (tender_core) cancels or fails the tender; ballots
+// and committee votes are withheld until their window closes, or released
+// earlier by the decide() that decides their round. review.concluded names
+// seats 1..n, not members. Before each command the tender's due transitions are
 // applied first, each as its own command with its own entry: tender_core's
 // (TenderService::catch_up) and this module's one — the opening of an
 // owners' or committee vote window (`decision.vote_opened`, with the roster
@@ -30,9 +41,9 @@
 // the decision starts and no decision command writes review rows.
 //
 // Entry types: expert.added, committee.drawn, committee.declared,
-// committee.replaced, review.submitted (also carrying the concluded review
-// when it is the last), draw.made, decision.vote_opened, ballot.cast,
-// committee_vote.cast, decision.made.
+// committee.replaced, review.submitted, review.concluded (by the system,
+// after the completing review.submitted), draw.made, decision.vote_opened,
+// ballot.cast, committee_vote.cast, decision.made.
 //
 // Thread-safety: safe for concurrent use; readers take the calling thread's
 // own connection.
@@ -175,7 +186,8 @@ class EvaluationService {
                                     std::string_view member, std::string_view reason);
 
   // A declared, active member; final once submitted. The submission that
-  // completes the review concludes it in the same command. Refuses
+  // completes the review concludes it in the same command (two entries; the
+  // result's log_index and record are review.concluded's). Refuses
   // not_evaluator, not_a_committee_member, not_declared, already_submitted,
   // review_closed, the validate_review_submission codes.
   Result<StageResult> submit_review(const core::Actor& evaluator, std::string_view tender,
@@ -213,7 +225,9 @@ class EvaluationService {
   static Result<CommitteeView> committee(audit::Database& db, std::string_view tender);
   // Marks `viewer` may see: evaluators see their own, and another member's
   // only once that member has submitted every bid; supervisors see all;
-  // nobody else sees marks before the review concluded.
+  // nobody else sees marks before the review concluded, and until the
+  // decision they see `member` as the seat number ("1".."n", the report's).
+  // Supervisors and the tender's drawn evaluators always see accounts.
   static Result<std::vector<MarksView>> marks_visible_to(audit::Database& db,
                                                          std::string_view tender,
                                                          const core::Actor& viewer);
@@ -226,7 +240,9 @@ class EvaluationService {
   static Result<std::vector<std::string>> candidates(audit::Database& db, std::string_view tender);
   // The committee as `viewer` may see it: supervisors at any time, an
   // evaluator drawn for this tender (member, reserve, declined or replaced)
-  // at any time, everybody else once the review has concluded. Refuses
+  // at any time, everybody else once the decision is made (award publicized
+  // or awarded) or the tender failed or was cancelled (招标投标法 art. 37).
+  // Refuses
   // not_allowed. (The two-argument form above is unchecked: for callers that
   // enforce access themselves.)
   static Result<CommitteeView> committee(audit::Database& db, std::string_view tender,
