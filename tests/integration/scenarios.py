@@ -441,6 +441,13 @@ class Scenarios:
                 bids = a.json().get("bids") or [] if a.status == 200 else []
                 r.check(f"scenario: {t.method}: before the deadline bidder {i} sees its own bid only",
                         a.status == 200 and [b["bidder_uscc"] for b in bids] == [USCCS[i]], repr(bids)[:300])
+            for who in self.viewers():
+                a = self.req("GET", "/tenders", who, params={"community_id": self.community})
+                body = a.body.decode("utf-8", "replace")
+                leak = [x for x in commits + USCCS if x in body]
+                r.check(f"scenario: {t.method}: before the deadline GET /tenders as {who or 'public'} shows no bid",
+                        a.status == 200 and not leak and not any(i.get("bids") for i in a.json()["items"]),
+                        f"{a!r} leaked {leak}")
             now_trail = [(e["index"], e["entry"]) for e in self.trail(t).json()["entries"]]
             r.check(f"scenario: {t.method}: before the deadline the trail is the same as before any bid",
                     now_trail == t.baseline_trail, f"{len(now_trail)} vs {len(t.baseline_trail)} entries")
@@ -807,7 +814,8 @@ class Scenarios:
             p = subprocess.run([verify, "trail", "--key", keyfile, bad], capture_output=True, text=True,
                                timeout=120)
             r.check(f"scenario: {t.method}: one byte changed in entry {trail['entries'][k]['index']} → "
-                    f"sunbid-verify exits non-zero", p.returncode != 0,
+                    f"sunbid-verify exits 1 naming it", p.returncode == 1
+                    and f"entry {trail['entries'][k]['index']}" in p.stdout + p.stderr,
                     f"exit {p.returncode}: " + (p.stdout + p.stderr)[-300:])
 
 
