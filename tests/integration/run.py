@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import urllib3  # noqa: E402
 
 import checks  # noqa: E402
+import scenarios  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,9 +35,14 @@ def main():
     ap.add_argument("--sunbid", required=True, help="the sunbid binary")
     ap.add_argument("--source", default=SOURCE, help="the source tree (schemas/, server/src/policy.cc)")
     ap.add_argument("--conformance", default=os.path.normpath(os.path.join(SOURCE, "..", "shared", "conformance")))
+    ap.add_argument("--sunbid-verify", help="the sunbid-verify binary (default: tools/sunbid-verify "
+                    "beside the sunbid binary's server/ directory)")
     ap.add_argument("--only", help="run only checks whose name contains this")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
+    if not args.sunbid_verify:
+        args.sunbid_verify = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.sunbid))),
+                                          "tools", "sunbid-verify")
     urllib3.disable_warnings()  # no warning is expected: verification stays on (pinned certificate)
 
     results = Results(args.verbose)
@@ -66,7 +72,8 @@ def main():
                  ("(d) JSONTestSuite", checks.check_json_suite),
                  ("(e) TLS", checks.check_tls),
                  ("(f) bad input", checks.check_bad_input),
-                 ("(f) expired token", checks.check_expired_token)]
+                 ("(f) expired token", checks.check_expired_token),
+                 ("(g) scenarios", scenarios.check_scenarios)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue
