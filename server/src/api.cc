@@ -1714,9 +1714,10 @@ struct Api::Impl {
       if (!first) out += ',';
       first = false;
       if (entry.release_at_ms && now < *entry.release_at_ms) {
-        // withheld_until stays null: the release instant is the tender's bid
-        // deadline, so printing it would tell anyone which tender the entry
-        // belongs to, and so how many bids it has (电子招标投标办法 arts. 21, 27).
+        // withheld_until stays null: a bid's release instant is its tender's
+        // deadline (printing it would let anyone count that tender's bids,
+        // 电子招标投标办法 arts. 21, 27); a ballot's is its vote window's end;
+        // a committee entry's is an event (the decision, 招标投标法 art. 37).
         boost::json::object w{{"index", static_cast<std::int64_t>(entry.index)},
                               {"leaf_hash", hex_encode(audit::leaf_hash(entry.bytes))},
                               {"withheld_until", nullptr}};

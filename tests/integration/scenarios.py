@@ -62,20 +62,9 @@ CRITERIA = [{"code": "staffing", "title": "人员配置"}, {"code": "plan", "tit
 
 # Server defects found by these scenarios and not yet fixed (check name ->
 # what is wrong): reported on every run; once fixed, the check fails until
-# its line is removed.
-COMMITTEE_BUG = ("the committee.drawn entry (members, reserves, eligible, pool) and the actor of "
-                 "committee.declared / review.submitted name the members' account ids in the public "
-                 "log and trail before the decision (招标投标法 art. 37)")
-VOTE_BUG = ("ballot.cast / committee_vote.cast entries carry the choice (a bid id or abstain) in the "
-            "public log and trail while the vote window is open")
-KNOWN_BUGS = {
-    **{f"scenario: {m}: after the review, before the decision, the public log and trail name no "
-       f"committee member": COMMITTEE_BUG for m in METHODS},
-    "scenario: owners_vote: while the owners vote, before the decision, the public log and trail name "
-    "no committee member": COMMITTEE_BUG,
-    **{f"scenario: {m}: while the vote window is open the public log and trail show no vote's choice": VOTE_BUG
-       for m in ("owners_vote", "committee_vote", "vote_then_lottery")},
-}
+# its line is removed. (Fixed: committee members and vote choices in the
+# public log before the decision / the window's close.)
+KNOWN_BUGS = {}
 
 
 # ---- rules, computed independently of the server -----------------------------------
