@@ -88,6 +88,10 @@ class Recomputer {
                      std::move(detail)});
   }
 
+  void note_release(const Entry& e) {
+    if (!release_) release_ = e;
+  }
+
   // A check this trail cannot make yet: its entries are still withheld.
   void pending(const Entry& e, std::string what, std::string detail) {
     lines.push_back({"entry " + std::to_string(e.index) + " " + e.type + ": " + what, false, true,
@@ -565,7 +569,11 @@ class Recomputer {
           it = it->first.first == member ? marks_sha256_.erase(it) : std::next(it);
         }
       }
-      if (e.type == "review.concluded") review(e);
+      if (e.type == "review.concluded") {
+        review(e);
+        if (str(e.payload, "result") == "failed") note_release(e);
+      }
+      if (e.type == "tender.cancelled" || e.type == "tender.failed") note_release(e);
       if (e.type == "decision.vote_opened") {
         const auto& r = obj(e.payload, "roster");
         roster_area_ = num(r, "total_area_centi_m2");
@@ -580,11 +588,19 @@ class Recomputer {
       }
       if (e.type == "decision.made") {
         decision(e, std::nullopt);
-        if (at(e.payload, "pending_draw")) last_pending_ = e.index;
+        if (at(e.payload, "pending_draw")) {
+          last_pending_ = e.index;
+        } else {
+          note_release(e);
+        }
       }
       if (e.type == "draw.made") {
         auto s = seed(e, last_pending_);
-        if (at(e.payload, "pending_draw")) last_pending_ = e.index;
+        if (at(e.payload, "pending_draw")) {
+          last_pending_ = e.index;
+        } else if (str(obj(e.payload, "draw"), "purpose") != "candidate_cap") {
+          note_release(e);
+        }
         if (!s) continue;
         if (str(obj(e.payload, "draw"), "purpose") == "candidate_cap") {
           narrowing(e, s);
@@ -594,6 +610,19 @@ class Recomputer {
       }
     }
     decision_participants_excluded();
+    // Once the trail holds the entry that ended the committee's
+    // confidentiality (the decision, a failed review, a cancellation or a
+    // failure), the committee's entries were released in that same command:
+    // a trail still lacking them left them out, and a check that waited for
+    // them is a mismatch, not pending.
+    if (release_) {
+      for (auto& l : lines) {
+        if (!l.pending) continue;
+        l.pending = false;
+        l.detail = "left out of the trail although released by entry " +
+                   std::to_string(release_->index) + " " + release_->type + " (" + l.detail + ")";
+      }
+    }
   }
 
   std::vector<RecomputeLine> lines;
@@ -610,6 +639,7 @@ class Recomputer {
   std::set<std::string> excluded_accounts_;
   std::set<std::string> decision_participants_;
   std::uint64_t last_pending_ = 0;
+  std::optional<Entry> release_;  // the first entry that released the committee
   std::int64_t roster_area_ = 0;
   std::int64_t roster_heads_ = 0;
   std::map<std::int64_t, std::map<std::string, std::pair<std::int64_t, std::string>>> ballots_;
