@@ -3,8 +3,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "audit_log/log_store.h"
 #include "audit_log/canonical_json.h"
+#include "audit_log/log_store.h"
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/time.h"
@@ -94,6 +94,24 @@ Result<std::uint64_t> append_tender_entry(WriteTxn& txn, const Actor& actor, std
   payload["tender_id"] = tender_id;
   draft.payload = std::move(payload);
   return txn.append(draft);
+}
+
+// Ends a tender (cancelled or failed) with its reason: the status, the
+// reason, the release of the entries withheld until the tender's end (the
+// committee; a cancelled or failed tender's bids stay sealed, so nobody
+// learns who had bid), and the one entry `type`.
+Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const TenderRow& row,
+                                 TenderStatus to, std::string_view reason, std::string_view type) {
+  SUNBID_TRY(detail::set_status(txn.db(), row.id, to, std::nullopt));
+  SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                          txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
+  up->bind(1, reason).bind(2, row.id);
+  SUNBID_TRY(up->run());
+  SUNBID_TRY(audit::release_tender_entries(txn.db(), row.id, audit::kReleaseAtEvent, txn.now_ms()));
+  boost::json::object p;
+  p["from"] = to_string(row.status);
+  p["reason"] = reason;
+  return append_tender_entry(txn, actor, type, row.id, std::move(p));
 }
 
 }  // namespace
@@ -270,19 +288,7 @@ Result<std::uint64_t> TenderService::cancel(const Actor& actor, std::string_view
   return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
     SUNBID_ASSIGN_OR_RETURN(TenderRow row, load_for_tenderer(txn, tender_id, actor));
     SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::cancel));
-    SUNBID_TRY(detail::set_status(txn.db(), tender_id, to, std::nullopt));
-    SUNBID_ASSIGN_OR_RETURN(Statement * up,
-                            txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
-    up->bind(1, reason).bind(2, tender_id);
-    SUNBID_TRY(up->run());
-    // A cancelled tender's bids stay sealed: nobody learns who had bid. The
-    // entries withheld until the tender's end (the committee) become public.
-    SUNBID_TRY(
-        audit::release_tender_entries(txn.db(), tender_id, audit::kReleaseAtEvent, txn.now_ms()));
-    boost::json::object p;
-    p["from"] = to_string(row.status);
-    p["reason"] = reason;
-    return append_tender_entry(txn, actor, "tender.cancelled", tender_id, std::move(p));
+    return end_tender(txn, actor, row, to, reason, "tender.cancelled");
   });
 }
 
@@ -382,18 +388,7 @@ Result<std::uint64_t> TenderService::fail_tender(const Actor& actor, std::string
     SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(txn.db(), tender_id));
     if (actor.role != "supervisor") SUNBID_TRY(detail::require_tenderer(actor, row));
     SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::fail));
-    SUNBID_TRY(detail::set_status(txn.db(), tender_id, to, std::nullopt));
-    SUNBID_ASSIGN_OR_RETURN(Statement * up,
-                            txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
-    up->bind(1, reason).bind(2, tender_id);
-    SUNBID_TRY(up->run());
-    // The entries withheld until the tender's end (the committee) become public.
-    SUNBID_TRY(
-        audit::release_tender_entries(txn.db(), tender_id, audit::kReleaseAtEvent, txn.now_ms()));
-    boost::json::object p;
-    p["from"] = to_string(row.status);
-    p["reason"] = reason;
-    return append_tender_entry(txn, actor, "tender.failed", tender_id, std::move(p));
+    return end_tender(txn, actor, row, to, reason, "tender.failed");
   });
 }
 
