@@ -35,6 +35,32 @@ constexpr const char* kSchemaMigrationsDdl =
 
 }  // namespace
 
+WriterState* WriterStates::find(std::type_index type) const {
+  auto it = states_.find(type);
+  return it == states_.end() ? nullptr : it->second.get();
+}
+
+WriterState& WriterStates::put(std::type_index type, std::unique_ptr<WriterState> state) {
+  touched_.push_back(type);
+  auto& slot = states_[type];
+  slot = std::move(state);
+  return *slot;
+}
+
+void WriterStates::touch(std::type_index type) { touched_.push_back(type); }
+
+void WriterStates::command_ended(bool rolled_back) {
+  if (rolled_back) {
+    for (const auto& t : touched_) states_.erase(t);
+  }
+  touched_.clear();
+}
+
+void WriterStates::drop_all() {
+  states_.clear();
+  touched_.clear();
+}
+
 Result<std::uint64_t> WriteTxn::append(const EntryDraft& draft) {
   return append_entry(db_, head_, draft, clock_.now_ms());
 }
@@ -56,6 +82,7 @@ struct Ledger::Impl {
   // The log's head: `pending` is advanced by commands on the writer thread;
   // `committed` is copied from it after each successful COMMIT.
   LogHead pending;
+  WriterStates states;  // writer thread only
   mutable std::mutex head_mu;
   LogHead committed;         // guarded by head_mu
   std::uint64_t published = 0;  // size of the newest stored checkpoint; guarded by head_mu
@@ -174,9 +201,10 @@ struct Ledger::Impl {
 
     if (Status st = control("BEGIN IMMEDIATE"); !st.ok()) return fail_all(st.error());
     const LogHead batch_start = pending;
-    WriteTxn txn(writer, pending, *clock);
+    WriteTxn txn(writer, pending, *clock, &states);
     auto fail_all_restore = [&](const Error& cause) {
       pending = batch_start;
+      states.drop_all();  // they may hold changes of the batch's commands
       fail_all(cause);
     };
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -203,8 +231,10 @@ struct Ledger::Impl {
           abandon();
           return fail_all_restore(st.error());
         }
+        states.command_ended(false);
       } else {
         pending = before;  // the command's entries were rolled back with it
+        states.command_ended(true);
         Status st = control("ROLLBACK TO cmd");
         if (st.ok()) st = control("RELEASE cmd");
         if (!st.ok()) {
@@ -433,6 +463,10 @@ Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
   // serves ROLLBACK TO inside the open transaction; crash recovery uses the
   // WAL alone, so durability is unchanged.
   SUNBID_TRY(db.exec("PRAGMA temp_store=MEMORY"));
+  // The writer's page cache: every command reads the B-tree pages of the
+  // tables it touches; with SQLite's default 2 MiB most of them became a
+  // pread once the tables outgrew it. The cache fills only as pages are read.
+  SUNBID_TRY(db.exec("PRAGMA cache_size=-65536"));
   std::int64_t version = 0;
   SUNBID_TRY(apply_migrations(db, options.migrations, version));
 

@@ -194,6 +194,43 @@ CREATE VIEW bids(tender_id, bidder_uscc, id, commitment, receipt_index, submitte
   SELECT c.tender_id, c.bidder_uscc, v.bid_id, v.commitment, c.receipt_index, v.submitted_ms,
          v.source_digest
   FROM bid_current c JOIN bid_versions v ON v.receipt_index = c.receipt_index;
+)sql"},
+          {kBidTailMigration, "tender_core_bid_tail",
+           // bid_current is no longer written by every commitment: with
+           // bids spread over many tenders each one dirtied a random leaf,
+           // which made most of a commit's WAL frames. Withdrawals are now
+           // versions too (withdrawn = 1), so bid_versions alone says which
+           // bid is live. bid_current holds the live bids as of the versions
+           // up to bid_merge.merged_upto; the versions after it (the tail,
+           // bounded) are applied to it in one sorted pass when the tail is
+           // full. Readers combine bid_current with the tail; the view `bids`
+           // does so for point lookups and keeps its shape.
+           R"sql(
+ALTER TABLE bid_versions ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0
+  CHECK (withdrawn IN (0, 1));
+CREATE TABLE bid_merge (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  merged_upto INTEGER NOT NULL
+);
+INSERT INTO bid_merge(id, merged_upto)
+  SELECT 1, coalesce(max(receipt_index), 0) FROM bid_versions;
+DROP VIEW bids;
+CREATE VIEW bids(tender_id, bidder_uscc, id, commitment, receipt_index, submitted_ms,
+                 source_digest) AS
+  SELECT c.tender_id, c.bidder_uscc, v.bid_id, v.commitment, c.receipt_index, v.submitted_ms,
+         v.source_digest
+  FROM bid_current c JOIN bid_versions v ON v.receipt_index = c.receipt_index
+  WHERE NOT EXISTS (SELECT 1 FROM bid_versions t
+                    WHERE t.receipt_index > (SELECT merged_upto FROM bid_merge)
+                      AND t.tender_id = c.tender_id AND t.bidder_uscc = c.bidder_uscc)
+  UNION ALL
+  SELECT t.tender_id, t.bidder_uscc, t.bid_id, t.commitment, t.receipt_index, t.submitted_ms,
+         t.source_digest
+  FROM bid_versions t
+  WHERE t.receipt_index > (SELECT merged_upto FROM bid_merge) AND t.withdrawn = 0
+    AND NOT EXISTS (SELECT 1 FROM bid_versions u
+                    WHERE u.receipt_index > t.receipt_index
+                      AND u.tender_id = t.tender_id AND u.bidder_uscc = t.bidder_uscc);
 )sql"}};
 }
 

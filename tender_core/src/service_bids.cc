@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "audit_log/canonical_json.h"
+#include "bid_store.h"
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/service.h"
@@ -29,32 +30,6 @@ Status require_enterprise(audit::Database& db, const Actor& actor) {
   return ok_status();
 }
 
-struct StoredBid {
-  std::string id;
-  std::string commitment;
-  std::int64_t receipt_index = 0;
-};
-
-// The live bid of `uscc` in the tender: its key row in bid_current and the
-// version it points to.
-Result<std::optional<StoredBid>> find_bid(audit::Database& db, std::string_view tender_id,
-                                          std::string_view uscc) {
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st,
-      db.cached("SELECT v.bid_id, v.commitment, c.receipt_index FROM bid_current c JOIN "
-                "bid_versions v ON v.receipt_index = c.receipt_index WHERE c.tender_id = ? AND "
-                "c.bidder_uscc = ?"));
-  st->bind(1, tender_id).bind(2, uscc);
-  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-  std::optional<StoredBid> out;
-  if (row) {
-    out = StoredBid{std::string(st->column_text(0)), std::string(st->column_text(1)),
-                    st->column_int64(2)};
-  }
-  st->reset();
-  return out;
-}
-
 Error bid_not_found() {
   return make_error("bid_not_found",
                     "未找到本企业对该招标的投标 / no bid of yours for this tender");
@@ -67,7 +42,7 @@ struct BidContext {
   TenderRow row;
   TenderTimeline timeline;
   std::int64_t now_ms = 0;
-  std::optional<StoredBid> existing;
+  std::optional<detail::LiveBid> existing;
 };
 
 Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::string_view tender_id,
@@ -84,7 +59,7 @@ Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::stri
     SUNBID_TRY(check_bid_time(c.timeline, c.now_ms));
   }
   SUNBID_TRY(require_enterprise(db, actor));
-  SUNBID_ASSIGN_OR_RETURN(c.existing, find_bid(db, tender_id, actor.enterprise_uscc));
+  SUNBID_ASSIGN_OR_RETURN(c.existing, detail::find_live_bid(txn, tender_id, actor.enterprise_uscc));
   return c;
 }
 
@@ -102,21 +77,20 @@ Result<std::uint64_t> append_bid_entry(WriteTxn& txn, audit::EntryDraft draft,
 }
 
 // bid.committed: a new version appended to bid_versions (rowid = its receipt
-// index) and the bidder's key row in bid_current pointed at it.
+// index), which becomes the bidder's live bid.
 Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::string& tender_id,
                               const std::string& commitment_hex) {
-  auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::submit_bid));
   const std::int64_t deadline = *effective_deadline_ms(c.timeline);
-  const std::optional<StoredBid>& existing = c.existing;
+  const std::optional<detail::LiveBid>& existing = c.existing;
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.committed", tender_id));
   const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
   BidReceipt receipt;
   boost::json::object p;
   if (existing) {
-    receipt.bid_id = existing->id;
+    receipt.bid_id = existing->bid_id;
     receipt.replaced = true;
     p["replaces"] = existing->receipt_index;
   } else {
@@ -124,21 +98,9 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
     // nothing about how many bids this tender has.
     receipt.bid_id = "B" + std::to_string(index);
   }
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * ins,
-      db.cached("INSERT INTO bid_versions(receipt_index, tender_id, bidder_uscc, bid_id, "
-                "commitment, submitted_ms, source_digest) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  ins->bind(1, index).bind(2, tender_id).bind(3, actor.enterprise_uscc).bind(4, receipt.bid_id);
-  ins->bind(5, commitment_hex).bind(6, c.now_ms).bind(7, draft.source.value_or(""));
-  SUNBID_TRY(ins->run());
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * key,
-      db.cached(existing ? "UPDATE bid_current SET receipt_index = ?1 WHERE tender_id = ?2 AND "
-                           "bidder_uscc = ?3"
-                         : "INSERT INTO bid_current(receipt_index, tender_id, bidder_uscc) "
-                           "VALUES (?1, ?2, ?3)"));
-  key->bind(1, index).bind(2, tender_id).bind(3, actor.enterprise_uscc);
-  SUNBID_TRY(key->run());
+  SUNBID_TRY(detail::append_bid_version(
+      txn, {index, tender_id, actor.enterprise_uscc, receipt.bid_id, commitment_hex, c.now_ms,
+            draft.source.value_or(""), false}));
   p["bid_id"] = receipt.bid_id;
   p["bidder_uscc"] = actor.enterprise_uscc;
   p["commitment"] = commitment_hex;
@@ -151,26 +113,31 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
   return receipt;
 }
 
-// bid.withdrawn: the key row goes; the versions stay as history.
+// bid.withdrawn: a withdrawal version ends the live bid; the versions stay
+// as history.
 Result<std::uint64_t> withdraw_command(WriteTxn& txn, const Actor& actor,
                                        const std::string& tender_id) {
-  auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::withdraw_bid));
   if (!c.existing) return bid_not_found();
-  const StoredBid& existing = *c.existing;
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * del,
-      db.cached("DELETE FROM bid_current WHERE tender_id = ? AND bidder_uscc = ?"));
-  del->bind(1, tender_id).bind(2, actor.enterprise_uscc);
-  SUNBID_TRY(del->run());
-  boost::json::object p;
-  p["bid_id"] = existing.id;
-  p["bidder_uscc"] = actor.enterprise_uscc;
-  p["withdraws"] = existing.receipt_index;
+  const detail::LiveBid& existing = *c.existing;
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.withdrawn", tender_id));
-  return append_bid_entry(txn, std::move(draft), tender_id, *effective_deadline_ms(c.timeline), p);
+  const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
+  SUNBID_TRY(detail::append_bid_version(
+      txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "", c.now_ms,
+            draft.source.value_or(""), true}));
+  boost::json::object p;
+  p["bid_id"] = existing.bid_id;
+  p["bidder_uscc"] = actor.enterprise_uscc;
+  p["withdraws"] = existing.receipt_index;
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
+                          append_bid_entry(txn, std::move(draft), tender_id,
+                                           *effective_deadline_ms(c.timeline), p));
+  if (idx != static_cast<std::uint64_t>(index)) {
+    return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
+  }
+  return idx;
 }
 
 // A reveal whose salt and bid were parsed and hashed before the command.
@@ -197,10 +164,10 @@ Result<std::uint64_t> reveal_command(WriteTxn& txn, const Actor& actor,
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::reveal_bid));
   if (!c.existing) return bid_not_found();
-  const StoredBid& existing = *c.existing;
+  const detail::LiveBid& existing = *c.existing;
   SUNBID_ASSIGN_OR_RETURN(
       auto revealed,
-      detail::query_int(db, "SELECT 1 FROM bid_reveals WHERE bid_id = ?", existing.id));
+      detail::query_int(db, "SELECT 1 FROM bid_reveals WHERE bid_id = ?", existing.bid_id));
   if (revealed) {
     return make_error("bid_already_revealed", "投标已解密 / the bid is already revealed");
   }
@@ -214,14 +181,14 @@ Result<std::uint64_t> reveal_command(WriteTxn& txn, const Actor& actor,
       Statement * ins,
       db.cached("INSERT INTO bid_reveals(bid_id, salt_hex, bid_json, price_fen, revealed_ms) "
                 "VALUES (?, ?, ?, ?, ?)"));
-  ins->bind(1, existing.id).bind(2, opened.salt_hex).bind(3, opened.canonical);
+  ins->bind(1, existing.bid_id).bind(2, opened.salt_hex).bind(3, opened.canonical);
   ins->bind(4, opened.bid.price_fen_per_m2_month).bind(5, c.now_ms);
   SUNBID_TRY(ins->run());
   // Only the fact of the reveal: contents wait for the opening record.
   SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, "bid.revealed", tender_id));
   draft.tender = tender_id;
   draft.payload["tender_id"] = tender_id;
-  draft.payload["bid_id"] = existing.id;
+  draft.payload["bid_id"] = existing.bid_id;
   draft.payload["bidder_uscc"] = actor.enterprise_uscc;
   draft.payload["commitment"] = existing.commitment;
   return txn.append(draft);

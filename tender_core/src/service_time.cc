@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 
 #include "audit_log/canonical_json.h"
+#include "bid_store.h"
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/service.h"
@@ -25,9 +26,8 @@ struct Planned {
 };
 
 Result<std::int64_t> count_bids(audit::Database& db, std::string_view id) {
-  SUNBID_ASSIGN_OR_RETURN(
-      auto n, detail::query_int(db, "SELECT count(*) FROM bids WHERE tender_id = ?", id));
-  return n.value_or(0);
+  SUNBID_ASSIGN_OR_RETURN(auto live, detail::live_bids(db, id));
+  return static_cast<std::int64_t>(live.size());
 }
 
 // The first transition of the tender due at now_ms, if any.
@@ -71,21 +71,10 @@ Result<std::optional<Planned>> plan(audit::Database& db, const TenderRow& row,
 Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadline,
                         boost::json::object& payload) {
   auto& db = txn.db();
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * bids,
-      db.cached("SELECT id, bidder_uscc, commitment FROM bids WHERE tender_id = ? "
-                "ORDER BY bidder_uscc"));
-  bids->bind(1, row.id);
-  std::vector<std::array<std::string, 3>> list;
-  for (;;) {
-    SUNBID_ASSIGN_OR_RETURN(bool more, bids->step());
-    if (!more) break;
-    list.push_back({std::string(bids->column_text(0)), std::string(bids->column_text(1)),
-                    std::string(bids->column_text(2))});
-  }
-  bids->reset();
+  SUNBID_ASSIGN_OR_RETURN(std::vector<detail::LiveBid> list, detail::live_bids(db, row.id));
   boost::json::array logged;
-  for (const auto& [bid_id, uscc, commitment] : list) {
+  for (const detail::LiveBid& b : list) {
+    const std::string& uscc = b.bidder_uscc;
     // In force at the deadline, as the registry stood then (a back-dated
     // record entered after the deadline does not count).
     SUNBID_ASSIGN_OR_RETURN(auto rating, Registry::rating_as_of(db, uscc, deadline, deadline));
@@ -96,9 +85,9 @@ Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadli
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     ins->bind(1, row.id).bind(2, uscc).bind(3, std::int64_t{rating ? 1 : 0});
     boost::json::object o;
-    o["bid_id"] = bid_id;
+    o["bid_id"] = b.bid_id;
     o["bidder_uscc"] = uscc;
-    o["commitment"] = commitment;
+    o["commitment"] = b.commitment;
     if (rating) {
       ins->bind(4, rating->credit_grade).bind(5, std::int64_t{rating->credit_score});
       ins->bind(6, std::int64_t{rating->star_rating});
@@ -123,28 +112,27 @@ Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadli
 
 Status write_opening(WriteTxn& txn, const TenderRow& row, boost::json::object& payload) {
   auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(std::vector<detail::LiveBid> live, detail::live_bids(db, row.id));
   SUNBID_ASSIGN_OR_RETURN(
-      Statement * q,
-      db.cached("SELECT b.id, b.bidder_uscc, r.bid_json, r.price_fen FROM bids b LEFT JOIN "
-                "bid_reveals r ON r.bid_id = b.id WHERE b.tender_id = ? ORDER BY b.bidder_uscc"));
-  q->bind(1, row.id);
+      Statement * q, db.cached("SELECT bid_json, price_fen FROM bid_reveals WHERE bid_id = ?"));
   struct R {
     std::string id, uscc;
     std::optional<std::string> json;
     std::int64_t price = 0;
   };
   std::vector<R> rows;
-  for (;;) {
-    SUNBID_ASSIGN_OR_RETURN(bool more, q->step());
-    if (!more) break;
-    R r{std::string(q->column_text(0)), std::string(q->column_text(1)), std::nullopt, 0};
-    if (!q->column_is_null(2)) {
-      r.json = std::string(q->column_text(2));
-      r.price = q->column_int64(3);
+  for (auto& b : live) {
+    R r{std::move(b.bid_id), std::move(b.bidder_uscc), std::nullopt, 0};
+    q->bind(1, r.id);
+    auto found = q->step();
+    if (found.ok() && *found) {
+      r.json = std::string(q->column_text(0));
+      r.price = q->column_int64(1);
     }
+    q->reset();
+    if (!found.ok()) return std::move(found).error();
     rows.push_back(std::move(r));
   }
-  q->reset();
   boost::json::array record;
   std::int64_t valid = 0;
   for (const auto& r : rows) {

@@ -2,6 +2,7 @@
 // its opening record and its objections.
 #include <boost/json/parse.hpp>
 
+#include "bid_store.h"
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/service.h"
@@ -145,38 +146,35 @@ Result<std::vector<BidSummary>> TenderService::bids_visible_to(audit::Database& 
   }
   const bool overseer = viewer.role == "supervisor" ||
                         (viewer.role == "tenderer" && viewer.community_id == row.community_id);
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st,
-      db.cached("SELECT b.id, b.bidder_uscc, b.commitment, b.receipt_index, r.bid_json FROM bids b "
-                "LEFT JOIN bid_reveals r ON r.bid_id = b.id WHERE b.tender_id = ? "
-                "ORDER BY b.bidder_uscc"));
-  st->bind(1, tender_id);
+  SUNBID_ASSIGN_OR_RETURN(std::vector<detail::LiveBid> live, detail::live_bids(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(Statement * reveal,
+                          db.cached("SELECT bid_json FROM bid_reveals WHERE bid_id = ?"));
   std::vector<BidSummary> out;
-  for (;;) {
-    SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
-    if (!more) break;
-    const std::string uscc(st->column_text(1));
+  for (auto& live_bid : live) {
+    const std::string& uscc = live_bid.bidder_uscc;
     const bool own = viewer.role == "enterprise" && !viewer.enterprise_uscc.empty() &&
                      viewer.enterprise_uscc == uscc;
     if (!own && !opened && !(overseer && after_deadline)) continue;
     BidSummary b;
-    b.bid_id = std::string(st->column_text(0));
+    b.bid_id = live_bid.bid_id;
     b.bidder_uscc = uscc;
-    b.commitment = std::string(st->column_text(2));
-    b.receipt_index = static_cast<std::uint64_t>(st->column_int64(3));
-    const bool has_reveal = !st->column_is_null(4);
+    b.commitment = live_bid.commitment;
+    b.receipt_index = static_cast<std::uint64_t>(live_bid.receipt_index);
+    reveal->bind(1, live_bid.bid_id);
+    auto has = reveal->step();
+    if (!has.ok()) {
+      reveal->reset();
+      return std::move(has).error();
+    }
+    const bool has_reveal = *has;
+    const std::string bid_json = has_reveal ? std::string(reveal->column_text(0)) : "";
+    reveal->reset();
     if (own || opened || viewer.role == "supervisor") b.revealed = has_reveal;
     if (has_reveal && (own || opened)) {
-      auto bid = stored_bid(st->column_text(4));
-      if (!bid.ok()) {
-        st->reset();
-        return std::move(bid).error();
-      }
-      b.bid = std::move(bid).value();
+      SUNBID_ASSIGN_OR_RETURN(b.bid, stored_bid(bid_json));
     }
     out.push_back(std::move(b));
   }
-  st->reset();
   return out;
 }
 

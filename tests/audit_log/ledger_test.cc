@@ -293,3 +293,59 @@ TEST_CASE("a migration numbered below the file's version but never applied is re
   CHECK(ledger.error().code == "migration_missing");
   CHECK(ledger.error().message.find("merged_late") != std::string::npos);
 }
+
+namespace {
+
+struct Counter : WriterState {
+  int value = 0;
+};
+
+// Bumps the writer's Counter (creating it at 0), then succeeds or fails.
+Ledger::Command bump(bool fail) {
+  return [fail](WriteTxn& txn) -> Status {
+    if (txn.state<Counter>() == nullptr) txn.put_state(std::make_unique<Counter>());
+    ++txn.state_for_update<Counter>().value;
+    if (fail) return make_error("refused", "refused");
+    return {};
+  };
+}
+
+// The writer's Counter, or -1 when the ledger holds none.
+int counter(Ledger& ledger) {
+  int out = -2;
+  REQUIRE(ledger
+              .execute([&](WriteTxn& txn) -> Status {
+                const Counter* c = txn.state<Counter>();
+                out = c ? c->value : -1;
+                return {};
+              })
+              .ok());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("writer states live from command to command and are dropped with a rollback") {
+  TempDir dir;
+  auto ledger = Ledger::open(options_for(dir));
+  REQUIRE(ledger.ok());
+  Ledger& l = **ledger;
+  CHECK(counter(l) == -1);
+  REQUIRE(l.execute(bump(false)).ok());
+  REQUIRE(l.execute(bump(false)).ok());
+  CHECK(counter(l) == 2);
+  // Only reading a state in a refused command keeps it.
+  CHECK_FALSE(l.execute([](WriteTxn& txn) -> Status {
+                 CHECK(txn.state<Counter>() != nullptr);
+                 return make_error("refused", "refused");
+               }).ok());
+  CHECK(counter(l) == 2);
+  // A refused command that changed it drops it: it may hold that change.
+  CHECK_FALSE(l.execute(bump(true)).ok());
+  CHECK(counter(l) == -1);
+  // So does a command that created it and was refused.
+  CHECK_FALSE(l.execute(bump(true)).ok());
+  CHECK(counter(l) == -1);
+  REQUIRE(l.execute(bump(false)).ok());
+  CHECK(counter(l) == 1);
+}

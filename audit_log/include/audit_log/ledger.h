@@ -19,7 +19,9 @@
 //  - a command that returns an error changed nothing (its savepoint was
 //    rolled back);
 //  - in-memory state derived from the database (the audit log's chain head
-//    and Merkle frontier) advances only after the commit succeeded.
+//    and Merkle frontier) advances only after the commit succeeded; the
+//    writer's own WriterStates follow the open transaction and are dropped
+//    with any command or batch that is rolled back.
 //
 // Thread-safety: `submit`, `execute` and `open_reader` are safe for
 // concurrent use. Commands run on the writer thread, one at a time.
@@ -33,6 +35,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <typeindex>
+#include <unordered_map>
 #include <vector>
 
 #include "audit_log/clock.h"
@@ -168,10 +172,59 @@ class Ledger {
 
 // What a command sees: the writer's connection inside its savepoint, the
 // clock, and the audit log (pending head of the current batch).
+// In-memory state a module derives from the database on the writer thread
+// (an index of recent rows, say), kept by the ledger from command to command.
+// It must be rebuildable from the database at any time: the ledger drops it
+// whenever a command that created or changed it is rolled back (refused, or
+// its batch failed), so it never holds a change the database does not.
+class WriterState {
+ public:
+  virtual ~WriterState() = default;
+};
+
+// The writer's states, one per type; writer thread only.
+class WriterStates {
+ public:
+  WriterState* find(std::type_index type) const;
+  // Installs (replacing) the state of `type`; marks it changed by the
+  // current command.
+  WriterState& put(std::type_index type, std::unique_ptr<WriterState> state);
+  // Marks the existing state of `type` as about to be changed by the current
+  // command.
+  void touch(std::type_index type);
+  // After each command: keeps (ok) or drops (rolled back) what it changed.
+  void command_ended(bool rolled_back);
+  void drop_all();
+
+ private:
+  std::unordered_map<std::type_index, std::unique_ptr<WriterState>> states_;
+  std::vector<std::type_index> touched_;
+};
+
 class WriteTxn {
  public:
-  WriteTxn(Database& db, LogHead& head, const Clock& clock) : db_(db), head_(head), clock_(clock) {}
+  WriteTxn(Database& db, LogHead& head, const Clock& clock, WriterStates* states = nullptr)
+      : db_(db), head_(head), clock_(clock), states_(states ? states : &own_states_) {}
   Database& db() { return db_; }
+
+  // The ledger's in-memory state of type T, or nullptr when there is none
+  // (never built, or dropped after a rollback): reading it changes nothing.
+  template <class T>
+  T* state() const {
+    return static_cast<T*>(states_->find(typeid(T)));
+  }
+  // Installs T, built by the caller from the database, as changed by this
+  // command.
+  template <class T>
+  T& put_state(std::unique_ptr<T> state) {
+    return static_cast<T&>(states_->put(typeid(T), std::move(state)));
+  }
+  // Call before changing an existing state in a command.
+  template <class T>
+  T& state_for_update() {
+    states_->touch(typeid(T));
+    return *state<T>();
+  }
   std::int64_t now_ms() const { return clock_.now_ms(); }
 
   // Appends one entry in this command's savepoint; returns its index.
@@ -188,6 +241,8 @@ class WriteTxn {
   Database& db_;
   LogHead& head_;
   const Clock& clock_;
+  WriterStates own_states_;
+  WriterStates* states_;
 };
 
 // The file name of the database inside a data directory.

@@ -1,5 +1,6 @@
-// tender_core's tables in sunbid.db: migrations 2 (the base tables) and 5
-// (bid storage: bid_versions + bid_current, `bids` becomes a view); version
+// tender_core's tables in sunbid.db: migrations 2 (the base tables), 5
+// (bid storage: bid_versions + bid_current, `bids` becomes a view) and 6
+// (bid_current merged from a bounded tail of bid_versions); version
 // numbers are global to the file (docs/ledger.md). All of them are written only through ledger
 // commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
 // together with exactly one audit entry.
@@ -18,9 +19,13 @@
 //   tenders                              status, timeline, rules (draft JSON,
 //                                        frozen at publish)
 //   tender_suspensions, tender_amendments
-//   bid_versions                         every commitment, appended in log
-//                                        order (rowid = receipt index)
-//   bid_current(tender, bidder, receipt) the live bid per bidder: a narrow key
+//   bid_versions                         every commitment and withdrawal,
+//                                        appended in log order (rowid =
+//                                        receipt index)
+//   bid_current(tender, bidder, receipt) the live bid per bidder as of the
+//                                        versions up to bid_merge.merged_upto
+//                                        (migration 6); later versions (the
+//                                        tail) are merged in batches
 //   bids (view)                          the live commitment per bidder, in
 //                                        the shape of migration 2's table
 //   rating_snapshots                     registry values in force at the deadline
@@ -39,8 +44,9 @@ namespace sunbid::core {
 
 inline constexpr int kTenderCoreBaseMigration = 2;
 inline constexpr int kBidStorageMigration = 5;
+inline constexpr int kBidTailMigration = 6;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kBidStorageMigration;
+inline constexpr int kTenderCoreSchemaVersion = kBidTailMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 
