@@ -49,7 +49,7 @@ Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::stri
                                     TenderAction action) {
   auto& db = txn.db();
   BidContext c;
-  SUNBID_ASSIGN_OR_RETURN(c.row, detail::load_tender(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(c.row, detail::load_tender_state(db, tender_id));
   SUNBID_TRY(next_status(c.row.status, action));
   SUNBID_ASSIGN_OR_RETURN(c.timeline, detail::load_timeline(db, c.row));
   c.now_ms = txn.now_ms();

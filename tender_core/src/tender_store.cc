@@ -21,15 +21,24 @@ std::optional<std::string> opt_text(const Statement& st, int col) {
 
 }  // namespace
 
-Result<TenderRow> load_tender(audit::Database& db, std::string_view id) {
+namespace {
+
+Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool with_documents) {
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
-      db.cached("SELECT community_id, title, status, suspended_from, rules_json, tier_json, "
-                "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
-                "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
-                "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
-                "publish_index, opening_index, end_reason, awarded_bid_id FROM tenders "
-                "WHERE id = ?"));
+      db.cached(with_documents
+                    ? "SELECT community_id, title, status, suspended_from, rules_json, tier_json, "
+                      "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
+                      "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
+                      "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
+                      "publish_index, opening_index, end_reason, awarded_bid_id FROM tenders "
+                      "WHERE id = ?"
+                    : "SELECT community_id, title, status, suspended_from, '', NULL, "
+                      "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
+                      "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
+                      "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
+                      "publish_index, opening_index, end_reason, awarded_bid_id FROM tenders "
+                      "WHERE id = ?"));
   st->bind(1, id);
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   if (!row) {
@@ -63,6 +72,16 @@ Result<TenderRow> load_tender(audit::Database& db, std::string_view id) {
   r.status = *status;
   if (from) r.suspended_from = tender_status_from_string(*from);
   return r;
+}
+
+}  // namespace
+
+Result<TenderRow> load_tender(audit::Database& db, std::string_view id) {
+  return read_tender(db, id, true);
+}
+
+Result<TenderRow> load_tender_state(audit::Database& db, std::string_view id) {
+  return read_tender(db, id, false);
 }
 
 Result<TenderTimeline> load_timeline(audit::Database& db, const TenderRow& row) {

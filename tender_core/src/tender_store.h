@@ -40,6 +40,9 @@ struct TenderRow {
 
 // Refuses tender_not_found.
 Result<TenderRow> load_tender(audit::Database& db, std::string_view id);
+// The same row without its documents (rules_json empty, tier_json unset):
+// what the bid commands check, read for every bid.
+Result<TenderRow> load_tender_state(audit::Database& db, std::string_view id);
 
 // The timeline of the row: suspensions from tender_suspensions, and
 // objection_pending when an objection of the current publicity stage is
