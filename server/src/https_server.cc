@@ -32,6 +32,7 @@
 #include <climits>
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <mutex>
@@ -195,7 +196,7 @@ void watch(std::shared_ptr<Conn> c) {
   });
 }
 
-// Time::max(): no deadline (while the Api works on a request).
+// Clock::time_point::max(): no deadline (while the Api works on a request).
 void set_deadline(const std::shared_ptr<Conn>& c, Clock::time_point t) {
   c->deadline = t;
   if (t < c->armed) {
@@ -465,8 +466,16 @@ struct HttpsServer::Impl {
   }
 
   Task<void> run_session(std::shared_ptr<Conn> conn, std::string peer) {
-    co_await serve(conn, std::move(peer));
+    // The timer's pending wait holds the connection: it is cancelled however
+    // the session ends.
+    std::exception_ptr failure;
+    try {
+      co_await serve(conn, std::move(peer));
+    } catch (...) {
+      failure = std::current_exception();
+    }
     end_deadline(*conn);
+    if (failure) std::rethrow_exception(failure);
   }
 
   Task<void> serve(const std::shared_ptr<Conn>& conn, std::string peer) {
