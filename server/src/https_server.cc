@@ -27,8 +27,8 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/container/small_vector.hpp>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <climits>
 #include <csignal>
 #include <cstdio>
@@ -336,7 +336,7 @@ void serialize(std::string& out, const Response& r, unsigned version, bool keep_
   if (version >= 11 && !keep_alive) set("Connection", "close");
   if (version < 11 && keep_alive) set("Connection", "keep-alive");
   // No Content-Length on answers that cannot have a body (Beast's
-  // prepare_payload).
+  // prepare_payload; the Api gives them none).
   const bool bodiless = r.status / 100 == 1 || r.status == 204 || r.status == 304;
   char length[24];
   if (!bodiless) {
@@ -347,20 +347,17 @@ void serialize(std::string& out, const Response& r, unsigned version, bool keep_
 
   out.clear();
   const unsigned code = static_cast<unsigned>(r.status);
-  const char start[] = {'H',
-                        'T',
-                        'T',
-                        'P',
-                        '/',
-                        static_cast<char>('0' + version / 10),
-                        '.',
-                        static_cast<char>('0' + version % 10),
-                        ' ',
-                        static_cast<char>('0' + code / 100),
-                        static_cast<char>('0' + (code / 10) % 10),
-                        static_cast<char>('0' + code % 10),
-                        ' '};
-  out.append(start, sizeof start);
+  // "HTTP/X.Y ### <reason>", as Beast writes it for any version and code.
+  auto digit = [](unsigned d) { return static_cast<char>('0' + d % 10); };
+  out.append("HTTP/");
+  out += digit(version / 10);
+  out += '.';
+  out += digit(version);
+  out += ' ';
+  out += digit(code / 100);
+  out += digit(code / 10);
+  out += digit(code);
+  out += ' ';
   out.append(http::obsolete_reason(static_cast<http::status>(code)));
   out.append("\r\n");
   for (const Field& f : fields) {
@@ -458,8 +455,7 @@ struct HttpsServer::Impl {
         asio::use_awaitable_t<Executor>{});
   }
 
-  Task<void> write_error(const std::shared_ptr<Conn>& conn, const Error& error,
-                         unsigned version) {
+  Task<void> write_error(const std::shared_ptr<Conn>& conn, const Error& error, unsigned version) {
     serialize(conn->out, error_response(error), version, false, {{"Cache-Control", "no-store"}});
     set_timeout(conn, options.timeouts.write);
     co_await tls_write(*conn, conn->out);
@@ -500,8 +496,7 @@ struct HttpsServer::Impl {
       if (hdr_ec) {
         if (hdr_ec == http::error::body_limit) {
           co_await write_error(
-              conn, make_error("body_too_large", "请求体过大 / the request body is too large"),
-              11);
+              conn, make_error("body_too_large", "请求体过大 / the request body is too large"), 11);
         } else if (hdr_ec == http::error::header_limit) {
           co_await write_error(
               conn, make_error("header_too_large", "请求头过大 / the request header is too large"),
