@@ -1,6 +1,9 @@
 // The HTTPS server: a listener accepting TCP connections, one session per
 // connection (TLS handshake, HTTP/1.1 keep-alive, timeouts and size limits of
-// limits.h, a strand of its own), requests handed to the Api.
+// limits.h), requests handed to the Api. Each network thread runs an
+// io_context of its own; the listener deals connections out round-robin and
+// a connection stays on its thread (no strand, no locking per request).
+// OpenSSL reads and writes the socket itself; Asio waits for readiness.
 //
 // TLS: 1.2 minimum (1.3 preferred), TLS 1.2 suites ECDHE with AEAD only,
 // server cipher order, no compression, no renegotiation. Every answer carries
