@@ -130,38 +130,6 @@ struct Ledger::Impl {
   std::thread writer_thread;
   std::thread checkpointer_thread;
 
-  // Completions run on their own thread, in the order of the commands: waking
-  // the waiters of a batch (a futex wake each) stays off the writer's path.
-  std::mutex done_mu;
-  std::condition_variable done_cv;
-  std::vector<std::pair<Done, Status>> completions;  // guarded by done_mu
-  bool done_stop = false;                             // guarded by done_mu
-  std::thread completer_thread;
-
-  void complete(std::vector<Pending>& batch, std::vector<Status>& results) {
-    {
-      std::lock_guard lock(done_mu);
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        completions.emplace_back(std::move(batch[i].done), std::move(results[i]));
-      }
-    }
-    done_cv.notify_one();
-  }
-
-  void completer_loop() {
-    std::vector<std::pair<Done, Status>> ready;
-    for (;;) {
-      {
-        std::unique_lock lock(done_mu);
-        done_cv.wait(lock, [&] { return !completions.empty() || done_stop; });
-        if (completions.empty()) return;  // stopping, and nothing left
-        ready.swap(completions);
-      }
-      for (auto& [done, status] : ready) done(std::move(status));
-      ready.clear();
-    }
-  }
-
   Impl(LedgerOptions opts, Database db, std::filesystem::path path, SigningKey k, LogHead head,
        std::uint64_t published_size)
       : options(std::move(opts)),
@@ -228,8 +196,7 @@ struct Ledger::Impl {
     auto fail_all = [&](const Error& cause) {
       fail_stop(cause);
       Error e = stopped_error(cause);
-      for (auto& r : results) r = e;
-      complete(batch, results);
+      for (auto& p : batch) p.done(e);
     };
 
     if (Status st = control("BEGIN IMMEDIATE"); !st.ok()) return fail_all(st.error());
@@ -297,7 +264,7 @@ struct Ledger::Impl {
       committed = pending;
       if (grew) publish_cv.notify_one();
     }
-    complete(batch, results);
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
   }
 
   void writer_loop() {
@@ -317,8 +284,8 @@ struct Ledger::Impl {
         failed = failure;
       }
       if (failed) {
-        std::vector<Status> results(batch.size(), stopped_error(*failed));
-        complete(batch, results);
+        Error e = stopped_error(*failed);
+        for (auto& p : batch) p.done(e);
         continue;
       }
       run_batch(batch);
@@ -515,7 +482,6 @@ Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
                                      std::move(head), latest ? latest->tree_size : 0);
   sqlite3_wal_hook(impl->writer.handle(), &Impl::on_wal, impl.get());
   Impl* raw = impl.get();
-  impl->completer_thread = std::thread([raw] { raw->completer_loop(); });
   impl->writer_thread = std::thread([raw] { raw->writer_loop(); });
   impl->checkpointer_thread =
       std::thread([raw, c = std::move(ckpt_db)]() mutable { raw->checkpointer_loop(std::move(c)); });
@@ -553,12 +519,6 @@ void Ledger::stop() {
   }
   impl_->cv.notify_all();
   if (impl_->writer_thread.joinable()) impl_->writer_thread.join();
-  {
-    std::lock_guard lock(impl_->done_mu);
-    impl_->done_stop = true;  // the completer drains what the writer left, then exits
-  }
-  impl_->done_cv.notify_all();
-  if (impl_->completer_thread.joinable()) impl_->completer_thread.join();
   {
     std::lock_guard lock(impl_->ckpt_mu);
     impl_->ckpt_stop = true;

@@ -553,7 +553,7 @@ struct Api::Impl {
           if (!st.ok()) return reply(std::move(st).error());
           dev->advance_ms(seconds * 1000);
           // The jump's transitions are applied before the answer (on the
-          // worker pool: this callback runs on the ledger's completion thread).
+          // worker pool: this callback runs on the ledger's writer thread).
           in_worker(reply, [this]() -> Result<Response> {
             std::int64_t now = clock->now_ms();
             SUNBID_ASSIGN_OR_RETURN(int applied, tick_all(now));

@@ -8,9 +8,7 @@
 // One writer thread applies commands with group commit: it takes a batch of
 // queued commands, runs them in one transaction, each inside its own
 // SAVEPOINT (a failing command rolls back only itself), commits with one
-// fsync, and only then completes each caller (on one completion thread, in
-// the order of the commands, so that waking them costs the writer nothing).
-// A failed COMMIT (or an injected
+// fsync, and only then completes each caller. A failed COMMIT (or an injected
 // one) stops the writer for good — fail-stop: an fsync is never retried and
 // the database is never assumed good afterwards; every pending and later
 // caller gets `ledger_stopped`.
@@ -113,10 +111,9 @@ class Ledger {
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
-  // Queues a command. `done` runs on the ledger's completion thread, in the
-  // order of the commands, once the command's batch is durable (OK) or the
-  // command failed (its error); inline on the caller when the ledger refuses
-  // it at once (stopped). It must not block.
+  // Queues a command. `done` runs on the writer thread once the command's
+  // batch is durable (OK) or the command was refused or failed (its error);
+  // it must not block.
   void submit(Command command, Done done);
   std::future<Status> submit(Command command);
   // Submits and waits.

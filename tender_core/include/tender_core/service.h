@@ -223,11 +223,11 @@ class TenderService {
   // bid_invalid), applies a due time-driven transition of the tender first
   // (which waits for the ledger only when one is due), then queues the
   // command, which owns copies of its inputs. `done` runs exactly once: with
-  // the same value or refusal as the synchronous form, on the ledger's
-  // completion thread once the command's batch is durable (or it was
-  // refused), or on the calling thread when refused before queueing. `done`
-  // must not block: it must not call a synchronous method of this service or
-  // the ledger, which would stall every other completion.
+  // the same value or refusal as the synchronous form, on the ledger's writer
+  // thread once the command's batch is durable (or it was refused), or on the
+  // calling thread when refused before queueing. `done` must not block; it
+  // must not call back into a synchronous method of this service or the
+  // ledger on the writer thread.
   void submit_bid_async(Actor actor, std::string tender_id, std::string commitment_hex,
                         std::function<void(Result<BidReceipt>)> done);
   void withdraw_bid_async(Actor actor, std::string tender_id,
