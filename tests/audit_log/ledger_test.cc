@@ -186,7 +186,11 @@ TEST_CASE("a failing command rolls back only itself") {
     release.wait();
     return {};
   });
-  auto a = l.submit(insert("a"));
+  std::atomic<int> runs_of_a{0};
+  auto a = l.submit([&](WriteTxn& txn) -> Status {
+    ++runs_of_a;
+    return insert("a")(txn);
+  });
   auto b = l.submit([](WriteTxn& txn) -> Status {
     SUNBID_TRY(insert("b")(txn));  // its change happens, then the command refuses
     return make_error("refused_for_test", "测试拒绝 / refused for the test");
@@ -211,6 +215,49 @@ TEST_CASE("a failing command rolls back only itself") {
   CHECK(has_item(*reader, "c"));
   CHECK(l.stats().failed_commands == 2);
   CHECK_FALSE(l.failure());
+  // b wrote before refusing: the batch ran again, each command in its
+  // savepoint, and a's second run is the one that was kept.
+  CHECK(runs_of_a == 2);
+  CHECK(*reader->query_int64("SELECT count(*) FROM items") == 2);
+}
+
+TEST_CASE("refusals that wrote nothing need no savepoint: the batch runs once") {
+  TempDir dir;
+  auto ledger = Ledger::open(options_for(dir));
+  REQUIRE(ledger.ok());
+  Ledger& l = **ledger;
+  std::latch release(1);
+  auto hold = l.submit([&](WriteTxn&) -> Status {
+    release.wait();
+    return {};
+  });
+  std::atomic<int> runs{0};
+  auto counted = [&](std::string v) {
+    return [&, v](WriteTxn& txn) -> Status {
+      ++runs;
+      return insert(v)(txn);
+    };
+  };
+  auto a = l.submit(counted("a"));
+  auto refused = l.submit([&](WriteTxn& txn) -> Status {
+    ++runs;
+    // Reads, then refuses: nothing to undo.
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t n, txn.db().query_int64("SELECT count(*) FROM items"));
+    CHECK(n == 1);
+    return make_error("refused_for_test", "测试拒绝 / refused for the test");
+  });
+  auto c = l.submit(counted("c"));
+  release.count_down();
+  CHECK(hold.get().ok());
+  CHECK(a.get().ok());
+  CHECK(refused.get().error().code == "refused_for_test");
+  CHECK(c.get().ok());
+  CHECK(runs == 3);  // each command ran once: no second run with savepoints
+  auto reader = l.open_reader();
+  REQUIRE(reader.ok());
+  CHECK(has_item(*reader, "a"));
+  CHECK(has_item(*reader, "c"));
+  CHECK(l.stats().failed_commands == 1);
 }
 
 TEST_CASE("a command is acknowledged only after its batch is durable") {

@@ -6,8 +6,11 @@
 // one transaction and recorded in `schema_migrations`.
 //
 // One writer thread applies commands with group commit: it takes a batch of
-// queued commands, runs them in one transaction, each inside its own
-// SAVEPOINT (a failing command rolls back only itself), commits with one
+// queued commands, runs them in one transaction (a failing command rolls back
+// only itself: a refusal that wrote nothing needs no undo; after one that
+// wrote, the batch runs again with each command in its own SAVEPOINT, so a
+// command may run more than once before it is acknowledged and must be a
+// function of its inputs and the database), commits with one
 // fsync, and only then completes each caller. A failed COMMIT (or an injected
 // one) stops the writer for good — fail-stop: an fsync is never retried and
 // the database is never assumed good afterwards; every pending and later
