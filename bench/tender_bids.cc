@@ -24,6 +24,7 @@
 #include <mutex>
 #include <cstring>
 #include <filesystem>
+#include <sys/resource.h>
 #include <random>
 #include <string>
 #include <thread>
@@ -99,7 +100,14 @@ double median(std::vector<double> v) {
 struct RunResult {
   double per_second;
   std::uint64_t commits;
+  double cpu_us_per_bid;  // the whole process: writer, drivers, checkpointer
 };
+
+double process_cpu_us() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+}
 
 enum class Mode { async, threads };
 
@@ -164,6 +172,7 @@ RunResult run_once(const std::filesystem::path& dir, double seconds, Mode mode) 
   std::deque<int> ready;
   std::atomic<int> in_flight{0};
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = process_cpu_us();
   if (mode == Mode::async) {
     for (int b = 0; b < kBidders; ++b) ready.push_back(b);
     for (int d = 0; d < 2; ++d) {
@@ -209,6 +218,7 @@ RunResult run_once(const std::filesystem::path& dir, double seconds, Mode mode) 
   // Acknowledged within the measured time; what is still in flight is waited
   // for below and not counted.
   const std::uint64_t acknowledged = done.load();
+  const double cpu_used = process_cpu_us() - cpu_start;
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   {
@@ -219,7 +229,8 @@ RunResult run_once(const std::filesystem::path& dir, double seconds, Mode mode) 
   for (auto& th : threads) th.join();
   while (in_flight.load() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   RunResult r{static_cast<double>(acknowledged) / elapsed,
-              (*ledger)->stats().commits - commits_before};
+              (*ledger)->stats().commits - commits_before,
+              cpu_used / static_cast<double>(std::max<std::uint64_t>(acknowledged, 1))};
   ledger->reset();
   std::filesystem::remove_all(dir);
   return r;
@@ -248,8 +259,9 @@ int main(int argc, char** argv) {
   std::vector<double> rates;
   for (int r = 0; r < runs; ++r) {
     RunResult res = run_once(dir, seconds, mode);
-    std::printf("run %d: %.0f bid commitments/s (%llu commits)\n", r + 1, res.per_second,
-                static_cast<unsigned long long>(res.commits));
+    std::printf("run %d: %.0f bid commitments/s (%llu commits, %.1f us CPU per bid)\n", r + 1,
+                res.per_second, static_cast<unsigned long long>(res.commits),
+                res.cpu_us_per_bid);
     std::fflush(stdout);
     rates.push_back(res.per_second);
   }

@@ -65,9 +65,31 @@ Result<std::uint64_t> WriteTxn::append(const EntryDraft& draft) {
   return append_entry(db_, head_, draft, clock_.now_ms());
 }
 
+namespace {
+
+// Digests of personal values already in personal_data (rows are never
+// changed or deleted), so that an actor's address digest is a hash lookup.
+struct DigestCache : WriterState {
+  std::unordered_map<std::string, std::string> digests;
+};
+constexpr std::size_t kDigestCacheMax = 1 << 16;
+
+}  // namespace
+
 Result<std::string> WriteTxn::personal_digest(std::string_view kind, std::string_view value,
                                               std::string_view scope) {
-  return audit::personal_digest(db_, kind, value, scope);
+  // Length-prefixed: no choice of separator could be confused with a value.
+  std::string key = fmt::format("{}:{}{}:{}{}", kind.size(), kind, scope.size(), scope, value);
+  DigestCache* cache = state<DigestCache>();
+  if (cache) {
+    if (auto it = cache->digests.find(key); it != cache->digests.end()) return it->second;
+  }
+  SUNBID_ASSIGN_OR_RETURN(std::string digest, audit::personal_digest(db_, kind, value, scope));
+  // Touched: a row this command created goes with a rollback of it.
+  cache = cache ? &state_for_update<DigestCache>() : &put_state(std::make_unique<DigestCache>());
+  if (cache->digests.size() >= kDigestCacheMax) cache->digests.clear();
+  cache->digests.emplace(std::move(key), digest);
+  return digest;
 }
 
 struct Ledger::Impl {
