@@ -396,3 +396,40 @@ TEST_CASE("writer states live from command to command and are dropped with a rol
   REQUIRE(l.execute(bump(false)).ok());
   CHECK(counter(l) == 1);
 }
+
+TEST_CASE("under load a batch waits at most commit_delay for more commands; a lone caller never") {
+  TempDir dir;
+  auto o = options_for(dir);
+  o.commit_delay = std::chrono::milliseconds(200);
+  o.publish_checkpoints = false;
+  auto ledger = Ledger::open(o);
+  REQUIRE(ledger.ok());
+  Ledger& l = **ledger;
+  auto elapsed_ms = [&](std::string v) {
+    const auto start = std::chrono::steady_clock::now();
+    REQUIRE(l.execute(insert(std::move(v))).ok());
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  // Alone: nothing to wait for.
+  CHECK(elapsed_ms("first") < 150);
+  // Load: 21 commands in one batch.
+  std::latch release(1);
+  auto hold = l.submit([&](WriteTxn&) -> Status {
+    release.wait();
+    return {};
+  });
+  std::vector<std::future<Status>> burst;
+  for (int i = 0; i < 20; ++i) burst.push_back(l.submit(insert("burst" + std::to_string(i))));
+  release.count_down();
+  CHECK(hold.get().ok());
+  for (auto& f : burst) CHECK(f.get().ok());
+  // The next command is held for the others the batch's callers might send,
+  // but no longer than commit_delay.
+  const double held = elapsed_ms("after the burst");
+  CHECK(held >= 150);
+  CHECK(held < 2000);
+  // Then it was alone again: no wait.
+  CHECK(elapsed_ms("alone again") < 150);
+  CHECK(count_items(database_file(dir.path())) == 23);
+}

@@ -84,6 +84,10 @@ struct LedgerOptions {
   // Most commands in one transaction. 1 gives one transaction per command
   // (the benchmark's baseline).
   std::size_t max_batch = 4096;
+  // Under load, how long the writer may hold a batch for the commands the
+  // last batch's callers are about to send (a group commit delay, as
+  // PostgreSQL's commit_delay); zero never waits. A lone caller never waits.
+  std::chrono::microseconds commit_delay{500};
   // WAL pages after which the background checkpointer is woken.
   int wal_checkpoint_pages = 4000;
   FaultInjection* faults = nullptr;
