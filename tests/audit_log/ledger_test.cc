@@ -181,11 +181,15 @@ TEST_CASE("a failing command rolls back only itself") {
   auto ledger = Ledger::open(options_for(dir));
   REQUIRE(ledger.ok());
   Ledger& l = **ledger;
-  std::latch release(1);
+  // The writer runs `hold` alone and waits in it while the rest is queued
+  // behind it: the next batch is exactly what follows.
+  std::latch started(1), release(1);
   auto hold = l.submit([&](WriteTxn&) -> Status {
+    started.count_down();
     release.wait();
     return {};
   });
+  started.wait();
   std::atomic<int> runs_of_a{0};
   auto a = l.submit([&](WriteTxn& txn) -> Status {
     ++runs_of_a;
@@ -226,11 +230,15 @@ TEST_CASE("refusals that wrote nothing need no savepoint: the batch runs once") 
   auto ledger = Ledger::open(options_for(dir));
   REQUIRE(ledger.ok());
   Ledger& l = **ledger;
-  std::latch release(1);
+  // The writer runs `hold` alone and waits in it while the rest is queued
+  // behind it: the next batch is exactly what follows.
+  std::latch started(1), release(1);
   auto hold = l.submit([&](WriteTxn&) -> Status {
+    started.count_down();
     release.wait();
     return {};
   });
+  started.wait();
   std::atomic<int> runs{0};
   auto counted = [&](std::string v) {
     return [&, v](WriteTxn& txn) -> Status {
@@ -239,11 +247,12 @@ TEST_CASE("refusals that wrote nothing need no savepoint: the batch runs once") 
     };
   };
   auto a = l.submit(counted("a"));
+  std::atomic<std::int64_t> seen{-1};
   auto refused = l.submit([&](WriteTxn& txn) -> Status {
     ++runs;
     // Reads, then refuses: nothing to undo.
     SUNBID_ASSIGN_OR_RETURN(std::int64_t n, txn.db().query_int64("SELECT count(*) FROM items"));
-    CHECK(n == 1);
+    seen = n;
     return make_error("refused_for_test", "测试拒绝 / refused for the test");
   });
   auto c = l.submit(counted("c"));
@@ -253,6 +262,7 @@ TEST_CASE("refusals that wrote nothing need no savepoint: the batch runs once") 
   CHECK(refused.get().error().code == "refused_for_test");
   CHECK(c.get().ok());
   CHECK(runs == 3);  // each command ran once: no second run with savepoints
+  CHECK(seen == 1);  // it saw a's row, in the same transaction
   auto reader = l.open_reader();
   REQUIRE(reader.ok());
   CHECK(has_item(*reader, "a"));
@@ -414,11 +424,15 @@ TEST_CASE("under load a batch waits at most commit_delay for more commands; a lo
   // Alone: nothing to wait for.
   CHECK(elapsed_ms("first") < 150);
   // Load: 21 commands in one batch.
-  std::latch release(1);
+  // The writer runs `hold` alone and waits in it while the rest is queued
+  // behind it: the next batch is exactly what follows.
+  std::latch started(1), release(1);
   auto hold = l.submit([&](WriteTxn&) -> Status {
+    started.count_down();
     release.wait();
     return {};
   });
+  started.wait();
   std::vector<std::future<Status>> burst;
   for (int i = 0; i < 20; ++i) burst.push_back(l.submit(insert("burst" + std::to_string(i))));
   release.count_down();
