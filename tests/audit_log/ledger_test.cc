@@ -61,6 +61,29 @@ std::string file_digest(const std::filesystem::path& p) {
   return hex_encode(sha256(bytes));
 }
 
+// Holds the writer in a command of its own until release(): whatever is
+// submitted meanwhile forms the next batch, exactly.
+class HeldWriter {
+ public:
+  explicit HeldWriter(Ledger& l)
+      : done_(l.submit([this](WriteTxn&) -> Status {
+          started_.count_down();
+          release_.wait();
+          return {};
+        })) {
+    started_.wait();
+  }
+  Status release() {
+    release_.count_down();
+    return done_.get();
+  }
+
+ private:
+  std::latch started_{1};
+  std::latch release_{1};
+  std::future<Status> done_;
+};
+
 class FailNextCommit : public FaultInjection {
  public:
   std::atomic<bool> armed{false};
@@ -181,15 +204,7 @@ TEST_CASE("a failing command rolls back only itself") {
   auto ledger = Ledger::open(options_for(dir));
   REQUIRE(ledger.ok());
   Ledger& l = **ledger;
-  // The writer runs `hold` alone and waits in it while the rest is queued
-  // behind it: the next batch is exactly what follows.
-  std::latch started(1), release(1);
-  auto hold = l.submit([&](WriteTxn&) -> Status {
-    started.count_down();
-    release.wait();
-    return {};
-  });
-  started.wait();
+  HeldWriter held(l);
   std::atomic<int> runs_of_a{0};
   auto a = l.submit([&](WriteTxn& txn) -> Status {
     ++runs_of_a;
@@ -201,8 +216,7 @@ TEST_CASE("a failing command rolls back only itself") {
   });
   auto dup = l.submit(insert("a"));  // violates UNIQUE: a storage error, rolled back
   auto c = l.submit(insert("c"));
-  release.count_down();
-  CHECK(hold.get().ok());
+  CHECK(held.release().ok());
   CHECK(a.get().ok());
   Status sb = b.get();
   REQUIRE_FALSE(sb.ok());
@@ -230,15 +244,7 @@ TEST_CASE("refusals that wrote nothing need no savepoint: the batch runs once") 
   auto ledger = Ledger::open(options_for(dir));
   REQUIRE(ledger.ok());
   Ledger& l = **ledger;
-  // The writer runs `hold` alone and waits in it while the rest is queued
-  // behind it: the next batch is exactly what follows.
-  std::latch started(1), release(1);
-  auto hold = l.submit([&](WriteTxn&) -> Status {
-    started.count_down();
-    release.wait();
-    return {};
-  });
-  started.wait();
+  HeldWriter held(l);
   std::atomic<int> runs{0};
   auto counted = [&](std::string v) {
     return [&, v](WriteTxn& txn) -> Status {
@@ -256,8 +262,7 @@ TEST_CASE("refusals that wrote nothing need no savepoint: the batch runs once") 
     return make_error("refused_for_test", "测试拒绝 / refused for the test");
   });
   auto c = l.submit(counted("c"));
-  release.count_down();
-  CHECK(hold.get().ok());
+  CHECK(held.release().ok());
   CHECK(a.get().ok());
   CHECK(refused.get().error().code == "refused_for_test");
   CHECK(c.get().ok());
@@ -424,25 +429,16 @@ TEST_CASE("under load a batch waits at most commit_delay for more commands; a lo
   // Alone: nothing to wait for.
   CHECK(elapsed_ms("first") < 150);
   // Load: 21 commands in one batch.
-  // The writer runs `hold` alone and waits in it while the rest is queued
-  // behind it: the next batch is exactly what follows.
-  std::latch started(1), release(1);
-  auto hold = l.submit([&](WriteTxn&) -> Status {
-    started.count_down();
-    release.wait();
-    return {};
-  });
-  started.wait();
+  HeldWriter held(l);
   std::vector<std::future<Status>> burst;
   for (int i = 0; i < 20; ++i) burst.push_back(l.submit(insert("burst" + std::to_string(i))));
-  release.count_down();
-  CHECK(hold.get().ok());
+  CHECK(held.release().ok());
   for (auto& f : burst) CHECK(f.get().ok());
   // The next command is held for the others the batch's callers might send,
   // but no longer than commit_delay.
-  const double held = elapsed_ms("after the burst");
-  CHECK(held >= 150);
-  CHECK(held < 2000);
+  const double waited = elapsed_ms("after the burst");
+  CHECK(waited >= 150);
+  CHECK(waited < 2000);
   // Then it was alone again: no wait.
   CHECK(elapsed_ms("alone again") < 150);
   CHECK(count_items(database_file(dir.path())) == 23);
