@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
   {
     auto db = Database::open(db_file, Database::Mode::kReadOnly);
     if (!db.ok()) die(db.error());
-    auto s = export_log(*db, key, out);
+    auto s = export_log(*db, key, out, ExportOptions{});
     if (!s.ok()) die(s.error());
   }
   for (int r = 0; r < 3; ++r) {

@@ -10,13 +10,13 @@
 // VKEY is the verifier key string (name+keyid+base64key) or a file holding it.
 // Exit 0 with a one-line summary; 1 with "entry N: <reason>" or the
 // checkpoint at fault; 2 on unusable input.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "audit_log/trail.h"
 #include "audit_log/verify.h"
@@ -112,8 +112,9 @@ int main(int argc, char** argv) {
         r->checkpoint ? fmt::format("checkpoint {} at size {} ({} checked)", r->checkpoint->origin,
                                     r->checkpoint->size, r->checkpoints_checked)
                       : std::string("no checkpoint");
-    std::printf("OK: %llu entries, root %s, %s; %s; %.2f s (%.0f entries/s)\n",
-                static_cast<unsigned long long>(r->entries), hex_encode(r->root).c_str(),
+    std::printf("OK: %llu entries (%llu withheld), root %s, %s; %s; %.2f s (%.0f entries/s)\n",
+                static_cast<unsigned long long>(r->entries),
+                static_cast<unsigned long long>(r->withheld), hex_encode(r->root).c_str(),
                 covered.c_str(), pin_note(*r).c_str(), s, static_cast<double>(r->entries) / s);
     return 0;
   }

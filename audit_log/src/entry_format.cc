@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "audit_log/merkle.h"
 #include "audit_log/time_format.h"
 
 namespace sunbid::audit {
@@ -25,22 +26,66 @@ bool is_lower_hex64(std::string_view s) {
 
 }  // namespace
 
-Result<std::string> encode_entry(const EntryDraft& draft, std::uint64_t index,
-                                 std::int64_t time_ms, const Hash& prev) {
+Result<std::string> encode_entry(const EntryDraft& draft, std::uint64_t index, std::int64_t time_ms,
+                                 const Hash& prev, std::optional<std::string_view> source,
+                                 std::string_view blind) {
   if (draft.type.empty()) return invalid_entry("type", "is empty");
   if (draft.actor.empty()) return invalid_entry("actor", "is empty");
   if (index > static_cast<std::uint64_t>(INT64_MAX)) return invalid_entry("index", "is too large");
+  if (source && draft.source) return invalid_entry("source", "is given twice");
+  if (draft.payload.contains(kBlindMember)) {
+    return invalid_entry("payload", "sets blind, which only the log adds");
+  }
   boost::json::object o;
   o["actor"] = draft.actor;
   o["index"] = static_cast<std::int64_t>(index);
   o["payload"] = draft.payload;
+  if (!blind.empty()) o["payload"].as_object()[kBlindMember] = blind;
   o["prev"] = hex_encode(prev);
   o["role"] = draft.role;
-  o["source"] = draft.source ? boost::json::value(*draft.source) : boost::json::value(nullptr);
+  if (source) {
+    o["source"] = *source;
+  } else {
+    o["source"] = draft.source ? boost::json::value(*draft.source) : boost::json::value(nullptr);
+  }
   o["tender"] = draft.tender ? boost::json::value(*draft.tender) : boost::json::value(nullptr);
   o["time"] = format_rfc3339_ms(time_ms);
   o["type"] = draft.type;
   return to_canonical_json(o);
+}
+
+std::string encode_stub(std::uint64_t index, std::string_view entry_bytes) {
+  return fmt::format(R"({{"entry_hash":"{}","index":{},"leaf_hash":"{}"}})",
+                     hex_encode(entry_hash(entry_bytes)), index,
+                     hex_encode(leaf_hash(entry_bytes)));
+}
+
+std::optional<StubView> parse_stub(std::string_view b) {
+  constexpr std::string_view kHead = R"({"entry_hash":")";
+  constexpr std::string_view kIndex = R"(","index":)";
+  constexpr std::string_view kLeaf = R"(,"leaf_hash":")";
+  constexpr std::string_view kTail = R"("})";
+  if (!b.starts_with(kHead)) return std::nullopt;
+  b.remove_prefix(kHead.size());
+  if (b.size() < 64 || !is_lower_hex64(b.substr(0, 64))) return std::nullopt;
+  StubView v;
+  v.entry_hash = *hash_from_hex(b.substr(0, 64));
+  b.remove_prefix(64);
+  if (!b.starts_with(kIndex)) return std::nullopt;
+  b.remove_prefix(kIndex.size());
+  std::size_t digits = 0;
+  while (digits < b.size() && b[digits] >= '0' && b[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 18 || (digits > 1 && b[0] == '0')) return std::nullopt;
+  for (std::size_t i = 0; i < digits; ++i)
+    v.index = v.index * 10 + static_cast<unsigned>(b[i] - '0');
+  b.remove_prefix(digits);
+  if (!b.starts_with(kLeaf)) return std::nullopt;
+  b.remove_prefix(kLeaf.size());
+  if (b.size() != 64 + kTail.size() || !is_lower_hex64(b.substr(0, 64)) || b.substr(64) != kTail) {
+    return std::nullopt;
+  }
+  v.leaf_hash = *hash_from_hex(b.substr(0, 64));
+  return v;
 }
 
 Result<EntryView> parse_entry(std::string_view bytes, TopLevelFields& f) {

@@ -1,17 +1,21 @@
 #include "audit_log/ledger.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "audit_log/checkpoint.h"
 #include "audit_log/log_store.h"
@@ -62,7 +66,16 @@ void WriterStates::drop_all() {
 }
 
 Result<std::uint64_t> WriteTxn::append(const EntryDraft& draft) {
-  return append_entry(db_, head_, draft, clock_.now_ms());
+  if (!draft.source_address) return append_entry(db_, head_, draft, clock_.now_ms());
+  if (digest_key_ == nullptr) {
+    return make_error("internal_error", "没有摘要密钥 / no digest key for a source address");
+  }
+  constexpr std::string_view kKind = "network_address";
+  // The value is kept once per (scope, kind); the entry's digest has a salt
+  // of its own, so that nobody can link two entries by their source.
+  SUNBID_TRY(personal_digest(kKind, *draft.source_address, draft.source_scope));
+  std::string source = digest_key_->entry_digest(head_.size, kKind, *draft.source_address);
+  return append_entry(db_, head_, draft, clock_.now_ms(), source);
 }
 
 namespace {
@@ -100,6 +113,7 @@ struct Ledger::Impl {
   const Clock* clock;
   SigningKey key;
   std::string verifier_key;
+  DigestKey digest_key;
 
   // The log's head: `pending` is advanced by commands on the writer thread;
   // `committed` is copied from it after each successful COMMIT.
@@ -154,14 +168,15 @@ struct Ledger::Impl {
   std::thread writer_thread;
   std::thread checkpointer_thread;
 
-  Impl(LedgerOptions opts, Database db, std::filesystem::path path, SigningKey k, LogHead head,
-       std::uint64_t published_size)
+  Impl(LedgerOptions opts, Database db, std::filesystem::path path, SigningKey k, DigestKey dk,
+       LogHead head, std::uint64_t published_size)
       : options(std::move(opts)),
         writer(std::move(db)),
         db_path(std::move(path)),
         clock(options.clock ? options.clock : &system_clock),
         key(std::move(k)),
         verifier_key(key.verifier_key()),
+        digest_key(std::move(dk)),
         pending(head),
         committed(std::move(head)),
         published(published_size) {}
@@ -242,7 +257,7 @@ struct Ledger::Impl {
 
     if (Status st = control("BEGIN IMMEDIATE"); !st.ok()) return fail_all(st.error());
     const LogHead batch_start = pending;
-    WriteTxn txn(writer, pending, *clock, &states);
+    WriteTxn txn(writer, pending, *clock, &states, &digest_key);
     auto fail_all_restore = [&](const Error& cause) {
       pending = batch_start;
       states.drop_all();  // they may hold changes of the batch's commands
@@ -441,6 +456,27 @@ Result<std::int64_t> Ledger::check_file(const std::filesystem::path& db_file,
 
 namespace {
 
+// The data directory 0700; the database, its WAL and shared-memory files
+// 0600. A new database file is created here with 0600 before SQLite opens it
+// (SQLite gives the -wal and -shm files the database file's mode); files of
+// an older installation are tightened.
+Status restrict_file_modes(const std::filesystem::path& dir, const std::filesystem::path& db_file) {
+  auto fail = [](const std::filesystem::path& p, int err) {
+    return make_error(kStorageError,
+                      fmt::format("无法设置文件权限 / cannot restrict the mode of {}: {}",
+                                  p.string(), std::strerror(err)));
+  };
+  if (::chmod(dir.c_str(), 0700) != 0) return fail(dir, errno);
+  int fd = ::open(db_file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return fail(db_file, errno);
+  ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::path p = db_file.string() + suffix;
+    if (::chmod(p.c_str(), 0600) != 0 && errno != ENOENT) return fail(p, errno);
+  }
+  return {};
+}
+
 Status apply_migrations(Database& db, const std::vector<Migration>& migrations,
                         std::int64_t& version) {
   SUNBID_TRY(db.exec("BEGIN IMMEDIATE"));
@@ -522,6 +558,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
   std::filesystem::path db_file = database_file(options.data_dir);
   // Every check happens before anything is written to the file.
   SUNBID_TRY(check_file(db_file, binary_version));
+  SUNBID_TRY(restrict_file_modes(options.data_dir, db_file));
 
   SUNBID_ASSIGN_OR_RETURN(Database db, Database::open(db_file, Database::Mode::kReadWriteCreate));
   {
@@ -552,11 +589,15 @@ Result<std::unique_ptr<Ledger>> Ledger::open(LedgerOptions options) {
 
   SUNBID_ASSIGN_OR_RETURN(LogHead head, load_log_head(db));
   SUNBID_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> latest, latest_checkpoint(db));
-  SUNBID_ASSIGN_OR_RETURN(SigningKey key, SigningKey::load_or_create(
-                                              signing_key_file(options.data_dir), options.log_origin));
+  SUNBID_ASSIGN_OR_RETURN(
+      SigningKey key,
+      SigningKey::load_or_create(signing_key_file(options.data_dir), options.log_origin));
+  SUNBID_ASSIGN_OR_RETURN(DigestKey digest_key,
+                          DigestKey::load_or_create(digest_key_file(options.data_dir)));
 
   auto impl = std::make_unique<Impl>(std::move(options), std::move(db), db_file, std::move(key),
-                                     std::move(head), latest ? latest->tree_size : 0);
+                                     std::move(digest_key), std::move(head),
+                                     latest ? latest->tree_size : 0);
   sqlite3_wal_hook(impl->writer.handle(), &Impl::on_wal, impl.get());
   Impl* raw = impl.get();
   impl->writer_thread = std::thread([raw] { raw->writer_loop(); });
@@ -643,7 +684,13 @@ Ledger::LogInfo Ledger::committed_log() const {
   return {impl_->committed.size, impl_->committed.frontier.root()};
 }
 
-const std::string& Ledger::verifier_key() const { return impl_->verifier_key; }
+const std::string& Ledger::verifier_key() const {
+  return impl_->verifier_key;
+}
+
+const DigestKey& Ledger::digest_key() const {
+  return impl_->digest_key;
+}
 
 Status Ledger::publish_checkpoint() {
   {

@@ -1,10 +1,10 @@
 #include "audit_log/log_store.h"
 
+#include <fmt/format.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include "audit_log/entry_format.h"
 #include "audit_log/log_head.h"
@@ -94,10 +94,22 @@ Result<LogHead> load_log_head(Database& db) {
 }
 
 Result<std::uint64_t> append_entry(Database& db, LogHead& head, const EntryDraft& draft,
-                                   std::int64_t now_ms) {
+                                   std::int64_t now_ms, std::optional<std::string_view> source) {
   // Entry times never go backwards, even if the system clock does.
   std::int64_t time_ms = std::max(now_ms, head.last_time_ms);
-  SUNBID_ASSIGN_OR_RETURN(std::string bytes, encode_entry(draft, head.size, time_ms, head.prev));
+  // A withheld entry is blinded: everything else in it may be guessable (a
+  // run-off ballot's voter, weight and neighbours are public), so without a
+  // secret of its own its leaf hash could be brute-forced from the stub.
+  std::string blind;
+  if (draft.release_at_ms) {
+    std::array<std::uint8_t, 32> rnd{};
+    if (RAND_bytes(rnd.data(), static_cast<int>(rnd.size())) != 1) {
+      return make_error("internal_error", "随机数生成失败 / random number generation failed");
+    }
+    blind = hex_encode(std::span<const std::uint8_t>(rnd));
+  }
+  SUNBID_ASSIGN_OR_RETURN(std::string bytes,
+                          encode_entry(draft, head.size, time_ms, head.prev, source, blind));
   const auto index = static_cast<std::int64_t>(head.size);
   {
     SUNBID_ASSIGN_OR_RETURN(Statement * ins,
@@ -384,6 +396,47 @@ Result<PersonalValue> open_personal_digest(Database& db, std::string_view digest
   v.salt.assign(salt.begin(), salt.end());
   q->reset();
   return v;
+}
+
+Result<PersonalValue> open_source_digest(Database& db, const DigestKey& key, std::uint64_t index) {
+  SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> e, read_entries(db, index, index + 1));
+  if (e.empty()) {
+    return make_error("index_out_of_range", "没有该条目 / no entry at that index",
+                      {{"index", static_cast<std::int64_t>(index)}});
+  }
+  auto parsed = boost::json::parse(e[0].bytes);
+  const auto& o = parsed.as_object();
+  const auto* src = o.if_contains("source");
+  if (src == nullptr || !src->is_string()) {
+    return make_error("digest_not_found", "该条目没有来源摘要 / the entry has no source digest");
+  }
+  const std::string digest(src->as_string());
+  const auto* tender = o.if_contains("tender");
+  const std::string scope = tender && tender->is_string() ? std::string(tender->as_string()) : "";
+  constexpr std::string_view kKind = "network_address";
+  // The entry's scope first (a tender's few addresses), then every scope.
+  for (const char* sql :
+       {"SELECT scope, value, salt FROM personal_data WHERE kind = ? AND scope = ?",
+        "SELECT scope, value, salt FROM personal_data WHERE kind = ?"}) {
+    SUNBID_ASSIGN_OR_RETURN(Statement q, db.prepare(sql));
+    q.bind(1, kKind);
+    if (std::string_view(sql).find("scope = ?") != std::string_view::npos) q.bind(2, scope);
+    for (;;) {
+      SUNBID_ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      std::string value(q.column_text(1));
+      if (key.entry_digest(index, kKind, value) == digest) {
+        PersonalValue v;
+        v.kind = std::string(kKind);
+        v.scope = std::string(q.column_text(0));
+        v.value = std::move(value);
+        Hash salt = key.entry_salt(index, kKind);
+        v.salt.assign(salt.begin(), salt.end());
+        return v;
+      }
+    }
+  }
+  return make_error("digest_not_found", "找不到该摘要 / no personal value behind that digest");
 }
 
 }  // namespace sunbid::audit

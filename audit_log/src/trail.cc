@@ -1,10 +1,13 @@
 #include "audit_log/trail.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
-#include <fstream>
-
-#include <fmt/format.h>
+#include <cerrno>
 
 #include "audit_log/checkpoint.h"
 #include "audit_log/entry_format.h"
@@ -16,15 +19,58 @@ namespace sunbid::audit {
 
 namespace {
 
-Status write_file(const std::filesystem::path& p, std::string_view bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.flush();
-  if (!out) {
-    return make_error("export_failed",
-                      fmt::format("无法写入 / cannot write {}", p.string()));
+// A file written through a descriptor created with `mode` (a private export
+// must never exist, even briefly, with a wider mode).
+class OutFile {
+ public:
+  OutFile(const std::filesystem::path& p, mode_t mode) : path_(p) {
+    ::unlink(p.c_str());  // an existing file would keep its own mode
+    fd_ = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (fd_ >= 0) ::fchmod(fd_, mode);  // the umask may have narrowed it; never widened
+    ok_ = fd_ >= 0;
   }
-  return {};
+  ~OutFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  OutFile(const OutFile&) = delete;
+  OutFile& operator=(const OutFile&) = delete;
+
+  void write(std::string_view bytes) {
+    buf_.append(bytes);
+    if (buf_.size() >= (1u << 20)) flush_buffer();
+  }
+  Status finish() {
+    flush_buffer();
+    if (ok_ && ::fsync(fd_) != 0) ok_ = false;
+    if (!ok_) {
+      return make_error("export_failed", fmt::format("无法写入 / cannot write {}", path_.string()));
+    }
+    return {};
+  }
+
+ private:
+  void flush_buffer() {
+    std::size_t done = 0;
+    while (ok_ && done < buf_.size()) {
+      ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        ok_ = false;
+      else
+        done += static_cast<std::size_t>(n);
+    }
+    buf_.clear();
+  }
+  std::filesystem::path path_;
+  int fd_ = -1;
+  bool ok_ = false;
+  std::string buf_;
+};
+
+Status write_file(const std::filesystem::path& p, std::string_view bytes, mode_t mode) {
+  OutFile f(p, mode);
+  f.write(bytes);
+  return f.finish();
 }
 
 Error unusable(std::string_view reason) {
@@ -34,7 +80,8 @@ Error unusable(std::string_view reason) {
 }  // namespace
 
 Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
-                                 const std::filesystem::path& out) {
+                                 const std::filesystem::path& out, const ExportOptions& options) {
+  const mode_t mode = options.include_withheld ? 0600 : 0644;
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) {
@@ -48,24 +95,28 @@ Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
       return make_error("checkpoint_not_found", "尚无检查点 / no checkpoint has been signed yet");
     }
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t size, log_size(db));
-    ExportSummary summary{cp->tree_size, size - cp->tree_size};
-    std::ofstream entries(out / "entries.jsonl", std::ios::binary | std::ios::trunc);
+    ExportSummary summary{cp->tree_size, size - cp->tree_size, 0};
+    OutFile entries(out / "entries.jsonl", mode);
     constexpr std::uint64_t kChunk = 65536;
     for (std::uint64_t start = 0; start < cp->tree_size; start += kChunk) {
       SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> chunk,
                               read_entries(db, start, std::min(cp->tree_size, start + kChunk)));
       for (const StoredEntry& e : chunk) {
-        entries.write(e.bytes.data(), static_cast<std::streamsize>(e.bytes.size()));
-        entries.put('\n');
+        if (e.release_at_ms && options.now_ms < *e.release_at_ms) {
+          ++summary.withheld;
+          if (!options.include_withheld) {
+            entries.write(encode_stub(e.index, e.bytes));
+            entries.write("\n");
+            continue;
+          }
+        }
+        entries.write(e.bytes);
+        entries.write("\n");
       }
     }
-    entries.flush();
-    if (!entries) {
-      return make_error("export_failed",
-                        fmt::format("无法写入 / cannot write {}", (out / "entries.jsonl").string()));
-    }
-    SUNBID_TRY(write_file(out / "checkpoint", cp->note));
-    SUNBID_TRY(write_file(out / "key", verifier_key + "\n"));
+    SUNBID_TRY(entries.finish());
+    SUNBID_TRY(write_file(out / "checkpoint", cp->note, mode));
+    SUNBID_TRY(write_file(out / "key", verifier_key + "\n", 0644));
     return summary;
   };
   auto r = body();

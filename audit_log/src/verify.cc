@@ -1,11 +1,12 @@
 #include "audit_log/verify.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "audit_log/entry_format.h"
 #include "audit_log/log_store.h"
@@ -32,6 +33,7 @@ Error unusable(std::string_view reason) {
 // What one worker learns about one entry.
 struct Checked {
   bool ok = false;
+  bool stub = false;
   std::string reason;  // when !ok
   std::uint64_t index = 0;
   Hash prev{};
@@ -40,10 +42,20 @@ struct Checked {
   std::string_view time;
 };
 
-void check_range(std::span<const std::string_view> entries, std::span<Checked> out) {
+void check_range(std::span<const std::string_view> entries, std::span<Checked> out,
+                 bool allow_stubs) {
   TopLevelFields scratch;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     Checked& c = out[i];
+    if (allow_stubs) {
+      if (auto stub = parse_stub(entries[i])) {
+        c.ok = c.stub = true;
+        c.index = stub->index;
+        c.self = stub->entry_hash;
+        c.leaf = stub->leaf_hash;
+        continue;
+      }
+    }
     auto view = parse_entry(entries[i], scratch);
     if (!view.ok()) {
       c.reason = view.error().message;
@@ -60,9 +72,11 @@ void check_range(std::span<const std::string_view> entries, std::span<Checked> o
 
 }  // namespace
 
-LogVerifier::LogVerifier(unsigned threads, std::vector<std::uint64_t> record_sizes)
+LogVerifier::LogVerifier(unsigned threads, std::vector<std::uint64_t> record_sizes,
+                         bool allow_stubs)
     : threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
-      record_sizes_(std::move(record_sizes)) {
+      record_sizes_(std::move(record_sizes)),
+      allow_stubs_(allow_stubs) {
   std::sort(record_sizes_.begin(), record_sizes_.end());
   record_sizes_.erase(std::unique(record_sizes_.begin(), record_sizes_.end()), record_sizes_.end());
   if (!record_sizes_.empty() && record_sizes_.front() == 0) {
@@ -75,7 +89,7 @@ Status LogVerifier::feed(std::span<const std::string_view> entries) {
   // Parsing and hashing are independent per entry: split across threads.
   unsigned workers = entries.size() < 4096 ? 1 : threads_;
   if (workers <= 1) {
-    check_range(entries, checked);
+    check_range(entries, checked, allow_stubs_);
   } else {
     std::vector<std::thread> pool;
     std::size_t per = (entries.size() + workers - 1) / workers;
@@ -84,7 +98,7 @@ Status LogVerifier::feed(std::span<const std::string_view> entries) {
       std::size_t end = std::min(entries.size(), begin + per);
       pool.emplace_back([&, begin, end] {
         check_range(entries.subspan(begin, end - begin),
-                    std::span<Checked>(checked).subspan(begin, end - begin));
+                    std::span<Checked>(checked).subspan(begin, end - begin), allow_stubs_);
       });
     }
     for (auto& t : pool) t.join();
@@ -95,18 +109,26 @@ Status LogVerifier::feed(std::span<const std::string_view> entries) {
     const std::uint64_t n = size();
     const Checked& c = checked[i];
     if (!c.ok) return entry_error(n, c.reason);
-    if (c.index != n) return entry_error(n, fmt::format("carries index {}, expected {}", c.index, n));
-    if (c.prev != prev_) {
+    if (c.index != n)
+      return entry_error(n, fmt::format("carries index {}, expected {}", c.index, n));
+    if (c.stub) {
+      // A withheld entry: its own link and time are inside the hidden bytes;
+      // the next entry's link is checked against its entry hash.
+      prev_ = c.self;
+      ++stubs_;
+    } else if (c.prev != prev_) {
       return entry_error(n, fmt::format("chain link broken: prev is {}, the previous entry hashes "
                                         "to {}",
                                         hex_encode(c.prev), hex_encode(prev_)));
     }
-    if (c.time < last_time_) {
-      return entry_error(n, fmt::format("time {} is before the previous entry's {}", c.time,
-                                        last_time_));
+    if (!c.stub) {
+      if (c.time < last_time_) {
+        return entry_error(
+            n, fmt::format("time {} is before the previous entry's {}", c.time, last_time_));
+      }
+      last_time_.assign(c.time);
+      prev_ = c.self;
     }
-    last_time_.assign(c.time);
-    prev_ = c.self;
     frontier_.append(c.leaf, nullptr);
     bytes_ += entries[i].size();
     if (next_record != record_sizes_.end() && *next_record == frontier_.size()) {
@@ -141,6 +163,97 @@ Status check_checkpoint_against(const Checkpoint& cp, const LogVerifier& log) {
   return {};
 }
 
+namespace {
+
+// MTH over recomputed leaves (RFC 6962 §2.1).
+Hash tree_hash(std::span<const Hash> leaves) {
+  if (leaves.empty()) return empty_root();
+  if (leaves.size() == 1) return leaves[0];
+  std::uint64_t k = 1;
+  while (k * 2 < leaves.size()) k *= 2;
+  return node_hash(tree_hash(leaves.subspan(0, k)), tree_hash(leaves.subspan(k)));
+}
+
+// The hash the stored nodes give a subtree, or nullopt if one is missing.
+std::optional<Hash> stored_hash(const NodeReader* nodes, std::uint64_t lo, std::uint64_t hi) {
+  if (nodes == nullptr) return std::nullopt;
+  std::vector<NodeId> ids = range_nodes(lo, hi);
+  auto got = (*nodes)(ids);
+  if (!got.ok() || got->size() != ids.size()) return std::nullopt;
+  return fold_range(*got);
+}
+
+}  // namespace
+
+std::optional<Blame> blame_changed_entry(std::span<const Hash> leaves,
+                                         std::vector<std::pair<std::uint64_t, Hash>> checkpoints,
+                                         const NodeReader* nodes) {
+  std::sort(checkpoints.begin(), checkpoints.end());
+  // The bracket: leaves below a matching checkpoint's size are genuine.
+  std::uint64_t clean = 0;
+  std::optional<std::pair<std::uint64_t, Hash>> convicting;
+  Frontier f;
+  for (const auto& [size, root] : checkpoints) {
+    if (size == 0 || size > leaves.size()) continue;
+    while (f.size() < size) f.append(leaves[f.size()], nullptr);
+    if (f.root() == root) {
+      clean = size;
+    } else {
+      convicting.emplace(size, root);
+      break;
+    }
+  }
+  if (!convicting) return std::nullopt;
+  Blame blame;
+  blame.tree_size = convicting->first;
+  std::uint64_t lo = 0, hi = convicting->first;
+  // Invariant: [lo, hi) holds a leaf that differs from the genuine one; `g`,
+  // when known, is the genuine hash of the subtree [lo, hi).
+  std::optional<Hash> g = convicting->second;
+  while (hi - lo > 1) {
+    std::uint64_t k = 1;
+    while (k * 2 < hi - lo) k *= 2;
+    const std::uint64_t mid = lo + k;
+    const Hash e_left = tree_hash(leaves.subspan(lo, k));
+    const Hash e_right = tree_hash(leaves.subspan(mid, hi - mid));
+    std::optional<Hash> g_left, g_right;
+    if (mid <= clean) g_left = e_left;
+    if (g) {
+      // Any pair of candidates that hashes to the genuine parent is genuine.
+      std::vector<Hash> lefts{e_left}, rights{e_right};
+      if (auto s = stored_hash(nodes, lo, mid)) lefts.push_back(*s);
+      if (auto s = stored_hash(nodes, mid, hi)) rights.push_back(*s);
+      if (g_left) lefts = {*g_left};
+      for (const Hash& l : lefts) {
+        for (const Hash& r : rights) {
+          if (!g_right && node_hash(l, r) == *g) {
+            g_left = l;
+            g_right = r;
+          }
+        }
+      }
+    }
+    if (g_left && *g_left != e_left) {
+      hi = mid;
+      g = g_left;
+    } else if (g_left) {
+      lo = mid;
+      g = g_right;
+    } else if (g_right && *g_right != e_right) {
+      lo = mid;
+      g = g_right;
+    } else if (g_right) {
+      hi = mid;
+      g = std::nullopt;
+    } else {
+      break;  // no genuine hash for either half: the range is as narrow as can be proven
+    }
+  }
+  blame.first = std::max(lo, clean);
+  blame.last = hi - 1;
+  return blame;
+}
+
 Result<Checkpoint> verify_checkpoint_note(std::string_view note, std::string_view pinned_key) {
   auto verifier = Verifier::parse(pinned_key);
   if (!verifier.ok()) return unusable("the pinned key: " + verifier.error().message);
@@ -172,7 +285,7 @@ struct DbVerification {
   std::unique_ptr<LogVerifier> log;
 };
 
-Result<DbVerification> verify_database_impl(const std::filesystem::path& db_file,
+Result<DbVerification> verify_database_core(const std::filesystem::path& db_file,
                                             const VerifyOptions& options,
                                             std::vector<std::uint64_t> extra_sizes) {
   std::error_code ec;
@@ -252,10 +365,93 @@ Result<DbVerification> verify_database_impl(const std::filesystem::path& db_file
   out.report.checkpoints_checked = cps.size();
   if (!cps.empty()) out.report.checkpoint = cps.back();
   out.report.key_pinned = options.pinned_key.has_value();
-  out.report.key_note = options.pinned_key ? "signatures checked against the pinned key"
-                                           : unpinned_note();
+  out.report.key_note =
+      options.pinned_key ? "signatures checked against the pinned key" : unpinned_note();
+  {
+    // Withheld at the time of verification (a copy holds them in full).
+    auto w =
+        db.query_int64(fmt::format("SELECT count(*) FROM audit_withheld WHERE release_at_ms > {}",
+                                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count()));
+    if (w.ok()) out.report.withheld = static_cast<std::uint64_t>(*w);
+  }
   out.log = std::move(log);
   return out;
+}
+
+// After a failure: names the changed entry from the signed checkpoints and
+// the stored tree (blame_changed_entry), or nullopt when the entries cannot
+// be read as a gap-free sequence or every checkpoint matches.
+std::optional<Error> blame_in_database(const std::filesystem::path& db_file,
+                                       const VerifyOptions& options) {
+  auto opened = Database::open(db_file, Database::Mode::kReadOnly);
+  if (!opened.ok()) return std::nullopt;
+  Database& db = *opened;
+  if (!db.exec("BEGIN").ok()) return std::nullopt;
+  std::vector<Hash> leaves;
+  {
+    auto q = db.prepare("SELECT idx, entry FROM audit_entries ORDER BY idx");
+    if (!q.ok()) return std::nullopt;
+    for (;;) {
+      auto row = q->step();
+      if (!row.ok()) return std::nullopt;
+      if (!*row) break;
+      if (static_cast<std::uint64_t>(q->column_int64(0)) != leaves.size()) return std::nullopt;
+      auto blob = q->column_blob(1);
+      leaves.push_back(
+          leaf_hash(std::string_view(reinterpret_cast<const char*>(blob.data()), blob.size())));
+    }
+  }
+  auto stored = all_checkpoints(db);
+  if (!stored.ok()) return std::nullopt;
+  std::vector<std::pair<std::uint64_t, Hash>> cps;
+  for (const StoredCheckpoint& s : *stored) {
+    auto cp = open_checkpoint(s.note, options.pinned_key);
+    if (!cp.ok()) return std::nullopt;  // the checkpoint itself is at fault: that error stands
+    cps.emplace_back(cp->size, cp->root);
+  }
+  NodeReader nodes = node_reader(db);
+  std::optional<Blame> b = blame_changed_entry(leaves, std::move(cps), &nodes);
+  (void)db.exec("COMMIT");
+  if (!b) return std::nullopt;
+  const std::string why = fmt::format(
+      "no longer matches what the signed checkpoint (tree size {}) commits to", b->tree_size);
+  if (b->exact()) {
+    return make_error("entry_invalid", fmt::format("entry {}: its bytes {}", b->first, why),
+                      {{"entry", static_cast<std::int64_t>(b->first)},
+                       {"tree_size", static_cast<std::int64_t>(b->tree_size)}});
+  }
+  return make_error("entry_invalid",
+                    fmt::format("entry {}: it or one of the entries up to {} {}; the stored "
+                                "Merkle nodes were altered too",
+                                b->first, b->last, why),
+                    {{"entry", static_cast<std::int64_t>(b->first)},
+                     {"last", static_cast<std::int64_t>(b->last)},
+                     {"tree_size", static_cast<std::int64_t>(b->tree_size)}});
+}
+
+Result<DbVerification> verify_database_impl(const std::filesystem::path& db_file,
+                                            const VerifyOptions& options,
+                                            std::vector<std::uint64_t> extra_sizes) {
+  auto r = verify_database_core(db_file, options, std::move(extra_sizes));
+  if (r.ok()) return r;
+  const Error& e = r.error();
+  // A changed entry shows first as its successor's broken chain link, or (the
+  // last entry, or a rewritten chain) as a checkpoint's root mismatch; the
+  // signed roots say which entry it was.
+  const bool entry_fault = e.code == "entry_invalid";
+  const bool root_fault =
+      e.code == "checkpoint_invalid" && e.message.find("root mismatch") != std::string::npos;
+  if (!entry_fault && !root_fault) return r;
+  std::optional<Error> blamed = blame_in_database(db_file, options);
+  if (!blamed) return r;
+  if (entry_fault) {
+    auto it = e.details.find("entry");
+    const std::int64_t failed_at = it != e.details.end() ? it->value().as_int64() : -1;
+    if (blamed->details.at("entry").as_int64() > failed_at) return r;
+  }
+  return *blamed;
 }
 
 Result<std::string> read_file(const std::filesystem::path& p) {
@@ -323,7 +519,7 @@ Result<LogReport> verify_export_contents(std::string_view entries_text, std::str
     lines.push_back(text.substr(0, nl));
     text.remove_prefix(nl + 1);
   }
-  LogVerifier log(options.threads, {cp.size});
+  LogVerifier log(options.threads, {cp.size}, /*allow_stubs=*/true);
   constexpr std::size_t kChunk = 8192;
   for (std::size_t i = 0; i < lines.size(); i += kChunk) {
     std::size_t n = std::min(kChunk, lines.size() - i);
@@ -337,6 +533,7 @@ Result<LogReport> verify_export_contents(std::string_view entries_text, std::str
   }
   SUNBID_TRY(check_checkpoint_against(cp, log));
   report.entries = log.size();
+  report.withheld = log.stubs();
   report.bytes = log.bytes();
   report.root = log.root();
   report.checkpoint = cp;

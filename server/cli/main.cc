@@ -220,7 +220,9 @@ int account_add(const std::string& data_dir, const AccountArgs& args) {
 
 // Appends `count` synthetic entries, each through its own ledger command (the
 // real append path), with a bounded number in flight so group commit works.
-int audit_fill(const std::string& data_dir, std::uint64_t count) {
+// With `withheld_every` K > 0, every K-th entry is withheld (until an event
+// that never comes), as a sealed bid is: for testing the public export.
+int audit_fill(const std::string& data_dir, std::uint64_t count, std::uint64_t withheld_every) {
   auto ledger = open_ledger(data_dir);
   if (!ledger.ok()) return fail(ledger.error());
   Ledger& l = **ledger;
@@ -242,6 +244,7 @@ int audit_fill(const std::string& data_dir, std::uint64_t count) {
     draft.type = "synthetic.fill";
     draft.payload = {{"n", static_cast<std::int64_t>(start_size + i)},
                      {"note", "合成条目 / synthetic entry for load and verification tests"}};
+    if (withheld_every > 0 && (i + 1) % withheld_every == 0) draft.release_at_ms = kReleaseAtEvent;
     l.submit(
         [draft = std::move(draft)](WriteTxn& txn) -> Status {
           SUNBID_TRY(txn.append(draft));
@@ -269,7 +272,11 @@ int audit_fill(const std::string& data_dir, std::uint64_t count) {
   return 0;
 }
 
-int audit_export(const std::string& data_dir, const std::string& out) {
+// The public view by default: entries withheld now are written as their
+// stubs, as GET /audit/entries shows them. `--private` writes them in full
+// (bids before their deadline, ballots in an open window) into files of
+// mode 0600, with a warning.
+int audit_export(const std::string& data_dir, const std::string& out, bool include_withheld) {
   // Opening the ledger brings the schema up to date and, on stop, signs a
   // checkpoint covering every entry; the export then reads a snapshot.
   auto ledger = open_ledger(data_dir);
@@ -278,10 +285,24 @@ int audit_export(const std::string& data_dir, const std::string& out) {
   (*ledger)->stop();
   auto reader = (*ledger)->open_reader();
   if (!reader.ok()) return fail(reader.error());
-  auto summary = export_log(*reader, key, out);
+  ExportOptions eo;
+  eo.now_ms = SystemClock().now_ms();
+  eo.include_withheld = include_withheld;
+  auto summary = export_log(*reader, key, out, eo);
   if (!summary.ok()) return fail(summary.error());
-  std::printf("exported %llu entries to %s (entries.jsonl, checkpoint, key)\n",
-              static_cast<unsigned long long>(summary->entries), out.c_str());
+  std::printf(
+      "exported %llu entries to %s (entries.jsonl, checkpoint, key); %s\n",
+      static_cast<unsigned long long>(summary->entries), out.c_str(),
+      include_withheld
+          ? fmt::format("PRIVATE view: {} withheld entries in full", summary->withheld).c_str()
+          : fmt::format("public view: {} withheld entries as stubs", summary->withheld).c_str());
+  if (include_withheld) {
+    std::fprintf(stderr,
+                 "sunbid: 警告：私有导出包含尚未公开的条目（截止前的投标、投票窗口内的选票），"
+                 "文件权限 0600，切勿外传 / WARNING: the private export holds withheld entries "
+                 "(bids before their deadline, ballots in an open window); its files are mode "
+                 "0600: do not hand it out\n");
+  }
   if (summary->not_covered > 0) {
     std::printf("note: %llu newer entries are not yet covered by a checkpoint and were left out\n",
                 static_cast<unsigned long long>(summary->not_covered));
@@ -309,12 +330,18 @@ int main(int argc, char** argv) {
   fill->add_option("--entries", entries, "number of entries")
       ->required()
       ->check(CLI::PositiveNumber);
+  std::uint64_t withheld_every = 0;
+  fill->add_option("--withheld-every", withheld_every,
+                   "withhold every K-th entry (tests of the public export)");
 
   auto* exp = audit->add_subcommand(
       "export", "导出日志 / export entries.jsonl, checkpoint and key for offline verification");
   std::string out;
   exp->add_option("--data-dir", data_dir, "data directory")->capture_default_str();
   exp->add_option("--out", out, "output directory")->required();
+  bool export_private = false;
+  exp->add_flag("--private", export_private,
+                "include withheld entries in full (files 0600; never hand this out)");
 
   auto* serve_cmd = app.add_subcommand("serve", "运行 HTTPS 服务 / run the HTTPS server");
   ServeArgs serve_args;
@@ -343,8 +370,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (serve_cmd->parsed()) return serve(data_dir, serve_args);
   if (add->parsed()) return account_add(data_dir, account_args);
-  if (fill->parsed()) return audit_fill(data_dir, entries);
-  if (exp->parsed()) return audit_export(data_dir, out);
+  if (fill->parsed()) return audit_fill(data_dir, entries, withheld_every);
+  if (exp->parsed()) return audit_export(data_dir, out, export_private);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }

@@ -278,7 +278,7 @@ TEST_CASE("an exported log and a tender trail verify offline with the pinned key
   REQUIRE(db.ok());
   std::string key = log.ledger->verifier_key();
   auto out = log.dir / "export";
-  auto summary = export_log(*db, key, out);
+  auto summary = export_log(*db, key, out, ExportOptions{});
   REQUIRE(summary.ok());
   CHECK(summary->entries == 500);
   auto report = verify_log_export(out, {key, 2});

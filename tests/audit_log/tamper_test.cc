@@ -1,7 +1,6 @@
 // Tamper evidence: with a final checkpoint covering the whole log, every
 // alteration is detected and blamed on the entry or checkpoint at fault.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -210,21 +209,34 @@ TEST_CASE("tampering with the database file itself is detected") {
 
   auto tamper = [&](const std::string& sql) {
     auto copy = log.dir / ("copy-" + std::to_string(std::hash<std::string>{}(sql)) + ".db");
-    std::filesystem::copy_file(log.db_file(), copy, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(log.db_file(), copy,
+                               std::filesystem::copy_options::overwrite_existing);
     auto db = Database::open(copy, Database::Mode::kReadWrite);
     REQUIRE(db.ok());
     REQUIRE(db->exec("DROP TRIGGER audit_entries_no_update; DROP TRIGGER audit_entries_no_delete;"
-                     "PRAGMA foreign_keys=OFF;" + sql)
+                     "PRAGMA foreign_keys=OFF;" +
+                     sql)
                 .ok());
     return verify_log_database(copy, {key, 2});
   };
 
+  // The changed entry itself is named (issue 11, item 17): before, a changed
+  // entry k was blamed on k+1, whose chain link broke.
   SECTION("a changed byte") {
-    auto r = tamper("UPDATE audit_entries SET entry = replace(entry, '\"n\":500', '\"n\":501') "
-                    "WHERE idx = 500");
+    auto r = tamper(
+        "UPDATE audit_entries SET entry = replace(entry, '\"n\":500', '\"n\":501') "
+        "WHERE idx = 500");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == "entry_invalid");
-    CHECK(blamed_entry(r.error()) == 501);  // its successor's chain link no longer matches
+    CHECK(blamed_entry(r.error()) == 500);
+    CHECK(r.error().message.rfind("entry 500: its bytes no longer match", 0) == 0);
+  }
+  SECTION("the first entry changed") {
+    auto r = tamper(
+        "UPDATE audit_entries SET entry = replace(entry, '\"n\":0,', '\"n\":7,') "
+        "WHERE idx = 0");
+    REQUIRE_FALSE(r.ok());
+    CHECK(blamed_entry(r.error()) == 0);
   }
   SECTION("a deleted entry") {
     auto r = tamper("DELETE FROM audit_entries WHERE idx = 42");
@@ -239,11 +251,13 @@ TEST_CASE("tampering with the database file itself is detected") {
     CHECK(r.error().message.find("truncated") != std::string::npos);
   }
   SECTION("the last entry rewritten") {
-    auto r = tamper("UPDATE audit_entries SET entry = replace(entry, 'test.entry', 'test.entrz') "
-                    "WHERE idx = 1199");
+    // Before: only "checkpoint: root mismatch"; now the entry is named.
+    auto r = tamper(
+        "UPDATE audit_entries SET entry = replace(entry, 'test.entry', 'test.entrz') "
+        "WHERE idx = 1199");
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code == "checkpoint_invalid");
-    CHECK(r.error().message.find("root mismatch") != std::string::npos);
+    CHECK(r.error().code == "entry_invalid");
+    CHECK(blamed_entry(r.error()) == 1199);
   }
   SECTION("a checkpoint re-signed by another key") {
     TestLog other(false);

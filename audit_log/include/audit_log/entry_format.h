@@ -39,18 +39,49 @@ struct EntryDraft {
   std::string type;
   boost::json::object payload;
   // Kept beside the entry, not in it: before this instant public reads show
-  // only the entry's index and leaf hash (a bid's entries before its deadline).
+  // only the entry's stub (index, leaf hash, entry hash; a bid's entries
+  // before its deadline). The log adds `payload.blind`, a fresh 32-byte
+  // random value, to every entry appended withheld, so that its leaf hash
+  // cannot be brute-forced from the guessable rest (docs/audit-entry.md).
   std::optional<std::int64_t> release_at_ms;
+  // The actor's network address in clear (instead of `source`): WriteTxn
+  // digests it at append with a salt of the entry's own, HMAC-SHA-256(digest
+  // key, index ‖ "network_address"), so two entries of one person do not
+  // link; the value is kept once per (source_scope, kind) in personal_data.
+  std::optional<std::string> source_address;
+  std::string source_scope;
 };
+
+// The payload member that blinds a withheld entry: 64 lowercase hex.
+inline constexpr std::string_view kBlindMember = "blind";
 
 // The chain link of entry 0.
 inline constexpr Hash kGenesisPrev{};
 
-// Encodes the entry's exact bytes.
+// Encodes the entry's exact bytes. `source`, when given, is the entry's
+// `source` member (the draft's own must then be empty); `blind`, when not
+// empty, is added to the payload as `blind`.
 // Errors: those of to_canonical_json (a double or invalid UTF-8 in the
-// payload), `invalid_entry` for an empty type or actor.
-Result<std::string> encode_entry(const EntryDraft& draft, std::uint64_t index,
-                                 std::int64_t time_ms, const Hash& prev);
+// payload), `invalid_entry` for an empty type or actor, a draft with both a
+// source digest and an address, or a payload that sets `blind` itself.
+Result<std::string> encode_entry(const EntryDraft& draft, std::uint64_t index, std::int64_t time_ms,
+                                 const Hash& prev,
+                                 std::optional<std::string_view> source = std::nullopt,
+                                 std::string_view blind = {});
+
+// The public stub of a withheld entry, as the feed and a public export show
+// it: the canonical JSON {"entry_hash":"<hex>","index":N,"leaf_hash":"<hex>"},
+// so the chain (the next entry's prev = entry_hash) and the Merkle tree
+// (leaf_hash) verify through it.
+std::string encode_stub(std::uint64_t index, std::string_view entry_bytes);
+
+struct StubView {
+  std::uint64_t index = 0;
+  Hash entry_hash{};
+  Hash leaf_hash{};
+};
+// Parses a stub line exactly as encode_stub writes it; nullopt otherwise.
+std::optional<StubView> parse_stub(std::string_view bytes);
 
 // The members of a checked entry; views point into the entry's bytes.
 struct EntryView {

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "audit_log/clock.h"
+#include "audit_log/digest_key.h"
 #include "audit_log/entry_format.h"
 #include "audit_log/log_head.h"
 #include "audit_log/result.h"
@@ -105,7 +106,10 @@ class Ledger {
   using Done = std::function<void(Status)>;
 
   // Opens (creating if needed) DATA_DIR/sunbid.db and brings its schema up to
-  // the newest migration. Refuses a file that is not a sunbid database, or
+  // the newest migration. The data directory is kept at mode 0700 and the
+  // database with its WAL and shared-memory files at 0600 (they hold
+  // personal data, salts and bids being revealed); DATA_DIR/digest.key is
+  // created (0600) when absent. Refuses a file that is not a sunbid database, or
   // whose schema version is newer than the binary's, leaving it untouched.
   static Result<std::unique_ptr<Ledger>> open(LedgerOptions options);
 
@@ -156,6 +160,8 @@ class Ledger {
   LogInfo committed_log() const;
   // The C2SP verifier key of the log's signing key.
   const std::string& verifier_key() const;
+  // The server digest key (digest_key.h): opens per-entry source digests.
+  const DigestKey& digest_key() const;
   // Signs and stores a checkpoint of the committed log now (if it grew since
   // the last one) and waits until it is durable.
   Status publish_checkpoint();
@@ -210,8 +216,13 @@ class WriterStates {
 
 class WriteTxn {
  public:
-  WriteTxn(Database& db, LogHead& head, const Clock& clock, WriterStates* states = nullptr)
-      : db_(db), head_(head), clock_(clock), states_(states ? states : &own_states_) {}
+  WriteTxn(Database& db, LogHead& head, const Clock& clock, WriterStates* states = nullptr,
+           const DigestKey* digest_key = nullptr)
+      : db_(db),
+        head_(head),
+        clock_(clock),
+        states_(states ? states : &own_states_),
+        digest_key_(digest_key) {}
   Database& db() { return db_; }
 
   // The ledger's in-memory state of type T, or nullptr when there is none
@@ -234,11 +245,18 @@ class WriteTxn {
   }
   std::int64_t now_ms() const { return clock_.now_ms(); }
 
-  // Appends one entry in this command's savepoint; returns its index.
+  // Appends one entry in this command's savepoint; returns its index. A
+  // draft withheld (release_at_ms) gets a fresh `payload.blind`; a draft
+  // with `source_address` gets its per-entry source digest
+  // (entry_format.h). Error `internal_error` for a source address without a
+  // digest key.
   Result<std::uint64_t> append(const EntryDraft& draft);
-  // A salted digest of a personal value (name, phone, network address,
-  // owner key) for use in entries; `scope` is the tender id (or "" for
-  // platform-wide records), within which the same value keeps its salt.
+  // A salted digest of a personal value (name, phone, owner key) for use in
+  // entries; `scope` is the tender id (or "" for platform-wide records),
+  // within which the same value keeps its salt (so one owner's ballots
+  // link). Network addresses in `source` use EntryDraft::source_address
+  // instead (a salt per entry); this digest of an address is for private
+  // tables only (the bid store's same-address check).
   Result<std::string> personal_digest(std::string_view kind, std::string_view value,
                                       std::string_view scope);
   // Entries in the log including those appended so far in this batch.
@@ -250,6 +268,7 @@ class WriteTxn {
   const Clock& clock_;
   WriterStates own_states_;
   WriterStates* states_;
+  const DigestKey* digest_key_;
 };
 
 // The file name of the database inside a data directory.

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "audit_log/digest_key.h"
 #include "audit_log/ledger.h"
 #include "audit_log/merkle.h"
 #include "audit_log/sqlite.h"
@@ -119,5 +120,11 @@ struct PersonalValue {
   std::vector<std::uint8_t> salt;
 };
 Result<PersonalValue> open_personal_digest(Database& db, std::string_view digest_hex);
+
+// Opens entry `index`'s `source` (a per-entry digest, DigestKey): the value
+// kept for the entry's scope (its tender, else platform-wide) whose digest
+// under the entry's salt matches. Errors `digest_not_found` (no source, or
+// no stored value matches), `index_out_of_range`.
+Result<PersonalValue> open_source_digest(Database& db, const DigestKey& key, std::uint64_t index);
 
 }  // namespace sunbid::audit

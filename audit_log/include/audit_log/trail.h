@@ -25,15 +25,27 @@
 namespace sunbid::audit {
 
 struct ExportSummary {
-  std::uint64_t entries = 0;       // exported (= the checkpoint's size)
-  std::uint64_t not_covered = 0;   // entries after the newest checkpoint, left out
+  std::uint64_t entries = 0;      // exported (= the checkpoint's size)
+  std::uint64_t not_covered = 0;  // entries after the newest checkpoint, left out
+  std::uint64_t withheld = 0;     // written as stubs (public view) or in full (private)
+};
+
+struct ExportOptions {
+  // Entries withheld at this instant are written as their stubs
+  // (encode_stub), as the public feed shows them.
+  std::int64_t now_ms = 0;
+  // The private view: withheld entries in full (bids before their deadline,
+  // ballots in an open window). Its files are created with mode 0600.
+  bool include_withheld = false;
 };
 
 // Writes OUT/entries.jsonl, OUT/checkpoint and OUT/key from a database
 // (read-only), up to the newest stored checkpoint so the export is
-// self-consistent. Error `checkpoint_not_found` if none was signed yet.
+// self-consistent: by default the public view (withheld entries as stubs,
+// files 0644), with include_withheld the private one (files 0600). Error
+// `checkpoint_not_found` if none was signed yet, `export_failed`.
 Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
-                                 const std::filesystem::path& out);
+                                 const std::filesystem::path& out, const ExportOptions& options);
 
 // One tender's trail against the newest checkpoint. Entries still withheld at
 // `now_ms` are left out (they become part of later trails once released).

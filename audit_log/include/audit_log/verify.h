@@ -39,6 +39,9 @@ struct VerifyOptions {
 
 struct LogReport {
   std::uint64_t entries = 0;
+  // Withheld entries: stub lines of an export (encode_stub), or, in a
+  // database copy, entries whose release time is still ahead of the clock.
+  std::uint64_t withheld = 0;
   std::uint64_t bytes = 0;
   Hash root{};  // recomputed over all entries
   std::optional<Checkpoint> checkpoint;  // the newest checkpoint, checked
@@ -52,12 +55,17 @@ class LogVerifier {
  public:
   // `record_sizes`: tree sizes at which to remember the root (the sizes of
   // the checkpoints to check).
-  explicit LogVerifier(unsigned threads = 0, std::vector<std::uint64_t> record_sizes = {});
+  // `allow_stubs`: a public export's stub lines (entry_format.h) stand for
+  // withheld entries; the next entry's chain link is checked against the
+  // stub's entry hash and its leaf hash grows the tree.
+  explicit LogVerifier(unsigned threads = 0, std::vector<std::uint64_t> record_sizes = {},
+                       bool allow_stubs = false);
 
   // Checks the next entries: canonical form, members, index, chain link,
   // non-decreasing time; grows the tree. Error entry_invalid for the first
   // bad one; after an error the verifier must not be fed again.
   Status feed(std::span<const std::string_view> entries);
+  std::uint64_t stubs() const { return stubs_; }
 
   std::uint64_t size() const { return frontier_.size(); }
   std::uint64_t bytes() const { return bytes_; }
@@ -73,10 +81,34 @@ class LogVerifier {
   Hash prev_{};
   std::string last_time_;
   std::uint64_t bytes_ = 0;
+  bool allow_stubs_ = false;
+  std::uint64_t stubs_ = 0;
 };
 
+// Which entries no longer match what a signed checkpoint commits to, found
+// from the signed roots alone: the smallest checkpoint whose root differs
+// from the recomputed one bounds the change from above, the largest that
+// matches from below, and a descent from the differing root through the
+// stored Merkle nodes narrows it to one leaf. A stored node is used only
+// when it hashes with its sibling to a hash already proven genuine, so
+// rewritten nodes cannot move the blame; they can only leave it a range.
+struct Blame {
+  std::uint64_t first = 0;  // the changed entry (exact) or the range's ends
+  std::uint64_t last = 0;
+  std::uint64_t tree_size = 0;  // the checkpoint that convicts it
+  bool exact() const { return first == last; }
+};
+// `leaves`: the leaf hashes recomputed from the entries as they are now;
+// `checkpoints`: (size, signed root) pairs, checked already; `nodes`: the
+// stored tree (may be null). Nullopt when every checkpoint matches.
+std::optional<Blame> blame_changed_entry(std::span<const Hash> leaves,
+                                         std::vector<std::pair<std::uint64_t, Hash>> checkpoints,
+                                         const NodeReader* nodes);
+
 // A database copy (opened read-only, never migrated): every entry and every
-// stored checkpoint.
+// stored checkpoint. When an entry was changed, the error names it (its
+// bytes no longer match what the signed checkpoints commit to,
+// blame_changed_entry), not the next entry whose chain link broke.
 Result<LogReport> verify_log_database(const std::filesystem::path& db_file,
                                       const VerifyOptions& options);
 // An export directory (entries.jsonl, checkpoint, key).
