@@ -20,9 +20,8 @@ std::string join_others(const std::set<std::string>& ids, const std::string& sel
 
 }  // namespace
 
-ClearingReport clearing_report(const std::vector<ClearingBid>& bids, const core::ServiceTier& tier,
-                               const std::string& min_credit_grade, std::int32_t min_star_rating,
-                               const core::CreditScale& scale) {
+ClearingReport clearing_report(const std::vector<ClearingBid>& bids,
+                               const core::ServiceTier& tier) {
   std::map<std::string, std::set<std::string>> by_document;  // sha256 -> bid ids
   std::map<std::string, std::set<std::string>> by_source;    // digest -> bid ids
   for (const auto& b : bids) {
@@ -40,19 +39,6 @@ ClearingReport clearing_report(const std::vector<ClearingBid>& bids, const core:
     if (price > tier.max_fen_per_m2_month) {
       r.flags.push_back({"price_above_tier", std::to_string(price) + " > " +
                                                  std::to_string(tier.max_fen_per_m2_month)});
-    }
-    if (!b.rating_at_deadline) {
-      r.flags.push_back({"no_rating", ""});
-    } else {
-      const auto& rt = *b.rating_at_deadline;
-      if (!scale.at_least(rt.credit_grade, min_credit_grade)) {
-        r.flags.push_back({"credit_below_threshold", rt.credit_grade + " < " + min_credit_grade});
-      }
-      if (min_star_rating > 0 && rt.star_rating < min_star_rating) {
-        r.flags.push_back({"star_below_threshold", std::to_string(rt.star_rating) + " < " +
-                                                       std::to_string(min_star_rating)});
-      }
-      if (rt.blacklisted) r.flags.push_back({"blacklisted", ""});
     }
     for (const auto& item : tier.required_items) {
       auto it = b.bid.staffing.find(item);

@@ -74,7 +74,7 @@ Result<ClearingReport> compute_clearing(audit::Database& db, const detail::Tende
   SUNBID_ASSIGN_OR_RETURN(auto opened, core::opened_bids(db, t.view.id));
   std::vector<ClearingBid> bids;
   for (auto& b : opened) {
-    ClearingBid c{b.bid_id, b.bid, b.rating_at_deadline, ""};
+    ClearingBid c{b.bid_id, b.bid, ""};
     SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT source_digest FROM bids WHERE "
                                                       "tender_id = ? AND id = ?"));
     st->bind(1, t.view.id).bind(2, b.bid_id);
@@ -83,8 +83,7 @@ Result<ClearingReport> compute_clearing(audit::Database& db, const detail::Tende
     st->reset();
     bids.push_back(std::move(c));
   }
-  return clearing_report(bids, t.tier, t.rules.min_credit_grade, t.rules.min_star_rating,
-                         core::CreditScale::default_scale());
+  return clearing_report(bids, t.tier);
 }
 
 struct MemberRow {

@@ -92,9 +92,21 @@ Result<bool> meets_threshold(const CreditRating& rating, std::string_view min_gr
                       "最低星级须在0至5之间 / minimum star rating must be 0..5");
   }
   SUNBID_TRY(validate_rating(rating, scale));
-  if (rating.blacklisted) return false;
-  if (!scale.at_least(rating.credit_grade, min_grade)) return false;
-  return rating.star_rating >= min_star;
+  return qualification_failures(rating, min_grade, min_star, scale).empty();
+}
+
+std::vector<std::string> qualification_failures(const std::optional<CreditRating>& rating,
+                                                std::string_view min_grade, std::int32_t min_star,
+                                                const CreditScale& scale) {
+  std::vector<std::string> out;
+  if (!rating) {
+    out.emplace_back(kNoRating);
+    return out;
+  }
+  if (rating->blacklisted) out.emplace_back(kBlacklisted);
+  if (!scale.at_least(rating->credit_grade, min_grade)) out.emplace_back(kCreditBelowThreshold);
+  if (rating->star_rating < min_star) out.emplace_back(kStarBelowThreshold);
+  return out;
 }
 
 const CreditRating* rating_in_force(std::span<const CreditRating> history, std::int64_t at_ms) {

@@ -231,6 +231,35 @@ CREATE VIEW bids(tender_id, bidder_uscc, id, commitment, receipt_index, submitte
     AND NOT EXISTS (SELECT 1 FROM bid_versions u
                     WHERE u.receipt_index > t.receipt_index
                       AND u.tender_id = t.tender_id AND u.bidder_uscc = t.bidder_uscc);
+)sql"},
+          {kGateMigration, "tender_core_gate",
+           // The qualification gate and the bidder floor (issue 11): a bid
+           // command reads the frozen thresholds and min_bidders from the row
+           // (not the rules JSON); an opening row invalid as not_qualified
+           // lists its failures (comma-separated); a draft may name the
+           // failed or cancelled tender it re-tenders. Tenders published before keep
+           // their frozen thresholds; their floor is max(3, min_valid_bids),
+           // as tender_rules reads rules without min_bidders. Bid entries of
+           // tenders still taking bids move to release by event.
+           R"sql(
+ALTER TABLE tenders ADD COLUMN min_bidders INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenders ADD COLUMN min_credit_grade TEXT;
+ALTER TABLE tenders ADD COLUMN min_star_rating INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenders ADD COLUMN retender_of TEXT REFERENCES tenders(id);
+ALTER TABLE opening_rows ADD COLUMN disqualified TEXT;
+UPDATE tenders SET
+  min_bidders = max(3, min_valid_bids),
+  min_credit_grade = json_extract(rules_json, '$.qualification.min_credit_grade'),
+  min_star_rating = coalesce(json_extract(rules_json, '$.qualification.min_star_rating'), 0)
+  WHERE published_ms IS NOT NULL;
+-- Release by event: bid entries of tenders still taking bids wait for the
+-- reveal window's opening (INT64_MAX), no longer for the deadline's instant.
+-- (The only withheld entries of such a tender are its bids; INT64_MAX - 1 is
+-- audit_log's kReleaseAtEvent.)
+UPDATE audit_withheld SET release_at_ms = 9223372036854775807
+  WHERE release_at_ms <> 9223372036854775806 AND idx IN (
+    SELECT te.idx FROM audit_tender_entries te JOIN tenders t ON t.id = te.tender
+    WHERE t.status = 'published' OR (t.status = 'suspended' AND t.suspended_from = 'published'));
 )sql"}};
 }
 

@@ -51,8 +51,22 @@ Status require_text(std::string_view text, std::string_view code, std::string_vi
   return ok_status();
 }
 
-Status set_bid_release(WriteTxn& txn, std::string_view tender_id, std::int64_t release_ms) {
-  return audit::move_tender_release(txn.db(), tender_id, release_ms);
+boost::json::value rating_json(const std::optional<CreditRating>& rating) {
+  if (!rating) return nullptr;
+  boost::json::object r;
+  r["credit_grade"] = rating->credit_grade;
+  r["credit_score"] = rating->credit_score;
+  r["star_rating"] = rating->star_rating;
+  r["blacklisted"] = rating->blacklisted;
+  r["effective_from"] = format_rfc3339_ms(rating->effective_from_ms);
+  return r;
+}
+
+std::vector<std::string> gate_failures(const TenderRow& row,
+                                       const std::optional<CreditRating>& rating,
+                                       const CreditScale& scale) {
+  return qualification_failures(rating, row.min_credit_grade,
+                                static_cast<std::int32_t>(row.min_star_rating), scale);
 }
 
 Status require_no_due(const TenderTimeline& t, std::int64_t now_ms) {
@@ -83,23 +97,52 @@ Result<std::string> canonical(const boost::json::object& o) {
 // Loads the tender and applies the relation checks common to tenderer commands.
 Result<TenderRow> load_for_tenderer(WriteTxn& txn, std::string_view id, const Actor& actor) {
   SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(txn.db(), id));
-  SUNBID_TRY(detail::require_tenderer(actor, row));
+  if (Status st = detail::require_tenderer(actor, row); !st.ok()) {
+    // A draft exists only for its own community's tenderers.
+    if (row.status == TenderStatus::draft) {
+      return detail::not_found("tender_not_found", "招标", "tender", id);
+    }
+    return std::move(st).error();
+  }
   return row;
 }
 
-Result<std::uint64_t> append_tender_entry(WriteTxn& txn, const Actor& actor, std::string_view type,
-                                          std::string_view tender_id, boost::json::object payload) {
+// `release_at_ms`: the entry is withheld until then (a draft's entries until
+// publication, detail::kReleaseAtPublication).
+Result<std::uint64_t> append_tender_entry(
+    WriteTxn& txn, const Actor& actor, std::string_view type, std::string_view tender_id,
+    boost::json::object payload, std::optional<std::int64_t> release_at_ms = std::nullopt) {
   SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, type, tender_id));
   draft.tender = std::string(tender_id);
   payload["tender_id"] = tender_id;
   draft.payload = std::move(payload);
+  draft.release_at_ms = release_at_ms;
   return txn.append(draft);
+}
+
+// The tender a new draft re-tenders (重新招标): a failed or cancelled tender
+// of the same community. One refusal for every way it can be wrong, so it
+// tells nothing about other communities' tenders.
+Status check_retender_of(audit::Database& db, std::string_view community_id,
+                         std::string_view old_id) {
+  auto row = detail::load_tender(db, old_id);
+  if (!row.ok() && row.error().code != "tender_not_found") return std::move(row).error();
+  if (!row.ok() || row->community_id != community_id ||
+      (row->status != TenderStatus::failed && row->status != TenderStatus::cancelled)) {
+    return make_error("retender_invalid",
+                      "retender_of须为本小区已流标或已取消的招标 / retender_of must name a failed "
+                      "or cancelled tender of the same community",
+                      {{"field", "retender_of"}, {"retender_of", old_id}});
+  }
+  return ok_status();
 }
 
 // Ends a tender (cancelled or failed) with its reason: the status, the
 // reason, the release of the entries withheld until the tender's end (the
-// committee; a cancelled or failed tender's bids stay sealed, so nobody
-// learns who had bid), and the one entry `type`.
+// committee), and the one entry `type`. A cancelled or failed tender's bid
+// entries stay sealed for good (detail::kReleaseAtRevealOpening never comes),
+// so nobody learns who had bid; a cancelled draft's entries, this one
+// included, stay unseen (never published).
 Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const TenderRow& row,
                                  TenderStatus to, std::string_view reason, std::string_view type) {
   SUNBID_TRY(detail::set_status(txn.db(), row.id, to, std::nullopt));
@@ -111,7 +154,9 @@ Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const Tender
   boost::json::object p;
   p["from"] = to_string(row.status);
   p["reason"] = reason;
-  return append_tender_entry(txn, actor, type, row.id, std::move(p));
+  std::optional<std::int64_t> release;
+  if (row.status == TenderStatus::draft) release = detail::kReleaseAtPublication;
+  return append_tender_entry(txn, actor, type, row.id, std::move(p), release);
 }
 
 }  // namespace
@@ -131,19 +176,30 @@ Result<std::string> TenderService::create_draft(const Actor& actor, const Tender
     if (!exists) {
       return detail::not_found("community_not_found", "小区", "community", input.community_id);
     }
+    if (input.retender_of) {
+      SUNBID_TRY(check_retender_of(txn.db(), input.community_id, *input.retender_of));
+    }
     SUNBID_ASSIGN_OR_RETURN(std::string id, detail::next_id(txn, "tender", "T"));
     SUNBID_ASSIGN_OR_RETURN(
         Statement * ins,
         txn.db().cached("INSERT INTO tenders(id, community_id, title, status, rules_json, "
-                        "created_ms) VALUES (?, ?, ?, 'draft', ?, ?)"));
+                        "created_ms, retender_of) VALUES (?, ?, ?, 'draft', ?, ?, ?)"));
     ins->bind(1, id).bind(2, input.community_id).bind(3, input.title).bind(4, rules_json);
     ins->bind(5, txn.now_ms());
+    if (input.retender_of) {
+      ins->bind(6, *input.retender_of);
+    } else {
+      ins->bind_null(6);
+    }
     SUNBID_TRY(ins->run());
     boost::json::object p;
     p["community_id"] = input.community_id;
     p["title"] = input.title;
     p["rules"] = input.rules;
-    SUNBID_TRY(append_tender_entry(txn, actor, "tender.drafted", id, std::move(p)));
+    if (input.retender_of) p["retender_of"] = *input.retender_of;
+    // A draft stays out of the public feed until it is published.
+    SUNBID_TRY(append_tender_entry(txn, actor, "tender.drafted", id, std::move(p),
+                                   detail::kReleaseAtPublication));
     return id;
   });
 }
@@ -175,7 +231,8 @@ Result<std::uint64_t> TenderService::edit_draft(const Actor& actor, std::string_
     up->bind(1, title).bind(2, rules_json).bind(3, tender_id);
     SUNBID_TRY(up->run());
     if (edit.title) p["title"] = *edit.title;
-    return append_tender_entry(txn, actor, "tender.edited", tender_id, std::move(p));
+    return append_tender_entry(txn, actor, "tender.edited", tender_id, std::move(p),
+                               detail::kReleaseAtPublication);
   });
 }
 
@@ -214,18 +271,24 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
         db.cached("UPDATE tenders SET status = 'published', rules_json = ?, tier_json = ?, "
                   "decision_method = ?, min_valid_bids = ?, bid_deadline_ms = ?, "
                   "reveal_window_s = ?, candidate_publicity_s = ?, award_publicity_s = ?, "
-                  "published_ms = ?, publish_index = ? WHERE id = ?"));
+                  "published_ms = ?, publish_index = ?, min_bidders = ?, min_credit_grade = ?, "
+                  "min_star_rating = ? WHERE id = ?"));
     up->bind(1, frozen_json).bind(2, tier_json).bind(3, to_string(rules.decision.method));
     up->bind(4, std::int64_t{rules.min_valid_bids}).bind(5, rules.bid_deadline_ms);
     up->bind(6, rules.reveal_window_s).bind(7, rules.candidate_publicity_s);
     up->bind(8, rules.award_publicity_s).bind(9, now);
-    up->bind(10, static_cast<std::int64_t>(index)).bind(11, tender_id);
+    up->bind(10, static_cast<std::int64_t>(index)).bind(11, std::int64_t{rules.min_bidders});
+    up->bind(12, rules.min_credit_grade).bind(13, std::int64_t{rules.min_star_rating});
+    up->bind(14, tender_id);
     SUNBID_TRY(up->run());
+    // The draft's entries become public with the publication.
+    SUNBID_TRY(audit::release_tender_entries(db, tender_id, detail::kReleaseAtPublication, now));
     boost::json::object p;
     p["community_id"] = row.community_id;
     p["title"] = row.title;
     p["rules"] = frozen;
     p["service_tier"] = to_json(*tier);
+    if (row.retender_of) p["retender_of"] = *row.retender_of;
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
                             append_tender_entry(txn, actor, "tender.published", tender_id, p));
     return Published{idx, now, false};
@@ -269,7 +332,6 @@ Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender
     ins->bind(1, tender_id).bind(2, seq.value_or(0) + 1).bind(3, text).bind(4, old_effective);
     ins->bind(5, target).bind(6, now);
     SUNBID_TRY(ins->run());
-    SUNBID_TRY(detail::set_bid_release(txn, tender_id, target));
     boost::json::object p;
     p["amendment"] = seq.value_or(0) + 1;
     p["text"] = text;
@@ -314,9 +376,6 @@ Result<std::uint64_t> TenderService::suspend(const Actor& actor, std::string_vie
     ins->bind(1, tender_id).bind(2, seq.value_or(0) + 1).bind(3, now).bind(4, reason);
     SUNBID_TRY(ins->run());
     SUNBID_TRY(detail::set_status(db, tender_id, to, row.status));
-    if (row.status == TenderStatus::published) {
-      SUNBID_TRY(detail::set_bid_release(txn, tender_id, detail::kReleaseUnknown));
-    }
     boost::json::object p;
     p["from"] = to_string(row.status);
     p["reason"] = reason;
@@ -344,7 +403,6 @@ Result<std::uint64_t> TenderService::resume(const Actor& actor, std::string_view
       row.status = to;
       SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
       const std::int64_t deadline = *effective_deadline_ms(t);
-      SUNBID_TRY(detail::set_bid_release(txn, tender_id, deadline));
       p["bid_deadline"] = format_rfc3339_ms(deadline);
     }
     return append_tender_entry(txn, actor, "tender.resumed", tender_id, std::move(p));

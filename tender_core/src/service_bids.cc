@@ -8,6 +8,7 @@
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/service.h"
+#include "tender_core/time.h"
 
 namespace sunbid::core {
 
@@ -30,6 +31,46 @@ Status require_enterprise(audit::Database& db, const Actor& actor) {
   return ok_status();
 }
 
+// Only the USCC types the platform lets bid (GB 32100 positions 1-2; 91 企业
+// by default): a registered organisation of another type may object to the
+// documents, but not bid.
+Status require_bidder_type(const Actor& actor, const PlatformSettings& settings) {
+  const std::string type = actor.enterprise_uscc.substr(0, 2);
+  for (const auto& t : settings.bidder_uscc_types) {
+    if (t == type) return ok_status();
+  }
+  boost::json::array allowed;
+  for (const auto& t : settings.bidder_uscc_types) allowed.emplace_back(t);
+  return make_error("bidder_type_not_allowed",
+                    "只有企业（统一社会信用代码前两位为91）可以投标 / only an enterprise (USCC "
+                    "type 91, 企业) may bid",
+                    {{"uscc_type", type}, {"allowed", std::move(allowed)}});
+}
+
+// 资格条件 at submission: the registry record in force now must meet the
+// tender's frozen thresholds. The refusal names the rating used. The
+// snapshot at the deadline is the binding check (service_time.cc).
+Status require_qualified(audit::Database& db, const TenderRow& row, const Actor& actor,
+                         std::int64_t now_ms, const CreditScale& scale) {
+  SUNBID_ASSIGN_OR_RETURN(auto rating, Registry::rating_as_of(db, actor.enterprise_uscc, now_ms));
+  const std::vector<std::string> failures = detail::gate_failures(row, rating, scale);
+  if (failures.empty()) return ok_status();
+  boost::json::array failed;
+  for (const auto& f : failures) failed.emplace_back(f);
+  boost::json::object required;
+  required["min_credit_grade"] = row.min_credit_grade;
+  required["min_star_rating"] = row.min_star_rating;
+  required["not_blacklisted"] = true;
+  return make_error("bidder_not_qualified",
+                    "不符合本招标的资格条件（信用等级、星级、未列入黑名单） / the enterprise does "
+                    "not meet this tender's qualification conditions (credit grade, star rating, "
+                    "not blacklisted)",
+                    {{"rating", detail::rating_json(rating)},
+                     {"as_of", format_rfc3339_ms(now_ms)},
+                     {"required", std::move(required)},
+                     {"failed", std::move(failed)}});
+}
+
 Error bid_not_found() {
   return make_error("bid_not_found",
                     "未找到本企业对该招标的投标 / no bid of yours for this tender");
@@ -50,6 +91,10 @@ Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::stri
   auto& db = txn.db();
   BidContext c;
   SUNBID_ASSIGN_OR_RETURN(c.row, detail::load_tender_state(db, tender_id));
+  // To a bidder a draft does not exist: the same answer as an unknown id.
+  if (c.row.status == TenderStatus::draft) {
+    return detail::not_found("tender_not_found", "招标", "tender", tender_id);
+  }
   SUNBID_TRY(next_status(c.row.status, action));
   SUNBID_ASSIGN_OR_RETURN(c.timeline, detail::load_timeline(db, c.row));
   c.now_ms = txn.now_ms();
@@ -63,26 +108,25 @@ Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::stri
   return c;
 }
 
-// A bid entry: withheld until the effective deadline. The only withheld
-// entries of a tender are its bid entries, so audit_withheld joined with
-// audit_tender_entries finds them when the deadline moves.
+// A bid entry: withheld until the transition that opens the reveal window
+// releases it (never, for a tender that fails unopened or is cancelled).
 Result<std::uint64_t> append_bid_entry(WriteTxn& txn, audit::EntryDraft draft,
-                                       std::string_view tender_id, std::int64_t release_ms,
-                                       boost::json::object payload) {
+                                       std::string_view tender_id, boost::json::object payload) {
   draft.tender = std::string(tender_id);
   payload["tender_id"] = tender_id;
   draft.payload = std::move(payload);
-  draft.release_at_ms = release_ms;
+  draft.release_at_ms = detail::kReleaseAtRevealOpening;
   return txn.append(draft);
 }
 
 // bid.committed: a new version appended to bid_versions (rowid = its receipt
 // index), which becomes the bidder's live bid.
 Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::string& tender_id,
-                              const std::string& commitment_hex) {
+                              const std::string& commitment_hex, const PlatformSettings& settings) {
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::submit_bid));
-  const std::int64_t deadline = *effective_deadline_ms(c.timeline);
+  SUNBID_TRY(require_bidder_type(actor, settings));
+  SUNBID_TRY(require_qualified(txn.db(), c.row, actor, c.now_ms, settings.scale));
   const std::optional<detail::LiveBid>& existing = c.existing;
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.committed", tender_id));
@@ -104,8 +148,7 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
   p["bid_id"] = receipt.bid_id;
   p["bidder_uscc"] = actor.enterprise_uscc;
   p["commitment"] = commitment_hex;
-  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
-                          append_bid_entry(txn, std::move(draft), tender_id, deadline, p));
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, append_bid_entry(txn, std::move(draft), tender_id, p));
   if (idx != static_cast<std::uint64_t>(index)) {
     return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
   }
@@ -124,16 +167,14 @@ Result<std::uint64_t> withdraw_command(WriteTxn& txn, const Actor& actor,
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.withdrawn", tender_id));
   const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
-  SUNBID_TRY(detail::append_bid_version(
-      txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "", c.now_ms,
-            draft.source.value_or(""), true}));
+  SUNBID_TRY(
+      detail::append_bid_version(txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "",
+                                       c.now_ms, draft.source.value_or(""), true}));
   boost::json::object p;
   p["bid_id"] = existing.bid_id;
   p["bidder_uscc"] = actor.enterprise_uscc;
   p["withdraws"] = existing.receipt_index;
-  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
-                          append_bid_entry(txn, std::move(draft), tender_id,
-                                           *effective_deadline_ms(c.timeline), p));
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, append_bid_entry(txn, std::move(draft), tender_id, p));
   if (idx != static_cast<std::uint64_t>(index)) {
     return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
   }
@@ -224,7 +265,7 @@ Result<BidReceipt> TenderService::submit_bid(const Actor& actor, std::string_vie
   SUNBID_TRY(catch_up(tender_id));
   const std::string tender(tender_id), commitment(commitment_hex);
   return ledger_.run<BidReceipt>(
-      [&](WriteTxn& txn) { return commit_bid(txn, actor, tender, commitment); });
+      [&](WriteTxn& txn) { return commit_bid(txn, actor, tender, commitment, settings_); });
 }
 
 void TenderService::submit_bid_async(Actor actor, std::string tender_id, std::string commitment_hex,
@@ -234,8 +275,8 @@ void TenderService::submit_bid_async(Actor actor, std::string tender_id, std::st
   run_async<BidReceipt>(
       ledger_,
       [actor = std::move(actor), tender = std::move(tender_id),
-       commitment = std::move(commitment_hex)](WriteTxn& txn) {
-        return commit_bid(txn, actor, tender, commitment);
+       commitment = std::move(commitment_hex), &settings = settings_](WriteTxn& txn) {
+        return commit_bid(txn, actor, tender, commitment, settings);
       },
       std::move(done));
 }

@@ -3,24 +3,45 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit_log/ledger.h"
 #include "tender_core/actor.h"
+#include "tender_core/credit.h"
 #include "tender_store.h"
 
 namespace sunbid::core::detail {
 
-// The release instant of bid entries while the deadline is unknown (paused).
-inline constexpr std::int64_t kReleaseUnknown = std::numeric_limits<std::int64_t>::max();
+// Release by event, not by time (issue 11). The release instants of entries
+// withheld until an event of their tender rather than an instant; both are
+// distinct from every real instant and from audit::kReleaseAtEvent (the
+// committee's, released at the decision or when the tender ends):
+// - bid entries (bid.committed, bid.withdrawn): until the transition that
+//   opens the reveal window. A tender that fails unopened (fewer bidders than
+//   its floor) or is cancelled never releases them, so nobody learns who bid;
+//   amendments and suspensions need not move them.
+// - a draft's entries (tender.drafted, tender.edited, and tender.cancelled of
+//   a draft): until publication; a draft never published stays unseen.
+inline constexpr std::int64_t kReleaseAtRevealOpening = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::int64_t kReleaseAtPublication = std::numeric_limits<std::int64_t>::max() - 2;
 
 Status require_tenderer(const Actor& actor, const TenderRow& row);
 Status require_supervisor(const Actor& actor);
 Status require_text(std::string_view text, std::string_view code, std::string_view what_zh,
                     std::string_view what_en);
 
-// Moves the release instant of every bid entry of the tender.
-Status set_bid_release(audit::WriteTxn& txn, std::string_view tender_id, std::int64_t release_ms);
+// A rating as entries and refusals show it: {credit_grade, credit_score,
+// star_rating, blacklisted, effective_from}, or null when none is in force.
+boost::json::value rating_json(const std::optional<CreditRating>& rating);
+
+// The qualification failures of `rating` against the tender's frozen
+// thresholds (empty: it qualifies). REQUIRES: the tender is published.
+std::vector<std::string> gate_failures(const TenderRow& row,
+                                       const std::optional<CreditRating>& rating,
+                                       const CreditScale& scale);
 
 // Refuses when a time-driven transition of the tender is due at the
 // command's instant (the caller's catch-up raced with the clock); the caller

@@ -55,6 +55,9 @@ Result<ObjectionFiled> TenderService::file_objection(const Actor& actor, std::st
   return ledger_.run<ObjectionFiled>([&](WriteTxn& txn) -> Result<ObjectionFiled> {
     auto& db = txn.db();
     SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+    if (row.status == TenderStatus::draft) {  // a draft does not exist to the public
+      return detail::not_found("tender_not_found", "招标", "tender", tender_id);
+    }
     if (row.status == TenderStatus::suspended) {
       return make_error("tender_suspended", "招标已暂停 / the tender is suspended");
     }

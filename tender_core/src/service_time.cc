@@ -1,9 +1,14 @@
-// TenderService's time-driven transitions: the deadline (rating snapshot),
-// the reveal window (opening record), the publicity windows, and the 流标 that
-// follow from them (no bid at all; fewer valid bids than min_valid_bids).
+// TenderService's time-driven transitions: the deadline (rating snapshot,
+// the binding qualification check), the reveal window (its opening releases
+// the bid entries; its close writes the opening record), the publicity
+// windows, and the 流标 that follow from them (fewer bidders than the floor:
+// unopened; fewer valid bids than min_valid_bids).
+#include <algorithm>
 #include <boost/json/parse.hpp>
+#include <map>
 
 #include "audit_log/canonical_json.h"
+#include "audit_log/log_store.h"
 #include "bid_store.h"
 #include "service_internal.h"
 #include "store.h"
@@ -30,16 +35,35 @@ Result<std::int64_t> count_bids(audit::Database& db, std::string_view id) {
   return static_cast<std::int64_t>(live.size());
 }
 
+// 条例 44 counts bidders: every live commitment, qualified or not.
+std::int64_t bidder_floor(const TenderRow& row) {
+  return std::max<std::int64_t>(kMinBidders, row.min_bidders);
+}
+
+constexpr std::string_view kTooFewBidders = "too_few_bidders";
+constexpr std::string_view kNotQualified = "not_qualified";
+
+// The failure notice: the floor, never the number of bidders.
+std::string too_few_bidders_notice(std::int64_t floor) {
+  if (floor == kMinBidders) {
+    return "投标人少于3个，依法不予开标，招标失败 / fewer than three bidders: the bids are "
+           "not opened and the tender has failed";
+  }
+  const std::string n = std::to_string(floor);
+  return "投标人少于本招标要求的" + n + "个，不予开标，招标失败 / fewer than the " + n +
+         " bidders this tender requires: the bids are not opened and the tender has failed";
+}
 // The first transition of the tender due at now_ms, if any.
 Result<std::optional<Planned>> plan(audit::Database& db, const TenderRow& row,
                                     std::int64_t now_ms) {
   SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
   if (row.status == TenderStatus::bidding_closed) {
     SUNBID_ASSIGN_OR_RETURN(std::int64_t bids, count_bids(db, row.id));
-    if (bids == 0) {
-      // Nothing to reveal or open: 流标 at the deadline.
-      return std::optional<Planned>(
-          Planned{TenderAction::fail, TenderStatus::failed, *effective_deadline_ms(t), "no_bids"});
+    if (bids < bidder_floor(row)) {
+      // 不得开标: 流标 at the deadline, nothing revealed or opened.
+      return std::optional<Planned>(Planned{TenderAction::fail, TenderStatus::failed,
+                                            *effective_deadline_ms(t),
+                                            std::string(kTooFewBidders)});
     }
   }
   if (row.status == TenderStatus::opened && !row.end_reason) {
@@ -68,10 +92,15 @@ Result<std::optional<Planned>> plan(audit::Database& db, const TenderRow& row,
   return std::optional<Planned>(p);
 }
 
+// The rating snapshot at the deadline, and with it the binding
+// qualification check: each bid's record in force then, and whether it meets
+// the frozen thresholds. A tender below its bidder floor takes no snapshot
+// and its entry names no bid (it fails unopened next).
 Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadline,
-                        boost::json::object& payload) {
+                        const CreditScale& scale, boost::json::object& payload) {
   auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(std::vector<detail::LiveBid> list, detail::live_bids(db, row.id));
+  if (static_cast<std::int64_t>(list.size()) < bidder_floor(row)) return ok_status();
   boost::json::array logged;
   for (const detail::LiveBid& b : list) {
     const std::string& uscc = b.bidder_uscc;
@@ -92,16 +121,16 @@ Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadli
       ins->bind(4, rating->credit_grade).bind(5, std::int64_t{rating->credit_score});
       ins->bind(6, std::int64_t{rating->star_rating});
       ins->bind(7, std::int64_t{rating->blacklisted ? 1 : 0}).bind(8, rating->effective_from_ms);
-      boost::json::object r;
-      r["credit_grade"] = rating->credit_grade;
-      r["credit_score"] = rating->credit_score;
-      r["star_rating"] = rating->star_rating;
-      r["blacklisted"] = rating->blacklisted;
-      r["effective_from"] = format_rfc3339_ms(rating->effective_from_ms);
-      o["rating"] = std::move(r);
     } else {
       for (int c = 4; c <= 8; ++c) ins->bind_null(c);
-      o["rating"] = nullptr;
+    }
+    o["rating"] = detail::rating_json(rating);
+    const std::vector<std::string> failures = detail::gate_failures(row, rating, scale);
+    o["qualified"] = failures.empty();
+    if (!failures.empty()) {
+      boost::json::array f;
+      for (const auto& x : failures) f.emplace_back(x);
+      o["disqualified"] = std::move(f);
     }
     SUNBID_TRY(ins->run());
     logged.push_back(std::move(o));
@@ -110,9 +139,22 @@ Status snapshot_ratings(WriteTxn& txn, const TenderRow& row, std::int64_t deadli
   return ok_status();
 }
 
-Status write_opening(WriteTxn& txn, const TenderRow& row, boost::json::object& payload) {
+// The qualification failures of each bidder on the snapshot at the deadline.
+Result<std::map<std::string, std::vector<std::string>>> snapshot_failures(
+    audit::Database& db, const TenderRow& row, const CreditScale& scale) {
+  SUNBID_ASSIGN_OR_RETURN(auto snapshot, TenderService::rating_snapshot(db, row.id));
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [uscc, rating] : snapshot) {
+    out[uscc] = detail::gate_failures(row, rating, scale);
+  }
+  return out;
+}
+
+Status write_opening(WriteTxn& txn, const TenderRow& row, const CreditScale& scale,
+                     boost::json::object& payload) {
   auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(std::vector<detail::LiveBid> live, detail::live_bids(db, row.id));
+  SUNBID_ASSIGN_OR_RETURN(auto failures, snapshot_failures(db, row, scale));
   SUNBID_ASSIGN_OR_RETURN(
       Statement * q, db.cached("SELECT bid_json, price_fen FROM bid_reveals WHERE bid_id = ?"));
   struct R {
@@ -139,14 +181,33 @@ Status write_opening(WriteTxn& txn, const TenderRow& row, boost::json::object& p
     SUNBID_ASSIGN_OR_RETURN(
         Statement * ins,
         db.cached("INSERT INTO opening_rows(tender_id, bid_id, bidder_uscc, valid, reason, "
-                  "price_fen, bid_json) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                  "price_fen, bid_json, disqualified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     ins->bind(1, row.id).bind(2, r.id).bind(3, r.uscc);
     boost::json::object o;
     o["bid_id"] = r.id;
     o["bidder_uscc"] = r.uscc;
-    if (r.json) {
+    auto fit = failures.find(r.uscc);
+    // A bidder missing from the snapshot has no rating on record.
+    const std::vector<std::string> failed =
+        fit != failures.end() ? fit->second : std::vector<std::string>{std::string(kNoRating)};
+    if (!failed.empty()) {
+      // 否决 (条例 51(3)): fails the thresholds on the snapshot at the
+      // deadline. Invalid whether revealed or not; never reaches the review.
+      std::string joined;
+      boost::json::array f;
+      for (const auto& x : failed) {
+        if (!joined.empty()) joined += ',';
+        joined += x;
+        f.emplace_back(x);
+      }
+      ins->bind(4, std::int64_t{0}).bind(5, kNotQualified).bind_null(6).bind_null(7);
+      ins->bind(8, joined);
+      o["valid"] = false;
+      o["reason"] = kNotQualified;
+      o["disqualified"] = std::move(f);
+    } else if (r.json) {
       ++valid;
-      ins->bind(4, std::int64_t{1}).bind_null(5).bind(6, r.price).bind(7, *r.json);
+      ins->bind(4, std::int64_t{1}).bind_null(5).bind(6, r.price).bind(7, *r.json).bind_null(8);
       boost::system::error_code ec;
       auto bid = boost::json::parse(*r.json, ec);
       if (ec || !bid.is_object()) {
@@ -158,6 +219,7 @@ Status write_opening(WriteTxn& txn, const TenderRow& row, boost::json::object& p
     } else {
       // 撤销: not revealed in the window.
       ins->bind(4, std::int64_t{0}).bind(5, "not_revealed").bind_null(6).bind_null(7);
+      ins->bind_null(8);
       o["valid"] = false;
       o["reason"] = "not_revealed";
     }
@@ -203,15 +265,18 @@ Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64
     draft.payload["due_at"] = format_rfc3339_ms(p->due_at);
     switch (p->action) {
       case TenderAction::close_bidding:
-        SUNBID_TRY(snapshot_ratings(txn, row, p->due_at, draft.payload));
+        SUNBID_TRY(snapshot_ratings(txn, row, p->due_at, settings_.scale, draft.payload));
         break;
       case TenderAction::open_reveal: {
         SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
         draft.payload["reveal_close"] = format_rfc3339_ms(*reveal_close_ms(t));
+        // Release by event: the bid entries become public with the window.
+        SUNBID_TRY(audit::release_tender_entries(db, tender_id, detail::kReleaseAtRevealOpening,
+                                                 txn.now_ms()));
         break;
       }
       case TenderAction::close_reveal: {
-        SUNBID_TRY(write_opening(txn, row, draft.payload));
+        SUNBID_TRY(write_opening(txn, row, settings_.scale, draft.payload));
         SUNBID_ASSIGN_OR_RETURN(Statement * up,
                                 db.cached("UPDATE tenders SET opening_index = ? WHERE id = ?"));
         up->bind(1, static_cast<std::int64_t>(txn.log_size())).bind(2, tender_id);
@@ -223,6 +288,10 @@ Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64
         break;
       case TenderAction::fail: {
         draft.payload["reason"] = p->fail_reason;
+        if (p->fail_reason == kTooFewBidders) {
+          draft.payload["min_bidders"] = bidder_floor(row);
+          draft.payload["notice"] = too_few_bidders_notice(bidder_floor(row));
+        }
         SUNBID_ASSIGN_OR_RETURN(Statement * up,
                                 db.cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
         up->bind(1, p->fail_reason).bind(2, tender_id);

@@ -45,6 +45,7 @@ Result<TenderView> make_view(audit::Database& db, const TenderRow& row) {
   v.published_ms = row.published_ms;
   v.end_reason = row.end_reason;
   v.awarded_bid_id = row.awarded_bid_id;
+  v.retender_of = row.retender_of;
   if (row.published_ms) {
     SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
     v.bid_deadline_ms = effective_deadline_ms(t);
@@ -104,8 +105,9 @@ Result<std::vector<OpeningRow>> TenderService::opening_record(audit::Database& d
                       "reveal window has closed");
   }
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT bid_id, bidder_uscc, valid, reason, bid_json FROM "
-                                    "opening_rows WHERE tender_id = ? ORDER BY bidder_uscc"));
+                          db.cached("SELECT bid_id, bidder_uscc, valid, reason, bid_json, "
+                                    "disqualified FROM opening_rows WHERE tender_id = ? ORDER BY "
+                                    "bidder_uscc"));
   st->bind(1, tender_id);
   std::vector<OpeningRow> out;
   for (;;) {
@@ -116,6 +118,14 @@ Result<std::vector<OpeningRow>> TenderService::opening_record(audit::Database& d
     r.bidder_uscc = std::string(st->column_text(1));
     r.valid = st->column_int64(2) != 0;
     if (!st->column_is_null(3)) r.reason = std::string(st->column_text(3));
+    if (!st->column_is_null(5)) {
+      std::string_view list = st->column_text(5);
+      while (!list.empty()) {
+        const auto comma = list.find(',');
+        r.disqualified.emplace_back(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      }
+    }
     if (!st->column_is_null(4)) {
       auto bid = stored_bid(st->column_text(4));
       if (!bid.ok()) {
@@ -144,8 +154,13 @@ Result<std::vector<BidSummary>> TenderService::bids_visible_to(audit::Database& 
     auto deadline = effective_deadline_ms(t);
     after_deadline = deadline && now_ms >= *deadline;
   }
-  const bool overseer = viewer.role == "supervisor" ||
-                        (viewer.role == "tenderer" && viewer.community_id == row.community_id);
+  // A tender that failed unopened (too few bidders) is like a cancelled one
+  // to its tenderer: who bid is never disclosed (supervisors still see it).
+  const bool failed_unopened = row.status == TenderStatus::failed && !opened && row.end_reason &&
+                               *row.end_reason == "too_few_bidders";
+  const bool overseer =
+      viewer.role == "supervisor" ||
+      (viewer.role == "tenderer" && viewer.community_id == row.community_id && !failed_unopened);
   SUNBID_ASSIGN_OR_RETURN(std::vector<detail::LiveBid> live, detail::live_bids(db, tender_id));
   SUNBID_ASSIGN_OR_RETURN(Statement * reveal,
                           db.cached("SELECT bid_json FROM bid_reveals WHERE bid_id = ?"));

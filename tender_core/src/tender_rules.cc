@@ -1,5 +1,6 @@
 #include "tender_core/tender_rules.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <limits>
 #include <set>
@@ -242,7 +243,14 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
       r.committee_size % 2 == 0) {
     return invalid_value("committee_size", "须为5至99之间的奇数", "must be odd, 5..99");
   }
-  if (r.min_valid_bids < 1) return invalid_value("min_valid_bids", "须至少为1", "must be >= 1");
+  if (r.min_bidders < kMinBidders || r.min_bidders > kMaxMinBidders) {
+    return invalid_value("min_bidders", "投标人数下限须在3至1000之间（不少于3个为法定下限）",
+                         "must be 3..1000 (3 bidders is the legal floor)");
+  }
+  if (r.min_valid_bids < 1 || r.min_valid_bids > r.min_bidders) {
+    return invalid_value("min_valid_bids", "须至少为1且不超过投标人数下限min_bidders",
+                         "must be >= 1 and <= min_bidders");
+  }
   if (r.candidate_cap < 1) return invalid_value("candidate_cap", "须至少为1", "must be >= 1");
   const auto& d = r.decision;
   const bool params_match =
@@ -313,10 +321,12 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
 
 bool is_tender_rule_field(std::string_view key) {
   static constexpr std::string_view kFields[] = {
-      "service_tier",  "area_centi_m2",        "qualification",  "criteria",
-      "committee_size", "min_valid_bids",      "candidate_cap",  "candidate_cap_method",
-      "decision",       "beacon_source",       "bid_deadline",   "reveal_window_s",
-      "candidate_publicity_s", "vote_window_s", "award_publicity_s"};
+      "service_tier",     "area_centi_m2",         "qualification",
+      "criteria",         "committee_size",        "min_bidders",
+      "min_valid_bids",   "candidate_cap",         "candidate_cap_method",
+      "decision",         "beacon_source",         "bid_deadline",
+      "reveal_window_s",  "candidate_publicity_s", "vote_window_s",
+      "award_publicity_s"};
   for (std::string_view f : kFields)
     if (f == key) return true;
   return false;
@@ -362,6 +372,12 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
   SUNBID_ASSIGN_OR_RETURN(const json::value* mvb, get(obj, "", "min_valid_bids", false));
   if (mvb != nullptr) {
     SUNBID_ASSIGN_OR_RETURN(r.min_valid_bids, as_int32(*mvb, "min_valid_bids"));
+  }
+  SUNBID_ASSIGN_OR_RETURN(const json::value* mb, get(obj, "", "min_bidders", false));
+  if (mb != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(r.min_bidders, as_int32(*mb, "min_bidders"));
+  } else {
+    r.min_bidders = std::max(kMinBidders, r.min_valid_bids);
   }
   SUNBID_ASSIGN_OR_RETURN(r.candidate_cap,
                           required<std::int32_t>(obj, "", "candidate_cap", as_int32));
@@ -414,6 +430,7 @@ json::object to_json(const TenderRules& r) {
     criteria.push_back(json::object{{"code", c.code}, {"title", c.title}});
   o["criteria"] = std::move(criteria);
   o["committee_size"] = r.committee_size;
+  o["min_bidders"] = r.min_bidders;
   o["min_valid_bids"] = r.min_valid_bids;
   o["candidate_cap"] = r.candidate_cap;
   o["candidate_cap_method"] = to_string(r.candidate_cap_method);

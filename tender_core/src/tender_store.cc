@@ -31,14 +31,14 @@ Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool wit
                       "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
                       "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
                       "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
-                      "publish_index, opening_index, end_reason, awarded_bid_id FROM tenders "
-                      "WHERE id = ?"
+                      "publish_index, opening_index, end_reason, awarded_bid_id, min_bidders, "
+                      "min_credit_grade, min_star_rating, retender_of FROM tenders WHERE id = ?"
                     : "SELECT community_id, title, status, suspended_from, '', NULL, "
                       "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
                       "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
                       "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
-                      "publish_index, opening_index, end_reason, awarded_bid_id FROM tenders "
-                      "WHERE id = ?"));
+                      "publish_index, opening_index, end_reason, awarded_bid_id, min_bidders, "
+                      "min_credit_grade, min_star_rating, retender_of FROM tenders WHERE id = ?"));
   st->bind(1, id);
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   if (!row) {
@@ -67,6 +67,10 @@ Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool wit
   r.opening_index = opt_int(*st, 17);
   r.end_reason = opt_text(*st, 18);
   r.awarded_bid_id = opt_text(*st, 19);
+  r.min_bidders = st->column_int64(20);
+  r.min_credit_grade = opt_text(*st, 21).value_or("");
+  r.min_star_rating = st->column_int64(22);
+  r.retender_of = opt_text(*st, 23);
   st->reset();
   if (!status) return make_error(audit::kStorageError, "招标状态损坏 / corrupt tender status");
   r.status = *status;

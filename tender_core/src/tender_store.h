@@ -36,6 +36,13 @@ struct TenderRow {
   std::optional<std::int64_t> opening_index;
   std::optional<std::string> end_reason;
   std::optional<std::string> awarded_bid_id;
+  // The frozen gate (0 / empty until published): fewer live commitments at
+  // the deadline than min_bidders fail the tender unopened; a bidder must
+  // meet min_credit_grade and min_star_rating and not be blacklisted.
+  std::int64_t min_bidders = 0;
+  std::string min_credit_grade;
+  std::int64_t min_star_rating = 0;
+  std::optional<std::string> retender_of;  // the failed or cancelled tender this one re-tenders
 };
 
 // Refuses tender_not_found.

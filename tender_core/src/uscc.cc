@@ -16,40 +16,43 @@ constexpr std::array<int, 17> kFinalWeights = {1,  3,  9,  27, 19, 26, 16, 17, 2
 // GB 11714-1997 organization code weights over its first 8 characters.
 constexpr std::array<int, 8> kOrgWeights = {3, 7, 9, 10, 5, 8, 4, 2};
 
-// GB 32100-2015 Table 1 "登记管理部门代码和机构类别代码" (with Amendment No. 1
-// of 2016, which added authority 'N'): the valid pairs of position 1
-// (registration authority) and position 2 (institution type).
-//   1 机构编制 (staffing):  1 机关, 2 事业单位, 3 中央编办直接管理机构编制的群众团体, 9 其他
-//   5 民政 (civil affairs): 1 社会团体, 2 民办非企业单位, 3 基金会, 9 其他
-//   9 工商 (market regulation): 1 企业, 2 个体工商户, 3 农民专业合作社
-//   Y 其他 (others): 1
-//   every other authority in the table (2, 3, 4, 6, 7, 8, A, B, C, D, E, F,
-//   G, N): 1 (its registered kind) and 9 其他
-// Cross-checked against the authority list of fdstar/NumberValidators
-// (BusinessRegistrationNos/ManagementCode.cs); the pairs are what we enforce.
+// GB 32100-2015 Table 1 "登记管理部门代码和机构类别代码" with its later
+// additions (A 中央军委改革和编制办公室, N 农业; LAW.md §7): the valid pairs
+// of position 1 (registration authority) and position 2 (institution type).
+//   1 机构编制: 1 机关, 2 事业单位, 3 中央编办直接管理机构编制的群众团体, 9 其他
+//   2 外交:     1 外国常驻新闻机构, 9 其他
+//   3 司法行政: 1 律师执业机构, 2 公证处, 3 基层法律服务所, 4 司法鉴定机构,
+//               5 仲裁委员会, 9 其他
+//   4 文化:     1 外国在华文化中心, 9 其他
+//   5 民政:     1 社会团体, 2 民办非企业单位, 3 基金会, 9 其他
+//   6 旅游:     1 外国旅游部门常驻代表机构, 2 港澳台地区旅游部门常驻内地（大陆）
+//               代表机构, 9 其他
+//   7 宗教:     1 宗教活动场所, 2 宗教院校, 9 其他
+//   8 工会:     1 基层工会, 9 其他
+//   9 工商（市场监管）: 1 企业, 2 个体工商户, 3 农民专业合作社
+//   A 中央军委改革和编制办公室: 1 军队事业单位, 9 其他
+//   N 农业:     1 组级, 2 村级, 3 乡镇级集体经济组织, 9 其他
+//   Y 其他:     1
+// Authorities B-G of an earlier draft list (教育, 公安, ... in some
+// validators) are not in the standard and are refused. Whether a holder may
+// BID is a different rule (tender_core/service.h: type 91 only by default).
 struct AuthorityTypes {
   char authority;
   std::string_view types;
 };
-constexpr std::array<AuthorityTypes, 18> kAuthorityTypes = {{
+constexpr std::array<AuthorityTypes, 12> kAuthorityTypes = {{
     {'1', "1239"},
-    {'5', "1239"},
-    {'9', "123"},
-    {'Y', "1"},
     {'2', "19"},
-    {'3', "19"},
+    {'3', "123459"},
     {'4', "19"},
-    {'6', "19"},
-    {'7', "19"},
+    {'5', "1239"},
+    {'6', "129"},
+    {'7', "129"},
     {'8', "19"},
+    {'9', "123"},
     {'A', "19"},
-    {'B', "19"},
-    {'C', "19"},
-    {'D', "19"},
-    {'E', "19"},
-    {'F', "19"},
-    {'G', "19"},
-    {'N', "19"},
+    {'N', "1239"},
+    {'Y', "1"},
 }};
 
 int alphabet_index(char c) {
@@ -145,9 +148,10 @@ Result<UsccInfo> validate_uscc(std::string_view code) {
   info.organization_code = std::string(org);
   const char final_expected = uscc_check_character(code.substr(0, 17));
   if (code[17] != final_expected) {
-    // Early Fujian pilot codes: region 35xxxx, 'M' at position 9, valid
-    // organization code, only the final check character off.
-    if (code[2] == '3' && code[3] == '5' && code[8] == 'M') {
+    // Early Fujian pilot codes (LAW.md §7): 工商 enterprise codes 9135…
+    // (authority 9, type 1, region 35xxxx) with 'M' at position 9, a valid
+    // organization code, and only the final check character off.
+    if (code.substr(0, 4) == "9135" && code[8] == 'M') {
       info.pilot_exception = true;
       info.warning =
           "福建早期试点代码，末位校验码不符合GB 32100-2015，已按例外接受 / early Fujian pilot "

@@ -11,8 +11,7 @@ using namespace sunbid::testing;
 namespace {
 
 eval::ClearingBid bid(std::string id, std::string uscc, std::int64_t price, std::string doc,
-                      std::optional<core::CreditRating> rating, std::string source,
-                      bool cleaners = true) {
+                      std::string source, bool cleaners = true) {
   eval::ClearingBid b;
   b.bid_id = std::move(id);
   b.bid.bidder_uscc = std::move(uscc);
@@ -20,7 +19,6 @@ eval::ClearingBid bid(std::string id, std::string uscc, std::int64_t price, std:
   if (cleaners) b.bid.staffing["保洁"] = 4;
   b.bid.staffing["保安"] = 2;
   b.bid.documents.push_back({"plan.pdf", std::move(doc)});
-  b.rating_at_deadline = std::move(rating);
   b.source_digest = std::move(source);
   return b;
 }
@@ -34,28 +32,26 @@ std::vector<std::string> codes(const eval::ClearingBidReport& r) {
 }  // namespace
 
 TEST_CASE("clearing: every check, bounds inclusive") {
+  // The rating flags (no_rating, credit/star below threshold, blacklisted)
+  // are gone: qualification is a gate before clearing (issue 11 item 1).
   const core::ServiceTier tier{"T2", "二级", 150, 300, {"保洁"}};
-  const core::CreditRating good{"AA", 9000, 4, false, 0};
   const std::string d1(64, '1'), d2(64, '2'), d3(64, '3'), d4(64, '4');
   std::vector<eval::ClearingBid> bids = {
-      bid("B3", "U3", 150, d1, good, "s1"),  // clean, at the lower bound
-      bid("B1", "U1", 149, d2, core::CreditRating{"B", 6000, 2, true, 0}, "s2"),
-      bid("B2", "U2", 301, d2, std::nullopt, "s3", false),
-      bid("B4", "U4", 300, d3, good, "s2"),  // upper bound; same source as B1
-      bid("B5", "U5", 200, d4, core::CreditRating{"A", 7000, 3, false, 0}, ""),  // at thresholds
+      bid("B3", "U3", 150, d1, "s1"),  // clean, at the lower bound
+      bid("B1", "U1", 149, d2, "s2"), bid("B2", "U2", 301, d2, "s3", false),
+      bid("B4", "U4", 300, d3, "s2"),  // upper bound; same source as B1
+      bid("B5", "U5", 200, d4, ""),
   };
-  auto r = eval::clearing_report(bids, tier, "A", 3, core::CreditScale::default_scale());
+  auto r = eval::clearing_report(bids, tier);
   REQUIRE(r.bids.size() == 5);
   CHECK(r.bids[0].bid_id == "B1");
-  CHECK(codes(r.bids[0]) == std::vector<std::string>{"price_below_tier", "credit_below_threshold",
-                                                     "star_below_threshold", "blacklisted",
-                                                     "identical_document", "same_source_address"});
-  CHECK(r.bids[0].flags[4].detail == "B2");
-  CHECK(r.bids[0].flags[5].detail == "B4");
-  CHECK(codes(r.bids[1]) == std::vector<std::string>{"price_above_tier", "no_rating",
-                                                     "required_item_missing",
+  CHECK(codes(r.bids[0]) ==
+        std::vector<std::string>{"price_below_tier", "identical_document", "same_source_address"});
+  CHECK(r.bids[0].flags[1].detail == "B2");
+  CHECK(r.bids[0].flags[2].detail == "B4");
+  CHECK(codes(r.bids[1]) == std::vector<std::string>{"price_above_tier", "required_item_missing",
                                                      "identical_document"});
-  CHECK(r.bids[1].flags[2].detail == "保洁");
+  CHECK(r.bids[1].flags[1].detail == "保洁");
   CHECK(codes(r.bids[2]).empty());
   CHECK(codes(r.bids[3]) == std::vector<std::string>{"same_source_address"});
   CHECK(codes(r.bids[4]).empty());

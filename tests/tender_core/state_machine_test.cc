@@ -65,9 +65,13 @@ void check_invariants(CoreFixture& f, const Market& m, const std::vector<std::st
           CHECK(b.bidder_uscc == e.enterprise_uscc);
         }
       }
+      // No bid entry is public before the deadline. (Since issue 11 a
+      // draft's entries are withheld too and released by the publication, so
+      // the check names the bid entries.)
       auto st = db.prepare(
           "SELECT count(*) FROM audit_tender_entries b JOIN audit_withheld w ON w.idx = b.idx "
-          "WHERE b.tender = ? AND w.release_at_ms <= ?");
+          "JOIN audit_entries e ON e.idx = b.idx WHERE b.tender = ? AND w.release_at_ms <= ? "
+          "AND CAST(e.entry AS TEXT) LIKE '%\"type\":\"bid.%'");
       REQUIRE(st.ok());
       st->bind(1, t).bind(2, now);
       REQUIRE(*st->step());
@@ -154,18 +158,25 @@ TEST_CASE("random command sequences keep every invariant") {
       Status result;
       bool no_op = false;
       std::function<void()> on_success = [] {};
+      auto submit = [&] {
+        auto s = seal(t, e.enterprise_uscc, 150 + pick(150), static_cast<std::uint8_t>(pick(255)));
+        auto r = f.service->submit_bid(e, t, s.commitment);
+        result = r.ok() ? Status() : Status(r.error());
+        on_success = [&model, key, s] { model.committed[key] = s; };
+      };
+      // Withdrawals are rarer than bids, so that tenders often reach the
+      // floor of three bidders and open (条例 44; issue 11).
       switch (pick(12)) {
         case 0:
         case 1:
-        case 2: {
-          auto s =
-              seal(t, e.enterprise_uscc, 150 + pick(150), static_cast<std::uint8_t>(pick(255)));
-          auto r = f.service->submit_bid(e, t, s.commitment);
-          result = r.ok() ? Status() : Status(r.error());
-          on_success = [&model, key, s] { model.committed[key] = s; };
+        case 2:
+          submit();
           break;
-        }
         case 3: {
+          if (pick(3) != 0) {
+            submit();
+            break;
+          }
           auto r = f.service->withdraw_bid(e, t);
           result = r.ok() ? Status() : Status(r.error());
           on_success = [&model, key] { model.committed.erase(key); };
@@ -190,9 +201,7 @@ TEST_CASE("random command sequences keep every invariant") {
             auto r = f.service->amend(m.tenderer, t, "补遗", std::nullopt);
             result = r.ok() ? Status() : Status(r.error());
           } else {
-            auto r = f.service->withdraw_bid(e, t);
-            result = r.ok() ? Status() : Status(r.error());
-            on_success = [&model, key] { model.committed.erase(key); };
+            submit();
           }
           break;
         }

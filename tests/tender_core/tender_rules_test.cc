@@ -79,6 +79,28 @@ TEST_CASE("defaults: min_valid_bids 3, vote_window_s 0", "[tender_rules]") {
   CHECK(r->vote_window_s == 0);
 }
 
+TEST_CASE("min_bidders: default 3, or min_valid_bids when larger; frozen in to_json",
+          "[tender_rules][gate]") {
+  auto o = base();
+  auto r = tender_rules_from_json(o);
+  REQUIRE(r.ok());
+  CHECK(r->min_bidders == 3);
+  CHECK(to_json(*r).at("min_bidders").as_int64() == 3);
+  o["min_bidders"] = 5;
+  auto five = tender_rules_from_json(o);
+  REQUIRE(five.ok());
+  CHECK(five->min_bidders == 5);
+  CHECK(*tender_rules_from_json(to_json(*five)) == *five);
+  // Rules frozen before min_bidders existed, with min_valid_bids 5, still read.
+  o.erase("min_bidders");
+  o["min_valid_bids"] = 5;
+  auto old = tender_rules_from_json(o);
+  REQUIRE(old.ok());
+  CHECK(old->min_bidders == 5);
+  o["min_bidders"] = "3";
+  CHECK(refusal(o).first == "rules_wrong_type");
+}
+
 TEST_CASE("unknown fields and wrong types name the field", "[tender_rules]") {
   using P = std::pair<std::string, std::string>;
   auto o = base();
@@ -132,6 +154,24 @@ TEST_CASE("value rules at their bounds", "[tender_rules]") {
   CHECK(with("committee_size", 7).first == "ok");
   CHECK(with("min_valid_bids", 0) == P{"rules_invalid_value", "min_valid_bids"});
   CHECK(with("min_valid_bids", 1).first == "ok");
+  // 条例 44: fewer than three bidders are never opened; a tender may ask for
+  // more (issue 11). min_valid_bids may not exceed it.
+  CHECK(with("min_bidders", 2) == P{"rules_invalid_value", "min_bidders"});
+  CHECK(with("min_bidders", 3).first == "ok");
+  CHECK(with("min_bidders", 1000).first == "ok");
+  CHECK(with("min_bidders", 1001) == P{"rules_invalid_value", "min_bidders"});
+  {
+    auto o = base();
+    o["min_bidders"] = 3;
+    o["min_valid_bids"] = 4;
+    CHECK(refusal(o) == P{"rules_invalid_value", "min_valid_bids"});
+  }
+  {
+    auto o = base();
+    o["min_bidders"] = 4;
+    o["min_valid_bids"] = 4;
+    CHECK(refusal(o).first == "ok");
+  }
   CHECK(with("candidate_cap", 0) == P{"rules_invalid_value", "candidate_cap"});
   CHECK(with("candidate_cap_method", "random") == P{"rules_invalid_value", "candidate_cap_method"});
   CHECK(with("candidate_cap_method", "lottery").first == "ok");

@@ -4,6 +4,7 @@
 // their due_at; nothing about bids leaks before the deadline.
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <limits>
 
 #include "service_fixture.h"
 #include "tender_core/service.h"
@@ -41,14 +42,16 @@ TEST_CASE("draft, edit and publish: rules validated and frozen, publish idempote
                                    {m.tenderer.community_id, "招标", rules_json(kDeadline)});
   });
   CHECK(*id == "T1");
-  // Another community's tenderer may not touch it.
+  // Another community's tenderer may not touch it: to it the draft does not
+  // exist (security A15; this test used to expect not_tenderer_of_community,
+  // which told the caller that the draft exists and its community).
   Actor other = CoreFixture::actor("t2", "tenderer", "C2");
   expect_refused(
       f,
       [&] {
         return f.service->edit_draft(other, *id, {"x", std::nullopt});
       },
-      "not_tenderer_of_community");
+      "tender_not_found");
   expect_refused(
       f,
       [&] {
@@ -130,10 +133,11 @@ TEST_CASE("bids before the deadline: commit, replace, withdraw; refused at the e
   expect_one_entry(f, [&] { return f.service->submit_bid(m.enterprises[1], t, b.commitment); });
   expect_one_entry(f, [&] { return f.service->withdraw_bid(m.enterprises[1], t); });
 
-  // Every bid entry is withheld until the deadline.
+  // Every bid entry is withheld until the reveal window opens (an event, not
+  // an instant: issue 11; this test used to expect the deadline's instant).
   auto db = f.reader();
   auto n = db.query_int64("SELECT count(*) FROM audit_withheld WHERE release_at_ms = " +
-                          std::to_string(deadline));
+                          std::to_string(std::numeric_limits<std::int64_t>::max()));
   REQUIRE(n.ok());
   CHECK(*n == 4);
   // Nobody else learns anything of the bids before the deadline.
@@ -150,6 +154,7 @@ TEST_CASE("bids before the deadline: commit, replace, withdraw; refused at the e
   expect_one_entry(f, [&] {
     return f.service->submit_bid(m.enterprises[2], t, seal(t, kUsccC, 200, 3).commitment);
   });
+  expect_one_entry(f, [&] { return f.service->submit_bid(m.enterprises[1], t, b.commitment); });
   f.clock.set_ms(deadline);
   // The close_bidding transition is applied first (due at the deadline), then
   // the bid is refused.
@@ -160,24 +165,28 @@ TEST_CASE("bids before the deadline: commit, replace, withdraw; refused at the e
   auto closed = entries_of(f, "tender.bidding_closed");
   REQUIRE(closed.size() == 1);
   CHECK(closed[0]["payload"].as_object()["due_at"].as_string() == "2025-07-01T02:00:00.000Z");
-  CHECK(closed[0]["payload"].as_object()["bids"].as_array().size() == 2);
+  CHECK(closed[0]["payload"].as_object()["bids"].as_array().size() == 3);
   CHECK(f.log_size() == before + 2);  // bidding_closed and reveal_opened, nothing for the bid
   expect_refused(
       f, [&] { return f.service->withdraw_bid(m.enterprises[0], t); }, "bid_after_deadline");
   // Rating snapshot copied at the deadline.
   auto snap = TenderService::rating_snapshot(db, t);
   REQUIRE(snap.ok());
-  REQUIRE(snap->size() == 2);
+  REQUIRE(snap->size() == 3);
   CHECK((*snap)[0].first == kUsccA);
   CHECK((*snap)[0].second->credit_grade == "AA");
 }
 
-TEST_CASE("amendment: pushes the deadline out to 15 days and moves the bid entries' release") {
+TEST_CASE("amendment: pushes the deadline out to 15 days; bid entries stay withheld") {
   CoreFixture f;
   Market m = setup_market(f);
   const std::string t = publish_tender(f, m, kDeadline);
   expect_one_entry(f, [&] {
     return f.service->submit_bid(m.enterprises[0], t, seal(t, kUsccA, 250, 1).commitment);
+  });
+  // A third bidder, so the tender opens at the new deadline (条例 44).
+  expect_one_entry(f, [&] {
+    return f.service->submit_bid(m.enterprises[3], t, seal(t, kUsccD, 260, 4).commitment);
   });
   // 20 days before the deadline an amendment needs no push.
   f.clock.set_ms(ms("2025-06-11T02:00:00Z"));
@@ -194,10 +203,13 @@ TEST_CASE("amendment: pushes the deadline out to 15 days and moves the bid entri
       "amendment_deadline_earlier");
   expect_refused(
       f, [&] { return f.service->amend(m.tenderer, t, "", std::nullopt); }, "amendment_invalid");
+  // Released by the reveal window's opening, not at an instant: the
+  // amendment has no release to move (issue 11; this test used to check that
+  // the release moved to the new deadline).
   auto db = f.reader();
   auto n = db.query_int64("SELECT count(*) FROM audit_withheld WHERE release_at_ms = " +
-                          std::to_string(ms("2025-07-06T02:00:00Z")));
-  CHECK(*n == 1);
+                          std::to_string(std::numeric_limits<std::int64_t>::max()));
+  CHECK(*n == 2);
   // The old deadline passes with bidding still open.
   f.clock.set_ms(ms(kDeadline) + 1);
   expect_one_entry(f, [&] {
@@ -298,23 +310,34 @@ TEST_CASE(
   CHECK(f.snapshot() == before);
 }
 
+// This test used to open a one-bid tender (closed, reveal, opened, failed)
+// and fail a bid-less one with "no_bids". Issue 11 (条例 44): fewer than three
+// bidders are never opened, whatever their number (too_few_bidders); three
+// bidders of which one reveals open, then fail for too few valid bids.
 TEST_CASE(
-    "fewer valid bids than min_valid_bids fails the tender; no bid at all fails at the deadline") {
+    "fewer valid bids than min_valid_bids fails the tender; fewer than three bidders fail at the "
+    "deadline") {
   CoreFixture f;
   Market m = setup_market(f);
   const std::string t1 = publish_tender(f, m, kDeadline, 3);
   const std::string t2 = publish_tender(f, m, kDeadline, 3);
   auto s = seal(t1, kUsccA, 250, 1);
   REQUIRE(f.service->submit_bid(m.enterprises[0], t1, s.commitment).ok());
+  REQUIRE(f.service->submit_bid(m.enterprises[1], t1, seal(t1, kUsccB, 240, 2).commitment).ok());
+  REQUIRE(f.service->submit_bid(m.enterprises[2], t1, seal(t1, kUsccC, 230, 3).commitment).ok());
+  REQUIRE(f.service->submit_bid(m.enterprises[0], t2, seal(t2, kUsccA, 250, 4).commitment).ok());
+  f.clock.set_ms(ms(kDeadline) + 1);
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  REQUIRE(f.service->reveal_bid(m.enterprises[0], t1, s.salt_hex, s.bid).ok());
   // A tick long after everything: the due instants, not the tick's, are logged.
   f.clock.set_ms(ms(kDeadline) + 5 * kDayMs);
   auto applied = f.service->tick(f.clock.now_ms());
   REQUIRE(applied.ok());
-  CHECK(*applied == 6);  // t1: closed, reveal, opened, failed; t2: closed, failed
+  CHECK(*applied == 2);  // t1: opened, failed (t1 closed and t2 closed, failed at the deadline)
   auto db = f.reader();
   CHECK(TenderService::view(db, t1)->status == TenderStatus::failed);
   CHECK(*TenderService::view(db, t1)->end_reason == "too_few_valid_bids");
-  CHECK(*TenderService::view(db, t2)->end_reason == "no_bids");
+  CHECK(*TenderService::view(db, t2)->end_reason == "too_few_bidders");
   auto failed = entries_of(f, "tender.failed");
   REQUIRE(failed.size() == 2);
   for (auto& e : failed) {
@@ -325,12 +348,16 @@ TEST_CASE(
   CHECK(*f.service->tick(f.clock.now_ms()) == 0);
 }
 
-TEST_CASE("suspension pauses the deadline and the bid entries' release; resume restores them") {
+TEST_CASE("suspension pauses the deadline; bid entries stay withheld throughout") {
   CoreFixture f;
   Market m = setup_market(f);
   const std::string t = publish_tender(f, m, kDeadline);
   expect_one_entry(f, [&] {
     return f.service->submit_bid(m.enterprises[0], t, seal(t, kUsccA, 250, 1).commitment);
+  });
+  // A third bidder, so the tender opens at the moved deadline (条例 44).
+  expect_one_entry(f, [&] {
+    return f.service->submit_bid(m.enterprises[3], t, seal(t, kUsccD, 260, 4).commitment);
   });
   f.clock.set_ms(ms("2025-06-20T00:00:00Z"));
   expect_refused(
@@ -350,13 +377,19 @@ TEST_CASE("suspension pauses the deadline and the bid entries' release; resume r
   f.clock.set_ms(ms("2025-07-10T00:00:00Z"));
   CHECK(*f.service->tick(f.clock.now_ms()) == 0);
   auto db = f.reader();
-  CHECK(*db.query_int64("SELECT min(release_at_ms) FROM audit_withheld") >
-        ms("2100-01-01T00:00:00Z"));
+  // (The draft's entries, released by the publication, are in the table too.)
+  CHECK(*db.query_int64("SELECT count(*) FROM audit_withheld WHERE release_at_ms > " +
+                        std::to_string(ms("2100-01-01T00:00:00Z"))) == 2);
+  CHECK(*db.query_int64("SELECT count(*) FROM audit_withheld WHERE release_at_ms <= " +
+                        std::to_string(f.clock.now_ms())) == 1);  // tender.drafted
   expect_one_entry(f, [&] { return f.service->resume(f.supervisor, t); });
   // 20 days suspended: the deadline moved by exactly that.
   const std::int64_t moved = ms(kDeadline) + 20 * kDayMs;
   CHECK(*TenderService::view(db, t)->bid_deadline_ms == moved);
-  CHECK(*db.query_int64("SELECT max(release_at_ms) FROM audit_withheld") == moved);
+  // Released by the reveal window's opening, not at an instant (issue 11;
+  // this test used to check that the release followed the moved deadline).
+  CHECK(*db.query_int64("SELECT max(release_at_ms) FROM audit_withheld") ==
+        std::numeric_limits<std::int64_t>::max());
   expect_refused(
       f, [&] { return f.service->resume(f.supervisor, t); }, "tender_not_suspended");
   f.clock.set_ms(moved - 1);
@@ -376,6 +409,9 @@ TEST_CASE("reveal window extension by a supervisor is logged and moves the close
   const std::string t = publish_tender(f, m, kDeadline, 1);
   auto s = seal(t, kUsccA, 250, 1);
   REQUIRE(f.service->submit_bid(m.enterprises[0], t, s.commitment).ok());
+  // Three bidders, so the tender opens (条例 44).
+  REQUIRE(f.service->submit_bid(m.enterprises[1], t, seal(t, kUsccB, 240, 2).commitment).ok());
+  REQUIRE(f.service->submit_bid(m.enterprises[2], t, seal(t, kUsccC, 230, 3).commitment).ok());
   expect_refused(
       f, [&] { return f.service->extend_reveal(f.supervisor, t, 3600, "平台故障"); },
       "not_in_reveal_window");
@@ -471,6 +507,9 @@ TEST_CASE("publicity: an unanswered objection holds the window; due_at is the an
   const std::string t = publish_tender(f, m, kDeadline, 1);
   auto s = seal(t, kUsccA, 250, 1);
   REQUIRE(f.service->submit_bid(m.enterprises[0], t, s.commitment).ok());
+  // Three bidders, so the tender opens (条例 44); only A reveals.
+  REQUIRE(f.service->submit_bid(m.enterprises[2], t, seal(t, kUsccC, 230, 3).commitment).ok());
+  REQUIRE(f.service->submit_bid(m.enterprises[3], t, seal(t, kUsccD, 220, 4).commitment).ok());
   f.clock.set_ms(ms(kDeadline));
   REQUIRE(f.service->reveal_bid(m.enterprises[0], t, s.salt_hex, s.bid).ok());
   f.clock.set_ms(ms(kDeadline) + kDayMs);
@@ -527,6 +566,9 @@ TEST_CASE("rating snapshot taken late is the one in force and known at the deadl
   Market m = setup_market(f);
   const std::string t = publish_tender(f, m, kDeadline, 1);
   REQUIRE(f.service->submit_bid(m.enterprises[0], t, seal(t, kUsccA, 250, 1).commitment).ok());
+  // Three bidders, so the snapshot is taken (条例 44).
+  REQUIRE(f.service->submit_bid(m.enterprises[2], t, seal(t, kUsccC, 230, 3).commitment).ok());
+  REQUIRE(f.service->submit_bid(m.enterprises[3], t, seal(t, kUsccD, 220, 4).commitment).ok());
   // Nobody touches the tender at the deadline; an hour later a record
   // back-dated to before the deadline is entered, then the tick runs.
   f.clock.set_ms(ms(kDeadline) + 3600'000);
@@ -536,7 +578,8 @@ TEST_CASE("rating snapshot taken late is the one in force and known at the deadl
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
   auto snap = TenderService::rating_snapshot(db, t);
-  REQUIRE(snap->size() == 1);
+  REQUIRE(snap->size() == 3);
+  REQUIRE(snap->at(0).first == kUsccA);
   CHECK(snap->at(0).second->credit_grade == "AA");
   CHECK_FALSE(snap->at(0).second->blacklisted);
   // The registry itself answers with the back-dated record.

@@ -66,6 +66,16 @@ TEST_CASE("pilot exception is narrow", "[uscc]") {
   CHECK(refusal("91350200776049653B") == "uscc_check");
   // Fujian M code whose organization code is wrong.
   CHECK(refusal("91350203M0001QAY8B") == "uscc_org_code");
+  // Only 9135… (工商 enterprise) pilot codes are excused (legal review D5):
+  // the same Fujian M body under another authority or type is a plain
+  // check failure.
+  CHECK(refusal("92350203M0001QAY9B") == "uscc_check");
+  CHECK(refusal("93350203M0001QAY9B") == "uscc_check");
+  CHECK(refusal("51350203M0001QAY9B") == "uscc_check");
+  CHECK(refusal("N2350203M0001QAY9B") == "uscc_check");
+  // With their correct check characters they are ordinary valid codes.
+  CHECK(refusal("92350203M0001QAY96") == "ok");
+  CHECK(refusal("N2350203M0001QAY9Q") == "ok");
 }
 
 TEST_CASE("USCC refusals, one per rule", "[uscc]") {
@@ -101,14 +111,19 @@ TEST_CASE("USCC refusal carries position and bilingual message", "[uscc]") {
 }
 
 TEST_CASE("every authority/type pair of the table", "[uscc]") {
-  // For each pair, build a code with a correct organization code and final
-  // check so that only the pair decides.
-  const std::string valid_pairs[] = {"11", "12", "13", "19", "51", "52", "53", "59", "91", "92",
-                                     "93", "Y1", "21", "29", "31", "39", "41", "49", "61", "69",
-                                     "71", "79", "81", "89", "A1", "A9", "B1", "B9", "C1", "C9",
-                                     "D1", "D9", "E1", "E9", "F1", "F9", "G1", "G9", "N1", "N9"};
-  const std::string invalid_pairs[] = {"10", "14", "18", "54", "58", "90", "94", "99", "Y9",
-                                       "Y0", "22", "32", "A2", "N3", "H1", "J1", "K1", "01"};
+  // GB 32100-2015 Table 1 with its additions A and N (LAW.md §7). This test
+  // used to assert that 32 and N3 are invalid and B1..G9 valid (legal review
+  // D5): 3x, 6x, 7x and Nx now carry all their types, and B-G are not in the
+  // standard. For each pair, build a code with a correct organization code
+  // and final check so that only the pair decides.
+  const std::string valid_pairs[] = {"11", "12", "13", "19", "21", "29", "31", "32", "33",
+                                     "34", "35", "39", "41", "49", "51", "52", "53", "59",
+                                     "61", "62", "69", "71", "72", "79", "81", "89", "91",
+                                     "92", "93", "A1", "A9", "N1", "N2", "N3", "N9", "Y1"};
+  const std::string invalid_pairs[] = {"10", "14", "18", "22", "23", "36", "38", "42", "54", "58",
+                                       "63", "73", "82", "90", "94", "99", "A2", "N4", "N5", "Y2",
+                                       "Y9", "Y0", "B1", "B9", "C1", "C9", "D1", "D9", "E1", "E9",
+                                       "F1", "F9", "G1", "G9", "H1", "J1", "K1", "01"};
   auto build = [](const std::string& pair) {
     std::string first17 = pair + "350200776049653";
     return first17 + uscc_check_character(first17);

@@ -51,7 +51,9 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
       {kUsccA, "厦门鹭岛物业服务有限公司", {"AAA", 9520, 5, false, ms("2025-01-01T00:00:00Z")}},
       {kUsccB, "漳州九龙江物业管理有限公司", {"AA", 8810, 4, false, ms("2025-01-01T00:00:00Z")}},
       {kUsccC, "厦门海湾物业有限公司", {"A", 7900, 3, false, ms("2025-01-01T00:00:00Z")}},
-      {kUsccPilot, "厦门早期试点物业有限公司", {"B", 6500, 2, false, ms("2025-01-01T00:00:00Z")}},
+      // At the tender's thresholds (A, 3★): below them it could not bid at
+      // all (issue 11's gate; it was B, 2★ before).
+      {kUsccPilot, "厦门早期试点物业有限公司", {"A", 7000, 3, false, ms("2025-01-01T00:00:00Z")}},
   };
   std::vector<Actor> bidders;
   int n = 0;

@@ -1,17 +1,15 @@
 // 清标: the clearing report — a mechanical check of every opened bid that
-// the committee receives before it reviews. Flags inform; they decide
-// nothing (the review and the decision never read them).
+// the committee receives before it reviews. Flags inform what only people
+// can judge; they decide nothing (the review and the decision never read
+// them). The qualification thresholds (credit grade, stars, not blacklisted,
+// a rating on record) are not flags: they are a gate (tender_core/service.h),
+// so a bid that fails them is invalid in the opening record and never
+// reaches clearing.
 //
 // Checks, per valid bid of the opening record:
 //   price_below_tier / price_above_tier   price outside the frozen tier's
 //                                         reference range (质价不符), bounds
 //                                         inclusive
-//   no_rating                             no registry record in force at the
-//                                         deadline
-//   credit_below_threshold                grade below the tender's minimum
-//   star_below_threshold                  star rating below the minimum
-//                                         (min 0 = no requirement)
-//   blacklisted                           on the blacklist at the deadline
 //   required_item_missing                 a tier's required item that is not
 //                                         a staffing role with head count > 0
 //   identical_document                    a document digest also in another
@@ -40,7 +38,6 @@ namespace sunbid::eval {
 struct ClearingBid {
   std::string bid_id;
   core::Bid bid;
-  std::optional<core::CreditRating> rating_at_deadline;
   std::string source_digest;  // empty: unknown
 };
 
@@ -61,9 +58,7 @@ struct ClearingReport {
   std::vector<ClearingBidReport> bids;  // sorted by bid id
 };
 
-ClearingReport clearing_report(const std::vector<ClearingBid>& bids, const core::ServiceTier& tier,
-                               const std::string& min_credit_grade, std::int32_t min_star_rating,
-                               const core::CreditScale& scale);
+ClearingReport clearing_report(const std::vector<ClearingBid>& bids, const core::ServiceTier& tier);
 
 boost::json::object to_json(const ClearingReport& report);
 

@@ -65,11 +65,25 @@ Status validate_rating(const CreditRating& rating, const CreditScale& scale);
 
 // The qualification test of a tender: not blacklisted, grade at least
 // `min_grade`, star rating at least `min_star` (min_star 0 = no star
-// requirement). Refuses (credit_grade_unknown / star_rating_range) when the
-// threshold itself is not valid for the scale; an invalid rating is refused
-// as by validate_rating.
+// requirement); true exactly when qualification_failures is empty. Refuses (credit_grade_unknown /
+// star_rating_range) when the threshold itself is not valid for the scale; an invalid rating is
+// refused as by validate_rating.
 Result<bool> meets_threshold(const CreditRating& rating, std::string_view min_grade,
                              std::int32_t min_star, const CreditScale& scale);
+
+// Why a bidder fails a tender's qualification gate (资格条件, 条例 51(3)),
+// in this order, each at most once: kNoRating (no record in force),
+// kBlacklisted, kCreditBelowThreshold (grade worse than `min_grade`, or not
+// on the scale), kStarBelowThreshold (stars below `min_star`; min_star 0 =
+// no requirement). Empty when the rating qualifies. The one rule for both
+// gates: at submission and on the snapshot at the deadline.
+inline constexpr std::string_view kNoRating = "no_rating";
+inline constexpr std::string_view kBlacklisted = "blacklisted";
+inline constexpr std::string_view kCreditBelowThreshold = "credit_below_threshold";
+inline constexpr std::string_view kStarBelowThreshold = "star_below_threshold";
+std::vector<std::string> qualification_failures(const std::optional<CreditRating>& rating,
+                                                std::string_view min_grade, std::int32_t min_star,
+                                                const CreditScale& scale);
 
 // The record in force at `at_ms`: the one with the latest effective_from_ms
 // <= at_ms (a later element wins a tie, so a correction entered later for the

@@ -1,6 +1,7 @@
 // tender_core's tables in sunbid.db: migrations 2 (the base tables), 5
-// (bid storage: bid_versions + bid_current, `bids` becomes a view) and 6
-// (bid_current merged from a bounded tail of bid_versions); version
+// (bid storage: bid_versions + bid_current, `bids` becomes a view), 6
+// (bid_current merged from a bounded tail of bid_versions) and 11 (the
+// qualification gate and bidder floor on the tenders row, retender_of); version
 // numbers are global to the file (docs/ledger.md). All of them are written only through ledger
 // commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
 // together with exactly one audit entry.
@@ -17,7 +18,9 @@
 //                                        with its effective-from instant
 //   service_tiers                        the tier table (reference price range)
 //   tenders                              status, timeline, rules (draft JSON,
-//                                        frozen at publish)
+//                                        frozen at publish), the frozen gate
+//                                        (min_bidders, min_credit_grade,
+//                                        min_star_rating), retender_of
 //   tender_suspensions, tender_amendments
 //   bid_versions                         every commitment and withdrawal,
 //                                        appended in log order (rowid =
@@ -45,8 +48,9 @@ namespace sunbid::core {
 inline constexpr int kTenderCoreBaseMigration = 2;
 inline constexpr int kBidStorageMigration = 5;
 inline constexpr int kBidTailMigration = 6;
+inline constexpr int kGateMigration = 11;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kBidTailMigration;
+inline constexpr int kTenderCoreSchemaVersion = kGateMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 

@@ -20,11 +20,27 @@
 // transition is applied exactly once: its command re-reads the status on the
 // writer thread and does nothing when another got there first.
 //
+// The gate (issue 11; DESIGN "Qualification is a gate, not a flag"):
+// - a commitment is refused (bidder_not_qualified, naming the rating used)
+//   unless the enterprise's registry record in force now meets the frozen
+//   thresholds (qualification_failures in credit.h), and
+//   (bidder_type_not_allowed) unless its USCC type is one that may bid
+//   (PlatformSettings::bidder_uscc_types, default 91 企业 only);
+// - at the deadline, a tender with fewer live commitments than min_bidders
+//   (never below 3, 条例 44) fails unopened (reason too_few_bidders): no
+//   rating snapshot, no reveal window, no opening record, no bid entry ever
+//   released. Otherwise the rating snapshot at the deadline is the binding
+//   check: a bid that fails it is invalid in the opening record (reason
+//   not_qualified, with its failures) and never reaches the committee.
+//
 // Confidentiality:
-// - bid entries (bid.committed, bid.withdrawn) carry release_at_ms = the
-//   effective deadline; an amendment that moves the deadline, a suspension
-//   (release unknown: far future) and a resumption move the release of that
-//   tender's bid entries in the same command;
+// - bid entries (bid.committed, bid.withdrawn) are withheld until the
+//   transition that opens the reveal window, which releases them (release by
+//   event, not by time); a tender that fails unopened or is cancelled never
+//   releases them;
+// - a draft's entries (tender.drafted, tender.edited; tender.cancelled of a
+//   draft) are withheld until publication releases them; bid commands on a
+//   draft answer tender_not_found, as for an unknown id;
 // - before the deadline no view tells anyone but the bidder itself whether
 //   or how many bids exist; bid contents are revealed to nobody but their
 //   own bidder until the reveal window closes, when the opening record
@@ -76,12 +92,18 @@ struct PlatformSettings {
   std::int64_t document_objection_cutoff_s = 10 * kDaySeconds;   // before the deadline
   std::int64_t objection_answer_s = 3 * kDaySeconds;             // answer due after filing
   CreditScale scale = CreditScale::default_scale();
+  // The USCC types (positions 1-2) whose holders may bid: 91 企业 by default;
+  // N1-N3 collective economic organisations and the others do not.
+  std::vector<std::string> bidder_uscc_types = {"91"};
 };
 
 struct TenderDraftInput {
   std::string community_id;
   std::string title;
   boost::json::object rules;  // tender_rules.h JSON; checked in full at publish
+  // 重新招标: the failed or cancelled tender of the same community that this
+  // one re-tenders (retender_invalid otherwise); logged and shown.
+  std::optional<std::string> retender_of;
 };
 
 struct TenderDraftEdit {
@@ -135,14 +157,18 @@ struct TenderView {
   std::int64_t amendments = 0;
   std::optional<std::string> end_reason;  // cancelled / failed
   std::optional<std::string> awarded_bid_id;
+  std::optional<std::string> retender_of;  // the failed or cancelled tender it re-tenders
 };
 
 struct OpeningRow {
   std::string bid_id;
   std::string bidder_uscc;
   bool valid = false;
-  std::string reason;      // when revoked, e.g. not_revealed
-  std::optional<Bid> bid;  // when valid
+  // When invalid: not_revealed (撤销), or not_qualified (the rating snapshot
+  // at the deadline fails the thresholds; `disqualified` says how).
+  std::string reason;
+  std::vector<std::string> disqualified;  // qualification_failures, when not_qualified
+  std::optional<Bid> bid;                 // when valid
 };
 
 struct BidSummary {
@@ -178,7 +204,8 @@ class TenderService {
   TenderService& operator=(const TenderService&) = delete;
 
   // ---- tenders (tenderer of the community unless noted) ----
-  // Refuses tender_invalid, community_not_found, not_tenderer_of_community.
+  // Refuses tender_invalid, community_not_found, not_tenderer_of_community,
+  // retender_invalid.
   Result<std::string> create_draft(const Actor& actor, const TenderDraftInput& input);
   Result<std::uint64_t> edit_draft(const Actor& actor, std::string_view tender_id,
                                    const TenderDraftEdit& edit);
@@ -206,8 +233,9 @@ class TenderService {
 
   // ---- sealed bids (enterprise) ----
   // Before the deadline (bid_after_deadline at or after it). A second call
-  // replaces the first. Refuses not_an_enterprise, enterprise_not_found,
-  // commitment_invalid.
+  // replaces the first. Refuses tender_not_found (also for a draft),
+  // not_an_enterprise, enterprise_not_found, bidder_type_not_allowed,
+  // bidder_not_qualified, commitment_invalid.
   Result<BidReceipt> submit_bid(const Actor& actor, std::string_view tender_id,
                                 std::string_view commitment_hex);
   // Refuses bid_not_found.

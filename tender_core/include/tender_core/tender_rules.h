@@ -9,7 +9,7 @@
 //   {"service_tier": "T2", "area_centi_m2": 12345600,
 //    "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
 //    "criteria": [{"code": "staffing", "title": "人员配置"}],
-//    "committee_size": 5, "min_valid_bids": 3, "candidate_cap": 3,
+//    "committee_size": 5, "min_bidders": 3, "min_valid_bids": 3, "candidate_cap": 3,
 //    "candidate_cap_method": "lowest_price" | "lottery",
 //    "decision": {"method": "owners_vote", "allow_runoff": true}
 //              | {"method": "composite_score",
@@ -22,7 +22,13 @@
 //    "vote_window_s": 604800, "award_publicity_s": 259200}
 // Only the tender's own rules: community_id and title belong to the tender
 // record and are not accepted here.
-// min_valid_bids may be omitted (default 3); vote_window_s may be omitted
+// min_bidders (投标人数下限, 招标投标法 28 / 实施条例 44): a tender with fewer
+// live commitments at the deadline fails unopened; at least kMinBidders (3,
+// the legal floor, not a setting); when omitted it is the larger of 3 and
+// min_valid_bids (so rules frozen before the field existed still validate).
+// min_valid_bids (valid bids needed after the opening and after the review)
+// may be omitted (default 3); 1 <= min_valid_bids <= min_bidders, so a
+// tender never opens when its bidders could not reach it. vote_window_s may be omitted
 // (default 0) and must be > 0 exactly for methods with a vote (owners_vote,
 // committee_vote, vote_then_lottery), 0 otherwise. Every other field is
 // required.
@@ -50,6 +56,9 @@ inline constexpr std::int64_t kMinPublicitySeconds = 3 * 86'400;  // 公示 at l
 inline constexpr std::int32_t kMinCommitteeSize = 5;
 inline constexpr std::int32_t kMaxCommitteeSize = 99;
 inline constexpr std::int32_t kDefaultMinValidBids = 3;
+// 条例 44: with fewer than 3 bidders the bids are not opened. A fixed floor.
+inline constexpr std::int32_t kMinBidders = 3;
+inline constexpr std::int32_t kMaxMinBidders = 1000;
 inline constexpr std::int32_t kBasisPointsTotal = 10'000;
 inline constexpr std::int32_t kMaxPriceDeviationK = 10'000;
 
@@ -121,6 +130,7 @@ struct TenderRules {
   std::int32_t min_star_rating = 0;  // 0 = no star requirement
   std::vector<Criterion> criteria;
   std::int32_t committee_size = kMinCommitteeSize;
+  std::int32_t min_bidders = kMinBidders;
   std::int32_t min_valid_bids = kDefaultMinValidBids;
   std::int32_t candidate_cap = 1;
   CandidateCapMethod candidate_cap_method = CandidateCapMethod::lowest_price;

@@ -11,9 +11,10 @@
 //          9th character is its own check character
 //   18     final check character (ISO 7064 MOD 31-3 style, weights 3^(i-1) mod 31)
 //
-// Early Fujian pilot codes (region 35xxxx, an 'M' at position 9) were issued
-// before the final check character was standardized and legitimately fail
-// it; they are accepted with a warning when everything else is valid.
+// Early Fujian pilot codes (9135…: 工商 enterprises of region 35xxxx, an 'M'
+// at position 9) were issued before the final check character was
+// standardized and legitimately fail it; they are accepted with a warning
+// when everything else is valid. No other code is excused.
 //
 // Thread-safety: pure functions, safe for concurrent use.
 #pragma once
