@@ -231,6 +231,11 @@ CREATE VIEW bids(tender_id, bidder_uscc, id, commitment, receipt_index, submitte
     AND NOT EXISTS (SELECT 1 FROM bid_versions u
                     WHERE u.receipt_index > t.receipt_index
                       AND u.tender_id = t.tender_id AND u.bidder_uscc = t.bidder_uscc);
+)sql"},
+          {kDecisionBindsMigration, "tender_core_decision_binds",
+           R"sql(
+ALTER TABLE tenders ADD COLUMN cancel_rule TEXT;
+ALTER TABLE tenders ADD COLUMN candidate_publicity_ended_ms INTEGER;
 )sql"}};
 }
 

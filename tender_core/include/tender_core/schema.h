@@ -1,6 +1,7 @@
 // tender_core's tables in sunbid.db: migrations 2 (the base tables), 5
-// (bid storage: bid_versions + bid_current, `bids` becomes a view) and 6
-// (bid_current merged from a bounded tail of bid_versions); version
+// (bid storage: bid_versions + bid_current, `bids` becomes a view), 6
+// (bid_current merged from a bounded tail of bid_versions) and 14 (the
+// decision binds: cancel_rule, candidate_publicity_ended_ms); version
 // numbers are global to the file (docs/ledger.md). All of them are written only through ledger
 // commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
 // together with exactly one audit entry.
@@ -45,8 +46,12 @@ namespace sunbid::core {
 inline constexpr int kTenderCoreBaseMigration = 2;
 inline constexpr int kBidStorageMigration = 5;
 inline constexpr int kBidTailMigration = 6;
+// tenders.cancel_rule (a supervisor's cancellation cites the rule violated)
+// and tenders.candidate_publicity_ended_ms (the instant the candidate
+// publicity really ended: objections answered, suspensions over).
+inline constexpr int kDecisionBindsMigration = 14;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kBidTailMigration;
+inline constexpr int kTenderCoreSchemaVersion = kDecisionBindsMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 
