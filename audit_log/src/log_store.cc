@@ -497,4 +497,14 @@ Status release_tender_entries(Database& db, std::string_view tender, std::int64_
   return up->run();
 }
 
+Status retime_tender_entries(Database& db, std::string_view tender, std::int64_t withheld_until_ms,
+                             std::int64_t release_at_ms) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * up,
+      db.cached("UPDATE audit_withheld SET release_at_ms = ? WHERE release_at_ms = ? AND idx IN "
+                "(SELECT idx FROM audit_tender_entries WHERE tender = ?)"));
+  up->bind(1, release_at_ms).bind(2, withheld_until_ms).bind(3, tender);
+  return up->run();
+}
+
 }  // namespace sunbid::audit

@@ -44,19 +44,50 @@ Result<TenderInfo> load_tender(audit::Database& db, std::string_view tender) {
                    {{"tender_id", tender}});
   }
   SUNBID_ASSIGN_OR_RETURN(core::TenderRules rules, core::tender_rules_from_json(view.rules));
-  TenderInfo t{std::move(view), std::move(rules), {}, std::nullopt, std::nullopt};
+  TenderInfo t{std::move(view), std::move(rules), {}, std::nullopt, std::nullopt, std::nullopt};
   t.tier = *t.view.tier;
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st,
-      db.cached("SELECT opening_index, candidates_publicized_at_ms FROM tenders WHERE id = ?"));
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT opening_index, candidates_publicized_at_ms, "
+                                    "candidate_publicity_ended_ms FROM tenders WHERE id = ?"));
   st->bind(1, tender);
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   if (row) {
     if (!st->column_is_null(0)) t.opening_index = st->column_int64(0);
     if (!st->column_is_null(1)) t.candidates_publicized_at_ms = st->column_int64(1);
+    if (!st->column_is_null(2)) t.candidate_publicity_ended_ms = st->column_int64(2);
   }
   st->reset();
   return t;
+}
+
+Result<std::vector<core::Suspension>> suspensions(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT start_ms, end_ms FROM tender_suspensions WHERE "
+                                    "tender_id = ? ORDER BY seq"));
+  st->bind(1, tender);
+  std::vector<core::Suspension> out;
+  while (true) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) break;
+    core::Suspension s{st->column_int64(0), std::nullopt};
+    if (!st->column_is_null(1)) s.end_ms = st->column_int64(1);
+    out.push_back(s);
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender) {
+  return db.query_strings(
+      "SELECT account FROM eval_decision_voters WHERE tender_id = ? ORDER BY account", {tender});
+}
+
+Status record_decision_index(audit::Database& db, std::string_view tender,
+                             std::uint64_t log_index) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("UPDATE eval_decisions SET log_index = ? WHERE tender_id = ?"));
+  st->bind(1, static_cast<std::int64_t>(log_index)).bind(2, tender);
+  return st->run();
 }
 
 Status require_role(const core::Actor& actor, std::string_view role) {

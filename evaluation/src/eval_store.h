@@ -36,6 +36,9 @@ struct TenderInfo {
   core::ServiceTier tier;
   std::optional<std::int64_t> opening_index;
   std::optional<std::int64_t> candidates_publicized_at_ms;
+  // The instant the candidate publicity really ended (the transition to
+  // deciding: objections answered, suspensions over).
+  std::optional<std::int64_t> candidate_publicity_ended_ms;
 };
 // REQUIRES: the tender was published. Refuses tender_not_found.
 Result<TenderInfo> load_tender(audit::Database& db, std::string_view tender);
@@ -86,6 +89,17 @@ struct ValidBid {
   std::int64_t price_fen = 0;
 };
 Result<std::vector<ValidBid>> valid_bids(audit::Database& db, std::string_view tender);
+
+// The tender's suspensions, sorted by start (tender_core's rows).
+Result<std::vector<core::Suspension>> suspensions(audit::Database& db, std::string_view tender);
+
+// The decision's entry (decision.made, or the draw.made that decided): kept
+// with the stored result so a repeated POST /decision answers it.
+Status record_decision_index(audit::Database& db, std::string_view tender, std::uint64_t log_index);
+
+// committee_vote / vote_then_lottery: the deciding committee frozen at
+// publication (sorted; empty for a tender published before it was frozen).
+Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender);
 
 // Pending draw of a tender (at most one at a time).
 struct PendingDraw {

@@ -102,15 +102,10 @@ Result<RosterWeights> owner_weights_from_units(const std::vector<RosterUnit>& un
     if (total > kMaxTotal) return roster_error("总面积超出范围 / total area out of range");
     area_by_owner[u.owner_key] += u.area_centi_m2;
   }
-  if (!developer_key.empty()) {
-    // The developer's key may not also hold sold units: "sold" means someone else owns it.
-    for (const auto& u : units) {
-      if (!u.unsold && u.owner_key == developer_key)
-        return roster_error(
-            "开发建设单位标识不得用于已售房屋 / the developer's owner key holds a sold unit",
-            {{"unit", u.unit}});
-    }
-  }
+  // The developer's key may also hold `sold` units (sold but not yet
+  // delivered): SPC art. 9 counts them with the developer, one person, as
+  // the roster importer does (tender_core/roster.h). One roster rule
+  // everywhere: a roster the importer accepted never deadlocks the vote.
 
   RosterWeights out;
   out.owners.reserve(area_by_owner.size());

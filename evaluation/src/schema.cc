@@ -95,6 +95,16 @@ CREATE TABLE eval_decisions (
   remaining   TEXT NOT NULL,
   result_json TEXT
 ) WITHOUT ROWID;
+)sql"},
+          {kDecisionBindsMigration, "evaluation_decision_binds",
+           R"sql(
+ALTER TABLE eval_decisions ADD COLUMN log_index INTEGER;
+ALTER TABLE eval_vote_rounds ADD COLUMN paused_ms INTEGER;
+CREATE TABLE eval_decision_voters (
+  tender_id TEXT NOT NULL,
+  account   TEXT NOT NULL,
+  PRIMARY KEY (tender_id, account)
+) WITHOUT ROWID;
 )sql"}};
 }
 

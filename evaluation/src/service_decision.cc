@@ -12,6 +12,7 @@
 #include "evaluation/owners_vote.h"
 #include "evaluation/scoring.h"
 #include "evaluation/service.h"
+#include "evaluation/vote_window.h"
 #include "tender_core/tender_hooks.h"
 #include "tender_core/time.h"
 
@@ -29,14 +30,21 @@ struct Round {
   std::int64_t opens_ms = 0;
   std::int64_t closes_ms = 0;
   std::vector<std::string> candidates;
-  std::vector<std::string> voters;  // committee methods
+  std::vector<std::string> voters;        // committee methods
+  std::optional<std::int64_t> paused_ms;  // a suspension began inside the window and lasts
 };
+
+// The owners' vote counts its window in days (its run-off too); the
+// committee's rounds count in hours.
+bool day_counted(DecisionMethod m) {
+  return m == DecisionMethod::owners_vote;
+}
 
 Result<std::optional<Round>> current_round(audit::Database& db, std::string_view tender) {
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           db.cached("SELECT round, opens_ms, closes_ms, candidates_json, "
-                                    "voters_json FROM eval_vote_rounds WHERE tender_id = ? "
-                                    "ORDER BY round DESC LIMIT 1"));
+                                    "voters_json, paused_ms FROM eval_vote_rounds WHERE "
+                                    "tender_id = ? ORDER BY round DESC LIMIT 1"));
   st->bind(1, tender);
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   std::optional<Round> out;
@@ -47,6 +55,7 @@ Result<std::optional<Round>> current_round(audit::Database& db, std::string_view
     r.closes_ms = st->column_int64(2);
     auto c = detail::parse_json(st->column_text(3));
     auto v = detail::parse_json(st->column_text(4));
+    if (!st->column_is_null(5)) r.paused_ms = st->column_int64(5);
     st->reset();
     if (!c.ok() || !v.ok())
       return make_error(audit::kStorageError, "轮次损坏 / a round is corrupt");
@@ -330,6 +339,185 @@ Status apply_vote_then_lottery(WriteTxn& txn, const detail::TenderInfo& t, const
   return pend(txn, t, draw_purpose::kLottery, ctx, out, payload);
 }
 
+// The decision (定标) by the method frozen at publication, over the state
+// as it stands: by `actor` (the tenderer's click, for the methods without a
+// vote) or, when `actor` is null, by the platform itself once a vote closed
+// (民法典 278, 280: the owners' decision executes itself). Appends the one
+// decision.made entry.
+Result<StageResult> run_method(WriteTxn& txn, const detail::TenderInfo& t,
+                               const core::Actor* actor) {
+  auto& db = txn.db();
+  const std::string_view tender = t.view.id;
+  const auto method = t.rules.decision.method;
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> cands, tender_candidates(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<detail::ValidBid> bids, detail::valid_bids(db, tender));
+  StageResult out;
+  boost::json::object payload{{"tender_id", tender},
+                              {"method", core::to_string(method)},
+                              {"candidates", detail::string_array(cands)}};
+  std::optional<Round> r;
+  if (core::has_vote(method)) {
+    SUNBID_ASSIGN_OR_RETURN(r, current_round(db, tender));
+    if (!r) return refusal("vote_window_open", "表决尚未开始", "the vote has not opened");
+    bool all_voted = false;
+    if (method != DecisionMethod::owners_vote) {
+      SUNBID_ASSIGN_OR_RETURN(auto votes, round_votes(db, tender, r->round));
+      all_voted = votes.size() == r->voters.size();
+    }
+    if (txn.now_ms() < r->closes_ms && !all_voted) {
+      return refusal("vote_window_open", "表决期尚未结束", "the vote window has not closed",
+                     {{"closes_at", core::format_rfc3339_ms(r->closes_ms)}});
+    }
+    payload["round"] = r->round;
+    // The round is decided now: its ballots or votes become public.
+    SUNBID_TRY(audit::release_tender_entries(db, tender, r->closes_ms, txn.now_ms()));
+  }
+  switch (method) {
+    case DecisionMethod::lowest_price: {
+      SUNBID_ASSIGN_OR_RETURN(LowestPriceResult lp,
+                              lowest_price(priced(bids, cands), std::nullopt));
+      boost::json::array in;
+      for (const auto& c : lp.candidates)
+        in.push_back({{"bid_id", c.bid_id}, {"price_fen", c.price_fen}});
+      payload["inputs"] = {{"prices", std::move(in)}};
+      payload["decision"] = decision_json(lp.decision);
+      if (lp.decision.kind == Decision::Kind::kWinner) {
+        SUNBID_TRY(award(txn, t, lp.decision.winner, out, payload));
+      } else {
+        SUNBID_TRY(pend(txn, t, draw_purpose::kTieBreak, {}, out, payload));
+      }
+      break;
+    }
+    case DecisionMethod::composite_score: {
+      SUNBID_ASSIGN_OR_RETURN(auto inputs, composite_inputs(db, t, cands));
+      SUNBID_ASSIGN_OR_RETURN(CompositeResult cr,
+                              composite_score(composite_params(t.rules), inputs, std::nullopt));
+      boost::json::array in, scores;
+      for (const auto& c : cr.candidates) {
+        in.push_back({{"bid_id", c.bid_id},
+                      {"price_fen", c.price_fen},
+                      {"credit_score", c.credit_score},
+                      {"stars", c.stars}});
+      }
+      for (const auto& s : cr.scores) {
+        scores.push_back({{"bid_id", s.bid_id},
+                          {"price_score", s.price_score},
+                          {"credit_score", s.credit_score},
+                          {"star_score", s.star_score},
+                          {"total", s.total}});
+      }
+      payload["inputs"] = {{"candidates", std::move(in)},
+                           {"params", core::to_json(t.rules).at("decision")}};
+      payload["benchmark_fen"] = cr.benchmark_fen;
+      payload["scores"] = std::move(scores);
+      payload["decision"] = decision_json(cr.decision);
+      if (cr.decision.kind == Decision::Kind::kWinner) {
+        SUNBID_TRY(award(txn, t, cr.decision.winner, out, payload));
+      } else {
+        SUNBID_TRY(pend(txn, t, draw_purpose::kTieBreak, {}, out, payload));
+      }
+      break;
+    }
+    case DecisionMethod::lottery:
+      SUNBID_TRY(pend(txn, t, draw_purpose::kLottery, {}, out, payload));
+      break;
+    case DecisionMethod::owners_vote: {
+      SUNBID_ASSIGN_OR_RETURN(OwnersVoteInput in, roster_input(db, tender, r->candidates));
+      SUNBID_ASSIGN_OR_RETURN(in.ballots, round_ballots(db, tender, r->round));
+      SUNBID_ASSIGN_OR_RETURN(OwnersVoteResult v, tally_owners_vote(in));
+      payload["tally"] = tally_json(v);
+      payload["ballots"] = in.ballots.size();
+      if (v.outcome == OwnersVoteOutcome::kWinner) {
+        SUNBID_TRY(award(txn, t, v.winner, out, payload));
+      } else if (v.outcome == OwnersVoteOutcome::kQuorumNotMet) {
+        SUNBID_TRY(fail_decision(txn, t, "decision_failed_quorum", out, payload));
+      } else if (r->round > 1 || !t.rules.decision.owners_vote->allow_runoff) {
+        SUNBID_TRY(fail_decision(txn, t, "decision_failed_no_winner", out, payload));
+      } else {
+        payload["runoff_cutoff"] = {{"certain", detail::string_array(v.runoff.certain)},
+                                    {"tied", detail::string_array(v.runoff.tied)},
+                                    {"draw_count", v.runoff.draw_count}};
+        if (v.runoff.needs_draw()) {
+          boost::json::object ctx{{"certain", detail::string_array(v.runoff.certain)},
+                                  {"tied", detail::string_array(v.runoff.tied)},
+                                  {"draw_count", v.runoff.draw_count}};
+          SUNBID_TRY(pend(txn, t, draw_purpose::kRunoffTie, ctx, out, payload));
+        } else {
+          SUNBID_TRY(open_round(txn, t, 2, v.runoff.certain, {}, out, payload));
+        }
+      }
+      break;
+    }
+    case DecisionMethod::committee_vote: {
+      SUNBID_ASSIGN_OR_RETURN(auto votes, round_votes(db, tender, r->round));
+      SUNBID_ASSIGN_OR_RETURN(CommitteeRound cr,
+                              committee_vote_round(r->voters, r->candidates, votes, std::nullopt));
+      SUNBID_TRY(apply_committee_round(txn, t, *r, cr, out, payload));
+      break;
+    }
+    case DecisionMethod::vote_then_lottery: {
+      SUNBID_ASSIGN_OR_RETURN(auto votes, round_votes(db, tender, r->round));
+      SUNBID_ASSIGN_OR_RETURN(
+          VoteThenLotteryResult v,
+          vote_then_lottery(
+              r->voters, r->candidates, votes,
+              static_cast<std::size_t>(t.rules.decision.vote_then_lottery->shortlist_size),
+              std::nullopt, std::nullopt));
+      SUNBID_TRY(apply_vote_then_lottery(txn, t, *r, v, std::nullopt, out, payload));
+      break;
+    }
+  }
+  if (out.next.rfind("draw:", 0) == 0 || out.next == "vote_round") {
+    SUNBID_TRY(set_decision_state(db, tender, out.next, r ? r->round : 0, cands, payload));
+  }
+  audit::EntryDraft d;  // the platform itself decides a vote
+  if (actor != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(d, detail::draft_for(txn, *actor, "decision.made", tender));
+  } else {
+    d.type = "decision.made";
+    d.tender = std::string(tender);
+  }
+  d.payload = payload;
+  SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
+  SUNBID_TRY(detail::record_decision_index(db, tender, out.log_index));
+  out.record = std::move(payload);
+  return out;
+}
+
+// The stored outcome of a decision already made (awarded or failed): what a
+// repeated POST /decision answers. nullopt while none is final.
+Result<std::optional<StageResult>> stored_decision(audit::Database& db, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT state, remaining, result_json, log_index FROM "
+                                    "eval_decisions WHERE tender_id = ?"));
+  st->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<StageResult> out;
+  if (!row) {
+    st->reset();
+    return out;
+  }
+  const std::string state(st->column_text(0));
+  const std::string remaining(st->column_text(1));
+  const std::string result(st->column_text(2));
+  const std::optional<std::int64_t> index =
+      st->column_is_null(3) ? std::nullopt : std::optional<std::int64_t>(st->column_int64(3));
+  st->reset();
+  if (state != "awarded" && state != "failed") return out;
+  SUNBID_ASSIGN_OR_RETURN(boost::json::value record, detail::parse_json(result));
+  SUNBID_ASSIGN_OR_RETURN(boost::json::value rest, detail::parse_json(remaining));
+  StageResult r;
+  r.log_index = static_cast<std::uint64_t>(index.value_or(0));
+  r.next = state == "awarded" ? "award_publicized" : "failed";
+  if (state == "awarded") {
+    auto w = detail::strings_of(rest);
+    if (!w.empty()) r.winner = w.front();
+  }
+  if (record.is_object()) r.record = std::move(record.get_object());
+  out = std::move(r);
+  return out;
+}
+
 }  // namespace
 
 // ---- time: the vote window opens when the candidate publicity ends ----
@@ -345,8 +533,18 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
     if (existing || !t.candidates_publicized_at_ms) return false;
     SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> cands, tender_candidates(db, tender));
     Round r;
-    r.opens_ms = *t.candidates_publicized_at_ms + t.rules.candidate_publicity_s * 1000;
+    // The vote opens when the candidate publicity REALLY ended: the instant
+    // of the transition to deciding (objections answered, suspensions over).
+    // A tender that reached deciding before that instant was recorded
+    // falls back to the nominal end.
+    r.opens_ms = t.candidate_publicity_ended_ms.value_or(*t.candidates_publicized_at_ms +
+                                                         t.rules.candidate_publicity_s * 1000);
     r.closes_ms = r.opens_ms + t.rules.vote_window_s * 1000;
+    // A suspension after the opening but before this command (the window
+    // opens lazily) already extends it.
+    SUNBID_ASSIGN_OR_RETURN(std::vector<core::Suspension> paused, detail::suspensions(db, tender));
+    r.closes_ms =
+        extended_close_ms(day_counted(t.rules.decision.method), r.opens_ms, r.closes_ms, paused);
     r.candidates = cands;
     audit::EntryDraft d;
     d.type = "decision.vote_opened";
@@ -391,7 +589,12 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
                              {"total_area_centi_m2", w.total_area_centi_m2},
                              {"total_heads", w.total_heads}};
     } else {
-      SUNBID_ASSIGN_OR_RETURN(r.voters, tenderer_accounts_(db, t.view.community_id));
+      // The deciding committee as frozen at publication (legal M7); a
+      // tender published before voters were frozen takes today's accounts.
+      SUNBID_ASSIGN_OR_RETURN(r.voters, detail::frozen_voters(db, tender));
+      if (r.voters.empty()) {
+        SUNBID_ASSIGN_OR_RETURN(r.voters, tenderer_accounts_(db, t.view.community_id));
+      }
       std::sort(r.voters.begin(), r.voters.end());
     }
     SUNBID_TRY(insert_round(db, tender, r));
@@ -543,140 +746,47 @@ Result<StageResult> EvaluationService::decide(const core::Actor& tenderer,
       return refusal("not_tenderer_of_community", "不是本小区的招标人",
                      "not a tenderer of this community");
     }
+    // Idempotent: a decision already made is answered as stored, nothing appended.
+    SUNBID_ASSIGN_OR_RETURN(std::optional<StageResult> stored, stored_decision(db, tender));
+    if (stored) return std::move(*stored);
     SUNBID_TRY(detail::require_status(t, core::TenderStatus::deciding));
     SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
     if (p) {
-      return refusal("draw_pending", "等待抽取信标", "a draw is waiting for its beacon",
-                     {{"purpose", p->purpose}});
+      return refusal("decision_pending_draw", "定标等待抽取信标",
+                     "the decision waits for a draw's beacon", {{"purpose", p->purpose}});
     }
+    if (core::has_vote(t.rules.decision.method)) {
+      // The vote decides by itself when it closes (catch_up above): while
+      // it is open nobody's click can decide it.
+      SUNBID_ASSIGN_OR_RETURN(std::optional<Round> r, current_round(db, tender));
+      boost::json::object details;
+      if (r) details["closes_at"] = core::format_rfc3339_ms(r->closes_ms);
+      return refusal("vote_window_open", "表决期尚未结束，表决结束后由平台自动定标",
+                     "the vote window has not closed; the platform decides when it closes",
+                     std::move(details));
+    }
+    return run_method(txn, t, &tenderer);
+  });
+}
+
+Result<bool> EvaluationService::decide_if_due(std::string_view tender) {
+  return ledger_.run<bool>([&](WriteTxn& txn) -> Result<bool> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
     const auto method = t.rules.decision.method;
-    SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> cands, tender_candidates(db, tender));
-    SUNBID_ASSIGN_OR_RETURN(std::vector<detail::ValidBid> bids, detail::valid_bids(db, tender));
-    StageResult out;
-    boost::json::object payload{{"tender_id", tender},
-                                {"method", core::to_string(method)},
-                                {"candidates", detail::string_array(cands)}};
-    std::optional<Round> r;
-    if (core::has_vote(method)) {
-      SUNBID_ASSIGN_OR_RETURN(r, current_round(db, tender));
-      if (!r) return refusal("vote_window_open", "表决尚未开始", "the vote has not opened");
-      bool all_voted = false;
-      if (method != DecisionMethod::owners_vote) {
-        SUNBID_ASSIGN_OR_RETURN(auto votes, round_votes(db, tender, r->round));
-        all_voted = votes.size() == r->voters.size();
-      }
-      if (txn.now_ms() < r->closes_ms && !all_voted) {
-        return refusal("vote_window_open", "表决期尚未结束", "the vote window has not closed",
-                       {{"closes_at", core::format_rfc3339_ms(r->closes_ms)}});
-      }
-      payload["round"] = r->round;
-      // The round is decided now: its ballots or votes become public.
-      SUNBID_TRY(audit::release_tender_entries(db, tender, r->closes_ms, txn.now_ms()));
+    if (t.view.status != core::TenderStatus::deciding || !core::has_vote(method)) return false;
+    SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
+    if (p) return false;  // waits for the beacon
+    SUNBID_ASSIGN_OR_RETURN(std::optional<Round> r, current_round(db, tender));
+    if (!r || r->paused_ms) return false;
+    bool closed = txn.now_ms() >= r->closes_ms;
+    if (!closed && method != DecisionMethod::owners_vote) {
+      SUNBID_ASSIGN_OR_RETURN(auto votes, round_votes(db, tender, r->round));
+      closed = votes.size() == r->voters.size();
     }
-    switch (method) {
-      case DecisionMethod::lowest_price: {
-        SUNBID_ASSIGN_OR_RETURN(LowestPriceResult lp,
-                                lowest_price(priced(bids, cands), std::nullopt));
-        boost::json::array in;
-        for (const auto& c : lp.candidates)
-          in.push_back({{"bid_id", c.bid_id}, {"price_fen", c.price_fen}});
-        payload["inputs"] = {{"prices", std::move(in)}};
-        payload["decision"] = decision_json(lp.decision);
-        if (lp.decision.kind == Decision::Kind::kWinner) {
-          SUNBID_TRY(award(txn, t, lp.decision.winner, out, payload));
-        } else {
-          SUNBID_TRY(pend(txn, t, draw_purpose::kTieBreak, {}, out, payload));
-        }
-        break;
-      }
-      case DecisionMethod::composite_score: {
-        SUNBID_ASSIGN_OR_RETURN(auto inputs, composite_inputs(db, t, cands));
-        SUNBID_ASSIGN_OR_RETURN(CompositeResult cr,
-                                composite_score(composite_params(t.rules), inputs, std::nullopt));
-        boost::json::array in, scores;
-        for (const auto& c : cr.candidates) {
-          in.push_back({{"bid_id", c.bid_id},
-                        {"price_fen", c.price_fen},
-                        {"credit_score", c.credit_score},
-                        {"stars", c.stars}});
-        }
-        for (const auto& s : cr.scores) {
-          scores.push_back({{"bid_id", s.bid_id},
-                            {"price_score", s.price_score},
-                            {"credit_score", s.credit_score},
-                            {"star_score", s.star_score},
-                            {"total", s.total}});
-        }
-        payload["inputs"] = {{"candidates", std::move(in)},
-                             {"params", core::to_json(t.rules).at("decision")}};
-        payload["benchmark_fen"] = cr.benchmark_fen;
-        payload["scores"] = std::move(scores);
-        payload["decision"] = decision_json(cr.decision);
-        if (cr.decision.kind == Decision::Kind::kWinner) {
-          SUNBID_TRY(award(txn, t, cr.decision.winner, out, payload));
-        } else {
-          SUNBID_TRY(pend(txn, t, draw_purpose::kTieBreak, {}, out, payload));
-        }
-        break;
-      }
-      case DecisionMethod::lottery:
-        SUNBID_TRY(pend(txn, t, draw_purpose::kLottery, {}, out, payload));
-        break;
-      case DecisionMethod::owners_vote: {
-        SUNBID_ASSIGN_OR_RETURN(OwnersVoteInput in, roster_input(db, tender, r->candidates));
-        SUNBID_ASSIGN_OR_RETURN(in.ballots, round_ballots(db, tender, r->round));
-        SUNBID_ASSIGN_OR_RETURN(OwnersVoteResult v, tally_owners_vote(in));
-        payload["tally"] = tally_json(v);
-        payload["ballots"] = in.ballots.size();
-        if (v.outcome == OwnersVoteOutcome::kWinner) {
-          SUNBID_TRY(award(txn, t, v.winner, out, payload));
-        } else if (v.outcome == OwnersVoteOutcome::kQuorumNotMet) {
-          SUNBID_TRY(fail_decision(txn, t, "decision_failed_quorum", out, payload));
-        } else if (r->round > 1 || !t.rules.decision.owners_vote->allow_runoff) {
-          SUNBID_TRY(fail_decision(txn, t, "decision_failed_no_winner", out, payload));
-        } else {
-          payload["runoff_cutoff"] = {{"certain", detail::string_array(v.runoff.certain)},
-                                      {"tied", detail::string_array(v.runoff.tied)},
-                                      {"draw_count", v.runoff.draw_count}};
-          if (v.runoff.needs_draw()) {
-            boost::json::object ctx{{"certain", detail::string_array(v.runoff.certain)},
-                                    {"tied", detail::string_array(v.runoff.tied)},
-                                    {"draw_count", v.runoff.draw_count}};
-            SUNBID_TRY(pend(txn, t, draw_purpose::kRunoffTie, ctx, out, payload));
-          } else {
-            SUNBID_TRY(open_round(txn, t, 2, v.runoff.certain, {}, out, payload));
-          }
-        }
-        break;
-      }
-      case DecisionMethod::committee_vote: {
-        SUNBID_ASSIGN_OR_RETURN(auto votes, round_votes(db, tender, r->round));
-        SUNBID_ASSIGN_OR_RETURN(
-            CommitteeRound cr, committee_vote_round(r->voters, r->candidates, votes, std::nullopt));
-        SUNBID_TRY(apply_committee_round(txn, t, *r, cr, out, payload));
-        break;
-      }
-      case DecisionMethod::vote_then_lottery: {
-        SUNBID_ASSIGN_OR_RETURN(auto votes, round_votes(db, tender, r->round));
-        SUNBID_ASSIGN_OR_RETURN(
-            VoteThenLotteryResult v,
-            vote_then_lottery(
-                r->voters, r->candidates, votes,
-                static_cast<std::size_t>(t.rules.decision.vote_then_lottery->shortlist_size),
-                std::nullopt, std::nullopt));
-        SUNBID_TRY(apply_vote_then_lottery(txn, t, *r, v, std::nullopt, out, payload));
-        break;
-      }
-    }
-    if (out.next.rfind("draw:", 0) == 0 || out.next == "vote_round") {
-      SUNBID_TRY(set_decision_state(db, tender, out.next, r ? r->round : 0, cands, payload));
-    }
-    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
-                            detail::draft_for(txn, tenderer, "decision.made", tender));
-    d.payload = payload;
-    SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
-    out.record = std::move(payload);
-    return out;
+    if (!closed) return false;
+    SUNBID_TRY(run_method(txn, t, nullptr));
+    return true;
   });
 }
 
@@ -811,7 +921,7 @@ Result<std::map<int, bool>> rounds_closed(audit::Database& db, std::string_view 
     decided_round = d->column_int64(1);
   }
   d->reset();
-  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT round, closes_ms FROM "
+  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT round, closes_ms, paused_ms FROM "
                                                     "eval_vote_rounds WHERE tender_id = ?"));
   st->bind(1, tender);
   std::map<int, bool> out;
@@ -819,8 +929,10 @@ Result<std::map<int, bool>> rounds_closed(audit::Database& db, std::string_view 
     SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
     if (!row) break;
     const auto round = st->column_int64(0);
+    // A round paused by a suspension is open, whatever the clock says.
+    const bool paused = !st->column_is_null(2);
     out[static_cast<int>(round)] =
-        finished || round <= decided_round || now_ms >= st->column_int64(1);
+        finished || round <= decided_round || (!paused && now_ms >= st->column_int64(1));
   }
   st->reset();
   return out;

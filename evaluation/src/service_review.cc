@@ -343,6 +343,9 @@ Result<StageResult> EvaluationService::enter_beacon(const core::Actor& superviso
                             detail::draft_for(txn, supervisor, "draw.made", tender));
     d.payload = payload;
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
+    if (purpose != draw_purpose::kCandidateCap) {
+      SUNBID_TRY(detail::record_decision_index(db, tender, out.log_index));
+    }
     out.record = std::move(payload);
     return out;
   });

@@ -260,6 +260,11 @@ UPDATE audit_withheld SET release_at_ms = 9223372036854775807
   WHERE release_at_ms <> 9223372036854775806 AND idx IN (
     SELECT te.idx FROM audit_tender_entries te JOIN tenders t ON t.id = te.tender
     WHERE t.status = 'published' OR (t.status = 'suspended' AND t.suspended_from = 'published'));
+)sql"},
+          {kDecisionBindsMigration, "tender_core_decision_binds",
+           R"sql(
+ALTER TABLE tenders ADD COLUMN cancel_rule TEXT;
+ALTER TABLE tenders ADD COLUMN candidate_publicity_ended_ms INTEGER;
 )sql"}};
 }
 

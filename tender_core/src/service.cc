@@ -144,14 +144,14 @@ Status check_retender_of(audit::Database& db, std::string_view community_id,
 // so nobody learns who had bid; a cancelled draft's entries, this one
 // included, stay unseen (never published).
 Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const TenderRow& row,
-                                 TenderStatus to, std::string_view reason, std::string_view type) {
+                                 TenderStatus to, std::string_view reason, std::string_view type,
+                                 boost::json::object p = {}) {
   SUNBID_TRY(detail::set_status(txn.db(), row.id, to, std::nullopt));
   SUNBID_ASSIGN_OR_RETURN(Statement * up,
                           txn.db().cached("UPDATE tenders SET end_reason = ? WHERE id = ?"));
   up->bind(1, reason).bind(2, row.id);
   SUNBID_TRY(up->run());
   SUNBID_TRY(audit::release_tender_entries(txn.db(), row.id, audit::kReleaseAtEvent, txn.now_ms()));
-  boost::json::object p;
   p["from"] = to_string(row.status);
   p["reason"] = reason;
   std::optional<std::int64_t> release;
@@ -262,6 +262,24 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
                         "minimum bidding period after publication",
                         {{"earliest", format_rfc3339_ms(earliest)}});
     }
+    if (rules.decision.method == DecisionMethod::owners_vote) {
+      // The owners decide: without a roster nobody could vote (SPC art. 9).
+      SUNBID_ASSIGN_OR_RETURN(auto units,
+                              detail::query_int(db,
+                                                "SELECT count(*) FROM roster_units WHERE "
+                                                "community_id = ?",
+                                                row.community_id));
+      if (units.value_or(0) == 0) {
+        return make_error("roster_required",
+                          "业主表决定标的招标须先导入业主名册 / an owners_vote tender cannot be "
+                          "published before its community's roster is imported",
+                          {{"community_id", row.community_id}});
+      }
+    }
+    boost::json::object p;
+    if (hooks_.published) {
+      SUNBID_TRY(hooks_.published(txn, tender_id, row.community_id, rules, p));
+    }
     const boost::json::object frozen = to_json(rules);
     SUNBID_ASSIGN_OR_RETURN(std::string frozen_json, canonical(frozen));
     SUNBID_ASSIGN_OR_RETURN(std::string tier_json, canonical(to_json(*tier)));
@@ -283,7 +301,6 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     SUNBID_TRY(up->run());
     // The draft's entries become public with the publication.
     SUNBID_TRY(audit::release_tender_entries(db, tender_id, detail::kReleaseAtPublication, now));
-    boost::json::object p;
     p["community_id"] = row.community_id;
     p["title"] = row.title;
     p["rules"] = frozen;
@@ -344,13 +361,37 @@ Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender
 }
 
 Result<std::uint64_t> TenderService::cancel(const Actor& actor, std::string_view tender_id,
-                                            std::string_view reason) {
+                                            std::string_view reason, std::string_view rule) {
   SUNBID_TRY(detail::require_text(reason, "reason_required", "取消理由", "a reason"));
+  const bool supervisor = actor.role == "supervisor";
+  if (supervisor) {
+    // 物业管理条例 art. 19: only a supervisor may set aside what the owners
+    // (or their committee) decide, and must say which rule was violated.
+    SUNBID_TRY(detail::require_text(rule, "rule_required", "所违反的规定", "the rule violated"));
+  }
   SUNBID_TRY(catch_up(tender_id));
   return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
-    SUNBID_ASSIGN_OR_RETURN(TenderRow row, load_for_tenderer(txn, tender_id, actor));
+    TenderRow row;
+    if (supervisor) {
+      SUNBID_ASSIGN_OR_RETURN(row, detail::load_tender(txn.db(), tender_id));
+    } else {
+      SUNBID_ASSIGN_OR_RETURN(row, load_for_tenderer(txn, tender_id, actor));
+    }
     SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::cancel));
-    return end_tender(txn, actor, row, to, reason, "tender.cancelled");
+    if (!supervisor && row.published_ms && hooks_.tenderer_cancels) {
+      SUNBID_ASSIGN_OR_RETURN(boost::json::object json, parse_object(row.rules_json));
+      SUNBID_ASSIGN_OR_RETURN(TenderRules rules, tender_rules_from_json(json, settings_.scale));
+      SUNBID_TRY(hooks_.tenderer_cancels(txn, tender_id, rules));
+    }
+    if (!rule.empty()) {
+      SUNBID_ASSIGN_OR_RETURN(Statement * up,
+                              txn.db().cached("UPDATE tenders SET cancel_rule = ? WHERE id = ?"));
+      up->bind(1, rule).bind(2, tender_id);
+      SUNBID_TRY(up->run());
+    }
+    boost::json::object extra;
+    if (!rule.empty()) extra["rule"] = rule;
+    return end_tender(txn, actor, row, to, reason, "tender.cancelled", std::move(extra));
   });
 }
 
@@ -377,6 +418,7 @@ Result<std::uint64_t> TenderService::suspend(const Actor& actor, std::string_vie
     SUNBID_TRY(ins->run());
     SUNBID_TRY(detail::set_status(db, tender_id, to, row.status));
     boost::json::object p;
+    if (hooks_.suspended) SUNBID_TRY(hooks_.suspended(txn, tender_id, now, p));
     p["from"] = to_string(row.status);
     p["reason"] = reason;
     return append_tender_entry(txn, actor, "tender.suspended", tender_id, std::move(p));
@@ -391,6 +433,11 @@ Result<std::uint64_t> TenderService::resume(const Actor& actor, std::string_view
     SUNBID_ASSIGN_OR_RETURN(TenderStatus to,
                             next_status(row.status, TenderAction::resume, row.suspended_from));
     const std::int64_t now = txn.now_ms();
+    SUNBID_ASSIGN_OR_RETURN(auto started,
+                            detail::query_int(db,
+                                              "SELECT start_ms FROM tender_suspensions WHERE "
+                                              "tender_id = ? AND end_ms IS NULL",
+                                              tender_id));
     SUNBID_ASSIGN_OR_RETURN(
         Statement * up, db.cached("UPDATE tender_suspensions SET end_ms = ? WHERE tender_id = ? "
                                   "AND end_ms IS NULL"));
@@ -398,6 +445,9 @@ Result<std::uint64_t> TenderService::resume(const Actor& actor, std::string_view
     SUNBID_TRY(up->run());
     SUNBID_TRY(detail::set_status(db, tender_id, to, std::nullopt));
     boost::json::object p;
+    if (hooks_.resumed && started) {
+      SUNBID_TRY(hooks_.resumed(txn, tender_id, Suspension{*started, now}, p));
+    }
     p["to"] = to_string(to);
     if (to == TenderStatus::published) {
       row.status = to;

@@ -283,6 +283,16 @@ Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64
         SUNBID_TRY(up->run());
         break;
       }
+      case TenderAction::end_candidate_publicity: {
+        // The instant the publicity really ended (objections answered,
+        // suspensions over): the owners' or committee's vote opens then.
+        SUNBID_ASSIGN_OR_RETURN(
+            Statement * up,
+            db.cached("UPDATE tenders SET candidate_publicity_ended_ms = ? WHERE id = ?"));
+        up->bind(1, p->due_at).bind(2, tender_id);
+        SUNBID_TRY(up->run());
+        break;
+      }
       case TenderAction::end_award_publicity:
         draft.payload["bid_id"] = row.awarded_bid_id.value_or("");
         break;
@@ -374,7 +384,7 @@ Result<int> TenderService::catch_up(std::string_view tender_id) {
   }
 }
 
-Result<int> TenderService::tick(std::int64_t now_ms) {
+Result<int> TenderService::tick(std::int64_t now_ms, std::vector<TickFailure>* failures) {
   std::vector<std::string> live;
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger_.open_reader());
@@ -389,13 +399,24 @@ Result<int> TenderService::tick(std::int64_t now_ms) {
     }
   }
   int applied = 0;
+  std::optional<Error> first_failure;
   for (const auto& id : live) {
     for (;;) {
-      SUNBID_ASSIGN_OR_RETURN(bool one, apply_one_due(id, now_ms));
-      if (!one) break;
+      auto one = apply_one_due(id, now_ms);
+      if (!one.ok()) {
+        // One tender's failure never stops the others' transitions.
+        if (failures) {
+          failures->push_back({id, std::move(one).error()});
+        } else if (!first_failure) {
+          first_failure = std::move(one).error();
+        }
+        break;
+      }
+      if (!*one) break;
       ++applied;
     }
   }
+  if (first_failure) return std::move(*first_failure);
   return applied;
 }
 

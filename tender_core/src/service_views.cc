@@ -46,6 +46,14 @@ Result<TenderView> make_view(audit::Database& db, const TenderRow& row) {
   v.end_reason = row.end_reason;
   v.awarded_bid_id = row.awarded_bid_id;
   v.retender_of = row.retender_of;
+  if (row.status == TenderStatus::cancelled) {
+    // Read only here: the column exists from migration 14 on.
+    SUNBID_ASSIGN_OR_RETURN(auto rule,
+                            db.query_strings("SELECT cancel_rule FROM tenders WHERE id = ? AND "
+                                             "cancel_rule IS NOT NULL",
+                                             {row.id}));
+    if (!rule.empty()) v.cancel_rule = rule.front();
+  }
   if (row.published_ms) {
     SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
     v.bid_deadline_ms = effective_deadline_ms(t);

@@ -211,7 +211,7 @@ TEST_CASE(
 
 TEST_CASE("confidentiality: committee votes are public once their round is decided") {
   EvalFixture f;
-  auto voting = committee_voting(f, 3);
+  auto voting = committee_voting(f, 5);
   auto& d = voting.d;
   const auto& voters = voting.voters;
   const auto A = d.bid_of[kUsccA];
@@ -223,7 +223,7 @@ TEST_CASE("confidentiality: committee votes are public once their round is decid
   CHECK(r->winner == A);
   auto feed = public_feed(f);
   CHECK(std::count_if(feed.begin(), feed.end(),
-                      [](const auto& e) { return e.at("type") == "committee_vote.cast"; }) == 3);
+                      [](const auto& e) { return e.at("type") == "committee_vote.cast"; }) == 5);
   CHECK(types_of(feed).count("committee.drawn") == 1);
   auto lines = recompute(f, trail_now(f, d.t.id));
   CHECK(lines.mismatched == 0);

@@ -79,7 +79,7 @@ TEST_CASE("decision lowest_price: equal lowest prices go to the tie-break draw")
   REQUIRE(r.ok());
   CHECK(r->next == "draw:tie_break");
   expect_eval_refused(
-      f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "draw_pending");
+      f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "decision_pending_draw");
   expect_eval_refused(
       f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "x", "2025-08-01"); },
       "checkpoint_pending");
@@ -179,9 +179,13 @@ TEST_CASE("decision committee_vote: rounds eliminate the last, a majority of all
   expect_eval_refused(
       f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "vote_window_open");
   REQUIRE(f.eval->committee_vote(voters[4], d.t.id, round1[4], 1).ok());
-  auto r1 = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
-  CHECK(r1->next == "vote_round");
-  CHECK(r1->record["eliminated"].as_string() == C);
+  // Every vote is in: the platform decides the round itself (no click).
+  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  auto r1 = last_entry(f);
+  CHECK(r1["type"].as_string() == "decision.made");
+  CHECK(r1["actor"].as_string() == "system");
+  CHECK(r1["payload"].as_object()["result"].as_string() == "next_round");
+  CHECK(r1["payload"].as_object()["eliminated"].as_string() == C);
   expect_eval_refused(
       f, [&] { return f.eval->committee_vote(voters[0], d.t.id, C, 2); }, "not_a_candidate");
   // Round 2: A 3, B 2 -> A has 3 of 5.
@@ -189,7 +193,9 @@ TEST_CASE("decision committee_vote: rounds eliminate the last, a majority of all
   for (int i = 0; i < 5; ++i) {
     REQUIRE(f.eval->committee_vote(voters[i], d.t.id, round2[i], 2).ok());
   }
-  auto r2 = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
+  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  // The tenderer's POST /decision answers the stored result.
+  auto r2 = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(*r2->winner == A);
   finish_award(f, d.t.id, A);
 }
@@ -200,21 +206,24 @@ TEST_CASE("decision vote_then_lottery: the votes make a shortlist, the draw pick
     r["decision"] = {{"method", "vote_then_lottery"}, {"shortlist_size", 2}};
   });
   const auto community = d.t.market.tenderer.community_id;
-  f.tenderers[community] = {"tenderer-1", "tenderer-2", "tenderer-3"};
-  const auto A = d.bid_of[kUsccA], B = d.bid_of[kUsccB];
+  // The deciding committee was frozen at publication: five accounts.
+  const auto A = d.bid_of[kUsccA], B = d.bid_of[kUsccB], C = d.bid_of[kUsccC];
   f.clock.advance_ms(kPublicityMs);
-  const std::string votes[] = {A, A, B};
-  for (int i = 0; i < 3; ++i) {
+  const std::string votes[] = {A, A, B, B, C};
+  for (int i = 0; i < 5; ++i) {
     auto v = CoreFixture::actor("tenderer-" + std::to_string(i + 1), "tenderer", community);
     REQUIRE(f.eval->committee_vote(v, d.t.id, votes[i], 1).ok());
   }
-  // Everyone voted: no need to wait for the window.
-  auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
-  CHECK(r->next == "draw:lottery");
+  // Everyone voted: no need to wait for the window; the platform decides.
+  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  const std::uint64_t decided_index = f.all_entries().size() - 1;
+  CHECK(last_entry(f)["payload"].as_object()["pending_draw"].as_string() == "lottery");
+  expect_eval_refused(
+      f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "decision_pending_draw");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   auto drawn = f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "2025088", "2025-08-03");
   REQUIRE(drawn.ok());
-  auto cp = first_covering(f, r->log_index);
+  auto cp = first_covering(f, decided_index);
   auto seed = eval::draw_seed("lottery", d.t.id, cp.root, "2025088");
   CHECK(*drawn->winner == sorted_pick({A, B}, *seed));
   finish_award(f, d.t.id, *drawn->winner);
@@ -270,11 +279,21 @@ void vote(EvalFixture& f, OwnersVote& o, const char* key, std::optional<std::str
   if (!r.ok()) FAIL(r.error().to_string());
 }
 
+// The window closes and the platform decides by itself (the tick's
+// catch_up): nobody clicks. Answers what its decision.made entry says.
 eval::StageResult close_and_decide(EvalFixture& f, OwnersVote& o) {
   f.clock.advance_ms(kVoteMs);
-  auto r = f.eval->decide(o.d.t.market.tenderer, o.d.t.id);
-  if (!r.ok()) FAIL(r.error().to_string());
-  return *r;
+  auto st = f.eval->catch_up(o.d.t.id);
+  if (!st.ok()) FAIL(st.error().to_string());
+  auto e = last_entry(f);
+  REQUIRE(e["type"].as_string() == "decision.made");
+  CHECK(e["actor"].as_string() == "system");
+  eval::StageResult r;
+  r.record = e["payload"].as_object();
+  const std::string result(r.record["result"].as_string());
+  r.next = result == "award" ? "award_publicized" : result == "failed" ? "failed" : "vote_round";
+  if (result == "award") r.winner = std::string(r.record["winner"].as_string());
+  return r;
 }
 
 }  // namespace
@@ -379,7 +398,7 @@ TEST_CASE("owners_vote: exactly half loses; run-off; replaced ballots; one centi
   auto& t2 = r2.record["tally"].as_object();
   CHECK(t2["participating_area_centi_m2"].as_int64() == 8000);
   CHECK(t2["participating_heads"].as_int64() == 5);
-  // After the window, ballots are refused.
+  // After the window (decided), ballots are refused.
   expect_eval_refused(
       f, [&] { return f.eval->cast_ballot(o.owner["O3"], o.d.t.id, o.B); }, "vote_window_closed");
   finish_award(f, o.d.t.id, o.A);
@@ -447,10 +466,11 @@ TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the
   expect_eval_refused(
       f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "vote_window_open");
   f.clock.advance_ms(1);
+  // At the close the platform decides by itself (nobody's click):
+  // K1 (89.50 m²) of K1 + K2 (189.99 m² in all): 1 of 2 heads < 2/3 -> fails.
+  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
   expect_eval_refused(
       f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
-  // K1 (89.50 m²) of K1 + K2 (189.99 m² in all): 1 of 2 heads < 2/3 -> fails.
-  auto r = f.eval->decide(d.t.market.tenderer, d.t.id);
-  REQUIRE(r.ok());
+  auto r = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(r->next == "failed");
 }

@@ -87,6 +87,17 @@ auto expect_eval_entries(EvalFixture& f, std::uint64_t count, F&& command) {
   return r;
 }
 
+// The command succeeds and changes nothing (an idempotent answer).
+template <class F>
+auto expect_eval_unchanged(EvalFixture& f, F&& command) {
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  const auto before = f.eval_snapshot();
+  auto r = command();
+  if (!r.ok()) FAIL(r.error().to_string());
+  CHECK(f.eval_snapshot() == before);
+  return r;
+}
+
 template <class F>
 auto expect_eval_one_entry(EvalFixture& f, F&& command) {
   return expect_eval_entries(f, 1, std::forward<F>(command));
@@ -115,6 +126,16 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
   const std::string deadline = core::format_rfc3339_ms(start + 21 * kDayMs);
   auto rules = rules_json(deadline, 3, 86400);
   if (edit) edit(rules);
+  // The committee methods' deciding committee is frozen at publication: an
+  // odd number of at least 5 tenderer accounts of the community (legal M7).
+  if (const auto* d = rules.if_contains("decision"); d && d->is_object()) {
+    const auto* m = d->as_object().if_contains("method");
+    if (m && m->is_string() &&
+        (m->as_string() == "committee_vote" || m->as_string() == "vote_then_lottery")) {
+      f.tenderers[o.market.tenderer.community_id] = {"tenderer-1", "tenderer-2", "tenderer-3",
+                                                     "tenderer-4", "tenderer-5"};
+    }
+  }
   auto id = f.service->create_draft(o.market.tenderer,
                                     {o.market.tenderer.community_id, "物业服务招标", rules});
   REQUIRE(id.ok());
@@ -204,6 +225,29 @@ inline Deciding to_candidates(EvalFixture& f, const std::vector<std::int64_t>& p
   d.candidates = *last->candidates;
   d.concluded_index = last->log_index;
   return d;
+}
+
+// The tenderer's POST /decision now that votes decide themselves: a
+// decision already made answers as stored; when the platform has just
+// decided a round into the next one or a pending draw (vote_window_open,
+// decision_pending_draw), answers the state it waits in ("vote_round",
+// "draw:<purpose>") with the stored record.
+inline eval::StageResult decide_or_state(EvalFixture& f, const core::Actor& tenderer,
+                                         const std::string& tender) {
+  auto r = f.eval->decide(tenderer, tender);
+  if (r.ok()) return *r;
+  if (r.error().code != "vote_window_open" && r.error().code != "decision_pending_draw") {
+    FAIL(r.error().to_string());
+  }
+  auto db = f.reader();
+  auto d = eval::EvaluationService::decision(db, tender, f.supervisor);
+  REQUIRE(d.ok());
+  eval::StageResult out;
+  out.next = std::string(d->at("state").as_string());
+  if (const auto* rec = d->if_contains("result"); rec && rec->is_object()) {
+    out.record = rec->as_object();
+  }
+  return out;
 }
 
 // The first stored checkpoint covering entry `index`.

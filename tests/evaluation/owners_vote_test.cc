@@ -171,13 +171,20 @@ TEST_CASE("owners' vote: an owner with three units and the developer's unsold un
   CHECK(r->outcome == OwnersVoteOutcome::kWinner);
   CHECK(r->winner == "X");
 
-  // Unsold units under two keys, a duplicate unit, a sold unit under the developer's key.
+  // Unsold units under two keys, a duplicate unit.
   units.push_back({"3-302", 6'000, "dev2", true});
   CHECK(owner_weights_from_units(units).error().code == "invalid_roster");
   units.back() = {"1-101", 1, "k9", false};
   CHECK(owner_weights_from_units(units).error().code == "invalid_roster");
+  // A sold-but-undelivered unit under the developer's key (SPC art. 9) is
+  // the developer's: still one head, its area added (the importer accepts
+  // this roster, so the vote must too).
   units.back() = {"4-101", 1, "dev", false};
-  CHECK(owner_weights_from_units(units).error().code == "invalid_roster");
+  auto with_sold = owner_weights_from_units(units);
+  REQUIRE(with_sold.ok());
+  CHECK(with_sold->total_heads == 3);
+  CHECK(with_sold->owners[0].owner_key == "dev");
+  CHECK(with_sold->owners[0].area_centi_m2 == 30'001);
   units.back() = {"4-101", 0, "k9", false};
   CHECK(owner_weights_from_units(units).error().code == "invalid_roster");
 }

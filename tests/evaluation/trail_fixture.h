@@ -55,10 +55,11 @@ inline CommitteeVoting committee_voting(EvalFixture& f, int voters) {
     r["decision"] = {{"method", "committee_vote"}};
   });
   const auto community = c.d.t.market.tenderer.community_id;
-  f.tenderers[community].clear();
+  // The deciding committee was frozen at publication (open_tender: five
+  // accounts tenderer-1..5, legal M7); `voters` must match it.
+  REQUIRE(voters == 5);
   for (int i = 1; i <= voters; ++i) {
     const std::string account = "tenderer-" + std::to_string(i);
-    f.tenderers[community].push_back(account);
     c.voters.push_back(CoreFixture::actor(account, "tenderer", community));
   }
   f.clock.advance_ms(kCandidatePublicityMs);

@@ -88,6 +88,13 @@ Status move_tender_release(Database& db, std::string_view tender, std::int64_t r
 Status release_tender_entries(Database& db, std::string_view tender, std::int64_t withheld_until_ms,
                               std::int64_t now_ms);
 
+// Moves to `release_at_ms` the release of every entry of `tender` still
+// withheld until exactly `withheld_until_ms` (a vote window's close that a
+// suspension paused or extended); others are left alone. Writer side: call
+// inside the command that moves the window.
+Status retime_tender_entries(Database& db, std::string_view tender, std::int64_t withheld_until_ms,
+                             std::int64_t release_at_ms);
+
 // An inclusion proof against a stored checkpoint.
 struct InclusionAnswer {
   std::uint64_t index = 0;

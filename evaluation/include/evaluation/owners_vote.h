@@ -50,6 +50,8 @@ struct RosterWeights {
 
 // Errors: `invalid_roster` (empty unit id or owner key, area ≤ 0, a unit id
 // twice, unsold units under more than one owner key, totals beyond 2^53).
+// The developer's key may also hold sold units (sold but undelivered, SPC
+// art. 9): still one owner, as tender_core's roster importer accepts.
 Result<RosterWeights> owner_weights_from_units(const std::vector<RosterUnit>& units);
 
 struct Ballot {

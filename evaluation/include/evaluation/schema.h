@@ -13,11 +13,15 @@
 //   eval_draws            every draw made: seed, beacon, checkpoint used
 //   eval_clearing         清标 report per tender (computed at the draw)
 //   eval_vote_rounds      per tender and round: window, roster digest,
-//                         candidates, voters (committee methods)
+//                         candidates, voters (committee methods); paused_ms
+//                         while a suspension that began inside it lasts (13)
 //   eval_roster_snapshot  owners' weights copied when the vote window opens
 //   eval_ballots          the current ballot per (tender, round, owner_key)
 //   eval_committee_votes  one vote per (tender, round, tenderer account)
-//   eval_decisions        per tender: the decision's state and result
+//   eval_decisions        per tender: the decision's state and result, and
+//                         the index of its decision.made entry (migration 13)
+//   eval_decision_voters  committee_vote / vote_then_lottery: the community's
+//                         tenderer accounts frozen at publication (13)
 //
 // Thread-safety: pure data.
 #pragma once
@@ -29,6 +33,11 @@
 namespace sunbid::eval {
 
 inline constexpr int kEvaluationSchemaVersion = 4;
+// The decision binds (issue 11): eval_decisions.log_index (the decision
+// entry, so a repeated POST /decision answers the stored result),
+// eval_vote_rounds.paused_ms (a suspension began inside the open window),
+// eval_decision_voters (committee_vote voters frozen at publication).
+inline constexpr int kDecisionBindsMigration = 13;
 
 std::vector<audit::Migration> evaluation_migrations();
 

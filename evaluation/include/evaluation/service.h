@@ -157,7 +157,10 @@ class EvaluationService {
       : ledger_(ledger),
         clock_(clock),
         tenders_(tenders),
-        tenderer_accounts_(std::move(tenderer_accounts)) {}
+        tenderer_accounts_(std::move(tenderer_accounts)) {
+    tenders_.set_hooks(tender_hooks());
+  }
+  ~EvaluationService() { tenders_.set_hooks({}); }
   EvaluationService(const EvaluationService&) = delete;
   EvaluationService& operator=(const EvaluationService&) = delete;
 
@@ -212,13 +215,21 @@ class EvaluationService {
   Result<std::uint64_t> committee_vote(const core::Actor& tenderer, std::string_view tender,
                                        std::string_view candidate, int round);
 
-  // Tenderer of the community: runs the method (after the vote window for
-  // methods with a vote; for committee methods also once every voter voted).
+  // Tenderer of the community (POST /decision), idempotent: a decision
+  // already made (awarded or failed) is answered as stored, appending
+  // nothing. Methods with a vote (owners_vote, committee_vote,
+  // vote_then_lottery) are never decided by this click: the platform
+  // decides them itself when the window closes or, for the committee
+  // methods, once every voter voted (catch_up, the background tick); until
+  // then this refuses vote_window_open. The other methods run on this click.
   // Refuses not_tenderer, not_tenderer_of_community, tender_wrong_status,
-  // vote_window_open, draw_pending, the hook's codes.
+  // vote_window_open, decision_pending_draw (a draw waits for its beacon),
+  // the hook's codes.
   Result<StageResult> decide(const core::Actor& tenderer, std::string_view tender);
 
-  // Applies the tender's due transitions (tender_core's and the vote window).
+  // Applies the tender's due transitions, each its own command and entry:
+  // tender_core's, the opening of the vote window (decision.vote_opened),
+  // and the decision of a closed vote (decision.made by the system).
   Status catch_up(std::string_view tender);
 
   // ---- readers (the caller's own connection) ----
@@ -264,6 +275,14 @@ class EvaluationService {
 
  private:
   Result<bool> open_vote_if_due(std::string_view tender);
+  Result<bool> decide_if_due(std::string_view tender);
+  // What the decision adds to TenderService's commands (service_windows.cc):
+  // publish freezes the deciding committee (odd, >= 5:
+  // decision_committee_invalid); a tenderer's cancel is refused once the
+  // vote binds (cancel_requires_supervisor); suspend pauses an open vote
+  // window and the release of its ballots and votes; resume extends it
+  // (vote_window.h) and moves those releases to the new close.
+  core::TenderHooks tender_hooks();
 
   audit::Ledger& ledger_;
   const Clock& clock_;

@@ -1,7 +1,8 @@
 // tender_core's tables in sunbid.db: migrations 2 (the base tables), 5
 // (bid storage: bid_versions + bid_current, `bids` becomes a view), 6
-// (bid_current merged from a bounded tail of bid_versions) and 11 (the
-// qualification gate and bidder floor on the tenders row, retender_of); version
+// (bid_current merged from a bounded tail of bid_versions), 11 (the
+// qualification gate and bidder floor on the tenders row, retender_of) and 14
+// (the decision binds: cancel_rule, candidate_publicity_ended_ms); version
 // numbers are global to the file (docs/ledger.md). All of them are written only through ledger
 // commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
 // together with exactly one audit entry.
@@ -49,8 +50,12 @@ inline constexpr int kTenderCoreBaseMigration = 2;
 inline constexpr int kBidStorageMigration = 5;
 inline constexpr int kBidTailMigration = 6;
 inline constexpr int kGateMigration = 11;
+// tenders.cancel_rule (a supervisor's cancellation cites the rule violated)
+// and tenders.candidate_publicity_ended_ms (the instant the candidate
+// publicity really ended: objections answered, suspensions over).
+inline constexpr int kDecisionBindsMigration = 14;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kGateMigration;
+inline constexpr int kTenderCoreSchemaVersion = kDecisionBindsMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 

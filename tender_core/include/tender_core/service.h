@@ -158,6 +158,8 @@ struct TenderView {
   std::optional<std::string> end_reason;  // cancelled / failed
   std::optional<std::string> awarded_bid_id;
   std::optional<std::string> retender_of;  // the failed or cancelled tender it re-tenders
+  // A supervisor's cancellation cites the rule violated (物业管理条例 art. 19).
+  std::optional<std::string> cancel_rule;
 };
 
 struct OpeningRow {
@@ -196,6 +198,37 @@ struct ObjectionView {
 // fills it from the session; an anonymous reader has role "public").
 using Viewer = Actor;
 
+// What a later stage (the evaluation module, which owns the vote windows)
+// adds to TenderService's commands. Each hook runs INSIDE the command's
+// ledger transaction, before its one entry is appended: a refusal refuses
+// the whole command (nothing written), and a hook may add fields to the
+// entry's payload. Unset hooks do nothing. The dependency still points down:
+// tender_core only calls what it was given.
+struct TenderHooks {
+  // publish, after the rules validated: may refuse (e.g. a decision
+  // committee of the wrong size) and may freeze what it needs.
+  std::function<Status(audit::WriteTxn&, std::string_view tender, std::string_view community,
+                       const TenderRules& rules, boost::json::object& payload)>
+      published;
+  // cancel by the community's tenderer: may refuse (a binding vote has opened).
+  std::function<Status(audit::WriteTxn&, std::string_view tender, const TenderRules& rules)>
+      tenderer_cancels;
+  // suspend, at `start_ms` (now): windows open then pause.
+  std::function<Status(audit::WriteTxn&, std::string_view tender, std::int64_t start_ms,
+                       boost::json::object& payload)>
+      suspended;
+  // resume: `ended` is the suspension just ended ([start_ms, *end_ms)).
+  std::function<Status(audit::WriteTxn&, std::string_view tender, const Suspension& ended,
+                       boost::json::object& payload)>
+      resumed;
+};
+
+// One tender whose background step failed (tick): logged and skipped.
+struct TickFailure {
+  std::string tender_id;
+  Error error;
+};
+
 class TenderService {
  public:
   TenderService(audit::Ledger& ledger, const Clock& clock, PlatformSettings settings = {})
@@ -210,16 +243,24 @@ class TenderService {
   Result<std::uint64_t> edit_draft(const Actor& actor, std::string_view tender_id,
                                    const TenderDraftEdit& edit);
   // Validates every rule (tender_rules_from_json), the service tier
-  // (service_tier_unknown) and the bidding period (deadline_too_soon), then
-  // freezes the rules and the tier. Idempotent (see above).
+  // (service_tier_unknown), the bidding period (deadline_too_soon) and, for
+  // an owners_vote tender, that its community has a roster
+  // (roster_required); runs the `published` hook; then freezes the rules and
+  // the tier. Idempotent (see above).
   Result<Published> publish(const Actor& actor, std::string_view tender_id);
   // 补遗: before the deadline. The effective deadline becomes the latest of
   // the current one, `new_deadline_ms` (an earlier one is refused:
   // amendment_deadline_earlier) and now + min_period_after_amendment_s.
   Result<Amended> amend(const Actor& actor, std::string_view tender_id, std::string_view text,
                         std::optional<std::int64_t> new_deadline_ms);
+  // The community's tenderer (refused by the `tenderer_cancels` hook once a
+  // binding vote has opened: cancel_requires_supervisor), or a supervisor,
+  // who must cite the rule violated (rule_required; 物业管理条例 art. 19):
+  // `rule` is stored (TenderView::cancel_rule) and logged in the public
+  // tender.cancelled entry. Refuses reason_required, rule_required,
+  // not_tenderer_of_community and the state machine's codes.
   Result<std::uint64_t> cancel(const Actor& actor, std::string_view tender_id,
-                               std::string_view reason);
+                               std::string_view reason, std::string_view rule = {});
   // Supervisor. Refuses not_supervisor, reason_required.
   Result<std::uint64_t> suspend(const Actor& actor, std::string_view tender_id,
                                 std::string_view reason);
@@ -281,8 +322,14 @@ class TenderService {
   // entry); returns how many were applied.
   Result<int> catch_up(std::string_view tender_id);
   // Applies every due transition of every live tender as of `now_ms`
-  // (clamped to the clock). REQUIRES: now_ms <= clock now.
-  Result<int> tick(std::int64_t now_ms);
+  // (clamped to the clock). A tender whose transition fails is skipped and
+  // never stops the others: it goes to `failures` when given, else the first
+  // such error is answered after every tender was tried.
+  // REQUIRES: now_ms <= clock now.
+  Result<int> tick(std::int64_t now_ms, std::vector<TickFailure>* failures = nullptr);
+
+  // REQUIRES: called before the service is used concurrently.
+  void set_hooks(TenderHooks hooks) { hooks_ = std::move(hooks); }
 
   const PlatformSettings& settings() const { return settings_; }
 
@@ -326,6 +373,7 @@ class TenderService {
   audit::Ledger& ledger_;
   const Clock& clock_;
   PlatformSettings settings_;
+  TenderHooks hooks_;
   std::mutex readers_mu_;
   std::vector<audit::Database> readers_;  // idle reader connections
   // Published tenders with nothing due before the instant given: their
