@@ -242,6 +242,26 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
       r.committee_size % 2 == 0) {
     return invalid_value("committee_size", "须为5至99之间的奇数", "must be odd, 5..99");
   }
+  std::set<std::string> specialties;
+  std::int64_t specialist_seats = 0;
+  for (std::size_t i = 0; i < r.committee_specialties.size(); ++i) {
+    const std::string at = "committee_specialties[" + std::to_string(i) + "]";
+    const auto& cs = r.committee_specialties[i];
+    if (cs.specialty.empty() || cs.specialty.size() > 64 ||
+        cs.specialty.find('\n') != std::string::npos) {
+      return invalid_value(at + ".specialty", "须为1至64字节且不含换行",
+                           "must be 1..64 bytes without a line break");
+    }
+    if (!specialties.insert(cs.specialty).second) {
+      return invalid_value(at + ".specialty", "重复", "is repeated");
+    }
+    if (cs.min < 1) return invalid_value(at + ".min", "须至少为1", "must be >= 1");
+    specialist_seats += cs.min;
+  }
+  if (specialist_seats > r.committee_size) {
+    return invalid_value("committee_specialties", "人数要求之和超过评审委员会人数",
+                         "the minimums exceed committee_size");
+  }
   if (r.min_valid_bids < 1) return invalid_value("min_valid_bids", "须至少为1", "must be >= 1");
   if (r.candidate_cap < 1) return invalid_value("candidate_cap", "须至少为1", "must be >= 1");
   const auto& d = r.decision;
@@ -313,10 +333,12 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
 
 bool is_tender_rule_field(std::string_view key) {
   static constexpr std::string_view kFields[] = {
-      "service_tier",  "area_centi_m2",        "qualification",  "criteria",
-      "committee_size", "min_valid_bids",      "candidate_cap",  "candidate_cap_method",
-      "decision",       "beacon_source",       "bid_deadline",   "reveal_window_s",
-      "candidate_publicity_s", "vote_window_s", "award_publicity_s"};
+      "service_tier",     "area_centi_m2",         "qualification",
+      "criteria",         "committee_size",        "min_valid_bids",
+      "candidate_cap",    "candidate_cap_method",  "committee_specialties",
+      "decision",         "beacon_source",         "bid_deadline",
+      "reveal_window_s",  "candidate_publicity_s", "vote_window_s",
+      "award_publicity_s"};
   for (std::string_view f : kFields)
     if (f == key) return true;
   return false;
@@ -359,6 +381,20 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
 
   SUNBID_ASSIGN_OR_RETURN(r.committee_size,
                           required<std::int32_t>(obj, "", "committee_size", as_int32));
+  SUNBID_ASSIGN_OR_RETURN(const json::value* cspec, get(obj, "", "committee_specialties", false));
+  if (cspec != nullptr) {
+    if (!cspec->is_array()) return wrong_type("committee_specialties", "数组", "an array");
+    const auto& list = cspec->get_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string at = "committee_specialties[" + std::to_string(i) + "]";
+      SUNBID_ASSIGN_OR_RETURN(const json::object* c, as_object(list[i], at));
+      SUNBID_TRY(only_fields(*c, at, {"specialty", "min"}));
+      CommitteeSpecialty cs;
+      SUNBID_ASSIGN_OR_RETURN(cs.specialty, required<std::string>(*c, at, "specialty", as_string));
+      SUNBID_ASSIGN_OR_RETURN(cs.min, required<std::int32_t>(*c, at, "min", as_int32));
+      r.committee_specialties.push_back(std::move(cs));
+    }
+  }
   SUNBID_ASSIGN_OR_RETURN(const json::value* mvb, get(obj, "", "min_valid_bids", false));
   if (mvb != nullptr) {
     SUNBID_ASSIGN_OR_RETURN(r.min_valid_bids, as_int32(*mvb, "min_valid_bids"));
@@ -414,6 +450,12 @@ json::object to_json(const TenderRules& r) {
     criteria.push_back(json::object{{"code", c.code}, {"title", c.title}});
   o["criteria"] = std::move(criteria);
   o["committee_size"] = r.committee_size;
+  if (!r.committee_specialties.empty()) {
+    json::array cs;
+    for (const auto& c : r.committee_specialties)
+      cs.push_back(json::object{{"specialty", c.specialty}, {"min", c.min}});
+    o["committee_specialties"] = std::move(cs);
+  }
   o["min_valid_bids"] = r.min_valid_bids;
   o["candidate_cap"] = r.candidate_cap;
   o["candidate_cap_method"] = to_string(r.candidate_cap_method);

@@ -19,6 +19,15 @@
 //   eval_committee_votes  one vote per (tender, round, tenderer account)
 //   eval_decisions        per tender: the decision's state and result
 //
+// Migration 15 (issue 11): eval_experts gains `title` (职称);
+//   eval_expert_versions  every version of an expert record, effective-dated
+//                         (effective_ms) and ordered by the log index that
+//                         recorded it; the draw reads the records as of the
+//                         entry that fixed its inputs
+//   eval_pool_commitments per tender and purpose: the committed list of
+//                         eligible experts (salts, records, order), private
+//                         until the decision releases it in committee.drawn
+//
 // Thread-safety: pure data.
 #pragma once
 
@@ -29,6 +38,7 @@
 namespace sunbid::eval {
 
 inline constexpr int kEvaluationSchemaVersion = 4;
+inline constexpr int kExpertHistorySchemaVersion = 15;
 
 std::vector<audit::Migration> evaluation_migrations();
 

@@ -10,6 +10,7 @@
 //    "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
 //    "criteria": [{"code": "staffing", "title": "人员配置"}],
 //    "committee_size": 5, "min_valid_bids": 3, "candidate_cap": 3,
+//    "committee_specialties": [{"specialty": "物业管理", "min": 1}],
 //    "candidate_cap_method": "lowest_price" | "lottery",
 //    "decision": {"method": "owners_vote", "allow_runoff": true}
 //              | {"method": "composite_score",
@@ -22,7 +23,10 @@
 //    "vote_window_s": 604800, "award_publicity_s": 259200}
 // Only the tender's own rules: community_id and title belong to the tender
 // record and are not accepted here.
-// min_valid_bids may be omitted (default 3); vote_window_s may be omitted
+// committee_specialties may be omitted (default none; written back only
+// when non-empty): each specialty distinct and non-empty, min >= 1, the
+// minimums summing to at most committee_size (the draw meets them first,
+// docs/committee-draw.md). min_valid_bids may be omitted (default 3); vote_window_s may be omitted
 // (default 0) and must be > 0 exactly for methods with a vote (owners_vote,
 // committee_vote, vote_then_lottery), 0 otherwise. Every other field is
 // required.
@@ -78,6 +82,14 @@ struct Criterion {
   bool operator==(const Criterion&) const = default;
 };
 
+// A committee composition rule: at least `min` members of `specialty` (专业).
+struct CommitteeSpecialty {
+  std::string specialty;
+  std::int32_t min = 1;
+
+  bool operator==(const CommitteeSpecialty&) const = default;
+};
+
 struct OwnersVoteParams {
   bool allow_runoff = false;  // run-off between the two with most area when nobody wins
 
@@ -121,6 +133,7 @@ struct TenderRules {
   std::int32_t min_star_rating = 0;  // 0 = no star requirement
   std::vector<Criterion> criteria;
   std::int32_t committee_size = kMinCommitteeSize;
+  std::vector<CommitteeSpecialty> committee_specialties;
   std::int32_t min_valid_bids = kDefaultMinValidBids;
   std::int32_t candidate_cap = 1;
   CandidateCapMethod candidate_cap_method = CandidateCapMethod::lowest_price;
