@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "audit_log/canonical_json.h"
 #include "evaluation/draw.h"
 
 namespace sunbid::eval {
@@ -87,7 +88,136 @@ Hash digest_sorted(const std::vector<const Expert*>& sorted) {
   return sha256(buf);
 }
 
+boost::json::array sorted_distinct_array(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  boost::json::array a;
+  for (auto& s : v) a.emplace_back(s);
+  return a;
+}
+
 }  // namespace
+
+std::string expert_record_json(const Expert& e) {
+  boost::json::object o{{"account", e.account},
+                        {"employer_uscc", e.employer_uscc},
+                        {"related_usccs", sorted_distinct_array(e.related_usccs)},
+                        {"specialties", sorted_distinct_array(e.specialties)},
+                        {"title", e.title}};
+  auto c = audit::to_canonical_json(o);
+  return c.ok() ? *c : std::string();  // strings and arrays only: cannot fail
+}
+
+Hash pool_leaf(const Hash& salt, const Expert& e) {
+  Sha256 h;
+  h.update(kPoolLeafTag);
+  h.update(std::span<const std::uint8_t>(salt));
+  h.update(expert_record_json(e));
+  return h.finish();
+}
+
+Result<PoolSplit> split_pool(const std::vector<Expert>& pool,
+                             const std::vector<std::string>& bidder_usccs,
+                             const std::vector<std::string>& excluded_accounts) {
+  const std::vector<const Expert*> sorted = sorted_by_account(pool);
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (sorted[i]->account.empty()) {
+      return make_error("invalid_expert", "专家账号为空 / expert account is empty");
+    }
+    if (i > 0 && sorted[i]->account == sorted[i - 1]->account) {
+      return make_error("duplicate_expert",
+                        "专家库中账号重复 / expert account appears twice in the pool",
+                        {{"account", sorted[i]->account}});
+    }
+  }
+  const auto bidders = sorted_distinct(bidder_usccs);
+  const auto excluded = sorted_distinct(excluded_accounts);
+  PoolSplit out;
+  for (const Expert* e : sorted) {
+    const std::size_t before = out.exclusions.size();
+    if (!e->employer_uscc.empty() && contains(bidders, e->employer_uscc)) {
+      out.exclusions.push_back({e->account, "employed_by_bidder", e->employer_uscc});
+    }
+    for (const auto& uscc : e->related_usccs) {
+      if (contains(bidders, uscc))
+        out.exclusions.push_back({e->account, "related_to_bidder", uscc});
+    }
+    if (contains(excluded, e->account)) {
+      out.exclusions.push_back({e->account, "takes_part_in_decision", ""});
+    }
+    if (out.exclusions.size() == before) out.eligible.push_back(*e);
+  }
+  std::sort(out.exclusions.begin(), out.exclusions.end(),
+            [](const Exclusion& a, const Exclusion& b) {
+              return std::tie(a.account, a.reason, a.bidder_uscc) <
+                     std::tie(b.account, b.reason, b.bidder_uscc);
+            });
+  out.exclusions.erase(std::unique(out.exclusions.begin(), out.exclusions.end()),
+                       out.exclusions.end());
+  return out;
+}
+
+Result<PositionDraw> draw_positions(const std::vector<Expert>& list,
+                                    const std::vector<SpecialtyQuota>& quotas,
+                                    std::size_t committee_size, std::size_t reserve_size,
+                                    const Hash& seed) {
+  if (committee_size == 0) {
+    return make_error("invalid_committee_size",
+                      "评审委员会人数必须大于零 / committee size must be positive");
+  }
+  std::size_t quota_total = 0;
+  for (const auto& q : quotas) quota_total += q.min;
+  if (quota_total > committee_size) {
+    return make_error("committee_specialties_invalid",
+                      "专业人数要求之和超过评审委员会人数 / the specialty minimums exceed the "
+                      "committee size",
+                      {{"committee_size", committee_size}, {"minimums", quota_total}});
+  }
+  if (list.size() < committee_size) {
+    return make_error("too_few_experts",
+                      "可抽取的专家人数不足 / too few eligible experts for the committee",
+                      {{"eligible", list.size()}, {"committee_size", committee_size}});
+  }
+  const auto has = [&](std::size_t pos, const std::string& specialty) {
+    const auto& s = list[pos].specialties;
+    return std::find(s.begin(), s.end(), specialty) != s.end();
+  };
+  DrawStream stream(seed);
+  std::vector<bool> taken(list.size(), false);
+  std::vector<std::size_t> drawn;
+  for (const auto& q : quotas) {
+    std::size_t have = 0;
+    for (const auto p : drawn) have += has(p, q.specialty) ? 1 : 0;
+    const std::size_t need = q.min > have ? q.min - have : 0;
+    std::vector<std::size_t> qualifying;
+    for (std::size_t p = 0; p < list.size(); ++p) {
+      if (!taken[p] && has(p, q.specialty)) qualifying.push_back(p);
+    }
+    if (qualifying.size() < need) {
+      return make_error(
+          "committee_specialty_unavailable",
+          "可抽取的该专业专家人数不足 / too few eligible experts of a required "
+          "specialty",
+          {{"specialty", q.specialty}, {"min", q.min}, {"qualifying", qualifying.size() + have}});
+    }
+    if (need == 0) continue;
+    for (const auto i : stream.sample(qualifying.size(), need)) {
+      taken[qualifying[i]] = true;
+      drawn.push_back(qualifying[i]);
+    }
+  }
+  std::vector<std::size_t> rest;
+  for (std::size_t p = 0; p < list.size(); ++p) {
+    if (!taken[p]) rest.push_back(p);
+  }
+  const std::size_t total = std::min(list.size(), committee_size + reserve_size);
+  for (const auto i : stream.sample(rest.size(), total - drawn.size())) drawn.push_back(rest[i]);
+  PositionDraw out;
+  for (std::size_t i = 0; i < drawn.size(); ++i) {
+    (i < committee_size ? out.members : out.reserves).push_back(drawn[i]);
+  }
+  return out;
+}
 
 Hash expert_pool_digest(const std::vector<Expert>& pool) {
   return digest_sorted(sorted_by_account(pool));

@@ -22,17 +22,39 @@ Status check_field(std::string_view name, std::string_view value, bool may_be_em
 
 }  // namespace
 
-Result<Hash> draw_seed(std::string_view purpose, std::string_view tender_id,
-                       const Hash& checkpoint_root, std::string_view beacon) {
-  SUNBID_TRY(check_field("purpose", purpose, false));
-  SUNBID_TRY(check_field("tender_id", tender_id, false));
-  SUNBID_TRY(check_field("beacon", beacon, true));
-  Sha256 h;
+namespace {
+
+void seed_prefix(Sha256& h, std::string_view purpose, std::string_view tender_id,
+                 const Hash& checkpoint_root, std::string_view beacon) {
   h.update(kDrawDomainTag);
   h.update(purpose).update(std::uint8_t{'\n'});
   h.update(tender_id).update(std::uint8_t{'\n'});
   h.update(std::span<const std::uint8_t>(checkpoint_root));
   h.update(beacon).update(std::uint8_t{'\n'});
+}
+
+}  // namespace
+
+Result<Hash> draw_seed(std::string_view purpose, std::string_view tender_id,
+                       const Hash& checkpoint_root, std::string_view beacon,
+                       std::string_view beacon_date) {
+  SUNBID_TRY(check_field("purpose", purpose, false));
+  SUNBID_TRY(check_field("tender_id", tender_id, false));
+  SUNBID_TRY(check_field("beacon", beacon, true));
+  SUNBID_TRY(check_field("beacon_date", beacon_date, false));
+  Sha256 h;
+  seed_prefix(h, purpose, tender_id, checkpoint_root, beacon);
+  h.update(beacon_date).update(std::uint8_t{'\n'});
+  return h.finish();
+}
+
+Result<Hash> draw_seed_undated(std::string_view purpose, std::string_view tender_id,
+                               const Hash& checkpoint_root, std::string_view beacon) {
+  SUNBID_TRY(check_field("purpose", purpose, false));
+  SUNBID_TRY(check_field("tender_id", tender_id, false));
+  SUNBID_TRY(check_field("beacon", beacon, true));
+  Sha256 h;
+  seed_prefix(h, purpose, tender_id, checkpoint_root, beacon);
   return h.finish();
 }
 

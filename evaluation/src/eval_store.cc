@@ -1,9 +1,11 @@
 #include "eval_store.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "evaluation/draw.h"
+#include "tender_core/time.h"
 
 namespace sunbid::eval::detail {
 
@@ -104,23 +106,75 @@ Status require_status(const TenderInfo& t, core::TenderStatus status) {
 }
 
 Status check_beacon(std::string_view beacon, std::string_view date) {
-  bool date_ok = date.size() == 10 && date[4] == '-' && date[7] == '-';
-  for (std::size_t i = 0; date_ok && i < date.size(); ++i) {
-    if (i == 4 || i == 7) continue;
-    if (date[i] < '0' || date[i] > '9') date_ok = false;
-  }
-  if (beacon.empty() || beacon.find('\n') != std::string_view::npos || beacon.size() > 1000 ||
-      !date_ok) {
-    return refusal("beacon_invalid", "信标值或日期无效",
-                   "the beacon must be non-empty without line breaks, its date YYYY-MM-DD");
-  }
+  SUNBID_TRY(check_beacon_value(beacon));
+  SUNBID_ASSIGN_OR_RETURN(CivilDate d, parse_beacon_date(date));
+  (void)d;
   return {};
+}
+
+Result<std::int64_t> entry_time_ms(audit::Database& db, std::uint64_t index) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT entry FROM audit_entries WHERE idx = ?"));
+  st->bind(1, static_cast<std::int64_t>(index));
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::string text = row ? std::string(st->column_text(0)) : std::string();
+  st->reset();
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  const boost::json::value* time =
+      !ec && v.is_object() ? v.get_object().if_contains("time") : nullptr;
+  if (!time || !time->is_string()) {
+    return make_error(audit::kStorageError,
+                      "日志条目缺失或损坏 / a log entry is missing or corrupt", {{"index", index}});
+  }
+  return core::parse_rfc3339_ms(time->get_string());
+}
+
+Result<std::optional<std::uint64_t>> bid_closing_index(audit::Database& db,
+                                                       std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT t.idx FROM audit_tender_entries t JOIN audit_entries e ON e.idx = t.idx "
+                "WHERE t.tender = ? AND CAST(e.entry AS TEXT) LIKE "
+                "'%\"type\":\"tender.bidding_closed\"%' ORDER BY t.idx DESC LIMIT 1"));
+  st->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<std::uint64_t> out;
+  if (row) out = static_cast<std::uint64_t>(st->column_int64(0));
+  st->reset();
+  return out;
+}
+
+Result<CivilDate> required_beacon_date(audit::Database& db, std::uint64_t fixed_index,
+                                       std::optional<std::uint64_t> also_after_index,
+                                       const RestDayTest& is_rest_day) {
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t fixed_ms, entry_time_ms(db, fixed_index));
+  if (also_after_index) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t later_ms, entry_time_ms(db, *also_after_index));
+    fixed_ms = std::max(fixed_ms, later_ms);
+  }
+  return first_trading_day_after(db, china_date_of(fixed_ms), is_rest_day);
 }
 
 Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
                              std::string_view purpose, std::uint64_t fixed_index,
-                             std::string_view beacon, std::string_view beacon_date) {
+                             std::string_view beacon, std::string_view beacon_date,
+                             const RestDayTest& is_rest_day,
+                             std::optional<std::uint64_t> also_after_index) {
   SUNBID_TRY(check_beacon(beacon, beacon_date));
+  SUNBID_ASSIGN_OR_RETURN(CivilDate required, required_beacon_date(txn.db(), fixed_index,
+                                                                   also_after_index, is_rest_day));
+  if (to_string(required) != beacon_date) {
+    // Any other date would let a value known when the inputs were fixed, or
+    // a choice among several values, steer the draw.
+    return refusal("beacon_date_not_allowed",
+                   "信标日期须为抽取输入确定之日（北京时间）后的第一个交易日",
+                   "the beacon date must be the first trading day after the China date of the "
+                   "entry that fixed the draw's inputs",
+                   {{"beacon_date", beacon_date},
+                    {"required", to_string(required)},
+                    {"fixed_index", fixed_index}});
+  }
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           txn.db().cached("SELECT tree_size, root, note, signed_at_ms FROM "
                                           "checkpoints WHERE tree_size > ? "
@@ -144,7 +198,8 @@ Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
   b.checkpoint.note = std::string(st->column_text(2));
   b.checkpoint.signed_at_ms = st->column_int64(3);
   st->reset();
-  SUNBID_ASSIGN_OR_RETURN(b.seed, draw_seed(purpose, tender, b.checkpoint.root, beacon));
+  SUNBID_ASSIGN_OR_RETURN(b.seed,
+                          draw_seed(purpose, tender, b.checkpoint.root, beacon, beacon_date));
   b.json["purpose"] = purpose;
   b.json["fixed_index"] = fixed_index;
   b.json["checkpoint"] = {{"tree_size", b.checkpoint.tree_size},
@@ -153,6 +208,7 @@ Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
   b.json["beacon"] = beacon;
   b.json["beacon_date"] = beacon_date;
   b.json["seed"] = hex_encode(b.seed);
+  b.json["seed_version"] = kDrawSeedVersion;
   return b;
 }
 
@@ -166,6 +222,52 @@ Status record_draw(audit::WriteTxn& txn, std::string_view tender, const DrawBasi
   st->bind(1, tender).bind(2, tender).bind(3, purpose).bind(4, hex_encode(basis.seed));
   st->bind(5, beacon).bind(6, date).bind(7, static_cast<std::int64_t>(basis.checkpoint.tree_size));
   return st->run();
+}
+
+boost::json::object expert_json(const Expert& e) {
+  return {{"account", e.account},
+          {"employer_uscc", e.employer_uscc},
+          {"related_usccs", string_array(e.related_usccs)},
+          {"specialties", string_array(e.specialties)},
+          {"title", e.title}};
+}
+
+Expert expert_of(const boost::json::object& o) {
+  const auto text = [&](std::string_view k) {
+    const auto* v = o.if_contains(k);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  Expert e;
+  e.account = text("account");
+  e.employer_uscc = text("employer_uscc");
+  e.title = text("title");
+  if (const auto* v = o.if_contains("related_usccs")) e.related_usccs = strings_of(*v);
+  if (const auto* v = o.if_contains("specialties")) e.specialties = strings_of(*v);
+  return e;
+}
+
+Result<std::vector<Expert>> pool_as_of(audit::Database& db, std::uint64_t fixed_index,
+                                       std::int64_t fixed_ms) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT v.record_json FROM eval_expert_versions v WHERE v.seq = ("
+                "SELECT max(w.seq) FROM eval_expert_versions w WHERE w.account = v.account AND "
+                "w.recorded_idx < ?1 AND w.effective_ms <= ?2) ORDER BY v.account"));
+  st->bind(1, static_cast<std::int64_t>(fixed_index)).bind(2, fixed_ms);
+  std::vector<Expert> pool;
+  while (true) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) break;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(st->column_text(0), ec);
+    if (ec || !v.is_object()) {
+      st->reset();
+      return make_error(audit::kStorageError, "专家记录损坏 / an expert record is corrupt");
+    }
+    pool.push_back(expert_of(v.get_object()));
+  }
+  st->reset();
+  return pool;
 }
 
 boost::json::array string_array(const std::vector<std::string>& v) {

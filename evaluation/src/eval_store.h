@@ -13,6 +13,8 @@
 #include "audit_log/ledger.h"
 #include "audit_log/log_store.h"
 #include "audit_log/sqlite.h"
+#include "evaluation/beacon.h"
+#include "evaluation/committee_draw.h"
 #include "tender_core/actor.h"
 #include "tender_core/service.h"
 #include "tender_core/tender_rules.h"
@@ -49,11 +51,28 @@ Error refusal(std::string code, std::string_view zh, std::string_view en,
 Status require_role(const core::Actor& actor, std::string_view role);
 Status require_status(const TenderInfo& t, core::TenderStatus status);
 
-// beacon non-empty without "\n", date YYYY-MM-DD. Refuses beacon_invalid.
+// The beacon in canonical form and its date a calendar date (beacon.h).
+// Refuses beacon_invalid.
 Status check_beacon(std::string_view beacon, std::string_view beacon_date);
 
+// The time (unix ms) of the log entry at `index`, from its `time` member.
+Result<std::int64_t> entry_time_ms(audit::Database& db, std::uint64_t index);
+
+// The index of the tender's bid-closing entry (`tender.bidding_closed`), the
+// entry that fixes the committee draw's inputs (the bidders); nullopt before.
+Result<std::optional<std::uint64_t>> bid_closing_index(audit::Database& db,
+                                                       std::string_view tender);
+
+// The beacon date a draw must carry: the first trading day strictly after
+// the China date of the entry at `fixed_index` (or of `also_after_index`,
+// when given and later: the committee's pool commitment).
+Result<CivilDate> required_beacon_date(audit::Database& db, std::uint64_t fixed_index,
+                                       std::optional<std::uint64_t> also_after_index,
+                                       const RestDayTest& is_rest_day);
+
 // The seed of a draw with everything needed to recompute it: the first
-// stored checkpoint with tree_size > fixed_index. Refuses checkpoint_pending.
+// stored checkpoint with tree_size > fixed_index. Refuses beacon_invalid,
+// beacon_date_not_allowed (not required_beacon_date), checkpoint_pending.
 struct DrawBasis {
   Hash seed{};
   audit::StoredCheckpoint checkpoint;
@@ -62,10 +81,23 @@ struct DrawBasis {
 };
 Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
                              std::string_view purpose, std::uint64_t fixed_index,
-                             std::string_view beacon, std::string_view beacon_date);
+                             std::string_view beacon, std::string_view beacon_date,
+                             const RestDayTest& is_rest_day,
+                             std::optional<std::uint64_t> also_after_index = std::nullopt);
 // Records the draw in eval_draws.
 Status record_draw(audit::WriteTxn& txn, std::string_view tender, const DrawBasis& basis,
                    std::string_view purpose, std::string_view beacon, std::string_view date);
+
+// Expert records as JSON objects {account, employer_uscc, related_usccs,
+// specialties, title} (the canonical record's members).
+boost::json::object expert_json(const Expert& e);
+Expert expert_of(const boost::json::object& o);
+
+// The pool as it stood at the entry `fixed_index`, written at `fixed_ms`: per
+// account the latest version recorded by an entry before it and effective
+// by then (a later or back-dated version does not count). Sorted by account.
+Result<std::vector<Expert>> pool_as_of(audit::Database& db, std::uint64_t fixed_index,
+                                       std::int64_t fixed_ms);
 
 boost::json::array string_array(const std::vector<std::string>& v);
 std::vector<std::string> strings_of(const boost::json::value& v);

@@ -8,12 +8,14 @@
 
 #include "audit_log/canonical_json.h"
 #include "audit_log/verify.h"
+#include "evaluation/beacon.h"
 #include "evaluation/committee_draw.h"
 #include "evaluation/cutoff.h"
 #include "evaluation/draw.h"
 #include "evaluation/owners_vote.h"
 #include "evaluation/review.h"
 #include "evaluation/scoring.h"
+#include "tender_core/time.h"
 
 namespace sunbid::eval {
 
@@ -72,6 +74,7 @@ std::string join(const std::vector<std::string>& v) {
 
 struct Entry {
   std::uint64_t index = 0;
+  std::int64_t time_ms = 0;
   std::string actor;
   std::string role;
   std::string type;
@@ -100,7 +103,51 @@ class Recomputer {
 
   // The draw's seed: checkpoint note signed by the pinned key, covering the
   // fixing entry, root and size as logged, seed as logged.
-  std::optional<Hash> seed(const Entry& e, std::uint64_t expected_fixed) {
+  // The beacon's canonical form and its date: a weekday strictly after the
+  // China date of the fixing entry (and of the pool commitment, for the
+  // committee), with every weekday skipped named (they must be rest days of
+  // the platform calendar, which a trail does not hold).
+  void beacon_rule(const Entry& e, const json::object& d, std::uint64_t fixed,
+                   std::optional<std::uint64_t> also_after) {
+    const std::string purpose = str(d, "purpose");
+    const auto value_ok = check_beacon_value(str(d, "beacon"));
+    const auto date = parse_beacon_date(str(d, "beacon_date"));
+    auto fixed_time = entry_time_.find(fixed);
+    std::optional<std::int64_t> after_ms;
+    if (fixed_time != entry_time_.end()) after_ms = fixed_time->second;
+    if (also_after) {
+      auto t = entry_time_.find(*also_after);
+      if (t == entry_time_.end()) {
+        after_ms.reset();
+      } else if (after_ms) {
+        after_ms = std::max(*after_ms, t->second);
+      }
+    }
+    if (!value_ok.ok() || !date.ok() || !after_ms) {
+      line(e, purpose + " beacon form and date", false,
+           !value_ok.ok() ? value_ok.error().message
+           : !date.ok()   ? date.error().message
+                          : "the entry that fixed the inputs is not in the trail");
+      return;
+    }
+    const CivilDate fixed_date = china_date_of(*after_ms);
+    std::vector<std::string> skipped;
+    bool ok = *date > fixed_date && weekday(*date) < 5;
+    for (CivilDate day = next_day(fixed_date); ok && day < *date; day = next_day(day)) {
+      if (weekday(day) < 5) skipped.push_back(to_string(day));
+      if (skipped.size() > 30) ok = false;
+    }
+    line(e, purpose + " beacon form and date", ok,
+         "beacon " + str(d, "beacon") + " of " + str(d, "beacon_date") + ", inputs fixed on " +
+             to_string(fixed_date) + " (China time)" +
+             (skipped.empty() ? std::string(": the first weekday after")
+                              : "; weekdays skipped, which must be rest days of the platform "
+                                "calendar: " +
+                                    join(skipped)));
+  }
+
+  std::optional<Hash> seed(const Entry& e, std::uint64_t expected_fixed,
+                           std::optional<std::uint64_t> also_after = std::nullopt) {
     const auto& d = obj(e.payload, "draw");
     const auto& cp = obj(d, "checkpoint");
     const std::string purpose = str(d, "purpose");
@@ -117,7 +164,11 @@ class Recomputer {
          "signed note of size " + std::to_string(note->size) + " covers fixing entry " +
              std::to_string(fixed) + " (expected " + std::to_string(expected_fixed) +
              "); first-covering not checkable from a trail");
-    auto s = draw_seed(purpose, e.tender, note->root, str(d, "beacon"));
+    const bool dated = num(d, "seed_version") >= kDrawSeedVersion;
+    if (dated) beacon_rule(e, d, fixed, also_after);
+    auto s = dated
+                 ? draw_seed(purpose, e.tender, note->root, str(d, "beacon"), str(d, "beacon_date"))
+                 : draw_seed_undated(purpose, e.tender, note->root, str(d, "beacon"));
     if (!s.ok()) {
       line(e, purpose + " draw seed", false, s.error().message);
       return std::nullopt;
@@ -129,6 +180,12 @@ class Recomputer {
   }
 
   void committee(const Entry& e) {
+    if (num(e.payload, "payload_version") >= kCommitteeDrawnPoolListVersion) {
+      auto s =
+          seed(e, closing_index_, static_cast<std::uint64_t>(num(e.payload, "commitment_index")));
+      if (s) committee_v3(e, *s);
+      return;
+    }
     auto s = seed(e, opening_index_);
     if (!s) return;
     if (num(e.payload, "payload_version") >= 2) {
@@ -207,6 +264,110 @@ class Recomputer {
          drawn->members == strs(arr(e.payload, "members")) &&
              drawn->reserves == strs(arr(e.payload, "reserves")),
          "members " + join(drawn->members) + "; reserves " + join(drawn->reserves));
+    committee_entry_ = e;
+    pool_accounts_.clear();
+    for (const auto& x : pool) pool_accounts_.insert(x.account);
+    excluded_accounts_ = std::set<std::string>(excluded_accounts.begin(), excluded_accounts.end());
+  }
+
+  // Version 3: the committed list opened (salts and order), the pool as of
+  // the bid closing, the quota and the positions.
+  void committee_v3(const Entry& e, const Hash& seed) {
+    const auto& in = obj(e.payload, "inputs");
+    std::vector<Expert> pool;
+    std::map<std::string, Expert> by_account;
+    for (const auto& v : arr(e.payload, "pool")) {
+      if (!v.is_object()) continue;
+      const auto& o = v.get_object();
+      Expert x{str(o, "account"), strs(arr(o, "specialties")), str(o, "employer_uscc"),
+               strs(arr(o, "related_usccs")), str(o, "title")};
+      by_account[x.account] = x;
+      pool.push_back(std::move(x));
+    }
+    const std::string digest = hex_encode(expert_pool_digest(pool));
+    line(e, "expert pool digest",
+         digest == str(in, "pool_digest") &&
+             num(in, "pool_size") == static_cast<std::int64_t>(pool.size()),
+         "recomputed " + digest + " over " + std::to_string(pool.size()) + " listed experts");
+    const auto bidders = strs(arr(in, "bidder_usccs"));
+    line(e, "bidders are the opening record's", opening_bidders_ && bidders == *opening_bidders_,
+         opening_bidders_ ? "opening record bidders " + join(*opening_bidders_)
+                          : "no tender.opened entry before the draw");
+    const auto excluded_accounts = strs(arr(in, "excluded_accounts"));
+    auto split = split_pool(pool, bidders, excluded_accounts);
+    if (!split.ok()) {
+      line(e, "committee exclusions", false, split.error().message);
+      return;
+    }
+    std::vector<Exclusion> logged;
+    for (const auto& v : arr(e.payload, "exclusions")) {
+      if (!v.is_object()) continue;
+      const auto& o = v.get_object();
+      logged.push_back({str(o, "account"), str(o, "reason"), str(o, "bidder_uscc")});
+    }
+    // The opened list: its accounts must be exactly the eligible experts.
+    std::vector<Expert> list;
+    std::vector<Hash> salts;
+    bool list_ok = true;
+    for (const auto& v : arr(e.payload, "list")) {
+      const auto& o = v.is_object() ? v.get_object() : json::object();
+      auto it = by_account.find(str(o, "account"));
+      auto salt = hash_from_hex(str(o, "salt"));
+      if (it == by_account.end() || !salt) {
+        list_ok = false;
+        continue;
+      }
+      list.push_back(it->second);
+      salts.push_back(*salt);
+    }
+    std::vector<std::string> listed, eligible;
+    for (const auto& x : list) listed.push_back(x.account);
+    for (const auto& x : split->eligible) eligible.push_back(x.account);
+    std::sort(listed.begin(), listed.end());
+    line(e, "committee exclusions",
+         list_ok && logged == split->exclusions && listed == eligible &&
+             num(e.payload, "eligible_count") == static_cast<std::int64_t>(eligible.size()),
+         std::to_string(split->exclusions.size()) + " exclusions, " +
+             std::to_string(eligible.size()) + " eligible, " + std::to_string(list.size()) +
+             " in the committed list");
+    // Every position against the public commitment made before the beacon.
+    const auto ci = static_cast<std::uint64_t>(num(e.payload, "commitment_index"));
+    auto c = commitments_.find(ci);
+    bool commit_ok = c != commitments_.end() && c->second.first == closing_index_ &&
+                     c->second.second.size() == list.size();
+    for (std::size_t i = 0; commit_ok && i < list.size(); ++i) {
+      commit_ok = hex_encode(pool_leaf(salts[i], list[i])) == c->second.second[i];
+    }
+    line(e, "pool commitments", commit_ok,
+         c == commitments_.end()
+             ? "no committee.pool_committed entry " + std::to_string(ci) + " in the trail"
+             : std::to_string(list.size()) + " positions open entry " + std::to_string(ci));
+    std::vector<SpecialtyQuota> quotas;
+    for (const auto& q : arr(in, "committee_specialties")) {
+      if (!q.is_object()) continue;
+      quotas.push_back(
+          {str(q.get_object(), "specialty"),
+           static_cast<std::size_t>(std::max<std::int64_t>(0, num(q.get_object(), "min")))});
+    }
+    auto drawn = draw_positions(list, quotas, static_cast<std::size_t>(num(in, "committee_size")),
+                                static_cast<std::size_t>(num(in, "reserve_size")), seed);
+    if (!drawn.ok()) {
+      line(e, "committee members and reserves", false, drawn.error().message);
+      return;
+    }
+    std::vector<std::string> members, reserves;
+    json::array positions;
+    for (const auto p : drawn->members)
+      members.push_back(list[p].account), positions.emplace_back(p);
+    for (const auto p : drawn->reserves)
+      reserves.push_back(list[p].account), positions.emplace_back(p);
+    line(e, "committee members and reserves",
+         members == strs(arr(e.payload, "members")) &&
+             reserves == strs(arr(e.payload, "reserves")) &&
+             json::value(positions) ==
+                 (at(e.payload, "positions") ? *at(e.payload, "positions") : json::value()),
+         "specialty minimums first, then positions; members " + join(members) + "; reserves " +
+             join(reserves));
     committee_entry_ = e;
     pool_accounts_.clear();
     for (const auto& x : pool) pool_accounts_.insert(x.account);
@@ -535,6 +696,12 @@ class Recomputer {
 
   void run(const std::vector<Entry>& entries) {
     for (const auto& e : entries) {
+      entry_time_[e.index] = e.time_ms;
+      if (e.type == "tender.bidding_closed") closing_index_ = e.index;
+      if (e.type == "committee.pool_committed") {
+        commitments_[e.index] = {static_cast<std::uint64_t>(num(e.payload, "fixed_index")),
+                                 strs(arr(e.payload, "commitments"))};
+      }
       if (e.type == "tender.opened") {
         opening_index_ = e.index;
         std::set<std::string> bidders;
@@ -630,6 +797,10 @@ class Recomputer {
  private:
   std::string key_;
   std::uint64_t opening_index_ = 0;
+  std::uint64_t closing_index_ = 0;  // the bid-closing entry (tender.bidding_closed)
+  std::map<std::uint64_t, std::int64_t> entry_time_;
+  // committee.pool_committed entries: index -> (fixed_index, commitments)
+  std::map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::string>>> commitments_;
   std::optional<std::vector<std::string>> opening_bidders_;  // sorted, distinct
   std::optional<Entry> committee_entry_;                     // a version-2 draw
   bool committee_seen_ = false;                              // any committee.drawn
@@ -659,6 +830,7 @@ std::vector<RecomputeLine> recompute_trail(const audit::VerifiedTrail& trail,
     const auto& o = v.get_object();
     Entry e;
     e.index = t.index;
+    if (auto ms = core::parse_rfc3339_ms(str(o, "time")); ms.ok()) e.time_ms = *ms;
     e.actor = str(o, "actor");
     e.role = str(o, "role");
     e.type = str(o, "type");

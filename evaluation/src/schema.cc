@@ -105,6 +105,32 @@ CREATE TABLE eval_decision_voters (
   account   TEXT NOT NULL,
   PRIMARY KEY (tender_id, account)
 ) WITHOUT ROWID;
+)sql"},
+          {kExpertHistorySchemaVersion, "evaluation: expert history and pool commitments",
+           R"sql(
+ALTER TABLE eval_experts ADD COLUMN title TEXT NOT NULL DEFAULT '';
+CREATE TABLE eval_expert_versions (
+  account      TEXT NOT NULL,
+  seq          INTEGER NOT NULL,
+  effective_ms INTEGER NOT NULL,
+  recorded_idx INTEGER NOT NULL,
+  record_json  TEXT NOT NULL,
+  PRIMARY KEY (account, seq)
+) WITHOUT ROWID;
+INSERT INTO eval_expert_versions(account, seq, effective_ms, recorded_idx, record_json)
+  SELECT account, 0, added_ms, 0,
+         json_object('account', account, 'employer_uscc', employer_uscc,
+                     'related_usccs', json(related_usccs), 'specialties', json(specialties),
+                     'title', '')
+  FROM eval_experts;
+CREATE TABLE eval_pool_commitments (
+  tender_id   TEXT NOT NULL,
+  purpose     TEXT NOT NULL,
+  log_index   INTEGER NOT NULL,
+  fixed_index INTEGER NOT NULL,
+  list_json   TEXT NOT NULL,
+  PRIMARY KEY (tender_id, purpose)
+) WITHOUT ROWID;
 )sql"}};
 }
 

@@ -2,6 +2,7 @@
 // replacements (补抽), the clearing report and the committee readers.
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <map>
 #include <set>
 
 #include "eval_store.h"
@@ -17,52 +18,6 @@ using audit::WriteTxn;
 using detail::refusal;
 
 namespace {
-
-bool has_line_break_or_empty(std::string_view s) {
-  return s.empty() || s.find('\n') != std::string_view::npos;
-}
-
-Result<std::vector<Expert>> read_pool(audit::Database& db) {
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st,
-      db.cached("SELECT account, specialties, employer_uscc, related_usccs FROM eval_experts "
-                "ORDER BY account"));
-  std::vector<Expert> pool;
-  while (true) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    Expert e;
-    e.account = std::string(st->column_text(0));
-    auto spec = detail::parse_json(st->column_text(1));
-    auto rel = detail::parse_json(st->column_text(3));
-    if (!spec.ok() || !rel.ok()) {
-      st->reset();
-      return make_error(audit::kStorageError, "专家记录损坏 / an expert record is corrupt");
-    }
-    e.specialties = detail::strings_of(*spec);
-    e.employer_uscc = std::string(st->column_text(2));
-    e.related_usccs = detail::strings_of(*rel);
-    pool.push_back(std::move(e));
-  }
-  st->reset();
-  return pool;
-}
-
-// The pool as the sampler saw it: sorted by account, each list sorted and
-// distinct (add_expert stores them so), exactly the fields of the digest.
-boost::json::array pool_json(std::vector<Expert> pool) {
-  std::sort(pool.begin(), pool.end(),
-            [](const Expert& a, const Expert& b) { return a.account < b.account; });
-  boost::json::array out;
-  out.reserve(pool.size());
-  for (const auto& e : pool) {
-    out.push_back({{"account", e.account},
-                   {"employer_uscc", e.employer_uscc},
-                   {"related_usccs", detail::string_array(e.related_usccs)},
-                   {"specialties", detail::string_array(e.specialties)}});
-  }
-  return out;
-}
 
 Result<std::vector<std::string>> all_bidders(audit::Database& db, std::string_view tender) {
   return db.query_strings(
@@ -131,51 +86,6 @@ Status require_member(const std::optional<MemberRow>& m, std::string_view accoun
 
 }  // namespace
 
-Result<std::uint64_t> EvaluationService::add_expert(const core::Actor& admin,
-                                                    const ExpertInput& in) {
-  SUNBID_TRY(detail::require_role(admin, "admin"));
-  if (has_line_break_or_empty(in.account)) {
-    return refusal("expert_invalid", "专家账号无效", "the expert account is empty or invalid",
-                   {{"field", "account_username"}});
-  }
-  std::set<std::string> related(in.related_usccs.begin(), in.related_usccs.end());
-  for (const auto& u : related) {
-    if (u.empty()) {
-      return refusal("expert_invalid", "关联单位代码为空", "a related USCC is empty",
-                     {{"field", "related_usccs"}});
-    }
-  }
-  std::set<std::string> specialties(in.specialties.begin(), in.specialties.end());
-  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
-    auto& db = txn.db();
-    SUNBID_ASSIGN_OR_RETURN(Statement * find,
-                            db.cached("SELECT 1 FROM eval_experts WHERE account = ?"));
-    find->bind(1, in.account);
-    SUNBID_ASSIGN_OR_RETURN(bool exists, find->step());
-    find->reset();
-    if (exists) {
-      return refusal("expert_exists", "该账号已在专家库中", "the account is already in the pool",
-                     {{"account", in.account}});
-    }
-    const auto spec = detail::string_array({specialties.begin(), specialties.end()});
-    const auto rel = detail::string_array({related.begin(), related.end()});
-    SUNBID_ASSIGN_OR_RETURN(
-        Statement * ins,
-        db.cached("INSERT INTO eval_experts(account, specialties, employer_uscc, related_usccs, "
-                  "added_ms) VALUES (?, ?, ?, ?, ?)"));
-    ins->bind(1, in.account).bind(2, detail::serialize(spec));
-    ins->bind(3, in.employer_uscc.value_or("")).bind(4, detail::serialize(rel));
-    ins->bind(5, txn.now_ms());
-    SUNBID_TRY(ins->run());
-    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d, detail::draft_for(txn, admin, "expert.added", ""));
-    d.payload = {{"account", in.account},
-                 {"specialties", spec},
-                 {"employer_uscc", in.employer_uscc.value_or("")},
-                 {"related_usccs", rel}};
-    return txn.append(d);
-  });
-}
-
 Result<CommitteeDrawn> EvaluationService::draw_committee(const core::Actor& supervisor,
                                                          std::string_view tender,
                                                          std::string_view beacon,
@@ -187,30 +97,60 @@ Result<CommitteeDrawn> EvaluationService::draw_committee(const core::Actor& supe
     auto& db = txn.db();
     SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
     SUNBID_TRY(detail::require_status(t, core::TenderStatus::opened));
-    if (!t.opening_index) {
-      return make_error(audit::kStorageError, "开标记录缺失 / the opening record is missing");
+    // The list committed after the bid closing (commit_pool_if_due, run by
+    // catch_up): its positions are what the draw samples.
+    SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                            db.cached("SELECT log_index, fixed_index, list_json FROM "
+                                      "eval_pool_commitments WHERE tender_id = ? AND purpose = ?"));
+    st->bind(1, tender).bind(2, draw_purpose::kCommittee);
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) {
+      st->reset();
+      return refusal("pool_not_committed", "专家名单尚未承诺（投标截止后生成）",
+                     "the expert list is not committed yet (it is, once bidding has closed)");
     }
-    SUNBID_ASSIGN_OR_RETURN(std::vector<Expert> pool, read_pool(db));
-    SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> bidders, all_bidders(db, tender));
-    // 评定分离: the accounts that close or take part in the decision never evaluate.
-    SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> excluded,
-                            tenderer_accounts_(db, t.view.community_id));
+    const auto commitment_index = static_cast<std::uint64_t>(st->column_int64(0));
+    const auto fixed_index = static_cast<std::uint64_t>(st->column_int64(1));
+    std::string list_text(st->column_text(2));
+    st->reset();
+    SUNBID_ASSIGN_OR_RETURN(boost::json::value committed, detail::parse_json(list_text));
+    const auto& c = committed.as_object();
+    std::vector<Expert> pool;
+    for (const auto& v : c.at("pool").as_array()) pool.push_back(detail::expert_of(v.as_object()));
+    const auto bidders = detail::strings_of(c.at("bidder_usccs"));
+    const auto excluded = detail::strings_of(c.at("excluded_accounts"));
+    std::map<std::string, const Expert*> by_account;
+    for (const auto& e : pool) by_account[e.account] = &e;
+    std::vector<Expert> list;
+    for (const auto& v : c.at("list").as_array()) {
+      list.push_back(*by_account.at(std::string(v.at("account").as_string())));
+    }
+    SUNBID_ASSIGN_OR_RETURN(PoolSplit split, split_pool(pool, bidders, excluded));
     SUNBID_ASSIGN_OR_RETURN(
         detail::DrawBasis basis,
-        detail::draw_basis(txn, tender, draw_purpose::kCommittee,
-                           static_cast<std::uint64_t>(*t.opening_index), beacon, beacon_date));
+        detail::draw_basis(txn, tender, draw_purpose::kCommittee, fixed_index, beacon, beacon_date,
+                           is_rest_day_, commitment_index));
     const auto size = static_cast<std::size_t>(t.rules.committee_size);
-    SUNBID_ASSIGN_OR_RETURN(CommitteeDraw drawn,
-                            eval::draw_committee(pool, bidders, excluded, size, size, basis.seed));
+    std::vector<SpecialtyQuota> quotas;
+    boost::json::array quota_json;
+    for (const auto& q : t.rules.committee_specialties) {
+      quotas.push_back({q.specialty, static_cast<std::size_t>(q.min)});
+      quota_json.push_back({{"specialty", q.specialty}, {"min", q.min}});
+    }
+    SUNBID_ASSIGN_OR_RETURN(PositionDraw drawn,
+                            draw_positions(list, quotas, size, size, basis.seed));
+    CommitteeDrawn out;
+    for (const auto p : drawn.members) out.members.push_back(list[p].account);
+    for (const auto p : drawn.reserves) out.reserves.push_back(list[p].account);
     std::int64_t order = 0;
-    for (const auto* list : {&drawn.members, &drawn.reserves}) {
-      for (const auto& account : *list) {
+    for (const auto* accounts : {&out.members, &out.reserves}) {
+      for (const auto& account : *accounts) {
         SUNBID_ASSIGN_OR_RETURN(
             Statement * ins,
             db.cached("INSERT INTO eval_committee(tender_id, account, draw_order, status) "
                       "VALUES (?, ?, ?, ?)"));
         ins->bind(1, tender).bind(2, account).bind(3, order++);
-        ins->bind(4, list == &drawn.members ? "member" : "reserve");
+        ins->bind(4, accounts == &out.members ? "member" : "reserve");
         SUNBID_TRY(ins->run());
       }
     }
@@ -226,48 +166,46 @@ Result<CommitteeDrawn> EvaluationService::draw_committee(const core::Actor& supe
     SUNBID_TRY(core::mark_reviewing(txn, tender));
 
     boost::json::array exclusions;
-    for (const auto& e : drawn.exclusions) {
+    for (const auto& e : split.exclusions) {
       exclusions.push_back(
           {{"account", e.account}, {"reason", e.reason}, {"bidder_uscc", e.bidder_uscc}});
     }
+    boost::json::array pool_json;
+    for (const auto& e : pool) pool_json.push_back(detail::expert_json(e));
+    boost::json::array positions;
+    for (const auto* ps : {&drawn.members, &drawn.reserves}) {
+      for (const auto p : *ps) positions.emplace_back(p);
+    }
     boost::json::object payload;
-    // Version 2 lists the pool itself (docs/committee-draw.md), so a trail
-    // alone rechecks the pool digest, the exclusions and the sampling.
-    payload["payload_version"] = kCommitteeDrawnPayloadVersion;
+    // Version 3 (docs/committee-draw.md): the opening of the committed list
+    // (salts, order) and the pool as of the bid closing; released with the
+    // decision, so the trail rechecks commitments, exclusions, quota and
+    // positions.
+    payload["payload_version"] = kCommitteeDrawnPoolListVersion;
     payload["tender_id"] = tender;
     payload["draw"] = basis.json;
-    payload["pool"] = pool_json(pool);
-    payload["inputs"] = {{"pool_size", drawn.pool_size},
-                         {"pool_digest", hex_encode(drawn.pool_digest)},
-                         {"bidder_usccs", detail::string_array(drawn.bidder_usccs)},
-                         {"excluded_accounts", detail::string_array(drawn.excluded_accounts)},
-                         {"committee_size", drawn.committee_size},
-                         {"reserve_size", drawn.reserve_size}};
+    payload["commitment_index"] = commitment_index;
+    payload["pool"] = std::move(pool_json);
+    payload["list"] = c.at("list");
+    payload["inputs"] = {{"pool_size", pool.size()},
+                         {"pool_digest", hex_encode(expert_pool_digest(pool))},
+                         {"bidder_usccs", detail::string_array(bidders)},
+                         {"excluded_accounts", detail::string_array(excluded)},
+                         {"committee_size", size},
+                         {"reserve_size", size},
+                         {"committee_specialties", std::move(quota_json)}};
     payload["exclusions"] = std::move(exclusions);
-    payload["eligible_count"] = drawn.eligible_count;
-    // The sorted eligible accounts the sampler indexes: with the seed they
-    // make the result recomputable from the entry alone.
-    std::set<std::string> excluded_set;
-    for (const auto& e : drawn.exclusions) excluded_set.insert(e.account);
-    std::vector<std::string> eligible;
-    for (const auto& e : pool) {
-      if (!excluded_set.count(e.account)) eligible.push_back(e.account);
-    }
-    std::sort(eligible.begin(), eligible.end());
-    payload["eligible"] = detail::string_array(eligible);
-    payload["members"] = detail::string_array(drawn.members);
-    payload["reserves"] = detail::string_array(drawn.reserves);
+    payload["eligible_count"] = list.size();
+    payload["positions"] = std::move(positions);
+    payload["members"] = detail::string_array(out.members);
+    payload["reserves"] = detail::string_array(out.reserves);
     // The report itself is for the committee and supervisors; the log fixes it by digest.
     payload["clearing_sha256"] = hex_encode(sha256(clearing_json));
     SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
                             detail::draft_for(txn, supervisor, "committee.drawn", tender));
     d.payload = payload;
     detail::withhold_until_decision(d);
-    SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, txn.append(d));
-    CommitteeDrawn out;
-    out.log_index = idx;
-    out.members = drawn.members;
-    out.reserves = drawn.reserves;
+    SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
     out.seed_hex = hex_encode(basis.seed);
     out.checkpoint_size = basis.checkpoint.tree_size;
     out.checkpoint_root_hex = hex_encode(basis.checkpoint.root);

@@ -317,9 +317,9 @@ Result<StageResult> EvaluationService::enter_beacon(const core::Actor& superviso
                       {"pending", pending ? boost::json::value(pending->purpose)
                                           : boost::json::value(nullptr)}});
     }
-    SUNBID_ASSIGN_OR_RETURN(
-        detail::DrawBasis basis,
-        detail::draw_basis(txn, tender, purpose, pending->fixed_index, beacon, beacon_date));
+    SUNBID_ASSIGN_OR_RETURN(detail::DrawBasis basis,
+                            detail::draw_basis(txn, tender, purpose, pending->fixed_index, beacon,
+                                               beacon_date, is_rest_day_));
     SUNBID_TRY(detail::clear_pending_draw(db, tender));
     SUNBID_TRY(detail::record_draw(txn, tender, basis, purpose, beacon, beacon_date));
     StageResult out;

@@ -228,6 +228,17 @@ struct Api::Impl {
     SUNBID_ASSIGN_OR_RETURN(auto due, core::TenderService::list(
                                           lease.db(), core::TenderStatus::deciding, std::nullopt));
     for (const auto& t : due) SUNBID_TRY(evaluation.catch_up(t.id));
+    // The committee's pool list is committed once bidding has closed, before
+    // the beacon date (docs/committee-draw.md): without waiting for a request.
+    for (auto status : {core::TenderStatus::reveal, core::TenderStatus::opened}) {
+      SUNBID_ASSIGN_OR_RETURN(auto closed,
+                              core::TenderService::list(lease.db(), status, std::nullopt));
+      for (const auto& t : closed) {
+        SUNBID_ASSIGN_OR_RETURN(bool committed,
+                                eval::EvaluationService::pool_committed(lease.db(), t.id));
+        if (!committed) SUNBID_TRY(evaluation.catch_up(t.id));
+      }
+    }
     return applied;
   }
 
@@ -306,6 +317,7 @@ struct Api::Impl {
         &Impl::post_objection_answer);
     add("GET", "/tenders/{id}/trail", Action::kReadTender, &Impl::get_trail);
     add("POST", "/experts", Action::kManageExperts, &Impl::post_experts);
+    add("PATCH", "/experts/{id}", Action::kManageExperts, &Impl::patch_expert);
     add("POST", "/tenders/{id}/committee/draw", Action::kSuperviseEvaluation,
         &Impl::post_committee_draw);
     add("GET", "/tenders/{id}/committee", Action::kReadEvaluation, &Impl::get_committee);
@@ -1464,6 +1476,23 @@ struct Api::Impl {
         });
   }
 
+  // PATCH /experts/{id}: a new, effective-dated version of the record of the
+  // evaluator account {id} (docs/committee-draw.md "Expert records").
+  void patch_expert(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    auto update = expert_update_from_json(*body);
+    if (!update.ok()) return reply(std::move(update).error());
+    in_worker(
+        reply,
+        [this, update = std::move(update).value(), id = call.params.at("id"),
+         actor = core_actor(call)]() -> Result<Response> {
+          SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                                  evaluation.update_expert(actor, id, update));
+          return ok_json(boost::json::object{{"account_id", id}, {"log_index", idx(log_index)}});
+        });
+  }
+
   static Result<BeaconRequest> committee_beacon(const boost::json::object& body) {
     return beacon_from_json(body, false);
   }
@@ -1580,15 +1609,17 @@ struct Api::Impl {
   }
 
   void get_committee(Call& call, Reply reply) {
-    eval_read(
-        call, std::move(reply),
-        [](audit::Database& db, const core::TenderView& v, const core::Actor&) -> Result<Response> {
-          SUNBID_ASSIGN_OR_RETURN(eval::CommitteeView c,
-                                  eval::EvaluationService::committee(db, v.id));
-          boost::json::object o = committee_json(c);
-          o["tender_id"] = v.id;
-          return ok_json(o);
-        });
+    eval_read(call, std::move(reply),
+              [](audit::Database& db, const core::TenderView& v,
+                 const core::Actor& viewer) -> Result<Response> {
+                // 招标投标法 art. 37: the checked read (supervisors, the tender's own
+                // drawn evaluators; everybody else only after the decision).
+                SUNBID_ASSIGN_OR_RETURN(eval::CommitteeView c,
+                                        eval::EvaluationService::committee(db, v.id, viewer));
+                boost::json::object o = committee_json(c);
+                o["tender_id"] = v.id;
+                return ok_json(o);
+              });
   }
 
   void get_clearing_report(Call& call, Reply reply) {

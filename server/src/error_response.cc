@@ -58,6 +58,7 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"bid_not_found", 404},
       {"objection_not_found", 404},
       {"account_not_found", 404},
+      {"expert_not_found", 404},
       {"method_not_allowed", 405},
       // 409: a state conflict.
       {"username_taken", 409},
@@ -83,6 +84,8 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"tender_wrong_status", 409},
       {"checkpoint_pending", 409},
       {"expert_exists", 409},
+      // The committee's expert list is committed once bidding has closed.
+      {"pool_not_committed", 409},
       {"already_declared", 409},
       {"not_declared", 409},
       {"no_reserve_left", 409},
@@ -138,6 +141,10 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"expert_invalid", 422},
       {"expert_not_evaluator", 422},
       {"beacon_invalid", 422},
+      // Not the first trading day after the entry that fixed the draw's inputs.
+      {"beacon_date_not_allowed", 422},
+      {"committee_specialty_unavailable", 422},
+      {"committee_specialties_invalid", 422},
       {"invalid_draw_field", 422},
       {"too_few_experts", 422},
       {"unknown_bid", 422},

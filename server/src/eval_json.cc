@@ -1,6 +1,7 @@
 #include "eval_json.h"
 
 #include "json_fields.h"
+#include "tender_core/time.h"
 
 namespace sunbid::server {
 
@@ -38,8 +39,40 @@ Result<ExpertRequest> expert_from_json(const boost::json::object& body) {
                       {{"field", "/related_usccs"}});
   }
   SUNBID_ASSIGN_OR_RETURN(r.input.related_usccs, f.optional_string_array("related_usccs"));
+  SUNBID_ASSIGN_OR_RETURN(r.input.title, f.optional_string("title"));
   SUNBID_TRY(f.finish());
   return r;
+}
+
+Result<eval::ExpertUpdate> expert_update_from_json(const boost::json::object& body) {
+  JsonFields f(body);
+  eval::ExpertUpdate u;
+  if (body.contains("specialties")) {
+    SUNBID_ASSIGN_OR_RETURN(u.specialties, f.optional_string_array("specialties"));
+  }
+  if (body.contains("related_usccs")) {
+    SUNBID_ASSIGN_OR_RETURN(u.related_usccs, f.optional_string_array("related_usccs"));
+  }
+  if (body.contains("employer_uscc")) {
+    SUNBID_ASSIGN_OR_RETURN(auto employer, f.optional_string("employer_uscc"));
+    u.employer_uscc = employer.value_or("");
+  }
+  SUNBID_ASSIGN_OR_RETURN(u.title, f.optional_string("title"));
+  SUNBID_ASSIGN_OR_RETURN(auto effective, f.optional_string("effective_from"));
+  SUNBID_TRY(f.finish());
+  if (effective) {
+    auto ms = core::parse_rfc3339_ms(*effective);
+    if (!ms.ok()) {
+      return make_error("invalid_field", "字段类型错误 / the field has the wrong type",
+                        {{"field", "/effective_from"}, {"expected", "RFC 3339 time"}});
+    }
+    u.effective_from_ms = *ms;
+  }
+  if (!u.specialties && !u.related_usccs && !u.employer_uscc && !u.title) {
+    return make_error("missing_field", "缺少必填字段 / a required field is missing",
+                      {{"field", "/specialties"}});
+  }
+  return u;
 }
 
 Result<BeaconRequest> beacon_from_json(const boost::json::object& body, bool with_purpose) {

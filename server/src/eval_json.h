@@ -21,12 +21,16 @@
 
 namespace sunbid::server {
 
-// POST /experts {account_username, specialties, employer_uscc?, related_usccs}.
+// POST /experts {account_username, specialties, employer_uscc?, related_usccs, title?}.
 struct ExpertRequest {
   std::string account_username;
   eval::ExpertInput input;  // `account` is filled in by the handler (the account id)
 };
 Result<ExpertRequest> expert_from_json(const boost::json::object& body);
+
+// PATCH /experts/{id} {specialties?, employer_uscc?, related_usccs?, title?,
+// effective_from? (RFC 3339)}: absent members keep their value.
+Result<eval::ExpertUpdate> expert_update_from_json(const boost::json::object& body);
 
 // {beacon, beacon_date} (and `purpose` for POST /tenders/{id}/draws).
 struct BeaconRequest {

@@ -251,6 +251,26 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
     return invalid_value("min_valid_bids", "须至少为1且不超过投标人数下限min_bidders",
                          "must be >= 1 and <= min_bidders");
   }
+  std::set<std::string> specialties;
+  std::int64_t specialist_seats = 0;
+  for (std::size_t i = 0; i < r.committee_specialties.size(); ++i) {
+    const std::string at = "committee_specialties[" + std::to_string(i) + "]";
+    const auto& cs = r.committee_specialties[i];
+    if (cs.specialty.empty() || cs.specialty.size() > 64 ||
+        cs.specialty.find('\n') != std::string::npos) {
+      return invalid_value(at + ".specialty", "须为1至64字节且不含换行",
+                           "must be 1..64 bytes without a line break");
+    }
+    if (!specialties.insert(cs.specialty).second) {
+      return invalid_value(at + ".specialty", "重复", "is repeated");
+    }
+    if (cs.min < 1) return invalid_value(at + ".min", "须至少为1", "must be >= 1");
+    specialist_seats += cs.min;
+  }
+  if (specialist_seats > r.committee_size) {
+    return invalid_value("committee_specialties", "人数要求之和超过评审委员会人数",
+                         "the minimums exceed committee_size");
+  }
   if (r.candidate_cap < 1) return invalid_value("candidate_cap", "须至少为1", "must be >= 1");
   const auto& d = r.decision;
   const bool params_match =
@@ -324,6 +344,7 @@ bool is_tender_rule_field(std::string_view key) {
       "service_tier",     "area_centi_m2",         "qualification",
       "criteria",         "committee_size",        "min_bidders",
       "min_valid_bids",   "candidate_cap",         "candidate_cap_method",
+      "committee_specialties",
       "decision",         "beacon_source",         "bid_deadline",
       "reveal_window_s",  "candidate_publicity_s", "vote_window_s",
       "award_publicity_s"};
@@ -369,6 +390,20 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
 
   SUNBID_ASSIGN_OR_RETURN(r.committee_size,
                           required<std::int32_t>(obj, "", "committee_size", as_int32));
+  SUNBID_ASSIGN_OR_RETURN(const json::value* cspec, get(obj, "", "committee_specialties", false));
+  if (cspec != nullptr) {
+    if (!cspec->is_array()) return wrong_type("committee_specialties", "数组", "an array");
+    const auto& list = cspec->get_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string at = "committee_specialties[" + std::to_string(i) + "]";
+      SUNBID_ASSIGN_OR_RETURN(const json::object* c, as_object(list[i], at));
+      SUNBID_TRY(only_fields(*c, at, {"specialty", "min"}));
+      CommitteeSpecialty cs;
+      SUNBID_ASSIGN_OR_RETURN(cs.specialty, required<std::string>(*c, at, "specialty", as_string));
+      SUNBID_ASSIGN_OR_RETURN(cs.min, required<std::int32_t>(*c, at, "min", as_int32));
+      r.committee_specialties.push_back(std::move(cs));
+    }
+  }
   SUNBID_ASSIGN_OR_RETURN(const json::value* mvb, get(obj, "", "min_valid_bids", false));
   if (mvb != nullptr) {
     SUNBID_ASSIGN_OR_RETURN(r.min_valid_bids, as_int32(*mvb, "min_valid_bids"));
@@ -431,6 +466,12 @@ json::object to_json(const TenderRules& r) {
   o["criteria"] = std::move(criteria);
   o["committee_size"] = r.committee_size;
   o["min_bidders"] = r.min_bidders;
+  if (!r.committee_specialties.empty()) {
+    json::array cs;
+    for (const auto& c : r.committee_specialties)
+      cs.push_back(json::object{{"specialty", c.specialty}, {"min", c.min}});
+    o["committee_specialties"] = std::move(cs);
+  }
   o["min_valid_bids"] = r.min_valid_bids;
   o["candidate_cap"] = r.candidate_cap;
   o["candidate_cap_method"] = to_string(r.candidate_cap_method);

@@ -38,7 +38,8 @@ TEST_CASE("access: committee, marks and clearing report before and after the rev
   EvalFixture f;
   add_pool(f, 12);
   auto t = open_tender(f, {200, 210, 220});
-  auto drawn = f.eval->draw_committee(f.supervisor, t.id, "3301.25", "2025-06-24");
+  auto drawn =
+      f.eval->draw_committee(f.supervisor, t.id, "3301.25", beacon_date_for(f, t.id, "committee"));
   REQUIRE(drawn.ok());
   const auto& members = drawn->members;
   REQUIRE(members.size() == 5);

@@ -62,7 +62,8 @@ TEST_CASE("clearing: computed at the committee draw, readable by members and sup
   add_pool(f, 10);
   // The fixture's bidders all submit from 127.0.0.1 with the same document.
   auto t = open_tender(f, {100, 210, 220, 0});
-  auto drawn = f.eval->draw_committee(f.supervisor, t.id, "1", "2025-06-24");
+  auto drawn =
+      f.eval->draw_committee(f.supervisor, t.id, "1.00", beacon_date_for(f, t.id, "committee"));
   REQUIRE(drawn.ok());
   auto db = f.reader();
   CHECK(eval::EvaluationService::clearing_report(db, t.id, CoreFixture::actor("p", "public"))

@@ -14,8 +14,8 @@ namespace {
 Hash example_seed() {
   Hash root{};
   for (std::size_t i = 0; i < root.size(); ++i) root[i] = static_cast<std::uint8_t>(i);
-  return draw_seed(draw_purpose::kCommittee, "T-2026-0001", root,
-                   "2026-03-02 SSE Composite Index close 3345.67")
+  return draw_seed_undated(draw_purpose::kCommittee, "T-2026-0001", root,
+                           "2026-03-02 SSE Composite Index close 3345.67")
       .value();
 }
 

@@ -28,7 +28,10 @@ TEST_CASE("expert pool: admin only, one entry, no duplicates") {
   (void)expect_eval_one_entry(f, [&] { return f.eval->add_expert(f.admin, e); });
   auto entry = last_entry(f);
   CHECK(entry["type"].as_string() == "expert.added");
-  CHECK(entry["payload"].as_object()["employer_uscc"].as_string() == kUsccA);
+  // The record is public only as a salted digest (issue 11: the pool's
+  // conflict data and specialties no longer help recompute the committee).
+  CHECK_FALSE(entry["payload"].as_object().contains("employer_uscc"));
+  CHECK(entry["payload"].as_object().contains("record_digest"));
   expect_eval_refused(
       f, [&] { return f.eval->add_expert(f.admin, e); }, "expert_exists");
   eval::ExpertInput bad{"", {}, std::nullopt, {}};
@@ -45,19 +48,19 @@ TEST_CASE("committee draw: conflicts excluded, seed from the first covering chec
   REQUIRE(f.eval->add_expert(f.admin, {"expert-rel", {}, std::nullopt, {kUsccC}}).ok());
   REQUIRE(f.eval->add_expert(f.admin, {"tenderer-1", {}, std::nullopt, {}}).ok());
   auto t = open_tender(f, {200, 210, 220, 230});
+  const std::string date = beacon_date_for(f, t.id, "committee");
   // A tender not yet opened (or a wrong role / beacon) is refused.
   expect_eval_refused(
-      f, [&] { return f.eval->draw_committee(f.admin, t.id, "3301.25", "2025-06-24"); },
-      "not_supervisor");
+      f, [&] { return f.eval->draw_committee(f.admin, t.id, "3301.25", date); }, "not_supervisor");
   expect_eval_refused(
-      f, [&] { return f.eval->draw_committee(f.supervisor, t.id, "33\n01", "2025-06-24"); },
+      f, [&] { return f.eval->draw_committee(f.supervisor, t.id, "33\n01", date); },
       "beacon_invalid");
   expect_eval_refused(
       f, [&] { return f.eval->draw_committee(f.supervisor, t.id, "3301.25", "24/06/2025"); },
       "beacon_invalid");
 
   auto drawn = expect_eval_one_entry(
-      f, [&] { return f.eval->draw_committee(f.supervisor, t.id, "3301.25", "2025-06-24"); });
+      f, [&] { return f.eval->draw_committee(f.supervisor, t.id, "3301.25", date); });
   REQUIRE(drawn->members.size() == 5);
   REQUIRE(drawn->reserves.size() == 5);
   std::set<std::string> everyone(drawn->members.begin(), drawn->members.end());
@@ -68,13 +71,14 @@ TEST_CASE("committee draw: conflicts excluded, seed from the first covering chec
   CHECK_FALSE(everyone.count("tenderer-1"));
 
   // Recompute the seed independently: the first stored checkpoint whose
-  // tree covers the opening entry.
+  // tree covers the bid-closing entry (it fixed the bidders).
   auto db = f.reader();
   auto idx = audit::tender_entry_indices(db, t.id);
   std::uint64_t opening = 0;
   for (auto i : *idx) {
     auto e = audit::read_entries(db, i, i + 1);
-    if (boost::json::parse((*e)[0].bytes).as_object()["type"].as_string() == "tender.opened") {
+    if (boost::json::parse((*e)[0].bytes).as_object()["type"].as_string() ==
+        "tender.bidding_closed") {
       opening = i;
     }
   }
@@ -89,13 +93,14 @@ TEST_CASE("committee draw: conflicts excluded, seed from the first covering chec
   }
   REQUIRE(first != nullptr);
   CHECK(drawn->checkpoint_size == first->tree_size);
-  // SHA-256("sunbid/draw/v1\n" ‖ "committee\n" ‖ tender "\n" ‖ root ‖ beacon "\n"), by hand.
+  // SHA-256("sunbid/draw/v1\n" ‖ "committee\n" ‖ tender "\n" ‖ root ‖ beacon "\n" ‖
+  // beacon date "\n"), by hand.
   Sha256 h;
   const std::string head = "sunbid/draw/v1\ncommittee\n" + t.id + "\n";
   h.update(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(head.data()),
                                          head.size()));
   h.update(std::span<const std::uint8_t>(first->root));
-  const std::string tail = "3301.25\n";
+  const std::string tail = "3301.25\n" + date + "\n";
   h.update(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(tail.data()),
                                          tail.size()));
   CHECK(drawn->seed_hex == hex_encode(h.finish()));
@@ -110,7 +115,11 @@ TEST_CASE("committee draw: conflicts excluded, seed from the first covering chec
   CHECK(view->status == core::TenderStatus::reviewing);
   // Drawing twice is refused.
   expect_eval_refused(
-      f, [&] { return f.eval->draw_committee(f.supervisor, t.id, "3301.25", "2025-06-24"); },
+      f,
+      [&] {
+        return f.eval->draw_committee(f.supervisor, t.id, "3301.25",
+                                      beacon_date_for(f, t.id, "committee"));
+      },
       "tender_wrong_status");
 }
 
@@ -122,13 +131,22 @@ TEST_CASE("committee draw: too few eligible experts draws nothing") {
   auto t = open_tender(f, {200, 210, 220, 0});
   // 6 in the pool, 2 conflicted: 4 eligible for 5 seats.
   expect_eval_refused(
-      f, [&] { return f.eval->draw_committee(f.supervisor, t.id, "1", "2025-06-24"); },
+      f,
+      [&] {
+        return f.eval->draw_committee(f.supervisor, t.id, "1.00",
+                                      beacon_date_for(f, t.id, "committee"));
+      },
       "too_few_experts");
+  // The list was committed at the bid closing: an expert added later is not
+  // in it, so the draw stays refused (the supervisor fails the tender).
   REQUIRE(f.eval->add_expert(f.admin, {"expert-late", {}, std::nullopt, {}}).ok());
-  auto drawn = f.eval->draw_committee(f.supervisor, t.id, "1", "2025-06-24");
-  REQUIRE(drawn.ok());
-  CHECK(drawn->members.size() == 5);
-  CHECK(drawn->reserves.empty());
+  expect_eval_refused(
+      f,
+      [&] {
+        return f.eval->draw_committee(f.supervisor, t.id, "1.00",
+                                      beacon_date_for(f, t.id, "committee"));
+      },
+      "too_few_experts");
 }
 
 TEST_CASE("committee draw: refused with checkpoint_pending until a checkpoint covers the opening") {
@@ -152,14 +170,20 @@ TEST_CASE("committee draw: refused with checkpoint_pending until a checkpoint co
   for (int i = 0; i < 3; ++i) {
     REQUIRE(f.service->reveal_bid(market.enterprises[i], *id, s[i].salt_hex, s[i].bid).ok());
   }
+  REQUIRE(f.eval->catch_up(*id).ok());  // the pool list, committed after the bid closing
   f.clock.set_ms(start + 22 * kDayMs + 1000);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   expect_eval_refused(
-      f, [&] { return f.eval->draw_committee(f.supervisor, *id, "1", "2025-07-30"); },
+      f,
+      [&] {
+        return f.eval->draw_committee(f.supervisor, *id, "1.00",
+                                      beacon_date_for(f, *id, "committee"));
+      },
       "checkpoint_pending");
   REQUIRE(f.ledger->publish_checkpoint().ok());
-  (void)expect_eval_one_entry(
-      f, [&] { return f.eval->draw_committee(f.supervisor, *id, "1", "2025-07-30"); });
+  (void)expect_eval_one_entry(f, [&] {
+    return f.eval->draw_committee(f.supervisor, *id, "1.00", beacon_date_for(f, *id, "committee"));
+  });
   (void)t;
 }
 
@@ -167,7 +191,8 @@ TEST_CASE("declarations and replacement: the next reserve takes the seat") {
   EvalFixture f;
   add_pool(f, 8);
   auto t = open_tender(f, {200, 210, 220, 230});
-  auto drawn = f.eval->draw_committee(f.supervisor, t.id, "3301.25", "2025-06-24");
+  auto drawn =
+      f.eval->draw_committee(f.supervisor, t.id, "3301.25", beacon_date_for(f, t.id, "committee"));
   REQUIRE(drawn.ok());
   REQUIRE(drawn->reserves.size() == 3);
   const auto m0 = drawn->members[0];

@@ -237,7 +237,8 @@ TEST_CASE("confidentiality: a suspension does not release the committee; a cance
     r["decision"] = {{"method", "lowest_price"}};
     r["vote_window_s"] = 0;
   });
-  auto drawn = f.eval->draw_committee(f.supervisor, t.id, "3301.25", "2025-06-24");
+  auto drawn =
+      f.eval->draw_committee(f.supervisor, t.id, "3301.25", beacon_date_for(f, t.id, "committee"));
   REQUIRE(drawn.ok());
   REQUIRE(f.eval->declare(evaluator(drawn->members[0]), t.id, true, std::nullopt).ok());
   REQUIRE(f.service->suspend(f.supervisor, t.id, "系统维护").ok());

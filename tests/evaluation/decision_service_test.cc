@@ -81,14 +81,18 @@ TEST_CASE("decision lowest_price: equal lowest prices go to the tie-break draw")
   expect_eval_refused(
       f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "decision_pending_draw");
   expect_eval_refused(
-      f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "x", "2025-08-01"); },
+      f,
+      [&] {
+        return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "3301.25",
+                                    beacon_date_for(f, d.t.id, "tie_break"));
+      },
       "checkpoint_pending");
   REQUIRE(f.ledger->publish_checkpoint().ok());
-  auto drawn = expect_eval_one_entry(f, [&] {
-    return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "x", "2025-08-01");
-  });
+  const std::string date = beacon_date_for(f, d.t.id, "tie_break");
+  auto drawn = expect_eval_one_entry(
+      f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "3301.25", date); });
   auto cp = first_covering(f, r->log_index);
-  auto seed = eval::draw_seed("tie_break", d.t.id, cp.root, "x");
+  auto seed = eval::draw_seed("tie_break", d.t.id, cp.root, "3301.25", date);
   CHECK(*drawn->winner == sorted_pick({d.bid_of[kUsccA], d.bid_of[kUsccB]}, *seed));
   finish_award(f, d.t.id, *drawn->winner);
 }
@@ -132,11 +136,11 @@ TEST_CASE("decision lottery: waits for the beacon, then draws among the candidat
   auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(r->next == "draw:lottery");
   REQUIRE(f.ledger->publish_checkpoint().ok());
-  auto drawn = expect_eval_one_entry(f, [&] {
-    return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "07 12 33", "2025-08-02");
-  });
+  const std::string date = beacon_date_for(f, d.t.id, "lottery");
+  auto drawn = expect_eval_one_entry(
+      f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "712.33", date); });
   auto cp = first_covering(f, r->log_index);
-  auto seed = eval::draw_seed("lottery", d.t.id, cp.root, "07 12 33");
+  auto seed = eval::draw_seed("lottery", d.t.id, cp.root, "712.33", date);
   CHECK(*drawn->winner == sorted_pick(d.candidates, *seed));
   auto e = last_entry(f);
   CHECK(e["type"].as_string() == "draw.made");
@@ -221,10 +225,11 @@ TEST_CASE("decision vote_then_lottery: the votes make a shortlist, the draw pick
   expect_eval_refused(
       f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "decision_pending_draw");
   REQUIRE(f.ledger->publish_checkpoint().ok());
-  auto drawn = f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "2025088", "2025-08-03");
+  const std::string date = beacon_date_for(f, d.t.id, "lottery");
+  auto drawn = f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "2025.88", date);
   REQUIRE(drawn.ok());
   auto cp = first_covering(f, decided_index);
-  auto seed = eval::draw_seed("lottery", d.t.id, cp.root, "2025088");
+  auto seed = eval::draw_seed("lottery", d.t.id, cp.root, "2025.88", date);
   CHECK(*drawn->winner == sorted_pick({A, B}, *seed));
   finish_award(f, d.t.id, *drawn->winner);
 }

@@ -17,8 +17,8 @@ Hash example_root() {
 }
 
 Hash example_seed() {
-  auto seed = draw_seed(draw_purpose::kCommittee, "T-2026-0001", example_root(),
-                        "2026-03-02 SSE Composite Index close 3345.67");
+  auto seed = draw_seed_undated(draw_purpose::kCommittee, "T-2026-0001", example_root(),
+                                "2026-03-02 SSE Composite Index close 3345.67");
   REQUIRE(seed.ok());
   return *seed;
 }
@@ -37,22 +37,24 @@ double chi_square(const std::vector<long>& counts, long total) {
 TEST_CASE("draw_seed matches the worked example of docs/draw.md") {
   CHECK(hex_encode(example_seed()) ==
         "9378ae322b9b18abc810b199f10dfb26ecaaae249fcad1fef92c93e4ce4ca47c");
-  auto empty_beacon = draw_seed(draw_purpose::kTieBreak, "T-1", Hash{}, "");
+  auto empty_beacon = draw_seed_undated(draw_purpose::kTieBreak, "T-1", Hash{}, "");
   REQUIRE(empty_beacon.ok());
   CHECK(hex_encode(*empty_beacon) ==
         "817e49c33bae0ad79b7ee0cc7c65f8f5b8c0b7273120be05630b98fd5c899d9f");
 }
 
 TEST_CASE("draw_seed refuses newlines and empty purpose or tender") {
-  for (auto r :
-       {draw_seed("committee\n", "T-1", Hash{}, "b"), draw_seed("committee", "T\n1", Hash{}, "b"),
-        draw_seed("committee", "T-1", Hash{}, "b\n"), draw_seed("", "T-1", Hash{}, "b"),
-        draw_seed("committee", "", Hash{}, "b")}) {
+  for (auto r : {draw_seed_undated("committee\n", "T-1", Hash{}, "b"),
+                 draw_seed_undated("committee", "T\n1", Hash{}, "b"),
+                 draw_seed_undated("committee", "T-1", Hash{}, "b\n"),
+                 draw_seed_undated("", "T-1", Hash{}, "b"),
+                 draw_seed_undated("committee", "", Hash{}, "b")}) {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == "invalid_draw_field");
   }
   // Moving a byte between fields changes the seed (the framing is unambiguous).
-  CHECK(draw_seed("ab", "c", Hash{}, "").value() != draw_seed("a", "bc", Hash{}, "").value());
+  CHECK(draw_seed_undated("ab", "c", Hash{}, "").value() !=
+        draw_seed_undated("a", "bc", Hash{}, "").value());
 }
 
 TEST_CASE("DrawStream words are SHA-256 counter-mode blocks read big-endian") {

@@ -39,7 +39,8 @@ class EvalFixture : public CoreFixture {
     for (const char* table :
          {"eval_experts", "eval_committee", "eval_reviews", "eval_review_state",
           "eval_pending_draws", "eval_draws", "eval_clearing", "eval_vote_rounds",
-          "eval_roster_snapshot", "eval_ballots", "eval_committee_votes", "eval_decisions"}) {
+          "eval_roster_snapshot", "eval_ballots", "eval_committee_votes", "eval_decisions",
+          "eval_expert_versions", "eval_pool_commitments"}) {
       auto st = db.prepare(std::string("SELECT * FROM ") + table);
       REQUIRE(st.ok());
       while (true) {
@@ -61,6 +62,16 @@ class EvalFixture : public CoreFixture {
   std::map<std::string, std::vector<std::string>> tenderers;
   std::unique_ptr<eval::EvaluationService> eval;
 };
+
+// The beacon date the tender's draw of `purpose` must carry (the first
+// trading day after the entry that fixed its inputs).
+inline std::string beacon_date_for(EvalFixture& f, const std::string& tender,
+                                   std::string_view purpose) {
+  auto db = f.reader();
+  auto d = f.eval->required_beacon_date(db, tender, purpose);
+  if (!d.ok()) FAIL(d.error().to_string());
+  return *d;
+}
 
 template <class F>
 void expect_eval_refused(EvalFixture& f, F&& command, std::string_view code) {
@@ -121,7 +132,10 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
                                 std::optional<Market> existing = std::nullopt) {
   OpenedTender o;
   o.market = existing ? *existing : setup_market(f);
-  f.tenderers[o.market.tenderer.community_id] = {o.market.tenderer.account};
+  auto& tenderers = f.tenderers[o.market.tenderer.community_id];
+  if (std::find(tenderers.begin(), tenderers.end(), o.market.tenderer.account) == tenderers.end()) {
+    tenderers.insert(tenderers.begin(), o.market.tenderer.account);
+  }
   const std::int64_t start = f.clock.now_ms();
   const std::string deadline = core::format_rfc3339_ms(start + 21 * kDayMs);
   auto rules = rules_json(deadline, 3, 86400);
@@ -160,6 +174,9 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
         f.service->reveal_bid(o.market.enterprises[i], o.id, sealed[i].salt_hex, sealed[i].bid);
     if (!r.ok()) FAIL(r.error().to_string());
   }
+  // Bidding has closed: the committee's pool list is committed (as the
+  // server's background tick does).
+  REQUIRE(f.eval->catch_up(o.id).ok());
   f.clock.set_ms(start + 22 * kDayMs + 1000);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
@@ -205,7 +222,8 @@ inline Deciding to_candidates(EvalFixture& f, const std::vector<std::int64_t>& p
   auto db = f.reader();
   auto rec = core::TenderService::opening_record(db, d.t.id);
   for (const auto& r : *rec) d.bid_of[r.bidder_uscc] = r.bid_id;
-  auto drawn = f.eval->draw_committee(f.supervisor, d.t.id, "3301.25", "2025-06-24");
+  auto drawn = f.eval->draw_committee(f.supervisor, d.t.id, "3301.25",
+                                      beacon_date_for(f, d.t.id, "committee"));
   REQUIRE(drawn.ok());
   auto crit = core::tender_rules_from_json(core::TenderService::view(db, d.t.id)->rules);
   REQUIRE(crit.ok());

@@ -41,7 +41,7 @@ void add_random_pool(EvalFixture& f, std::mt19937& rng, int plain) {
     eval::ExpertInput e;
     e.account = "expert-" + std::to_string(100 + i);
     e.specialties = {rng() % 2 ? "物业管理" : "财务"};
-    if (rng() % 3 == 0) e.related_usccs.push_back("91110000100000000A");  // not a bidder
+    if (rng() % 3 == 0) e.related_usccs.push_back("91110000100000008J");  // not a bidder
     REQUIRE(f.eval->add_expert(f.admin, e).ok());
   }
   const int conflicted = static_cast<int>(rng() % 4);
@@ -82,6 +82,9 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
   for (int i = 0; i < bidders; ++i) prices.push_back(180 + static_cast<std::int64_t>(rng() % 6));
   const bool cap_lottery = rng() % 2 == 0;
   const int committee_size = rng() % 3 == 0 ? 7 : 5;
+  // The deciding committee is known at the bid closing, when the pool list
+  // (without the decision's participants) is committed.
+  f.tenderers[community] = {market.tenderer.account, "tenderer-2", "tenderer-3"};
   auto t = open_tender(
       f, prices,
       [&](json::object& r) {
@@ -95,7 +98,8 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
   f.tenderers[community] = {market.tenderer.account, "tenderer-2", "tenderer-3", "tenderer-4",
                             "tenderer-5"};
   int beacon = 3000 + static_cast<int>(rng() % 1000);
-  auto drawn = f.eval->draw_committee(f.supervisor, t.id, std::to_string(beacon++), "2025-06-24");
+  auto drawn = f.eval->draw_committee(f.supervisor, t.id, std::to_string(beacon++) + ".00",
+                                      beacon_date_for(f, t.id, "committee"));
   auto db = f.reader();
   if (drawn.ok()) {
     std::optional<eval::StageResult> last;

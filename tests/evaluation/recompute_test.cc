@@ -47,7 +47,8 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
             set_decision_rules(r, method);
           },
           market);
-      auto drawn = f.eval->draw_committee(f.supervisor, t.id, "3301.25", "2025-06-24");
+      auto drawn = f.eval->draw_committee(f.supervisor, t.id, "3301.25",
+                                          beacon_date_for(f, t.id, "committee"));
       REQUIRE(drawn.ok());
       std::optional<eval::StageResult> last;
       int beacon = 3000;

@@ -40,7 +40,8 @@ Reviewing start_review(EvalFixture& f, const std::vector<std::int64_t>& prices,
   add_pool(f, 10);
   Reviewing r;
   r.t = open_tender(f, prices, edit);
-  auto drawn = f.eval->draw_committee(f.supervisor, r.t.id, "3301.25", "2025-06-24");
+  auto drawn = f.eval->draw_committee(f.supervisor, r.t.id, "3301.25",
+                                      beacon_date_for(f, r.t.id, "committee"));
   REQUIRE(drawn.ok());
   r.members = drawn->members;
   r.reserves = drawn->reserves;
@@ -202,7 +203,8 @@ TEST_CASE("review: a member must declare first; a replaced member's marks are vo
   EvalFixture f;
   add_pool(f, 10);
   auto t = open_tender(f, {230, 200, 220, 0}, two_criteria);
-  auto drawn = f.eval->draw_committee(f.supervisor, t.id, "1", "2025-06-24");
+  auto drawn =
+      f.eval->draw_committee(f.supervisor, t.id, "1.00", beacon_date_for(f, t.id, "committee"));
   REQUIRE(drawn.ok());
   const auto members = drawn->members;
   expect_eval_refused(
@@ -264,17 +266,21 @@ TEST_CASE("review: candidate cap by lottery waits for the beacon") {
   CHECK(last->next == "draw:candidate_cap");
   expect_eval_refused(
       f,
-      [&] { return f.eval->enter_beacon(f.supervisor, r.t.id, "lottery", "3310.5", "2025-07-01"); },
+      [&] {
+        return f.eval->enter_beacon(f.supervisor, r.t.id, "lottery", "3310.50", "2025-07-01");
+      },
       "no_pending_draw");
   expect_eval_refused(
       f,
       [&] {
-        return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.5", "2025-07-01");
+        return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.50",
+                                    beacon_date_for(f, r.t.id, "candidate_cap"));
       },
       "checkpoint_pending");
   REQUIRE(f.ledger->publish_checkpoint().ok());
+  const std::string date = beacon_date_for(f, r.t.id, "candidate_cap");
   auto drawn = expect_eval_one_entry(f, [&] {
-    return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.5", "2025-07-01");
+    return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.50", date);
   });
   CHECK(drawn->next == "candidates_publicized");
   REQUIRE(drawn->candidates);
@@ -292,7 +298,7 @@ TEST_CASE("review: candidate cap by lottery waits for the beacon") {
     }
   }
   REQUIRE(cp);
-  auto seed = eval::draw_seed("candidate_cap", r.t.id, cp->root, "3310.5");
+  auto seed = eval::draw_seed("candidate_cap", r.t.id, cp->root, "3310.50", date);
   std::vector<std::string> ids = r.t.bid_ids;
   std::sort(ids.begin(), ids.end());
   eval::DrawStream s(*seed);

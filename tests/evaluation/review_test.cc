@@ -39,7 +39,8 @@ Hash seed_b() {
   Hash root{};
   for (std::size_t i = 0; i < root.size(); ++i) root[i] = static_cast<std::uint8_t>(i);
   // uniform(2) = 1 and sample(5, 2) = [1, 2] on this seed (Python hashlib).
-  return draw_seed(draw_purpose::kLottery, "T-2026-0001", root, "2026-04-01 lottery 07 12 33")
+  return draw_seed_undated(draw_purpose::kLottery, "T-2026-0001", root,
+                           "2026-04-01 lottery 07 12 33")
       .value();
 }
 

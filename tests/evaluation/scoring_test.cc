@@ -18,15 +18,15 @@ Hash example_root() {
 // docs/draw.md example seed: first word 15934378204642725328
 // (mod 2 = 0, mod 3 = 1, mod 4 = 0; Python).
 Hash seed_a() {
-  return draw_seed(draw_purpose::kCommittee, "T-2026-0001", example_root(),
-                   "2026-03-02 SSE Composite Index close 3345.67")
+  return draw_seed_undated(draw_purpose::kCommittee, "T-2026-0001", example_root(),
+                           "2026-03-02 SSE Composite Index close 3345.67")
       .value();
 }
 
 // 475ea049…3f74; uniform(2) = 1, uniform(3) = 0, uniform(4) = 3 (Python).
 Hash seed_b() {
-  return draw_seed(draw_purpose::kLottery, "T-2026-0001", example_root(),
-                   "2026-04-01 lottery 07 12 33")
+  return draw_seed_undated(draw_purpose::kLottery, "T-2026-0001", example_root(),
+                           "2026-04-01 lottery 07 12 33")
       .value();
 }
 

@@ -72,8 +72,10 @@ inline void satisfy_draws(EvalFixture& f, const std::string& tender, eval::Stage
                           int& beacon) {
   while (r.next.rfind("draw:", 0) == 0) {
     REQUIRE(f.ledger->publish_checkpoint().ok());
-    auto next = f.eval->enter_beacon(f.supervisor, tender, r.next.substr(5),
-                                     std::to_string(beacon++), "2025-08-01");
+    const std::string purpose = r.next.substr(5);
+    auto next =
+        f.eval->enter_beacon(f.supervisor, tender, purpose, std::to_string(beacon++) + ".00",
+                             beacon_date_for(f, tender, purpose));
     if (!next.ok()) FAIL(next.error().to_string());
     r = *next;
   }

@@ -143,9 +143,11 @@ class Stream:
                 return w % n
 
 
-def draw_seed(purpose, tender, root_hex, beacon):
+def draw_seed(purpose, tender, root_hex, beacon, beacon_date):
+    """docs/draw.md: the beacon date is part of the seed (seed_version 2)."""
     return hashlib.sha256(b"sunbid/draw/v1\n" + purpose.encode() + b"\n" + tender.encode() + b"\n"
-                          + bytes.fromhex(root_hex) + beacon.encode() + b"\n").digest()
+                          + bytes.fromhex(root_hex) + beacon.encode() + b"\n"
+                          + beacon_date.encode() + b"\n").digest()
 
 
 def lottery_pick(ids, seed):
@@ -271,6 +273,16 @@ class Scenarios:
                 return a
             time.sleep(0.3)
 
+    def beacon_date(self, path, body):
+        """The date a draw's beacon must carry (the first trading day after
+        the entry that fixed its inputs, docs/draw.md): the refusal of any
+        other date names it."""
+        a = self.req("POST", path, self.sup, json_body=dict(body, beacon_date="2000-01-03"))
+        ok = a.status == 422 and a.code == "beacon_date_not_allowed"
+        self.r.check(f"scenario: POST {path.split('/')[-1]} with a beacon of a wrong date is refused "
+                     f"(422 beacon_date_not_allowed) and names the date", ok, repr(a)[:300])
+        return a.json()["error"]["details"]["required"] if ok else "2000-01-03"
+
     def bug_or_check(self, name, cond, got=""):
         if name in KNOWN_BUGS:
             self.r.known_bug(name, cond, KNOWN_BUGS[name], got)
@@ -286,6 +298,7 @@ class Scenarios:
         self.open_and_review()
         self.decide()
         self.finish()
+        self.ctx.scenario_world = self  # (i) draws_checks builds on its accounts and pool
         print(f"   scenarios: {len(METHODS)} tenders in {time.monotonic() - t0:.1f} s")
 
     def setup(self):
@@ -524,7 +537,8 @@ class Scenarios:
 
     def committee(self, t):
         r = self.r
-        beacon = {"beacon": "3301.25", "beacon_date": rfc3339(self.now)[:10]}
+        beacon = {"beacon": "3301.25"}
+        beacon["beacon_date"] = self.beacon_date(f"/tenders/{t.id}/committee/draw", beacon)
         a = self.retry_pending(lambda: self.req("POST", f"/tenders/{t.id}/committee/draw", self.sup,
                                                 json_body=beacon))
         self.expect(f"{t.method}: committee draw", a, 201)
@@ -694,7 +708,7 @@ class Scenarios:
         a = self.req("POST", f"/tenders/{tlo.id}/decision", "scen.tenderer0")
         r.check("scenario: lottery: the decision waits for the draw",
                 a.status == 200 and a.json().get("next") == "draw:lottery", repr(a))
-        tlo.expected = self.lottery(tlo, tlo.candidates, "07 12 33")
+        tlo.expected = self.lottery(tlo, tlo.candidates, "712.33")
 
         # committee_vote: the three tenderers vote 2–1.
         tcv = T["committee_vote"]
@@ -724,7 +738,7 @@ class Scenarios:
         a = self.req("POST", f"/tenders/{tvl.id}/decision", "scen.tenderer0")
         r.check("scenario: vote_then_lottery: the decision shortlists two and waits for the draw",
                 a.status == 200 and a.json().get("next") == "draw:lottery", repr(a))
-        tvl.expected = self.lottery(tvl, shortlist, "2026013")
+        tvl.expected = self.lottery(tvl, shortlist, "2026.13")
         self.check_committee_secret("while the owners vote", [tv])
 
         # The owners' window closes; then the decision.
@@ -739,7 +753,8 @@ class Scenarios:
         """The supervisor enters the beacon; the winner is recomputed here
         from the logged checkpoint root (docs/draw.md). Returns it."""
         r = self.r
-        body = {"purpose": "lottery", "beacon": beacon, "beacon_date": rfc3339(self.now)[:10]}
+        body = {"purpose": "lottery", "beacon": beacon}
+        body["beacon_date"] = self.beacon_date(f"/tenders/{t.id}/draws", body)
         a = self.retry_pending(lambda: self.req("POST", f"/tenders/{t.id}/draws", self.sup, json_body=body))
         self.expect(f"{t.method}: lottery draw", a, 201)
         if a.status != 201:
@@ -747,7 +762,7 @@ class Scenarios:
         d = a.json()
         draw = d.get("draw", {})
         root = draw.get("checkpoint", {}).get("root", "")
-        seed = draw_seed("lottery", t.id, root, beacon) if len(root) == 64 else b""
+        seed = draw_seed("lottery", t.id, root, beacon, body["beacon_date"]) if len(root) == 64 else b""
         r.check(f"scenario: {t.method}: the lottery seed recomputed from the checkpoint root and beacon",
                 seed.hex() == draw.get("seed"), repr(draw)[:300])
         expected = lottery_pick(ids, seed) if seed else None

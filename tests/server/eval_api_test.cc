@@ -112,7 +112,7 @@ TEST_CASE("committee: draw, declarations, replacement, clearing report", "[api][
   EvalWorld w;
   const std::string id = w.opened_tender({{"method", "lowest_price"}}, 0);
   const std::string t = "/api/v1/tenders/" + id;
-  const std::string beacon = R"({"beacon":"3301.25","beacon_date":"2026-01-28"})";
+  const std::string beacon = w.committee_beacon(id);
   // Only a supervisor draws; a refused draw changes nothing.
   CHECK_REFUSED(w, w.call("POST", t + "/committee/draw", beacon, w.tenderer), 403, "forbidden");
   CHECK_REFUSED(w, w.call("POST", t + "/committee/draw", beacon, w.experts[0].token), 403,
@@ -472,12 +472,16 @@ TEST_CASE("scenario lottery: the supervisor's beacon draws the winner", "[api][e
   auto cands = to_candidates(w, id);
   w.at(w.clock.now_ms() + kPublicityMs);
   w.settle(id);
-  const std::string beacon =
-      R"({"purpose":"lottery","beacon":"07 12 33","beacon_date":"2026-02-03"})";
-  CHECK_REFUSED(w, w.call("POST", t + "/draws", beacon, w.supervisor), 409, "no_pending_draw");
+  CHECK_REFUSED(
+      w,
+      w.call("POST", t + "/draws",
+             R"({"purpose":"lottery","beacon":"712.33","beacon_date":"2026-02-03"})", w.supervisor),
+      409, "no_pending_draw");
   auto d = w.call("POST", t + "/decision", "", w.tenderer);
   REQUIRE(d.status == 200);
   CHECK(str(body_json(d), "next") == "draw:lottery");
+  const std::string beacon = R"({"purpose":"lottery","beacon":"712.33","beacon_date":")" +
+                             w.beacon_date(id, "decision.made") + R"("})";
   CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "draw_pending");
   CHECK_REFUSED(w, w.call("POST", t + "/draws", beacon, w.tenderer), 403, "forbidden");
   CHECK_REFUSED(w,
@@ -545,7 +549,8 @@ TEST_CASE("scenario vote_then_lottery: votes make the shortlist, the draw picks"
   CHECK(str(body_json(d), "next") == "draw:lottery");
   REQUIRE(w.ledger->publish_checkpoint().ok());
   auto drawn = w.call("POST", t + "/draws",
-                      R"({"purpose":"lottery","beacon":"2026013","beacon_date":"2026-02-03"})",
+                      R"({"purpose":"lottery","beacon":"2026.13","beacon_date":")" +
+                          w.beacon_date(id, "decision.made") + R"("})",
                       w.supervisor);
   REQUIRE(drawn.status == 201);
   const std::string winner = str(body_json(drawn), "winner");

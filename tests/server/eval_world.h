@@ -8,7 +8,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "evaluation/beacon.h"
 #include "server/accounts.h"
+#include "tender_core/time.h"
 #include "tender_world.h"
 
 namespace sunbid::server::testing {
@@ -108,6 +110,7 @@ struct EvalWorld : TenderWorld {
                   .status == 201);
     }
     at(kDeadlineMs + 3'600'000);
+    settle(id);  // bidding has closed: the committee's pool list is committed
     for (int i = 0; i < 3; ++i) {
       boost::json::object body{{"salt_hex", sealed[i].salt_hex}, {"bid", sealed[i].bid}};
       REQUIRE(call("POST", "/api/v1/tenders/" + id + "/bids/mine/reveal",
@@ -128,10 +131,39 @@ struct EvalWorld : TenderWorld {
     return id;
   }
 
+  // The beacon date a draw must carry: the first weekday (no platform
+  // calendar is plugged in here) after the China date of the tender's last
+  // entry of `type` (committee.pool_committed for the committee draw, the
+  // entry that left a draw pending for the others).
+  std::string beacon_date(const std::string& id, std::string_view type) {
+    auto db = ledger->open_reader();
+    REQUIRE(db.ok());
+    auto idx = audit::tender_entry_indices(*db, id);
+    REQUIRE(idx.ok());
+    std::optional<std::int64_t> at_ms;
+    for (auto i : *idx) {
+      auto e = audit::read_entries(*db, i, i + 1);
+      REQUIRE(e.ok());
+      auto o = boost::json::parse((*e)[0].bytes).as_object();
+      if (o.at("type").as_string() == type) {
+        at_ms = *core::parse_rfc3339_ms(o.at("time").as_string());
+      }
+    }
+    REQUIRE(at_ms);
+    auto d = eval::first_trading_day_after(*db, eval::china_date_of(*at_ms), {});
+    REQUIRE(d.ok());
+    return eval::to_string(*d);
+  }
+
+  std::string committee_beacon(const std::string& id) {
+    return R"({"beacon":"3301.25","beacon_date":")" + beacon_date(id, "committee.pool_committed") +
+           R"("})";
+  }
+
   // The committee draw; returns the members.
   std::vector<std::string> draw(const std::string& id) {
-    auto r = call("POST", "/api/v1/tenders/" + id + "/committee/draw",
-                  R"({"beacon":"3301.25","beacon_date":"2026-01-28"})", supervisor);
+    auto r =
+        call("POST", "/api/v1/tenders/" + id + "/committee/draw", committee_beacon(id), supervisor);
     REQUIRE(r.status == 201);
     std::vector<std::string> out;
     const auto drawn = body_json(r);

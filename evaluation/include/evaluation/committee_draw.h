@@ -23,10 +23,18 @@
 namespace sunbid::eval {
 
 struct Expert {
-  std::string account;  // the evaluator account's username
-  std::vector<std::string> specialties;
+  std::string account;                     // the evaluator account's username
+  std::vector<std::string> specialties;    // 专业
   std::string employer_uscc;               // empty: none on record
   std::vector<std::string> related_usccs;  // declared relations (关联关系)
+  std::string title;                       // 职称; empty: none on record
+};
+
+// A committee rule: at least `min` members with `specialty` (the tender's
+// `committee_specialties`, in rule order).
+struct SpecialtyQuota {
+  std::string specialty;
+  std::size_t min = 0;
 };
 
 // Why an expert was not drawable. One record per (account, reason, bidder).
@@ -64,6 +72,51 @@ inline constexpr int kCommitteeDrawnPayloadVersion = 2;
 // pool and of each expert's lists does not matter.
 // REQUIRES: accounts distinct (draw_committee checks it).
 Hash expert_pool_digest(const std::vector<Expert>& pool);
+
+// ---- The committed pool list (docs/committee-draw.md, payload version 3) ----
+
+inline constexpr std::string_view kPoolLeafTag = "sunbid/pool/v1\n";
+inline constexpr int kCommitteeDrawnPoolListVersion = 3;
+
+// The canonical expert record: the canonical JSON (RFC 8785 style) of
+// {"account", "employer_uscc", "related_usccs": sorted distinct,
+//  "specialties": sorted distinct, "title"}.
+std::string expert_record_json(const Expert& e);
+
+// SHA-256("sunbid/pool/v1\n" ‖ salt (32 raw bytes) ‖ expert_record_json(e)).
+Hash pool_leaf(const Hash& salt, const Expert& e);
+
+// Exclusions (the rules above) and the eligible experts sorted by account.
+// Errors: invalid_expert, duplicate_expert.
+struct PoolSplit {
+  std::vector<Exclusion> exclusions;  // sorted by (account, reason, bidder_uscc)
+  std::vector<Expert> eligible;       // sorted by account
+};
+Result<PoolSplit> split_pool(const std::vector<Expert>& pool,
+                             const std::vector<std::string>& bidder_usccs,
+                             const std::vector<std::string>& excluded_accounts);
+
+// The draw over POSITIONS of the committed list `list` (the eligible experts
+// in the committed order). One DrawStream(seed): for each quota in order,
+// need = min − (members with the specialty drawn so far); `need` positions
+// are sampled from the qualifying positions not yet drawn (ascending), by
+// sample(|qualifying|, need); then the remaining positions (ascending) are
+// sampled by sample(|rest|, min(|list|, committee_size + reserve_size) −
+// drawn so far). In that order: the first committee_size are the members,
+// the rest the reserves (order of succession).
+// Errors: invalid_committee_size, too_few_experts (|list| < committee_size),
+// committee_specialty_unavailable (a quota cannot be met; details specialty,
+// min, qualifying), committee_specialties_invalid (mins exceed the size).
+struct PositionDraw {
+  std::vector<std::size_t> members;   // positions, draw order
+  std::vector<std::size_t> reserves;  // positions, order of succession
+};
+Result<PositionDraw> draw_positions(const std::vector<Expert>& list,
+                                    const std::vector<SpecialtyQuota>& quotas,
+                                    std::size_t committee_size, std::size_t reserve_size,
+                                    const Hash& seed);
+
+// ---- Version 2 (sorted-account sampling), kept to verify older trails ----
 
 // Errors: `invalid_committee_size` (committee_size = 0), `invalid_expert`
 // (empty account), `duplicate_expert` (an account twice in the pool),

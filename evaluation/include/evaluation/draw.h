@@ -4,7 +4,11 @@
 // Every draw of a tender (committee, replacement, candidate cap, lottery,
 // tie-break, run-off tie) derives its seed from public values only:
 //   seed = SHA-256("sunbid/draw/v1\n" ‖ purpose ‖ "\n" ‖ tender_id ‖ "\n" ‖
-//                  checkpoint_root (32 raw bytes) ‖ beacon ‖ "\n")
+//                  checkpoint_root (32 raw bytes) ‖ beacon ‖ "\n" ‖
+//                  beacon_date ‖ "\n")
+// (draws logged before the date entered the seed, without `seed_version`
+// 2 in their entry, used the same bytes without `beacon_date ‖ "\n"`:
+// draw_seed_undated, kept so older trails still verify)
 // and consumes it through DrawStream, SHA-256 in counter mode, so anyone
 // (sunbid-verify included) recomputes the same result from the trail.
 //
@@ -44,7 +48,16 @@ inline constexpr std::string_view kDrawDomainTag = "sunbid/draw/v1\n";
 // id or beacon that contains "\n", or an empty purpose or tender id: the "\n"
 // framing is what makes the concatenation unambiguous.
 Result<Hash> draw_seed(std::string_view purpose, std::string_view tender_id,
-                       const Hash& checkpoint_root, std::string_view beacon);
+                       const Hash& checkpoint_root, std::string_view beacon,
+                       std::string_view beacon_date);
+
+// The seed of draws logged before the beacon date entered it (no
+// `seed_version` in the entry's `draw`). Verification of old trails only.
+Result<Hash> draw_seed_undated(std::string_view purpose, std::string_view tender_id,
+                               const Hash& checkpoint_root, std::string_view beacon);
+
+// The `seed_version` member of a draw entry's `draw` object written now.
+inline constexpr int kDrawSeedVersion = 2;
 
 // SHA-256 in counter mode: block_i = SHA-256(seed ‖ uint64_be(i)), i = 0, 1, …;
 // each block gives four big-endian uint64 words, consumed in order.

@@ -23,6 +23,15 @@
 //   eval_decision_voters  committee_vote / vote_then_lottery: the community's
 //                         tenderer accounts frozen at publication (13)
 //
+// Migration 15 (issue 11): eval_experts gains `title` (职称);
+//   eval_expert_versions  every version of an expert record, effective-dated
+//                         (effective_ms) and ordered by the log index that
+//                         recorded it; the draw reads the records as of the
+//                         entry that fixed its inputs
+//   eval_pool_commitments per tender and purpose: the committed list of
+//                         eligible experts (salts, records, order), private
+//                         until the decision releases it in committee.drawn
+//
 // Thread-safety: pure data.
 #pragma once
 
@@ -38,6 +47,7 @@ inline constexpr int kEvaluationSchemaVersion = 4;
 // eval_vote_rounds.paused_ms (a suspension began inside the open window),
 // eval_decision_voters (committee_vote voters frozen at publication).
 inline constexpr int kDecisionBindsMigration = 13;
+inline constexpr int kExpertHistorySchemaVersion = 15;
 
 std::vector<audit::Migration> evaluation_migrations();
 

@@ -28,9 +28,11 @@
 //
 // Draws: seed = draw_seed(purpose, tender, root of the FIRST stored
 // checkpoint whose tree covers the entry that fixed the draw's inputs,
-// beacon) (docs/draw.md). The fixing entry is the opening record's entry
-// for the committee draw, and for every later draw the entry that recorded
-// the pending draw (review concluded, decision pending). While no stored
+// beacon, beacon date) (docs/draw.md). The fixing entry is the bid-closing
+// entry for the committee draw, and for every later draw the entry that
+// recorded the pending draw (review concluded, decision pending). The
+// beacon date must be the first trading day after that entry's China date
+// (beacon.h). While no stored
 // checkpoint covers it the draw is refused with `checkpoint_pending`. Each
 // draw entry carries the seed, every input, the checkpoint's size, root and
 // signed note, the beacon and its date, and the result.
@@ -40,7 +42,8 @@
 // decision is readable by evaluators; the review's outcome is fixed before
 // the decision starts and no decision command writes review rows.
 //
-// Entry types: expert.added, committee.drawn, committee.declared,
+// Entry types: expert.added, expert.updated, committee.pool_committed,
+// committee.drawn, committee.declared,
 // committee.replaced, review.submitted, review.concluded (by the system,
 // after the completing review.submitted), draw.made, decision.vote_opened,
 // ballot.cast, committee_vote.cast, decision.made.
@@ -63,6 +66,7 @@
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "audit_log/sqlite.h"
+#include "evaluation/beacon.h"
 #include "evaluation/clearing.h"
 #include "tender_core/actor.h"
 #include "tender_core/service.h"
@@ -81,6 +85,18 @@ struct ExpertInput {
   std::vector<std::string> specialties;
   std::optional<std::string> employer_uscc;
   std::vector<std::string> related_usccs;
+  std::optional<std::string> title;  // 职称
+};
+
+// An update of an expert record (docs/committee-draw.md "Expert records"):
+// absent fields keep their value; `employer_uscc` "" clears it. The new
+// version takes effect at effective_from_ms (default: now; not in the past).
+struct ExpertUpdate {
+  std::optional<std::vector<std::string>> specialties;
+  std::optional<std::string> employer_uscc;
+  std::optional<std::vector<std::string>> related_usccs;
+  std::optional<std::string> title;
+  std::optional<std::int64_t> effective_from_ms;
 };
 
 struct CommitteeDrawn {
@@ -166,12 +182,35 @@ class EvaluationService {
 
   // Admin. Refuses not_admin, expert_invalid, expert_exists. The account is
   // taken as given: accounts live in the server, which checks the role.
+  // USCCs are normalised (spaces removed, upper case) and validated
+  // (tender_core's validate_uscc); specialties and the title trimmed. The
+  // entry `expert.added` carries the account, the effective time and only a
+  // salted digest of the record (docs/committee-draw.md).
   Result<std::uint64_t> add_expert(const core::Actor& admin, const ExpertInput& input);
 
+  // Admin: a new, effective-dated version of an expert record
+  // (`expert.updated`, like expert.added). Refuses not_admin, expert_invalid,
+  // expert_not_found.
+  Result<std::uint64_t> update_expert(const core::Actor& admin, std::string_view account,
+                                      const ExpertUpdate& update);
+
+  // The platform calendar's rest-day test for beacon dates (beacon.h);
+  // unset, every weekday is a trading day. REQUIRES: set before use, once.
+  void set_rest_day_test(RestDayTest test) { is_rest_day_ = std::move(test); }
+
+  // The beacon date the tender's next draw of `purpose` needs ("committee"
+  // before the committee draw, else the pending draw's purpose), on the
+  // caller's connection. Refuses no_pending_draw, pool_not_committed.
+  Result<std::string> required_beacon_date(audit::Database& db, std::string_view tender,
+                                           std::string_view purpose) const;
+
   // Supervisor; tender `opened`. Draws committee_size members and as many
-  // reserves (fewer if the pool is short), computes the clearing report,
-  // moves the tender to `reviewing`. Refuses not_supervisor, beacon_invalid,
-  // tender_wrong_status, checkpoint_pending, too_few_experts, the hook's codes
+  // reserves (fewer if the pool is short) over the positions of the pool
+  // list committed after the bid closing (`committee.pool_committed`),
+  // the specialty minimums first, computes the clearing report, moves the
+  // tender to `reviewing`. Refuses not_supervisor, beacon_invalid,
+  // beacon_date_not_allowed, tender_wrong_status, checkpoint_pending,
+  // too_few_experts, committee_specialty_unavailable, the hook's codes
   // (objection_unanswered).
   Result<CommitteeDrawn> draw_committee(const core::Actor& supervisor, std::string_view tender,
                                         std::string_view beacon, std::string_view beacon_date);
@@ -197,7 +236,8 @@ class EvaluationService {
                                     const ReviewInput& input);
 
   // Supervisor: the beacon of the pending draw of `purpose`. Refuses
-  // not_supervisor, no_pending_draw, beacon_invalid, checkpoint_pending.
+  // not_supervisor, no_pending_draw, beacon_invalid, beacon_date_not_allowed,
+  // checkpoint_pending.
   Result<StageResult> enter_beacon(const core::Actor& supervisor, std::string_view tender,
                                    std::string_view purpose, std::string_view beacon,
                                    std::string_view beacon_date);
@@ -228,11 +268,15 @@ class EvaluationService {
   Result<StageResult> decide(const core::Actor& tenderer, std::string_view tender);
 
   // Applies the tender's due transitions, each its own command and entry:
-  // tender_core's, the opening of the vote window (decision.vote_opened),
-  // and the decision of a closed vote (decision.made by the system).
+  // tender_core's, the committee's pool commitment once bidding has closed,
+  // the opening of the vote window (decision.vote_opened), and the decision
+  // of a closed vote (decision.made by the system).
   Status catch_up(std::string_view tender);
 
   // ---- readers (the caller's own connection) ----
+  // Whether the committee's pool list of the tender is committed (or the
+  // committee drawn without one).
+  static Result<bool> pool_committed(audit::Database& db, std::string_view tender);
   static Result<CommitteeView> committee(audit::Database& db, std::string_view tender);
   // Marks `viewer` may see: evaluators see their own, and another member's
   // only once that member has submitted every bid; supervisors see all;
@@ -283,11 +327,16 @@ class EvaluationService {
   // window and the release of its ballots and votes; resume extends it
   // (vote_window.h) and moves those releases to the new close.
   core::TenderHooks tender_hooks();
+  // Once bidding has closed (reveal or opened, no committee yet): commits the
+  // eligible experts as of the bid-closing entry, salted, in an order drawn
+  // from server randomness, in the public `committee.pool_committed`.
+  Result<bool> commit_pool_if_due(std::string_view tender);
 
   audit::Ledger& ledger_;
   const Clock& clock_;
   core::TenderService& tenders_;
   TendererAccounts tenderer_accounts_;
+  RestDayTest is_rest_day_;
 };
 
 }  // namespace sunbid::eval

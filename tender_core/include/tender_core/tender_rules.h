@@ -10,6 +10,7 @@
 //    "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
 //    "criteria": [{"code": "staffing", "title": "人员配置"}],
 //    "committee_size": 5, "min_bidders": 3, "min_valid_bids": 3, "candidate_cap": 3,
+//    "committee_specialties": [{"specialty": "物业管理", "min": 1}],
 //    "candidate_cap_method": "lowest_price" | "lottery",
 //    "decision": {"method": "owners_vote", "allow_runoff": true}
 //              | {"method": "composite_score",
@@ -22,6 +23,10 @@
 //    "vote_window_s": 604800, "award_publicity_s": 259200}
 // Only the tender's own rules: community_id and title belong to the tender
 // record and are not accepted here.
+// committee_specialties may be omitted (default none; written back only
+// when non-empty): each specialty distinct and non-empty, min >= 1, the
+// minimums summing to at most committee_size (the draw meets them first,
+// docs/committee-draw.md).
 // min_bidders (投标人数下限, 招标投标法 28 / 实施条例 44): a tender with fewer
 // live commitments at the deadline fails unopened; at least kMinBidders (3,
 // the legal floor, not a setting); when omitted it is the larger of 3 and
@@ -87,6 +92,14 @@ struct Criterion {
   bool operator==(const Criterion&) const = default;
 };
 
+// A committee composition rule: at least `min` members of `specialty` (专业).
+struct CommitteeSpecialty {
+  std::string specialty;
+  std::int32_t min = 1;
+
+  bool operator==(const CommitteeSpecialty&) const = default;
+};
+
 struct OwnersVoteParams {
   bool allow_runoff = false;  // run-off between the two with most area when nobody wins
 
@@ -131,6 +144,7 @@ struct TenderRules {
   std::vector<Criterion> criteria;
   std::int32_t committee_size = kMinCommitteeSize;
   std::int32_t min_bidders = kMinBidders;
+  std::vector<CommitteeSpecialty> committee_specialties;
   std::int32_t min_valid_bids = kDefaultMinValidBids;
   std::int32_t candidate_cap = 1;
   CandidateCapMethod candidate_cap_method = CandidateCapMethod::lowest_price;
