@@ -979,8 +979,9 @@ struct Api::Impl {
     return {};
   }
 
-  // POST /tenders: community_id and title belong to the tender record; every
-  // other member is a rule (tender_rules.h), checked in full at publication.
+  // POST /tenders: community_id, title and retender_of belong to the tender
+  // record; every other member is a rule (tender_rules.h), checked in full at
+  // publication.
   void post_tenders(Call& call, Reply reply) {
     auto body = json_body(call);
     if (!body.ok()) return reply(std::move(body).error());
@@ -998,6 +999,15 @@ struct Api::Impl {
       }
       *field = std::string(v->as_string());
       body->erase(key);
+    }
+    // 重新招标: the failed or cancelled tender this draft re-tenders.
+    if (const boost::json::value* v = body->if_contains("retender_of")) {
+      if (!v->is_string()) {
+        return reply(make_error("invalid_field", "字段类型错误 / the field has the wrong type",
+                                {{"field", "/retender_of"}, {"expected", "string"}}));
+      }
+      in.retender_of = std::string(v->as_string());
+      body->erase("retender_of");
     }
     if (Status st = refuse_unknown_rule_fields(*body); !st.ok())
       return reply(std::move(st).error());

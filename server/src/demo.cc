@@ -328,7 +328,10 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
                            {community.id, "金山花园物业服务项目招标（2026—2028年）", rules}));
   SUNBID_TRY(drop(service.publish(tenderer, seed.tender_id)));
 
-  // Two sealed bids; their openings are kept for the demo's reveal step.
+  // Three sealed bids from the three qualified enterprises (厦门海湾物业 meets
+  // A/3★ exactly): the floor of 条例 44, so the tender opens; the other two
+  // enterprises would be refused at submission (bidder_not_qualified). Their
+  // openings are kept for the demo's reveal step.
   struct Offer {
     std::size_t clerk;
     std::int64_t price;
@@ -337,6 +340,7 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
   const std::vector<Offer> offers = {
       {0, 268, "驻场团队18人，24小时秩序维护，电梯维保外包至原厂，季度业主满意度调查。"},
       {1, 239, "驻场团队15人，保洁每日两次，绿化每月修剪，智慧门禁升级。"},
+      {2, 252, "驻场团队16人，秩序维护三班倒，电梯日常巡检，每月公示收支。"},
   };
   for (const auto& o : offers) {
     std::array<std::uint8_t, core::kBidSaltBytes> salt{};

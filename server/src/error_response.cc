@@ -36,6 +36,7 @@ const std::unordered_map<std::string_view, int>& status_table() {
       // relations: another community, not an enterprise, not entitled).
       {"not_tenderer_of_community", 403},
       {"not_an_enterprise", 403},
+      {"bidder_type_not_allowed", 403},
       {"not_supervisor", 403},
       {"objection_not_entitled", 403},
       // evaluation's relations: a drawn member of THIS tender, an owner or a
@@ -134,6 +135,8 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"reason_required", 422},
       {"bid_invalid", 422},
       {"reveal_mismatch", 422},
+      {"bidder_not_qualified", 422},
+      {"retender_invalid", 422},
       {"objection_invalid", 422},
       {"candidates_invalid", 422},
       {"award_invalid", 422},

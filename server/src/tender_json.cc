@@ -68,6 +68,7 @@ boost::json::object tender_json(const core::TenderView& t) {
   o["service_tier"] = t.tier ? boost::json::value(core::to_json(*t.tier)) : nullptr;
   o["end_reason"] = t.end_reason ? boost::json::value(*t.end_reason) : nullptr;
   o["awarded_bid_id"] = t.awarded_bid_id ? boost::json::value(*t.awarded_bid_id) : nullptr;
+  o["retender_of"] = t.retender_of ? boost::json::value(*t.retender_of) : nullptr;
   return o;
 }
 
@@ -84,6 +85,9 @@ boost::json::object bid_summary_json(const core::BidSummary& b) {
 boost::json::object opening_row_json(const core::OpeningRow& r) {
   boost::json::object o{{"bid_id", r.bid_id}, {"bidder_uscc", r.bidder_uscc}, {"valid", r.valid}};
   o["reason"] = r.valid ? boost::json::value(nullptr) : boost::json::value(r.reason);
+  boost::json::array disqualified;
+  for (const auto& d : r.disqualified) disqualified.emplace_back(d);
+  o["disqualified"] = std::move(disqualified);
   o["bid"] = r.bid ? boost::json::value(core::to_json(*r.bid)) : nullptr;
   return o;
 }

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import urllib3  # noqa: E402
 
 import checks  # noqa: E402
+import gate_checks  # noqa: E402
 import scenarios  # noqa: E402
 import draws_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
@@ -75,7 +76,8 @@ def main():
                  ("(f) bad input", checks.check_bad_input),
                  ("(f) expired token", checks.check_expired_token),
                  ("(g) scenarios", scenarios.check_scenarios),
-                 ("(i) secrets: committee before the decision", draws_checks.check_draws)]
+                 ("(i) secrets: committee before the decision", draws_checks.check_draws),
+                 ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

@@ -163,8 +163,11 @@ TEST_CASE("tenders: draft, edit, publish (idempotent), amend, suspend, resume, c
   auto edited = w.call("PATCH", t, R"({"title":"金山花园物业服务招标（修订）"})", w.tenderer);
   REQUIRE(edited.status == 200);
   CHECK(str(body_json(edited), "title") == "金山花园物业服务招标（修订）");
-  CHECK_REFUSED(w, w.call("PATCH", t, R"({"title":"x"})", w.other_tenderer), 403,
-                "not_tenderer_of_community");
+  // To another community's tenderer the draft does not exist (security A15;
+  // this test used to expect 403 not_tenderer_of_community, which told it
+  // that the draft exists).
+  CHECK_REFUSED(w, w.call("PATCH", t, R"({"title":"x"})", w.other_tenderer), 404,
+                "tender_not_found");
   // A deadline too soon is refused at publication, changing nothing.
   REQUIRE(w.call("PATCH", t, R"({"bid_deadline":"2026-01-10T00:00:00Z"})", w.tenderer).status ==
           200);
@@ -294,6 +297,10 @@ TEST_CASE("bids and objections: commit, replace, withdraw, reveal, opening, answ
   CHECK(withdrawn.status == 200);
   CHECK_REFUSED(w, w.call("DELETE", t + "/bids/mine", "", w.enterprises[2]), 404, "bid_not_found");
   CHECK_REFUSED(w, w.call("DELETE", t + "/bids/mine", "", w.enterprises[3]), 404, "bid_not_found");
+  // It bids again and will not reveal: three bidders, so the tender opens
+  // (条例 44; this flow used to open with two).
+  REQUIRE(w.call("POST", t + "/bids", body(seal(id, kUsccs[2], 250, 0x34, "y")), w.enterprises[2])
+              .status == 201);
 
   // Objections: an enterprise on the document; the tenderer answers.
   CHECK_REFUSED(w, w.call("POST", t + "/objections", R"({"text":"x"})", w.supervisor), 403,
@@ -354,12 +361,16 @@ TEST_CASE("bids and objections: commit, replace, withdraw, reveal, opening, answ
   auto opening = w.call("GET", t + "/opening");
   REQUIRE(opening.status == 200);
   auto rows = body_json(opening).at("items").as_array();
-  REQUIRE(rows.size() == 2);
-  // Ordered by USCC bytes: …0200… before …0500….
+  REQUIRE(rows.size() == 3);
+  // Ordered by USCC bytes: …0200… before …0500… before …0503….
   CHECK(str(rows[0], "bidder_uscc") == kUsccs[0]);
   CHECK(rows[0].at("bid").at("price_fen_per_m2_month").as_int64() == 260);
   CHECK(str(rows[1], "bidder_uscc") == kUsccs[1]);
   CHECK(rows[1].at("bid").at("price_fen_per_m2_month").as_int64() == 230);
+  CHECK(str(rows[2], "bidder_uscc") == kUsccs[2]);
+  CHECK_FALSE(rows[2].at("valid").as_bool());
+  CHECK(str(rows[2], "reason") == "not_revealed");
+  CHECK(rows[2].at("disqualified").as_array().empty());
   CHECK(str(body_json(w.call("GET", t)), "status") == "opened");
 }
 
@@ -377,6 +388,11 @@ TEST_CASE("confidentiality: before the deadline nobody but the bidder learns of 
               .status == 201);
   REQUIRE(w.call("POST", t + "/bids", R"({"commitment_sha256_hex":")" + b.commitment + R"("})",
                  w.enterprises[1])
+              .status == 201);
+  // A third bidder, so the tender opens (条例 44).
+  auto c = seal(id, kUsccs[2], 244, 0x7c, "保密方案-丙");
+  REQUIRE(w.call("POST", t + "/bids", R"({"commitment_sha256_hex":")" + c.commitment + R"("})",
+                 w.enterprises[2])
               .status == 201);
   // The trail needs a checkpoint covering the tender's entries.
   for (int i = 0; i < 200 && w.call("GET", "/api/v1/audit/checkpoint").status != 200; ++i) {
@@ -404,7 +420,7 @@ TEST_CASE("confidentiality: before the deadline nobody but the bidder learns of 
       CHECK(body.find("price_fen_per_m2_month") == std::string::npos);
     }
     auto view = body_json(w.call("GET", t, "", token));
-    std::size_t own = who == "enterprise0" || who == "enterprise1" ? 1 : 0;
+    std::size_t own = who == "enterprise0" || who == "enterprise1" || who == "enterprise2" ? 1 : 0;
     CHECK(view.at("bids").as_array().size() == own);
   }
   // The feed shows the bid entries as leaf hashes with no release instant.
@@ -417,7 +433,7 @@ TEST_CASE("confidentiality: before the deadline nobody but the bidder learns of 
       ++withheld;
     }
   }
-  CHECK(withheld == 2);
+  CHECK(withheld == 3);
 
   // In the reveal window: bidders are known to supervisors and the
   // tenderer, but no role sees a price, a salt or a plan.
@@ -467,7 +483,7 @@ TEST_CASE("the background tick applies a tender's deadline without any request",
   while (status() != core::TenderStatus::failed && std::chrono::steady_clock::now() < stop) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  // No bids: at the deadline the tender fails (流标, fewer than min_valid_bids).
+  // No bids: at the deadline the tender fails (流标, fewer than three bidders).
   CHECK(status() == core::TenderStatus::failed);
 }
 
@@ -480,7 +496,7 @@ TEST_CASE("POST /dev/clock ticks: due transitions are applied before it answers"
   std::uint64_t before = w.ledger->committed_log().size;
   auto r = w.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})");
   REQUIRE(r.status == 200);
-  // No bids, fewer than min_valid_bids: bidding closes and the tender fails
+  // No bids, fewer than three bidders: bidding closes and the tender fails
   // (流标) at once — two transitions, after the dev.clock_advanced entry.
   CHECK(body_json(r).at("transitions_applied").as_int64() == 2);
   REQUIRE(w.ledger->committed_log().size == before + 3);
