@@ -124,16 +124,16 @@ Result<std::uint64_t> withdraw_command(WriteTxn& txn, const Actor& actor,
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.withdrawn", tender_id));
   const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
-  SUNBID_TRY(detail::append_bid_version(
-      txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "", c.now_ms,
-            draft.source.value_or(""), true}));
+  SUNBID_TRY(
+      detail::append_bid_version(txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "",
+                                       c.now_ms, draft.source.value_or(""), true}));
   boost::json::object p;
   p["bid_id"] = existing.bid_id;
   p["bidder_uscc"] = actor.enterprise_uscc;
   p["withdraws"] = existing.receipt_index;
-  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
-                          append_bid_entry(txn, std::move(draft), tender_id,
-                                           *effective_deadline_ms(c.timeline), p));
+  SUNBID_ASSIGN_OR_RETURN(
+      std::uint64_t idx,
+      append_bid_entry(txn, std::move(draft), tender_id, *effective_deadline_ms(c.timeline), p));
   if (idx != static_cast<std::uint64_t>(index)) {
     return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
   }
@@ -152,6 +152,13 @@ Result<OpenedBid> open_bid(std::string_view salt_hex, const boost::json::value& 
   OpenedBid o;
   SUNBID_ASSIGN_OR_RETURN(auto salt, parse_salt_hex(salt_hex));
   SUNBID_ASSIGN_OR_RETURN(o.bid, bid_from_json(bid_json));
+  // A price no scoring can handle would freeze a composite_score decision
+  // (security A18): refused at reveal, so it never reaches the committee.
+  if (o.bid.price_fen_per_m2_month > kMaxBidPriceFen) {
+    return make_error("bid_price_out_of_range",
+                      "报价超出上限 / the bid price is above the platform's bound",
+                      {{"field", "price_fen_per_m2_month"}, {"max", kMaxBidPriceFen}});
+  }
   SUNBID_ASSIGN_OR_RETURN(o.canonical, canonical_bid(o.bid));
   o.commitment_hex = hex_encode(bid_commitment(salt, o.canonical));
   o.salt_hex = std::string(salt_hex);
