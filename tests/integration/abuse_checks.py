@@ -2,6 +2,8 @@
 A7-A11, A16-A18, B1), black-box against the server's default configuration.
 The limits lowered by configuration are tested in tests/server/abuse_test.cc.
 """
+import os
+import subprocess
 import time
 
 from checks import ENTERPRISE_USCC, PASSWORD
@@ -52,6 +54,17 @@ def check_abuse(ctx, results):
     a = c.request("POST", "/dev/clock", token=tok["supervisor"], json_body={"advance_s": 60})
     results.check("insiders: a supervisor's POST /dev/clock → 403", a.status == 403, repr(a))
     results.check("insiders: refused clock moves changed nothing", c.log_size() == before)
+
+    # --dev-clock only on a loopback listen address (A16): refused at start.
+    data = os.path.join(ctx.server.dir, "dev-clock-public")
+    try:
+        p = subprocess.run([ctx.server.binary, "serve", "--data-dir", data, "--listen", "0.0.0.0:0",
+                            "--dev-clock"], capture_output=True, text=True, timeout=30)
+        results.check("insiders: serve --dev-clock --listen 0.0.0.0:0 → refused at start",
+                      p.returncode != 0 and "dev_clock_not_loopback" in p.stderr, p.stderr[-300:])
+    except subprocess.TimeoutExpired:
+        results.fail("insiders: serve --dev-clock --listen 0.0.0.0:0 → refused at start",
+                     "the server started")
 
     # -- a forwarded request is never loopback (B1) -----------------------------
     a = c.request("GET", "/metrics")

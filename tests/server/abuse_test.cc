@@ -3,6 +3,7 @@
 // tested with a configuration that lowers it, and the insiders' limits.
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <future>
 #include <thread>
 
 #include "audit_log/log_store.h"
@@ -113,6 +114,49 @@ TEST_CASE("login throttle: state is bounded in count; check and record are one s
   }
   for (auto& th : threads) th.join();
   CHECK(passed.load() == limits::kMaxLoginFailures);
+}
+
+TEST_CASE("login: scrypt runs on the login pool; beyond max_pending_logins, 503 login_busy",
+          "[abuse][login]") {
+  limits::Settings s;
+  s.login_threads = 1;
+  s.max_pending_logins = 1;
+  ApiFixture f(false, {}, s);
+  // An account whose hash has the production cost (tens of ms), so the
+  // first login is still on the pool when the second arrives.
+  NewAccount a;
+  a.username = "slow";
+  a.role = Role::kSupervisor;
+  a.display_name = "slow";
+  auto hash = hash_password("slow password", ScryptParams{});
+  REQUIRE(hash.ok());
+  REQUIRE(f.ledger
+              ->execute([&](audit::WriteTxn& txn) -> Status {
+                SUNBID_TRY(create_account(txn, a, *hash, Actor{}));
+                return {};
+              })
+              .ok());
+  std::promise<Response> first;
+  Request r;
+  r.method = "POST";
+  r.target = "/api/v1/sessions";
+  r.body = login_body("slow", "slow password");
+  r.peer_address = "192.0.2.10";
+  const auto caller = std::this_thread::get_id();
+  std::thread::id answered_on;
+  f.api->handle_async(r, [&](Response resp) {
+    answered_on = std::this_thread::get_id();
+    first.set_value(std::move(resp));
+  });
+  auto busy = f.call("POST", "/api/v1/sessions", login_body("root", "correct horse battery"));
+  CHECK(busy.status == 503);
+  CHECK(error_code(busy) == "login_busy");
+  auto done = first.get_future().get();
+  CHECK(done.status == 201);
+  CHECK(answered_on != caller);  // not the calling (network) thread
+  // The pool is free again.
+  CHECK(f.call("POST", "/api/v1/sessions", login_body("root", "correct horse battery")).status ==
+        201);
 }
 
 TEST_CASE("login: a username over 64 bytes is refused before throttling or scrypt",
