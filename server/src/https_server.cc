@@ -521,12 +521,18 @@ struct HttpsServer::Impl {
       auto& head = parser.get();
       unsigned version = head.version();
       // Authenticated on the header before any of the body is read: an
-      // anonymous caller may send only a small body (security A11).
-      Request head_only;
-      head_only.method = std::string(head.method_string());
-      head_only.target = std::string(head.target());
-      head_only.authorization = std::string(head[http::field::authorization]);
-      std::uint64_t limit = api.body_limit(head_only);
+      // anonymous caller may send only a small body (security A11). A
+      // request without a body (most GETs) skips the lookup.
+      const bool has_body =
+          parser.chunked() || (parser.content_length() && *parser.content_length() > 0);
+      std::uint64_t limit = 0;
+      if (has_body) {
+        Request head_only;
+        head_only.method = std::string(head.method_string());
+        head_only.target = std::string(head.target());
+        head_only.authorization = std::string(head[http::field::authorization]);
+        limit = api.body_limit(head_only);
+      }
       auto too_large = [&] {
         return make_error("body_too_large", "请求体过大 / the request body is too large",
                           {{"limit_bytes", static_cast<std::int64_t>(limit)}});
