@@ -153,6 +153,7 @@ int main(int argc, char** argv) {
     (void)(*ledger)->publish_checkpoint();
     server::ApiOptions ao;
     ao.ledger = ledger->get();
+    const server::limits::Settings ao_limits = ao.limits;
     server::Api api(std::move(ao));
     auto cert = server::ensure_self_signed_certificate(dir);
     server::ServerOptions so;
@@ -163,6 +164,13 @@ int main(int argc, char** argv) {
     if (!https.start().ok()) return 1;
     std::printf("server threads %d, clients %d, %.0f s each, TLS 1.3 keep-alive\n", threads,
                 clients, seconds);
+    // The settings it runs with: limits.h's defaults (one client address,
+    // `clients` connections, below max_connections_per_address).
+    std::printf(
+        "limits: defaults (max_connections_per_address %zu, login_threads %d, "
+        "max_page_bytes %llu)\n",
+        so.limits.max_connections_per_address, ao_limits.login_threads,
+        static_cast<unsigned long long>(ao_limits.max_page_bytes));
     std::string ca = cert->cert_file.string();
     report("GET /health", run_clients(https.port(), ca, clients, seconds, "/api/v1/health"),
            seconds);

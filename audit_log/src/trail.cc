@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <cerrno>
@@ -157,6 +158,56 @@ Result<boost::json::object> tender_trail(Database& db, std::string_view tender,
   return r;
 }
 
+Result<boost::json::object> tender_trail_page(Database& db, std::string_view tender,
+                                              const std::string& verifier_key, std::int64_t now_ms,
+                                              const TrailPageRequest& page) {
+  SUNBID_TRY(db.exec("BEGIN"));
+  auto body = [&]() -> Result<boost::json::object> {
+    std::optional<StoredCheckpoint> cp;
+    if (page.tree_size) {
+      SUNBID_ASSIGN_OR_RETURN(StoredCheckpoint at, checkpoint_at(db, *page.tree_size));
+      cp = std::move(at);
+    } else {
+      SUNBID_ASSIGN_OR_RETURN(cp, latest_checkpoint(db));
+    }
+    if (!cp) {
+      return make_error("checkpoint_not_found", "尚无检查点 / no checkpoint has been signed yet");
+    }
+    SUNBID_ASSIGN_OR_RETURN(std::vector<std::uint64_t> indices, tender_entry_indices(db, tender));
+    boost::json::array entries;
+    boost::json::value next = nullptr;
+    const std::uint64_t limit = std::max<std::uint64_t>(1, page.limit);
+    std::optional<std::uint64_t> last;
+    for (std::uint64_t idx : indices) {
+      if (idx >= cp->tree_size) break;
+      if (page.after && idx <= *page.after) continue;
+      SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> e, read_entries(db, idx, idx + 1));
+      if (e.size() != 1) return make_error("log_corrupt", "条目缺失 / entry missing");
+      if (e[0].release_at_ms && *e[0].release_at_ms > now_ms) continue;  // still withheld
+      if (entries.size() == limit) {
+        next = static_cast<std::int64_t>(*last);
+        break;
+      }
+      SUNBID_ASSIGN_OR_RETURN(std::vector<Hash> proof,
+                              inclusion_proof(idx, cp->tree_size, node_reader(db)));
+      boost::json::array proof_hex;
+      for (const Hash& h : proof) proof_hex.emplace_back(hex_encode(h));
+      entries.emplace_back(boost::json::object{{"index", static_cast<std::int64_t>(idx)},
+                                               {"entry", e[0].bytes},
+                                               {"proof", std::move(proof_hex)}});
+      last = idx;
+    }
+    return boost::json::object{{"checkpoint", cp->note},
+                               {"key", verifier_key},
+                               {"tree_size", static_cast<std::int64_t>(cp->tree_size)},
+                               {"entries", std::move(entries)},
+                               {"next_cursor", std::move(next)}};
+  };
+  auto r = body();
+  (void)db.exec("COMMIT");
+  return r;
+}
+
 Result<VerifiedTrail> verify_trail(std::string_view trail_json,
                                    const std::optional<std::string>& pinned_key) {
   auto parsed = parse_strict_json(trail_json);
@@ -218,9 +269,10 @@ Result<VerifiedTrail> verify_trail(std::string_view trail_json,
       proof.push_back(*hash);
     }
     if (Status st = verify_inclusion(leaf_hash(bytes), index, cp.size, proof, cp.root); !st.ok()) {
-      return make_error("proof_invalid",
-                        fmt::format("entry {}: inclusion proof fails: {}", index, st.error().message),
-                        {{"entry", static_cast<std::int64_t>(index)}});
+      return make_error(
+          "proof_invalid",
+          fmt::format("entry {}: inclusion proof fails: {}", index, st.error().message),
+          {{"entry", static_cast<std::int64_t>(index)}});
     }
     previous.emplace(index, entry_hash(bytes));
     out.entries.push_back({index, std::string(bytes)});

@@ -4,12 +4,15 @@
 #include <cassert>
 #include <unordered_set>
 
+#include "tender_core/bid_commitment.h"
+
 namespace sunbid::eval {
 
 namespace {
 
 constexpr std::int64_t kFullScore = 10'000;  // 100.00 points in hundredths
-constexpr std::int64_t kMaxPriceFen = 1'000'000'000'000;
+// The reveal's bound (tender_core): every revealed price can be scored.
+constexpr std::int64_t kMaxPriceFen = core::kMaxBidPriceFen;
 constexpr std::int64_t kMaxK = 1'000'000;
 
 Error candidates_error(std::string message, boost::json::object details = {}) {

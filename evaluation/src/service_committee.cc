@@ -271,6 +271,20 @@ Result<SeatChange> EvaluationService::replace_member(const core::Actor& supervis
     SUNBID_TRY(detail::require_status(t, core::TenderStatus::reviewing));
     SUNBID_ASSIGN_OR_RETURN(auto m, member_row(db, tender, member));
     SUNBID_TRY(require_member(m, member));
+    // DESIGN: replacement is for a member who declares a conflict or does
+    // not respond. One who has submitted marks has responded: replacing it
+    // would void marks the supervisor may dislike (security A8).
+    SUNBID_ASSIGN_OR_RETURN(
+        std::vector<std::string> submitted,
+        db.query_strings("SELECT bid_id FROM eval_reviews WHERE tender_id = ? AND member = ? AND "
+                         "void = 0 LIMIT 1",
+                         {tender, member}));
+    if (!submitted.empty()) {
+      return make_error("member_has_submitted",
+                        "该评委已提交评审意见，不得更换 / the member has submitted marks and "
+                        "cannot be replaced",
+                        {{"member", std::string(member)}});
+    }
     SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> next, promote_reserve(db, tender));
     if (!next) {
       return refusal("no_reserve_left", "备选专家已用尽", "no reserve expert is left");

@@ -375,7 +375,9 @@ Result<std::vector<MarksView>> EvaluationService::marks_visible_to(audit::Databa
   const auto complete = [&](const std::string& m) { return per_member[m] == bids.size(); };
   std::vector<MarksView> out;
   for (const auto& r : stored) {
-    bool visible = concluded || viewer.role == "supervisor";
+    // Supervisors see progress (review_progress), not marks, until the
+    // review concludes (security A8).
+    bool visible = concluded;
     if (viewer.role == "evaluator") {
       // Independence: another's marks only once both have marked every bid.
       visible =
@@ -388,6 +390,20 @@ Result<std::vector<MarksView>> EvaluationService::marks_visible_to(audit::Databa
       who = std::to_string(it - seats.begin() + 1);
     }
     out.push_back({std::move(who), r.bid_id, r.marks});
+  }
+  return out;
+}
+
+Result<std::vector<ReviewProgress>> EvaluationService::review_progress(audit::Database& db,
+                                                                       std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(std::vector<detail::ValidBid> bids, detail::valid_bids(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> seats, detail::active_members(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(auto stored, stored_reviews(db, tender));
+  std::vector<ReviewProgress> out;
+  for (const auto& m : seats) {
+    ReviewProgress p{m, 0, bids.size()};
+    for (const auto& r : stored) p.submitted += r.member == m ? 1 : 0;
+    out.push_back(std::move(p));
   }
   return out;
 }

@@ -69,8 +69,12 @@ void print_demo(const server::DemoSeed& demo, const std::string& listen,
       "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
       "  curl -k -H \"Authorization: Bearer $TOKEN\" $B/tenders/%s     # ent1 sees its own bid\n"
       "  curl -k $B/audit/checkpoint; curl -k \"$B/audit/proof/inclusion?index=1\"\n"
-      "  curl -k $B/dev/clock -H 'Content-Type: application/json' -d '{\"advance_s\":2246400}'"
-      "   # with --dev-clock: past the deadline\n"
+      "  ADMIN=$(curl -ks $B/sessions -H 'Content-Type: application/json' \\\n"
+      "      -d '{\"username\":\"admin\",\"password\":\"<admin password>\"}' | "
+      "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
+      "  curl -k -H \"Authorization: Bearer $ADMIN\" $B/dev/clock -H 'Content-Type: "
+      "application/json' "
+      "-d '{\"advance_s\":2246400}'   # with --dev-clock (admin only): past the deadline\n"
       "  curl -k -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\\n"
       "      $B/tenders/%s/bids/mine/reveal -d @%s/demo-bids/ent1.json\n\n",
       base.c_str(), demo.tender_id.c_str(), demo.tender_id.c_str(), demo.tender_id.c_str(),
@@ -99,6 +103,14 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
   auto address = server::parse_listen_address(listen);
   if (!address.ok()) return fail(address.error());
   int threads = args.threads > 0 ? args.threads : config.threads.value_or(2);
+  // The dev clock moves time for every tender; it is for a developer's own
+  // machine, never an address others can reach (security A16).
+  if (args.dev_clock && !server::is_loopback_host(address->host)) {
+    return fail(make_error(
+        "dev_clock_not_loopback",
+        "--dev-clock 只能监听本机回环地址 / --dev-clock requires a loopback listen address",
+        {{"listen", listen}}));
+  }
 
   server::DevClock dev_clock;
   const Clock* clock = args.dev_clock ? &dev_clock : nullptr;
@@ -130,6 +142,7 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
   ao.clock = clock;
   ao.dev_clock = args.dev_clock ? &dev_clock : nullptr;
   ao.trusted_proxies = config.trusted_proxies;
+  ao.limits = config.limits;
   ao.extra_metrics = [&https] {
     std::uint64_t open = https ? https->open_connections() : 0;
     std::uint64_t failed = https ? https->failed_handshakes() : 0;
@@ -148,6 +161,8 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
   so.port = address->port;
   so.threads = threads;
   so.certificate = cert;
+  so.limits = config.limits;
+  so.trusted_proxies = config.trusted_proxies;
   https = std::make_unique<server::HttpsServer>(so, api);
   if (auto st = https->start(); !st.ok()) return fail(st.error());
 
@@ -208,7 +223,7 @@ int account_add(const std::string& data_dir, const AccountArgs& args) {
   std::string id;
   Status st = (*ledger)->execute([&](WriteTxn& txn) -> Status {
     server::Actor actor;  // the system, on the operator's console
-    SUNBID_ASSIGN_OR_RETURN(id, server::create_account(txn, a, *hash, actor));
+    SUNBID_ASSIGN_OR_RETURN(id, server::create_unshared_account(txn, a, *hash, actor));
     return {};
   });
   (*ledger)->stop();

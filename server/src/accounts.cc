@@ -42,7 +42,7 @@ std::optional<std::string> optional_text(const audit::Statement& st, int col) {
 
 constexpr std::string_view kAccountColumns =
     "id, username, role, display_name, community_id, enterprise_uscc, owner_key, password_n, "
-    "password_r, password_p, password_salt, password_hash";
+    "password_r, password_p, password_salt, password_hash, disabled_ms";
 
 Result<AccountRecord> read_account_row(const audit::Statement& st) {
   AccountRecord a;
@@ -65,6 +65,7 @@ Result<AccountRecord> read_account_row(const audit::Statement& st) {
   a.password.salt.assign(salt.begin(), salt.end());
   auto hash = st.column_blob(11);
   a.password.hash.assign(hash.begin(), hash.end());
+  a.disabled = !st.column_is_null(12);
   return a;
 }
 
@@ -301,8 +302,224 @@ Result<std::optional<SessionInfo>> find_session(audit::Database& db, const Sessi
   st->reset();
   if (!same || expires <= now_ms) return std::optional<SessionInfo>{};
   SUNBID_ASSIGN_OR_RETURN(auto account, find_account_by_id(db, account_id));
-  if (!account) return std::optional<SessionInfo>{};
+  if (!account || account->disabled) return std::optional<SessionInfo>{};
   return std::optional<SessionInfo>(SessionInfo{std::move(*account), expires});
+}
+
+}  // namespace sunbid::server
+
+namespace sunbid::server {
+
+namespace {
+
+Status refuse_taken_username(audit::Database& db, std::string_view username) {
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
+                          db.cached("SELECT 1 FROM accounts WHERE username = ?"));
+  st->bind(1, username);
+  SUNBID_ASSIGN_OR_RETURN(bool exists, st->step());
+  st->reset();
+  if (exists) {
+    return make_error("username_taken", "用户名已被使用 / the username is already taken",
+                      {{"field", "/username"}});
+  }
+  return {};
+}
+
+Result<std::string> random_id(std::string_view prefix) {
+  std::array<std::uint8_t, 8> rnd{};
+  if (RAND_bytes(rnd.data(), static_cast<int>(rnd.size())) != 1) {
+    return make_error("crypto_failure", "随机数生成失败 / random generation failed");
+  }
+  return std::string(prefix) + hex_encode(std::span<const std::uint8_t>(rnd));
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> binding_holder(audit::Database& db, const NewAccount& account) {
+  auto first = [&](const char* sql, auto bind) -> Result<std::optional<std::string>> {
+    SUNBID_ASSIGN_OR_RETURN(audit::Statement * st, db.cached(sql));
+    bind(*st);
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    std::optional<std::string> id;
+    if (row) id = std::string(st->column_text(0));
+    st->reset();
+    return id;
+  };
+  if (account.enterprise_uscc) {
+    SUNBID_ASSIGN_OR_RETURN(
+        auto id, first("SELECT id FROM accounts WHERE enterprise_uscc = ? AND disabled_ms IS NULL "
+                       "ORDER BY id LIMIT 1",
+                       [&](audit::Statement& st) { st.bind(1, *account.enterprise_uscc); }));
+    if (id) return id;
+  }
+  if (account.owner_key && account.community_id) {
+    SUNBID_ASSIGN_OR_RETURN(
+        auto id, first("SELECT id FROM accounts WHERE community_id = ? AND owner_key = ? AND "
+                       "disabled_ms IS NULL ORDER BY id LIMIT 1",
+                       [&](audit::Statement& st) {
+                         st.bind(1, *account.community_id).bind(2, *account.owner_key);
+                       }));
+    if (id) return id;
+  }
+  return std::optional<std::string>{};
+}
+
+Result<std::string> create_unshared_account(audit::WriteTxn& txn, const NewAccount& account,
+                                            const PasswordHash& password, const Actor& actor) {
+  SUNBID_ASSIGN_OR_RETURN(auto holder, binding_holder(txn.db(), account));
+  if (holder) {
+    return make_error("account_binding_held",
+                      "该企业或业主已绑定账户，另建账户须经监督员批准 / another account holds "
+                      "this enterprise or owner binding; a second one needs a supervisor's "
+                      "approval (POST /account-approvals)",
+                      {{"field", account.enterprise_uscc ? "/enterprise_uscc" : "/owner_key"}});
+  }
+  return create_account(txn, account, password, actor);
+}
+
+Result<std::string> request_account_approval(audit::WriteTxn& txn, const NewAccount& account,
+                                             const PasswordHash& password, const Actor& actor) {
+  auto& db = txn.db();
+  SUNBID_TRY(refuse_taken_username(db, account.username));
+  SUNBID_ASSIGN_OR_RETURN(std::string id, random_id("appr-"));
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * ins,
+      db.cached("INSERT INTO account_approvals(id, username, role, display_name, community_id, "
+                "enterprise_uscc, owner_key, password_n, password_r, password_p, password_salt, "
+                "password_hash, requested_by, requested_ms, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"));
+  ins->bind(1, id).bind(2, account.username).bind(3, role_name(account.role));
+  ins->bind(4, account.display_name);
+  auto bind_opt = [&](int i, const std::optional<std::string>& v) {
+    if (v) {
+      ins->bind(i, *v);
+    } else {
+      ins->bind_null(i);
+    }
+  };
+  bind_opt(5, account.community_id);
+  bind_opt(6, account.enterprise_uscc);
+  bind_opt(7, account.owner_key);
+  ins->bind(8, static_cast<std::int64_t>(password.params.n));
+  ins->bind(9, static_cast<std::int64_t>(password.params.r));
+  ins->bind(10, static_cast<std::int64_t>(password.params.p));
+  ins->bind_blob(11, password.salt).bind_blob(12, password.hash);
+  ins->bind(13, actor.account_id).bind(14, txn.now_ms());
+  SUNBID_TRY(ins->run());
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
+                          draft_for(txn, actor, "account.approval_requested"));
+  draft.payload["approval"] = id;
+  draft.payload["account_role"] = std::string(role_name(account.role));
+  if (account.community_id) draft.payload["community_id"] = *account.community_id;
+  if (account.enterprise_uscc) draft.payload["enterprise_uscc"] = *account.enterprise_uscc;
+  if (account.owner_key) {
+    SUNBID_ASSIGN_OR_RETURN(std::string key_digest,
+                            txn.personal_digest("owner_key", *account.owner_key, ""));
+    draft.payload["owner_key_digest"] = key_digest;
+  }
+  SUNBID_TRY(txn.append(draft));
+  return id;
+}
+
+Result<ApprovedAccount> approve_account(audit::WriteTxn& txn, std::string_view approval_id,
+                                        const Actor& actor) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * st,
+      db.cached("SELECT username, role, display_name, community_id, enterprise_uscc, owner_key, "
+                "password_n, password_r, password_p, password_salt, password_hash, state "
+                "FROM account_approvals WHERE id = ?"));
+  st->bind(1, approval_id);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (!row) {
+    st->reset();
+    return make_error("approval_not_found", "审批申请不存在 / no such approval request",
+                      {{"approval", std::string(approval_id)}});
+  }
+  NewAccount a;
+  a.username = std::string(st->column_text(0));
+  auto role = parse_role(st->column_text(1));
+  a.display_name = std::string(st->column_text(2));
+  a.community_id = optional_text(*st, 3);
+  a.enterprise_uscc = optional_text(*st, 4);
+  a.owner_key = optional_text(*st, 5);
+  PasswordHash hash;
+  hash.params.n = static_cast<std::uint64_t>(st->column_int64(6));
+  hash.params.r = static_cast<std::uint32_t>(st->column_int64(7));
+  hash.params.p = static_cast<std::uint32_t>(st->column_int64(8));
+  auto salt = st->column_blob(9);
+  hash.salt.assign(salt.begin(), salt.end());
+  auto h = st->column_blob(10);
+  hash.hash.assign(h.begin(), h.end());
+  const bool pending = st->column_text(11) == "pending";
+  st->reset();
+  if (!role) {
+    return make_error(audit::kStorageError, "审批角色无效 / stored approval role is invalid");
+  }
+  a.role = *role;
+  if (!pending) {
+    return make_error("approval_not_pending", "该申请已批准 / the request was approved already",
+                      {{"approval", std::string(approval_id)}});
+  }
+  SUNBID_ASSIGN_OR_RETURN(std::string account_id, create_account(txn, a, hash, actor));
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * up,
+      db.cached("UPDATE account_approvals SET state = 'approved', approved_by = ?, "
+                "approved_ms = ?, account_id = ? WHERE id = ?"));
+  up->bind(1, actor.account_id).bind(2, txn.now_ms()).bind(3, account_id).bind(4, approval_id);
+  SUNBID_TRY(up->run());
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
+                          draft_for(txn, actor, "account.approval_granted"));
+  draft.payload["approval"] = std::string(approval_id);
+  draft.payload["account"] = account_id;
+  SUNBID_TRY(txn.append(draft));
+  return ApprovedAccount{account_id, a.username, a.role};
+}
+
+Result<bool> disable_account(audit::WriteTxn& txn, std::string_view account_id,
+                             std::string_view reason, const Actor& actor) {
+  if (reason.empty() || reason.size() > 500) {
+    return field_error("invalid_field", "/reason",
+                       "停用理由须为 1 至 500 字节 / the reason must be 1 to 500 bytes");
+  }
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(auto account, find_account_by_id(db, account_id));
+  if (!account) {
+    return make_error("account_not_found", "账户不存在 / no such account",
+                      {{"account", std::string(account_id)}});
+  }
+  if (account->disabled) return false;
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * up,
+                          db.cached("UPDATE accounts SET disabled_ms = ? WHERE id = ?"));
+  up->bind(1, txn.now_ms()).bind(2, account_id);
+  SUNBID_TRY(up->run());
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * del,
+                          db.cached("DELETE FROM sessions WHERE account_id = ?"));
+  del->bind(1, account_id);
+  SUNBID_TRY(del->run());
+  const auto revoked = static_cast<std::int64_t>(db.changes());
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "account.disabled"));
+  draft.payload["account"] = std::string(account_id);
+  draft.payload["reason"] = std::string(reason);
+  draft.payload["sessions_revoked"] = revoked;
+  SUNBID_TRY(txn.append(draft));
+  return true;
+}
+
+Result<std::int64_t> close_other_sessions(audit::WriteTxn& txn, const SessionToken& keep,
+                                          const Actor& actor) {
+  Hash th = sha256(std::string_view(reinterpret_cast<const char*>(keep.data()), keep.size()));
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * del,
+      txn.db().cached("DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?"));
+  del->bind(1, actor.account_id).bind_blob(2, th);
+  SUNBID_TRY(del->run());
+  const auto closed = static_cast<std::int64_t>(txn.db().changes());
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "session.others_closed"));
+  draft.payload["account"] = actor.account_id;
+  draft.payload["sessions_closed"] = closed;
+  SUNBID_TRY(txn.append(draft));
+  return closed;
 }
 
 }  // namespace sunbid::server

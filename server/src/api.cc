@@ -27,10 +27,12 @@
 #include "json_fields.h"
 #include "server/account_relations.h"
 #include "server/accounts.h"
+#include "server/config.h"
 #include "server/error_response.h"
 #include "server/limits.h"
 #include "server/login_throttle.h"
 #include "server/policy.h"
+#include "server/rate_limiter.h"
 #include "server/session_cache.h"
 #include "server/tender_view_cache.h"
 #include "tender_core/registry.h"
@@ -67,7 +69,7 @@ bool is_valid_ip(const std::string& text) {
 }
 
 bool is_loopback(std::string_view address) {
-  return address.starts_with("127.") || address == "::1" || address.starts_with("::ffff:127.");
+  return is_loopback_host(address) && address != "localhost";
 }
 
 std::string trim(std::string_view s) {
@@ -195,6 +197,7 @@ struct Api::Impl {
     }
     tick_cv.notify_all();
     if (ticker.joinable()) ticker.join();
+    login_pool.join();
     workers.join();  // lets queued commands finish and answer
   }
 
@@ -253,7 +256,15 @@ struct Api::Impl {
   std::condition_variable tick_cv;
   bool stopping = false;
   std::thread ticker;
-  LoginThrottle throttle;
+  LoginThrottle throttle{options.limits};
+  // Logins waiting for or running on login_pool.
+  std::atomic<int> pending_logins{0};
+  // Bids, withdrawals, ballots and objections per account (each may replace
+  // or add to a tender's record; security A10).
+  RateLimiter replacements{
+      options.limits.max_replacements_per_window,
+      std::chrono::duration_cast<std::chrono::milliseconds>(options.limits.replacement_window),
+      options.limits.max_throttle_keys};
   SessionCache sessions;
   TenderViewCache tender_views;
   std::vector<Route> routes;
@@ -272,6 +283,10 @@ struct Api::Impl {
   // commands and hold a worker only while they are queued.
   static constexpr int kWorkerThreads = 16;
   boost::asio::thread_pool workers{kWorkerThreads};
+  // scrypt (32 MiB, tens of ms) runs here, never on a network thread nor on
+  // the command workers; pending_logins bounds its queue (security A9).
+  boost::asio::thread_pool login_pool{
+      static_cast<std::size_t>(std::max(1, options.limits.login_threads))};
 
   audit::Ledger& ledger() { return *options.ledger; }
 
@@ -283,7 +298,12 @@ struct Api::Impl {
     add("GET", "/metrics", Action::kReadMetrics, &Impl::get_metrics);
     add("POST", "/sessions", Action::kCreateSession, &Impl::post_sessions);
     add("DELETE", "/sessions/current", Action::kDeleteSession, &Impl::delete_session);
+    add("DELETE", "/sessions/others", Action::kDeleteSession, &Impl::delete_other_sessions);
     add("POST", "/accounts", Action::kCreateAccount, &Impl::post_accounts);
+    add("POST", "/accounts/{id}/disable", Action::kManageAccounts, &Impl::post_disable_account);
+    add("POST", "/account-approvals", Action::kCreateAccount, &Impl::post_account_approval);
+    add("POST", "/account-approvals/{id}/approve", Action::kApproveAccount,
+        &Impl::post_approve_account);
     add("GET", "/audit/checkpoint", Action::kReadAudit, &Impl::get_checkpoint);
     add("GET", "/audit/key", Action::kReadAudit, &Impl::get_key);
     add("GET", "/audit/entries", Action::kReadAudit, &Impl::get_entries);
@@ -383,11 +403,6 @@ struct Api::Impl {
     call.request = std::move(request);
     const Request& req = call.request;
 
-    if (req.body.size() > limits::body_limit_for(req.method, req.target)) {
-      return reply(make_error("body_too_large", "请求体过大 / the request body is too large",
-                              {{"limit_bytes", static_cast<std::int64_t>(limits::body_limit_for(
-                                                   req.method, req.target))}}));
-    }
     auto url = boost::urls::parse_origin_form(req.target);
     if (!url) {
       return reply(make_error("bad_request", "请求目标无效 / the request target is malformed"));
@@ -427,14 +442,45 @@ struct Api::Impl {
     }
 
     if (auto st = authenticate(call); !st.ok()) return reply(std::move(st).error());
+    // The network layer read no more than this (body_limit); a caller of
+    // handle() is held to the same.
+    if (std::uint64_t limit = body_limit_for_session(req, call.session); req.body.size() > limit) {
+      return reply(body_too_large(limit));
+    }
     Caller caller;
     if (call.session) caller.role = call.session->account.role;
-    caller.loopback = is_loopback(call.client_address);
+    // A proxied request is never the host's own: behind a proxy on the same
+    // host every client would otherwise be "loopback" (security B1).
+    caller.loopback = is_loopback(call.client_address) && req.x_forwarded_for.empty();
     if (auto st = authorize(found->action, caller); !st.ok()) return reply(std::move(st).error());
     (this->*(found->handler))(call, std::move(reply));
   }
 
   static Error not_found() { return make_error("not_found", "未找到 / not found"); }
+
+  static Error body_too_large(std::uint64_t limit) {
+    return make_error("body_too_large", "请求体过大 / the request body is too large",
+                      {{"limit_bytes", static_cast<std::int64_t>(limit)}});
+  }
+
+  // Anonymous callers send small bodies (a login); sessions 1 MiB; an
+  // admin's roster upload 16 MiB (security A11).
+  std::uint64_t body_limit_for_session(const Request& req,
+                                       const std::optional<SessionInfo>& session) const {
+    const limits::Settings& l = options.limits;
+    if (!session) return l.max_anonymous_body_bytes;
+    if (session->account.role == Role::kAdmin && limits::is_roster_upload(req.method, req.target)) {
+      return l.max_roster_body_bytes;
+    }
+    return l.max_body_bytes;
+  }
+
+  std::uint64_t body_limit(const Request& head) {
+    Call call;
+    call.request.authorization = head.authorization;
+    if (!authenticate(call).ok()) return options.limits.max_anonymous_body_bytes;
+    return body_limit_for_session(head, call.session);
+  }
 
   // A presented token must be valid, even on public endpoints: a client
   // whose session expired learns it at once.
@@ -469,7 +515,9 @@ struct Api::Impl {
       return req.peer_address;
     }
     // The last hop is the one our trusted proxy appended; earlier ones are
-    // whatever the client claimed.
+    // whatever the client claimed. The network layer joins every
+    // X-Forwarded-For field with ", " (a proxy may add a field of its own
+    // instead of extending the client's), so "last" is the proxy's.
     std::string_view xff = req.x_forwarded_for;
     std::size_t comma = xff.rfind(',');
     std::string last = trim(comma == std::string_view::npos ? xff : xff.substr(comma + 1));
@@ -594,34 +642,68 @@ struct Api::Impl {
     if (!password.ok()) return reply(std::move(password).error());
     if (auto st = f.finish(); !st.ok()) return reply(std::move(st).error());
 
+    auto wrong = [] {
+      return make_error("invalid_credentials", "用户名或密码错误 / wrong username or password");
+    };
+    // No account has a longer name: refused before any throttle state or
+    // scrypt is spent on it.
+    if (username->size() > limits::kMaxUsernameBytes) {
+      login_failures.fetch_add(1);
+      return reply(wrong());
+    }
+    if (pending_logins.fetch_add(1) >= options.limits.max_pending_logins) {
+      pending_logins.fetch_sub(1);
+      return reply(make_error("login_busy", "登录繁忙，请稍后再试 / too many logins in progress",
+                              {{"retry_after_s", 1}}));
+    }
     std::int64_t now = clock->now_ms();
-    if (auto wait = throttle.retry_after_s(*username, call.client_address, now)) {
+    if (auto wait = throttle.begin(*username, call.client_address, now)) {
+      pending_logins.fetch_sub(1);
       login_throttled.fetch_add(1);
       return reply(make_error("too_many_attempts",
                               "登录失败次数过多，请稍后再试 / too many failed logins; try later",
                               {{"retry_after_s", *wait}}));
     }
+    boost::asio::post(login_pool,
+                      [this, user = std::move(username).value(), pass = std::move(password).value(),
+                       actor = call.actor(), now, reply = std::move(reply)]() mutable {
+                        struct Done {
+                          std::atomic<int>& n;
+                          ~Done() { n.fetch_sub(1); }
+                        } done{pending_logins};
+                        try {
+                          login(user, pass, std::move(actor), now, std::move(reply));
+                        } catch (const std::exception& e) {
+                          reply(make_error("internal_error", e.what()));
+                        }
+                      });
+  }
+
+  // On login_pool: the password check, then the session's ledger command.
+  void login(const std::string& username, const std::string& password, Actor actor,
+             std::int64_t now, Reply reply) {
     auto lease = readers.acquire();
     if (!lease.ok()) return reply(std::move(lease).error());
-    auto account = find_account_by_username(lease->db(), *username);
+    auto account = find_account_by_username(lease->db(), username);
     if (!account.ok()) return reply(std::move(account).error());
     // An unknown username costs the same scrypt as a wrong password, so the
     // answer time does not tell which usernames exist.
-    bool ok = *account ? verify_password(*password, (*account)->password)
-                       : (verify_password(*password, dummy()), false);
+    bool ok = *account ? verify_password(password, (*account)->password)
+                       : (verify_password(password, dummy()), false);
     if (!ok) {
       login_failures.fetch_add(1);
-      throttle.record_failure(*username, call.client_address, now);
       return reply(
           make_error("invalid_credentials", "用户名或密码错误 / wrong username or password"));
     }
-    throttle.record_success(*username);
+    throttle.succeeded(username, actor.client_address.value_or(""));
+    if ((*account)->disabled) {
+      return reply(make_error("account_disabled", "账户已停用 / the account is disabled"));
+    }
     auto token = new_session_token();
     if (!token.ok()) return reply(std::move(token).error());
     std::int64_t expires =
         now +
         std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count();
-    Actor actor = call.actor();
     actor.account_id = (*account)->id;
     actor.role = std::string(role_name((*account)->role));
     AccountRecord rec = std::move(**account);
@@ -659,7 +741,14 @@ struct Api::Impl {
                     });
   }
 
-  void post_accounts(Call& call, Reply reply) {
+  // POST /accounts and POST /account-approvals take the same body; an
+  // account whose enterprise or owner binding another account holds is
+  // refused by the first (409 account_binding_held) and waits for a
+  // supervisor by the second (security A7).
+  void post_accounts(Call& call, Reply reply) { new_account(call, std::move(reply), false); }
+  void post_account_approval(Call& call, Reply reply) { new_account(call, std::move(reply), true); }
+
+  void new_account(Call& call, Reply reply, bool approval) {
     auto body = json_body(call);
     if (!body.ok()) return reply(std::move(body).error());
     auto parsed = parse_new_account(*body);
@@ -673,17 +762,97 @@ struct Api::Impl {
     if (!hash.ok()) return reply(std::move(hash).error());
     auto id = std::make_shared<std::string>();
     ledger().submit(
-        [account, hash = std::move(hash).value(), actor = call.actor(),
+        [account, approval, hash = std::move(hash).value(), actor = call.actor(),
          id](audit::WriteTxn& txn) -> Status {
-          SUNBID_ASSIGN_OR_RETURN(*id, create_account(txn, account, hash, actor));
+          if (approval) {
+            SUNBID_ASSIGN_OR_RETURN(*id, request_account_approval(txn, account, hash, actor));
+          } else {
+            SUNBID_ASSIGN_OR_RETURN(*id, create_unshared_account(txn, account, hash, actor));
+          }
           return Status{};
         },
-        [account, id, reply](Status st) {
+        [account, approval, id, reply](Status st) {
           if (!st.ok()) return reply(std::move(st).error());
+          if (approval) {
+            return reply(json_response(
+                202, boost::json::object{{"id", *id},
+                                         {"state", "pending"},
+                                         {"username", account.username},
+                                         {"role", std::string(role_name(account.role))}}));
+          }
           reply(json_response(201,
                               boost::json::object{{"id", *id},
                                                   {"username", account.username},
                                                   {"role", std::string(role_name(account.role))}}));
+        });
+  }
+
+  void post_approve_account(Call& call, Reply reply) {
+    auto body = optional_json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    if (auto st = JsonFields(*body).finish(); !st.ok()) return reply(std::move(st).error());
+    auto approved = std::make_shared<ApprovedAccount>();
+    std::string approval_id = call.params.at("id");
+    ledger().submit(
+        [approval_id, actor = call.actor(), approved](audit::WriteTxn& txn) -> Status {
+          SUNBID_ASSIGN_OR_RETURN(*approved, approve_account(txn, approval_id, actor));
+          return Status{};
+        },
+        [approval_id, approved, reply](Status st) {
+          if (!st.ok()) return reply(std::move(st).error());
+          reply(json_response(201,
+                              boost::json::object{{"id", approved->account_id},
+                                                  {"username", approved->username},
+                                                  {"role", std::string(role_name(approved->role))},
+                                                  {"approval", approval_id}}));
+        });
+  }
+
+  // POST /accounts/{id}/disable {reason}: the account can no longer log in,
+  // and its sessions end at once (the cache drops them before and after the
+  // commit).
+  void post_disable_account(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    JsonFields f(*body);
+    auto reason = f.required_string("reason");
+    if (!reason.ok()) return reply(std::move(reason).error());
+    if (auto st = f.finish(); !st.ok()) return reply(std::move(st).error());
+    std::string account_id = call.params.at("id");
+    sessions.erase_account(account_id);
+    auto changed = std::make_shared<bool>(false);
+    ledger().submit(
+        [account_id, reason = *reason, actor = call.actor(),
+         changed](audit::WriteTxn& txn) -> Status {
+          SUNBID_ASSIGN_OR_RETURN(*changed, disable_account(txn, account_id, reason, actor));
+          return Status{};
+        },
+        [this, account_id, changed, reply](Status st) {
+          sessions.erase_account(account_id);
+          if (!st.ok()) return reply(std::move(st).error());
+          reply(json_response(
+              200, boost::json::object{
+                       {"id", account_id}, {"disabled", true}, {"already_disabled", !*changed}}));
+        });
+  }
+
+  // DELETE /sessions/others: the caller ends every other session of its
+  // account (a token left on another device, a leaked one).
+  void delete_other_sessions(Call& call, Reply reply) {
+    SessionToken tok = *call.token;  // present: the policy requires a session
+    const Hash keep = session_token_hash(tok);
+    const std::string account_id = call.session->account.id;
+    sessions.erase_account(account_id, &keep);
+    auto closed = std::make_shared<std::int64_t>(0);
+    ledger().submit(
+        [tok, actor = call.actor(), closed](audit::WriteTxn& txn) -> Status {
+          SUNBID_ASSIGN_OR_RETURN(*closed, close_other_sessions(txn, tok, actor));
+          return Status{};
+        },
+        [this, keep, account_id, closed, reply](Status st) {
+          sessions.erase_account(account_id, &keep);
+          if (!st.ok()) return reply(std::move(st).error());
+          reply(json_response(200, boost::json::object{{"sessions_closed", *closed}}));
         });
   }
 
@@ -814,6 +983,18 @@ struct Api::Impl {
 
   static Result<std::string> required_text(JsonFields& f, std::string_view name) {
     return f.required_string(name);
+  }
+
+  // The caller's next bid, withdrawal, ballot or objection within the rate
+  // limit, or `too_many_replacements` (429, Retry-After).
+  Status rate_limit_writes(const Call& call) {
+    if (!call.session) return {};
+    if (auto wait = replacements.acquire(call.session->account.id, clock->now_ms())) {
+      return make_error("too_many_replacements",
+                        "提交过于频繁，请稍后再试 / too many submissions; try later",
+                        {{"retry_after_s", *wait}});
+    }
+    return {};
   }
 
   static Response created(const boost::json::value& v) { return json_response(201, v); }
@@ -1288,6 +1469,7 @@ struct Api::Impl {
       return f.finish();
     };
     if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    if (auto st = rate_limit_writes(call); !st.ok()) return reply(std::move(st).error());
     in_worker_async<core::BidReceipt>(
         std::move(reply),
         [this, commitment, id = call.params.at("id"), actor = core_actor(call)](auto done) {
@@ -1300,6 +1482,7 @@ struct Api::Impl {
   }
 
   void delete_bid(Call& call, Reply reply) {
+    if (auto st = rate_limit_writes(call); !st.ok()) return reply(std::move(st).error());
     in_worker_async<std::uint64_t>(
         std::move(reply),
         [this, id = call.params.at("id"), actor = core_actor(call)](auto done) {
@@ -1345,6 +1528,17 @@ struct Api::Impl {
   }
 
   // -- objections --
+  // An objection's (or an answer's) text is at most max_objection_text_bytes
+  // (security A10): each is kept and served forever.
+  Status check_objection_text(const std::string& text) const {
+    const std::uint64_t limit = options.limits.max_objection_text_bytes;
+    if (text.size() > limit) {
+      return make_error("objection_too_long", "异议内容过长 / the objection text is too long",
+                        {{"field", "/text"}, {"limit_bytes", static_cast<std::int64_t>(limit)}});
+    }
+    return {};
+  }
+
   void post_objection(Call& call, Reply reply) {
     auto body = json_body(call);
     if (!body.ok()) return reply(std::move(body).error());
@@ -1355,6 +1549,8 @@ struct Api::Impl {
       return f.finish();
     };
     if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    if (auto st = check_objection_text(text); !st.ok()) return reply(std::move(st).error());
+    if (auto st = rate_limit_writes(call); !st.ok()) return reply(std::move(st).error());
     in_worker(
         reply,
         [this, text, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
@@ -1374,6 +1570,7 @@ struct Api::Impl {
       return f.finish();
     };
     if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
+    if (auto st = check_objection_text(text); !st.ok()) return reply(std::move(st).error());
     in_worker(
         reply,
         [this, text, id = call.params.at("id"), oid = call.params.at("oid"),
@@ -1384,32 +1581,81 @@ struct Api::Impl {
         });
   }
 
+  // GET /tenders/{id}/objections?limit=&cursor=: in filing order, at most
+  // `limit` (default and largest objections_per_page) per page; the cursor
+  // is the id of the last objection of the previous page.
   void get_objections(Call& call, Reply reply) {
+    auto limit = query_uint(call.query, "limit");
+    if (!limit.ok()) return reply(std::move(limit).error());
+    const std::uint64_t most = options.limits.objections_per_page;
+    const std::uint64_t n = limit->value_or(most);
+    if (n < 1 || n > most) {
+      return reply(make_error("invalid_query", "limit 超出范围 / limit is out of range",
+                              {{"field", "limit"}, {"max", static_cast<std::int64_t>(most)}}));
+    }
+    std::string cursor;
+    if (auto it = call.query.find("cursor"); it != call.query.end()) cursor = it->second;
     in_worker(
-        reply, [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
+        reply,
+        [this, n, cursor, id = call.params.at("id"),
+         viewer = core_actor(call)]() -> Result<Response> {
           if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
           SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
           SUNBID_ASSIGN_OR_RETURN(
               auto list, service.objections_visible_to(lease.db(), id, viewer, clock->now_ms()));
+          std::size_t start = 0;
+          if (!cursor.empty()) {
+            auto it = std::find_if(list.begin(), list.end(),
+                                   [&](const core::ObjectionView& o) { return o.id == cursor; });
+            if (it == list.end()) {
+              return make_error("invalid_query", "游标无效 / the cursor is not valid",
+                                {{"field", "cursor"}});
+            }
+            start = static_cast<std::size_t>(it - list.begin()) + 1;
+          }
           boost::json::array items;
-          for (const auto& o : list) items.push_back(objection_json(o));
-          return ok_json(
-              boost::json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+          boost::json::value next = nullptr;
+          for (std::size_t i = start; i < list.size(); ++i) {
+            if (items.size() == n) {
+              next = boost::json::string(list[i - 1].id);
+              break;
+            }
+            items.push_back(objection_json(list[i]));
+          }
+          return ok_json(boost::json::object{{"items", std::move(items)}, {"next_cursor", next}});
         });
   }
 
-  // GET /tenders/{id}/trail: every released entry of the tender with its
-  // inclusion proof against the newest checkpoint (audit_log/trail.h).
+  // GET /tenders/{id}/trail?tree_size=&cursor=&limit=: the tender's released
+  // entries with their inclusion proofs, a page at a time against one
+  // checkpoint (audit_log/trail.h tender_trail_page): the first page is
+  // against the newest; the next pages name its tree_size and the cursor.
   void get_trail(Call& call, Reply reply) {
-    in_worker(reply,
-              [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
-                if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
-                SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
-                SUNBID_ASSIGN_OR_RETURN(
-                    boost::json::object trail,
-                    audit::tender_trail(lease.db(), id, ledger().verifier_key(), clock->now_ms()));
-                return ok_json(trail);
-              });
+    audit::TrailPageRequest page;
+    const std::uint64_t most = options.limits.max_trail_entries_per_page;
+    auto tree_size = query_uint(call.query, "tree_size");
+    if (!tree_size.ok()) return reply(std::move(tree_size).error());
+    auto cursor = query_uint(call.query, "cursor");
+    if (!cursor.ok()) return reply(std::move(cursor).error());
+    auto limit = query_uint(call.query, "limit");
+    if (!limit.ok()) return reply(std::move(limit).error());
+    page.tree_size = *tree_size;
+    page.after = *cursor;
+    page.limit = limit->value_or(most);
+    if (page.limit < 1 || page.limit > most) {
+      return reply(make_error("invalid_query", "limit 超出范围 / limit is out of range",
+                              {{"field", "limit"}, {"max", static_cast<std::int64_t>(most)}}));
+    }
+    in_worker(
+        reply,
+        [this, page, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
+          if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
+          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(boost::json::object trail,
+                                  audit::tender_trail_page(lease.db(), id, ledger().verifier_key(),
+                                                           clock->now_ms(), page));
+          return ok_json(trail);
+        });
   }
 
   // ---- Evaluation and decision ------------------------------------------------
@@ -1563,6 +1809,7 @@ struct Api::Impl {
   }
 
   void post_ballot(Call& call, Reply reply) {
+    if (auto st = rate_limit_writes(call); !st.ok()) return reply(std::move(st).error());
     eval_command(
         call, std::move(reply), &ballot_from_json,
         [this](const std::string& id, const core::Actor& actor,
@@ -1654,6 +1901,18 @@ struct Api::Impl {
                     auto marks, eval::EvaluationService::marks_visible_to(db, v.id, viewer));
                 boost::json::object o = marks_json(marks);
                 o["tender_id"] = v.id;
+                if (viewer.role == "supervisor") {
+                  // Who has submitted, not what (security A8).
+                  SUNBID_ASSIGN_OR_RETURN(auto progress,
+                                          eval::EvaluationService::review_progress(db, v.id));
+                  boost::json::array p;
+                  for (const auto& m : progress) {
+                    p.push_back({{"member", m.member},
+                                 {"submitted", static_cast<std::int64_t>(m.submitted)},
+                                 {"of", static_cast<std::int64_t>(m.of)}});
+                  }
+                  o["progress"] = std::move(p);
+                }
                 return ok_json(o);
               });
   }
@@ -1729,46 +1988,53 @@ struct Api::Impl {
     if (!start.ok()) return reply(std::move(start).error());
     auto end = query_uint(call.query, "end");
     if (!end.ok()) return reply(std::move(end).error());
+    const std::uint64_t per_page = options.limits.max_entries_per_page;
     std::uint64_t s = start->value_or(0);
-    std::uint64_t e = end->value_or(s + limits::kMaxEntriesPerPage);
+    std::uint64_t e = end->value_or(s + per_page);
     if (e < s) {
       return reply(make_error("invalid_query", "end 不得小于 start / end must not be below start",
                               {{"field", "end"}}));
     }
-    e = std::min(e, s + limits::kMaxEntriesPerPage);
+    e = std::min(e, s + per_page);
     auto lease = readers.acquire();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto size = audit::log_size(lease->db());
     if (!size.ok()) return reply(std::move(size).error());
     e = std::min(e, *size);
-    std::vector<audit::StoredEntry> entries;
-    if (s < e) {
-      auto r = audit::read_entries(lease->db(), s, e);
-      if (!r.ok()) return reply(std::move(r).error());
-      entries = std::move(r).value();
-    }
     std::int64_t now = clock->now_ms();
     // Entries are embedded byte for byte, so the served text is the stored one.
     std::string out = "{\"items\":[";
     bool first = true;
-    for (const auto& entry : entries) {
-      if (!first) out += ',';
-      first = false;
-      if (entry.release_at_ms && now < *entry.release_at_ms) {
-        // withheld_until stays null: a bid's release instant is its tender's
-        // deadline (printing it would let anyone count that tender's bids,
-        // 电子招标投标办法 arts. 21, 27); a ballot's is its vote window's end;
-        // a committee entry's is an event (the decision, 招标投标法 art. 37).
-        boost::json::object w{{"index", static_cast<std::int64_t>(entry.index)},
-                              {"leaf_hash", hex_encode(audit::leaf_hash(entry.bytes))},
-                              {"withheld_until", nullptr}};
-        out += boost::json::serialize(w);
-      } else {
-        out += entry.bytes;
+    // A page ends early once it holds max_page_bytes (security A10), and
+    // entries are read a few at a time: one large entry beyond the bound at
+    // most, never a gigabyte in memory.
+    constexpr std::uint64_t kChunk = 32;
+    std::uint64_t served = 0;
+    for (std::uint64_t from = s;
+         from < e && (served == 0 || out.size() < options.limits.max_page_bytes); from += kChunk) {
+      auto chunk = audit::read_entries(lease->db(), from, std::min(e, from + kChunk));
+      if (!chunk.ok()) return reply(std::move(chunk).error());
+      for (const auto& entry : *chunk) {
+        if (served > 0 && out.size() >= options.limits.max_page_bytes) break;
+        ++served;
+        if (!first) out += ',';
+        first = false;
+        if (entry.release_at_ms && now < *entry.release_at_ms) {
+          // withheld_until stays null: a bid's release instant is its tender's
+          // deadline (printing it would let anyone count that tender's bids,
+          // 电子招标投标办法 arts. 21, 27); a ballot's is its vote window's end;
+          // a committee entry's is an event (the decision, 招标投标法 art. 37).
+          boost::json::object w{{"index", static_cast<std::int64_t>(entry.index)},
+                                {"leaf_hash", hex_encode(audit::leaf_hash(entry.bytes))},
+                                {"withheld_until", nullptr}};
+          out += boost::json::serialize(w);
+        } else {
+          out += entry.bytes;
+        }
       }
     }
     out += "],\"log_size\":" + std::to_string(*size) + ",\"next_cursor\":";
-    std::uint64_t next = s + entries.size();
+    std::uint64_t next = s + served;
     out += next < *size ? std::to_string(next) : std::string("null");
     out += '}';
     Response r;
@@ -1819,6 +2085,14 @@ struct Api::Impl {
 };
 
 Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+std::uint64_t Api::body_limit(const Request& head) {
+  try {
+    return impl_->body_limit(head);
+  } catch (const std::exception&) {
+    return impl_->options.limits.max_anonymous_body_bytes;
+  }
+}
 Api::~Api() = default;
 
 std::string Api::client_address(const Request& request) const {

@@ -9,6 +9,91 @@
 
 namespace sunbid::server {
 
+namespace {
+
+// Each member of "limits": a positive integer within [1, max].
+Result<limits::Settings> parse_limits(const boost::json::object& o) {
+  limits::Settings s;
+  JsonFields f(o, "/limits");
+  auto positive = [&](std::string_view name, std::int64_t max, auto assign) -> Status {
+    if (!o.contains(name)) return {};
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t v, f.required_int(name));
+    if (v < 1 || v > max) {
+      return make_error("invalid_field",
+                        "限制须为正整数且不超过上限 / a limit must be a positive integer within "
+                        "its range",
+                        {{"field", "/limits/" + std::string(name)}, {"max", max}});
+    }
+    assign(v);
+    return {};
+  };
+  constexpr std::int64_t kBig = std::int64_t{1} << 40;
+  using std::chrono::seconds;
+  SUNBID_TRY(positive("max_connections", 1 << 20,
+                      [&](std::int64_t v) { s.max_connections = static_cast<std::size_t>(v); }));
+  SUNBID_TRY(positive("max_connections_per_address", 1 << 20, [&](std::int64_t v) {
+    s.max_connections_per_address = static_cast<std::size_t>(v);
+  }));
+  SUNBID_TRY(positive("max_anonymous_body_bytes", kBig, [&](std::int64_t v) {
+    s.max_anonymous_body_bytes = static_cast<std::uint64_t>(v);
+  }));
+  SUNBID_TRY(positive("max_body_bytes", kBig,
+                      [&](std::int64_t v) { s.max_body_bytes = static_cast<std::uint64_t>(v); }));
+  SUNBID_TRY(positive("max_roster_body_bytes", kBig, [&](std::int64_t v) {
+    s.max_roster_body_bytes = static_cast<std::uint64_t>(v);
+  }));
+  SUNBID_TRY(positive("login_threads", 64,
+                      [&](std::int64_t v) { s.login_threads = static_cast<int>(v); }));
+  SUNBID_TRY(positive("max_pending_logins", 1 << 20,
+                      [&](std::int64_t v) { s.max_pending_logins = static_cast<int>(v); }));
+  SUNBID_TRY(positive("max_login_failures", 1 << 20,
+                      [&](std::int64_t v) { s.max_login_failures = static_cast<int>(v); }));
+  SUNBID_TRY(positive("max_address_login_failures", 1 << 20,
+                      [&](std::int64_t v) { s.max_address_login_failures = static_cast<int>(v); }));
+  SUNBID_TRY(positive("login_backoff_base_s", 86400,
+                      [&](std::int64_t v) { s.login_backoff_base = seconds(v); }));
+  SUNBID_TRY(positive("login_backoff_max_s", 86400,
+                      [&](std::int64_t v) { s.login_backoff_max = seconds(v); }));
+  SUNBID_TRY(positive("login_failure_window_s", 86400,
+                      [&](std::int64_t v) { s.login_failure_window = seconds(v); }));
+  SUNBID_TRY(positive("max_throttle_keys", 1 << 24,
+                      [&](std::int64_t v) { s.max_throttle_keys = static_cast<std::size_t>(v); }));
+  SUNBID_TRY(positive("max_entries_per_page", 100000, [&](std::int64_t v) {
+    s.max_entries_per_page = static_cast<std::uint64_t>(v);
+  }));
+  SUNBID_TRY(positive("max_page_bytes", kBig,
+                      [&](std::int64_t v) { s.max_page_bytes = static_cast<std::uint64_t>(v); }));
+  SUNBID_TRY(positive("max_trail_entries_per_page", 100000, [&](std::int64_t v) {
+    s.max_trail_entries_per_page = static_cast<std::uint64_t>(v);
+  }));
+  SUNBID_TRY(positive("max_objection_text_bytes", kBig, [&](std::int64_t v) {
+    s.max_objection_text_bytes = static_cast<std::uint64_t>(v);
+  }));
+  SUNBID_TRY(positive("objections_per_page", 100000, [&](std::int64_t v) {
+    s.objections_per_page = static_cast<std::uint64_t>(v);
+  }));
+  SUNBID_TRY(positive("max_replacements_per_window", 1 << 20, [&](std::int64_t v) {
+    s.max_replacements_per_window = static_cast<int>(v);
+  }));
+  SUNBID_TRY(positive("replacement_window_s", 86400 * 30,
+                      [&](std::int64_t v) { s.replacement_window = seconds(v); }));
+  SUNBID_TRY(f.finish());
+  if (s.login_backoff_max < s.login_backoff_base) {
+    return make_error("invalid_field",
+                      "login_backoff_max_s 不得小于 login_backoff_base_s / login_backoff_max_s "
+                      "must not be below login_backoff_base_s",
+                      {{"field", "/limits/login_backoff_max_s"}});
+  }
+  return s;
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host.starts_with("127.") || host == "::1" ||
+         host.starts_with("::ffff:127.");
+}
+
 Result<ServeConfig> parse_serve_config(std::string_view json_text) {
   SUNBID_ASSIGN_OR_RETURN(boost::json::value v, audit::parse_strict_json(json_text));
   if (!v.is_object()) {
@@ -38,6 +123,16 @@ Result<ServeConfig> parse_serve_config(std::string_view json_text) {
   }
   SUNBID_ASSIGN_OR_RETURN(c.trusted_proxies, f.optional_string_array("trusted_proxies"));
   SUNBID_ASSIGN_OR_RETURN(c.log_origin, f.optional_string("log_origin"));
+  if (const boost::json::value* l = v.as_object().if_contains("limits"); l && !l->is_null()) {
+    SUNBID_ASSIGN_OR_RETURN(boost::json::value lv, f.required_value("limits"));
+    if (!lv.is_object()) {
+      return make_error("invalid_field", "limits 须为对象 / limits must be an object",
+                        {{"field", "/limits"}});
+    }
+    SUNBID_ASSIGN_OR_RETURN(c.limits, parse_limits(lv.as_object()));
+  } else {
+    SUNBID_TRY(f.optional_string("limits"));  // marks it taken (null)
+  }
   SUNBID_TRY(f.finish());
   return c;
 }

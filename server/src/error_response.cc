@@ -161,6 +161,18 @@ const std::unordered_map<std::string_view, int>& status_table() {
       // 503: the service cannot answer now.
       {"ledger_stopped", 503},
       {"shutting_down", 503},
+      // Limits and insiders (issue 11, items 14 and 15; security A7-A11,
+      // A16-A18).
+      {"dev_clock_not_loopback", 400},
+      {"account_disabled", 403},
+      {"approval_not_found", 404},
+      {"account_binding_held", 409},
+      {"approval_not_pending", 409},
+      {"member_has_submitted", 409},
+      {"objection_too_long", 413},
+      {"bid_price_out_of_range", 422},
+      {"too_many_replacements", 429},
+      {"login_busy", 503},
   };
   return table;
 }

@@ -403,6 +403,14 @@ struct HttpsServer::Impl {
   std::mutex conns_mu;
   std::uint64_t next_conn_id = 0;
   std::unordered_map<std::uint64_t, std::weak_ptr<Conn>> conns;
+  // Open connections per peer address (under conns_mu); trusted proxies are
+  // not counted.
+  std::unordered_map<std::string, std::size_t> per_address;
+
+  bool is_trusted_proxy(const std::string& peer) const {
+    const auto& t = options.trusted_proxies;
+    return std::find(t.begin(), t.end(), peer) != t.end();
+  }
 
   // Last: destroyed first, with the sessions they still hold.
   std::vector<std::unique_ptr<Worker>> workers;
@@ -512,8 +520,19 @@ struct HttpsServer::Impl {
       conn->busy = true;
       auto& head = parser.get();
       unsigned version = head.version();
-      std::uint64_t limit = limits::body_limit_for(std::string_view(head.method_string()),
-                                                   std::string_view(head.target()));
+      // Authenticated on the header before any of the body is read: an
+      // anonymous caller may send only a small body (security A11). A
+      // request without a body (most GETs) skips the lookup.
+      const bool has_body =
+          parser.chunked() || (parser.content_length() && *parser.content_length() > 0);
+      std::uint64_t limit = 0;
+      if (has_body) {
+        Request head_only;
+        head_only.method = std::string(head.method_string());
+        head_only.target = std::string(head.target());
+        head_only.authorization = std::string(head[http::field::authorization]);
+        limit = api.body_limit(head_only);
+      }
       auto too_large = [&] {
         return make_error("body_too_large", "请求体过大 / the request body is too large",
                           {{"limit_bytes", static_cast<std::int64_t>(limit)}});
@@ -536,7 +555,13 @@ struct HttpsServer::Impl {
       req.target = std::string(msg.target());
       req.authorization = std::string(msg[http::field::authorization]);
       req.content_type = std::string(msg[http::field::content_type]);
-      req.x_forwarded_for = std::string(msg["X-Forwarded-For"]);
+      // Every X-Forwarded-For field, joined: a proxy may append a field of
+      // its own rather than extend the client's (security B1).
+      for (const auto& field : msg) {
+        if (!beast::iequals(field.name_string(), "X-Forwarded-For")) continue;
+        if (!req.x_forwarded_for.empty()) req.x_forwarded_for += ", ";
+        req.x_forwarded_for.append(field.value().data(), field.value().size());
+      }
       req.body = std::move(msg.body());
       req.peer_address = peer;
       // The Api's work is not timed (as before: only reads and writes are).
@@ -606,32 +631,47 @@ struct HttpsServer::Impl {
         co_await t.async_wait(kTuple);
         continue;
       }
-      if (connections.load() >= limits::kMaxConnections || stopping.load()) {
+      if (connections.load() >= options.limits.max_connections || stopping.load()) {
         boost::system::error_code ignored;
         socket.close(ignored);
         continue;
+      }
+      boost::system::error_code ep_ec;
+      auto ep = socket.remote_endpoint(ep_ec);
+      std::string peer = ep_ec ? std::string() : ep.address().to_string();
+      const bool counted = !is_trusted_proxy(peer);
+      {
+        // One address may not hold every slot (security A11).
+        std::lock_guard lock(conns_mu);
+        if (counted && per_address[peer] >= options.limits.max_connections_per_address) {
+          boost::system::error_code ignored;
+          socket.close(ignored);
+          continue;
+        }
       }
       // Without TCP_NODELAY an answer can wait for the client's delayed ACK
       // of the previous segment (~40 ms).
       boost::system::error_code opt_ec;
       socket.set_option(tcp::no_delay(true), opt_ec);
-      boost::system::error_code ep_ec;
-      auto ep = socket.remote_endpoint(ep_ec);
-      std::string peer = ep_ec ? std::string() : ep.address().to_string();
       auto conn = std::make_shared<Conn>(std::move(socket), context());
       std::uint64_t id;
       {
         std::lock_guard lock(conns_mu);
         id = next_conn_id++;
         conns.emplace(id, conn);
+        if (counted) ++per_address[peer];
       }
       connections.fetch_add(1);
       auto ex = conn->socket.get_executor();
-      asio::co_spawn(ex, run_session(std::move(conn), std::move(peer)),
-                     [this, id](std::exception_ptr) {
+      asio::co_spawn(ex, run_session(std::move(conn), peer),
+                     [this, id, peer, counted](std::exception_ptr) {
                        {
                          std::lock_guard lock(conns_mu);
                          conns.erase(id);
+                         if (counted) {
+                           auto it = per_address.find(peer);
+                           if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+                         }
                        }
                        connections.fetch_sub(1);
                      });

@@ -23,7 +23,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 23> kPolicy = {{
+constexpr std::array<Rule, 25> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -33,14 +33,29 @@ constexpr std::array<Rule, 23> kPolicy = {{
      false,
      false,
      {true, false, false, false, false, false}},
+    // Disabling an account (its sessions revoked with it).
+    {Action::kManageAccounts,
+     "manage_accounts",
+     false,
+     false,
+     {true, false, false, false, false, false}},
+    // A second account bound to an enterprise or an owner key that another
+    // account already holds: the admin asks, a supervisor approves
+    // (security A7: no binding is minted by the admin alone).
+    {Action::kApproveAccount,
+     "approve_account",
+     false,
+     false,
+     {false, false, false, false, false, true}},
     {Action::kReadAudit, "read_audit", true, true, {true, true, true, true, true, true}},
-    // Exists only with --dev-clock (the router answers 404 otherwise); then
-    // anyone driving the demo may move time.
+    // Exists only with --dev-clock (the router answers 404 otherwise), and
+    // even then only the operator moves time: a jump closes every window and
+    // revokes every unrevealed bid, and cannot be undone (security A16).
     {Action::kAdvanceDevClock,
      "advance_dev_clock",
-     true,
-     true,
-     {true, true, true, true, true, true}},
+     false,
+     false,
+     {true, false, false, false, false, false}},
     // Registers: the platform operator keeps them; anyone may read a
     // community's public data and the tier table.
     {Action::kManageRegistry,

@@ -31,6 +31,35 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_account ON sessions(account_id);
 CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
 )sql"},
+      // Issue 11 (security A7, A17): accounts can be disabled; a second
+      // account bound to an enterprise or an owner key waits for a
+      // supervisor's approval.
+      {19, "server_account_limits", R"sql(
+ALTER TABLE accounts ADD COLUMN disabled_ms INTEGER;
+CREATE INDEX accounts_by_uscc ON accounts(enterprise_uscc) WHERE enterprise_uscc IS NOT NULL;
+CREATE INDEX accounts_by_owner_key ON accounts(community_id, owner_key)
+  WHERE owner_key IS NOT NULL;
+CREATE TABLE account_approvals (
+  id              TEXT PRIMARY KEY,
+  username        TEXT NOT NULL,
+  role            TEXT NOT NULL,
+  display_name    TEXT NOT NULL,
+  community_id    TEXT,
+  enterprise_uscc TEXT,
+  owner_key       TEXT,
+  password_n      INTEGER NOT NULL,
+  password_r      INTEGER NOT NULL,
+  password_p      INTEGER NOT NULL,
+  password_salt   BLOB NOT NULL,
+  password_hash   BLOB NOT NULL,
+  requested_by    TEXT NOT NULL,
+  requested_ms    INTEGER NOT NULL,
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'approved')),
+  approved_by     TEXT,
+  approved_ms     INTEGER,
+  account_id      TEXT
+) STRICT;
+)sql"},
   };
 }
 

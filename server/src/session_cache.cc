@@ -51,6 +51,13 @@ void SessionCache::erase(const Hash& token_hash) {
   entries_.erase(token_hash);
 }
 
+void SessionCache::erase_account(const std::string& account_id, const Hash* keep) {
+  std::unique_lock lock(mu_);
+  std::erase_if(entries_, [&](const auto& kv) {
+    return kv.second.session.account.id == account_id && (keep == nullptr || kv.first != *keep);
+  });
+}
+
 std::size_t SessionCache::size() const {
   std::shared_lock lock(mu_);
   return entries_.size();

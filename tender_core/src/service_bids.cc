@@ -193,6 +193,13 @@ Result<OpenedBid> open_bid(std::string_view salt_hex, const boost::json::value& 
   OpenedBid o;
   SUNBID_ASSIGN_OR_RETURN(auto salt, parse_salt_hex(salt_hex));
   SUNBID_ASSIGN_OR_RETURN(o.bid, bid_from_json(bid_json));
+  // A price no scoring can handle would freeze a composite_score decision
+  // (security A18): refused at reveal, so it never reaches the committee.
+  if (o.bid.price_fen_per_m2_month > kMaxBidPriceFen) {
+    return make_error("bid_price_out_of_range",
+                      "报价超出上限 / the bid price is above the platform's bound",
+                      {{"field", "price_fen_per_m2_month"}, {"max", kMaxBidPriceFen}});
+  }
   SUNBID_ASSIGN_OR_RETURN(o.canonical, canonical_bid(o.bid));
   o.commitment_hex = hex_encode(bid_commitment(salt, o.canonical));
   o.salt_hex = std::string(salt_hex);

@@ -119,12 +119,12 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
         seated.push_back(m);
       }
     }
-    // Now and then the supervisor replaces a member after a first mark (补抽).
+    // Now and then the supervisor replaces a member who has not responded
+    // (补抽; one who submitted marks cannot be replaced, security A8).
     for (std::size_t i = 0; i < seated.size(); ++i) {
       const std::string m = seated[i];
       const bool has_reserve = !eval::EvaluationService::committee(db, t.id)->reserves.empty();
       if (has_reserve && rng() % 6 == 0) {
-        REQUIRE(f.eval->submit_review(evaluator(m), t.id, random_marks(rng, t.bid_ids[0])).ok());
         auto seat = f.eval->replace_member(f.supervisor, t.id, m, "未按时评审");
         REQUIRE(seat.ok());
         REQUIRE(f.eval->declare(evaluator(*seat->successor), t.id, true, std::nullopt).ok());

@@ -117,8 +117,17 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
         CHECK(seen_by_1->size() == 2);
         auto tenderer = eval::EvaluationService::marks_visible_to(db, r.t.id, r.t.market.tenderer);
         CHECK(tenderer->empty());
+        // The supervisor follows progress, not marks (security A8).
         auto sup = eval::EvaluationService::marks_visible_to(db, r.t.id, f.supervisor);
-        CHECK(sup->size() == 6);  // member 0: 4 bids, member 1: 2 bids
+        CHECK(sup->empty());
+        auto progress = eval::EvaluationService::review_progress(db, r.t.id);
+        REQUIRE(progress.ok());
+        REQUIRE(progress->size() == 5);
+        CHECK((*progress)[0].member == r.members[0]);
+        CHECK((*progress)[0].submitted == 4);
+        CHECK((*progress)[1].submitted == 2);
+        CHECK((*progress)[2].submitted == 0);
+        CHECK((*progress)[0].of == 4);
       }
       if (i == 2 && b == 0) {
         // Member 1 has marked everything, member 2 nothing yet: still hidden
@@ -199,7 +208,7 @@ TEST_CASE("review: fewer qualified than min_valid_bids fails the tender") {
   CHECK(core::TenderService::view(db, r.t.id)->end_reason == "too_few_qualified");
 }
 
-TEST_CASE("review: a member must declare first; a replaced member's marks are void") {
+TEST_CASE("review: a member must declare first; one who submitted marks cannot be replaced") {
   EvalFixture f;
   add_pool(f, 10);
   auto t = open_tender(f, {230, 200, 220, 0}, two_criteria);
@@ -215,20 +224,27 @@ TEST_CASE("review: a member must declare first; a replaced member's marks are vo
       "not_declared");
   for (const auto& m : members)
     REQUIRE(f.eval->declare(evaluator(m), t.id, true, std::nullopt).ok());
-  // Member 0 fails everything on bid 0, then is replaced: its marks do not count.
+  // Member 0 fails everything on bid 0: it has responded, and replacing it
+  // would void marks the supervisor may dislike (security A8; this test
+  // used to replace it). Member 1 has not responded and can be replaced.
   REQUIRE(
       f.eval->submit_review(evaluator(members[0]), t.id, marks(t.bid_ids[0], false, false)).ok());
-  auto rep = f.eval->replace_member(f.supervisor, t.id, members[0], "未按时响应");
+  expect_eval_refused(
+      f, [&] { return f.eval->replace_member(f.supervisor, t.id, members[0], "未按时响应"); },
+      "member_has_submitted");
+  auto rep = f.eval->replace_member(f.supervisor, t.id, members[1], "未按时响应");
   REQUIRE(rep.ok());
-  CHECK(last_entry(f)["payload"].as_object()["voided_reviews"].as_int64() == 1);
+  CHECK(last_entry(f)["payload"].as_object()["voided_reviews"].as_int64() == 0);
   const std::string successor = *rep->successor;
   REQUIRE(f.eval->declare(evaluator(successor), t.id, true, std::nullopt).ok());
-  std::vector<std::string> active(members.begin() + 1, members.end());
+  std::vector<std::string> active{members[0]};
+  active.insert(active.end(), members.begin() + 2, members.end());
   active.push_back(successor);
 
   std::optional<eval::StageResult> last;
   for (const auto& m : active) {
     for (const auto& b : t.bid_ids) {
+      if (m == members[0] && b == t.bid_ids[0]) continue;  // marked above
       auto res = f.eval->submit_review(evaluator(m), t.id, marks(b, true, true));
       REQUIRE(res.ok());
       last = *res;

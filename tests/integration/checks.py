@@ -76,7 +76,11 @@ ENDPOINTS = [
     ("GET", "/metrics", "read_metrics", None),
     ("POST", "/sessions", "create_session", _admin_login),
     ("DELETE", "/sessions/current", "delete_session", None),
+    ("DELETE", "/sessions/others", "delete_session", None),
     ("POST", "/accounts", "create_account", _new_account),
+    ("POST", "/accounts/T1/disable", "manage_accounts", lambda ctx: {"reason": "r"}),
+    ("POST", "/account-approvals", "create_account", _new_account),
+    ("POST", "/account-approvals/T1/approve", "approve_account", None),
     ("GET", "/audit/checkpoint", "read_audit", None),
     ("GET", "/audit/key", "read_audit", None),
     ("GET", "/audit/entries", "read_audit", None),
@@ -238,7 +242,8 @@ def check_schemas(ctx, results):
 
 
 # ---- (b) examples against the server ------------------------------------------------
-EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_dev_clock": None,
+EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_dev_clock": "admin",
+                  "manage_accounts": "admin", "approve_account": "supervisor",
                   "manage_registry": "admin", "read_registry": None, "manage_tender": "tenderer",
                   "supervise_tender": "supervisor", "read_tender": None, "bid": "enterprise",
                   "file_objection": "owner", "answer_objection": "tenderer",
@@ -445,7 +450,8 @@ def check_json_suite(ctx, results):
             a = c.request("POST", endpoint, role=role, data=body,
                           headers={"Content-Type": "application/json"})
             if f.startswith("n_"):
-                if a.status == 400:
+                # 413: an anonymous body over 16 KiB is refused unread.
+                if a.status == 400 or (a.status == 413 and role is None and len(body) > 16 * 1024):
                     n_ok += 1
                 else:
                     bad.append(f"{f} → {a.status}")
@@ -589,7 +595,7 @@ def check_bad_input(ctx, results):
                        ("exponent where an integer is expected", b'{"advance_s": 1e3}'),
                        ("fraction where an integer is expected", b'{"advance_s": 60.0}'),
                        ("huge exponent", b'{"advance_s": 1e999999}')):
-        a = c.request("POST", "/dev/clock", data=raw, headers=j)
+        a = c.request("POST", "/dev/clock", role="admin", data=raw, headers=j)
         expect(label, a, 400)
     expect("invalid UTF-8 in a string",
            c.request("POST", "/sessions", data=b'{"username": "ad\xff\xfemin", "password": "x"}', headers=j), 400)
@@ -597,9 +603,12 @@ def check_bad_input(ctx, results):
                                                  headers=j), 400)
     expect("lone surrogate escape", c.request("POST", "/sessions", data=b'{"username": "\\ud800", "password": "x"}',
                                                headers=j), 400)
-    expect("deep nesting (arrays)", c.request("POST", "/sessions", data=b"[" * 100000 + b"]" * 100000, headers=j), 400)
-    expect("deep nesting (objects)", c.request("POST", "/sessions", data=b'{"a":' * 50000 + b"1" + b"}" * 50000,
-                                                headers=j), 400)
+    # Large bodies are read only after authentication (anonymous: 16 KiB), so
+    # the parser's depth limit is probed with a session.
+    expect("deep nesting (arrays)", c.request("POST", "/sessions", role="admin",
+                                              data=b"[" * 100000 + b"]" * 100000, headers=j), 400)
+    expect("deep nesting (objects)", c.request("POST", "/sessions", role="admin",
+                                               data=b'{"a":' * 50000 + b"1" + b"}" * 50000, headers=j), 400)
     expect("duplicate keys", c.request("POST", "/sessions",
                                        data=b'{"username":"admin","username":"x","password":"p"}', headers=j),
            400, "invalid_json")
@@ -660,7 +669,7 @@ def check_expired_token(ctx, results):
     """Last: moves the dev clock past the session lifetime (12 h)."""
     c = ctx.client
     token = c.tokens["admin"]
-    a = c.request("POST", "/dev/clock", json_body={"advance_s": 12 * 3600 + 1})
+    a = c.request("POST", "/dev/clock", role="admin", json_body={"advance_s": 12 * 3600 + 1})
     results.check("dev clock advanced 12 h + 1 s", a.status == 200, repr(a))
     before = c.log_size()
     a = c.request("GET", "/audit/key", token=token)

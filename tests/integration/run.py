@@ -22,6 +22,7 @@ import checks  # noqa: E402
 import gate_checks  # noqa: E402
 import scenarios  # noqa: E402
 import draws_checks  # noqa: E402
+import abuse_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -77,7 +78,8 @@ def main():
                  ("(f) expired token", checks.check_expired_token),
                  ("(g) scenarios", scenarios.check_scenarios),
                  ("(i) secrets: committee before the decision", draws_checks.check_draws),
-                 ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate)]
+                 ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate),
+                 ("(i) secrets: limits and insiders", abuse_checks.check_abuse)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

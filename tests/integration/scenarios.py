@@ -221,16 +221,25 @@ class Scenarios:
                 self.tok[n] = t
 
     def advance(self, seconds):
-        a = self.req("POST", "/dev/clock", json_body={"advance_s": seconds})
+        # Only the admin moves the dev clock; its session may have expired
+        # with the previous jump.
+        self.login(["admin"])
+        a = self.req("POST", "/dev/clock", "admin", json_body={"advance_s": seconds})
         self.expect(f"POST /dev/clock advance {seconds} s", a, 200)
         self.now = parse_time(a.json()["time"])
         return a
 
     def account(self, username, role, **extra):
         self.pw[username] = f"scen-pw-{username}"
-        a = self.req("POST", "/accounts", "admin", json_body={
-            "username": username, "password": self.pw[username], "role": role,
-            "display_name": f"{role} {username}", **extra})
+        body = {"username": username, "password": self.pw[username], "role": role,
+                "display_name": f"{role} {username}", **extra}
+        a = self.req("POST", "/accounts", "admin", json_body=body)
+        if a.status == 409 and a.code == "account_binding_held":
+            # Issue 11 (security A7): setup's enterprise account holds the
+            # first USCC; a second account needs a supervisor's approval.
+            p = self.req("POST", "/account-approvals", "admin", json_body=body)
+            self.expect(f"POST /account-approvals {username} ({role})", p, 202)
+            a = self.req("POST", f"/account-approvals/{p.json()['id']}/approve", self.sup)
         self.expect(f"POST /accounts {username} ({role})", a, 201)
         self.ids[username] = a.json()["id"]
 
@@ -613,6 +622,13 @@ class Scenarios:
                     "weaknesses": "夜间巡查频次偏低", "risks": "人员流动"})
                 self.expect(f"{t.method}: review", a, 201)
                 last = a
+            if k == 0:
+                # Issue 11 (security A8): the supervisor follows progress, not marks.
+                a = self.req("GET", f"/tenders/{t.id}/reviews", self.sup)
+                body = a.json() if a.status == 200 else {}
+                progress = {p["member"]: p["submitted"] for p in body.get("progress", [])}
+                r.check(f"scenario: {t.method}: the supervisor sees who submitted, not the marks",
+                        a.status == 200 and body.get("items") == [] and progress.get(m) == 3, repr(a))
         # A bid fails a criterion when a majority fails it; qualifies with no failed criterion.
         qualified = sorted(t.bid_of[i] for i in range(3) if 2 * fails.get(i, 0) <= len(t.members))
         t.candidates = qualified  # the cap (3) does not bite

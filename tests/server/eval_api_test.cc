@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "audit_log/trail.h"
 #include "eval_world.h"
@@ -274,7 +275,20 @@ TEST_CASE("review: hidden marks, final submissions, refusals, candidates", "[api
   for (const auto& [member, bid] : visible(m0)) CHECK(member == members[0]);
   CHECK(visible(m1) == std::vector<std::pair<std::string, std::string>>{{members[1], A}});
   CHECK(visible(w.tenderer).empty());
-  CHECK(visible(w.supervisor).size() == 3);
+  // The supervisor follows progress, not marks, until the review concludes
+  // (issue 11, security A8; it used to see all 3 marks here).
+  CHECK(visible(w.supervisor).empty());
+  {
+    auto progress = body_json(w.call("GET", t + "/reviews", "", w.supervisor)).at("progress");
+    std::map<std::string, std::int64_t> submitted;
+    for (const auto& p : progress.as_array()) {
+      submitted[std::string(p.at("member").as_string())] = p.at("submitted").as_int64();
+    }
+    CHECK(submitted[members[0]] == 2);
+    CHECK(submitted[members[1]] == 1);
+    CHECK(body_json(w.call("GET", t + "/reviews", "", m0)).as_object().if_contains("progress") ==
+          nullptr);
+  }
   CHECK(w.call("GET", t + "/reviews", "", w.owner).status == 403);
   // Member 0 completes: member 1 still sees only its own (it has not).
   REQUIRE(w.call("POST", t + "/reviews", w.review_body(C, true), m0).status == 201);

@@ -24,7 +24,8 @@ inline constexpr ScryptParams kTestScrypt{1u << 10, 8, 1};
 inline constexpr std::int64_t kT0 = 1767225600000;
 
 struct ApiFixture {
-  explicit ApiFixture(bool dev_clock = false, std::vector<std::string> trusted = {}) {
+  explicit ApiFixture(bool dev_clock = false, std::vector<std::string> trusted = {},
+                      limits::Settings settings = {}) {
     audit::LedgerOptions lo;
     lo.data_dir = dir.path();
     lo.migrations = all_migrations();
@@ -37,6 +38,7 @@ struct ApiFixture {
     ao.clock = &clock;
     ao.scrypt = kTestScrypt;
     ao.trusted_proxies = std::move(trusted);
+    ao.limits = settings;
     if (dev_clock) ao.dev_clock = &dev;
     // Tests move time themselves; requests catch their tender up.
     ao.tick_interval = std::chrono::milliseconds(0);

@@ -493,8 +493,10 @@ TEST_CASE("POST /dev/clock ticks: due transitions are applied before it answers"
   // The fixture's Api reads the manual clock; move it past the deadline, then
   // let /dev/clock's tick (not a tender request) apply the transitions.
   w.clock.set_ms(kDeadlineMs + 1);
+  // Only the admin moves the dev clock (issue 11); its first session expired.
+  const std::string admin = w.login("root", "correct horse battery");
   std::uint64_t before = w.ledger->committed_log().size;
-  auto r = w.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})");
+  auto r = w.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})", admin);
   REQUIRE(r.status == 200);
   // No bids, fewer than three bidders: bidding closes and the tender fails
   // (流标) at once — two transitions, after the dev.clock_advanced entry.

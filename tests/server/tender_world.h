@@ -76,7 +76,8 @@ inline std::string rules_body(const std::string& community, std::string_view dea
 }
 
 struct TenderWorld : ApiFixture {
-  explicit TenderWorld(bool dev_clock = false) : ApiFixture(dev_clock) {
+  explicit TenderWorld(bool dev_clock = false, limits::Settings settings = {})
+      : ApiFixture(dev_clock, {}, settings) {
     admin = login("root", "correct horse battery");
     auto c = call("POST", "/api/v1/communities",
                   R"({"name":"金山花园","district":"湖里区","street":"金山街道",)"

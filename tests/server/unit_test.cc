@@ -75,6 +75,11 @@ TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
   only(Action::kBid, {Role::kEnterprise});
   only(Action::kFileObjection, {Role::kEnterprise, Role::kOwner});
   only(Action::kAnswerObjection, {Role::kTenderer});
+  // Issue 11: the dev clock and account management are the admin's; an
+  // approval of a shared binding is a supervisor's.
+  only(Action::kAdvanceDevClock, {Role::kAdmin});
+  only(Action::kManageAccounts, {Role::kAdmin});
+  only(Action::kApproveAccount, {Role::kSupervisor});
   CHECK(authorize(Action::kReadTender, {std::nullopt, false}).ok());
   CHECK(authorize(Action::kReadRegistry, {std::nullopt, false}).ok());
   CHECK(action_name(Action::kCreateAccount) == "create_account");
@@ -104,19 +109,23 @@ TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
   CHECK_FALSE(parse_role("system"));
 }
 
-TEST_CASE("throttle: a success clears the account but not the address", "[throttle]") {
+// Changed for issue 11 (security A9): failures count per (account, address)
+// pair and per address; a success clears its pair and takes back its own
+// provisional failure of the address.
+TEST_CASE("throttle: a success clears its pair, and the address keeps the others' failures",
+          "[throttle]") {
   LoginThrottle t;
-  for (int i = 0; i < 4; ++i) t.record_failure("a", "1.1.1.1", 1000);
-  CHECK_FALSE(t.retry_after_s("a", "2.2.2.2", 1000));
-  t.record_success("a");
-  t.record_failure("a", "1.1.1.1", 2000);
-  CHECK_FALSE(t.retry_after_s("a", "2.2.2.2", 2000));  // account: 1 failure since success
-  auto w = t.retry_after_s("b", "1.1.1.1", 2000);      // address: 5 failures
+  for (int i = 0; i < 4; ++i) CHECK_FALSE(t.begin("a", "1.1.1.1", 1000));
+  CHECK_FALSE(t.begin("a", "2.2.2.2", 1000));  // another pair
+  t.succeeded("a", "2.2.2.2");
+  CHECK_FALSE(t.begin("a", "1.1.1.1", 2000));  // the pair's fifth: 1 s backoff
+  auto w = t.begin("a", "1.1.1.1", 2000);
   REQUIRE(w);
-  // The oldest failure (t=1000 ms) leaves the 900 s window at 901000 ms.
-  CHECK(*w == 899);
-  CHECK(t.retry_after_s("b", "1.1.1.1", 900999));
-  CHECK_FALSE(t.retry_after_s("b", "1.1.1.1", 901000));
+  CHECK(*w == 1);
+  CHECK(t.begin("a", "1.1.1.1", 2999));
+  CHECK_FALSE(t.begin("a", "1.1.1.1", 3000));
+  t.succeeded("a", "1.1.1.1");
+  CHECK_FALSE(t.begin("a", "1.1.1.1", 3000));
 }
 
 TEST_CASE("serve configuration: strict, unknown fields refused", "[config]") {

@@ -52,6 +52,24 @@ Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
 Result<boost::json::object> tender_trail(Database& db, std::string_view tender,
                                          const std::string& verifier_key, std::int64_t now_ms);
 
+// One page of a tender's trail (security A10): the same document as
+// tender_trail, against the checkpoint of `tree_size` (the newest when
+// absent; error `checkpoint_not_found` when no checkpoint of that size is
+// stored), holding at most `limit` released entries with index > `after`,
+// plus "next_cursor": the last index served when more may follow, else null.
+// Every page of one walk names the same tree_size, so the pages together are
+// the trail relative to one checkpoint, and each page verifies on its own
+// (verify_trail). An entry released while the pages are read appears in the
+// pages read after its release.
+struct TrailPageRequest {
+  std::optional<std::uint64_t> tree_size;
+  std::optional<std::uint64_t> after;
+  std::uint64_t limit = 1000;  // REQUIRES: >= 1
+};
+Result<boost::json::object> tender_trail_page(Database& db, std::string_view tender,
+                                              const std::string& verifier_key, std::int64_t now_ms,
+                                              const TrailPageRequest& page);
+
 // The verified content of a trail.
 struct TrailEntry {
   std::uint64_t index = 0;

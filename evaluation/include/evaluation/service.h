@@ -151,6 +151,13 @@ struct MarksView {
   boost::json::object marks;  // {bid_id, marks: [...], strengths, weaknesses, risks}
 };
 
+// How far one active member is with the review: bids marked of those to mark.
+struct ReviewProgress {
+  std::string member;
+  std::size_t submitted = 0;
+  std::size_t of = 0;
+};
+
 // One ballot (owners_vote) or committee vote as a viewer may see it.
 struct VoteView {
   int round = 0;
@@ -279,10 +286,15 @@ class EvaluationService {
   static Result<bool> pool_committed(audit::Database& db, std::string_view tender);
   static Result<CommitteeView> committee(audit::Database& db, std::string_view tender);
   // Marks `viewer` may see: evaluators see their own, and another member's
-  // only once that member has submitted every bid; supervisors see all;
-  // nobody else sees marks before the review concluded, and until the
+  // only once that member has submitted every bid; supervisors, like
+  // everybody else, see no marks before the review concluded (they see
+  // review_progress instead; security A8), and until the
   // decision they see `member` as the seat number ("1".."n", the report's).
   // Supervisors and the tender's drawn evaluators always see accounts.
+  // Per active member (in seat order), how many bids it has marked: what a
+  // supervisor follows while the review runs.
+  static Result<std::vector<ReviewProgress>> review_progress(audit::Database& db,
+                                                             std::string_view tender);
   static Result<std::vector<MarksView>> marks_visible_to(audit::Database& db,
                                                          std::string_view tender,
                                                          const core::Actor& viewer);

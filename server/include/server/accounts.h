@@ -69,12 +69,48 @@ struct AccountRecord {
   std::optional<std::string> enterprise_uscc;
   std::optional<std::string> owner_key;
   PasswordHash password;
+  // A disabled account cannot log in and has no session (security A17).
+  bool disabled = false;
 };
 
 Result<std::optional<AccountRecord>> find_account_by_username(audit::Database& db,
                                                               std::string_view username);
 Result<std::optional<AccountRecord>> find_account_by_id(audit::Database& db, std::string_view id);
 Result<std::int64_t> count_accounts(audit::Database& db);
+
+// The enabled account, other than none, that already holds the enterprise
+// USCC or the (community, owner key) binding `account` asks for; nullopt when
+// the binding is free. One account per binding: a second one needs a
+// supervisor's approval (security A7).
+Result<std::optional<std::string>> binding_holder(audit::Database& db, const NewAccount& account);
+
+// create_account, refused with `account_binding_held` (409, details.field the
+// binding) while another enabled account holds the binding.
+Result<std::string> create_unshared_account(audit::WriteTxn& txn, const NewAccount& account,
+                                            const PasswordHash& password, const Actor& actor);
+
+// The admin asks for an account whose binding another account holds: the
+// request (password hashed) waits in account_approvals, logged
+// "account.approval_requested". Returns its id. Error `username_taken`.
+Result<std::string> request_account_approval(audit::WriteTxn& txn, const NewAccount& account,
+                                             const PasswordHash& password, const Actor& actor);
+struct ApprovedAccount {
+  std::string account_id;
+  std::string username;
+  Role role = Role::kOwner;
+};
+// A supervisor approves a pending request: the account is created
+// ("account.created") and the approval logged ("account.approval_granted").
+// Errors `approval_not_found`, `approval_not_pending`, `username_taken`.
+Result<ApprovedAccount> approve_account(audit::WriteTxn& txn, std::string_view approval_id,
+                                        const Actor& actor);
+
+// Disables the account and deletes its sessions, logged "account.disabled"
+// with the number of sessions revoked. Answers false when it was disabled
+// already (then nothing is written). Errors `account_not_found`,
+// `invalid_field` (reason empty or over 500 bytes).
+Result<bool> disable_account(audit::WriteTxn& txn, std::string_view account_id,
+                             std::string_view reason, const Actor& actor);
 
 using SessionToken = std::array<std::uint8_t, 32>;
 
@@ -91,12 +127,17 @@ Status open_session(audit::WriteTxn& txn, const SessionToken& token, const Accou
 // Deletes the session and writes "session.closed". Error `session_invalid`
 // when it no longer exists.
 Status close_session(audit::WriteTxn& txn, const SessionToken& token, const Actor& actor);
+// Deletes every session of the actor's account but `keep`, and writes
+// "session.others_closed" with their number; answers it.
+Result<std::int64_t> close_other_sessions(audit::WriteTxn& txn, const SessionToken& keep,
+                                          const Actor& actor);
 
 struct SessionInfo {
   AccountRecord account;
   std::int64_t expires_ms = 0;
 };
-// The live session of `token` at `now_ms`, or nullopt (unknown or expired).
+// The live session of `token` at `now_ms`, or nullopt (unknown, expired, or
+// its account disabled).
 Result<std::optional<SessionInfo>> find_session(audit::Database& db, const SessionToken& token,
                                                 std::int64_t now_ms);
 

@@ -31,6 +31,7 @@
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "server/http_message.h"
+#include "server/limits.h"
 #include "server/password.h"
 
 namespace sunbid::server {
@@ -63,6 +64,9 @@ struct ApiOptions {
   // transitions (TenderService::tick); zero: no background tick (tests
   // drive time themselves; requests still catch their tender up).
   std::chrono::milliseconds tick_interval{1000};
+  // Caps and rate limits (limits.h); the defaults protect a public
+  // deployment, tests lower them.
+  limits::Settings limits;
 };
 
 class Api {
@@ -81,6 +85,13 @@ class Api {
   // The address a request is attributed to: the peer, or the last
   // X-Forwarded-For hop when the peer is a trusted proxy.
   std::string client_address(const Request& request) const;
+
+  // The largest body the server may read for a request whose header is
+  // `head` (its body not read yet): authenticates on the header first, so
+  // that a caller without a valid session may send only a small body
+  // (limits.max_anonymous_body_bytes), and only an admin a roster upload's
+  // 16 MiB (security A11). Safe on a network thread (no scrypt, no commit).
+  std::uint64_t body_limit(const Request& head);
 
  private:
   struct Impl;

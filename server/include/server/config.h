@@ -3,7 +3,14 @@
 //
 //   {"listen": "127.0.0.1:8443", "threads": 4, "cert_file": "...",
 //    "key_file": "...", "trusted_proxies": ["10.0.0.2"],
-//    "log_origin": "example.org/sunbid"}
+//    "log_origin": "example.org/sunbid",
+//    "limits": {"max_connections_per_address": 64, ...}}
+//
+// "limits" sets any of limits::Settings's members by name (seconds for the
+// *_s members: login_backoff_base_s, login_backoff_max_s,
+// login_failure_window_s, replacement_window_s); each is a positive
+// integer. The defaults (limits.h, docs/server.md) protect a public
+// deployment; an omitted member keeps its default.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -16,6 +23,7 @@
 #include <vector>
 
 #include "audit_log/result.h"
+#include "server/limits.h"
 
 namespace sunbid::server {
 
@@ -26,6 +34,7 @@ struct ServeConfig {
   std::optional<std::string> key_file;
   std::vector<std::string> trusted_proxies;
   std::optional<std::string> log_origin;
+  limits::Settings limits;
 };
 
 // Errors: those of parse_strict_json, `unknown_field`, `invalid_field`
@@ -39,5 +48,9 @@ struct ListenAddress {
 };
 // "HOST:PORT" or "[IPv6]:PORT". Error `invalid_field` {"field": "listen"}.
 Result<ListenAddress> parse_listen_address(std::string_view text);
+
+// Whether a listen host or a client address is the loopback interface
+// (127.0.0.0/8, ::1, an IPv4-mapped 127.x, "localhost").
+bool is_loopback_host(std::string_view host);
 
 }  // namespace sunbid::server

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "audit_log/result.h"
 #include "server/api.h"
@@ -40,6 +41,12 @@ struct ServerOptions {
   int threads = 2;
   CertificatePaths certificate;
   ServerTimeouts timeouts;
+  // max_connections and max_connections_per_address apply here; a connection
+  // beyond either is accepted and closed at once.
+  limits::Settings limits;
+  // Peers exempt from the per-address cap (their clients are told apart per
+  // request by X-Forwarded-For): the Api's trusted_proxies.
+  std::vector<std::string> trusted_proxies;
 };
 
 class HttpsServer {

@@ -33,36 +33,98 @@ inline constexpr std::size_t kMaxConnections = 4096;
 // Requests served on one kept-alive connection before it is closed.
 inline constexpr std::uint32_t kMaxRequestsPerConnection = 10000;
 
-// GET /audit/entries answers at most this many entries per page.
+// GET /audit/entries answers at most this many entries per page, and stops
+// a page early once it holds kMaxPageBytes (at least one entry per page).
 inline constexpr std::uint64_t kMaxEntriesPerPage = 1000;
+inline constexpr std::uint64_t kMaxPageBytes = 4 * 1024 * 1024;
+// GET /tenders/{id}/trail answers at most this many entries per page.
+inline constexpr std::uint64_t kMaxTrailEntriesPerPage = 1000;
+// Objections: the text's size, and the objections per page.
+inline constexpr std::uint64_t kMaxObjectionTextBytes = 16 * 1024;
+inline constexpr std::uint64_t kObjectionsPerPage = 100;
+// Bodies sent without a valid session (the only anonymous body is a login).
+inline constexpr std::uint64_t kMaxAnonymousBodyBytes = 16 * 1024;
+// Open connections from one client address (a trusted proxy's are not
+// counted: its clients are told apart per request).
+inline constexpr std::size_t kMaxConnectionsPerAddress = 64;
+// Bid submissions and ballots (each may replace the last) per account within
+// kReplacementWindow; beyond: 429 `too_many_replacements`.
+inline constexpr int kMaxReplacementsPerWindow = 30;
+inline constexpr std::chrono::minutes kReplacementWindow{60};
 // Lists with ?limit= (GET /tenders): the default and the largest page.
 inline constexpr std::uint64_t kDefaultListLimit = 100;
 inline constexpr std::uint64_t kMaxListLimit = 500;
 
 // Bearer sessions live this long.
 inline constexpr std::chrono::hours kSessionLifetime{12};
-// Login throttling: this many failures within the window, per account and per
-// client address, refuse further attempts (429) until the window allows.
+// Login throttling (login_throttle.h): failures are counted per (account,
+// client address) pair, and per client address across accounts. A pair's
+// first kMaxLoginFailures failures are free; each further one doubles a
+// delay from kLoginBackoffBase up to kLoginBackoffMax before the pair may try
+// again. There is no lockout of an account as such: a stranger's failures
+// delay only the stranger's own pair (security A9).
 inline constexpr int kMaxLoginFailures = 5;
+inline constexpr int kMaxAddressLoginFailures = 100;
+inline constexpr std::chrono::seconds kLoginBackoffBase{1};
+inline constexpr std::chrono::seconds kLoginBackoffMax{300};
+// A pair's or an address's failures are forgotten this long after its last.
 inline constexpr std::chrono::minutes kLoginFailureWindow{15};
-// Throttle records kept in memory before old ones are pruned.
+// Throttle records kept in memory; beyond it expired ones go, then the
+// oldest. Each record holds at most kMaxUsernameBytes + an address.
 inline constexpr std::size_t kMaxThrottleKeys = 100000;
+// Usernames are at most this long; a longer one at login is refused before
+// any throttle state or scrypt is spent on it.
+inline constexpr std::size_t kMaxUsernameBytes = 64;
+// Logins (scrypt, 32 MiB and tens of ms each) run on a pool of this many
+// threads, never on a network thread; beyond kMaxPendingLogins waiting, a
+// login is answered 503 `login_busy` at once.
+inline constexpr int kLoginThreads = 2;
+inline constexpr int kMaxPendingLogins = 64;
 
 // POST /dev/clock moves the dev clock by at most this much per call.
 inline constexpr std::int64_t kMaxDevClockAdvanceS = 366LL * 24 * 3600;
 
-// The body limit for a request target (the path without the query).
-constexpr std::uint64_t body_limit_for(std::string_view method, std::string_view target) {
-  // PUT /api/v1/communities/{id}/roster
+// Whether the request is a roster upload (PUT /api/v1/communities/{id}/roster).
+constexpr bool is_roster_upload(std::string_view method, std::string_view target) {
   constexpr std::string_view kPrefix = "/api/v1/communities/";
   constexpr std::string_view kSuffix = "/roster";
   std::string_view path = target.substr(0, target.find('?'));
-  if (method == "PUT" && path.size() > kPrefix.size() + kSuffix.size() &&
-      path.substr(0, kPrefix.size()) == kPrefix &&
-      path.substr(path.size() - kSuffix.size()) == kSuffix) {
-    return kMaxRosterBodyBytes;
-  }
-  return kMaxBodyBytes;
+  return method == "PUT" && path.size() > kPrefix.size() + kSuffix.size() &&
+         path.substr(0, kPrefix.size()) == kPrefix &&
+         path.substr(path.size() - kSuffix.size()) == kSuffix;
 }
+
+// The body limit for a request target (the path without the query), for a
+// caller already known to be an admin. The server asks the Api
+// (Api::body_limit), which authenticates on the header first.
+constexpr std::uint64_t body_limit_for(std::string_view method, std::string_view target) {
+  return is_roster_upload(method, target) ? kMaxRosterBodyBytes : kMaxBodyBytes;
+}
+
+// The settings that bound what one client can cost the server: the defaults
+// above protect a public deployment; `sunbid serve`'s configuration may set
+// each ("limits": {...}, config.h), and tests lower them.
+struct Settings {
+  std::size_t max_connections = kMaxConnections;
+  std::size_t max_connections_per_address = kMaxConnectionsPerAddress;
+  std::uint64_t max_anonymous_body_bytes = kMaxAnonymousBodyBytes;
+  std::uint64_t max_body_bytes = kMaxBodyBytes;
+  std::uint64_t max_roster_body_bytes = kMaxRosterBodyBytes;
+  int login_threads = kLoginThreads;
+  int max_pending_logins = kMaxPendingLogins;
+  int max_login_failures = kMaxLoginFailures;
+  int max_address_login_failures = kMaxAddressLoginFailures;
+  std::chrono::seconds login_backoff_base = kLoginBackoffBase;
+  std::chrono::seconds login_backoff_max = kLoginBackoffMax;
+  std::chrono::seconds login_failure_window = kLoginFailureWindow;
+  std::size_t max_throttle_keys = kMaxThrottleKeys;
+  std::uint64_t max_entries_per_page = kMaxEntriesPerPage;
+  std::uint64_t max_page_bytes = kMaxPageBytes;
+  std::uint64_t max_trail_entries_per_page = kMaxTrailEntriesPerPage;
+  std::uint64_t max_objection_text_bytes = kMaxObjectionTextBytes;
+  std::uint64_t objections_per_page = kObjectionsPerPage;
+  int max_replacements_per_window = kMaxReplacementsPerWindow;
+  std::chrono::seconds replacement_window = kReplacementWindow;
+};
 
 }  // namespace sunbid::server::limits

@@ -27,6 +27,8 @@ enum class Action {
   kCreateSession,
   kDeleteSession,
   kCreateAccount,
+  kManageAccounts,
+  kApproveAccount,
   kReadAudit,
   kAdvanceDevClock,
   // Registers (communities, rosters, enterprises, ratings, service tiers).

@@ -5,10 +5,12 @@
 // Keyed by SHA-256(token), exactly as the sessions table is: raw tokens are
 // never stored. A hit is confirmed with a constant-time comparison of the
 // stored and the computed hash (as find_session does), and an entry is never
-// answered at or after its expiry. Accounts are immutable once created, so
-// the cached AccountRecord cannot go stale; a session ends only by expiry
-// (checked on every lookup) or by logout (the caller erases it, before and
-// after the commit that deletes the row).
+// answered at or after its expiry. An account changes only by being disabled
+// (its sessions deleted with it), so the cached AccountRecord cannot go stale
+// otherwise; a session ends by expiry (checked on every lookup), by logout,
+// by its owner ending its other sessions, or by the account being disabled
+// (the caller erases the entries, before and after the commit that deletes
+// the rows, so that a request racing the commit cannot leave one cached).
 //
 // Bounded: when kMaxEntries is reached, expired entries are dropped, and if
 // none were, the whole cache is cleared (later requests refill it from the
@@ -21,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
 
 #include "audit_log/sha256.h"
@@ -46,6 +49,8 @@ class SessionCache {
   // REQUIRES: `session` is the database's live session for `token_hash`.
   void insert(const Hash& token_hash, const SessionInfo& session, std::int64_t now_ms);
   void erase(const Hash& token_hash);
+  // Every session of the account, but `keep` when given.
+  void erase_account(const std::string& account_id, const Hash* keep = nullptr);
   std::size_t size() const;
 
  private:

@@ -38,6 +38,11 @@ struct BidDocument {
   bool operator==(const BidDocument&) const = default;
 };
 
+// The largest price a reveal accepts (10^12 fen per m² and month): scoring
+// (evaluation's composite_score) is defined up to it, so a revealed bid can
+// always be scored. A reveal above it is refused `bid_price_out_of_range`.
+inline constexpr std::int64_t kMaxBidPriceFen = 1'000'000'000'000;
+
 // Invariant (after bid_from_json): tender_id and bidder_uscc non-empty,
 // price > 0, staffing counts >= 0, each document digest 64 lowercase hex.
 struct Bid {
