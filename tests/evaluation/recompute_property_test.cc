@@ -222,6 +222,15 @@ std::vector<Mutation> mutations_of(const audit::VerifiedTrail& trail) {
                      [](json::object& q) { q["exclusions"].as_array().pop_back(); }});
       out.push_back({"committee beacon", i, here,
                      [](json::object& q) { q["draw"].as_object()["beacon"] = "9999.99"; }});
+      out.push_back({"committee beacon date", i, here,
+                     [](json::object& q) { q["draw"].as_object()["beacon_date"] = "2020-01-01"; }});
+      out.push_back({"committed list salt", i, here, [](json::object& q) {
+                       q["list"].as_array()[0].as_object()["salt"] = std::string(64, '0');
+                     }});
+      out.push_back({"committed list order", i, here, [](json::object& q) {
+                       auto& l = q["list"].as_array();
+                       std::swap(l[0], l[l.size() - 1]);
+                     }});
       out.push_back({"member", i, here, [](json::object& q) {
                        auto& m = q["members"].as_array();
                        auto& r = q["reserves"].as_array();
