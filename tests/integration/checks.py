@@ -97,7 +97,7 @@ ENDPOINTS = [
     ("PATCH", "/tenders/T1", "manage_tender", lambda ctx: {"title": "t"}),
     ("POST", "/tenders/T1/publish", "manage_tender", None),
     ("POST", "/tenders/T1/amendments", "manage_tender", lambda ctx: {"text": "t"}),
-    ("POST", "/tenders/T1/cancel", "manage_tender", lambda ctx: {"reason": "r"}),
+    ("POST", "/tenders/T1/cancel", "cancel_tender", lambda ctx: {"reason": "r"}),
     ("POST", "/tenders/T1/suspend", "supervise_tender", lambda ctx: {"reason": "r"}),
     ("POST", "/tenders/T1/resume", "supervise_tender", None),
     ("POST", "/tenders/T1/reveal-window/extend", "supervise_tender", lambda ctx: {"seconds": 1, "reason": "r"}),
@@ -239,7 +239,7 @@ def check_schemas(ctx, results):
 # ---- (b) examples against the server ------------------------------------------------
 EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_dev_clock": None,
                   "manage_registry": "admin", "read_registry": None, "manage_tender": "tenderer",
-                  "supervise_tender": "supervisor", "read_tender": None, "bid": "enterprise",
+                  "cancel_tender": "tenderer", "supervise_tender": "supervisor", "read_tender": None, "bid": "enterprise",
                   "file_objection": "owner", "answer_objection": "tenderer",
                   "manage_experts": "admin", "supervise_evaluation": "supervisor", "evaluate": "evaluator",
                   "read_evaluation": "supervisor", "cast_ballot": "owner", "committee_vote": "tenderer",
