@@ -205,7 +205,10 @@ class Scenarios:
         self.owner_accounts = {k: v.replace("scen.", f"{prefix}.", 1) for k, v in OWNER_ACCOUNTS.items()}
         self.pw = {}
         self.tok = {}
-        self.ids = {}  # username -> account id
+        # username -> account id, shared by every scenario run on this server:
+        # the expert pool is the platform's, so a later run (decide_checks.py)
+        # logs in as the experts an earlier one created.
+        self.ids = ctx.__dict__.setdefault("scenario_account_ids", {})
         self.tenders = {m: Tender(m) for m in (methods or METHODS)}
 
     # -- plumbing
@@ -229,12 +232,16 @@ class Scenarios:
         return a
 
     def account(self, username, role, **extra):
+        """Creates the account; False when an earlier run on this server did."""
         self.pw[username] = f"scen-pw-{username}"
+        if username in self.ids:
+            return False
         a = self.req("POST", "/accounts", "admin", json_body={
             "username": username, "password": self.pw[username], "role": role,
             "display_name": f"{role} {username}", **extra})
         self.expect(f"POST /accounts {username} ({role})", a, 201)
         self.ids[username] = a.json()["id"]
+        return True
 
     def entries_since(self, start, who=None):
         items, cursor = [], start
@@ -337,22 +344,23 @@ class Scenarios:
         for key, name in self.owner_accounts.items():
             self.account(name, "owner", community_id=self.community, owner_key=key)
         for i in range(N_EXPERTS):
-            name = f"{self.p}.expert{i}"
-            self.account(name, "evaluator")
+            name = f"scen.expert{i}"
+            if not self.account(name, "evaluator"):
+                continue  # in the pool already
             body = {"account_username": name, "specialties": ["物业管理"], "related_usccs": []}
             if i == N_EXPERTS - 1:
                 body["employer_uscc"] = USCCS[0]  # employed by a bidder: never drawn
             a = self.req("POST", "/experts", "admin", json_body=body)
             self.expect(f"POST /experts {name}", a, 201)
-        self.experts = [f"{self.p}.expert{i}" for i in range(N_EXPERTS)]
+        self.experts = [f"scen.expert{i}" for i in range(N_EXPERTS)]
         self.enterprises = [f"{self.p}.ent{i}" for i in range(4)]
         self.tenderers = [f"{self.p}.tenderer{i}" for i in range(5)]
         # One login per account that acts before the deadline.
-        self.login([f"{self.p}.tenderer0", f"{self.p}.owner.a", f"{self.p}.expert0"] + self.enterprises)
+        self.login([f"{self.p}.tenderer0", f"{self.p}.owner.a", f"scen.expert0"] + self.enterprises)
 
     def viewers(self):
         """Every role (and the public) that is not a bidder."""
-        return [None, "admin", self.sup, f"{self.p}.tenderer0", f"{self.p}.owner.a", f"{self.p}.expert0", f"{self.p}.ent3"]
+        return [None, "admin", self.sup, f"{self.p}.tenderer0", f"{self.p}.owner.a", f"scen.expert0", f"{self.p}.ent3"]
 
     def publish_and_bid(self):
         r = self.r
@@ -459,12 +467,12 @@ class Scenarios:
         withheld = sum(1 for e in items if "leaf_hash" in e)
         r.check(f"scenario: before the deadline the public log ({len(items)} entries since the first bid, "
                 f"{withheld} withheld) names no bid, bidder, commitment or tender of a bid",
-                not bad and withheld >= 18, repr(bad[:2])[:500])
+                not bad and withheld >= 3 * len(self.tenders), repr(bad[:2])[:500])
 
     def reveal(self):
         r = self.r
         self.advance(int((self.deadline - self.now_server()).total_seconds()) + 3600)
-        self.login(["admin", self.sup, f"{self.p}.tenderer0", f"{self.p}.owner.a", f"{self.p}.expert0"] + self.enterprises)
+        self.login(["admin", self.sup, f"{self.p}.tenderer0", f"{self.p}.owner.a", f"scen.expert0"] + self.enterprises)
         for t in self.tenders.values():
             a = self.req("POST", f"/tenders/{t.id}/bids", f"{self.p}.ent3", json_body={"commitment_sha256_hex": "cd" * 32})
             r.check(f"scenario: {t.method}: a bid after the deadline → 409",
@@ -773,7 +781,7 @@ class Scenarios:
     def finish(self):
         r = self.r
         self.advance(PUBLICITY_S + 2)
-        self.login([f"{self.p}.expert1"])
+        self.login([f"scen.expert1"])
         key = self.req("GET", "/audit/key").body.decode()
         self.wait_checkpoint()
         verify = self.ctx.args.sunbid_verify
@@ -786,7 +794,7 @@ class Scenarios:
             r.check(f"scenario: {t.method}: GET /award names the winner computed here, status awarded",
                     a.status == 200 and t.expected and v.get("awarded_bid_id") == t.expected
                     and v.get("status") == "awarded", f"{a!r}, expected {t.expected}")
-            a = self.req("GET", f"/tenders/{t.id}/award", f"{self.p}.expert1")
+            a = self.req("GET", f"/tenders/{t.id}/award", f"scen.expert1")
             r.check(f"scenario: {t.method}: after the award an evaluator is still refused GET /award → 403",
                     a.status == 403, repr(a))
             a = self.trail(t)
