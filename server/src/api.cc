@@ -223,23 +223,41 @@ struct Api::Impl {
 
   // tender_core's transitions, then evaluation's (the opening of a vote
   // window once the candidate publicity has ended: the tender is then
-  // `deciding`), so windows open without requests. Answers the number of tender_core transitions
-  // applied.
+  // `deciding`; the decision of a closed vote), so windows open and votes
+  // decide without requests. Answers the number of tender_core transitions
+  // applied. A tender whose step fails is logged and skipped: it never stops
+  // the tick for the others (legal D3).
   Result<int> tick_all(std::int64_t now) {
-    SUNBID_ASSIGN_OR_RETURN(int applied, service.tick(now));
-    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
-    SUNBID_ASSIGN_OR_RETURN(auto due, core::TenderService::list(
-                                          lease.db(), core::TenderStatus::deciding, std::nullopt));
-    for (const auto& t : due) SUNBID_TRY(evaluation.catch_up(t.id));
-    // The committee's pool list is committed once bidding has closed, before
-    // the beacon date (docs/committee-draw.md): without waiting for a request.
-    for (auto status : {core::TenderStatus::reveal, core::TenderStatus::opened}) {
-      SUNBID_ASSIGN_OR_RETURN(auto closed,
-                              core::TenderService::list(lease.db(), status, std::nullopt));
-      for (const auto& t : closed) {
-        SUNBID_ASSIGN_OR_RETURN(bool committed,
-                                eval::EvaluationService::pool_committed(lease.db(), t.id));
-        if (!committed) SUNBID_TRY(evaluation.catch_up(t.id));
+    std::vector<core::TickFailure> failed;
+    SUNBID_ASSIGN_OR_RETURN(int applied, service.tick(now, &failed));
+    for (const auto& f : failed) {
+      std::fprintf(stderr, "sunbid: background tick skipped tender %s: %s\n", f.tender_id.c_str(),
+                   f.error.to_string().c_str());
+    }
+    // Evaluation's steps: the deciding tenders (a vote window to open, a
+    // closed vote to decide), and the committee's pool list, committed once
+    // bidding has closed, before the beacon date (docs/committee-draw.md).
+    std::vector<std::string> due_ids;
+    {
+      SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+      SUNBID_ASSIGN_OR_RETURN(
+          auto due,
+          core::TenderService::list(lease.db(), core::TenderStatus::deciding, std::nullopt));
+      for (const auto& t : due) due_ids.push_back(t.id);
+      for (auto status : {core::TenderStatus::reveal, core::TenderStatus::opened}) {
+        SUNBID_ASSIGN_OR_RETURN(auto closed,
+                                core::TenderService::list(lease.db(), status, std::nullopt));
+        for (const auto& t : closed) {
+          SUNBID_ASSIGN_OR_RETURN(bool committed,
+                                  eval::EvaluationService::pool_committed(lease.db(), t.id));
+          if (!committed) due_ids.push_back(t.id);
+        }
+      }
+    }
+    for (const auto& id : due_ids) {
+      if (auto st = evaluation.catch_up(id); !st.ok()) {
+        std::fprintf(stderr, "sunbid: background tick skipped tender %s: %s\n", id.c_str(),
+                     st.error().to_string().c_str());
       }
     }
     return applied;
@@ -322,7 +340,7 @@ struct Api::Impl {
     add("PATCH", "/tenders/{id}", Action::kManageTender, &Impl::patch_tender);
     add("POST", "/tenders/{id}/publish", Action::kManageTender, &Impl::post_publish);
     add("POST", "/tenders/{id}/amendments", Action::kManageTender, &Impl::post_amendment);
-    add("POST", "/tenders/{id}/cancel", Action::kManageTender, &Impl::post_cancel);
+    add("POST", "/tenders/{id}/cancel", Action::kCancelTender, &Impl::post_cancel);
     add("POST", "/tenders/{id}/suspend", Action::kSuperviseTender, &Impl::post_suspend);
     add("POST", "/tenders/{id}/resume", Action::kSuperviseTender, &Impl::post_resume);
     add("POST", "/tenders/{id}/reveal-window/extend", Action::kSuperviseTender,
@@ -1290,10 +1308,15 @@ struct Api::Impl {
     if (!body.ok()) return reply(std::move(body).error());
     JsonFields f(*body);
     std::string reason;
+    std::string rule;  // cancel: the rule violated (required of a supervisor)
     std::int64_t seconds = 0;
     auto parse = [&]() -> Status {
       if (command != TenderCommand::kResume) {
         SUNBID_ASSIGN_OR_RETURN(reason, f.required_string("reason"));
+      }
+      if (command == TenderCommand::kCancel) {
+        SUNBID_ASSIGN_OR_RETURN(auto r, f.optional_string("rule"));
+        rule = r.value_or("");
       }
       if (command == TenderCommand::kExtendReveal) {
         SUNBID_ASSIGN_OR_RETURN(seconds, f.required_int("seconds"));
@@ -1302,12 +1325,12 @@ struct Api::Impl {
     };
     if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
     in_worker(reply,
-              [this, command, reason, seconds, id = call.params.at("id"),
+              [this, command, reason, rule, seconds, id = call.params.at("id"),
                actor = core_actor(call)]() -> Result<Response> {
                 Result<std::uint64_t> r = std::uint64_t{0};
                 switch (command) {
                   case TenderCommand::kCancel:
-                    r = service.cancel(actor, id, reason);
+                    r = service.cancel(actor, id, reason, rule);
                     break;
                   case TenderCommand::kSuspend:
                     r = service.suspend(actor, id, reason);

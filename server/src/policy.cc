@@ -23,7 +23,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 25> kPolicy = {{
+constexpr std::array<Rule, 26> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -64,13 +64,20 @@ constexpr std::array<Rule, 25> kPolicy = {{
      false,
      {true, false, false, false, false, false}},
     {Action::kReadRegistry, "read_registry", true, true, {true, true, true, true, true, true}},
-    // Drafting, publishing, amending, cancelling: the community's tenderer
+    // Drafting, publishing, amending: the community's tenderer
     // (tender_core checks that it is that community's).
     {Action::kManageTender,
      "manage_tender",
      false,
      false,
      {false, true, false, false, false, false}},
+    // Cancelling: the community's tenderer (refused once a vote binds it),
+    // or a supervisor, who must cite the rule violated (物业管理条例 art. 19).
+    {Action::kCancelTender,
+     "cancel_tender",
+     false,
+     false,
+     {false, true, false, false, false, true}},
     // Suspend, resume, extend a reveal window.
     {Action::kSuperviseTender,
      "supervise_tender",

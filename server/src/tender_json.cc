@@ -67,6 +67,7 @@ boost::json::object tender_json(const core::TenderView& t) {
                             : boost::json::value(nullptr);
   o["service_tier"] = t.tier ? boost::json::value(core::to_json(*t.tier)) : nullptr;
   o["end_reason"] = t.end_reason ? boost::json::value(*t.end_reason) : nullptr;
+  o["cancel_rule"] = t.cancel_rule ? boost::json::value(*t.cancel_rule) : nullptr;
   o["awarded_bid_id"] = t.awarded_bid_id ? boost::json::value(*t.awarded_bid_id) : nullptr;
   o["retender_of"] = t.retender_of ? boost::json::value(*t.retender_of) : nullptr;
   return o;

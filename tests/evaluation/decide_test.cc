@@ -194,6 +194,18 @@ TEST_CASE(
     CHECK(status_of(f, d.t.id) == core::TenderStatus::award_publicized);
   }
 
+  SECTION("a suspension beginning exactly at the close finds the window closed") {
+    f.clock.set_ms(closes);
+    REQUIRE(f.service->suspend(f.supervisor, d.t.id, "投诉核查").ok());
+    CHECK_FALSE(payload_of_last(f, "tender.suspended").contains("vote_window_paused"));
+    CHECK(public_entries_of(f, "ballot.cast", f.clock.now_ms()) == 1);
+    f.clock.advance_ms(eval::kDayMs);
+    REQUIRE(f.service->resume(f.supervisor, d.t.id).ok());
+    CHECK_FALSE(payload_of_last(f, "tender.resumed").contains("vote_window"));
+    REQUIRE(f.eval->catch_up(d.t.id).ok());  // decided now, over the closed window
+    CHECK(last_entry(f)["type"].as_string() == "decision.made");
+  }
+
   SECTION("still suspended at the original close: the ballots stay sealed") {
     f.clock.set_ms(closes - kHourMs);
     const std::int64_t start = f.clock.now_ms();

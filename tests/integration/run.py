@@ -20,6 +20,7 @@ import urllib3  # noqa: E402
 
 import checks  # noqa: E402
 import gate_checks  # noqa: E402
+import decide_checks  # noqa: E402
 import scenarios  # noqa: E402
 import draws_checks  # noqa: E402
 import abuse_checks  # noqa: E402
@@ -79,7 +80,8 @@ def main():
                  ("(g) scenarios", scenarios.check_scenarios),
                  ("(i) secrets: committee before the decision", draws_checks.check_draws),
                  ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate),
-                 ("(i) secrets: limits and insiders", abuse_checks.check_abuse)]
+                 ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
+                 ("(h) rules: self-executing decision", decide_checks.check_decide)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

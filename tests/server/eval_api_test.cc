@@ -474,7 +474,12 @@ TEST_CASE("scenario lowest_price: the lowest candidate wins at once", "[api][eva
   auto d = w.call("POST", t + "/decision", "", w.tenderer);
   REQUIRE(d.status == 200);
   CHECK(str(body_json(d), "winner") == w.bid_of[kUsccs[0]]);
-  CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "tender_wrong_status");
+  // Idempotent: a repeated decision answers the stored result, changing nothing.
+  auto before = w.snapshot();
+  auto again = w.call("POST", t + "/decision", "", w.tenderer);
+  REQUIRE(again.status == 200);
+  CHECK(body_json(again) == body_json(d));
+  CHECK(w.snapshot() == before);
   award_is(w, id, w.bid_of[kUsccs[0]]);
   check_trail(w, id, {"committee.drawn", "review.concluded", "decision.made"});
 }
@@ -496,7 +501,7 @@ TEST_CASE("scenario lottery: the supervisor's beacon draws the winner", "[api][e
   CHECK(str(body_json(d), "next") == "draw:lottery");
   const std::string beacon = R"({"purpose":"lottery","beacon":"712.33","beacon_date":")" +
                              w.beacon_date(id, "decision.made") + R"("})";
-  CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "draw_pending");
+  CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "decision_pending_draw");
   CHECK_REFUSED(w, w.call("POST", t + "/draws", beacon, w.tenderer), 403, "forbidden");
   CHECK_REFUSED(w,
                 w.call("POST", t + "/draws", R"({"purpose":"lottery","beacon":"1"})", w.supervisor),
@@ -523,8 +528,8 @@ TEST_CASE("scenario committee_vote: the community's tenderers vote", "[api][eval
                   R"({"candidate_bid_id":")" + bid + R"(","round":)" + std::to_string(round) + "}",
                   token);
   };
-  // The voters are the community's three tenderer accounts (the server's
-  // accounts table); another community's tenderer is not one.
+  // The voters are the community's five tenderer accounts at publication
+  // (the server's accounts table); another community's tenderer is not one.
   CHECK_REFUSED(w, vote(w.other_tenderer, A, 1), 403, "not_a_voter");
   CHECK_REFUSED(w, vote(w.tenderer, A, 2), 409, "wrong_round");
   CHECK_REFUSED(w, vote(w.owner, A, 1), 403, "forbidden");
@@ -534,10 +539,19 @@ TEST_CASE("scenario committee_vote: the community's tenderers vote", "[api][eval
   REQUIRE(vote(w.deciders[0].token, A, 1).status == 201);
   CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "vote_window_open");
   REQUIRE(vote(w.deciders[1].token, B, 1).status == 201);
-  // Everyone voted: A has 2 of 3 members, a majority; no need to wait.
+  REQUIRE(vote(w.deciders[2].token, B, 1).status == 201);
+  // The tenderer cannot cancel once every vote is in.
+  REQUIRE(vote(w.deciders[3].token, A, 1).status == 201);
+  CHECK_REFUSED(w, w.call("POST", t + "/cancel", R"({"reason":"改用其他方式"})", w.tenderer), 409,
+                "cancel_requires_supervisor");
+  // Everyone voted: A has 3 of 5 members, a majority; the platform decided
+  // (no need to wait), and POST /decision answers the stored result.
   auto d = w.call("POST", t + "/decision", "", w.tenderer);
   REQUIRE(d.status == 200);
   CHECK(str(body_json(d), "winner") == A);
+  auto again = w.call("POST", t + "/decision", "", w.tenderer);
+  REQUIRE(again.status == 200);
+  CHECK(body_json(again) == body_json(d));
   award_is(w, id, A);
   check_trail(w, id, {"decision.vote_opened", "committee_vote.cast", "decision.made"});
 }
@@ -551,16 +565,19 @@ TEST_CASE("scenario vote_then_lottery: votes make the shortlist, the draw picks"
   to_candidates(w, id);
   w.at(w.clock.now_ms() + kPublicityMs);
   w.settle(id);
-  const std::string A = w.bid_of[kUsccs[0]], B = w.bid_of[kUsccs[1]];
-  for (const auto& [token, bid] : {std::pair{w.tenderer, A}, std::pair{w.deciders[0].token, A},
-                                   std::pair{w.deciders[1].token, B}}) {
+  const std::string A = w.bid_of[kUsccs[0]], B = w.bid_of[kUsccs[1]], C = w.bid_of[kUsccs[2]];
+  for (const auto& [token, bid] :
+       {std::pair{w.tenderer, A}, std::pair{w.deciders[0].token, A},
+        std::pair{w.deciders[1].token, B}, std::pair{w.deciders[2].token, B},
+        std::pair{w.deciders[3].token, C}}) {
     REQUIRE(w.call("POST", t + "/committee-votes",
                    R"({"candidate_bid_id":")" + bid + R"(","round":1})", token)
                 .status == 201);
   }
-  auto d = w.call("POST", t + "/decision", "", w.tenderer);
-  REQUIRE(d.status == 200);
-  CHECK(str(body_json(d), "next") == "draw:lottery");
+  // Every vote is in: the platform shortlists and opens the draw (as the
+  // tick would); the decision waits for the beacon.
+  w.settle(id);
+  CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "decision_pending_draw");
   REQUIRE(w.ledger->publish_checkpoint().ok());
   auto drawn = w.call("POST", t + "/draws",
                       R"({"purpose":"lottery","beacon":"2026.13","beacon_date":")" +

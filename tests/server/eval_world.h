@@ -1,6 +1,6 @@
 // The evaluation endpoints' stage, built through the API itself on top of
 // TenderWorld: nine evaluator accounts in the expert pool (one employed by
-// a bidder), two more tenderers of the community (the deciding committee),
+// a bidder), four more tenderers of the community (the deciding committee),
 // an owner account for each roster owner, and helpers that walk a tender
 // from publication to the opened state and on through the review.
 #pragma once
@@ -39,7 +39,9 @@ struct EvalWorld : TenderWorld {
       experts.push_back(e);
     }
     tenderer_id = account_id("yeweihui");
-    for (const char* name : {"yeweihui2", "yeweihui3"}) {
+    // With the first, five: the deciding committee of committee_vote is
+    // frozen at publication, an odd number of at least 5 (legal M7).
+    for (const char* name : {"yeweihui2", "yeweihui3", "yeweihui4", "yeweihui5"}) {
       deciders.push_back(make(name, "tenderer", R"(,"community_id":")" + community + R"(")"));
     }
     owner2 =
@@ -100,7 +102,9 @@ struct EvalWorld : TenderWorld {
     auto d = call("POST", "/api/v1/tenders", boost::json::serialize(rules), tenderer);
     REQUIRE(d.status == 201);
     std::string id(body_json(d).at("id").as_string());
-    REQUIRE(call("POST", "/api/v1/tenders/" + id + "/publish", "", tenderer).status == 200);
+    auto published = call("POST", "/api/v1/tenders/" + id + "/publish", "", tenderer);
+    INFO(published.body);
+    REQUIRE(published.status == 200);
     std::vector<Sealed> sealed;
     for (int i = 0; i < 3; ++i) {
       sealed.push_back(seal(id, kUsccs[i], 200 + 10 * i, static_cast<std::uint8_t>(i + 1), "方案"));

@@ -53,11 +53,12 @@ TEST_CASE("production scrypt parameters: N=2^15, r=8, p=1, 16-byte salt, 32 byte
 }
 
 TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
-  for (Action a : {Action::kReadHealth, Action::kReadMetrics, Action::kCreateSession,
-                   Action::kDeleteSession, Action::kCreateAccount, Action::kReadAudit,
-                   Action::kAdvanceDevClock, Action::kManageRegistry, Action::kReadRegistry,
-                   Action::kManageTender, Action::kSuperviseTender, Action::kReadTender,
-                   Action::kBid, Action::kFileObjection, Action::kAnswerObjection}) {
+  for (Action a :
+       {Action::kReadHealth, Action::kReadMetrics, Action::kCreateSession, Action::kDeleteSession,
+        Action::kCreateAccount, Action::kReadAudit, Action::kAdvanceDevClock,
+        Action::kManageRegistry, Action::kReadRegistry, Action::kManageTender,
+        Action::kSuperviseTender, Action::kCancelTender, Action::kReadTender, Action::kBid,
+        Action::kFileObjection, Action::kAnswerObjection}) {
     CHECK_FALSE(action_name(a).empty());
   }
   // Each new action's row: who may (and that the rest may not).
@@ -72,6 +73,7 @@ TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
   only(Action::kManageRegistry, {Role::kAdmin});
   only(Action::kManageTender, {Role::kTenderer});
   only(Action::kSuperviseTender, {Role::kSupervisor});
+  only(Action::kCancelTender, {Role::kTenderer, Role::kSupervisor});
   only(Action::kBid, {Role::kEnterprise});
   only(Action::kFileObjection, {Role::kEnterprise, Role::kOwner});
   only(Action::kAnswerObjection, {Role::kTenderer});

@@ -37,6 +37,9 @@ enum class Action {
   // Tenders: the tenderer's commands, the supervisor's, and public reading.
   kManageTender,
   kSuperviseTender,
+  // Cancelling: the community's tenderer until a vote binds it, a
+  // supervisor citing the rule violated (tender_core and evaluation decide).
+  kCancelTender,
   kReadTender,
   // Sealed bids (enterprise) and objections.
   kBid,
