@@ -20,6 +20,7 @@ import urllib3  # noqa: E402
 
 import checks  # noqa: E402
 import scenarios  # noqa: E402
+import secrets_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -73,7 +74,8 @@ def main():
                  ("(e) TLS", checks.check_tls),
                  ("(f) bad input", checks.check_bad_input),
                  ("(f) expired token", checks.check_expired_token),
-                 ("(g) scenarios", scenarios.check_scenarios)]
+                 ("(g) scenarios", scenarios.check_scenarios),
+                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue
