@@ -11,7 +11,7 @@ namespace sunbid::eval::detail {
 
 using audit::Statement;
 
-Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const core::Actor& actor,
+Result<audit::EntryDraft> draft_for(audit::WriteTxn& /*txn*/, const core::Actor& actor,
                                     std::string_view type, std::string_view tender) {
   audit::EntryDraft d;
   d.actor = actor.account;
@@ -19,9 +19,9 @@ Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const core::Actor& act
   d.type = std::string(type);
   if (!tender.empty()) d.tender = std::string(tender);
   if (!actor.source_address.empty()) {
-    SUNBID_ASSIGN_OR_RETURN(std::string digest,
-                            txn.personal_digest("network_address", actor.source_address, tender));
-    d.source = std::move(digest);
+    // Digested at append with a salt of the entry's own (entry_format.h).
+    d.source_address = actor.source_address;
+    d.source_scope = std::string(tender);
   }
   return d;
 }

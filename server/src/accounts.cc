@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include "audit_log/sha256.h"
+#include "server/access_record.h"
 #include "tender_core/uscc.h"
 
 namespace sunbid::server {
@@ -18,19 +19,12 @@ bool is_username_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
-// Digest of the client address for an entry's `source`, or null.
-Result<std::optional<std::string>> source_digest(audit::WriteTxn& txn, const Actor& actor) {
-  if (!actor.client_address) return std::optional<std::string>{};
-  SUNBID_ASSIGN_OR_RETURN(std::string d,
-                          txn.personal_digest("network_address", *actor.client_address, ""));
-  return std::optional<std::string>(std::move(d));
-}
-
-Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const Actor& actor, std::string type) {
+// The entry's source is digested at append with a salt of its own.
+audit::EntryDraft draft_for(const Actor& actor, std::string type) {
   audit::EntryDraft d;
   d.actor = actor.account_id;
   d.role = actor.role;
-  SUNBID_ASSIGN_OR_RETURN(d.source, source_digest(txn, actor));
+  d.source_address = actor.client_address;
   d.type = std::move(type);
   return d;
 }
@@ -191,7 +185,7 @@ Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& accou
   ins->bind(13, txn.now_ms());
   SUNBID_TRY(ins->run());
 
-  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "account.created"));
+  audit::EntryDraft draft = draft_for(actor, "account.created");
   draft.payload["account"] = id;
   draft.payload["account_role"] = std::string(role_name(account.role));
   SUNBID_ASSIGN_OR_RETURN(std::string user_digest,
@@ -201,7 +195,15 @@ Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& accou
                           txn.personal_digest("name", account.display_name, ""));
   draft.payload["display_name_digest"] = name_digest;
   if (account.community_id) draft.payload["community_id"] = *account.community_id;
-  if (account.enterprise_uscc) draft.payload["enterprise_uscc"] = *account.enterprise_uscc;
+  if (account.enterprise_uscc) {
+    // Digested (security review A4): an account created for a bidder is
+    // often followed by its sealed bid, so the USCC in clear beside the
+    // stubs would hint who bid. Stable platform-wide, so a second account
+    // bound to one enterprise still shows as the same digest.
+    SUNBID_ASSIGN_OR_RETURN(std::string uscc_digest,
+                            txn.personal_digest("enterprise_uscc", *account.enterprise_uscc, ""));
+    draft.payload["enterprise_uscc_digest"] = uscc_digest;
+  }
   if (account.owner_key) {
     SUNBID_ASSIGN_OR_RETURN(std::string key_digest,
                             txn.personal_digest("owner_key", *account.owner_key, ""));
@@ -261,10 +263,9 @@ Status open_session(audit::WriteTxn& txn, const SessionToken& token, const Accou
                           txn.db().cached("DELETE FROM sessions WHERE expires_ms <= ?"));
   del->bind(1, txn.now_ms());
   SUNBID_TRY(del->run());
-  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "session.created"));
-  draft.payload["account"] = account.id;
-  draft.payload["expires_ms"] = expires_ms;
-  SUNBID_TRY(txn.append(draft));
+  // Off the public log: the access record (access_record.h).
+  SUNBID_TRY(append_access_record(
+      txn, {"session.created", account.id, actor.role, actor.client_address, expires_ms}));
   return {};
 }
 
@@ -277,9 +278,8 @@ Status close_session(audit::WriteTxn& txn, const SessionToken& token, const Acto
   if (txn.db().changes() != 1) {
     return make_error("session_invalid", "会话无效或已过期 / the session is invalid or expired");
   }
-  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "session.closed"));
-  draft.payload["account"] = actor.account_id;
-  SUNBID_TRY(txn.append(draft));
+  SUNBID_TRY(append_access_record(
+      txn, {"session.closed", actor.account_id, actor.role, actor.client_address, std::nullopt}));
   return {};
 }
 

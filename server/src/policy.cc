@@ -23,7 +23,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 26> kPolicy = {{
+constexpr std::array<Rule, 27> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -135,6 +135,13 @@ constexpr std::array<Rule, 26> kPolicy = {{
     // decision (segregation of duties) — not even from the loopback
     // interface, which would otherwise admit any role.
     {Action::kReadDecision, "read_decision", true, false, {true, true, true, false, true, true}},
+    // Logins and logouts: who used the platform when, kept off the public
+    // log (their timing next to sealed bids would tell who bid).
+    {Action::kReadAccessRecord,
+     "read_access_record",
+     false,
+     false,
+     {false, false, false, false, false, true}},
 }};
 
 const Rule& rule_for(Action action) {

@@ -31,6 +31,27 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_account ON sessions(account_id);
 CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
 )sql"},
+      // The access record (server/access_record.h, docs/access-record.md):
+      // logins and logouts off the public log, hash-chained, append-only.
+      {17, "server_access_record", R"sql(
+CREATE TABLE access_record (
+  seq     INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  record  BLOB NOT NULL,
+  hash    BLOB NOT NULL
+) STRICT;
+CREATE INDEX access_record_by_time ON access_record(time_ms);
+CREATE TRIGGER access_record_no_update BEFORE UPDATE ON access_record
+BEGIN SELECT RAISE(ABORT, 'the access record is append-only'); END;
+CREATE TRIGGER access_record_no_delete BEFORE DELETE ON access_record
+BEGIN SELECT RAISE(ABORT, 'the access record is append-only'); END;
+CREATE TABLE access_record_commits (
+  day       TEXT PRIMARY KEY,
+  seq       INTEGER NOT NULL,
+  head      BLOB NOT NULL,
+  log_index INTEGER NOT NULL
+) STRICT;
+)sql"},
       // Issue 11 (security A7, A17): accounts can be disabled; a second
       // account bound to an enterprise or an owner key waits for a
       // supervisor's approval.

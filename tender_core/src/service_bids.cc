@@ -108,6 +108,14 @@ Result<BidContext> load_bid_context(WriteTxn& txn, const Actor& actor, std::stri
   return c;
 }
 
+// The private digest of the bidder's address, kept in bid_versions for
+// clearing's same-address flag: stable within the tender, unlike the
+// entries' per-entry source digests, and never published.
+Result<std::string> address_link(WriteTxn& txn, const Actor& actor, std::string_view tender_id) {
+  if (actor.source_address.empty()) return std::string();
+  return txn.personal_digest("network_address", actor.source_address, tender_id);
+}
+
 // A bid entry: withheld until the transition that opens the reveal window
 // releases it (never, for a tender that fails unopened or is cancelled).
 Result<std::uint64_t> append_bid_entry(WriteTxn& txn, audit::EntryDraft draft,
@@ -142,9 +150,10 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
     // nothing about how many bids this tender has.
     receipt.bid_id = "B" + std::to_string(index);
   }
-  SUNBID_TRY(detail::append_bid_version(
-      txn, {index, tender_id, actor.enterprise_uscc, receipt.bid_id, commitment_hex, c.now_ms,
-            draft.source.value_or(""), false}));
+  SUNBID_ASSIGN_OR_RETURN(std::string same_address, address_link(txn, actor, tender_id));
+  SUNBID_TRY(
+      detail::append_bid_version(txn, {index, tender_id, actor.enterprise_uscc, receipt.bid_id,
+                                       commitment_hex, c.now_ms, std::move(same_address), false}));
   p["bid_id"] = receipt.bid_id;
   p["bidder_uscc"] = actor.enterprise_uscc;
   p["commitment"] = commitment_hex;
@@ -167,9 +176,10 @@ Result<std::uint64_t> withdraw_command(WriteTxn& txn, const Actor& actor,
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.withdrawn", tender_id));
   const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
+  SUNBID_ASSIGN_OR_RETURN(std::string same_address, address_link(txn, actor, tender_id));
   SUNBID_TRY(
       detail::append_bid_version(txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "",
-                                       c.now_ms, draft.source.value_or(""), true}));
+                                       c.now_ms, std::move(same_address), true}));
   boost::json::object p;
   p["bid_id"] = existing.bid_id;
   p["bidder_uscc"] = actor.enterprise_uscc;

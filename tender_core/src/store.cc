@@ -18,16 +18,16 @@ Result<std::string> next_id(audit::WriteTxn& txn, std::string_view counter,
   return id;
 }
 
-Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const Actor& actor, std::string_view type,
-                                    std::string_view scope) {
+Result<audit::EntryDraft> draft_for(audit::WriteTxn& /*txn*/, const Actor& actor,
+                                    std::string_view type, std::string_view scope) {
   audit::EntryDraft d;
   d.actor = actor.account;
   d.role = actor.role;
   d.type = std::string(type);
   if (!actor.source_address.empty()) {
-    SUNBID_ASSIGN_OR_RETURN(std::string digest,
-                            txn.personal_digest("network_address", actor.source_address, scope));
-    d.source = std::move(digest);
+    // Digested at append with a salt of the entry's own (entry_format.h).
+    d.source_address = actor.source_address;
+    d.source_scope = std::string(scope);
   }
   return d;
 }

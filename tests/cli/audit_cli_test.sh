@@ -20,8 +20,26 @@ expect() {  # expect CODE PATTERN -- command...
 "$SUNBID" audit export --data-dir "$work/data" --out "$work/export" >/dev/null || fail "export"
 key=$(cat "$work/export/key")
 
-expect 0 "^OK: 2000 entries.*key pinned" -- "$VERIFY" log "$work/export" --key "$key"
+# The data directory and the database are private.
+[ "$(stat -c %a "$work/data")" = 700 ] || fail "data dir mode $(stat -c %a "$work/data")"
+for f in sunbid.db digest.key log-signing.key; do
+  [ "$(stat -c %a "$work/data/$f")" = 600 ] || fail "$f mode $(stat -c %a "$work/data/$f")"
+done
+
+expect 0 "^OK: 2000 entries \(0 withheld\).*key pinned" -- "$VERIFY" log "$work/export" --key "$key"
 expect 0 "^OK: 2000 entries.*key pinned" -- "$VERIFY" log "$work/data/sunbid.db" --key "$work/export/key"
+
+# Withheld entries: the public export holds their stubs and verifies; the
+# private one holds them in full, mode 0600, with a warning.
+"$SUNBID" audit fill --data-dir "$work/wdata" --entries 100 --withheld-every 10 >/dev/null || fail "fill withheld"
+expect 0 "public view: 10 withheld entries as stubs" -- "$SUNBID" audit export --data-dir "$work/wdata" --out "$work/wpub"
+[ "$(grep -c '^{"entry_hash":' "$work/wpub/entries.jsonl")" = 10 ] || fail "the public export lacks its 10 stubs"
+expect 0 "^OK: 100 entries \(10 withheld\).*key pinned" -- "$VERIFY" log "$work/wpub" --key "$work/wpub/key"
+expect 0 "WARNING.*withheld" -- "$SUNBID" audit export --data-dir "$work/wdata" --out "$work/wpriv" --private
+[ "$(grep -c '^{"entry_hash":' "$work/wpriv/entries.jsonl")" = 0 ] || fail "the private export has stubs"
+[ "$(stat -c %a "$work/wpriv/entries.jsonl")" = 600 ] || fail "private export mode"
+expect 0 "^OK: 100 entries \(0 withheld\)" -- "$VERIFY" log "$work/wpriv" --key "$work/wpriv/key"
+expect 0 "^OK: 100 entries \(10 withheld\)" -- "$VERIFY" log "$work/wdata/sunbid.db" --key "$work/wpub/key"
 expect 0 "key not pinned" -- "$VERIFY" log "$work/data/sunbid.db"
 expect 0 "^OK: checkpoint" -- "$VERIFY" checkpoint --key "$key" "$work/export/checkpoint"
 cp "$work/export/checkpoint" "$work/old-checkpoint"
@@ -30,7 +48,14 @@ cp "$work/export/checkpoint" "$work/old-checkpoint"
 "$SUNBID" audit fill --data-dir "$work/data" --entries 500 >/dev/null || fail "fill 2"
 expect 0 "only grew: 2500 entries" -- "$VERIFY" consistency --key "$key" "$work/old-checkpoint" "$work/data/sunbid.db"
 
-# A changed entry in an export: the entry after it is blamed.
+# A changed entry in a database copy is named itself (issue 11, item 17).
+cp "$work/data/sunbid.db" "$work/changed.db"
+[ -f "$work/data/sunbid.db-wal" ] && cp "$work/data/sunbid.db-wal" "$work/changed.db-wal"
+sqlite3 "$work/changed.db" "DROP TRIGGER audit_entries_no_update; UPDATE audit_entries SET entry = replace(entry, '\"n\":100,', '\"n\":999,') WHERE idx = 100" || fail "sqlite3 tamper"
+expect 1 "^entry 100: its bytes no longer match" -- "$VERIFY" log "$work/changed.db" --key "$key"
+
+# A changed entry in an export (one checkpoint, no stored tree): the entry
+# after it is blamed, whose chain link broke.
 cp -r "$work/export" "$work/bad"
 sed -i '101s/"n":100/"n":999/' "$work/bad/entries.jsonl"
 expect 1 "^entry 101: chain link broken" -- "$VERIFY" log "$work/bad" --key "$key"

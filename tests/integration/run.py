@@ -24,6 +24,7 @@ import decide_checks  # noqa: E402
 import scenarios  # noqa: E402
 import draws_checks  # noqa: E402
 import abuse_checks  # noqa: E402
+import secrets_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -81,7 +82,8 @@ def main():
                  ("(i) secrets: committee before the decision", draws_checks.check_draws),
                  ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate),
                  ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
-                 ("(h) rules: self-executing decision", decide_checks.check_decide)]
+                 ("(h) rules: self-executing decision", decide_checks.check_decide),
+                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

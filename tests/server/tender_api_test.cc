@@ -427,8 +427,8 @@ TEST_CASE("confidentiality: before the deadline nobody but the bidder learns of 
   auto feed = body_json(w.call("GET", "/api/v1/audit/entries"));
   int withheld = 0;
   for (const auto& item : feed.at("items").as_array()) {
-    if (item.as_object().contains("withheld_until")) {
-      CHECK(item.at("withheld_until").is_null());
+    if (item.as_object().contains("leaf_hash")) {
+      CHECK(item.as_object().contains("entry_hash"));
       CHECK(item.as_object().size() == 3);
       ++withheld;
     }
@@ -501,14 +501,15 @@ TEST_CASE("POST /dev/clock ticks: due transitions are applied before it answers"
   // No bids, fewer than three bidders: bidding closes and the tender fails
   // (流标) at once — two transitions, after the dev.clock_advanced entry.
   CHECK(body_json(r).at("transitions_applied").as_int64() == 2);
-  REQUIRE(w.ledger->committed_log().size == before + 3);
   auto db = w.ledger->open_reader();
   REQUIRE(db.ok());
-  auto entries = audit::read_entries(*db, before, before + 3);
+  auto entries = audit::read_entries(*db, before, w.ledger->committed_log().size);
   REQUIRE(entries.ok());
   std::vector<std::string> types;
   for (const auto& e : *entries) {
-    types.emplace_back(boost::json::parse(e.bytes).at("type").as_string());
+    std::string type(boost::json::parse(e.bytes).at("type").as_string());
+    // The same tick also commits the access record of the days passed.
+    if (type != "access_record.committed") types.push_back(std::move(type));
   }
   CHECK(types ==
         std::vector<std::string>{"dev.clock_advanced", "tender.bidding_closed", "tender.failed"});

@@ -7,10 +7,12 @@
 // A session is a bearer token of 256 random bits (RAND_bytes), handed to the
 // client once and stored only as its SHA-256, with an expiry instant.
 //
-// State changes (an account created, a session opened or closed) are ledger
-// commands: each writes its row and exactly one audit entry in the same
-// savepoint. Names, usernames and network addresses enter entries only as
-// personal digests (WriteTxn::personal_digest), never in clear.
+// State changes are ledger commands. An account created writes its row and
+// exactly one audit entry in the same savepoint; a session opened or closed
+// writes its row and one record of the access record (access_record.h), not
+// a public entry: its timing beside the stubs of sealed bids would tell who
+// bid. Names, usernames, USCCs and network addresses enter entries only as
+// digests, never in clear.
 //
 // Thread-safety: free functions; the write functions run on the ledger's
 // writer thread inside a WriteTxn, the read functions on a connection the
@@ -120,12 +122,12 @@ Result<SessionToken> new_session_token();
 std::string format_session_token(const SessionToken& token);
 std::optional<SessionToken> parse_session_token(std::string_view text);
 
-// Stores SHA-256(token) for the account until `expires_ms`, and the audit
-// entry "session.created".
+// Stores SHA-256(token) for the account until `expires_ms`, and the access
+// record's "session.created".
 Status open_session(audit::WriteTxn& txn, const SessionToken& token, const AccountRecord& account,
                     std::int64_t expires_ms, const Actor& actor);
-// Deletes the session and writes "session.closed". Error `session_invalid`
-// when it no longer exists.
+// Deletes the session and records "session.closed" in the access record.
+// Error `session_invalid` when it no longer exists.
 Status close_session(audit::WriteTxn& txn, const SessionToken& token, const Actor& actor);
 // Deletes every session of the actor's account but `keep`, and writes
 // "session.others_closed" with their number; answers it.

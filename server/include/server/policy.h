@@ -56,6 +56,9 @@ enum class Action {
   kCommitteeVote,
   kDecide,
   kReadDecision,
+  // The access record (logins and logouts, kept off the public log):
+  // supervisors only (docs/access-record.md).
+  kReadAccessRecord,
 };
 
 std::string_view action_name(Action action);
