@@ -15,16 +15,17 @@
 //
 // Usage: bench_tender_bids [--mode async|threads] [--dir DIR] [--seconds S] [--runs N]
 // Run from a release build: ./build/release/bench/bench_tender_bids
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <deque>
-#include <mutex>
 #include <cstring>
+#include <deque>
 #include <filesystem>
-#include <sys/resource.h>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -80,9 +81,10 @@ boost::json::object rules(std::string_view deadline) {
   r["beacon_source"] = "上证综合指数收盘值";
   r["bid_deadline"] = deadline;
   r["reveal_window_s"] = 86400;
-  r["candidate_publicity_s"] = 259200;
+  r["candidate_publicity_days"] = 3;
+  r["vote_window_days"] = 0;
   r["vote_window_s"] = 0;
-  r["award_publicity_s"] = 259200;
+  r["award_publicity_days"] = 3;
   return r;
 }
 
@@ -188,18 +190,17 @@ RunResult run_once(const std::filesystem::path& dir, double seconds, Mode mode) 
           }
           auto [tender, commitment] = next_bid(b);
           in_flight.fetch_add(1);
-          service.submit_bid_async(
-              bidders[static_cast<std::size_t>(b)], tender, std::move(commitment),
-              [&, b](Result<BidReceipt> r) {
-                if (!r.ok()) die(r.error());
-                done.fetch_add(1, std::memory_order_relaxed);
-                {
-                  std::lock_guard lock(ready_mu);
-                  ready.push_back(b);
-                }
-                ready_cv.notify_one();
-                in_flight.fetch_sub(1);
-              });
+          service.submit_bid_async(bidders[static_cast<std::size_t>(b)], tender,
+                                   std::move(commitment), [&, b](Result<BidReceipt> r) {
+                                     if (!r.ok()) die(r.error());
+                                     done.fetch_add(1, std::memory_order_relaxed);
+                                     {
+                                       std::lock_guard lock(ready_mu);
+                                       ready.push_back(b);
+                                     }
+                                     ready_cv.notify_one();
+                                     in_flight.fetch_sub(1);
+                                   });
         }
       });
     }
@@ -260,8 +261,7 @@ int main(int argc, char** argv) {
   for (int r = 0; r < runs; ++r) {
     RunResult res = run_once(dir, seconds, mode);
     std::printf("run %d: %.0f bid commitments/s (%llu commits, %.1f us CPU per bid)\n", r + 1,
-                res.per_second, static_cast<unsigned long long>(res.commits),
-                res.cpu_us_per_bid);
+                res.per_second, static_cast<unsigned long long>(res.commits), res.cpu_us_per_bid);
     std::fflush(stdout);
     rates.push_back(res.per_second);
   }

@@ -174,8 +174,9 @@ Status set_decision_state(audit::Database& db, std::string_view tender, std::str
 // The award: tender -> award_publicized.
 Status award(WriteTxn& txn, const detail::TenderInfo& t, const std::string& winner,
              StageResult& out, boost::json::object& payload) {
-  SUNBID_TRY(core::record_award(txn, t.view.id, winner));
+  SUNBID_ASSIGN_OR_RETURN(core::PublicityWindow w, core::record_award(txn, t.view.id, winner));
   SUNBID_TRY(detail::release_committee_entries(txn, t.view.id));
+  payload["publicity"] = core::to_json(w);
   payload["result"] = "award";
   payload["winner"] = winner;
   out.next = "award_publicized";
@@ -206,9 +207,12 @@ Status pend(WriteTxn& txn, const detail::TenderInfo& t, std::string_view purpose
 Status open_round(WriteTxn& txn, const detail::TenderInfo& t, int round,
                   std::vector<std::string> candidates, std::vector<std::string> voters,
                   StageResult& out, boost::json::object& payload) {
-  Round r{round, txn.now_ms(), txn.now_ms() + t.rules.vote_window_s * 1000, std::move(candidates),
-          std::move(voters)};
+  SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar calendar,
+                          core::calendar_in_force(txn.db(), txn.now_ms()));
+  Round r{round, txn.now_ms(), core::vote_window_close_ms(t.rules, calendar, txn.now_ms()),
+          std::move(candidates), std::move(voters)};
   SUNBID_TRY(insert_round(txn.db(), t.view.id, r));
+  payload["calendar_version"] = calendar.version;
   payload["result"] = round == 2 && t.rules.decision.method == DecisionMethod::owners_vote
                           ? "runoff"
                           : "next_round";
@@ -345,8 +349,12 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
     if (existing || !t.candidates_publicized_at_ms) return false;
     SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> cands, tender_candidates(db, tender));
     Round r;
-    r.opens_ms = *t.candidates_publicized_at_ms + t.rules.candidate_publicity_s * 1000;
-    r.closes_ms = r.opens_ms + t.rules.vote_window_s * 1000;
+    SUNBID_ASSIGN_OR_RETURN(auto publicity_end, core::candidate_publicity_end(db, tender));
+    if (!publicity_end) return false;
+    r.opens_ms = *publicity_end;
+    SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar calendar,
+                            core::calendar_in_force(db, r.opens_ms));
+    r.closes_ms = core::vote_window_close_ms(t.rules, calendar, r.opens_ms);
     r.candidates = cands;
     audit::EntryDraft d;
     d.type = "decision.vote_opened";
@@ -396,6 +404,7 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
     }
     SUNBID_TRY(insert_round(db, tender, r));
     d.payload["window"] = round_json(r);
+    d.payload["window"].as_object()["calendar_version"] = calendar.version;
     d.payload["due_at"] = core::format_rfc3339_ms(r.opens_ms);
     SUNBID_TRY(txn.append(d));
     return true;

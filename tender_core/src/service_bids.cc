@@ -82,7 +82,7 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
                               const std::string& commitment_hex) {
   SUNBID_ASSIGN_OR_RETURN(BidContext c,
                           load_bid_context(txn, actor, tender_id, TenderAction::submit_bid));
-  const std::int64_t deadline = *effective_deadline_ms(c.timeline);
+  const std::int64_t release = detail::bid_release_ms(c.timeline);
   const std::optional<detail::LiveBid>& existing = c.existing;
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.committed", tender_id));
@@ -105,7 +105,7 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
   p["bidder_uscc"] = actor.enterprise_uscc;
   p["commitment"] = commitment_hex;
   SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
-                          append_bid_entry(txn, std::move(draft), tender_id, deadline, p));
+                          append_bid_entry(txn, std::move(draft), tender_id, release, p));
   if (idx != static_cast<std::uint64_t>(index)) {
     return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
   }
@@ -124,16 +124,16 @@ Result<std::uint64_t> withdraw_command(WriteTxn& txn, const Actor& actor,
   SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                           detail::draft_for(txn, actor, "bid.withdrawn", tender_id));
   const std::int64_t index = static_cast<std::int64_t>(txn.log_size());
-  SUNBID_TRY(detail::append_bid_version(
-      txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "", c.now_ms,
-            draft.source.value_or(""), true}));
+  SUNBID_TRY(
+      detail::append_bid_version(txn, {index, tender_id, actor.enterprise_uscc, existing.bid_id, "",
+                                       c.now_ms, draft.source.value_or(""), true}));
   boost::json::object p;
   p["bid_id"] = existing.bid_id;
   p["bidder_uscc"] = actor.enterprise_uscc;
   p["withdraws"] = existing.receipt_index;
-  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
-                          append_bid_entry(txn, std::move(draft), tender_id,
-                                           *effective_deadline_ms(c.timeline), p));
+  SUNBID_ASSIGN_OR_RETURN(
+      std::uint64_t idx,
+      append_bid_entry(txn, std::move(draft), tender_id, detail::bid_release_ms(c.timeline), p));
   if (idx != static_cast<std::uint64_t>(index)) {
     return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
   }

@@ -115,6 +115,7 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
   const std::string deadline = core::format_rfc3339_ms(start + 21 * kDayMs);
   auto rules = rules_json(deadline, 3, 86400);
   if (edit) edit(rules);
+  fit_vote_window(rules);
   auto id = f.service->create_draft(o.market.tenderer,
                                     {o.market.tenderer.community_id, "物业服务招标", rules});
   REQUIRE(id.ok());

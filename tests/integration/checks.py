@@ -91,6 +91,8 @@ ENDPOINTS = [
     ("POST", "/experts", "manage_experts", lambda ctx: {"account_username": "x", "specialties": [], "related_usccs": []}),
     ("GET", "/service-tiers", "read_registry", None),
     ("PUT", "/service-tiers", "manage_registry", lambda ctx: {"items": []}),
+    ("GET", "/calendar", "read_registry", None),
+    ("PUT", "/calendar", "manage_registry", lambda ctx: {"holidays": [], "working_days": []}),
     ("POST", "/tenders", "manage_tender", lambda ctx: {}),
     ("GET", "/tenders", "read_tender", None),
     ("GET", "/tenders/T1", "read_tender", None),

@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import urllib3  # noqa: E402
 
 import checks  # noqa: E402
+import periods_checks  # noqa: E402
 import scenarios  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
@@ -73,7 +74,8 @@ def main():
                  ("(e) TLS", checks.check_tls),
                  ("(f) bad input", checks.check_bad_input),
                  ("(f) expired token", checks.check_expired_token),
-                 ("(g) scenarios", scenarios.check_scenarios)]
+                 ("(g) scenarios", scenarios.check_scenarios),
+                 ("(h) rules: periods in calendar days", periods_checks.check_periods)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

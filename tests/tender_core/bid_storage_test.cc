@@ -8,13 +8,14 @@
 // back the same and still works: replaced, withdrawn, revealed, opened.
 #include <algorithm>
 #include <atomic>
-#include <map>
-#include <random>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
+#include <map>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "service_fixture.h"
@@ -83,6 +84,45 @@ std::uint64_t old_submit(CoreFixture& f, const Actor& a, const std::string& tend
   return receipt;
 }
 
+// What migration 2's publish wrote: the frozen rules with their periods in
+// seconds (before migration 21 stated them in calendar days) and the
+// tenders row's columns of that time; and the tender.published entry.
+std::string old_publish(CoreFixture& f, const Market& m, int min_valid_bids) {
+  auto rules = rules_json(kDeadline, min_valid_bids);
+  rules.erase("candidate_publicity_days");
+  rules.erase("award_publicity_days");
+  rules.erase("vote_window_days");
+  rules["candidate_publicity_s"] = 259200;
+  rules["award_publicity_s"] = 259200;
+  rules["vote_window_s"] = 604800;
+  auto id = f.service->create_draft(m.tenderer, {m.tenderer.community_id, "招标", rules});
+  REQUIRE(id.ok());
+  Status st = f.ledger->execute([&](audit::WriteTxn& txn) -> Status {
+    SUNBID_ASSIGN_OR_RETURN(auto tier, Registry::service_tier(txn.db(), "T2"));
+    SUNBID_ASSIGN_OR_RETURN(
+        audit::Statement up,
+        txn.db().prepare("UPDATE tenders SET status = 'published', rules_json = ?, tier_json = ?, "
+                         "decision_method = 'owners_vote', min_valid_bids = ?, "
+                         "bid_deadline_ms = ?, reveal_window_s = 86400, "
+                         "candidate_publicity_s = 259200, award_publicity_s = 259200, "
+                         "published_ms = ?, publish_index = ? WHERE id = ?"));
+    up.bind(1, boost::json::serialize(rules)).bind(2, boost::json::serialize(to_json(*tier)));
+    up.bind(3, std::int64_t{min_valid_bids}).bind(4, ms(kDeadline)).bind(5, txn.now_ms());
+    up.bind(6, static_cast<std::int64_t>(txn.log_size())).bind(7, *id);
+    SUNBID_TRY(up.run());
+    audit::EntryDraft d;
+    d.actor = m.tenderer.account;
+    d.role = m.tenderer.role;
+    d.type = "tender.published";
+    d.tender = *id;
+    d.payload = {{"tender_id", *id}, {"rules", rules}};
+    SUNBID_TRY(txn.append(d));
+    return ok_status();
+  });
+  if (!st.ok()) FAIL(st.error().to_string());
+  return *id;
+}
+
 // Every row of `bids` (a table before migration 5, a view after), one line each.
 std::vector<std::string> bids_rows(CoreFixture& f) {
   auto db = f.reader();
@@ -128,8 +168,8 @@ TEST_CASE("migration 5 moves bids of a version-4 file; every bid and receipt sti
     CHECK(*db.query_int64("PRAGMA user_version") == 4);
   }
   Market m = setup_market(f);
-  const std::string t1 = publish_tender(f, m, kDeadline, 2);
-  const std::string t2 = publish_tender(f, m, kDeadline, 1);
+  const std::string t1 = old_publish(f, m, 2);
+  const std::string t2 = old_publish(f, m, 1);
   std::vector<SealedBid> sealed;
   std::vector<std::uint64_t> receipts;
   for (std::size_t i = 0; i < m.enterprises.size(); ++i) {
@@ -154,6 +194,13 @@ TEST_CASE("migration 5 moves bids of a version-4 file; every bid and receipt sti
                         "'view'") == 1);
   // The view shows every row as the table held it.
   CHECK(bids_rows(f) == before);
+  // Migration 21: the frozen rules state their periods in calendar days.
+  auto rules = tender_rules_from_json(TenderService::view(db, t1)->rules);
+  REQUIRE(rules.ok());
+  CHECK(rules->candidate_publicity_days == 3);
+  CHECK(rules->award_publicity_days == 3);
+  CHECK(rules->vote_window_days == 7);
+  CHECK(rules->vote_window_s == 0);
   // Each bidder still sees its own bid with its receipt.
   for (std::size_t i = 0; i < m.enterprises.size(); ++i) {
     auto own = TenderService::bids_visible_to(db, t1, m.enterprises[i], f.clock.now_ms());
@@ -405,8 +452,9 @@ TEST_CASE("the tail of bid versions merges into bid_current without changing any
         CHECK((*own)[0].bid_id == it->second.bid_id);
         CHECK((*own)[0].commitment == it->second.commitment);
         CHECK((*own)[0].receipt_index == it->second.receipt);
-        auto st = db.prepare("SELECT id, commitment, receipt_index FROM bids WHERE tender_id = ? "
-                             "AND bidder_uscc = ?");
+        auto st = db.prepare(
+            "SELECT id, commitment, receipt_index FROM bids WHERE tender_id = ? "
+            "AND bidder_uscc = ?");
         REQUIRE(st.ok());
         st->bind(1, t).bind(2, e.enterprise_uscc);
         REQUIRE(*st->step());

@@ -1,6 +1,8 @@
 // tender_core's tables in sunbid.db: migrations 2 (the base tables), 5
-// (bid storage: bid_versions + bid_current, `bids` becomes a view) and 6
-// (bid_current merged from a bounded tail of bid_versions); version
+// (bid storage: bid_versions + bid_current, `bids` becomes a view), 6
+// (bid_current merged from a bounded tail of bid_versions) and 21 (periods
+// in calendar days, the holiday calendar, document objections that hold the
+// deadline); version
 // numbers are global to the file (docs/ledger.md). All of them are written only through ledger
 // commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
 // together with exactly one audit entry.
@@ -31,6 +33,8 @@
 //   rating_snapshots                     registry values in force at the deadline
 //   opening_rows                         the opening record (开标记录)
 //   tender_candidates, objections
+//   calendar_versions                    the platform holiday calendar, one
+//                                        row per version (calendar.h)
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -45,8 +49,9 @@ namespace sunbid::core {
 inline constexpr int kTenderCoreBaseMigration = 2;
 inline constexpr int kBidStorageMigration = 5;
 inline constexpr int kBidTailMigration = 6;
+inline constexpr int kPeriodsMigration = 21;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kBidTailMigration;
+inline constexpr int kTenderCoreSchemaVersion = kPeriodsMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 
