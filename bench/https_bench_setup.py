@@ -78,8 +78,8 @@ def main():
             "criteria": [{"code": "plan", "title": "服务方案"}], "committee_size": 5,
             "min_valid_bids": 1, "candidate_cap": 5, "candidate_cap_method": "lowest_price",
             "decision": {"method": "lowest_price"}, "beacon_source": "上证指数收盘价",
-            "bid_deadline": deadline, "reveal_window_s": 86400, "candidate_publicity_s": 432000,
-            "vote_window_s": 0, "award_publicity_s": 432000}, tenderer)
+            "bid_deadline": deadline, "reveal_window_s": 86400, "candidate_publicity_days": 5,
+            "vote_window_days": 0, "vote_window_s": 0, "award_publicity_days": 5}, tenderer)
         call("POST", "/tenders/%s/publish" % t["id"], None, tenderer)
         tenders.append(t["id"])
     tokens = [login("bench.e%d" % i, pw) for i in range(n_enterprises)]

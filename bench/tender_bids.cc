@@ -81,9 +81,10 @@ boost::json::object rules(std::string_view deadline) {
   r["beacon_source"] = "上证综合指数收盘值";
   r["bid_deadline"] = deadline;
   r["reveal_window_s"] = 86400;
-  r["candidate_publicity_s"] = 259200;
+  r["candidate_publicity_days"] = 3;
+  r["vote_window_days"] = 0;
   r["vote_window_s"] = 0;
-  r["award_publicity_s"] = 259200;
+  r["award_publicity_days"] = 3;
   return r;
 }
 

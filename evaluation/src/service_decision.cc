@@ -183,8 +183,9 @@ Status set_decision_state(audit::Database& db, std::string_view tender, std::str
 // The award: tender -> award_publicized.
 Status award(WriteTxn& txn, const detail::TenderInfo& t, const std::string& winner,
              StageResult& out, boost::json::object& payload) {
-  SUNBID_TRY(core::record_award(txn, t.view.id, winner));
+  SUNBID_ASSIGN_OR_RETURN(core::PublicityWindow w, core::record_award(txn, t.view.id, winner));
   SUNBID_TRY(detail::release_committee_entries(txn, t.view.id));
+  payload["publicity"] = core::to_json(w);
   payload["result"] = "award";
   payload["winner"] = winner;
   out.next = "award_publicized";
@@ -215,9 +216,12 @@ Status pend(WriteTxn& txn, const detail::TenderInfo& t, std::string_view purpose
 Status open_round(WriteTxn& txn, const detail::TenderInfo& t, int round,
                   std::vector<std::string> candidates, std::vector<std::string> voters,
                   StageResult& out, boost::json::object& payload) {
-  Round r{round, txn.now_ms(), txn.now_ms() + t.rules.vote_window_s * 1000, std::move(candidates),
-          std::move(voters)};
+  SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar calendar,
+                          core::calendar_in_force(txn.db(), txn.now_ms()));
+  Round r{round, txn.now_ms(), core::vote_window_close_ms(t.rules, calendar, txn.now_ms()),
+          std::move(candidates), std::move(voters)};
   SUNBID_TRY(insert_round(txn.db(), t.view.id, r));
+  payload["calendar_version"] = calendar.version;
   payload["result"] = round == 2 && t.rules.decision.method == DecisionMethod::owners_vote
                           ? "runoff"
                           : "next_round";
@@ -535,11 +539,20 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
     Round r;
     // The vote opens when the candidate publicity REALLY ended: the instant
     // of the transition to deciding (objections answered, suspensions over).
-    // A tender that reached deciding before that instant was recorded
-    // falls back to the nominal end.
-    r.opens_ms = t.candidate_publicity_ended_ms.value_or(*t.candidates_publicized_at_ms +
-                                                         t.rules.candidate_publicity_s * 1000);
-    r.closes_ms = r.opens_ms + t.rules.vote_window_s * 1000;
+    // A tender that reached deciding before that instant was recorded falls
+    // back to the effective end of its publicity.
+    std::optional<std::int64_t> opens = t.candidate_publicity_ended_ms;
+    if (!opens) {
+      SUNBID_ASSIGN_OR_RETURN(opens, core::candidate_publicity_end(db, tender));
+    }
+    if (!opens) return false;
+    r.opens_ms = *opens;
+    // Its end: calendar days ending 24:00 China time rolled past rest days
+    // (owners' vote) or exact seconds (committee round), with the calendar in
+    // force when it opens (docs/periods.md).
+    SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar calendar,
+                            core::calendar_in_force(db, r.opens_ms));
+    r.closes_ms = core::vote_window_close_ms(t.rules, calendar, r.opens_ms);
     // A suspension after the opening but before this command (the window
     // opens lazily) already extends it.
     SUNBID_ASSIGN_OR_RETURN(std::vector<core::Suspension> paused, detail::suspensions(db, tender));
@@ -599,6 +612,7 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
     }
     SUNBID_TRY(insert_round(db, tender, r));
     d.payload["window"] = round_json(r);
+    d.payload["window"].as_object()["calendar_version"] = calendar.version;
     d.payload["due_at"] = core::format_rfc3339_ms(r.opens_ms);
     SUNBID_TRY(txn.append(d));
     return true;

@@ -79,8 +79,10 @@ Status apply_candidates(WriteTxn& txn, const detail::TenderInfo& t, const Candid
                        {"tied", detail::string_array(list.cutoff.tied)},
                        {"draw_count", list.cutoff.draw_count}};
   if (list.candidates) {
-    SUNBID_TRY(core::publicize_candidates(txn, t.view.id, *list.candidates));
+    SUNBID_ASSIGN_OR_RETURN(core::PublicityWindow w,
+                            core::publicize_candidates(txn, t.view.id, *list.candidates));
     payload["candidates"] = detail::string_array(*list.candidates);
+    payload["publicity"] = core::to_json(w);
     out.next = "candidates_publicized";
     out.candidates = *list.candidates;
     return {};

@@ -364,6 +364,8 @@ struct Api::Impl {
     add("PUT", "/registry/ratings", Action::kManageRegistry, &Impl::put_ratings);
     add("GET", "/service-tiers", Action::kReadRegistry, &Impl::get_service_tiers);
     add("PUT", "/service-tiers", Action::kManageRegistry, &Impl::put_service_tiers);
+    add("GET", "/calendar", Action::kReadRegistry, &Impl::get_calendar);
+    add("PUT", "/calendar", Action::kManageRegistry, &Impl::put_calendar);
     add("POST", "/tenders", Action::kManageTender, &Impl::post_tenders);
     add("GET", "/tenders", Action::kReadTender, &Impl::get_tenders);
     add("GET", "/tenders/{id}", Action::kReadTender, &Impl::get_tender);
@@ -1192,6 +1194,35 @@ struct Api::Impl {
         });
   }
 
+  // The platform holiday calendar (tender_core/calendar.h): public reading,
+  // the admin sets a new version.
+  void get_calendar(Call&, Reply reply) {
+    auto lease = readers.acquire();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto calendar = core::Registry::calendar(lease->db());
+    if (!calendar.ok()) return reply(std::move(calendar).error());
+    reply(ok_json(core::to_json(*calendar)));
+  }
+
+  void put_calendar(Call& call, Reply reply) {
+    auto body = json_body(call);
+    if (!body.ok()) return reply(std::move(body).error());
+    auto calendar = core::calendar_from_json(*body);
+    if (!calendar.ok()) return reply(std::move(calendar).error());
+    in_worker(reply,
+              [this, calendar = std::move(calendar).value(),
+               actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(core::CalendarSet set,
+                                        registry.replace_calendar(actor, calendar));
+                core::HolidayCalendar stored = calendar;
+                stored.version = set.version;
+                boost::json::object out = core::to_json(stored);
+                out["effective_from"] = core::format_rfc3339_ms(set.set_ms);
+                out["log_index"] = idx(set.log_index);
+                return ok_json(std::move(out));
+              });
+  }
+
   // -- tenders --
   // A draft holds any subset of the rules (checked in full at publication),
   // but never a member that is not a rule (API.md: unknown fields are 400).
@@ -1605,8 +1636,11 @@ struct Api::Impl {
         reply,
         [this, text, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
           SUNBID_ASSIGN_OR_RETURN(core::ObjectionFiled o, service.file_objection(actor, id, text));
-          return created(boost::json::object{
-              {"id", o.objection_id}, {"stage", o.stage}, {"log_index", idx(o.log_index)}});
+          return created(
+              boost::json::object{{"id", o.objection_id},
+                                  {"stage", o.stage},
+                                  {"log_index", idx(o.log_index)},
+                                  {"answer_due", core::format_rfc3339_ms(o.answer_due_ms)}});
         });
   }
 
@@ -1615,20 +1649,30 @@ struct Api::Impl {
     if (!body.ok()) return reply(std::move(body).error());
     JsonFields f(*body);
     std::string text;
+    bool amends = false;
     auto parse = [&]() -> Status {
       SUNBID_ASSIGN_OR_RETURN(text, f.required_string("text"));
+      SUNBID_ASSIGN_OR_RETURN(auto a, f.optional_bool("amends_documents"));
+      amends = a.value_or(false);
       return f.finish();
     };
     if (auto st = parse(); !st.ok()) return reply(std::move(st).error());
     if (auto st = check_objection_text(text); !st.ok()) return reply(std::move(st).error());
-    in_worker(
-        reply,
-        [this, text, id = call.params.at("id"), oid = call.params.at("oid"),
-         actor = core_actor(call)]() -> Result<Response> {
-          SUNBID_ASSIGN_OR_RETURN(core::ObjectionAnswered a,
-                                  service.answer_objection(actor, id, oid, text));
-          return ok_json(boost::json::object{{"log_index", idx(a.log_index)}, {"late", a.late}});
-        });
+    in_worker(reply,
+              [this, text, amends, id = call.params.at("id"), oid = call.params.at("oid"),
+               actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(core::ObjectionAnswered a,
+                                        service.answer_objection(actor, id, oid, text, amends));
+                boost::json::object out{{"log_index", idx(a.log_index)}, {"late", a.late}};
+                out["deadline_moved"] = nullptr;
+                if (a.deadline_moved) {
+                  out["deadline_moved"] = {
+                      {"log_index", idx(a.deadline_moved->log_index)},
+                      {"old_deadline", core::format_rfc3339_ms(a.deadline_moved->old_deadline_ms)},
+                      {"new_deadline", core::format_rfc3339_ms(a.deadline_moved->new_deadline_ms)}};
+                }
+                return ok_json(std::move(out));
+              });
   }
 
   // GET /tenders/{id}/objections?limit=&cursor=: in filing order, at most

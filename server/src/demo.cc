@@ -314,9 +314,9 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
        "trading day after each stage"},
       {"bid_deadline", core::format_rfc3339_ms(deadline)},
       {"reveal_window_s", 2 * 86'400},
-      {"candidate_publicity_s", 3 * 86'400},
-      {"vote_window_s", 14 * 86'400},
-      {"award_publicity_s", 3 * 86'400}};
+      {"candidate_publicity_days", 3},
+      {"vote_window_days", 14},
+      {"award_publicity_days", 3}};
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
     SUNBID_ASSIGN_OR_RETURN(core::Community c, core::Registry::community(db, community.id));

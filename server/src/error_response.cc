@@ -126,6 +126,7 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"credit_score_range", 422},
       {"star_rating_range", 422},
       {"service_tier_invalid", 422},
+      {"calendar_invalid", 422},
       {"service_tier_unknown", 422},
       {"tender_invalid", 422},
       {"tender_unchanged", 422},

@@ -49,6 +49,13 @@ class JsonFields {
     if (!v->is_bool()) return wrong_type(name, "boolean");
     return v->as_bool();
   }
+  Result<std::optional<bool>> optional_bool(std::string_view name) {
+    taken_.insert(std::string(name));
+    const boost::json::value* v = object_.if_contains(name);
+    if (!v || v->is_null()) return std::optional<bool>{};
+    if (!v->is_bool()) return wrong_type(name, "boolean");
+    return std::optional<bool>(v->as_bool());
+  }
   // The member as it is (any JSON type); absent or null is missing.
   Result<boost::json::value> required_value(std::string_view name) {
     taken_.insert(std::string(name));

@@ -61,6 +61,7 @@ boost::json::object tender_json(const core::TenderView& t) {
                         {"published_at", time_or_null(t.published_ms)},
                         {"bid_deadline", time_or_null(t.bid_deadline_ms)},
                         {"reveal_closes_at", time_or_null(t.reveal_close_ms)},
+                        {"deadline_held", t.deadline_held},
                         {"amendments", t.amendments}};
   o["suspended_from"] = t.suspended_from
                             ? boost::json::value(std::string(core::to_string(*t.suspended_from)))
@@ -105,6 +106,8 @@ boost::json::object objection_json(const core::ObjectionView& v) {
   o["answer"] = v.answer ? boost::json::value(*v.answer) : nullptr;
   o["answered_at"] = v.answered_ms ? boost::json::value(core::format_rfc3339_ms(*v.answered_ms))
                                    : boost::json::value(nullptr);
+  o["answer_due"] = v.answer_due_ms ? boost::json::value(core::format_rfc3339_ms(*v.answer_due_ms))
+                                    : boost::json::value(nullptr);
   return o;
 }
 

@@ -7,7 +7,9 @@
 
 #include "audit_log/sha256.h"
 #include "store.h"
+#include "tender_core/time.h"
 #include "tender_core/uscc.h"
+#include "tender_store.h"
 
 namespace sunbid::core {
 
@@ -385,6 +387,44 @@ Result<std::optional<ServiceTier>> Registry::service_tier(audit::Database& db,
     if (t.code == code) return std::optional<ServiceTier>(std::move(t));
   }
   return std::optional<ServiceTier>();
+}
+
+Result<CalendarSet> Registry::replace_calendar(const Actor& actor,
+                                               const HolidayCalendar& calendar) {
+  SUNBID_TRY(validate_calendar(calendar));
+  return ledger_.run<CalendarSet>([&](WriteTxn& txn) -> Result<CalendarSet> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(
+        std::int64_t last,
+        db.query_int64("SELECT coalesce(max(version), 0) FROM calendar_versions"));
+    HolidayCalendar c = calendar;
+    c.version = last + 1;
+    const boost::json::object json = to_json(c);
+    CalendarSet out{c.version, txn.now_ms(), txn.log_size()};
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        db.cached("INSERT INTO calendar_versions(version, set_ms, holidays, working_days, "
+                  "log_index) VALUES (?, ?, ?, ?, ?)"));
+    ins->bind(1, c.version).bind(2, out.set_ms);
+    ins->bind(3, boost::json::serialize(json.at("holidays")));
+    ins->bind(4, boost::json::serialize(json.at("working_days")));
+    ins->bind(5, static_cast<std::int64_t>(out.log_index));
+    SUNBID_TRY(ins->run());
+    SUNBID_ASSIGN_OR_RETURN(auto draft, detail::draft_for(txn, actor, "calendar.replaced", ""));
+    draft.payload = json;
+    draft.payload["effective_from"] = format_rfc3339_ms(out.set_ms);
+    SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(draft));
+    return out;
+  });
+}
+
+Result<HolidayCalendar> Registry::calendar(audit::Database& db) {
+  SUNBID_ASSIGN_OR_RETURN(CalendarHistory h, detail::load_calendar_history(db));
+  return h.current();
+}
+
+Result<CalendarHistory> Registry::calendar_history(audit::Database& db) {
+  return detail::load_calendar_history(db);
 }
 
 }  // namespace sunbid::core

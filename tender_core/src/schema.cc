@@ -265,6 +265,51 @@ UPDATE audit_withheld SET release_at_ms = 9223372036854775807
            R"sql(
 ALTER TABLE tenders ADD COLUMN cancel_rule TEXT;
 ALTER TABLE tenders ADD COLUMN candidate_publicity_ended_ms INTEGER;
+)sql"},
+          {kPeriodsMigration, "tender_core_periods",
+           // Periods the law counts in days are stated in calendar days
+           // (docs/periods.md): the publicity windows move from seconds to
+           // days, rounded up; an owners' vote window likewise. The holiday
+           // calendar gets its versions. A document objection holds the
+           // deadline while unanswered (document_objections_open), and the
+           // document objection cutoff counts from the deadline as last set
+           // by the tenderer (objection_cutoff_basis_ms, before suspensions),
+           // which an objection's answer does not move.
+           R"sql(
+ALTER TABLE tenders ADD COLUMN candidate_publicity_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenders ADD COLUMN award_publicity_days INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenders ADD COLUMN document_objections_open INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tenders ADD COLUMN objection_cutoff_basis_ms INTEGER;
+UPDATE tenders SET candidate_publicity_days = (candidate_publicity_s + 86399) / 86400,
+                   award_publicity_days = (award_publicity_s + 86399) / 86400,
+                   objection_cutoff_basis_ms = bid_deadline_ms
+  WHERE published_ms IS NOT NULL;
+UPDATE tenders SET document_objections_open =
+  (SELECT count(*) FROM objections o
+   WHERE o.tender_id = tenders.id AND o.stage = 'document' AND o.answered_ms IS NULL);
+UPDATE tenders SET rules_json = json_remove(json_set(rules_json, '$.candidate_publicity_days',
+    (json_extract(rules_json, '$.candidate_publicity_s') + 86399) / 86400),
+    '$.candidate_publicity_s')
+  WHERE json_type(rules_json, '$.candidate_publicity_s') = 'integer';
+UPDATE tenders SET rules_json = json_remove(json_set(rules_json, '$.award_publicity_days',
+    (json_extract(rules_json, '$.award_publicity_s') + 86399) / 86400),
+    '$.award_publicity_s')
+  WHERE json_type(rules_json, '$.award_publicity_s') = 'integer';
+UPDATE tenders SET rules_json = json_set(rules_json, '$.vote_window_days',
+    (json_extract(rules_json, '$.vote_window_s') + 86399) / 86400, '$.vote_window_s', 0)
+  WHERE json_type(rules_json, '$.vote_window_s') = 'integer'
+    AND json_extract(rules_json, '$.decision.method') = 'owners_vote';
+UPDATE tenders SET rules_json = json_set(rules_json, '$.vote_window_days', 0)
+  WHERE json_type(rules_json, '$.vote_window_s') = 'integer'
+    AND json_extract(rules_json, '$.decision.method') IS NOT 'owners_vote';
+ALTER TABLE objections ADD COLUMN days_left INTEGER;
+CREATE TABLE calendar_versions (
+  version      INTEGER PRIMARY KEY CHECK (version >= 1),
+  set_ms       INTEGER NOT NULL,
+  holidays     TEXT NOT NULL,
+  working_days TEXT NOT NULL,
+  log_index    INTEGER NOT NULL
+);
 )sql"}};
 }
 

@@ -7,6 +7,7 @@
 #include "audit_log/log_store.h"
 #include "service_internal.h"
 #include "store.h"
+#include "tender_core/calendar.h"
 #include "tender_core/time.h"
 
 namespace sunbid::core {
@@ -254,13 +255,18 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
       return make_error("service_tier_unknown", "服务等级不存在 / no such service tier",
                         {{"service_tier", rules.service_tier}});
     }
+    SUNBID_TRY(check_window_minimums(rules, settings_.window_minimums));
     const std::int64_t now = txn.now_ms();
-    const std::int64_t earliest = now + settings_.min_bidding_period_s * 1000;
-    if (rules.bid_deadline_ms < earliest) {
+    // 招标投标法 24: the deadline's China date at least 20 days after the
+    // publication's (rest days do not extend it; docs/periods.md).
+    if (!meets_minimum_period(now, rules.bid_deadline_ms, settings_.min_bidding_period_days)) {
+      const std::int64_t earliest =
+          china_midnight_ms(china_date(now) + settings_.min_bidding_period_days);
       return make_error("deadline_too_soon",
                         "投标截止时间距发布不足规定天数 / the bid deadline leaves less than the "
                         "minimum bidding period after publication",
-                        {{"earliest", format_rfc3339_ms(earliest)}});
+                        {{"earliest", format_rfc3339_ms(earliest)},
+                         {"minimum_days", settings_.min_bidding_period_days}});
     }
     if (rules.decision.method == DecisionMethod::owners_vote) {
       // The owners decide: without a roster nobody could vote (SPC art. 9).
@@ -288,16 +294,16 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
         Statement * up,
         db.cached("UPDATE tenders SET status = 'published', rules_json = ?, tier_json = ?, "
                   "decision_method = ?, min_valid_bids = ?, bid_deadline_ms = ?, "
-                  "reveal_window_s = ?, candidate_publicity_s = ?, award_publicity_s = ?, "
+                  "reveal_window_s = ?, candidate_publicity_days = ?, award_publicity_days = ?, "
                   "published_ms = ?, publish_index = ?, min_bidders = ?, min_credit_grade = ?, "
-                  "min_star_rating = ? WHERE id = ?"));
+                  "min_star_rating = ?, objection_cutoff_basis_ms = ? WHERE id = ?"));
     up->bind(1, frozen_json).bind(2, tier_json).bind(3, to_string(rules.decision.method));
     up->bind(4, std::int64_t{rules.min_valid_bids}).bind(5, rules.bid_deadline_ms);
-    up->bind(6, rules.reveal_window_s).bind(7, rules.candidate_publicity_s);
-    up->bind(8, rules.award_publicity_s).bind(9, now);
+    up->bind(6, rules.reveal_window_s).bind(7, rules.candidate_publicity_days);
+    up->bind(8, rules.award_publicity_days).bind(9, now);
     up->bind(10, static_cast<std::int64_t>(index)).bind(11, std::int64_t{rules.min_bidders});
     up->bind(12, rules.min_credit_grade).bind(13, std::int64_t{rules.min_star_rating});
-    up->bind(14, tender_id);
+    up->bind(14, rules.bid_deadline_ms).bind(15, tender_id);
     SUNBID_TRY(up->run());
     // The draft's entries become public with the publication.
     SUNBID_TRY(audit::release_tender_entries(db, tender_id, detail::kReleaseAtPublication, now));
@@ -306,6 +312,9 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     p["rules"] = frozen;
     p["service_tier"] = to_json(*tier);
     if (row.retender_of) p["retender_of"] = *row.retender_of;
+    // 条例 22: document objections until the deadline's date − 11 (no roll).
+    p["document_objections_until"] = format_rfc3339_ms(
+        days_before_cutoff_ms(rules.bid_deadline_ms, settings_.document_objection_cutoff_days));
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
                             append_tender_entry(txn, actor, "tender.published", tender_id, p));
     return Published{idx, now, false};
@@ -331,13 +340,17 @@ Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender
                         {{"current_deadline", format_rfc3339_ms(old_effective)}});
     }
     std::int64_t target = std::max(old_effective, new_deadline_ms.value_or(old_effective));
-    target = std::max(target, now + settings_.min_period_after_amendment_s * 1000);
+    // 条例 21: the deadline's China date at least 15 days after the
+    // amendment's, at the deadline's own time of day.
+    target = keep_minimum_period(now, target, settings_.min_period_after_amendment_days);
     // Every suspension lies in the past, so the effective deadline is the
     // stored one shifted by a fixed amount: move the stored one by the same.
+    // The document objection cutoff counts from the tenderer's new deadline.
     const std::int64_t new_base = row.bid_deadline_ms + (target - old_effective);
     SUNBID_ASSIGN_OR_RETURN(Statement * up,
-                            db.cached("UPDATE tenders SET bid_deadline_ms = ? WHERE id = ?"));
-    up->bind(1, new_base).bind(2, tender_id);
+                            db.cached("UPDATE tenders SET bid_deadline_ms = ?, "
+                                      "objection_cutoff_basis_ms = ? WHERE id = ?"));
+    up->bind(1, new_base).bind(2, new_base).bind(3, tender_id);
     SUNBID_TRY(up->run());
     SUNBID_ASSIGN_OR_RETURN(
         auto seq, detail::query_int(
@@ -349,6 +362,7 @@ Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender
     ins->bind(1, tender_id).bind(2, seq.value_or(0) + 1).bind(3, text).bind(4, old_effective);
     ins->bind(5, target).bind(6, now);
     SUNBID_TRY(ins->run());
+    t.bid_deadline_ms = new_base;
     boost::json::object p;
     p["amendment"] = seq.value_or(0) + 1;
     p["text"] = text;
@@ -453,7 +467,7 @@ Result<std::uint64_t> TenderService::resume(const Actor& actor, std::string_view
       row.status = to;
       SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
       const std::int64_t deadline = *effective_deadline_ms(t);
-      p["bid_deadline"] = format_rfc3339_ms(deadline);
+        p["bid_deadline"] = format_rfc3339_ms(deadline);
     }
     return append_tender_entry(txn, actor, "tender.resumed", tender_id, std::move(p));
   });

@@ -58,6 +58,7 @@ Result<TenderView> make_view(audit::Database& db, const TenderRow& row) {
     SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
     v.bid_deadline_ms = effective_deadline_ms(t);
     v.reveal_close_ms = reveal_close_ms(t);
+    v.deadline_held = t.deadline_held && row.status == TenderStatus::published;
   }
   SUNBID_ASSIGN_OR_RETURN(
       auto n,
@@ -205,7 +206,7 @@ namespace {
 
 Result<std::vector<ObjectionView>> read_objections(audit::Database& db, Statement& st,
                                                    const Viewer& viewer, std::int64_t now_ms,
-                                                   std::int64_t answer_ms) {
+                                                   std::int64_t answer_days) {
   std::vector<ObjectionView> out;
   std::vector<std::pair<std::string, std::string>> tender_and_account;
   for (;;) {
@@ -220,12 +221,17 @@ Result<std::vector<ObjectionView>> read_objections(audit::Database& db, Statemen
     o.filed_ms = st.column_int64(6);
     if (!st.column_is_null(7)) o.answer = std::string(st.column_text(7));
     if (!st.column_is_null(8)) o.answered_ms = st.column_int64(8);
-    const bool late = !st.column_is_null(9) && st.column_int64(9) != 0;
-    o.overdue = late || (!o.answered_ms && now_ms > o.filed_ms + answer_ms);
+    o.overdue = !st.column_is_null(9) && st.column_int64(9) != 0;  // answered late
     out.push_back(std::move(o));
   }
   st.reset();
   for (std::size_t i = 0; i < out.size(); ++i) {
+    SUNBID_ASSIGN_OR_RETURN(out[i].answer_due_ms,
+                            detail::objection_answer_due_ms(db, tender_and_account[i].first,
+                                                            out[i].filed_ms, answer_days));
+    if (!out[i].answered_ms && out[i].answer_due_ms && now_ms >= *out[i].answer_due_ms) {
+      out[i].overdue = true;
+    }
     SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_and_account[i].first));
     if (sees_objector(viewer, row, tender_and_account[i].second)) {
       out[i].objector_account = tender_and_account[i].second;
@@ -248,7 +254,7 @@ Result<std::vector<ObjectionView>> TenderService::objections_visible_to(audit::D
   SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached(std::string(kObjectionColumns) +
                                                     "WHERE tender_id = ? ORDER BY filed_index"));
   st->bind(1, tender_id);
-  return read_objections(db, *st, viewer, now_ms, settings_.objection_answer_s * 1000);
+  return read_objections(db, *st, viewer, now_ms, settings_.objection_answer_days);
 }
 
 Result<std::vector<ObjectionView>> TenderService::overdue_objections(audit::Database& db,
@@ -256,12 +262,13 @@ Result<std::vector<ObjectionView>> TenderService::overdue_objections(audit::Data
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
       db.cached(std::string(kObjectionColumns) +
-                "WHERE answered_late = 1 OR (answered_ms IS NULL AND filed_ms + ? < ?) "
-                "ORDER BY filed_index"));
-  st->bind(1, settings_.objection_answer_s * 1000).bind(2, now_ms);
+                "WHERE answered_late = 1 OR answered_ms IS NULL ORDER BY filed_index"));
   Viewer supervisor;
   supervisor.role = "supervisor";
-  return read_objections(db, *st, supervisor, now_ms, settings_.objection_answer_s * 1000);
+  SUNBID_ASSIGN_OR_RETURN(
+      auto all, read_objections(db, *st, supervisor, now_ms, settings_.objection_answer_days));
+  std::erase_if(all, [](const ObjectionView& o) { return !o.overdue; });
+  return all;
 }
 
 Result<std::vector<std::pair<std::string, std::optional<CreditRating>>>>

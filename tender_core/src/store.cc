@@ -60,11 +60,11 @@ Result<std::optional<std::int64_t>> query_int(audit::Database& db, std::string_v
 
 Result<std::string> tables_digest(audit::Database& db) {
   static constexpr std::string_view kTables[] = {
-      "core_counters",     "communities",   "roster_units",      "enterprises",
-      "ratings",           "service_tiers", "tenders",           "tender_suspensions",
-      "tender_amendments", "bid_versions",  "bid_current",       "bid_reveals",
-      "rating_snapshots",  "opening_rows",  "tender_candidates", "objections",
-      "bid_merge",         "audit_withheld"};
+      "core_counters",     "communities",    "roster_units",      "enterprises",
+      "ratings",           "service_tiers",  "tenders",           "tender_suspensions",
+      "tender_amendments", "bid_versions",   "bid_current",       "bid_reveals",
+      "rating_snapshots",  "opening_rows",   "tender_candidates", "objections",
+      "bid_merge",         "audit_withheld", "calendar_versions"};
   Sha256 h;
   for (std::string_view table : kTables) {
     SUNBID_ASSIGN_OR_RETURN(audit::Statement cols,

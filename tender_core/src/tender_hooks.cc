@@ -3,11 +3,45 @@
 #include <set>
 
 #include "store.h"
+#include "tender_core/time.h"
 #include "tender_store.h"
 
 namespace sunbid::core {
 
 using audit::Statement;
+
+namespace {
+
+Result<PublicityWindow> open_publicity(audit::WriteTxn& txn, std::int64_t days) {
+  SUNBID_ASSIGN_OR_RETURN(HolidayCalendar calendar, calendar_in_force(txn.db(), txn.now_ms()));
+  PublicityWindow w;
+  w.opens_ms = txn.now_ms();
+  w.days = days;
+  w.ends_ms = *granted_period_end_ms(calendar, w.opens_ms, days);
+  w.calendar_version = calendar.version;
+  return w;
+}
+
+}  // namespace
+
+boost::json::object to_json(const PublicityWindow& w) {
+  return {{"opens_at", format_rfc3339_ms(w.opens_ms)},
+          {"days", w.days},
+          {"ends_at", format_rfc3339_ms(w.ends_ms)},
+          {"calendar_version", w.calendar_version}};
+}
+
+Result<std::optional<std::int64_t>> candidate_publicity_end(audit::Database& db,
+                                                            std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender_state(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+  return candidate_publicity_end_ms(t);
+}
+
+Result<HolidayCalendar> calendar_in_force(audit::Database& db, std::int64_t at_ms) {
+  SUNBID_ASSIGN_OR_RETURN(CalendarHistory h, detail::load_calendar_history(db));
+  return h.in_force_at(at_ms);
+}
 
 Status mark_reviewing(audit::WriteTxn& txn, std::string_view tender_id) {
   SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(txn.db(), tender_id));
@@ -18,8 +52,8 @@ Status mark_reviewing(audit::WriteTxn& txn, std::string_view tender_id) {
   return detail::set_status(txn.db(), tender_id, to, std::nullopt);
 }
 
-Status publicize_candidates(audit::WriteTxn& txn, std::string_view tender_id,
-                            const std::vector<std::string>& bid_ids) {
+Result<PublicityWindow> publicize_candidates(audit::WriteTxn& txn, std::string_view tender_id,
+                                             const std::vector<std::string>& bid_ids) {
   auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(db, tender_id));
   SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::conclude_review));
@@ -49,10 +83,12 @@ Status publicize_candidates(audit::WriteTxn& txn, std::string_view tender_id,
       Statement * up, db.cached("UPDATE tenders SET candidates_publicized_at_ms = ? WHERE id = ?"));
   up->bind(1, txn.now_ms()).bind(2, tender_id);
   SUNBID_TRY(up->run());
-  return detail::set_status(db, tender_id, to, std::nullopt);
+  SUNBID_TRY(detail::set_status(db, tender_id, to, std::nullopt));
+  return open_publicity(txn, row.candidate_publicity_days);
 }
 
-Status record_award(audit::WriteTxn& txn, std::string_view tender_id, std::string_view bid_id) {
+Result<PublicityWindow> record_award(audit::WriteTxn& txn, std::string_view tender_id,
+                                     std::string_view bid_id) {
   auto& db = txn.db();
   SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(db, tender_id));
   SUNBID_ASSIGN_OR_RETURN(TenderStatus to, next_status(row.status, TenderAction::decide));
@@ -70,7 +106,8 @@ Status record_award(audit::WriteTxn& txn, std::string_view tender_id, std::strin
       db.cached("UPDATE tenders SET award_publicized_at_ms = ?, awarded_bid_id = ? WHERE id = ?"));
   up->bind(1, txn.now_ms()).bind(2, bid_id).bind(3, tender_id);
   SUNBID_TRY(up->run());
-  return detail::set_status(db, tender_id, to, std::nullopt);
+  SUNBID_TRY(detail::set_status(db, tender_id, to, std::nullopt));
+  return open_publicity(txn, row.award_publicity_days);
 }
 
 Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string_view reason) {

@@ -258,15 +258,24 @@ std::optional<std::int64_t> reveal_close_ms(const TenderTimeline& t) {
                            t.bid_deadline_ms - kBeforeEverything + window);
 }
 
+namespace {
+
+std::optional<std::int64_t> publicity_end(const TenderTimeline& t, std::int64_t opened_ms,
+                                          std::int64_t days) {
+  static const CalendarHistory kDefault;
+  return granted_period_end_ms(t.calendar ? *t.calendar : kDefault, opened_ms, days, t.suspensions);
+}
+
+}  // namespace
+
 std::optional<std::int64_t> candidate_publicity_end_ms(const TenderTimeline& t) {
   if (!t.candidates_publicized_at_ms) return std::nullopt;
-  return after_active_time(t.suspensions, *t.candidates_publicized_at_ms,
-                           t.candidate_publicity_s * kMsPerS);
+  return publicity_end(t, *t.candidates_publicized_at_ms, t.candidate_publicity_days);
 }
 
 std::optional<std::int64_t> award_publicity_end_ms(const TenderTimeline& t) {
   if (!t.award_publicized_at_ms) return std::nullopt;
-  return after_active_time(t.suspensions, *t.award_publicized_at_ms, t.award_publicity_s * kMsPerS);
+  return publicity_end(t, *t.award_publicized_at_ms, t.award_publicity_days);
 }
 
 std::vector<DueTransition> due_transitions(const TenderTimeline& t, std::int64_t now_ms) {
@@ -282,6 +291,7 @@ std::vector<DueTransition> due_transitions(const TenderTimeline& t, std::int64_t
   };
   switch (status) {
     case S::published:
+      if (t.deadline_held) break;  // 条例 22: the deadline waits for the answer
       if (!step(A::close_bidding, effective_deadline_ms(t))) break;
       [[fallthrough]];
     case S::bidding_closed:
@@ -306,6 +316,7 @@ Status check_bid_time(const TenderTimeline& t, std::int64_t now_ms) {
   if (t.status == S::suspended) {
     return make_error("tender_suspended", "招标已暂停 / the tender is suspended");
   }
+  if (t.status == S::published && t.deadline_held) return ok_status();
   const auto deadline = effective_deadline_ms(t);
   if (!deadline || now_ms >= *deadline) {
     boost::json::object d;

@@ -314,40 +314,94 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
     return invalid_value("bid_deadline", "超出可表示范围", "out of range");
   }
   if (r.reveal_window_s <= 0) return invalid_value("reveal_window_s", "须大于0", "must be > 0");
-  if (r.candidate_publicity_s < kMinPublicitySeconds) {
-    return invalid_value("candidate_publicity_s", "公示期不得少于3日（259200秒）",
-                         "must be at least 3 days (259200 s)");
+  if (r.candidate_publicity_days < kMinPublicityDays) {
+    return invalid_value("candidate_publicity_days", "公示期不得少于3日",
+                         "must be at least 3 days");
   }
-  if (r.award_publicity_s < kMinPublicitySeconds) {
-    return invalid_value("award_publicity_s", "公示期不得少于3日（259200秒）",
-                         "must be at least 3 days (259200 s)");
+  if (r.award_publicity_days < kMinPublicityDays) {
+    return invalid_value("award_publicity_days", "公示期不得少于3日", "must be at least 3 days");
   }
-  if (has_vote(d.method) ? r.vote_window_s <= 0 : r.vote_window_s != 0) {
-    return has_vote(d.method) ? invalid_value("vote_window_s", "投票类定标方法须大于0",
-                                              "must be > 0 for a method with a vote")
-                              : invalid_value("vote_window_s", "无投票的定标方法须为0",
-                                              "must be 0 for a method without a vote");
+  const bool owners = d.method == DecisionMethod::owners_vote;
+  const bool committee = has_vote(d.method) && !owners;
+  if (owners ? r.vote_window_days <= 0 : r.vote_window_days != 0) {
+    return owners ? invalid_value("vote_window_days", "业主表决须大于0",
+                                  "must be > 0 for the owners' vote")
+                  : invalid_value("vote_window_days", "仅业主表决使用，须为0",
+                                  "must be 0 unless the method is owners_vote");
+  }
+  if (committee ? r.vote_window_s <= 0 : r.vote_window_s != 0) {
+    return committee ? invalid_value("vote_window_s", "票决类定标方法须大于0",
+                                     "must be > 0 for committee_vote and vote_then_lottery")
+                     : invalid_value("vote_window_s", "仅票决类定标方法使用，须为0",
+                                     "must be 0 unless the method is committee_vote or "
+                                     "vote_then_lottery");
   }
   // Windows are added to the deadline; keep every sum far from overflow.
-  constexpr std::int64_t kMaxWindowS = 10LL * 365 * 86'400;
   for (auto [v, name] : {std::pair{r.reveal_window_s, "reveal_window_s"},
-                         std::pair{r.candidate_publicity_s, "candidate_publicity_s"},
-                         std::pair{r.vote_window_s, "vote_window_s"},
-                         std::pair{r.award_publicity_s, "award_publicity_s"}}) {
-    if (v > kMaxWindowS) return invalid_value(name, "超过10年", "longer than 10 years");
+                         std::pair{r.vote_window_s, "vote_window_s"}}) {
+    if (v > kMaxWindowSeconds) return invalid_value(name, "超过10年", "longer than 10 years");
+  }
+  for (auto [v, name] : {std::pair{r.candidate_publicity_days, "candidate_publicity_days"},
+                         std::pair{r.vote_window_days, "vote_window_days"},
+                         std::pair{r.award_publicity_days, "award_publicity_days"}}) {
+    if (v > kMaxWindowDays) return invalid_value(name, "超过10年", "longer than 10 years");
   }
   return ok_status();
 }
 
+Status check_window_minimums(const TenderRules& r, const WindowMinimums& m) {
+  auto too_short = [](std::string_view field, std::int64_t minimum, std::string_view unit_zh,
+                      std::string_view unit_en) {
+    boost::json::object d;
+    d["field"] = field;
+    d["minimum"] = minimum;
+    return make_error("rules_invalid_value",
+                      "字段" + std::string(field) + "取值无效：不得少于平台规定的" +
+                          std::to_string(minimum) + std::string(unit_zh) + " / field " +
+                          std::string(field) + " is invalid: the platform's minimum is " +
+                          std::to_string(minimum) + std::string(unit_en),
+                      std::move(d));
+  };
+  if (r.reveal_window_s < m.reveal_window_s) {
+    return too_short("reveal_window_s", m.reveal_window_s, "秒", " s");
+  }
+  if (r.decision.method == DecisionMethod::owners_vote && r.vote_window_days < m.owners_vote_days) {
+    return too_short("vote_window_days", m.owners_vote_days, "日", " days");
+  }
+  if (has_vote(r.decision.method) && r.decision.method != DecisionMethod::owners_vote &&
+      r.vote_window_s < m.committee_round_s) {
+    return too_short("vote_window_s", m.committee_round_s, "秒", " s");
+  }
+  return ok_status();
+}
+
+std::int64_t vote_window_close_ms(const TenderRules& r, const HolidayCalendar& calendar,
+                                  std::int64_t opens_ms) {
+  if (r.decision.method == DecisionMethod::owners_vote) {
+    return *granted_period_end_ms(calendar, opens_ms, r.vote_window_days);
+  }
+  return opens_ms + r.vote_window_s * 1000;
+}
+
 bool is_tender_rule_field(std::string_view key) {
-  static constexpr std::string_view kFields[] = {
-      "service_tier",     "area_centi_m2",         "qualification",
-      "criteria",         "committee_size",        "min_bidders",
-      "min_valid_bids",   "candidate_cap",         "candidate_cap_method",
-      "committee_specialties",
-      "decision",         "beacon_source",         "bid_deadline",
-      "reveal_window_s",  "candidate_publicity_s", "vote_window_s",
-      "award_publicity_s"};
+  static constexpr std::string_view kFields[] = {"service_tier",
+                                                 "area_centi_m2",
+                                                 "qualification",
+                                                 "criteria",
+                                                 "committee_size",
+                                                 "min_bidders",
+                                                 "min_valid_bids",
+                                                 "candidate_cap",
+                                                 "candidate_cap_method",
+                                                 "committee_specialties",
+                                                 "decision",
+                                                 "beacon_source",
+                                                 "bid_deadline",
+                                                 "reveal_window_s",
+                                                 "candidate_publicity_days",
+                                                 "vote_window_days",
+                                                 "vote_window_s",
+                                                 "award_publicity_days"};
   for (std::string_view f : kFields)
     if (f == key) return true;
   return false;
@@ -442,14 +496,18 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
   r.bid_deadline_ms = *deadline_ms;
   SUNBID_ASSIGN_OR_RETURN(r.reveal_window_s,
                           required<std::int64_t>(obj, "", "reveal_window_s", as_int64));
-  SUNBID_ASSIGN_OR_RETURN(r.candidate_publicity_s,
-                          required<std::int64_t>(obj, "", "candidate_publicity_s", as_int64));
+  SUNBID_ASSIGN_OR_RETURN(r.candidate_publicity_days,
+                          required<std::int64_t>(obj, "", "candidate_publicity_days", as_int64));
+  SUNBID_ASSIGN_OR_RETURN(const json::value* vd, get(obj, "", "vote_window_days", false));
+  if (vd != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(r.vote_window_days, as_int64(*vd, "vote_window_days"));
+  }
   SUNBID_ASSIGN_OR_RETURN(const json::value* vw, get(obj, "", "vote_window_s", false));
   if (vw != nullptr) {
     SUNBID_ASSIGN_OR_RETURN(r.vote_window_s, as_int64(*vw, "vote_window_s"));
   }
-  SUNBID_ASSIGN_OR_RETURN(r.award_publicity_s,
-                          required<std::int64_t>(obj, "", "award_publicity_s", as_int64));
+  SUNBID_ASSIGN_OR_RETURN(r.award_publicity_days,
+                          required<std::int64_t>(obj, "", "award_publicity_days", as_int64));
   SUNBID_TRY(validate(r, scale));
   return r;
 }
@@ -492,9 +550,10 @@ json::object to_json(const TenderRules& r) {
   o["beacon_source"] = r.beacon_source;
   o["bid_deadline"] = format_rfc3339_ms(r.bid_deadline_ms);
   o["reveal_window_s"] = r.reveal_window_s;
-  o["candidate_publicity_s"] = r.candidate_publicity_s;
+  o["candidate_publicity_days"] = r.candidate_publicity_days;
+  o["vote_window_days"] = r.vote_window_days;
   o["vote_window_s"] = r.vote_window_s;
-  o["award_publicity_s"] = r.award_publicity_s;
+  o["award_publicity_days"] = r.award_publicity_days;
   return o;
 }
 

@@ -1,5 +1,8 @@
 #include "tender_store.h"
 
+#include <boost/json/parse.hpp>
+#include <limits>
+
 #include "store.h"
 #include "tender_core/service.h"
 
@@ -29,16 +32,18 @@ Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool wit
       db.cached(with_documents
                     ? "SELECT community_id, title, status, suspended_from, rules_json, tier_json, "
                       "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
-                      "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
+                      "reveal_extensions_s, candidate_publicity_days, award_publicity_days, "
                       "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
                       "publish_index, opening_index, end_reason, awarded_bid_id, min_bidders, "
-                      "min_credit_grade, min_star_rating, retender_of FROM tenders WHERE id = ?"
+                      "min_credit_grade, min_star_rating, retender_of, document_objections_open, "
+                      "objection_cutoff_basis_ms FROM tenders WHERE id = ?"
                     : "SELECT community_id, title, status, suspended_from, '', NULL, "
                       "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
-                      "reveal_extensions_s, candidate_publicity_s, award_publicity_s, "
+                      "reveal_extensions_s, candidate_publicity_days, award_publicity_days, "
                       "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
                       "publish_index, opening_index, end_reason, awarded_bid_id, min_bidders, "
-                      "min_credit_grade, min_star_rating, retender_of FROM tenders WHERE id = ?"));
+                      "min_credit_grade, min_star_rating, retender_of, document_objections_open, "
+                      "objection_cutoff_basis_ms FROM tenders WHERE id = ?"));
   st->bind(1, id);
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   if (!row) {
@@ -58,8 +63,8 @@ Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool wit
   r.bid_deadline_ms = st->column_int64(8);
   r.reveal_window_s = st->column_int64(9);
   r.reveal_extensions_s = st->column_int64(10);
-  r.candidate_publicity_s = st->column_int64(11);
-  r.award_publicity_s = st->column_int64(12);
+  r.candidate_publicity_days = st->column_int64(11);
+  r.award_publicity_days = st->column_int64(12);
   r.candidates_publicized_at_ms = opt_int(*st, 13);
   r.award_publicized_at_ms = opt_int(*st, 14);
   r.published_ms = opt_int(*st, 15);
@@ -71,6 +76,8 @@ Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool wit
   r.min_credit_grade = opt_text(*st, 21).value_or("");
   r.min_star_rating = st->column_int64(22);
   r.retender_of = opt_text(*st, 23);
+  r.document_objections_open = st->column_int64(24);
+  r.objection_cutoff_basis_ms = opt_int(*st, 25);
   st->reset();
   if (!status) return make_error(audit::kStorageError, "招标状态损坏 / corrupt tender status");
   r.status = *status;
@@ -95,20 +102,11 @@ Result<TenderTimeline> load_timeline(audit::Database& db, const TenderRow& row) 
   t.reveal_window_s = row.reveal_window_s;
   t.reveal_extensions_s = row.reveal_extensions_s;
   t.candidates_publicized_at_ms = row.candidates_publicized_at_ms;
-  t.candidate_publicity_s = row.candidate_publicity_s;
+  t.candidate_publicity_days = row.candidate_publicity_days;
   t.award_publicized_at_ms = row.award_publicized_at_ms;
-  t.award_publicity_s = row.award_publicity_s;
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st,
-      db.cached(
-          "SELECT start_ms, end_ms FROM tender_suspensions WHERE tender_id = ? ORDER BY seq"));
-  st->bind(1, row.id);
-  for (;;) {
-    SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
-    if (!more) break;
-    t.suspensions.push_back(Suspension{st->column_int64(0), opt_int(*st, 1)});
-  }
-  st->reset();
+  t.award_publicity_days = row.award_publicity_days;
+  t.deadline_held = row.document_objections_open > 0;
+  SUNBID_ASSIGN_OR_RETURN(t.suspensions, load_suspensions(db, row.id));
   std::string_view stage;
   if (row.status == TenderStatus::candidates_publicized) stage = "candidates";
   if (row.status == TenderStatus::award_publicized) stage = "award";
@@ -116,7 +114,79 @@ Result<TenderTimeline> load_timeline(audit::Database& db, const TenderRow& row) 
     SUNBID_ASSIGN_OR_RETURN(std::int64_t n, unanswered_objections(db, row.id, stage));
     t.objection_pending = n > 0;
   }
+  if (row.candidates_publicized_at_ms) {
+    SUNBID_ASSIGN_OR_RETURN(CalendarHistory history, load_calendar_history(db));
+    t.calendar = std::make_shared<const CalendarHistory>(std::move(history));
+  }
   return t;
+}
+
+Result<std::vector<Suspension>> load_suspensions(audit::Database& db, std::string_view id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached(
+          "SELECT start_ms, end_ms FROM tender_suspensions WHERE tender_id = ? ORDER BY seq"));
+  st->bind(1, id);
+  std::vector<Suspension> out;
+  for (;;) {
+    auto more = st->step();
+    if (!more.ok()) {
+      st->reset();
+      return std::move(more).error();
+    }
+    if (!*more) break;
+    out.push_back(Suspension{st->column_int64(0), opt_int(*st, 1)});
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::optional<std::int64_t>> objection_answer_due_ms(audit::Database& db,
+                                                            std::string_view tender_id,
+                                                            std::int64_t filed_ms,
+                                                            std::int64_t days) {
+  SUNBID_ASSIGN_OR_RETURN(std::vector<Suspension> suspensions, load_suspensions(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(CalendarHistory history, load_calendar_history(db));
+  return granted_period_end_ms(history, filed_ms, days, suspensions);
+}
+
+Result<CalendarHistory> load_calendar_history(audit::Database& db) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT version, set_ms, holidays, working_days FROM "
+                                    "calendar_versions ORDER BY version"));
+  std::vector<CalendarHistory::Version> versions;
+  for (;;) {
+    auto more = st->step();
+    if (!more.ok()) {
+      st->reset();
+      return std::move(more).error();
+    }
+    if (!*more) break;
+    HolidayCalendar c;
+    c.version = st->column_int64(0);
+    const std::int64_t set_ms = st->column_int64(1);
+    for (int col : {2, 3}) {
+      boost::system::error_code ec;
+      auto v = boost::json::parse(st->column_text(col), ec);
+      if (ec || !v.is_array()) {
+        st->reset();
+        return make_error(audit::kStorageError, "节假日安排损坏 / a stored calendar is corrupt");
+      }
+      for (const auto& d : v.get_array()) {
+        if (!d.is_string()) continue;
+        auto date = parse_china_date(d.get_string());
+        if (date.ok()) (col == 2 ? c.holidays : c.working_days).insert(*date);
+      }
+    }
+    if (c.version != static_cast<std::int64_t>(versions.size()) + 1 ||
+        (!versions.empty() && set_ms < versions.back().set_ms)) {
+      st->reset();
+      return make_error(audit::kStorageError, "节假日安排版本损坏 / calendar versions are corrupt");
+    }
+    versions.push_back({std::move(c), set_ms});
+  }
+  st->reset();
+  return CalendarHistory(std::move(versions));
 }
 
 Status set_status(audit::Database& db, std::string_view id, TenderStatus status,

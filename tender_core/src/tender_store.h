@@ -27,8 +27,13 @@ struct TenderRow {
   std::int64_t bid_deadline_ms = 0;
   std::int64_t reveal_window_s = 0;
   std::int64_t reveal_extensions_s = 0;
-  std::int64_t candidate_publicity_s = 0;
-  std::int64_t award_publicity_s = 0;
+  std::int64_t candidate_publicity_days = 0;
+  std::int64_t award_publicity_days = 0;
+  std::int64_t document_objections_open = 0;  // unanswered: the deadline is held
+  // The deadline (before suspensions) the document objection cutoff counts
+  // from: set at publication and by the tenderer's amendments, never by an
+  // objection's answer.
+  std::optional<std::int64_t> objection_cutoff_basis_ms;
   std::optional<std::int64_t> candidates_publicized_at_ms;
   std::optional<std::int64_t> award_publicized_at_ms;
   std::optional<std::int64_t> published_ms;
@@ -51,9 +56,10 @@ Result<TenderRow> load_tender(audit::Database& db, std::string_view id);
 // what the bid commands check, read for every bid.
 Result<TenderRow> load_tender_state(audit::Database& db, std::string_view id);
 
-// The timeline of the row: suspensions from tender_suspensions, and
+// The timeline of the row: suspensions from tender_suspensions,
 // objection_pending when an objection of the current publicity stage is
-// unanswered.
+// unanswered, deadline_held while a document objection is, and the holiday
+// calendar's history once candidates have been publicized.
 Result<TenderTimeline> load_timeline(audit::Database& db, const TenderRow& row);
 
 Status set_status(audit::Database& db, std::string_view id, TenderStatus status,
@@ -68,5 +74,19 @@ Result<std::optional<std::int64_t>> last_answer_ms(audit::Database& db, std::str
                                                    std::string_view stage);
 
 Error objection_unanswered();
+
+// The tender's suspensions in order (tender_suspensions).
+Result<std::vector<Suspension>> load_suspensions(audit::Database& db, std::string_view id);
+
+// When the answer to an objection filed at `filed_ms` is due (exclusive): a
+// period of `days` granted from the filing, with the tender's suspensions
+// and the calendar's history; nullopt while a suspension lasts.
+Result<std::optional<std::int64_t>> objection_answer_due_ms(audit::Database& db,
+                                                            std::string_view tender_id,
+                                                            std::int64_t filed_ms,
+                                                            std::int64_t days);
+
+// Every version of the platform holiday calendar (calendar_versions).
+Result<CalendarHistory> load_calendar_history(audit::Database& db);
 
 }  // namespace sunbid::core::detail

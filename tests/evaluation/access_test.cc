@@ -12,9 +12,6 @@ using namespace sunbid::testing;
 
 namespace {
 
-constexpr std::int64_t kPublicityMs = kCandidatePublicityMs;
-constexpr std::int64_t kVoteMs = kVoteWindowMs;
-
 const char* kRoster =
     "unit,area_centi_m2,owner_key,owner_name,status\n"
     "1-101,1000,O1,甲,sold\n2-101,1500,O2,乙,sold\n2-102,1500,O3,丙,sold\n";
@@ -153,7 +150,7 @@ TEST_CASE("access: ballots are secret until the vote window closes") {
   }
   auto elsewhere = CoreFixture::actor("owner-elsewhere", "owner", "other-community");
   elsewhere.owner_key = "O1";  // the same key in another community is not O1 here
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   REQUIRE(f.eval->cast_ballot(owner["O1"], d.t.id, d.candidates[0]).ok());
   REQUIRE(f.eval->cast_ballot(owner["O2"], d.t.id, std::nullopt).ok());
@@ -178,7 +175,7 @@ TEST_CASE("access: ballots are secret until the vote window closes") {
   CHECK(seen(d.t.market.tenderer).empty());
   CHECK(seen(d.t.market.enterprises[0]).empty());
   // One millisecond before the close still secret; at the close all visible.
-  f.clock.advance_ms(kVoteMs - 1);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 7) - 1);
   CHECK(seen(f.supervisor).empty());
   f.clock.advance_ms(1);
   CHECK(voters_of(seen(f.supervisor)) == std::vector<std::string>{"O1", "O2"});

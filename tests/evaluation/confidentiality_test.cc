@@ -153,7 +153,7 @@ TEST_CASE(
   for (const auto& m : *marks) CHECK(m.member.find("expert-") == std::string::npos);
 
   // The vote window: ballots are withheld until it closes.
-  f.clock.advance_ms(kCandidatePublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   const auto A = d.bid_of[kUsccA];
   for (const char* k : {"O1", "O2", "O3"}) {
@@ -161,7 +161,7 @@ TEST_CASE(
     o.owner_key = k;
     REQUIRE(f.eval->cast_ballot(o, d.t.id, A).ok());
   }
-  f.clock.advance_ms(kVoteWindowMs - 1);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 7) - 1);
   feed = public_feed(f);
   CHECK_FALSE(has_any(types_of(feed), kVoteTypes));
   CHECK_FALSE(has_any(types_of(trail_objects(trail_now(f, d.t.id))), kVoteTypes));

@@ -11,9 +11,6 @@ using namespace sunbid::testing;
 
 namespace {
 
-constexpr std::int64_t kPublicityMs = 259'200'000;  // candidate and award publicity: 3 days
-constexpr std::int64_t kVoteMs = 604'800'000;       // vote window: 7 days
-
 void no_vote(boost::json::object& r, boost::json::object decision) {
   r["decision"] = std::move(decision);
   r["vote_window_s"] = 0;
@@ -29,7 +26,7 @@ void finish_award(EvalFixture& f, const std::string& tender, const std::string& 
   auto v = core::TenderService::view(db, tender);
   CHECK(v->status == core::TenderStatus::award_publicized);
   CHECK(v->awarded_bid_id == winner);
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   CHECK(core::TenderService::view(db, tender)->status == core::TenderStatus::awarded);
 }
@@ -51,7 +48,7 @@ TEST_CASE("decision lowest_price: the lowest candidate wins at once") {
   // Before the candidate publicity ends, deciding is refused.
   expect_eval_refused(
       f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "tender_wrong_status");
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   auto evaluator_view = [&] {
     auto db = f.reader();
     return eval::EvaluationService::decision(db, d.t.id, evaluator("expert-00"));
@@ -74,7 +71,7 @@ TEST_CASE("decision lowest_price: equal lowest prices go to the tie-break draw")
   auto d = to_candidates(f, {200, 200, 220, 230}, [](auto& r) {
     no_vote(r, {{"method", "lowest_price"}});
   });
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   auto r = f.eval->decide(d.t.market.tenderer, d.t.id);
   REQUIRE(r.ok());
   CHECK(r->next == "draw:tie_break");
@@ -113,7 +110,7 @@ TEST_CASE("decision composite_score: the worked example") {
                 {"k_above", 100},
                 {"k_below", 50}});
   });
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(*r->winner == d.bid_of[kUsccB]);
   CHECK(r->record["benchmark_fen"].as_int64() == 210);
@@ -132,7 +129,7 @@ TEST_CASE("decision lottery: waits for the beacon, then draws among the candidat
   auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
     no_vote(r, {{"method", "lottery"}});
   });
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(r->next == "draw:lottery");
   REQUIRE(f.ledger->publish_checkpoint().ok());
@@ -164,7 +161,7 @@ TEST_CASE("decision committee_vote: rounds eliminate the last, a majority of all
   const auto A = d.bid_of[kUsccA], B = d.bid_of[kUsccB], C = d.bid_of[kUsccC];
   expect_eval_refused(
       f, [&] { return f.eval->committee_vote(voters[0], d.t.id, A, 1); }, "vote_window_closed");
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   CHECK(last_entry(f)["type"].as_string() == "decision.vote_opened");
   auto outsider = CoreFixture::actor("tenderer-9", "tenderer", community);
@@ -212,7 +209,7 @@ TEST_CASE("decision vote_then_lottery: the votes make a shortlist, the draw pick
   const auto community = d.t.market.tenderer.community_id;
   // The deciding committee was frozen at publication: five accounts.
   const auto A = d.bid_of[kUsccA], B = d.bid_of[kUsccB], C = d.bid_of[kUsccC];
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   const std::string votes[] = {A, A, B, B, C};
   for (int i = 0; i < 5; ++i) {
     auto v = CoreFixture::actor("tenderer-" + std::to_string(i + 1), "tenderer", community);
@@ -269,7 +266,7 @@ OwnersVote owners_vote(EvalFixture& f, bool allow_runoff) {
   o.A = o.d.bid_of[kUsccA];
   o.B = o.d.bid_of[kUsccB];
   o.C = o.d.bid_of[kUsccC];
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.eval->catch_up(o.d.t.id).ok());
   auto opened = last_entry(f);
   REQUIRE(opened["type"].as_string() == "decision.vote_opened");
@@ -287,7 +284,7 @@ void vote(EvalFixture& f, OwnersVote& o, const char* key, std::optional<std::str
 // The window closes and the platform decides by itself (the tick's
 // catch_up): nobody clicks. Answers what its decision.made entry says.
 eval::StageResult close_and_decide(EvalFixture& f, OwnersVote& o) {
-  f.clock.advance_ms(kVoteMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 7));
   auto st = f.eval->catch_up(o.d.t.id);
   if (!st.ok()) FAIL(st.error().to_string());
   auto e = last_entry(f);
@@ -458,14 +455,14 @@ TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the
   auto o = CoreFixture::actor("owner-1", "owner", d.t.market.tenderer.community_id);
   o.owner_key = "K1";
   const auto A = d.bid_of[kUsccA];
-  f.clock.advance_ms(kPublicityMs - 1);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3) - 1);
   expect_eval_refused(
       f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
   f.clock.advance_ms(1);
   // The window's opening is its own due command (decision.vote_opened).
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   (void)expect_eval_one_entry(f, [&] { return f.eval->cast_ballot(o, d.t.id, A); });
-  f.clock.advance_ms(kVoteMs - 1);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 7) - 1);
   auto replaced = expect_eval_one_entry(f, [&] { return f.eval->cast_ballot(o, d.t.id, A); });
   CHECK(replaced->replaced);
   expect_eval_refused(

@@ -150,6 +150,7 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
                                                      "tenderer-4", "tenderer-5"};
     }
   }
+  fit_vote_window(rules);
   auto id = f.service->create_draft(o.market.tenderer,
                                     {o.market.tenderer.community_id, "物业服务招标", rules});
   REQUIRE(id.ok());

@@ -26,8 +26,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::int64_t kPublicityMs = kCandidatePublicityMs;
-constexpr std::int64_t kVoteMs = kVoteWindowMs;
 constexpr int kTenders = 12;
 
 const std::vector<std::string> kMethods = {"lowest_price",   "lottery",           "composite_score",
@@ -141,7 +139,7 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
     satisfy_draws(f, t.id, *last, beacon);
     if (core::TenderService::view(db, t.id)->status == core::TenderStatus::candidates_publicized) {
       auto cands = *eval::EvaluationService::candidates(db, t.id);
-      f.clock.advance_ms(kPublicityMs);
+      f.clock.set_ms(days_end(f.clock.now_ms(), 3));
       REQUIRE(f.eval->catch_up(t.id).ok());
       for (int round = 1; round <= 4; ++round) {
         if (method == "owners_vote") {
@@ -155,7 +153,7 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
               (void)f.eval->cast_ballot(o, t.id, choice);  // a run-off refuses the eliminated
             }
           }
-          f.clock.advance_ms(kVoteMs);
+          f.clock.set_ms(days_end(f.clock.now_ms(), 7));
         } else if (method == "committee_vote" || method == "vote_then_lottery") {
           for (const auto& account : f.tenderers[community]) {
             auto v = CoreFixture::actor(account, "tenderer", community);

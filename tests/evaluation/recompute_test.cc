@@ -15,12 +15,7 @@
 using namespace sunbid;
 using namespace sunbid::testing;
 
-namespace {
-
-constexpr std::int64_t kPublicityMs = kCandidatePublicityMs;
-constexpr std::int64_t kVoteMs = kVoteWindowMs;
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("recompute: random tenders verify and recompute; a forged result is detected") {
   std::mt19937 rng(20250801);
@@ -70,7 +65,7 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
       const auto status = core::TenderService::view(db, t.id)->status;
       if (status == core::TenderStatus::candidates_publicized) {
         auto cands = *eval::EvaluationService::candidates(db, t.id);
-        f.clock.advance_ms(kPublicityMs);
+        f.clock.set_ms(days_end(f.clock.now_ms(), 3));
         REQUIRE(f.eval->catch_up(t.id).ok());
         for (int round = 1; round <= 3; ++round) {
           if (method == "owners_vote") {
@@ -82,7 +77,7 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
                                 : std::optional<std::string>(cands[rng() % cands.size()]);
               (void)f.eval->cast_ballot(o, t.id, choice);  // a run-off refuses the eliminated
             }
-            f.clock.advance_ms(kVoteMs);
+            f.clock.set_ms(days_end(f.clock.now_ms(), 7));
           } else if (method == "committee_vote" || method == "vote_then_lottery") {
             for (int i = 1; i <= 5; ++i) {
               auto v = CoreFixture::actor("tenderer-" + std::to_string(i), "tenderer", community);
@@ -132,7 +127,7 @@ TEST_CASE("recompute: a forged decision winner and a forged tally are detected")
     r["decision"] = {{"method", "lowest_price"}};
     r["vote_window_s"] = 0;
   });
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   auto r = f.eval->decide(d.t.market.tenderer, d.t.id);
   REQUIRE(r.ok());
   REQUIRE(f.ledger->publish_checkpoint().ok());
@@ -168,7 +163,7 @@ TEST_CASE("recompute: a report that differs from the submitted marks is detected
   });
   // After the decision: the submitted marks (review.submitted, withheld until
   // then) are in the trail to bind the report to.
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.eval->decide(d.t.market.tenderer, d.t.id).ok());
   REQUIRE(f.ledger->publish_checkpoint().ok());
   auto db = f.reader();

@@ -9,8 +9,8 @@
 
 namespace sunbid::testing {
 
-inline constexpr std::int64_t kCandidatePublicityMs = 259'200'000;  // 3 days
-inline constexpr std::int64_t kVoteWindowMs = 604'800'000;          // 7 days
+// Candidate and award publicity last 3 calendar days, an owners' vote 7
+// (days_end gives their ends with the default calendar).
 
 // O1 owns three units (3000, one head), O2 1500, O3 1500, O4 1001, O5 999,
 // the developer two unsold units (1000, one head): 9000 centi-m², 6 heads.
@@ -62,7 +62,7 @@ inline CommitteeVoting committee_voting(EvalFixture& f, int voters) {
     const std::string account = "tenderer-" + std::to_string(i);
     c.voters.push_back(CoreFixture::actor(account, "tenderer", community));
   }
-  f.clock.advance_ms(kCandidatePublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.eval->catch_up(c.d.t.id).ok());
   return c;
 }

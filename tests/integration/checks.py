@@ -97,6 +97,8 @@ ENDPOINTS = [
     ("PATCH", "/experts/T1", "manage_experts", lambda ctx: {"title": "t"}),
     ("GET", "/service-tiers", "read_registry", None),
     ("PUT", "/service-tiers", "manage_registry", lambda ctx: {"items": []}),
+    ("GET", "/calendar", "read_registry", None),
+    ("PUT", "/calendar", "manage_registry", lambda ctx: {"holidays": [], "working_days": []}),
     ("POST", "/tenders", "manage_tender", lambda ctx: {}),
     ("GET", "/tenders", "read_tender", None),
     ("GET", "/tenders/T1", "read_tender", None),

@@ -14,7 +14,7 @@ its vote by the scenario machinery of scenarios.py, then:
   and the public tender.cancelled entry carries it.
 """
 import scenarios
-from scenarios import PUBLICITY_S, VOTE_S, Scenarios
+from scenarios import PUBLICITY_DAYS, VOTE_DAYS, Scenarios
 
 RULE = "《物业管理条例》第十九条"
 
@@ -33,7 +33,7 @@ class DecideScenario(Scenarios):
     def self_executing(self):
         r, p = self.r, self.p
         t = self.tenders["owners_vote"]
-        self.advance(PUBLICITY_S + 2)
+        self.advance_past_days(PUBLICITY_DAYS)
         self.login([self.sup] + self.tenderers + list(self.owner_accounts.values()))
         # The vote has opened: the tenderer is bound.
         a = self.req("POST", f"/tenders/{t.id}/cancel", f"{p}.tenderer0", json_body={"reason": "改用其他方式"})
@@ -51,7 +51,7 @@ class DecideScenario(Scenarios):
         r.check("decide: POST /decision while the window is open → 409 vote_window_open",
                 a.status == 409 and a.code == "vote_window_open", repr(a))
         # The window closes; only the clock moves (its tick decides).
-        self.advance(VOTE_S + 2)
+        self.advance_past_days(VOTE_DAYS)
         self.login([f"{p}.tenderer0", self.sup])
         a = self.req("GET", f"/tenders/{t.id}")
         r.check("decide: the tick decided the owners' vote with no click (award_publicized)",

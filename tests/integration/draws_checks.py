@@ -52,8 +52,8 @@ def check_draws(ctx, results):
             "criteria": scenarios.CRITERIA, "committee_size": 5, "min_valid_bids": 2, "candidate_cap": 3,
             "candidate_cap_method": "lowest_price", "decision": {"method": "lowest_price"},
             "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": scenarios.rfc3339(deadline),
-            "reveal_window_s": scenarios.REVEAL_S, "candidate_publicity_s": scenarios.PUBLICITY_S,
-            "vote_window_s": 0, "award_publicity_s": scenarios.PUBLICITY_S}
+            "reveal_window_s": scenarios.REVEAL_S, "candidate_publicity_days": scenarios.PUBLICITY_DAYS,
+            "vote_window_s": 0, "award_publicity_days": scenarios.PUBLICITY_DAYS}
     a = s.req("POST", "/tenders", "scen.tenderer0", json_body=body)
     s.expect("draws: POST /tenders (draft)", a, 201)
     tid = a.json()["id"]

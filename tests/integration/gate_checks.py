@@ -123,7 +123,7 @@ class Gate:
                 "min_valid_bids": 2, "candidate_cap": 3, "candidate_cap_method": "lowest_price",
                 "decision": {"method": "lowest_price"}, "beacon_source": "上证综合指数次一交易日收盘值",
                 "bid_deadline": rfc3339(deadline), "reveal_window_s": DAY,
-                "candidate_publicity_s": 3 * DAY, "vote_window_s": 0, "award_publicity_s": 3 * DAY,
+                "candidate_publicity_days": 3, "vote_window_s": 0, "award_publicity_days": 3,
                 **extra}
 
     def publish(self, title, deadline, **extra):

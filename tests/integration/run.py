@@ -21,6 +21,7 @@ import urllib3  # noqa: E402
 import checks  # noqa: E402
 import gate_checks  # noqa: E402
 import decide_checks  # noqa: E402
+import periods_checks  # noqa: E402
 import scenarios  # noqa: E402
 import draws_checks  # noqa: E402
 import abuse_checks  # noqa: E402
@@ -83,7 +84,8 @@ def main():
                  ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate),
                  ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
                  ("(h) rules: self-executing decision", decide_checks.check_decide),
-                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets)]
+                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets),
+                 ("(h) rules: periods in calendar days", periods_checks.check_periods)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

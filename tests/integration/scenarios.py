@@ -27,8 +27,21 @@ import checks
 
 DAY = 86400
 REVEAL_S = DAY
-PUBLICITY_S = 3 * DAY
-VOTE_S = 7 * DAY
+PUBLICITY_DAYS = 3  # calendar days (docs/periods.md)
+VOTE_DAYS = 7       # the owners' vote, calendar days
+VOTE_S = 7 * DAY    # a committee round, seconds
+CHINA = timezone(timedelta(hours=8))
+
+
+def days_end(opened, days):
+    """The exclusive end of a period of `days` calendar days granted from
+    `opened` (an aware datetime) with the default calendar: day 1 is the next
+    China date, the end is 24:00 China time of day `days`, moved past
+    Saturdays and Sundays (docs/periods.md)."""
+    last = opened.astimezone(CHINA).date() + timedelta(days=days)
+    while last.weekday() >= 5:
+        last += timedelta(days=1)
+    return datetime(last.year, last.month, last.day, tzinfo=CHINA) + timedelta(days=1)
 METHODS = ["owners_vote", "composite_score", "lowest_price", "lottery", "committee_vote",
            "vote_then_lottery"]
 
@@ -236,6 +249,12 @@ class Scenarios:
         self.now = parse_time(a.json()["time"])
         return a
 
+    def advance_past_days(self, days):
+        """Past the end of a period of `days` calendar days opened at most
+        now (the server's clock)."""
+        now = parse_time(self.req("GET", "/health").json()["time"])
+        return self.advance(int((days_end(now, days) - now).total_seconds()) + 2)
+
     def account(self, username, role, **extra):
         """Creates the account; False when an earlier run on this server did."""
         self.pw[username] = f"scen-pw-{username}"
@@ -396,8 +415,10 @@ class Scenarios:
                     "criteria": CRITERIA, "committee_size": 5, "min_valid_bids": 2, "candidate_cap": 3,
                     "candidate_cap_method": "lowest_price", "decision": DECISIONS[t.method],
                     "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": rfc3339(self.deadline),
-                    "reveal_window_s": REVEAL_S, "candidate_publicity_s": PUBLICITY_S,
-                    "vote_window_s": VOTE_S if vote else 0, "award_publicity_s": PUBLICITY_S}
+                    "reveal_window_s": REVEAL_S, "candidate_publicity_days": PUBLICITY_DAYS,
+                    "vote_window_days": VOTE_DAYS if t.method == "owners_vote" else 0,
+                    "vote_window_s": VOTE_S if vote and t.method != "owners_vote" else 0,
+                    "award_publicity_days": PUBLICITY_DAYS}
             a = self.req("POST", "/tenders", f"{self.p}.tenderer0", json_body=body)
             self.expect(f"{t.method}: POST /tenders (draft)", a, 201)
             t.id = a.json()["id"]
@@ -686,7 +707,7 @@ class Scenarios:
 
     def decide(self):
         r = self.r
-        self.advance(PUBLICITY_S + 2)
+        self.advance_past_days(PUBLICITY_DAYS)
         self.login([self.sup] + self.tenderers + list(self.owner_accounts.values()))
         T = self.tenders
         X, Y, Z = (T["owners_vote"].bid_of[i] for i in range(3))
@@ -778,7 +799,7 @@ class Scenarios:
 
         # The owners' window closes: the platform decides (the /dev/clock
         # tick) before anyone clicks; POST /decision answers the stored result.
-        self.advance(VOTE_S + 2)
+        self.advance_past_days(VOTE_DAYS)
         self.login([f"{self.p}.tenderer0", self.sup])
         a = self.req("GET", f"/tenders/{tv.id}/award")
         r.check("scenario: owners_vote: decided by the platform with no click (award public)",
@@ -811,8 +832,8 @@ class Scenarios:
 
     def finish(self):
         r = self.r
-        self.advance(PUBLICITY_S + 2)
-        self.login([f"scen.expert1"])
+        self.advance_past_days(PUBLICITY_DAYS)
+        self.login(["scen.expert1"])
         key = self.req("GET", "/audit/key").body.decode()
         self.wait_checkpoint()
         verify = self.ctx.args.sunbid_verify

@@ -21,9 +21,6 @@ using namespace sunbid::server::testing;
 
 namespace {
 
-constexpr std::int64_t kPublicityMs = 259'200'000;  // candidate and award publicity: 3 days
-constexpr std::int64_t kVoteMs = 604'800'000;       // vote window: 7 days
-
 std::string str(const boost::json::value& v, std::string_view key) {
   return std::string(v.at(key).as_string());
 }
@@ -352,7 +349,7 @@ TEST_CASE("barriers: evaluators read nothing of the decision; ballots stay hidde
   CHECK_REFUSED(w,
                 w.call("POST", t + "/ballots", R"({"candidate_bid_id":")" + A + R"("})", w.owner),
                 409, "vote_window_closed");
-  w.at(w.clock.now_ms() + kPublicityMs);
+  w.at(days_end(w.clock.now_ms(), 3));
   w.settle(id);
   REQUIRE(
       w.call("POST", t + "/ballots", R"({"candidate_bid_id":")" + A + R"("})", w.owner).status ==
@@ -402,7 +399,7 @@ TEST_CASE("scenario owners_vote: two owners carry the vote", "[api][eval][scenar
   auto cands = to_candidates(w, id);
   REQUIRE(cands.size() == 3);
   const std::string A = w.bid_of[kUsccs[0]], B = w.bid_of[kUsccs[1]];
-  w.at(w.clock.now_ms() + kPublicityMs);
+  w.at(days_end(w.clock.now_ms(), 3));
   w.settle(id);
   // Roster (TenderWorld): O-001 17900 (two units, one head), O-002 12030,
   // the developer 14400: total 44330, 3 heads. O-001 first votes B, then
@@ -416,7 +413,7 @@ TEST_CASE("scenario owners_vote: two owners carry the vote", "[api][eval][scenar
   CHECK(body_json(second).at("replaced").as_bool() == true);
   REQUIRE(w.call("POST", t + "/ballots", R"({"candidate_bid_id":")" + A + R"("})", w.owner2.token)
               .status == 201);
-  w.at(w.clock.now_ms() + kVoteMs);
+  w.at(days_end(w.clock.now_ms(), 7));
   auto d = w.call("POST", t + "/decision", "", w.tenderer);
   REQUIRE(d.status == 200);
   auto dv = body_json(d);
@@ -445,7 +442,7 @@ TEST_CASE("scenario composite_score: the weighted scores pick B", "[api][eval][s
                        {"k_below", 50}},
                       0);
   to_candidates(w, id);
-  w.at(w.clock.now_ms() + kPublicityMs);
+  w.at(days_end(w.clock.now_ms(), 3));
   w.settle(id);
   auto d = w.call("POST", "/api/v1/tenders/" + id + "/decision", "", w.tenderer);
   REQUIRE(d.status == 200);
@@ -467,7 +464,7 @@ TEST_CASE("scenario lowest_price: the lowest candidate wins at once", "[api][eva
   const std::string t = "/api/v1/tenders/" + id;
   to_candidates(w, id);
   CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "tender_wrong_status");
-  w.at(w.clock.now_ms() + kPublicityMs);
+  w.at(days_end(w.clock.now_ms(), 3));
   w.settle(id);
   CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.supervisor), 403, "forbidden");
   CHECK_REFUSED(w, w.call("POST", t + "/decision", R"({"x":1})", w.tenderer), 400, "unknown_field");
@@ -489,7 +486,7 @@ TEST_CASE("scenario lottery: the supervisor's beacon draws the winner", "[api][e
   const std::string id = w.opened_tender({{"method", "lottery"}}, 0);
   const std::string t = "/api/v1/tenders/" + id;
   auto cands = to_candidates(w, id);
-  w.at(w.clock.now_ms() + kPublicityMs);
+  w.at(days_end(w.clock.now_ms(), 3));
   w.settle(id);
   CHECK_REFUSED(
       w,
@@ -520,7 +517,7 @@ TEST_CASE("scenario committee_vote: the community's tenderers vote", "[api][eval
   const std::string id = w.opened_tender({{"method", "committee_vote"}}, 604800);
   const std::string t = "/api/v1/tenders/" + id;
   to_candidates(w, id);
-  w.at(w.clock.now_ms() + kPublicityMs);
+  w.at(days_end(w.clock.now_ms(), 3));
   w.settle(id);
   const std::string A = w.bid_of[kUsccs[0]], B = w.bid_of[kUsccs[1]];
   auto vote = [&](const std::string& token, const std::string& bid, int round) {
@@ -563,7 +560,7 @@ TEST_CASE("scenario vote_then_lottery: votes make the shortlist, the draw picks"
       w.opened_tender({{"method", "vote_then_lottery"}, {"shortlist_size", 2}}, 604800);
   const std::string t = "/api/v1/tenders/" + id;
   to_candidates(w, id);
-  w.at(w.clock.now_ms() + kPublicityMs);
+  w.at(days_end(w.clock.now_ms(), 3));
   w.settle(id);
   const std::string A = w.bid_of[kUsccs[0]], B = w.bid_of[kUsccs[1]], C = w.bid_of[kUsccs[2]];
   for (const auto& [token, bid] :

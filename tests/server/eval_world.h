@@ -98,7 +98,11 @@ struct EvalWorld : TenderWorld {
   std::string opened_tender(const boost::json::object& decision, std::int64_t vote_window_s) {
     auto rules = boost::json::parse(rules_body(community, kDeadline)).as_object();
     rules["decision"] = decision;
-    rules["vote_window_s"] = vote_window_s;
+    // owners_vote counts its window in calendar days, the committee methods
+    // in seconds (tender_rules.h).
+    const bool owners = decision.at("method").as_string() == "owners_vote";
+    rules["vote_window_days"] = owners ? vote_window_s / 86'400 : 0;
+    rules["vote_window_s"] = owners ? 0 : vote_window_s;
     auto d = call("POST", "/api/v1/tenders", boost::json::serialize(rules), tenderer);
     REQUIRE(d.status == 201);
     std::string id(body_json(d).at("id").as_string());

@@ -13,6 +13,7 @@
 #include "audit_log/sha256.h"
 #include "fixture.h"
 #include "tender_core/bid_commitment.h"
+#include "tender_core/calendar.h"
 #include "tender_core/schema.h"
 
 namespace sunbid::server::testing {
@@ -52,6 +53,12 @@ inline Sealed seal(const std::string& tender, const std::string& uscc, std::int6
   return s;
 }
 
+// The exclusive end of a period of `days` calendar days granted from
+// `from_ms` with the default calendar (weekends are rest days).
+inline std::int64_t days_end(std::int64_t from_ms, std::int64_t days) {
+  return *core::granted_period_end_ms(core::HolidayCalendar{}, from_ms, days);
+}
+
 inline std::string rules_body(const std::string& community, std::string_view deadline) {
   boost::json::object r;
   r["community_id"] = community;
@@ -69,9 +76,9 @@ inline std::string rules_body(const std::string& community, std::string_view dea
   r["beacon_source"] = "上证综合指数次一交易日收盘值";
   r["bid_deadline"] = deadline;
   r["reveal_window_s"] = 86400;
-  r["candidate_publicity_s"] = 259200;
-  r["vote_window_s"] = 604800;
-  r["award_publicity_s"] = 259200;
+  r["candidate_publicity_days"] = 3;
+  r["vote_window_days"] = 7;
+  r["award_publicity_days"] = 3;
   return boost::json::serialize(r);
 }
 

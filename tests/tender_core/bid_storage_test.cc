@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
@@ -87,13 +88,21 @@ std::uint64_t old_submit(CoreFixture& f, const Actor& a, const std::string& tend
 
 // What migration 2's create_draft and publish left in `tenders` (the columns
 // of migration 11 do not exist yet, so today's publish cannot run on such a
-// file): a published tender whose frozen rules have no min_bidders.
+// file): a published tender whose frozen rules have no min_bidders and state
+// their periods in seconds (before migration 21).
 std::string old_publish(CoreFixture& f, const Market& m, std::string_view deadline,
                         int min_valid_bids) {
   auto rules = tender_rules_from_json(rules_json(deadline, min_valid_bids));
   REQUIRE(rules.ok());
   boost::json::object frozen = to_json(*rules);
   frozen.erase("min_bidders");
+  // Before migration 21 the periods were stated in seconds.
+  frozen.erase("candidate_publicity_days");
+  frozen.erase("award_publicity_days");
+  frozen.erase("vote_window_days");
+  frozen["candidate_publicity_s"] = 259200;
+  frozen["award_publicity_s"] = 259200;
+  frozen["vote_window_s"] = 604800;
   std::string id;
   Status st = f.ledger->execute([&](audit::WriteTxn& txn) -> Status {
     SUNBID_ASSIGN_OR_RETURN(
@@ -197,6 +206,13 @@ TEST_CASE(
                         "'view'") == 1);
   // The view shows every row as the table held it.
   CHECK(bids_rows(f) == before);
+  // Migration 21: the frozen rules state their periods in calendar days.
+  auto rules = tender_rules_from_json(TenderService::view(db, t1)->rules);
+  REQUIRE(rules.ok());
+  CHECK(rules->candidate_publicity_days == 3);
+  CHECK(rules->award_publicity_days == 3);
+  CHECK(rules->vote_window_days == 7);
+  CHECK(rules->vote_window_s == 0);
   // Each bidder still sees its own bid with its receipt.
   for (std::size_t i = 0; i < m.enterprises.size(); ++i) {
     auto own = TenderService::bids_visible_to(db, t1, m.enterprises[i], f.clock.now_ms());

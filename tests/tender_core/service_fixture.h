@@ -166,10 +166,42 @@ inline boost::json::object rules_json(std::string_view deadline, int min_valid_b
   r["beacon_source"] = "上证综合指数次一交易日收盘值";
   r["bid_deadline"] = deadline;
   r["reveal_window_s"] = reveal_window_s;
-  r["candidate_publicity_s"] = 259200;
-  r["vote_window_s"] = 604800;
-  r["award_publicity_s"] = 259200;
+  r["candidate_publicity_days"] = 3;
+  r["vote_window_days"] = 7;
+  r["award_publicity_days"] = 3;
   return r;
+}
+
+// Fits the vote window fields to the rules' decision method, so that a test
+// may switch methods by setting "decision" alone: owners_vote counts its
+// window in calendar days (vote_window_days), the committee methods each
+// round in seconds (vote_window_s, 7 days unless set), the other methods
+// have none (tender_rules.h).
+inline void fit_vote_window(boost::json::object& r) {
+  const auto method = r.at("decision").at("method").as_string();
+  auto get = [&](const char* k) -> std::int64_t {
+    auto it = r.find(k);
+    return it == r.end() ? 0 : it->value().to_number<std::int64_t>();
+  };
+  std::int64_t days = get("vote_window_days");
+  std::int64_t secs = get("vote_window_s");
+  if (method == "owners_vote") {
+    if (days == 0) days = secs > 0 ? (secs + 86'399) / 86'400 : 7;
+    secs = 0;
+  } else if (method == "committee_vote" || method == "vote_then_lottery") {
+    if (secs == 0) secs = days > 0 ? days * 86'400 : 604'800;
+    days = 0;
+  } else {
+    days = secs = 0;
+  }
+  r["vote_window_days"] = days;
+  r["vote_window_s"] = secs;
+}
+
+// The exclusive end of a period of `days` calendar days granted from
+// `from_ms` with the default calendar (weekends are rest days).
+inline std::int64_t days_end(std::int64_t from_ms, std::int64_t days) {
+  return *core::granted_period_end_ms(core::HolidayCalendar{}, from_ms, days);
 }
 
 inline std::string publish_tender(CoreFixture& f, const Market& m, std::string_view deadline,

@@ -76,7 +76,9 @@ void check_invariants(CoreFixture& f, const Market& m, const std::vector<std::st
       st->bind(1, t).bind(2, now);
       REQUIRE(*st->step());
       CHECK(st->column_int64(0) == 0);
-      if (v->bid_deadline_ms) CHECK(now < *v->bid_deadline_ms);
+      // The deadline has not passed — unless an unanswered objection to the
+      // tender documents holds it (条例 22).
+      if (v->bid_deadline_ms && !v->deadline_held) CHECK(now < *v->bid_deadline_ms);
     }
     if (before_opening(v->status, v->suspended_from)) {
       for (const auto& viewer : outsiders) {
@@ -157,6 +159,7 @@ TEST_CASE("random command sequences keep every invariant") {
       const auto before = f.snapshot();
       Status result;
       bool no_op = false;
+      std::uint64_t extra_entries = 0;
       std::function<void()> on_success = [] {};
       auto submit = [&] {
         auto s = seal(t, e.enterprise_uscc, 150 + pick(150), static_cast<std::uint8_t>(pick(255)));
@@ -217,8 +220,26 @@ TEST_CASE("random command sequences keep every invariant") {
           break;
         }
         case 10: {
-          auto r = f.service->file_objection(pick(2) ? e : m.owner, t, "异议");
+          if (pick(2) == 0) {
+            auto r = f.service->file_objection(pick(2) ? e : m.owner, t, "异议");
+            result = r.ok() ? Status() : Status(r.error());
+            break;
+          }
+          // The tenderer answers the first unanswered objection: a document
+          // objection's answer may also move the deadline (a second entry).
+          auto db = f.reader();
+          auto list = f.service->objections_visible_to(db, t, m.tenderer, f.clock.now_ms());
+          REQUIRE(list.ok());
+          std::string oid = "O999";
+          for (const auto& o : *list) {
+            if (!o.answer) {
+              oid = o.id;
+              break;
+            }
+          }
+          auto r = f.service->answer_objection(m.tenderer, t, oid, "答复", pick(2) == 0);
           result = r.ok() ? Status() : Status(r.error());
+          if (r.ok() && r->deadline_moved) extra_entries = 1;
           break;
         }
         case 11: {
@@ -240,7 +261,7 @@ TEST_CASE("random command sequences keep every invariant") {
         if (no_op) {
           CHECK(after == before);
         } else {
-          CHECK(after.first == before.first + 1);
+          CHECK(after.first == before.first + 1 + extra_entries);
           CHECK(after.second != before.second);
         }
       } else {

@@ -18,8 +18,8 @@ TenderTimeline published() {
   t.status = S::published;
   t.bid_deadline_ms = D;
   t.reveal_window_s = kReveal;
-  t.candidate_publicity_s = 259200;
-  t.award_publicity_s = 259200;
+  t.candidate_publicity_days = 3;
+  t.award_publicity_days = 3;
   return t;
 }
 
@@ -172,8 +172,11 @@ TEST_CASE("suspensions inside the reveal window and several suspensions", "[tend
 
 TEST_CASE("publicity windows end, pause and wait for objections", "[tender_machine]") {
   auto t = published();
+  // D is Sunday 2001-09-09 09:46:40 China time; P0 12:33:20 the same day.
+  // Three calendar days: Monday to Wednesday, the end 24:00 on Wednesday.
   const std::int64_t P0 = D + 10'000'000;
-  const std::int64_t P1 = P0 + 259'200'000;
+  const std::int64_t P1 = china_midnight_ms(china_date(P0) + 4);
+  CHECK(format_china_date(china_date(P1 - 1)) == "2001-09-12");
   t.status = S::candidates_publicized;
   t.candidates_publicized_at_ms = P0;
   t.suspensions = {{D + 1000, D + 2000}};  // before the publicity: no effect on it
@@ -184,9 +187,17 @@ TEST_CASE("publicity windows end, pause and wait for objections", "[tender_machi
   t.objection_pending = true;
   CHECK(due_transitions(t, P1 + 1'000'000).empty());
   t.objection_pending = false;
+  // A suspension on the opening day (not counted) does not extend it; one
+  // of 7 s on Monday adds the whole day it touched.
   t.suspensions.push_back({P0 + 1000, P0 + 8000});
-  CHECK(*candidate_publicity_end_ms(t) == P1 + 7000);
-  CHECK(due_transitions(t, P1 + 6999).empty());
+  CHECK(*candidate_publicity_end_ms(t) == P1);
+  const std::int64_t monday = china_midnight_ms(china_date(P0) + 1);
+  t.suspensions.push_back({monday + 1000, monday + 8000});
+  CHECK(*candidate_publicity_end_ms(t) == P1 + 86'400'000);
+  CHECK(due_transitions(t, P1 + 86'400'000 - 1).empty());
+  // While one lasts, the end is not known.
+  t.suspensions.back().end_ms.reset();
+  CHECK_FALSE(candidate_publicity_end_ms(t).has_value());
 
   t = published();
   t.status = S::award_publicized;

@@ -16,8 +16,8 @@ const char* kValid = R"({
   "candidate_cap_method": "lowest_price",
   "decision": {"method": "owners_vote", "allow_runoff": true},
   "beacon_source": "上证综指首个交易日收盘值", "bid_deadline": "2025-08-01T10:00:00+08:00",
-  "reveal_window_s": 86400, "candidate_publicity_s": 259200,
-  "vote_window_s": 604800, "award_publicity_s": 259200})";
+  "reveal_window_s": 86400, "candidate_publicity_days": 3,
+  "vote_window_days": 7, "award_publicity_days": 3})";
 
 json::object base() {
   return json::parse(kValid).as_object();
@@ -44,7 +44,9 @@ TEST_CASE("tender rules from JSON", "[tender_rules]") {
   REQUIRE(r->decision.owners_vote);
   CHECK(r->decision.owners_vote->allow_runoff);
   CHECK(r->bid_deadline_ms == 1754013600000);  // 2025-08-01T02:00:00Z (Python)
-  CHECK(r->vote_window_s == 604800);
+  CHECK(r->vote_window_days == 7);
+  CHECK(r->vote_window_s == 0);
+  CHECK(r->candidate_publicity_days == 3);
 }
 
 TEST_CASE("tender rules JSON round trip", "[tender_rules]") {
@@ -59,7 +61,7 @@ TEST_CASE("tender rules JSON round trip", "[tender_rules]") {
   auto o = base();
   o["decision"] = json::parse(
       R"({"method":"composite_score","weights_bp":{"price":6000,"credit":2500,"star":1500},"benchmark":"lowest","k_above":100,"k_below":50})");
-  o["vote_window_s"] = 0;
+  o["vote_window_days"] = 0;
   auto c = tender_rules_from_json(o);
   REQUIRE(c.ok());
   REQUIRE(c->decision.composite_score);
@@ -68,15 +70,16 @@ TEST_CASE("tender rules JSON round trip", "[tender_rules]") {
   CHECK(*tender_rules_from_json(to_json(*c)) == *c);
 }
 
-TEST_CASE("defaults: min_valid_bids 3, vote_window_s 0", "[tender_rules]") {
+TEST_CASE("defaults: min_valid_bids 3, vote windows 0", "[tender_rules]") {
   auto o = base();
   o.erase("min_valid_bids");
-  o.erase("vote_window_s");
+  o.erase("vote_window_days");
   o["decision"] = json::parse(R"({"method":"lowest_price"})");
   auto r = tender_rules_from_json(o);
   REQUIRE(r.ok());
   CHECK(r->min_valid_bids == 3);
   CHECK(r->vote_window_s == 0);
+  CHECK(r->vote_window_days == 0);
 }
 
 TEST_CASE("min_bidders: default 3, or min_valid_bids when larger; frozen in to_json",
@@ -175,10 +178,15 @@ TEST_CASE("value rules at their bounds", "[tender_rules]") {
   CHECK(with("candidate_cap", 0) == P{"rules_invalid_value", "candidate_cap"});
   CHECK(with("candidate_cap_method", "random") == P{"rules_invalid_value", "candidate_cap_method"});
   CHECK(with("candidate_cap_method", "lottery").first == "ok");
-  CHECK(with("candidate_publicity_s", 259199) == P{"rules_invalid_value", "candidate_publicity_s"});
-  CHECK(with("award_publicity_s", 259199) == P{"rules_invalid_value", "award_publicity_s"});
-  CHECK(with("award_publicity_s", 259200).first == "ok");
-  CHECK(with("vote_window_s", 0) == P{"rules_invalid_value", "vote_window_s"});
+  // Publicity: at least 3 calendar days (docs/periods.md); the old
+  // seconds fields are gone.
+  CHECK(with("candidate_publicity_days", 2) ==
+        P{"rules_invalid_value", "candidate_publicity_days"});
+  CHECK(with("award_publicity_days", 2) == P{"rules_invalid_value", "award_publicity_days"});
+  CHECK(with("award_publicity_days", 3).first == "ok");
+  CHECK(with("candidate_publicity_s", 259200) == P{"rules_unknown_field", "candidate_publicity_s"});
+  CHECK(with("vote_window_days", 0) == P{"rules_invalid_value", "vote_window_days"});
+  CHECK(with("vote_window_s", 604800) == P{"rules_invalid_value", "vote_window_s"});
   CHECK(with("reveal_window_s", 0) == P{"rules_invalid_value", "reveal_window_s"});
   CHECK(with("beacon_source", "") == P{"rules_invalid_value", "beacon_source"});
   CHECK(with("area_centi_m2", 0) == P{"rules_invalid_value", "area_centi_m2"});
@@ -197,6 +205,7 @@ TEST_CASE("value rules at their bounds", "[tender_rules]") {
   auto decision = [](const char* d, std::int64_t vote_window) {
     auto o = base();
     o["decision"] = json::parse(d);
+    o["vote_window_days"] = 0;
     o["vote_window_s"] = vote_window;
     return refusal(o);
   };

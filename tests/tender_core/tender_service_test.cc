@@ -58,16 +58,19 @@ TEST_CASE("draft, edit and publish: rules validated and frozen, publish idempote
         return f.service->edit_draft(m.tenderer, *id, {std::nullopt, std::nullopt});
       },
       "tender_invalid");
-  // Too short a bidding period: deadline 19 days 23:59:59.999 after now.
+  // Too short a bidding period (法 24, counted in China calendar dates,
+  // docs/periods.md): published on 1 June (08:00 China time), a deadline at
+  // 23:59:59.999 on 20 June is 19 days after; 00:00 on 21 June is 20.
   const std::int64_t now = f.clock.now_ms();
+  const std::int64_t day20 = china_midnight_ms(china_date(now) + 20);
   boost::json::object soon;
-  soon["bid_deadline"] = format_rfc3339_ms(now + 20 * kDayMs - 1);
+  soon["bid_deadline"] = format_rfc3339_ms(day20 - 1);
   expect_one_entry(f, [&] { return f.service->edit_draft(m.tenderer, *id, {std::nullopt, soon}); });
   expect_refused(
       f, [&] { return f.service->publish(m.tenderer, *id); }, "deadline_too_soon");
   boost::json::object tier;
   tier["service_tier"] = "T9";
-  tier["bid_deadline"] = format_rfc3339_ms(now + 20 * kDayMs);
+  tier["bid_deadline"] = format_rfc3339_ms(day20);
   expect_one_entry(f, [&] { return f.service->edit_draft(m.tenderer, *id, {std::nullopt, tier}); });
   expect_refused(
       f, [&] { return f.service->publish(m.tenderer, *id); }, "service_tier_unknown");
@@ -101,7 +104,7 @@ TEST_CASE("draft, edit and publish: rules validated and frozen, publish idempote
   REQUIRE(v.ok());
   CHECK(v->status == TenderStatus::published);
   CHECK(v->tier->max_fen_per_m2_month == 300);
-  CHECK(*v->bid_deadline_ms == now + 20 * kDayMs);
+  CHECK(*v->bid_deadline_ms == day20);
   // The tier table changing later does not touch the frozen tier.
   REQUIRE(f.registry->replace_service_tiers(f.admin, {{"T2", "二级", 1, 2, {}}}).ok());
   CHECK(TenderService::view(db, *id)->tier->max_fen_per_m2_month == 300);
@@ -457,7 +460,10 @@ TEST_CASE(
   CoreFixture f;
   Market m = setup_market(f);
   const std::string t = publish_tender(f, m, kDeadline);
-  const std::int64_t cutoff = ms(kDeadline) - 10 * kDayMs;
+  // "截止时间10日前" (docs/periods.md): the deadline is on 1 July (China
+  // time), the last day to object 20 June, to 24:00 China time.
+  const std::int64_t cutoff = ms("2025-06-21T00:00:00+08:00");
+  CHECK(cutoff == days_before_cutoff_ms(ms(kDeadline), 10));
   expect_refused(
       f, [&] { return f.service->file_objection(m.owner, t, "x"); }, "objection_not_entitled");
   f.clock.set_ms(cutoff - 1);
@@ -481,20 +487,28 @@ TEST_CASE(
   CHECK(sup->at(0).objector_account == "ent-0");
   auto ten = f.service->objections_visible_to(db, t, m.tenderer, f.clock.now_ms());
   CHECK(ten->at(0).objector_account == "ent-0");
-  // Unanswered past 3 days: flagged to supervisors.
-  const std::int64_t filed_ms = cutoff - 1;
-  CHECK(f.service->overdue_objections(db, filed_ms + 3 * kDayMs)->empty());
-  CHECK(f.service->overdue_objections(db, filed_ms + 3 * kDayMs + 1)->size() == 1);
+  // Unanswered past 3 days: flagged to supervisors. Filed on Friday 20
+  // June: Saturday, Sunday, Monday, the answer due by 24:00 on Monday.
+  const std::int64_t due = ms("2025-06-24T00:00:00+08:00");
+  CHECK(o->answer_due_ms == due);
+  CHECK(f.service->overdue_objections(db, due - 1)->empty());
+  CHECK(f.service->overdue_objections(db, due)->size() == 1);
   expect_refused(
       f, [&] { return f.service->answer_objection(m.enterprises[0], t, o->objection_id, "x"); },
       "not_tenderer_of_community");
   expect_refused(
       f, [&] { return f.service->answer_objection(m.tenderer, t, "O99", "x"); },
       "objection_not_found");
-  f.clock.set_ms(filed_ms + 3 * kDayMs + 1);
-  auto ans = expect_one_entry(
-      f, [&] { return f.service->answer_objection(m.tenderer, t, o->objection_id, "已修改"); });
+  f.clock.set_ms(due);
+  const auto before = f.log_size();
+  auto ans = f.service->answer_objection(m.tenderer, t, o->objection_id, "已修改");
+  REQUIRE(ans.ok());
   CHECK(ans->late);
+  // The answer and the amendment notice: the deadline keeps the 11 days it
+  // had left at filing (20 June -> 1 July), from 24 June: 5 July, 10:00.
+  CHECK(f.log_size() == before + 2);
+  REQUIRE(ans->deadline_moved);
+  CHECK(ans->deadline_moved->new_deadline_ms == ms("2025-07-05T10:00:00+08:00"));
   expect_refused(
       f, [&] { return f.service->answer_objection(m.tenderer, t, o->objection_id, "x"); },
       "objection_already_answered");
@@ -522,15 +536,21 @@ TEST_CASE("publicity: an unanswered objection holds the window; due_at is the an
   CHECK(opened->at(0).rating_at_deadline->credit_grade == "AA");
   // The evaluation module's commands, through the hooks.
   REQUIRE(f.ledger->execute([&](audit::WriteTxn& txn) { return mark_reviewing(txn, t); }).ok());
-  auto bad =
-      f.ledger->execute([&](audit::WriteTxn& txn) { return publicize_candidates(txn, t, {"B0"}); });
+  auto bad = f.ledger->execute([&](audit::WriteTxn& txn) -> Status {
+    SUNBID_TRY(publicize_candidates(txn, t, {"B0"}));
+    return ok_status();
+  });
   CHECK(bad.error().code == "candidates_invalid");
   const std::int64_t start = f.clock.now_ms();
-  REQUIRE(
-      f.ledger
-          ->execute([&](audit::WriteTxn& txn) { return publicize_candidates(txn, t, {bid_id}); })
-          .ok());
-  const std::int64_t end = start + 3 * kDayMs;
+  REQUIRE(f.ledger
+              ->execute([&](audit::WriteTxn& txn) -> Status {
+                SUNBID_TRY(publicize_candidates(txn, t, {bid_id}));
+                return ok_status();
+              })
+              .ok());
+  // 3 calendar days from the day after, ending 24:00 China time (rolled
+  // past a weekend).
+  const std::int64_t end = days_end(start, 3);
   // A non-bidder enterprise may not object; the owner may.
   expect_refused(
       f, [&] { return f.service->file_objection(m.enterprises[1], t, "x"); },
@@ -552,11 +572,16 @@ TEST_CASE("publicity: an unanswered objection holds the window; due_at is the an
   CHECK(TenderService::view(db, t)->status == TenderStatus::deciding);
   // Award publicity, then awarded exactly at its end.
   f.clock.set_ms(end + 2 * kDayMs);
-  REQUIRE(
-      f.ledger->execute([&](audit::WriteTxn& txn) { return record_award(txn, t, bid_id); }).ok());
-  f.clock.set_ms(end + 5 * kDayMs - 1);
+  REQUIRE(f.ledger
+              ->execute([&](audit::WriteTxn& txn) -> Status {
+                SUNBID_TRY(record_award(txn, t, bid_id));
+                return ok_status();
+              })
+              .ok());
+  const std::int64_t award_end = days_end(end + 2 * kDayMs, 3);
+  f.clock.set_ms(award_end - 1);
   CHECK(*f.service->tick(f.clock.now_ms()) == 0);
-  f.clock.set_ms(end + 5 * kDayMs);
+  f.clock.set_ms(award_end);
   CHECK(*f.service->tick(f.clock.now_ms()) == 1);
   CHECK(TenderService::view(db, t)->status == TenderStatus::awarded);
 }
@@ -586,18 +611,19 @@ TEST_CASE("rating snapshot taken late is the one in force and known at the deadl
   CHECK(Registry::rating_as_of(db, kUsccA, ms(kDeadline))->value().credit_grade == "C");
 }
 
-TEST_CASE("objection answered exactly at the end of the answer period is not late") {
+TEST_CASE("objection answered at the last millisecond of the answer period is not late") {
   CoreFixture f;
   Market m = setup_market(f);
   const std::string t = publish_tender(f, m, kDeadline);
   auto o = f.service->file_objection(m.enterprises[0], t, "评分标准不清");
   REQUIRE(o.ok());
-  const std::int64_t filed = f.clock.now_ms();
+  // Filed on Sunday 1 June (08:00 China time): due by 24:00 on Wednesday 4.
+  CHECK(o->answer_due_ms == ms("2025-06-05T00:00:00+08:00"));
   auto db = f.reader();
-  f.clock.set_ms(filed + 3 * kDayMs);
+  f.clock.set_ms(o->answer_due_ms - 1);
   CHECK(f.service->overdue_objections(db, f.clock.now_ms())->empty());
-  auto ans = expect_one_entry(
-      f, [&] { return f.service->answer_objection(m.tenderer, t, o->objection_id, "已澄清"); });
+  auto ans = f.service->answer_objection(m.tenderer, t, o->objection_id, "已澄清");
+  REQUIRE(ans.ok());
   CHECK_FALSE(ans->late);
   CHECK(f.service->overdue_objections(db, f.clock.now_ms() + 10 * kDayMs)->empty());
   auto answered = entries_of(f, "objection.answered");

@@ -80,7 +80,9 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
   auto published = f.service->publish(committee, t);
   REQUIRE(published.ok());
 
-  // 2025-05-10: 海湾物业 objects to the qualification terms; answered in 2 days.
+  // 2025-05-10: 海湾物业 objects to the qualification terms; answered in 2
+  // days. Tendering pauses meanwhile (条例 22): the answer keeps the 27
+  // calendar days the deadline had left, so it moves to 2025-06-08 10:00.
   f.clock.set_ms(ms("2025-05-10T15:00:00+08:00"));
   auto objection = f.service->file_objection(bidders[2], t, "最低信用等级要求过高");
   REQUIRE(objection.ok());
@@ -89,6 +91,8 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
                                             "等级要求符合市住建局指引，维持");
   REQUIRE(answer.ok());
   CHECK_FALSE(answer->late);
+  REQUIRE(answer->deadline_moved);
+  CHECK(answer->deadline_moved->new_deadline_ms == ms("2025-06-08T10:00:00+08:00"));
 
   // Sealed bids.
   auto luodao = seal(t, kUsccA, 260, 0x11);
@@ -100,18 +104,18 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
   REQUIRE(r_luodao.ok());
   REQUIRE(f.service->submit_bid(bidders[1], t, seal(t, kUsccB, 250, 0x21).commitment).ok());
   REQUIRE(f.service->submit_bid(bidders[3], t, pilot.commitment).ok());
-  // 2025-05-27: an amendment (补遗) 10 days before the deadline pushes it to
-  // 2025-06-11 09:00 (+08:00), 15 days later.
+  // 2025-05-27: an amendment (补遗) 12 days before the deadline pushes it to
+  // 2025-06-11 10:00 (+08:00): 15 calendar days later, at its own time of day.
   f.clock.set_ms(ms("2025-05-27T09:00:00+08:00"));
   auto amended = f.service->amend(committee, t, "补充电梯维保要求", std::nullopt);
   REQUIRE(amended.ok());
-  CHECK(amended->new_deadline_ms == ms("2025-06-11T09:00:00+08:00"));
+  CHECK(amended->new_deadline_ms == ms("2025-06-11T10:00:00+08:00"));
   // 九龙江 lowers its price (replacing its bid); 海湾 bids last.
   f.clock.set_ms(ms("2025-06-05T16:00:00+08:00"));
   auto replaced = f.service->submit_bid(bidders[1], t, jiulong.commitment);
   REQUIRE(replaced.ok());
   CHECK(replaced->replaced);
-  f.clock.set_ms(ms("2025-06-11T08:59:59.999+08:00"));
+  f.clock.set_ms(ms("2025-06-11T09:59:59.999+08:00"));
   REQUIRE(f.service->submit_bid(bidders[2], t, haiwan.commitment).ok());
 
   // Until now, the public sees none of it.
@@ -128,8 +132,8 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
     CHECK(withheld == 5);  // five bid.committed entries
   }
 
-  // 09:00 on 2025-06-11: the deadline. Reveals through the next day.
-  f.clock.set_ms(ms("2025-06-11T09:00:00+08:00"));
+  // 10:00 on 2025-06-11: the deadline. Reveals through the next day.
+  f.clock.set_ms(ms("2025-06-11T10:00:00+08:00"));
   CHECK(f.service->submit_bid(bidders[0], t, luodao.commitment).error().code ==
         "bid_after_deadline");
   f.clock.set_ms(ms("2025-06-11T14:00:00+08:00"));
@@ -139,10 +143,10 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
   // The pilot-code company does not reveal: its bid will be revoked (撤销).
   REQUIRE(f.registry
               ->record_ratings(f.admin,
-                               {{kUsccA, {"A", 7000, 3, false, ms("2025-06-11T10:00:00+08:00")}}})
+                               {{kUsccA, {"A", 7000, 3, false, ms("2025-06-11T11:00:00+08:00")}}})
               .ok());
 
-  f.clock.set_ms(ms("2025-06-12T09:00:00+08:00"));
+  f.clock.set_ms(ms("2025-06-12T10:00:00+08:00"));
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
   auto view = TenderService::view(db, t);
@@ -179,15 +183,16 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
     types.emplace_back(o["type"].as_string());
   }
   const std::vector<std::string> expected = {
-      "tender.drafted", "tender.published", "objection.filed",       "objection.answered",
-      "bid.committed",  "bid.committed",    "bid.committed",         "tender.amended",
-      "bid.committed",  "bid.committed",    "tender.bidding_closed", "tender.reveal_opened",
-      "bid.revealed",   "bid.revealed",     "bid.revealed",          "tender.opened"};
+      "tender.drafted",       "tender.published", "objection.filed", "objection.answered",
+      "tender.amended",       "bid.committed",    "bid.committed",   "bid.committed",
+      "tender.amended",       "bid.committed",    "bid.committed",   "tender.bidding_closed",
+      "tender.reveal_opened", "bid.revealed",     "bid.revealed",    "bid.revealed",
+      "tender.opened"};
   CHECK(types == expected);
   for (const auto& e : f.all_entries()) {
     CHECK(e.find("陈志强") == std::string::npos);
     CHECK(e.find("O-001") == std::string::npos);
   }
   auto opened = boost::json::parse(f.all_entries().back()).as_object();
-  CHECK(opened["payload"].as_object()["due_at"].as_string() == "2025-06-12T01:00:00.000Z");
+  CHECK(opened["payload"].as_object()["due_at"].as_string() == "2025-06-12T02:00:00.000Z");
 }

@@ -1,6 +1,7 @@
 // The platform registers: communities (小区) and their owner rosters
 // (业主名册), property-service enterprises by USCC, the credit/star rating
-// registry with effective dates, and the service-tier table (服务等级).
+// registry with effective dates, the service-tier table (服务等级) and the
+// platform holiday calendar (节假日安排, calendar.h).
 //
 // Every mutating method runs exactly ONE ledger command that validates,
 // writes its rows and appends exactly one audit entry; a refusal changes
@@ -10,7 +11,7 @@
 //
 // Entry types: community.created, community.roster_imported,
 // enterprise.registered, registry.ratings_recorded,
-// registry.service_tiers_replaced.
+// registry.service_tiers_replaced, calendar.replaced.
 //
 // Thread-safety: safe for concurrent use (commands are serialized by the
 // ledger's writer). Readers take a connection the calling thread owns.
@@ -27,6 +28,7 @@
 #include "audit_log/ledger.h"
 #include "audit_log/sqlite.h"
 #include "tender_core/actor.h"
+#include "tender_core/calendar.h"
 #include "tender_core/credit.h"
 #include "tender_core/roster.h"
 
@@ -88,6 +90,12 @@ boost::json::object to_json(const ServiceTier& tier);
 // Refuses service_tier_invalid.
 Result<ServiceTier> service_tier_from_json(const boost::json::object& json);
 
+struct CalendarSet {
+  std::int64_t version = 0;
+  std::int64_t set_ms = 0;
+  std::uint64_t log_index = 0;
+};
+
 class Registry {
  public:
   explicit Registry(audit::Ledger& ledger, CreditScale scale = CreditScale::default_scale())
@@ -120,6 +128,13 @@ class Registry {
   Result<std::uint64_t> replace_service_tiers(const Actor& actor,
                                               const std::vector<ServiceTier>& tiers);
 
+  // Sets a new version of the holiday calendar (rest days and working
+  // weekends), in force from now: a public entry calendar.replaced with the
+  // whole calendar and its version. A period already open keeps the end it
+  // had if the new calendar would end it earlier (calendar.h). Refuses
+  // calendar_invalid (validate_calendar).
+  Result<CalendarSet> replace_calendar(const Actor& actor, const HolidayCalendar& calendar);
+
   const CreditScale& scale() const { return scale_; }
 
   // ---- readers (the caller's own connection) ----
@@ -132,6 +147,10 @@ class Registry {
       audit::Database& db, std::string_view uscc, std::int64_t at_ms,
       std::optional<std::int64_t> known_at_ms = std::nullopt);
   static Result<std::vector<ServiceTier>> service_tiers(audit::Database& db);
+  // The calendar in force now (the latest version; version 0 = weekends) and
+  // every version with the instant it was set.
+  static Result<HolidayCalendar> calendar(audit::Database& db);
+  static Result<CalendarHistory> calendar_history(audit::Database& db);
   static Result<std::optional<ServiceTier>> service_tier(audit::Database& db,
                                                          std::string_view code);
 

@@ -1,8 +1,10 @@
 // tender_core's tables in sunbid.db: migrations 2 (the base tables), 5
 // (bid storage: bid_versions + bid_current, `bids` becomes a view), 6
 // (bid_current merged from a bounded tail of bid_versions), 11 (the
-// qualification gate and bidder floor on the tenders row, retender_of) and 14
-// (the decision binds: cancel_rule, candidate_publicity_ended_ms); version
+// qualification gate and bidder floor on the tenders row, retender_of), 14
+// (the decision binds: cancel_rule, candidate_publicity_ended_ms) and 21
+// (periods in calendar days, the holiday calendar, document objections that
+// hold the deadline); version
 // numbers are global to the file (docs/ledger.md). All of them are written only through ledger
 // commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
 // together with exactly one audit entry.
@@ -35,6 +37,8 @@
 //   rating_snapshots                     registry values in force at the deadline
 //   opening_rows                         the opening record (开标记录)
 //   tender_candidates, objections
+//   calendar_versions                    the platform holiday calendar, one
+//                                        row per version (calendar.h)
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -54,8 +58,9 @@ inline constexpr int kGateMigration = 11;
 // and tenders.candidate_publicity_ended_ms (the instant the candidate
 // publicity really ended: objections answered, suspensions over).
 inline constexpr int kDecisionBindsMigration = 14;
+inline constexpr int kPeriodsMigration = 21;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kDecisionBindsMigration;
+inline constexpr int kTenderCoreSchemaVersion = kPeriodsMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 

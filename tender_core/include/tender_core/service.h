@@ -7,9 +7,11 @@
 // Every command method runs exactly ONE ledger command: it validates
 // (refusing with a stable snake_case code and a "中文 / English" message),
 // writes its rows and appends exactly one entry. A refusal changes nothing
-// and appends nothing. The one exception is publish() on a tender already
-// published: it answers the first publication's result and appends nothing
-// (idempotent publish, `already_published` = true).
+// and appends nothing. The exceptions: publish() on a tender already
+// published answers the first publication's result and appends nothing
+// (idempotent publish, `already_published` = true); the answer to a
+// document objection that moves the deadline appends the answer and then
+// the amendment notice (tender.amended), in one command.
 //
 // Time: before every command on a tender, the transitions of that tender
 // that have become due are applied first (catch_up), each as its own command
@@ -85,12 +87,17 @@ namespace sunbid::core {
 
 inline constexpr std::int64_t kDaySeconds = 86'400;
 
-// Platform settings (平台设置).
+// Platform settings (平台设置). Periods in calendar days, counted as
+// calendar.h says (docs/periods.md).
 struct PlatformSettings {
-  std::int64_t min_bidding_period_s = 20 * kDaySeconds;          // publication -> deadline
-  std::int64_t min_period_after_amendment_s = 15 * kDaySeconds;  // amendment -> deadline
-  std::int64_t document_objection_cutoff_s = 10 * kDaySeconds;   // before the deadline
-  std::int64_t objection_answer_s = 3 * kDaySeconds;             // answer due after filing
+  // Minimum periods: the deadline's China date at least N days after.
+  std::int64_t min_bidding_period_days = 20;          // publication -> deadline (法 24)
+  std::int64_t min_period_after_amendment_days = 15;  // amendment -> deadline (条例 21)
+  // "10日前": the last day to object is the deadline's date − (N + 1).
+  std::int64_t document_objection_cutoff_days = 10;  // 条例 22
+  // Granted: 24:00 China time of day N, rolled past rest days.
+  std::int64_t objection_answer_days = 3;  // 条例 22, 54
+  WindowMinimums window_minimums;          // checked at publication
   CreditScale scale = CreditScale::default_scale();
   // The USCC types (positions 1-2) whose holders may bid: 91 企业 by default;
   // N1-N3 collective economic organisations and the others do not.
@@ -134,11 +141,15 @@ struct ObjectionFiled {
   std::string objection_id;
   std::string stage;  // document | candidates | award
   std::uint64_t log_index = 0;
+  std::int64_t answer_due_ms = 0;  // exclusive; before suspensions
 };
 
 struct ObjectionAnswered {
   std::uint64_t log_index = 0;
   bool late = false;  // answered after the answer period: flagged to supervisors
+  // A document objection's answer that moved the deadline: the amendment
+  // notice (its own tender.amended entry, after the answer's).
+  std::optional<Amended> deadline_moved;
 };
 
 // ---- views ----
@@ -154,6 +165,8 @@ struct TenderView {
   std::optional<std::int64_t> published_ms;
   std::optional<std::int64_t> bid_deadline_ms;  // effective (nullopt while suspended)
   std::optional<std::int64_t> reveal_close_ms;  // effective
+  // A document objection is unanswered: the deadline cannot pass (条例 22).
+  bool deadline_held = false;
   std::int64_t amendments = 0;
   std::optional<std::string> end_reason;  // cancelled / failed
   std::optional<std::string> awarded_bid_id;
@@ -191,6 +204,9 @@ struct ObjectionView {
   std::int64_t filed_ms = 0;
   std::optional<std::string> answer;
   std::optional<std::int64_t> answered_ms;
+  // The answer period's end (exclusive; calendar days, extended by the
+  // tender's suspensions): nullopt while a suspension lasts.
+  std::optional<std::int64_t> answer_due_ms;
   bool overdue = false;  // unanswered past the answer period, or answered late
 };
 
@@ -306,16 +322,26 @@ class TenderService {
 
   // ---- objections (异议) ----
   // Document stage: any registered enterprise, while published and until
-  // document_objection_cutoff_s before the deadline. Candidates / award
-  // stage: a bidder of the tender or an owner of the community, inside the
-  // publicity window. Refuses objection_window_closed,
+  // the deadline's date − (document_objection_cutoff_days + 1) (China time,
+  // counted from the deadline as the tenderer last set it). While a document
+  // objection is unanswered the deadline is held (条例 22): bids are still
+  // accepted, bidding does not close, bid entries stay withheld. Candidates
+  // / award stage: a bidder of the tender or an owner of the community,
+  // inside the publicity window. The answer is due objection_answer_days
+  // later (a granted period, calendar.h). Refuses objection_window_closed,
   // objection_not_entitled, objection_invalid, tender_suspended.
   Result<ObjectionFiled> file_objection(const Actor& actor, std::string_view tender_id,
                                         std::string_view text);
-  // Tenderer of the community. Refuses objection_not_found,
-  // objection_already_answered, objection_invalid.
+  // Tenderer of the community. Answering a document objection moves the
+  // deadline to its time of day on the date that keeps the calendar days it
+  // had left at filing — at least min_period_after_amendment_days when
+  // `amends_documents` — as a second entry of the same command, a public
+  // amendment notice (tender.amended, reason document_objection_answered).
+  // Refuses objection_not_found, objection_already_answered,
+  // objection_invalid (also: amends_documents on a publicity objection).
   Result<ObjectionAnswered> answer_objection(const Actor& actor, std::string_view tender_id,
-                                             std::string_view objection_id, std::string_view text);
+                                             std::string_view objection_id, std::string_view text,
+                                             bool amends_documents = false);
 
   // ---- time ----
   // Applies the due transitions of one tender (each its own command and

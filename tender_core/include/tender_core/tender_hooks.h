@@ -27,15 +27,36 @@ namespace sunbid::core {
 // any objection of the tender is unanswered.
 Status mark_reviewing(audit::WriteTxn& txn, std::string_view tender_id);
 
+// A publicity window as it opens: its end computed now, with the calendar
+// in force now (calendar.h). Suspensions may extend it and a later calendar
+// change may move it later, never earlier. The caller logs it (to_json).
+struct PublicityWindow {
+  std::int64_t opens_ms = 0;
+  std::int64_t days = 0;
+  std::int64_t ends_ms = 0;  // exclusive: 24:00 China time of the last day
+  std::int64_t calendar_version = 0;
+};
+boost::json::object to_json(const PublicityWindow& w);
+
 // reviewing -> candidates_publicized; the candidate publicity window starts
 // now. Refuses candidates_invalid (empty, repeated, or not a valid bid of the
 // opening record).
-Status publicize_candidates(audit::WriteTxn& txn, std::string_view tender_id,
-                            const std::vector<std::string>& bid_ids);
+Result<PublicityWindow> publicize_candidates(audit::WriteTxn& txn, std::string_view tender_id,
+                                             const std::vector<std::string>& bid_ids);
 
 // deciding -> award_publicized; the award publicity window starts now.
 // Refuses award_invalid (not one of the candidates).
-Status record_award(audit::WriteTxn& txn, std::string_view tender_id, std::string_view bid_id);
+Result<PublicityWindow> record_award(audit::WriteTxn& txn, std::string_view tender_id,
+                                     std::string_view bid_id);
+
+// When the candidate publicity ends (exclusive; calendar days with the
+// tender's suspensions and the calendar's history); nullopt before the
+// candidates are publicized or while a suspension lasts.
+Result<std::optional<std::int64_t>> candidate_publicity_end(audit::Database& db,
+                                                            std::string_view tender_id);
+
+// The holiday calendar in force at `at_ms` (for vote windows opening then).
+Result<HolidayCalendar> calendar_in_force(audit::Database& db, std::int64_t at_ms);
 
 // -> failed (流标) from any status the table allows, with a reason code.
 Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string_view reason);

@@ -13,22 +13,29 @@
 //   refused (bid_after_deadline). The reveal window opens at the deadline and
 //   closes at deadline + reveal_window_s + extensions (a reveal at the close
 //   instant is refused).
-// - A suspension pauses every window: each later instant moves out by the
-//   time spent suspended. An instant that falls exactly on a suspension's
-//   start has already arrived (it is due at that instant, not paused).
+// - A suspension pauses every window. The deadline and the hour windows
+//   (reveal) move out by the exact time spent suspended; the publicity
+//   windows, counted in calendar days (calendar.h), gain every counted China
+//   date a suspension touched. An instant that falls exactly on a
+//   suspension's start has already arrived (it is due at that instant, not
+//   paused).
 // - While an objection is unanswered the publicity windows do not end (the
-//   tender "cannot move on").
+//   tender "cannot move on"). While an objection to the tender documents is
+//   unanswered the deadline cannot pass (条例 22): bids are still accepted
+//   and bidding does not close (deadline_held).
 //
 // Thread-safety: pure functions over values; safe for concurrent use.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "audit_log/result.h"
+#include "tender_core/calendar.h"
 
 namespace sunbid::core {
 
@@ -98,10 +105,7 @@ Result<TenderStatus> next_status(TenderStatus from, TenderAction action,
 // A suspension of the tender; end_ms empty while it lasts.
 // Invariant (within a timeline): sorted by start, non-overlapping, only the
 // last may be open.
-struct Suspension {
-  std::int64_t start_ms = 0;
-  std::optional<std::int64_t> end_ms;
-};
+using Suspension = Pause;
 
 // What the clock needs to know about one tender.
 struct TenderTimeline {
@@ -110,11 +114,15 @@ struct TenderTimeline {
   std::int64_t reveal_window_s = 0;
   std::int64_t reveal_extensions_s = 0;  // sum of supervisor extensions
   std::optional<std::int64_t> candidates_publicized_at_ms;
-  std::int64_t candidate_publicity_s = 0;
+  std::int64_t candidate_publicity_days = 0;  // calendar days
   std::optional<std::int64_t> award_publicized_at_ms;
-  std::int64_t award_publicity_s = 0;
-  bool objection_pending = false;
+  std::int64_t award_publicity_days = 0;  // calendar days
+  bool objection_pending = false;         // of the current publicity stage
+  bool deadline_held = false;             // a document objection is unanswered
   std::vector<Suspension> suspensions;
+  // The holiday calendar's versions (rest days roll the publicity ends);
+  // null: the default calendar (weekends) only.
+  std::shared_ptr<const CalendarHistory> calendar;
 };
 
 struct DueTransition {
@@ -139,7 +147,8 @@ std::optional<std::int64_t> award_publicity_end_ms(const TenderTimeline& t);
 std::vector<DueTransition> due_transitions(const TenderTimeline& t, std::int64_t now_ms);
 
 // Time gates of the bidder's commands, independent of the status table:
-// bid_after_deadline when now_ms >= effective deadline; not_in_reveal_window
+// bid_after_deadline when now_ms >= effective deadline (never while the
+// deadline is held); not_in_reveal_window
 // outside [deadline, reveal close); tender_suspended during a suspension.
 Status check_bid_time(const TenderTimeline& t, std::int64_t now_ms);
 Status check_reveal_time(const TenderTimeline& t, std::int64_t now_ms);

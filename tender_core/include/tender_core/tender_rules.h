@@ -4,8 +4,11 @@
 // method, decision method with its parameters, beacon source, deadline and
 // windows. One plain value object instead of a subclass per procedure.
 //
-// JSON form (API.md "Tenders"; times as RFC 3339 strings, periods in whole
-// seconds, area in 0.01 m², weights in basis points):
+// JSON form (API.md "Tenders"; times as RFC 3339 strings, area in 0.01 m²,
+// weights in basis points). A window the law counts in days is stated in
+// whole calendar days (`*_days`, counted as calendar.h says: from the next
+// day, ending 24:00 China time, rolled past rest days); windows counted in
+// hours in whole seconds (`*_s`, exact):
 //   {"service_tier": "T2", "area_centi_m2": 12345600,
 //    "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
 //    "criteria": [{"code": "staffing", "title": "人员配置"}],
@@ -19,8 +22,8 @@
 //              | {"method": "vote_then_lottery", "shortlist_size": 2}
 //              | {"method": "lowest_price" | "lottery" | "committee_vote"},
 //    "beacon_source": "...", "bid_deadline": "2025-08-01T02:00:00Z",
-//    "reveal_window_s": 86400, "candidate_publicity_s": 259200,
-//    "vote_window_s": 604800, "award_publicity_s": 259200}
+//    "reveal_window_s": 86400, "candidate_publicity_days": 3,
+//    "vote_window_days": 7, "vote_window_s": 0, "award_publicity_days": 3}
 // Only the tender's own rules: community_id and title belong to the tender
 // record and are not accepted here.
 // committee_specialties may be omitted (default none; written back only
@@ -33,10 +36,15 @@
 // min_valid_bids (so rules frozen before the field existed still validate).
 // min_valid_bids (valid bids needed after the opening and after the review)
 // may be omitted (default 3); 1 <= min_valid_bids <= min_bidders, so a
-// tender never opens when its bidders could not reach it. vote_window_s may be omitted
-// (default 0) and must be > 0 exactly for methods with a vote (owners_vote,
-// committee_vote, vote_then_lottery), 0 otherwise. Every other field is
-// required.
+// tender never opens when its bidders could not reach it.
+// The vote window: owners_vote
+// states `vote_window_days` (the owners' vote, calendar days), the committee
+// methods (committee_vote, vote_then_lottery) `vote_window_s` (each round,
+// exact seconds); each must be > 0 for its methods and 0 (or omitted) for
+// every other method — methods without a vote have a zero window. Publicity
+// lasts at least 3 days (the law). The platform's own minimums (owners' vote
+// 7 days, committee round 24 h, reveal window 24 h) are settings, checked
+// at publication by check_window_minimums. Every other field is required.
 //
 // Refusal codes (details.field names the path, e.g. "decision.weights_bp.price",
 // "criteria[1].code"): rules_not_object, rules_unknown_field,
@@ -53,11 +61,14 @@
 #include <vector>
 
 #include "audit_log/result.h"
+#include "tender_core/calendar.h"
 #include "tender_core/credit.h"
 
 namespace sunbid::core {
 
-inline constexpr std::int64_t kMinPublicitySeconds = 3 * 86'400;  // 公示 at least 3 days
+inline constexpr std::int64_t kMinPublicityDays = 3;  // 公示 at least 3 days
+inline constexpr std::int64_t kMaxWindowDays = 3650;
+inline constexpr std::int64_t kMaxWindowSeconds = kMaxWindowDays * 86'400;
 inline constexpr std::int32_t kMinCommitteeSize = 5;
 inline constexpr std::int32_t kMaxCommitteeSize = 99;
 inline constexpr std::int32_t kDefaultMinValidBids = 3;
@@ -150,17 +161,38 @@ struct TenderRules {
   CandidateCapMethod candidate_cap_method = CandidateCapMethod::lowest_price;
   DecisionRule decision;
   std::string beacon_source;
-  std::int64_t bid_deadline_ms = 0;  // UTC ms since the epoch
-  std::int64_t reveal_window_s = 0;
-  std::int64_t candidate_publicity_s = kMinPublicitySeconds;
-  std::int64_t vote_window_s = 0;
-  std::int64_t award_publicity_s = kMinPublicitySeconds;
+  std::int64_t bid_deadline_ms = 0;                           // UTC ms since the epoch
+  std::int64_t reveal_window_s = 0;                           // hours: exact
+  std::int64_t candidate_publicity_days = kMinPublicityDays;  // calendar days
+  std::int64_t vote_window_days = 0;                          // owners_vote
+  std::int64_t vote_window_s = 0;                             // committee methods, per round
+  std::int64_t award_publicity_days = kMinPublicityDays;      // calendar days
 
   bool operator==(const TenderRules&) const = default;
 };
 
 // Checks every value rule listed above; min_credit_grade must be on `scale`.
 Status validate(const TenderRules& rules, const CreditScale& scale = CreditScale::default_scale());
+
+// The platform's minimum windows (平台设置; issue 11 "Vote minimums", security
+// A19): the owners' vote window (its run-offs too) in calendar days, each
+// committee_vote / vote_then_lottery round and the reveal window in seconds.
+struct WindowMinimums {
+  std::int64_t owners_vote_days = 7;
+  std::int64_t committee_round_s = 86'400;
+  std::int64_t reveal_window_s = 86'400;
+};
+
+// rules_invalid_value (details.field, details.minimum) when a window of
+// `rules` is shorter than the platform's minimum. REQUIRES: validate(rules).
+Status check_window_minimums(const TenderRules& rules, const WindowMinimums& minimums);
+
+// The close of a vote window (an owners' run-off, a committee round) that
+// opens at `opens_ms`: owners_vote grants vote_window_days as a period in
+// calendar days with `calendar` (the version in force at the opening); the
+// committee methods last vote_window_s exactly. REQUIRES: has_vote.
+std::int64_t vote_window_close_ms(const TenderRules& rules, const HolidayCalendar& calendar,
+                                  std::int64_t opens_ms);
 
 // Strict JSON -> rules, then validate().
 // Whether `key` is a top-level member of the rule set (drafts may hold any
