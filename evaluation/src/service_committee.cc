@@ -2,6 +2,7 @@
 // replacements (补抽), the clearing report and the committee readers.
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "evaluation/committee_draw.h"
 #include "evaluation/draw.h"
 #include "evaluation/service.h"
+#include "tender_core/calendar.h"
 #include "tender_core/tender_hooks.h"
 
 namespace sunbid::eval {
@@ -389,6 +391,27 @@ Result<ClearingReport> EvaluationService::clearing_report(audit::Database& db,
     r.bids.push_back(std::move(br));
   }
   return r;
+}
+
+}  // namespace sunbid::eval
+
+namespace sunbid::eval {
+
+RestDayTest EvaluationService::platform_rest_days() {
+  return [](audit::Database& db, const CivilDate& d) -> Result<bool> {
+    SUNBID_ASSIGN_OR_RETURN(
+        core::HolidayCalendar calendar,
+        core::calendar_in_force(db, std::numeric_limits<std::int64_t>::max()));
+    // Days since 1970-01-01 of the proleptic Gregorian date (H. Hinnant's
+    // days_from_civil), the calendar's ChinaDate.
+    const int y = d.year - (d.month <= 2 ? 1 : 0);
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (d.month + (d.month > 2 ? -3 : 9)) + 2) / 5 + d.day - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const core::ChinaDate day = static_cast<core::ChinaDate>(era) * 146097 + doe - 719468;
+    return calendar.is_rest_day(day);
+  };
 }
 
 }  // namespace sunbid::eval

@@ -180,7 +180,8 @@ class EvaluationService {
       : ledger_(ledger),
         clock_(clock),
         tenders_(tenders),
-        tenderer_accounts_(std::move(tenderer_accounts)) {
+        tenderer_accounts_(std::move(tenderer_accounts)),
+        is_rest_day_(platform_rest_days()) {
     tenders_.set_hooks(tender_hooks());
   }
   ~EvaluationService() { tenders_.set_hooks({}); }
@@ -201,9 +202,12 @@ class EvaluationService {
   Result<std::uint64_t> update_expert(const core::Actor& admin, std::string_view account,
                                       const ExpertUpdate& update);
 
-  // The platform calendar's rest-day test for beacon dates (beacon.h);
-  // unset, every weekday is a trading day. REQUIRES: set before use, once.
+  // The rest-day test for beacon dates (beacon.h). By default the platform
+  // holiday calendar now in force (tender_core's calendar.h: holidays are
+  // rest days, and so are weekends, which no trading day is anyway); a test
+  // may replace it. REQUIRES: set before use, once.
   void set_rest_day_test(RestDayTest test) { is_rest_day_ = std::move(test); }
+  static RestDayTest platform_rest_days();
 
   // The beacon date the tender's next draw of `purpose` needs ("committee"
   // before the committee draw, else the pending draw's purpose), on the

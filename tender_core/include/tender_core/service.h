@@ -258,15 +258,20 @@ class TenderService {
   Result<std::string> create_draft(const Actor& actor, const TenderDraftInput& input);
   Result<std::uint64_t> edit_draft(const Actor& actor, std::string_view tender_id,
                                    const TenderDraftEdit& edit);
-  // Validates every rule (tender_rules_from_json), the service tier
-  // (service_tier_unknown), the bidding period (deadline_too_soon) and, for
-  // an owners_vote tender, that its community has a roster
+  // Validates every rule (tender_rules_from_json), the platform's minimum
+  // windows (check_window_minimums: rules_invalid_value), the service tier
+  // (service_tier_unknown), the bidding period (deadline_too_soon: the
+  // deadline's China date less than min_bidding_period_days after today's)
+  // and, for an owners_vote tender, that its community has a roster
   // (roster_required); runs the `published` hook; then freezes the rules and
   // the tier. Idempotent (see above).
   Result<Published> publish(const Actor& actor, std::string_view tender_id);
-  // 补遗: before the deadline. The effective deadline becomes the latest of
-  // the current one, `new_deadline_ms` (an earlier one is refused:
-  // amendment_deadline_earlier) and now + min_period_after_amendment_s.
+  // 补遗: before the deadline. The effective deadline becomes the later of
+  // the current one and `new_deadline_ms` (an earlier one is refused:
+  // amendment_deadline_earlier), moved — at its own time of day — to the
+  // first China date min_period_after_amendment_days after the amendment's
+  // when it is closer (条例 21; docs/periods.md). The document objection
+  // cutoff then counts from the new deadline.
   Result<Amended> amend(const Actor& actor, std::string_view tender_id, std::string_view text,
                         std::optional<std::int64_t> new_deadline_ms);
   // The community's tenderer (refused by the `tenderer_cancels` hook once a
