@@ -1,6 +1,8 @@
 // Secrets that must hold in the audit log (issue 11, items 12, 13, 16, 17):
 // withheld entries are blinded and shown as stubs, source digests are salted
 // per entry, the files are private, and the verifier names a changed entry.
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/stat.h>
 
 #include <boost/json/parse.hpp>
@@ -245,6 +247,20 @@ TEST_CASE("source digests are salted per entry and open with the digest key", "[
   std::string s0(boost::json::parse(entries[0].bytes).at("source").as_string());
   CHECK(log.ledger->digest_key().entry_digest(0, "network_address", "198.51.100.7") == s0);
   CHECK(other.entry_digest(0, "network_address", "198.51.100.7") != s0);
+  // Against OpenSSL's one-shot HMAC: HMAC-SHA-256(key, be64(n) ‖ kind).
+  std::array<std::uint8_t, 32> kb{};
+  for (std::size_t i = 0; i < kb.size(); ++i) kb[i] = static_cast<std::uint8_t>(i * 7 + 1);
+  DigestKey fixed(kb);
+  for (std::uint64_t n : {0ull, 5ull, 0x0102030405060708ull}) {
+    std::string msg;
+    for (int i = 0; i < 8; ++i) msg.push_back(static_cast<char>(n >> (56 - 8 * i)));
+    msg += "network_address";
+    Hash want{};
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), kb.data(), 32, reinterpret_cast<const unsigned char*>(msg.data()),
+         msg.size(), want.data(), &len);
+    CHECK(fixed.entry_salt(n, "network_address") == want);
+  }
 }
 
 TEST_CASE("the data directory, database, WAL and keys are private", "[secrets]") {
