@@ -406,12 +406,16 @@ Result<std::string> request_account_approval(audit::WriteTxn& txn, const NewAcco
   ins->bind_blob(11, password.salt).bind_blob(12, password.hash);
   ins->bind(13, actor.account_id).bind(14, txn.now_ms());
   SUNBID_TRY(ins->run());
-  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
-                          draft_for(txn, actor, "account.approval_requested"));
+  audit::EntryDraft draft = draft_for(actor, "account.approval_requested");
   draft.payload["approval"] = id;
   draft.payload["account_role"] = std::string(role_name(account.role));
   if (account.community_id) draft.payload["community_id"] = *account.community_id;
-  if (account.enterprise_uscc) draft.payload["enterprise_uscc"] = *account.enterprise_uscc;
+  if (account.enterprise_uscc) {
+    // Digested as in account.created (security review A4).
+    SUNBID_ASSIGN_OR_RETURN(std::string uscc_digest,
+                            txn.personal_digest("enterprise_uscc", *account.enterprise_uscc, ""));
+    draft.payload["enterprise_uscc_digest"] = uscc_digest;
+  }
   if (account.owner_key) {
     SUNBID_ASSIGN_OR_RETURN(std::string key_digest,
                             txn.personal_digest("owner_key", *account.owner_key, ""));
@@ -468,8 +472,7 @@ Result<ApprovedAccount> approve_account(audit::WriteTxn& txn, std::string_view a
                 "approved_ms = ?, account_id = ? WHERE id = ?"));
   up->bind(1, actor.account_id).bind(2, txn.now_ms()).bind(3, account_id).bind(4, approval_id);
   SUNBID_TRY(up->run());
-  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
-                          draft_for(txn, actor, "account.approval_granted"));
+  audit::EntryDraft draft = draft_for(actor, "account.approval_granted");
   draft.payload["approval"] = std::string(approval_id);
   draft.payload["account"] = account_id;
   SUNBID_TRY(txn.append(draft));
@@ -498,7 +501,7 @@ Result<bool> disable_account(audit::WriteTxn& txn, std::string_view account_id,
   del->bind(1, account_id);
   SUNBID_TRY(del->run());
   const auto revoked = static_cast<std::int64_t>(db.changes());
-  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "account.disabled"));
+  audit::EntryDraft draft = draft_for(actor, "account.disabled");
   draft.payload["account"] = std::string(account_id);
   draft.payload["reason"] = std::string(reason);
   draft.payload["sessions_revoked"] = revoked;
@@ -515,7 +518,7 @@ Result<std::int64_t> close_other_sessions(audit::WriteTxn& txn, const SessionTok
   del->bind(1, actor.account_id).bind_blob(2, th);
   SUNBID_TRY(del->run());
   const auto closed = static_cast<std::int64_t>(txn.db().changes());
-  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft, draft_for(txn, actor, "session.others_closed"));
+  audit::EntryDraft draft = draft_for(actor, "session.others_closed");
   draft.payload["account"] = actor.account_id;
   draft.payload["sessions_closed"] = closed;
   SUNBID_TRY(txn.append(draft));

@@ -15,8 +15,6 @@ using namespace sunbid::testing;
 namespace {
 
 constexpr std::int64_t kHourMs = 3'600'000;
-constexpr std::int64_t kPublicityMs = 3 * eval::kDayMs;  // candidate publicity
-constexpr std::int64_t kVoteMs = 7 * eval::kDayMs;       // vote window
 
 boost::json::object last_entry(EvalFixture& f) {
   return boost::json::parse(f.all_entries().back()).as_object();
@@ -118,7 +116,7 @@ TEST_CASE("the vote opens when a candidate objection is answered, not at the nom
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto [opens, closes] = opened_window(f);
   CHECK(opens == answered);
-  CHECK(closes == answered + kVoteMs);
+  CHECK(closes == days_end(answered, 7));  // 7 calendar days, 24:00 China time
   const auto A = d.bid_of[kUsccA];
   REQUIRE(f.eval->cast_ballot(owner(d, "K1"), d.t.id, A).ok());
   f.clock.set_ms(closes - 1);
@@ -139,12 +137,20 @@ TEST_CASE("a suspension during the publicity moves the vote's opening past it", 
   f.clock.advance_ms(8 * eval::kDayMs);  // longer than the whole vote window
   REQUIRE(f.service->resume(f.supervisor, d.t.id).ok());
   const std::int64_t resumed = f.clock.now_ms();
-  // Two days of publicity remain after the resumption.
-  f.clock.set_ms(resumed + 2 * eval::kDayMs);
+  // The publicity's end moves by the calendar days the suspension touched
+  // (docs/periods.md); the vote opens there and lasts 7 calendar days.
+  const core::Pause pause{publicized + eval::kDayMs, resumed};
+  const std::int64_t publicity_end =
+      *core::granted_period_end_ms(core::HolidayCalendar{}, publicized, 3, {&pause, 1});
+  CHECK(publicity_end > resumed);
+  f.clock.set_ms(publicity_end - 1);
+  REQUIRE(f.eval->catch_up(d.t.id).ok());
+  CHECK(status_of(f, d.t.id) == core::TenderStatus::candidates_publicized);
+  f.clock.set_ms(publicity_end);
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto [opens, closes] = opened_window(f);
-  CHECK(opens == publicized + kPublicityMs + 8 * eval::kDayMs);
-  CHECK(closes == opens + kVoteMs);
+  CHECK(opens == publicity_end);
+  CHECK(closes == days_end(opens, 7));
   REQUIRE(f.eval->cast_ballot(owner(d, "K1"), d.t.id, d.bid_of[kUsccA]).ok());
 }
 
@@ -154,7 +160,7 @@ TEST_CASE(
   EvalFixture f;
   auto d = owners_vote_candidates(f);
   const auto A = d.bid_of[kUsccA];
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto [opens, closes] = opened_window(f);
   f.clock.advance_ms(kHourMs);
@@ -221,8 +227,10 @@ TEST_CASE(
     CHECK(status_of(f, d.t.id) == core::TenderStatus::suspended);
     f.clock.set_ms(closes + 2 * eval::kDayMs);
     REQUIRE(f.service->resume(f.supervisor, d.t.id).ok());
-    const std::int64_t days = eval::china_day(f.clock.now_ms()) - eval::china_day(start) + 1;  // 3
-    CHECK(days == 3);
+    // 23:00 China time on the window's last day to 00:00 three days later
+    // (the window ends at 24:00): four dates touched.
+    const std::int64_t days = eval::china_day(f.clock.now_ms()) - eval::china_day(start) + 1;
+    CHECK(days == 4);
     auto w = payload_of_last(f, "tender.resumed")["vote_window"].as_object();
     CHECK(ms(std::string(w["closes_at"].as_string())) == closes + days * eval::kDayMs);
     CHECK(public_entries_of(f, "ballot.cast", f.clock.now_ms()) == 0);
@@ -239,7 +247,7 @@ TEST_CASE("a suspension inside a committee round extends it by the exact duratio
     return CoreFixture::actor("tenderer-" + std::to_string(i), "tenderer", community);
   };
   const auto A = d.bid_of[kUsccA];
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto [opens, closes] = opened_window(f);
   REQUIRE(f.eval->committee_vote(member(1), d.t.id, A, 1).ok());
@@ -264,7 +272,7 @@ TEST_CASE("the owners' decision executes itself; POST /decision is idempotent", 
   EvalFixture f;
   auto d = owners_vote_candidates(f);
   const auto A = d.bid_of[kUsccA];
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto [opens, closes] = opened_window(f);
   REQUIRE(f.eval->cast_ballot(owner(d, "K1"), d.t.id, A).ok());
@@ -298,7 +306,7 @@ TEST_CASE("a lowest_price decision repeated answers the stored result", "[decide
     r["decision"] = {{"method", "lowest_price"}};
     r["vote_window_s"] = 0;
   });
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   auto first =
       expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   auto again =
@@ -310,7 +318,7 @@ TEST_CASE("a lowest_price decision repeated answers the stored result", "[decide
 TEST_CASE("once the owners' vote opened only a supervisor cancels, citing the rule", "[decide]") {
   EvalFixture f;
   auto d = owners_vote_candidates(f);
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   expect_eval_refused(
       f, [&] { return f.service->cancel(d.t.market.tenderer, d.t.id, "改用其他方式"); },
@@ -354,7 +362,7 @@ TEST_CASE("committee methods bind once every vote is in", "[decide]") {
     r["decision"] = {{"method", "committee_vote"}};
   });
   const auto community = d.t.market.tenderer.community_id;
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   for (int i = 1; i <= 5; ++i) {
     auto v = CoreFixture::actor("tenderer-" + std::to_string(i), "tenderer", community);
@@ -380,7 +388,7 @@ TEST_CASE("vote_then_lottery: the tick opens the draw; POST /decision waits for 
     r["decision"] = {{"method", "vote_then_lottery"}, {"shortlist_size", 2}};
   });
   const auto community = d.t.market.tenderer.community_id;
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   const std::string votes[] = {d.bid_of[kUsccA], d.bid_of[kUsccA], d.bid_of[kUsccB],
                                d.bid_of[kUsccB], d.bid_of[kUsccC]};
@@ -424,7 +432,7 @@ TEST_CASE("the vote snapshot accepts the developer's key on sold-but-undelivered
                               "A-101,9000,dev,开发商,unsold\nA-102,7000,dev,开发商,sold\n"
                               "A-103,8000,o1,甲,sold\n")
               .ok());
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto roster = payload_of_last(f, "decision.vote_opened")["roster"].as_object();
   CHECK(roster["total_heads"].as_int64() == 2);
@@ -438,6 +446,7 @@ TEST_CASE("the deciding committee is frozen at publication: odd, at least 5", "[
   const auto community = market.tenderer.community_id;
   auto rules = rules_json(core::format_rfc3339_ms(f.clock.now_ms() + 21 * eval::kDayMs));
   rules["decision"] = {{"method", "committee_vote"}};
+  fit_vote_window(rules);
   auto id = f.service->create_draft(market.tenderer, {community, "物业服务招标", rules});
   REQUIRE(id.ok());
   for (int n : {1, 4, 6}) {
@@ -463,9 +472,13 @@ TEST_CASE("the tick skips a tender whose step fails and moves the others", "[dec
   auto broken = publish_tender(f, market, deadline);
   auto healthy = publish_tender(f, market, deadline);
   REQUIRE(broken < healthy);  // the tick visits the broken one first
+  // Three bidders each (the floor of 条例 44), so the deadline opens a reveal.
   for (const auto& t : {broken, healthy}) {
-    auto s = seal(t, kUsccA, 200, 1);
-    REQUIRE(f.service->submit_bid(market.enterprises[0], t, s.commitment).ok());
+    const std::string usccs[] = {kUsccA, kUsccB, kUsccC};
+    for (int i = 0; i < 3; ++i) {
+      auto s = seal(t, usccs[i], 200 + i, static_cast<std::uint8_t>(1 + i));
+      REQUIRE(f.service->submit_bid(market.enterprises[i], t, s.commitment).ok());
+    }
   }
   {
     // The broken tender's deadline snapshot will hit a row already there.

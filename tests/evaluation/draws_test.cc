@@ -21,7 +21,6 @@ namespace {
 
 using eval::CivilDate;
 
-constexpr std::int64_t kPublicityMs = 259'200'000;  // candidate publicity: 3 days
 
 void no_vote(boost::json::object& r, boost::json::object decision) {
   r["decision"] = std::move(decision);
@@ -437,7 +436,7 @@ TEST_CASE("enter_beacon: the first trading day after the entry that left the dra
   auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
     no_vote(r, {{"method", "lottery"}});
   });
-  f.clock.advance_ms(kPublicityMs);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
   auto r = f.eval->decide(d.t.market.tenderer, d.t.id);
   REQUIRE(r.ok());
   REQUIRE(r->next == "draw:lottery");

@@ -17,11 +17,14 @@ TEST_CASE("the tick skips a tender whose step fails; the others still move",
   const std::string broken = w.published_tender();
   const std::string healthy = w.published_tender();
   REQUIRE(broken < healthy);  // the tick visits the broken one first
+  // Three bidders each (the floor of 条例 44), so the deadline opens a reveal.
   for (const auto& id : {broken, healthy}) {
-    auto s = seal(id, kUsccs[0], 200, 1, "服务方案");
-    REQUIRE(w.call("POST", "/api/v1/tenders/" + id + "/bids",
-                   R"({"commitment_sha256_hex":")" + s.commitment + R"("})", w.enterprises[0])
-                .status == 201);
+    for (int i = 0; i < 3; ++i) {
+      auto s = seal(id, kUsccs[i], 200 + i, static_cast<std::uint8_t>(1 + i), "服务方案");
+      REQUIRE(w.call("POST", "/api/v1/tenders/" + id + "/bids",
+                     R"({"commitment_sha256_hex":")" + s.commitment + R"("})", w.enterprises[i])
+                  .status == 201);
+    }
   }
   // The broken tender's deadline snapshot will hit a row already there.
   REQUIRE(w.ledger
@@ -32,7 +35,8 @@ TEST_CASE("the tick skips a tender whose step fails; the others still move",
               })
               .ok());
   w.clock.set_ms(kDeadlineMs + 1);
-  auto r = w.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})");
+  const std::string admin = w.login("root", "correct horse battery");  // the old session expired
+  auto r = w.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})", admin);
   CHECK(r.status == 200);
   auto db = w.ledger->open_reader();
   REQUIRE(db.ok());

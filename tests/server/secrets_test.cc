@@ -129,9 +129,10 @@ TEST_CASE("the background tick commits the access record with the injectable clo
   f.add_account("ent", Role::kEnterprise, "enterprise-pw");
   f.login("ent", "enterprise-pw");
   // The Api's clock (the fixture's manual clock) passes a China midnight;
-  // POST /dev/clock runs the tick as the background thread would.
+  // POST /dev/clock (admin only) runs the tick as the background thread would.
   f.clock.advance_ms(86'400'000);
-  REQUIRE(f.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})").status == 200);
+  const std::string admin = f.login("root", "correct horse battery");
+  REQUIRE(f.call("POST", "/api/v1/dev/clock", R"({"advance_s":1})", admin).status == 200);
   bool committed = false;
   for (const auto& t : entry_types(f)) committed = committed || t == "access_record.committed";
   CHECK(committed);
