@@ -51,7 +51,7 @@ void print_demo(const server::DemoSeed& demo, const std::string& listen,
     std::printf("demo: already seeded (passwords were printed when it was seeded)\n");
     return;
   }
-  std::printf("\ndemo seeded: community %s (200 units), tender %s published with 2 sealed bids\n",
+  std::printf("\ndemo seeded: community %s (200 units), tender %s published with 3 sealed bids\n",
               demo.community_id.c_str(), demo.tender_id.c_str());
   std::printf("DEMO ACCOUNTS — shown once, write them down:\n");
   for (const auto& a : demo.accounts) {
@@ -75,6 +75,7 @@ void print_demo(const server::DemoSeed& demo, const std::string& listen,
       "  curl -k -H \"Authorization: Bearer $ADMIN\" $B/dev/clock -H 'Content-Type: "
       "application/json' "
       "-d '{\"advance_s\":2246400}'   # with --dev-clock (admin only): past the deadline\n"
+      "  # sessions last 12 hours: log in as ent1 again (TOKEN=... as above), then\n"
       "  curl -k -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\\n"
       "      $B/tenders/%s/bids/mine/reveal -d @%s/demo-bids/ent1.json\n\n",
       base.c_str(), demo.tender_id.c_str(), demo.tender_id.c_str(), demo.tender_id.c_str(),

@@ -198,6 +198,14 @@ class Gate:
             r.check(f"gate: the refused commitment of {who} changed nothing", self.c.log_size() == before)
         a = self.req("POST", f"/tenders/{tid}/objections", "gate.low", json_body={"text": "资格条件排斥潜在投标人"})
         self.expect("an enterprise refused by the gate objects to the documents", a, 201)
+        # Answered the same day (条例 22: an unanswered document objection
+        # would hold the deadline); the deadline keeps its days, so it stays.
+        if a.status == 201:
+            a = self.req("POST", f"/tenders/{tid}/objections/{a.json()['id']}/answer", "gate.tenderer",
+                         json_body={"text": "资格条件依据厦门市信用评价办法设定"})
+            self.expect("the tenderer answers the document objection", a, 200)
+            r.check("gate: an answer on the day of filing does not move the deadline",
+                    a.status == 200 and a.json().get("deadline_moved") is None, repr(a)[:300])
 
     def drafts(self, deadline):
         r = self.r

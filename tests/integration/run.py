@@ -80,12 +80,12 @@ def main():
                  ("(f) bad input", checks.check_bad_input),
                  ("(f) expired token", checks.check_expired_token),
                  ("(g) scenarios", scenarios.check_scenarios),
-                 ("(i) secrets: committee before the decision", draws_checks.check_draws),
                  ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate),
-                 ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
                  ("(h) rules: self-executing decision", decide_checks.check_decide),
-                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets),
-                 ("(h) rules: periods in calendar days", periods_checks.check_periods)]
+                 ("(h) rules: periods in calendar days", periods_checks.check_periods),
+                 ("(i) secrets: committee before the decision", draws_checks.check_draws),
+                 ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
+                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue
