@@ -452,8 +452,18 @@ def check_json_suite(ctx, results):
         n_ok = i_ok = 0
         for f in files:
             body = open(os.path.join(d, f), "rb").read()
-            a = c.request("POST", endpoint, role=role, data=body,
-                          headers={"Content-Type": "application/json"})
+            try:
+                a = c.request("POST", endpoint, role=role, data=body,
+                              headers={"Content-Type": "application/json"})
+            except Exception as e:  # noqa: BLE001
+                # An anonymous body over 16 KiB is refused unread: the server
+                # answers 413 and closes, and a client still sending the
+                # body may see the connection end before it reads the 413.
+                if role is None and len(body) > 16 * 1024 and f.startswith("n_"):
+                    n_ok += 1
+                else:
+                    bad.append(f"{f} → {type(e).__name__}")
+                continue
             if f.startswith("n_"):
                 # 413: an anonymous body over 16 KiB is refused unread.
                 if a.status == 400 or (a.status == 413 and role is None and len(body) > 16 * 1024):
