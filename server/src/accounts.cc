@@ -29,6 +29,29 @@ audit::EntryDraft draft_for(const Actor& actor, std::string type) {
   return d;
 }
 
+// Binds parameters 2..12 of an INSERT into accounts or account_approvals,
+// which list the same columns in the same order after the id: username,
+// role, display_name, community_id, enterprise_uscc, owner_key, password_n,
+// password_r, password_p, password_salt, password_hash.
+void bind_account_columns(audit::Statement& ins, const NewAccount& account,
+                          const PasswordHash& password) {
+  ins.bind(2, account.username).bind(3, role_name(account.role)).bind(4, account.display_name);
+  auto bind_opt = [&](int i, const std::optional<std::string>& v) {
+    if (v) {
+      ins.bind(i, *v);
+    } else {
+      ins.bind_null(i);
+    }
+  };
+  bind_opt(5, account.community_id);
+  bind_opt(6, account.enterprise_uscc);
+  bind_opt(7, account.owner_key);
+  ins.bind(8, static_cast<std::int64_t>(password.params.n));
+  ins.bind(9, static_cast<std::int64_t>(password.params.r));
+  ins.bind(10, static_cast<std::int64_t>(password.params.p));
+  ins.bind_blob(11, password.salt).bind_blob(12, password.hash);
+}
+
 std::optional<std::string> optional_text(const audit::Statement& st, int col) {
   if (st.column_is_null(col)) return std::nullopt;
   return std::string(st.column_text(col));
@@ -166,22 +189,8 @@ Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& accou
                 "enterprise_uscc, owner_key, password_kdf, password_n, password_r, password_p, "
                 "password_salt, password_hash, created_ms) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, 'scrypt', ?, ?, ?, ?, ?, ?)"));
-  ins->bind(1, id).bind(2, account.username).bind(3, role_name(account.role));
-  ins->bind(4, account.display_name);
-  auto bind_opt = [&](int i, const std::optional<std::string>& v) {
-    if (v) {
-      ins->bind(i, *v);
-    } else {
-      ins->bind_null(i);
-    }
-  };
-  bind_opt(5, account.community_id);
-  bind_opt(6, account.enterprise_uscc);
-  bind_opt(7, account.owner_key);
-  ins->bind(8, static_cast<std::int64_t>(password.params.n));
-  ins->bind(9, static_cast<std::int64_t>(password.params.r));
-  ins->bind(10, static_cast<std::int64_t>(password.params.p));
-  ins->bind_blob(11, password.salt).bind_blob(12, password.hash);
+  ins->bind(1, id);
+  bind_account_columns(*ins, account, password);
   ins->bind(13, txn.now_ms());
   SUNBID_TRY(ins->run());
 
@@ -388,22 +397,8 @@ Result<std::string> request_account_approval(audit::WriteTxn& txn, const NewAcco
                 "enterprise_uscc, owner_key, password_n, password_r, password_p, password_salt, "
                 "password_hash, requested_by, requested_ms, state) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')"));
-  ins->bind(1, id).bind(2, account.username).bind(3, role_name(account.role));
-  ins->bind(4, account.display_name);
-  auto bind_opt = [&](int i, const std::optional<std::string>& v) {
-    if (v) {
-      ins->bind(i, *v);
-    } else {
-      ins->bind_null(i);
-    }
-  };
-  bind_opt(5, account.community_id);
-  bind_opt(6, account.enterprise_uscc);
-  bind_opt(7, account.owner_key);
-  ins->bind(8, static_cast<std::int64_t>(password.params.n));
-  ins->bind(9, static_cast<std::int64_t>(password.params.r));
-  ins->bind(10, static_cast<std::int64_t>(password.params.p));
-  ins->bind_blob(11, password.salt).bind_blob(12, password.hash);
+  ins->bind(1, id);
+  bind_account_columns(*ins, account, password);
   ins->bind(13, actor.account_id).bind(14, txn.now_ms());
   SUNBID_TRY(ins->run());
   audit::EntryDraft draft = draft_for(actor, "account.approval_requested");
