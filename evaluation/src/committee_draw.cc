@@ -298,4 +298,22 @@ Result<CommitteeDraw> draw_committee(const std::vector<Expert>& pool,
   return out;
 }
 
+std::optional<std::size_t> next_reserve(const std::vector<std::vector<std::string>>& seated,
+                                        const std::vector<std::vector<std::string>>& reserves,
+                                        const std::vector<SpecialtyQuota>& quotas) {
+  if (reserves.empty()) return std::nullopt;
+  const auto has = [](const std::vector<std::string>& s, const std::string& specialty) {
+    return std::find(s.begin(), s.end(), specialty) != s.end();
+  };
+  for (const auto& q : quotas) {
+    std::size_t have = 0;
+    for (const auto& s : seated) have += has(s, q.specialty) ? 1 : 0;
+    if (have >= q.min) continue;
+    for (std::size_t i = 0; i < reserves.size(); ++i) {
+      if (has(reserves[i], q.specialty)) return i;
+    }
+  }
+  return 0;
+}
+
 }  // namespace sunbid::eval

@@ -372,6 +372,43 @@ class Recomputer {
     pool_accounts_.clear();
     for (const auto& x : pool) pool_accounts_.insert(x.account);
     excluded_accounts_ = std::set<std::string>(excluded_accounts.begin(), excluded_accounts.end());
+    Succession sc;
+    sc.seated = strs(arr(e.payload, "members"));
+    sc.reserves = strs(arr(e.payload, "reserves"));
+    sc.quotas = quotas;
+    for (const auto& x : pool) sc.specialties[x.account] = x.specialties;
+    succession_ = std::move(sc);
+  }
+
+  // 补抽 from the reserves: a member who declares a conflict or is replaced
+  // leaves; the successor must be next_reserve's choice over the opened
+  // list's specialties and the tender's minimums (docs/committee-draw.md).
+  void seat_change(const Entry& e) {
+    if (!succession_) return;  // no version-3 draw in the trail: nothing to check against
+    auto& sc = *succession_;
+    const std::string member = str(e.payload, "member");
+    auto it = std::find(sc.seated.begin(), sc.seated.end(), member);
+    if (it == sc.seated.end()) {
+      line(e, "successor is the next reserve", false, member + " does not hold a seat");
+      return;
+    }
+    sc.seated.erase(it);
+    std::vector<std::vector<std::string>> seated_s, reserve_s;
+    for (const auto& a : sc.seated) seated_s.push_back(sc.specialties[a]);
+    for (const auto& a : sc.reserves) reserve_s.push_back(sc.specialties[a]);
+    const auto i = next_reserve(seated_s, reserve_s, sc.quotas);
+    std::string expected;
+    if (i) {
+      expected = sc.reserves[*i];
+      sc.seated.push_back(expected);
+      sc.reserves.erase(sc.reserves.begin() + static_cast<std::ptrdiff_t>(*i));
+    }
+    const json::value* logged = at(e.payload, "successor");
+    const bool ok = i ? logged && logged->is_string() && logged->get_string() == expected
+                      : !logged || logged->is_null();
+    line(e, "successor is the next reserve", ok,
+         member + " leaves; " + (i ? "successor " + expected : std::string("no reserve left")) +
+             " by the specialty minimums, then the order of succession");
   }
 
   // 评定分离: every account that takes part in the decision in this trail
@@ -729,6 +766,11 @@ class Recomputer {
       if (e.type == "review.submitted" && at(e.payload, "seats")) {
         seats_ = strs(arr(e.payload, "seats"));
       }
+      if (e.type == "committee.replaced" ||
+          (e.type == "committee.declared" && at(e.payload, "no_conflict") &&
+           at(e.payload, "no_conflict")->is_bool() && !at(e.payload, "no_conflict")->get_bool())) {
+        seat_change(e);
+      }
       if (e.type == "committee.replaced") {
         // The replaced member's marks are void.
         const std::string member = str(e.payload, "member");
@@ -803,9 +845,16 @@ class Recomputer {
   std::map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::string>>> commitments_;
   std::optional<std::vector<std::string>> opening_bidders_;  // sorted, distinct
   std::optional<Entry> committee_entry_;                     // a version-2 draw
-  bool committee_seen_ = false;                              // any committee.drawn
-  std::optional<Entry> committee_withheld_;                  // the review.concluded that lacked it
-  std::optional<std::vector<std::string>> seats_;            // seat k's member: (*seats_)[k - 1]
+  struct Succession {
+    std::vector<std::string> seated;    // members holding a seat now
+    std::vector<std::string> reserves;  // remaining reserves, order of succession
+    std::vector<SpecialtyQuota> quotas;
+    std::map<std::string, std::vector<std::string>> specialties;  // by account
+  };
+  std::optional<Succession> succession_;           // from a version-3 committee.drawn
+  bool committee_seen_ = false;                    // any committee.drawn
+  std::optional<Entry> committee_withheld_;        // the review.concluded that lacked it
+  std::optional<std::vector<std::string>> seats_;  // seat k's member: (*seats_)[k - 1]
   std::set<std::string> pool_accounts_;
   std::set<std::string> excluded_accounts_;
   std::set<std::string> decision_participants_;

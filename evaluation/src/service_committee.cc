@@ -68,14 +68,55 @@ Status set_member_status(audit::Database& db, std::string_view tender, std::stri
   return st->run();
 }
 
-// The next reserve takes a seat: returns it, or nullopt when none is left.
-Result<std::optional<std::string>> promote_reserve(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> first,
-                          db.query_strings("SELECT account FROM eval_committee WHERE tender_id = ? "
-                                           "AND status = 'reserve' ORDER BY draw_order LIMIT 1",
-                                           {tender}));
+// The next reserve takes a seat (succession, next_reserve in
+// docs/committee-draw.md): a specialty minimum the departure left unmet goes
+// to the first reserve holding it, otherwise the first reserve. Called once
+// the leaving member is no longer 'member'. Returns the successor, or
+// nullopt when no reserve is left.
+Result<std::optional<std::string>> promote_reserve(audit::Database& db,
+                                                   const detail::TenderInfo& t) {
+  const std::string& tender = t.view.id;
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st, db.cached("SELECT account, status FROM eval_committee WHERE tender_id = ? "
+                                "AND status IN ('member', 'reserve') ORDER BY draw_order"));
+  st->bind(1, tender);
+  std::vector<std::string> seated, reserves;
+  for (;;) {
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (!row) break;
+    (st->column_text(1) == std::string_view("member") ? seated : reserves)
+        .emplace_back(st->column_text(0));
+  }
+  st->reset();
+  if (reserves.empty()) return std::optional<std::string>();
+  std::vector<SpecialtyQuota> quotas;
+  for (const auto& q : t.rules.committee_specialties) {
+    quotas.push_back({q.specialty, static_cast<std::size_t>(q.min)});
+  }
+  // The specialties as committed for the draw (the pool as of the bid closing).
+  std::map<std::string, std::vector<std::string>> specialties;
+  if (!quotas.empty()) {
+    SUNBID_ASSIGN_OR_RETURN(Statement * c,
+                            db.cached("SELECT list_json FROM eval_pool_commitments WHERE "
+                                      "tender_id = ? AND purpose = ?"));
+    c->bind(1, tender).bind(2, draw_purpose::kCommittee);
+    SUNBID_ASSIGN_OR_RETURN(bool row, c->step());
+    std::string list_text = row ? std::string(c->column_text(0)) : std::string();
+    c->reset();
+    if (row) {
+      SUNBID_ASSIGN_OR_RETURN(boost::json::value committed, detail::parse_json(list_text));
+      for (const auto& v : committed.as_object().at("pool").as_array()) {
+        Expert e = detail::expert_of(v.as_object());
+        specialties[e.account] = e.specialties;
+      }
+    }
+  }
+  std::vector<std::vector<std::string>> seated_s, reserve_s;
+  for (const auto& a : seated) seated_s.push_back(specialties[a]);
+  for (const auto& a : reserves) reserve_s.push_back(specialties[a]);
+  const auto i = next_reserve(seated_s, reserve_s, quotas);
   std::optional<std::string> next;
-  if (!first.empty()) next = std::move(first.front());
+  if (i) next = reserves[*i];
   if (next) SUNBID_TRY(set_member_status(db, tender, *next, "member"));
   return next;
 }
@@ -239,7 +280,7 @@ Result<SeatChange> EvaluationService::declare(const core::Actor& evaluator, std:
       SUNBID_TRY(up->run());
     } else {
       SUNBID_TRY(set_member_status(db, tender, evaluator.account, "declined"));
-      SUNBID_ASSIGN_OR_RETURN(out.successor, promote_reserve(db, tender));
+      SUNBID_ASSIGN_OR_RETURN(out.successor, promote_reserve(db, t));
     }
     SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
                             detail::draft_for(txn, evaluator, "committee.declared", tender));
@@ -287,11 +328,13 @@ Result<SeatChange> EvaluationService::replace_member(const core::Actor& supervis
                         "cannot be replaced",
                         {{"member", std::string(member)}});
     }
-    SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> next, promote_reserve(db, tender));
+    // The leaving member no longer counts for the minimums; a refusal below
+    // rolls the transaction back, so it changes nothing.
+    SUNBID_TRY(set_member_status(db, tender, member, "replaced"));
+    SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> next, promote_reserve(db, t));
     if (!next) {
       return refusal("no_reserve_left", "备选专家已用尽", "no reserve expert is left");
     }
-    SUNBID_TRY(set_member_status(db, tender, member, "replaced"));
     SUNBID_ASSIGN_OR_RETURN(Statement * voided,
                             db.cached("UPDATE eval_reviews SET void = 1 WHERE tender_id = ? AND "
                                       "member = ? AND void = 0"));
@@ -399,9 +442,8 @@ namespace sunbid::eval {
 
 RestDayTest EvaluationService::platform_rest_days() {
   return [](audit::Database& db, const CivilDate& d) -> Result<bool> {
-    SUNBID_ASSIGN_OR_RETURN(
-        core::HolidayCalendar calendar,
-        core::calendar_in_force(db, std::numeric_limits<std::int64_t>::max()));
+    SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar calendar,
+                            core::calendar_in_force(db, std::numeric_limits<std::int64_t>::max()));
     // Days since 1970-01-01 of the proleptic Gregorian date (H. Hinnant's
     // days_from_civil), the calendar's ChinaDate.
     const int y = d.year - (d.month <= 2 ? 1 : 0);

@@ -21,7 +21,6 @@ namespace {
 
 using eval::CivilDate;
 
-
 void no_vote(boost::json::object& r, boost::json::object decision) {
   r["decision"] = std::move(decision);
   r["vote_window_s"] = 0;
@@ -458,6 +457,172 @@ TEST_CASE("enter_beacon: the first trading day after the entry that left the dra
       "beacon_invalid");
   (void)expect_eval_one_entry(
       f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "3301.25", date); });
+}
+
+TEST_CASE("succession: an unmet specialty minimum goes to the first reserve holding it",
+          "[draws]") {
+  using V = std::vector<std::vector<std::string>>;
+  const std::vector<eval::SpecialtyQuota> q = {{"物业管理", 1}};
+  // No reserve left: nobody.
+  CHECK_FALSE(eval::next_reserve({{"法律"}}, {}, q));
+  // No minimums: the order of succession.
+  CHECK(eval::next_reserve({{"法律"}}, V{{"法律"}, {"物业管理"}}, {}) == 0u);
+  // Minimum still met by the seated (have == min): the first reserve.
+  CHECK(eval::next_reserve(V{{"物业管理"}, {"法律"}}, V{{"法律"}, {"物业管理"}}, q) == 0u);
+  // One short (have == min − 1): the first reserve holding it.
+  CHECK(eval::next_reserve(V{{"法律"}, {"法律"}}, V{{"法律"}, {"财务"}, {"物业管理", "财务"}}, q) ==
+        2u);
+  // Unmet, but no reserve holds it: the order of succession.
+  CHECK(eval::next_reserve(V{{"法律"}}, V{{"法律"}, {"财务"}}, q) == 0u);
+  // Minimums in rule order: the first met, the second unmet.
+  const std::vector<eval::SpecialtyQuota> q2 = {{"物业管理", 1}, {"财务", 2}};
+  CHECK(eval::next_reserve(V{{"物业管理"}, {"财务"}}, V{{"法律"}, {"物业管理"}, {"财务"}}, q2) ==
+        2u);
+  // Both unmet: the first rule decides.
+  CHECK(eval::next_reserve(V{{"财务"}}, V{{"财务"}, {"物业管理"}}, q2) == 1u);
+}
+
+namespace {
+
+struct Seated {
+  std::string id;
+  std::vector<std::string> members, reserves;
+};
+
+bool is_pm(const std::string& a) {
+  return a.rfind("pm-", 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE("succession: 补抽 from the reserves honours the minimum and the trail rechecks it",
+          "[draws]") {
+  EvalFixture f;
+  // Ten eligible experts for a committee of 5 and 5 reserves: all are drawn.
+  // Two hold 物业管理; the tender requires one.
+  for (int i = 0; i < 8; ++i) {
+    REQUIRE(
+        f.eval->add_expert(f.admin, {"law-" + std::to_string(i), {"法律"}, std::nullopt, {}}).ok());
+  }
+  REQUIRE(f.eval->add_expert(f.admin, {"pm-a", {"物业管理"}, std::nullopt, {}}).ok());
+  REQUIRE(f.eval->add_expert(f.admin, {"pm-b", {"物业管理"}, std::nullopt, {}}).ok());
+  const auto edit = [](boost::json::object& r) {
+    r["committee_size"] = 5;
+    r["committee_specialties"] = boost::json::array{{{"specialty", "物业管理"}, {"min", 1}}};
+    r["decision"] = {{"method", "lowest_price"}};
+    r["vote_window_s"] = 0;
+  };
+  // The list's order is server randomness: open tenders until one seats a
+  // single 物业管理 expert with the other the third reserve or later, so the
+  // order of succession alone would not seat it (1/3 per tender; 60 misses
+  // in a row ≈ 3e-11).
+  std::optional<Market> market;
+  std::optional<Seated> s;
+  for (int attempt = 0; attempt < 60 && !s; ++attempt) {
+    auto t = open_tender(f, {200, 210, 220, 230}, edit, market);
+    market = t.market;
+    auto drawn = f.eval->draw_committee(f.supervisor, t.id, "3301.25",
+                                        beacon_date_for(f, t.id, "committee"));
+    REQUIRE(drawn.ok());
+    REQUIRE(drawn->members.size() == 5);
+    REQUIRE(drawn->reserves.size() == 5);
+    const auto pm_members = std::count_if(drawn->members.begin(), drawn->members.end(), is_pm);
+    REQUIRE(pm_members >= 1);  // the minimum
+    const auto pm_at = std::find_if(drawn->reserves.begin(), drawn->reserves.end(), is_pm);
+    if (pm_members == 1 && pm_at - drawn->reserves.begin() >= 2) {
+      s = Seated{t.id, drawn->members, drawn->reserves};
+    }
+  }
+  REQUIRE(s);
+  const std::string pm_member = *std::find_if(s->members.begin(), s->members.end(), is_pm);
+  const std::string pm_reserve = *std::find_if(s->reserves.begin(), s->reserves.end(), is_pm);
+  const std::string first_reserve = s->reserves.front();
+  std::vector<std::string> law_members;
+  for (const auto& m : s->members) {
+    if (!is_pm(m)) law_members.push_back(m);
+  }
+  REQUIRE(law_members.size() == 4);
+
+  // A 法律 member leaves: the minimum still holds (1 == 1), so the first reserve.
+  auto r1 = expect_eval_one_entry(
+      f, [&] { return f.eval->replace_member(f.supervisor, s->id, law_members[0], "未到场"); });
+  CHECK(r1->successor == first_reserve);
+  // The 物业管理 member declares a conflict: 0 < 1, so the 物业管理 reserve,
+  // not the next in order (before this change, the next in order sat and the
+  // minimum was lost).
+  auto r2 = expect_eval_one_entry(
+      f, [&] { return f.eval->declare(evaluator(pm_member), s->id, false, std::nullopt); });
+  CHECK(r2->successor == pm_reserve);
+  {
+    auto db = f.reader();
+    auto v = eval::EvaluationService::committee(db, s->id, f.supervisor);
+    REQUIRE(v.ok());
+    CHECK(std::count_if(v->members.begin(), v->members.end(), is_pm) == 1);
+  }
+  // A refused replacement (the member has left already) changes nothing.
+  expect_eval_refused(
+      f, [&] { return f.eval->replace_member(f.supervisor, s->id, pm_member, "重复"); },
+      "not_a_committee_member");
+  // The 物业管理 member now seated leaves too: no 物业管理 reserve is left,
+  // so the order of succession (the minimum stays unmet, as the committee shows).
+  std::vector<std::string> rest;
+  for (const auto& a : s->reserves) {
+    if (a != first_reserve && a != pm_reserve) rest.push_back(a);
+  }
+  auto r3 = expect_eval_one_entry(
+      f, [&] { return f.eval->replace_member(f.supervisor, s->id, pm_reserve, "回避"); });
+  CHECK(r3->successor == rest.front());
+
+  // Two reserves remain: two more replacements use them up; the next is
+  // refused and changes nothing (the member keeps the seat).
+  for (std::size_t i = 1; i <= 2; ++i) {
+    auto r = f.eval->replace_member(f.supervisor, s->id, law_members[i], "未到场");
+    REQUIRE(r.ok());
+    CHECK(r->successor == rest[i]);
+  }
+  expect_eval_refused(
+      f, [&] { return f.eval->replace_member(f.supervisor, s->id, law_members[3], "未到场"); },
+      "no_reserve_left");
+  {
+    auto db = f.reader();
+    auto v = eval::EvaluationService::committee(db, s->id, f.supervisor);
+    REQUIRE(v.ok());
+    CHECK(std::count(v->members.begin(), v->members.end(), law_members[3]) == 1);
+    CHECK(v->members.size() == 5);
+    CHECK(v->reserves.empty());
+  }
+
+  // The trail, once released by the cancellation, rechecks each successor.
+  REQUIRE(f.service->cancel(market->tenderer, s->id, "业主大会决定不再选聘").ok());
+  REQUIRE(f.ledger->publish_checkpoint().ok());
+  auto db = f.reader();
+  auto trail = audit::tender_trail(db, s->id, f.ledger->verifier_key(), f.clock.now_ms());
+  REQUIRE(trail.ok());
+  auto verified = audit::verify_trail(boost::json::serialize(*trail), f.ledger->verifier_key());
+  REQUIRE(verified.ok());
+  int successions = 0;
+  for (const auto& l : eval::recompute_trail(*verified, f.ledger->verifier_key())) {
+    INFO(l.what << ": " << l.detail);
+    CHECK((l.matches || l.pending));
+    successions += l.what.find("successor is the next reserve") != std::string::npos ? 1 : 0;
+  }
+  CHECK(successions == 5);
+  // A trail whose declaration names the next in order instead is a mismatch.
+  auto forged = *verified;
+  bool changed = false;
+  for (auto& e : forged.entries) {
+    auto o = boost::json::parse(e.entry).as_object();
+    if (o.at("type") != "committee.declared") continue;
+    o["payload"].as_object()["successor"] = rest.front();
+    e.entry = boost::json::serialize(o);
+    changed = true;
+  }
+  REQUIRE(changed);
+  int bad = 0;
+  for (const auto& l : eval::recompute_trail(forged, f.ledger->verifier_key())) {
+    if (l.what.find("successor is the next reserve") != std::string::npos && !l.matches) ++bad;
+  }
+  CHECK(bad >= 1);
 }
 
 }  // namespace sunbid::testing

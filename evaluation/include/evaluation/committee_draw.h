@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,18 @@ Result<PositionDraw> draw_positions(const std::vector<Expert>& list,
                                     const std::vector<SpecialtyQuota>& quotas,
                                     std::size_t committee_size, std::size_t reserve_size,
                                     const Hash& seed);
+
+// Succession (补抽 from the reserves, docs/committee-draw.md): the reserve
+// who takes a freed seat. `seated` are the specialties of the members still
+// seated (the leaving one already gone), `reserves` those of the remaining
+// reserves in order of succession. For each quota in rule order whose count
+// among `seated` is below its minimum, the first reserve holding that
+// specialty; if no minimum is unmet, or no remaining reserve holds an unmet
+// one, the first reserve. nullopt when no reserve is left. Returns an index
+// into `reserves`.
+std::optional<std::size_t> next_reserve(const std::vector<std::vector<std::string>>& seated,
+                                        const std::vector<std::vector<std::string>>& reserves,
+                                        const std::vector<SpecialtyQuota>& quotas);
 
 // ---- Version 2 (sorted-account sampling), kept to verify older trails ----
 

@@ -10,7 +10,9 @@
 // against the opening record (`tender.opened`), the exclusions against the
 // rules, the members and reserves against the sampler, and that no account
 // taking part in the decision in this trail (a tenderer actor, a listed
-// voter) was drawable. Each line names its entry.
+// voter) was drawable. For a version-3 draw, each seat change (a declared
+// conflict, a replacement) is rechecked against the succession rule
+// (next_reserve). Each line names its entry.
 //
 // What the trail cannot show (and the lines say so where it matters): that
 // the checkpoint a draw used was the FIRST one covering its fixing entry

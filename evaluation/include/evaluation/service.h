@@ -227,13 +227,15 @@ class EvaluationService {
                                         std::string_view beacon, std::string_view beacon_date);
 
   // A drawn member, before submitting any review. `false` frees the seat for
-  // the next reserve (who must declare in turn). Refuses not_evaluator,
+  // the successor (next_reserve: the first reserve holding a specialty
+  // minimum the departure left unmet, else the first reserve), who must
+  // declare in turn. Refuses not_evaluator,
   // not_a_committee_member, already_declared, tender_wrong_status.
   Result<SeatChange> declare(const core::Actor& evaluator, std::string_view tender,
                              bool no_conflict, std::optional<std::string> detail);
 
-  // Supervisor (补抽): the next reserve takes the member's seat; the member's
-  // marks are void. Refuses not_supervisor, reason_required,
+  // Supervisor (补抽): the successor (as for declare) takes the member's
+  // seat; the member's marks are void. Refuses not_supervisor, reason_required,
   // not_a_committee_member, no_reserve_left, tender_wrong_status.
   Result<SeatChange> replace_member(const core::Actor& supervisor, std::string_view tender,
                                     std::string_view member, std::string_view reason);
