@@ -68,6 +68,21 @@ std::vector<const Expert*> sorted_by_account(const std::vector<Expert>& pool) {
   return order;
 }
 
+// Every account non-empty and listed once (`sorted` by account).
+Status check_pool_accounts(const std::vector<const Expert*>& sorted) {
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (sorted[i]->account.empty()) {
+      return make_error("invalid_expert", "专家账号为空 / expert account is empty");
+    }
+    if (i > 0 && sorted[i]->account == sorted[i - 1]->account) {
+      return make_error("duplicate_expert",
+                        "专家库中账号重复 / expert account appears twice in the pool",
+                        {{"account", sorted[i]->account}});
+    }
+  }
+  return ok_status();
+}
+
 Hash digest_sorted(const std::vector<const Expert*>& sorted) {
   std::size_t size = kPoolDomainTag.size() + 8;
   for (const Expert* e : sorted) {
@@ -120,16 +135,7 @@ Result<PoolSplit> split_pool(const std::vector<Expert>& pool,
                              const std::vector<std::string>& bidder_usccs,
                              const std::vector<std::string>& excluded_accounts) {
   const std::vector<const Expert*> sorted = sorted_by_account(pool);
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    if (sorted[i]->account.empty()) {
-      return make_error("invalid_expert", "专家账号为空 / expert account is empty");
-    }
-    if (i > 0 && sorted[i]->account == sorted[i - 1]->account) {
-      return make_error("duplicate_expert",
-                        "专家库中账号重复 / expert account appears twice in the pool",
-                        {{"account", sorted[i]->account}});
-    }
-  }
+  SUNBID_TRY(check_pool_accounts(sorted));
   const auto bidders = sorted_distinct(bidder_usccs);
   const auto excluded = sorted_distinct(excluded_accounts);
   PoolSplit out;
@@ -233,16 +239,7 @@ Result<CommitteeDraw> draw_committee(const std::vector<Expert>& pool,
                       "评审委员会人数必须大于零 / committee size must be positive");
   }
   const std::vector<const Expert*> sorted = sorted_by_account(pool);
-  for (std::size_t i = 0; i < sorted.size(); ++i) {
-    if (sorted[i]->account.empty()) {
-      return make_error("invalid_expert", "专家账号为空 / expert account is empty");
-    }
-    if (i > 0 && sorted[i]->account == sorted[i - 1]->account) {
-      return make_error("duplicate_expert",
-                        "专家库中账号重复 / expert account appears twice in the pool",
-                        {{"account", sorted[i]->account}});
-    }
-  }
+  SUNBID_TRY(check_pool_accounts(sorted));
 
   CommitteeDraw out;
   out.seed = seed;

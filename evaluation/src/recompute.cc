@@ -216,6 +216,23 @@ class Recomputer {
 
   // Version 2: the listed pool, rechecked against the digest, the opening
   // record's bidders, the exclusion rules and the sampler.
+  // The draw's inputs every committee.drawn version states: the digest of
+  // the listed pool and the bidders, which must be the opening record's.
+  // Answers the bidders.
+  std::vector<std::string> pool_and_bidders(const Entry& e, const json::object& in,
+                                            const std::vector<Expert>& pool) {
+    const std::string digest = hex_encode(expert_pool_digest(pool));
+    line(e, "expert pool digest",
+         digest == str(in, "pool_digest") &&
+             num(in, "pool_size") == static_cast<std::int64_t>(pool.size()),
+         "recomputed " + digest + " over " + std::to_string(pool.size()) + " listed experts");
+    auto bidders = strs(arr(in, "bidder_usccs"));
+    line(e, "bidders are the opening record's", opening_bidders_ && bidders == *opening_bidders_,
+         opening_bidders_ ? "opening record bidders " + join(*opening_bidders_)
+                          : "no tender.opened entry before the draw");
+    return bidders;
+  }
+
   void committee_v2(const Entry& e, const Hash& seed) {
     const auto& in = obj(e.payload, "inputs");
     std::vector<Expert> pool;
@@ -225,15 +242,7 @@ class Recomputer {
       pool.push_back({str(o, "account"), strs(arr(o, "specialties")), str(o, "employer_uscc"),
                       strs(arr(o, "related_usccs"))});
     }
-    const std::string digest = hex_encode(expert_pool_digest(pool));
-    line(e, "expert pool digest",
-         digest == str(in, "pool_digest") &&
-             num(in, "pool_size") == static_cast<std::int64_t>(pool.size()),
-         "recomputed " + digest + " over " + std::to_string(pool.size()) + " listed experts");
-    const auto bidders = strs(arr(in, "bidder_usccs"));
-    line(e, "bidders are the opening record's", opening_bidders_ && bidders == *opening_bidders_,
-         opening_bidders_ ? "opening record bidders " + join(*opening_bidders_)
-                          : "no tender.opened entry before the draw");
+    const auto bidders = pool_and_bidders(e, in, pool);
     const auto excluded_accounts = strs(arr(in, "excluded_accounts"));
     auto drawn = draw_committee(pool, bidders, excluded_accounts,
                                 static_cast<std::size_t>(num(in, "committee_size")),
@@ -284,15 +293,7 @@ class Recomputer {
       by_account[x.account] = x;
       pool.push_back(std::move(x));
     }
-    const std::string digest = hex_encode(expert_pool_digest(pool));
-    line(e, "expert pool digest",
-         digest == str(in, "pool_digest") &&
-             num(in, "pool_size") == static_cast<std::int64_t>(pool.size()),
-         "recomputed " + digest + " over " + std::to_string(pool.size()) + " listed experts");
-    const auto bidders = strs(arr(in, "bidder_usccs"));
-    line(e, "bidders are the opening record's", opening_bidders_ && bidders == *opening_bidders_,
-         opening_bidders_ ? "opening record bidders " + join(*opening_bidders_)
-                          : "no tender.opened entry before the draw");
+    const auto bidders = pool_and_bidders(e, in, pool);
     const auto excluded_accounts = strs(arr(in, "excluded_accounts"));
     auto split = split_pool(pool, bidders, excluded_accounts);
     if (!split.ok()) {

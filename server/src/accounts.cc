@@ -52,6 +52,27 @@ void bind_account_columns(audit::Statement& ins, const NewAccount& account,
   ins.bind_blob(11, password.salt).bind_blob(12, password.hash);
 }
 
+// The account's bindings as an entry shows them (account.created,
+// account.approval_requested): the community in clear; the USCC and the owner
+// key only as digests. The USCC is digested (security review A4) because an
+// account created for a bidder is often followed by its sealed bid, so the
+// USCC in clear beside the stubs would hint who bid; its digest is stable
+// platform-wide, so a second account of one enterprise shows the same one.
+Status add_binding(audit::WriteTxn& txn, const NewAccount& account, boost::json::object& payload) {
+  if (account.community_id) payload["community_id"] = *account.community_id;
+  if (account.enterprise_uscc) {
+    SUNBID_ASSIGN_OR_RETURN(std::string uscc_digest,
+                            txn.personal_digest("enterprise_uscc", *account.enterprise_uscc, ""));
+    payload["enterprise_uscc_digest"] = uscc_digest;
+  }
+  if (account.owner_key) {
+    SUNBID_ASSIGN_OR_RETURN(std::string key_digest,
+                            txn.personal_digest("owner_key", *account.owner_key, ""));
+    payload["owner_key_digest"] = key_digest;
+  }
+  return ok_status();
+}
+
 std::optional<std::string> optional_text(const audit::Statement& st, int col) {
   if (st.column_is_null(col)) return std::nullopt;
   return std::string(st.column_text(col));
@@ -203,21 +224,7 @@ Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& accou
   SUNBID_ASSIGN_OR_RETURN(std::string name_digest,
                           txn.personal_digest("name", account.display_name, ""));
   draft.payload["display_name_digest"] = name_digest;
-  if (account.community_id) draft.payload["community_id"] = *account.community_id;
-  if (account.enterprise_uscc) {
-    // Digested (security review A4): an account created for a bidder is
-    // often followed by its sealed bid, so the USCC in clear beside the
-    // stubs would hint who bid. Stable platform-wide, so a second account
-    // bound to one enterprise still shows as the same digest.
-    SUNBID_ASSIGN_OR_RETURN(std::string uscc_digest,
-                            txn.personal_digest("enterprise_uscc", *account.enterprise_uscc, ""));
-    draft.payload["enterprise_uscc_digest"] = uscc_digest;
-  }
-  if (account.owner_key) {
-    SUNBID_ASSIGN_OR_RETURN(std::string key_digest,
-                            txn.personal_digest("owner_key", *account.owner_key, ""));
-    draft.payload["owner_key_digest"] = key_digest;
-  }
+  SUNBID_TRY(add_binding(txn, account, draft.payload));
   SUNBID_TRY(txn.append(draft));
   return id;
 }
@@ -404,18 +411,7 @@ Result<std::string> request_account_approval(audit::WriteTxn& txn, const NewAcco
   audit::EntryDraft draft = draft_for(actor, "account.approval_requested");
   draft.payload["approval"] = id;
   draft.payload["account_role"] = std::string(role_name(account.role));
-  if (account.community_id) draft.payload["community_id"] = *account.community_id;
-  if (account.enterprise_uscc) {
-    // Digested as in account.created (security review A4).
-    SUNBID_ASSIGN_OR_RETURN(std::string uscc_digest,
-                            txn.personal_digest("enterprise_uscc", *account.enterprise_uscc, ""));
-    draft.payload["enterprise_uscc_digest"] = uscc_digest;
-  }
-  if (account.owner_key) {
-    SUNBID_ASSIGN_OR_RETURN(std::string key_digest,
-                            txn.personal_digest("owner_key", *account.owner_key, ""));
-    draft.payload["owner_key_digest"] = key_digest;
-  }
+  SUNBID_TRY(add_binding(txn, account, draft.payload));
   SUNBID_TRY(txn.append(draft));
   return id;
 }
