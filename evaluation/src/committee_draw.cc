@@ -1,8 +1,10 @@
 #include "evaluation/committee_draw.h"
 
 #include <algorithm>
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -163,6 +165,56 @@ Result<PoolSplit> split_pool(const std::vector<Expert>& pool,
   return out;
 }
 
+namespace {
+
+// The sampler of draw_positions and draw_replacement_positions: the quotas
+// in order, then the rest, `total` positions in all. `seats_limit`: refuse
+// when the quotas alone need more positions (the fresh draw).
+Result<std::vector<std::size_t>> sample_positions(const std::vector<Expert>& list,
+                                                  const std::vector<SpecialtyQuota>& quotas,
+                                                  std::size_t total,
+                                                  std::optional<std::size_t> seats_limit,
+                                                  const Hash& seed) {
+  const auto has = [&](std::size_t pos, const std::string& specialty) {
+    const auto& s = list[pos].specialties;
+    return std::find(s.begin(), s.end(), specialty) != s.end();
+  };
+  DrawStream stream(seed);
+  std::vector<bool> taken(list.size(), false);
+  std::vector<std::size_t> drawn;
+  for (const auto& q : quotas) {
+    std::size_t have = 0;
+    for (const auto p : drawn) have += has(p, q.specialty) ? 1 : 0;
+    const std::size_t need = q.min > have ? q.min - have : 0;
+    std::vector<std::size_t> qualifying;
+    for (std::size_t p = 0; p < list.size(); ++p) {
+      if (!taken[p] && has(p, q.specialty)) qualifying.push_back(p);
+    }
+    if (qualifying.size() < need || (seats_limit && drawn.size() + need > *seats_limit)) {
+      boost::json::object details{
+          {"specialty", q.specialty}, {"min", q.min}, {"qualifying", qualifying.size() + have}};
+      if (seats_limit) details["seats"] = *seats_limit;
+      return make_error("committee_specialty_unavailable",
+                        "可抽取的该专业专家人数不足 / too few eligible experts of a required "
+                        "specialty",
+                        std::move(details));
+    }
+    if (need == 0) continue;
+    for (const auto i : stream.sample(qualifying.size(), need)) {
+      taken[qualifying[i]] = true;
+      drawn.push_back(qualifying[i]);
+    }
+  }
+  std::vector<std::size_t> rest;
+  for (std::size_t p = 0; p < list.size(); ++p) {
+    if (!taken[p]) rest.push_back(p);
+  }
+  for (const auto i : stream.sample(rest.size(), total - drawn.size())) drawn.push_back(rest[i]);
+  return drawn;
+}
+
+}  // namespace
+
 Result<PositionDraw> draw_positions(const std::vector<Expert>& list,
                                     const std::vector<SpecialtyQuota>& quotas,
                                     std::size_t committee_size, std::size_t reserve_size,
@@ -184,40 +236,10 @@ Result<PositionDraw> draw_positions(const std::vector<Expert>& list,
                       "可抽取的专家人数不足 / too few eligible experts for the committee",
                       {{"eligible", list.size()}, {"committee_size", committee_size}});
   }
-  const auto has = [&](std::size_t pos, const std::string& specialty) {
-    const auto& s = list[pos].specialties;
-    return std::find(s.begin(), s.end(), specialty) != s.end();
-  };
-  DrawStream stream(seed);
-  std::vector<bool> taken(list.size(), false);
-  std::vector<std::size_t> drawn;
-  for (const auto& q : quotas) {
-    std::size_t have = 0;
-    for (const auto p : drawn) have += has(p, q.specialty) ? 1 : 0;
-    const std::size_t need = q.min > have ? q.min - have : 0;
-    std::vector<std::size_t> qualifying;
-    for (std::size_t p = 0; p < list.size(); ++p) {
-      if (!taken[p] && has(p, q.specialty)) qualifying.push_back(p);
-    }
-    if (qualifying.size() < need) {
-      return make_error(
-          "committee_specialty_unavailable",
-          "可抽取的该专业专家人数不足 / too few eligible experts of a required "
-          "specialty",
-          {{"specialty", q.specialty}, {"min", q.min}, {"qualifying", qualifying.size() + have}});
-    }
-    if (need == 0) continue;
-    for (const auto i : stream.sample(qualifying.size(), need)) {
-      taken[qualifying[i]] = true;
-      drawn.push_back(qualifying[i]);
-    }
-  }
-  std::vector<std::size_t> rest;
-  for (std::size_t p = 0; p < list.size(); ++p) {
-    if (!taken[p]) rest.push_back(p);
-  }
-  const std::size_t total = std::min(list.size(), committee_size + reserve_size);
-  for (const auto i : stream.sample(rest.size(), total - drawn.size())) drawn.push_back(rest[i]);
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<std::size_t> drawn,
+      sample_positions(list, quotas, std::min(list.size(), committee_size + reserve_size),
+                       std::nullopt, seed));
   PositionDraw out;
   for (std::size_t i = 0; i < drawn.size(); ++i) {
     (i < committee_size ? out.members : out.reserves).push_back(drawn[i]);
@@ -295,6 +317,21 @@ Result<CommitteeDraw> draw_committee(const std::vector<Expert>& pool,
   return out;
 }
 
+Result<std::vector<std::size_t>> draw_replacement_positions(
+    const std::vector<Expert>& list, const std::vector<SpecialtyQuota>& quotas, std::size_t seats,
+    const Hash& seed) {
+  if (seats == 0) {
+    return make_error("invalid_committee_size",
+                      "补抽席位数必须大于零 / the number of seats to draw must be positive");
+  }
+  if (list.size() < seats) {
+    return make_error("too_few_experts",
+                      "可抽取的专家人数不足 / too few eligible experts for the vacant seats",
+                      {{"eligible", list.size()}, {"committee_size", seats}});
+  }
+  return sample_positions(list, quotas, seats, seats, seed);
+}
+
 std::optional<std::size_t> next_reserve(const std::vector<std::vector<std::string>>& seated,
                                         const std::vector<std::vector<std::string>>& reserves,
                                         const std::vector<SpecialtyQuota>& quotas) {
@@ -309,6 +346,8 @@ std::optional<std::size_t> next_reserve(const std::vector<std::vector<std::strin
     for (std::size_t i = 0; i < reserves.size(); ++i) {
       if (has(reserves[i], q.specialty)) return i;
     }
+    // No reserve holds it: the seat goes to a fresh draw (replacement-N).
+    return std::nullopt;
   }
   return 0;
 }

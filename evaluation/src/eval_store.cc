@@ -333,6 +333,14 @@ Result<std::vector<ValidBid>> valid_bids(audit::Database& db, std::string_view t
   return out;
 }
 
+bool is_replacement_purpose(std::string_view purpose) {
+  constexpr std::string_view prefix = "replacement-";
+  if (!purpose.starts_with(prefix) || purpose.size() == prefix.size()) return false;
+  const std::string_view n = purpose.substr(prefix.size());
+  if (n.front() == '0' || n.size() > 9) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 Result<std::optional<PendingDraw>> pending_draw(audit::Database& db, std::string_view tender) {
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           db.cached("SELECT purpose, fixed_index, context_json FROM "

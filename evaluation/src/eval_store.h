@@ -99,6 +99,17 @@ Expert expert_of(const boost::json::object& o);
 Result<std::vector<Expert>> pool_as_of(audit::Database& db, std::uint64_t fixed_index,
                                        std::int64_t fixed_ms);
 
+// A committed pool list (docs/committee-draw.md): `list` in an order drawn
+// from server randomness (Fisher–Yates over RAND_bytes), each with a fresh
+// 32-byte salt; `commitments` the hex leaves (pool_leaf), `opened` the
+// [{salt, account}] that opens them, position 0 first.
+struct CommittedList {
+  std::vector<Expert> list;
+  boost::json::array commitments;
+  boost::json::array opened;
+};
+Result<CommittedList> shuffle_and_salt(std::vector<Expert> list);
+
 boost::json::array string_array(const std::vector<std::string>& v);
 std::vector<std::string> strings_of(const boost::json::value& v);
 Result<boost::json::value> parse_json(std::string_view text);
@@ -132,6 +143,10 @@ Status record_decision_index(audit::Database& db, std::string_view tender, std::
 // committee_vote / vote_then_lottery: the deciding committee frozen at
 // publication (sorted; empty for a tender published before it was frozen).
 Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender);
+
+// Whether `purpose` is a fresh draw's, "replacement-N" (N ≥ 1, no leading
+// zero; docs/committee-draw.md).
+bool is_replacement_purpose(std::string_view purpose);
 
 // Pending draw of a tender (at most one at a time).
 struct PendingDraw {

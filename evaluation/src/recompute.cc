@@ -84,6 +84,24 @@ struct Entry {
 
 class Recomputer {
  public:
+  // A fresh draw the trail's seat changes require (replacement-N).
+  struct FreshDraw {
+    std::string purpose;
+    std::uint64_t fixed_index = 0;  // the entry that left the seats vacant
+    std::size_t seats = 0;
+    std::vector<SpecialtyQuota> quota;  // the minimums the seated leave unmet
+  };
+  struct Succession {
+    std::vector<std::string> seated;    // members holding a seat now
+    std::vector<std::string> reserves;  // remaining reserves, order of succession
+    std::vector<SpecialtyQuota> quotas;
+    std::map<std::string, std::vector<std::string>> specialties;  // by account
+    std::size_t committee_size = 0;
+    std::vector<std::string> bidders;
+    std::set<std::string> drawn;   // every account drawn for the tender
+    std::size_t replacements = 0;  // fresh draws opened
+    std::optional<FreshDraw> pending;
+  };
   Recomputer(std::string_view key) : key_(key) {}
 
   void line(const Entry& e, std::string what, bool ok, std::string detail) {
@@ -378,7 +396,176 @@ class Recomputer {
     sc.reserves = strs(arr(e.payload, "reserves"));
     sc.quotas = quotas;
     for (const auto& x : pool) sc.specialties[x.account] = x.specialties;
+    sc.committee_size = static_cast<std::size_t>(num(in, "committee_size"));
+    sc.bidders = bidders;
+    sc.drawn.insert(sc.seated.begin(), sc.seated.end());
+    sc.drawn.insert(sc.reserves.begin(), sc.reserves.end());
     succession_ = std::move(sc);
+  }
+
+  // The specialties next_reserve counts as seated: the seated members' and
+  // a pending fresh draw's quota (docs/committee-draw.md).
+  static std::vector<std::vector<std::string>> counted_seated(Succession& sc) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& a : sc.seated) out.push_back(sc.specialties[a]);
+    if (sc.pending) {
+      for (const auto& q : sc.pending->quota) {
+        for (std::size_t i = 0; i < q.min; ++i) out.push_back({q.specialty});
+      }
+    }
+    return out;
+  }
+
+  // After the entry `e` that may leave seats vacant: the fresh draw it opens
+  // when none is pending.
+  static void open_fresh_draw(Succession& sc, const Entry& e) {
+    if (sc.pending || sc.seated.size() >= sc.committee_size) return;
+    FreshDraw f;
+    f.purpose = "replacement-" + std::to_string(++sc.replacements);
+    f.fixed_index = e.index;
+    f.seats = sc.committee_size - sc.seated.size();
+    const auto seated = counted_seated(sc);
+    for (const auto& q : sc.quotas) {
+      std::size_t have = 0;
+      for (const auto& sp : seated) {
+        have += std::find(sp.begin(), sp.end(), q.specialty) != sp.end() ? 1 : 0;
+      }
+      if (have < q.min) f.quota.push_back({q.specialty, q.min - have});
+    }
+    sc.pending = std::move(f);
+  }
+
+  // A fresh draw's public commitment: opened by the entry that left the
+  // seats vacant (checkable once the withheld seat changes are released).
+  void fresh_commitment(const Entry& e) {
+    if (!succession_) return;
+    const auto& f = succession_->pending;
+    const bool ok = f && f->purpose == str(e.payload, "purpose") &&
+                    f->fixed_index == static_cast<std::uint64_t>(num(e.payload, "fixed_index"));
+    line(e, "fresh draw opened by a vacancy", ok,
+         f ? f->purpose + " fixed by entry " + std::to_string(f->fixed_index)
+           : std::string("no seat is vacant without a reserve"));
+  }
+
+  // 补抽 from a new list (committee.redrawn): the committed list opened,
+  // the exclusions as of the fixing entry, everybody already drawn removed,
+  // the seats and quota the seat changes left, and the positions.
+  void redrawn(const Entry& e) {
+    if (!succession_ || !succession_->pending) {
+      line(e, "fresh draw", false, "no vacant seat awaits a fresh draw in this trail");
+      return;
+    }
+    auto& sc = *succession_;
+    const FreshDraw f = *sc.pending;
+    const auto& d = obj(e.payload, "draw");
+    const auto ci = static_cast<std::uint64_t>(num(e.payload, "commitment_index"));
+    line(e, "fresh draw purpose", str(d, "purpose") == f.purpose, "expected " + f.purpose);
+    auto seed_value = seed(e, f.fixed_index, ci);
+    const auto& in = obj(e.payload, "inputs");
+    std::vector<Expert> pool;
+    std::map<std::string, Expert> by_account;
+    for (const auto& v : arr(e.payload, "pool")) {
+      if (!v.is_object()) continue;
+      const auto& o = v.get_object();
+      Expert x{str(o, "account"), strs(arr(o, "specialties")), str(o, "employer_uscc"),
+               strs(arr(o, "related_usccs")), str(o, "title")};
+      by_account[x.account] = x;
+      pool.push_back(std::move(x));
+    }
+    const auto bidders = strs(arr(in, "bidder_usccs"));
+    line(e, "bidders are the committee draw's", bidders == sc.bidders, join(sc.bidders));
+    auto split = split_pool(pool, bidders, strs(arr(in, "excluded_accounts")));
+    if (!split.ok()) {
+      line(e, "fresh draw exclusions", false, split.error().message);
+      return;
+    }
+    std::vector<Exclusion> logged;
+    for (const auto& v : arr(e.payload, "exclusions")) {
+      if (!v.is_object()) continue;
+      const auto& o = v.get_object();
+      logged.push_back({str(o, "account"), str(o, "reason"), str(o, "bidder_uscc")});
+    }
+    const std::vector<std::string> drawn(sc.drawn.begin(), sc.drawn.end());
+    std::vector<std::string> expected;  // eligible and never drawn, sorted
+    for (const auto& x : split->eligible) {
+      if (!sc.drawn.count(x.account)) expected.push_back(x.account);
+    }
+    std::vector<Expert> list;
+    std::vector<Hash> salts;
+    bool list_ok = true;
+    for (const auto& v : arr(e.payload, "list")) {
+      const auto& o = v.is_object() ? v.get_object() : json::object();
+      auto it = by_account.find(str(o, "account"));
+      auto salt = hash_from_hex(str(o, "salt"));
+      if (it == by_account.end() || !salt) {
+        list_ok = false;
+        continue;
+      }
+      list.push_back(it->second);
+      salts.push_back(*salt);
+    }
+    std::vector<std::string> listed;
+    for (const auto& x : list) listed.push_back(x.account);
+    std::sort(listed.begin(), listed.end());
+    line(e, "fresh draw exclusions and already drawn",
+         list_ok && logged == split->exclusions && listed == expected &&
+             strs(arr(in, "already_drawn")) == drawn &&
+             num(e.payload, "eligible_count") == static_cast<std::int64_t>(list.size()),
+         std::to_string(split->exclusions.size()) + " exclusions, " + std::to_string(drawn.size()) +
+             " already drawn removed, " + std::to_string(list.size()) + " in the committed list");
+    auto c = commitments_.find(ci);
+    bool commit_ok = c != commitments_.end() && c->second.first == f.fixed_index &&
+                     c->second.second.size() == list.size();
+    for (std::size_t i = 0; commit_ok && i < list.size(); ++i) {
+      commit_ok = hex_encode(pool_leaf(salts[i], list[i])) == c->second.second[i];
+    }
+    line(e, "pool commitments", commit_ok,
+         c == commitments_.end()
+             ? "no committee.pool_committed entry " + std::to_string(ci) + " in the trail"
+             : std::to_string(list.size()) + " positions open entry " + std::to_string(ci));
+    std::vector<SpecialtyQuota> quota;
+    for (const auto& q : arr(in, "quota")) {
+      if (!q.is_object()) continue;
+      quota.push_back(
+          {str(q.get_object(), "specialty"),
+           static_cast<std::size_t>(std::max<std::int64_t>(0, num(q.get_object(), "min")))});
+    }
+    bool quota_ok =
+        quota.size() == f.quota.size() && static_cast<std::size_t>(num(in, "seats")) == f.seats;
+    for (std::size_t i = 0; quota_ok && i < quota.size(); ++i) {
+      quota_ok = quota[i].specialty == f.quota[i].specialty && quota[i].min == f.quota[i].min;
+    }
+    std::string quota_text;
+    for (const auto& q : f.quota) quota_text += " " + q.specialty + "≥" + std::to_string(q.min);
+    line(e, "fresh draw seats and quota", quota_ok,
+         std::to_string(f.seats) + " vacant seats; unmet minimums:" +
+             (quota_text.empty() ? std::string(" none") : quota_text));
+    std::vector<std::string> members;
+    if (seed_value) {
+      auto positions = draw_replacement_positions(list, f.quota, f.seats, *seed_value);
+      if (!positions.ok()) {
+        line(e, "fresh draw members", false, positions.error().message);
+      } else {
+        json::array pj;
+        for (const auto p : *positions) members.push_back(list[p].account), pj.emplace_back(p);
+        line(e, "fresh draw members",
+             members == strs(arr(e.payload, "members")) &&
+                 json::value(pj) ==
+                     (at(e.payload, "positions") ? *at(e.payload, "positions") : json::value()),
+             "specialty quota first, then positions; members " + join(members));
+      }
+    }
+    // The logged members take the seats (a mismatch above is reported; go on
+    // with what the log says so later seat changes are still checked).
+    sc.pending.reset();
+    for (const auto& m : strs(arr(e.payload, "members"))) {
+      sc.seated.push_back(m);
+      sc.drawn.insert(m);
+      if (auto it = by_account.find(m); it != by_account.end()) {
+        sc.specialties[m] = it->second.specialties;
+      }
+    }
+    open_fresh_draw(sc, e);
   }
 
   // 补抽 from the reserves: a member who declares a conflict or is replaced
@@ -394,10 +581,9 @@ class Recomputer {
       return;
     }
     sc.seated.erase(it);
-    std::vector<std::vector<std::string>> seated_s, reserve_s;
-    for (const auto& a : sc.seated) seated_s.push_back(sc.specialties[a]);
+    std::vector<std::vector<std::string>> reserve_s;
     for (const auto& a : sc.reserves) reserve_s.push_back(sc.specialties[a]);
-    const auto i = next_reserve(seated_s, reserve_s, sc.quotas);
+    const auto i = next_reserve(counted_seated(sc), reserve_s, sc.quotas);
     std::string expected;
     if (i) {
       expected = sc.reserves[*i];
@@ -408,8 +594,11 @@ class Recomputer {
     const bool ok = i ? logged && logged->is_string() && logged->get_string() == expected
                       : !logged || logged->is_null();
     line(e, "successor is the next reserve", ok,
-         member + " leaves; " + (i ? "successor " + expected : std::string("no reserve left")) +
+         member + " leaves; " +
+             (i ? "successor " + expected
+                : std::string("no reserve can take the seat: it goes to a fresh draw")) +
              " by the specialty minimums, then the order of succession");
+    if (!i) open_fresh_draw(sc, e);
   }
 
   // 评定分离: every account that takes part in the decision in this trail
@@ -739,7 +928,9 @@ class Recomputer {
       if (e.type == "committee.pool_committed") {
         commitments_[e.index] = {static_cast<std::uint64_t>(num(e.payload, "fixed_index")),
                                  strs(arr(e.payload, "commitments"))};
+        if (str(e.payload, "purpose") != "committee") fresh_commitment(e);
       }
+      if (e.type == "committee.redrawn") redrawn(e);
       if (e.type == "tender.opened") {
         opening_index_ = e.index;
         std::set<std::string> bidders;
@@ -846,16 +1037,10 @@ class Recomputer {
   std::map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::string>>> commitments_;
   std::optional<std::vector<std::string>> opening_bidders_;  // sorted, distinct
   std::optional<Entry> committee_entry_;                     // a version-2 draw
-  struct Succession {
-    std::vector<std::string> seated;    // members holding a seat now
-    std::vector<std::string> reserves;  // remaining reserves, order of succession
-    std::vector<SpecialtyQuota> quotas;
-    std::map<std::string, std::vector<std::string>> specialties;  // by account
-  };
-  std::optional<Succession> succession_;           // from a version-3 committee.drawn
-  bool committee_seen_ = false;                    // any committee.drawn
-  std::optional<Entry> committee_withheld_;        // the review.concluded that lacked it
-  std::optional<std::vector<std::string>> seats_;  // seat k's member: (*seats_)[k - 1]
+  std::optional<Succession> succession_;                     // from a version-3 committee.drawn
+  bool committee_seen_ = false;                              // any committee.drawn
+  std::optional<Entry> committee_withheld_;                  // the review.concluded that lacked it
+  std::optional<std::vector<std::string>> seats_;            // seat k's member: (*seats_)[k - 1]
   std::set<std::string> pool_accounts_;
   std::set<std::string> excluded_accounts_;
   std::set<std::string> decision_participants_;

@@ -10,6 +10,7 @@
 #include "evaluation/committee_draw.h"
 #include "evaluation/draw.h"
 #include "evaluation/service.h"
+#include "redraw.h"
 #include "tender_core/calendar.h"
 #include "tender_core/tender_hooks.h"
 
@@ -72,51 +73,17 @@ Status set_member_status(audit::Database& db, std::string_view tender, std::stri
 // docs/committee-draw.md): a specialty minimum the departure left unmet goes
 // to the first reserve holding it, otherwise the first reserve. Called once
 // the leaving member is no longer 'member'. Returns the successor, or
-// nullopt when no reserve is left.
+// nullopt when no reserve is left or none holds an unmet minimum (the seat
+// then goes to a fresh draw, open_replacement_if_vacant).
 Result<std::optional<std::string>> promote_reserve(audit::Database& db,
                                                    const detail::TenderInfo& t) {
   const std::string& tender = t.view.id;
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st, db.cached("SELECT account, status FROM eval_committee WHERE tender_id = ? "
-                                "AND status IN ('member', 'reserve') ORDER BY draw_order"));
-  st->bind(1, tender);
-  std::vector<std::string> seated, reserves;
-  for (;;) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    (st->column_text(1) == std::string_view("member") ? seated : reserves)
-        .emplace_back(st->column_text(0));
-  }
-  st->reset();
-  if (reserves.empty()) return std::optional<std::string>();
-  std::vector<SpecialtyQuota> quotas;
-  for (const auto& q : t.rules.committee_specialties) {
-    quotas.push_back({q.specialty, static_cast<std::size_t>(q.min)});
-  }
-  // The specialties as committed for the draw (the pool as of the bid closing).
-  std::map<std::string, std::vector<std::string>> specialties;
-  if (!quotas.empty()) {
-    SUNBID_ASSIGN_OR_RETURN(Statement * c,
-                            db.cached("SELECT list_json FROM eval_pool_commitments WHERE "
-                                      "tender_id = ? AND purpose = ?"));
-    c->bind(1, tender).bind(2, draw_purpose::kCommittee);
-    SUNBID_ASSIGN_OR_RETURN(bool row, c->step());
-    std::string list_text = row ? std::string(c->column_text(0)) : std::string();
-    c->reset();
-    if (row) {
-      SUNBID_ASSIGN_OR_RETURN(boost::json::value committed, detail::parse_json(list_text));
-      for (const auto& v : committed.as_object().at("pool").as_array()) {
-        Expert e = detail::expert_of(v.as_object());
-        specialties[e.account] = e.specialties;
-      }
-    }
-  }
-  std::vector<std::vector<std::string>> seated_s, reserve_s;
-  for (const auto& a : seated) seated_s.push_back(specialties[a]);
-  for (const auto& a : reserves) reserve_s.push_back(specialties[a]);
-  const auto i = next_reserve(seated_s, reserve_s, quotas);
+  SUNBID_ASSIGN_OR_RETURN(detail::SeatState s, detail::seat_state(db, tender));
+  std::vector<std::vector<std::string>> reserve_s;
+  for (const auto& a : s.reserves) reserve_s.push_back(s.specialties[a]);
+  const auto i = next_reserve(detail::counted_seated(s), reserve_s, detail::tender_quotas(t));
   std::optional<std::string> next;
-  if (i) next = reserves[*i];
+  if (i) next = s.reserves[*i];
   if (next) SUNBID_TRY(set_member_status(db, tender, *next, "member"));
   return next;
 }
@@ -297,6 +264,11 @@ Result<SeatChange> EvaluationService::declare(const core::Actor& evaluator, std:
       }
     }
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
+    if (!no_conflict && !out.successor) {
+      // No reserve can take the seat: a fresh draw (replacement-N).
+      SUNBID_ASSIGN_OR_RETURN(out.replacement_draw, detail::open_replacement_if_vacant(
+                                                        txn, t, out.log_index, tenderer_accounts_));
+    }
     return out;
   });
 }
@@ -331,10 +303,9 @@ Result<SeatChange> EvaluationService::replace_member(const core::Actor& supervis
     // The leaving member no longer counts for the minimums; a refusal below
     // rolls the transaction back, so it changes nothing.
     SUNBID_TRY(set_member_status(db, tender, member, "replaced"));
+    // No reserve can take the seat: it stays vacant and goes to a fresh
+    // draw (replacement-N, opened below) instead of refusing.
     SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> next, promote_reserve(db, t));
-    if (!next) {
-      return refusal("no_reserve_left", "备选专家已用尽", "no reserve expert is left");
-    }
     SUNBID_ASSIGN_OR_RETURN(Statement * voided,
                             db.cached("UPDATE eval_reviews SET void = 1 WHERE tender_id = ? AND "
                                       "member = ? AND void = 0"));
@@ -346,12 +317,16 @@ Result<SeatChange> EvaluationService::replace_member(const core::Actor& supervis
     d.payload = {{"tender_id", tender},
                  {"member", member},
                  {"reason", reason},
-                 {"successor", *next},
+                 {"successor", next ? boost::json::value(*next) : boost::json::value(nullptr)},
                  {"voided_reviews", voided_count}};
     detail::withhold_until_decision(d);
     SeatChange out;
     out.successor = next;
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
+    if (!next) {
+      SUNBID_ASSIGN_OR_RETURN(out.replacement_draw, detail::open_replacement_if_vacant(
+                                                        txn, t, out.log_index, tenderer_accounts_));
+    }
     return out;
   });
 }
@@ -375,6 +350,12 @@ Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::str
     }
   }
   st->reset();
+  if (v.members.empty() && v.reserves.empty()) return v;  // not drawn yet
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
+  const auto size = static_cast<std::size_t>(t.rules.committee_size);
+  v.vacant_seats = v.members.size() < size ? size - v.members.size() : 0;
+  SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
+  if (p && detail::is_replacement_purpose(p->purpose)) v.pending_draw = p->purpose;
   return v;
 }
 

@@ -167,6 +167,30 @@ Result<std::uint64_t> random_below(std::uint64_t n) {
 
 }  // namespace
 
+namespace detail {
+
+Result<CommittedList> shuffle_and_salt(std::vector<Expert> list) {
+  // The committed order: a Fisher–Yates shuffle from server randomness, so
+  // no public value maps a position to an expert.
+  for (std::size_t i = list.size(); i > 1; --i) {
+    SUNBID_ASSIGN_OR_RETURN(std::uint64_t j, random_below(i));
+    std::swap(list[i - 1], list[static_cast<std::size_t>(j)]);
+  }
+  CommittedList out;
+  for (const auto& e : list) {
+    Hash salt{};
+    if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
+      return make_error(audit::kStorageError, "随机数生成失败 / RAND_bytes failed");
+    }
+    out.commitments.emplace_back(hex_encode(pool_leaf(salt, e)));
+    out.opened.push_back({{"salt", hex_encode(salt)}, {"account", e.account}});
+  }
+  out.list = std::move(list);
+  return out;
+}
+
+}  // namespace detail
+
 Result<std::uint64_t> EvaluationService::add_expert(const core::Actor& admin,
                                                     const ExpertInput& in) {
   SUNBID_TRY(detail::require_role(admin, "admin"));
@@ -259,22 +283,11 @@ Result<bool> EvaluationService::commit_pool_if_due(std::string_view tender) {
     std::sort(excluded.begin(), excluded.end());
     excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
     SUNBID_ASSIGN_OR_RETURN(PoolSplit split, split_pool(pool, bidders, excluded));
-    // The committed order: a Fisher–Yates shuffle from server randomness, so
-    // no public value maps a position to an expert.
-    std::vector<Expert> list = std::move(split.eligible);
-    for (std::size_t i = list.size(); i > 1; --i) {
-      SUNBID_ASSIGN_OR_RETURN(std::uint64_t j, random_below(i));
-      std::swap(list[i - 1], list[static_cast<std::size_t>(j)]);
-    }
-    boost::json::array commitments, opened;
-    for (const auto& e : list) {
-      Hash salt{};
-      if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
-        return make_error(audit::kStorageError, "随机数生成失败 / RAND_bytes failed");
-      }
-      commitments.emplace_back(hex_encode(pool_leaf(salt, e)));
-      opened.push_back({{"salt", hex_encode(salt)}, {"account", e.account}});
-    }
+    SUNBID_ASSIGN_OR_RETURN(detail::CommittedList committed,
+                            detail::shuffle_and_salt(std::move(split.eligible)));
+    const std::vector<Expert>& list = committed.list;
+    boost::json::array& commitments = committed.commitments;
+    boost::json::array& opened = committed.opened;
     boost::json::array pool_records;
     for (const auto& e : pool) pool_records.push_back(detail::expert_json(e));
     const std::uint64_t idx = txn.log_size();
@@ -317,11 +330,21 @@ Result<bool> EvaluationService::pool_committed(audit::Database& db, std::string_
 Result<std::string> EvaluationService::required_beacon_date(audit::Database& db,
                                                             std::string_view tender,
                                                             std::string_view purpose) const {
-  if (purpose == draw_purpose::kCommittee) {
+  // A draw over a committed list (the committee, a fresh draw replacement-N):
+  // after the later of its fixing entry and its commitment.
+  const bool replacement = detail::is_replacement_purpose(purpose);
+  if (replacement) {
+    SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
+    if (!p || p->purpose != purpose) {
+      return refusal("no_pending_draw", "没有等待该信标的抽取",
+                     "no draw of this purpose is pending", {{"purpose", purpose}});
+    }
+  }
+  if (purpose == draw_purpose::kCommittee || replacement) {
     SUNBID_ASSIGN_OR_RETURN(
         Statement * st, db.cached("SELECT log_index, fixed_index FROM eval_pool_commitments WHERE "
-                                  "tender_id = ? AND purpose = 'committee'"));
-    st->bind(1, tender);
+                                  "tender_id = ? AND purpose = ?"));
+    st->bind(1, tender).bind(2, purpose);
     SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
     if (!row) {
       st->reset();

@@ -10,6 +10,7 @@
 #include "evaluation/draw.h"
 #include "evaluation/review.h"
 #include "evaluation/service.h"
+#include "redraw.h"
 #include "tender_core/tender_hooks.h"
 
 namespace sunbid::eval {
@@ -318,6 +319,10 @@ Result<StageResult> EvaluationService::enter_beacon(const core::Actor& superviso
                      {{"purpose", purpose},
                       {"pending", pending ? boost::json::value(pending->purpose)
                                           : boost::json::value(nullptr)}});
+    }
+    if (detail::is_replacement_purpose(purpose)) {
+      return detail::replacement_draw(txn, supervisor, t, *pending, beacon, beacon_date,
+                                      is_rest_day_, tenderer_accounts_);
     }
     SUNBID_ASSIGN_OR_RETURN(detail::DrawBasis basis,
                             detail::draw_basis(txn, tender, purpose, pending->fixed_index, beacon,

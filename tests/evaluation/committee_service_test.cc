@@ -230,7 +230,11 @@ TEST_CASE("declarations and replacement: the next reserve takes the seat") {
       f, [&] { return f.eval->replace_member(f.supervisor, t.id, m0, "未响应"); });
   CHECK(*rep->successor == drawn->reserves[1]);
   REQUIRE(f.eval->replace_member(f.supervisor, t.id, drawn->members[2], "未响应").ok());
-  expect_eval_refused(
-      f, [&] { return f.eval->replace_member(f.supervisor, t.id, drawn->members[3], "未响应"); },
-      "no_reserve_left");
+  // No reserve left: the seat goes to a fresh draw (replacement-1, its
+  // public commitment the second entry) instead of no_reserve_left.
+  auto vacated = expect_eval_entries(f, 2, [&] {
+    return f.eval->replace_member(f.supervisor, t.id, drawn->members[3], "未响应");
+  });
+  CHECK_FALSE(vacated->successor);
+  CHECK(vacated->replacement_draw == std::optional<std::string>("replacement-1"));
 }

@@ -472,8 +472,10 @@ TEST_CASE("succession: an unmet specialty minimum goes to the first reserve hold
   // One short (have == min − 1): the first reserve holding it.
   CHECK(eval::next_reserve(V{{"法律"}, {"法律"}}, V{{"法律"}, {"财务"}, {"物业管理", "财务"}}, q) ==
         2u);
-  // Unmet, but no reserve holds it: the order of succession.
-  CHECK(eval::next_reserve(V{{"法律"}}, V{{"法律"}, {"财务"}}, q) == 0u);
+  // Unmet, but no reserve holds it: nobody; the seat goes to a fresh draw.
+  CHECK_FALSE(eval::next_reserve(V{{"法律"}}, V{{"法律"}, {"财务"}}, q));
+  // A pending fresh draw's quota counts as seated: the order of succession.
+  CHECK(eval::next_reserve(V{{"法律"}, {"物业管理"}}, V{{"法律"}, {"财务"}}, q) == 0u);
   // Minimums in rule order: the first met, the second unmet.
   const std::vector<eval::SpecialtyQuota> q2 = {{"物业管理", 1}, {"财务", 2}};
   CHECK(eval::next_reserve(V{{"物业管理"}, {"财务"}}, V{{"法律"}, {"物业管理"}, {"财务"}}, q2) ==
@@ -564,31 +566,33 @@ TEST_CASE("succession: 补抽 from the reserves honours the minimum and the trai
       f, [&] { return f.eval->replace_member(f.supervisor, s->id, pm_member, "重复"); },
       "not_a_committee_member");
   // The 物业管理 member now seated leaves too: no 物业管理 reserve is left,
-  // so the order of succession (the minimum stays unmet, as the committee shows).
+  // so no reserve takes the seat: it goes to a fresh draw (replacement-1,
+  // committed in a second, public entry) to restore the minimum. Before the
+  // fresh draw existed, the next in order sat and the minimum stayed unmet.
   std::vector<std::string> rest;
   for (const auto& a : s->reserves) {
     if (a != first_reserve && a != pm_reserve) rest.push_back(a);
   }
-  auto r3 = expect_eval_one_entry(
-      f, [&] { return f.eval->replace_member(f.supervisor, s->id, pm_reserve, "回避"); });
-  CHECK(r3->successor == rest.front());
+  auto r3 = expect_eval_entries(
+      f, 2, [&] { return f.eval->replace_member(f.supervisor, s->id, pm_reserve, "回避"); });
+  CHECK_FALSE(r3->successor);
+  CHECK(r3->replacement_draw == std::optional<std::string>("replacement-1"));
 
-  // Two reserves remain: two more replacements use them up; the next is
-  // refused and changes nothing (the member keeps the seat).
-  for (std::size_t i = 1; i <= 2; ++i) {
+  // The pending fresh draw will meet the minimum: the three reserves left
+  // take the next seats in order.
+  for (std::size_t i = 1; i <= 3; ++i) {
     auto r = f.eval->replace_member(f.supervisor, s->id, law_members[i], "未到场");
     REQUIRE(r.ok());
-    CHECK(r->successor == rest[i]);
+    CHECK(r->successor == rest[i - 1]);
+    CHECK_FALSE(r->replacement_draw);
   }
-  expect_eval_refused(
-      f, [&] { return f.eval->replace_member(f.supervisor, s->id, law_members[3], "未到场"); },
-      "no_reserve_left");
   {
     auto db = f.reader();
     auto v = eval::EvaluationService::committee(db, s->id, f.supervisor);
     REQUIRE(v.ok());
-    CHECK(std::count(v->members.begin(), v->members.end(), law_members[3]) == 1);
-    CHECK(v->members.size() == 5);
+    CHECK(v->members.size() == 4);
+    CHECK(v->vacant_seats == 1);
+    CHECK(v->pending_draw == std::optional<std::string>("replacement-1"));
     CHECK(v->reserves.empty());
   }
 
@@ -606,7 +610,7 @@ TEST_CASE("succession: 补抽 from the reserves honours the minimum and the trai
     CHECK((l.matches || l.pending));
     successions += l.what.find("successor is the next reserve") != std::string::npos ? 1 : 0;
   }
-  CHECK(successions == 5);
+  CHECK(successions == 6);
   // A trail whose declaration names the next in order instead is a mismatch.
   auto forged = *verified;
   bool changed = false;

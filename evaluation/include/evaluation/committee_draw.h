@@ -117,14 +117,30 @@ Result<PositionDraw> draw_positions(const std::vector<Expert>& list,
                                     std::size_t committee_size, std::size_t reserve_size,
                                     const Hash& seed);
 
+// The fresh draw (补抽 from a new list, purpose `replacement-N`,
+// docs/committee-draw.md): as draw_positions with no reserves, for `seats`
+// vacant seats and `quotas` the minimums still unmet by the seated members.
+// Unlike the committee draw, the quotas' sum may exceed `seats` (an expert
+// holding several specialties can meet more than one): the quotas are
+// sampled in order and refused when they need more positions than there are
+// seats. Errors: invalid_committee_size (seats = 0), too_few_experts (|list|
+// < seats), committee_specialty_unavailable (a quota cannot be met, or the
+// quotas need more than `seats` positions; details specialty, min,
+// qualifying, seats).
+Result<std::vector<std::size_t>> draw_replacement_positions(
+    const std::vector<Expert>& list, const std::vector<SpecialtyQuota>& quotas, std::size_t seats,
+    const Hash& seed);
+
 // Succession (补抽 from the reserves, docs/committee-draw.md): the reserve
 // who takes a freed seat. `seated` are the specialties of the members still
-// seated (the leaving one already gone), `reserves` those of the remaining
-// reserves in order of succession. For each quota in rule order whose count
-// among `seated` is below its minimum, the first reserve holding that
-// specialty; if no minimum is unmet, or no remaining reserve holds an unmet
-// one, the first reserve. nullopt when no reserve is left. Returns an index
-// into `reserves`.
+// seated (the leaving one already gone; a pending fresh draw's quota counts
+// as seated, one entry per seat it will fill with that specialty),
+// `reserves` those of the remaining reserves in order of succession. For
+// each quota in rule order whose count among `seated` is below its minimum,
+// the first reserve holding that specialty; if such a minimum is unmet and
+// no remaining reserve holds it, nullopt: the seat goes to a fresh draw
+// (`replacement-N`). If every minimum is met, the first reserve. nullopt
+// also when no reserve is left. Returns an index into `reserves`.
 std::optional<std::size_t> next_reserve(const std::vector<std::vector<std::string>>& seated,
                                         const std::vector<std::vector<std::string>>& reserves,
                                         const std::vector<SpecialtyQuota>& quotas);

@@ -112,6 +112,9 @@ struct CommitteeDrawn {
 struct SeatChange {
   std::uint64_t log_index = 0;
   std::optional<std::string> successor;  // the reserve now holding the seat
+  // The fresh draw this change opened ("replacement-N"): no reserve could
+  // take the seat, which stays vacant until its beacon is entered.
+  std::optional<std::string> replacement_draw;
 };
 
 struct ReviewInput {
@@ -171,6 +174,10 @@ struct CommitteeView {
   std::vector<std::string> members;   // active seats, draw order
   std::vector<std::string> reserves;  // remaining, order of succession
   std::vector<std::string> declared;  // members who declared no conflict
+  std::size_t vacant_seats = 0;       // committee_size − members (0 before the draw)
+  // A fresh draw waiting for its beacon ("replacement-N"): the committee is
+  // incomplete and the review cannot conclude until it is drawn.
+  std::optional<std::string> pending_draw;
 };
 
 class EvaluationService {
@@ -235,8 +242,12 @@ class EvaluationService {
                              bool no_conflict, std::optional<std::string> detail);
 
   // Supervisor (补抽): the successor (as for declare) takes the member's
-  // seat; the member's marks are void. Refuses not_supervisor, reason_required,
-  // not_a_committee_member, no_reserve_left, tender_wrong_status.
+  // seat; the member's marks are void. With no reserve to take it (none
+  // left, or none holding a minimum the departure left unmet) the seat goes
+  // to a fresh draw (`replacement-N`: a new committed list, its own beacon
+  // through enter_beacon; docs/committee-draw.md), as for a declaration.
+  // Refuses not_supervisor, reason_required, not_a_committee_member,
+  // member_has_submitted, tender_wrong_status.
   Result<SeatChange> replace_member(const core::Actor& supervisor, std::string_view tender,
                                     std::string_view member, std::string_view reason);
 
@@ -248,9 +259,14 @@ class EvaluationService {
   Result<StageResult> submit_review(const core::Actor& evaluator, std::string_view tender,
                                     const ReviewInput& input);
 
-  // Supervisor: the beacon of the pending draw of `purpose`. Refuses
-  // not_supervisor, no_pending_draw, beacon_invalid, beacon_date_not_allowed,
-  // checkpoint_pending.
+  // Supervisor: the beacon of the pending draw of `purpose`. For a fresh
+  // draw (`replacement-N`, tender reviewing) the drawn experts take the
+  // vacant seats (`committee.redrawn`, withheld until the decision; next
+  // "reviewing", or "draw:replacement-N+1" when seats are still vacant).
+  // Refuses not_supervisor, no_pending_draw, beacon_invalid,
+  // beacon_date_not_allowed, checkpoint_pending, and for a fresh draw
+  // too_few_experts, committee_specialty_unavailable (the supervisor may
+  // then cancel the tender).
   Result<StageResult> enter_beacon(const core::Actor& supervisor, std::string_view tender,
                                    std::string_view purpose, std::string_view beacon,
                                    std::string_view beacon_date);
