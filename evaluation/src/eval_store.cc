@@ -334,7 +334,7 @@ Result<std::vector<ValidBid>> valid_bids(audit::Database& db, std::string_view t
 }
 
 bool is_replacement_purpose(std::string_view purpose) {
-  constexpr std::string_view prefix = "replacement-";
+  constexpr std::string_view prefix = draw_purpose::kReplacementPrefix;
   if (!purpose.starts_with(prefix) || purpose.size() == prefix.size()) return false;
   const std::string_view n = purpose.substr(prefix.size());
   if (n.front() == '0' || n.size() > 9) return false;

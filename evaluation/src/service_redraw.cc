@@ -161,7 +161,8 @@ Result<std::optional<std::string>> open_replacement_if_vacant(
     }
     if (have < q.min) quota.push_back({q.specialty, q.min - have});
   }
-  const std::string purpose = "replacement-" + std::to_string(s.replacements + 1);
+  const std::string purpose =
+      std::string(draw_purpose::kReplacementPrefix) + std::to_string(s.replacements + 1);
   SUNBID_ASSIGN_OR_RETURN(std::int64_t fixed_ms, entry_time_ms(db, fixing_index));
   SUNBID_ASSIGN_OR_RETURN(std::vector<Expert> pool, pool_as_of(db, fixing_index, fixed_ms));
   std::vector<std::string> bidders = s.bidder_usccs;

@@ -89,7 +89,6 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"pool_not_committed", 409},
       {"already_declared", 409},
       {"not_declared", 409},
-      {"no_reserve_left", 409},
       {"already_submitted", 409},
       {"duplicate_submission", 409},
       {"review_closed", 409},

@@ -164,14 +164,18 @@ boost::json::object committee_drawn_json(const eval::CommitteeDrawn& d) {
 }
 
 boost::json::object seat_change_json(const eval::SeatChange& s) {
-  return {{"log_index", idx(s.log_index)},
-          {"successor", s.successor ? boost::json::value(*s.successor) : nullptr}};
+  return {
+      {"log_index", idx(s.log_index)},
+      {"successor", s.successor ? boost::json::value(*s.successor) : nullptr},
+      {"replacement_draw", s.replacement_draw ? boost::json::value(*s.replacement_draw) : nullptr}};
 }
 
 boost::json::object committee_json(const eval::CommitteeView& v) {
   return {{"members", string_array(v.members)},
           {"reserves", string_array(v.reserves)},
-          {"declared", string_array(v.declared)}};
+          {"declared", string_array(v.declared)},
+          {"vacant_seats", v.vacant_seats},
+          {"pending_draw", v.pending_draw ? boost::json::value(*v.pending_draw) : nullptr}};
 }
 
 boost::json::object stage_json(const eval::StageResult& s, bool with_record) {

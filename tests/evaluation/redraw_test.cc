@@ -13,6 +13,8 @@
 #include "audit_log/log_store.h"
 #include "audit_log/trail.h"
 #include "eval_fixture.h"
+#include "evaluation/committee_draw.h"
+#include "evaluation/draw.h"
 #include "evaluation/recompute.h"
 
 namespace sunbid::testing {
@@ -314,6 +316,40 @@ TEST_CASE("redraw: a quota the fresh list cannot meet is refused and changes not
       },
       "committee_specialty_unavailable");
   CHECK(committee_of(f, t.id).pending_draw == std::optional<std::string>("replacement-1"));
+}
+
+}  // namespace sunbid::testing
+
+namespace sunbid::testing {
+
+TEST_CASE("redraw: the fresh draw's sampler (docs/committee-draw.md worked example)", "[redraw]") {
+  Hash root{};
+  for (std::size_t i = 0; i < root.size(); ++i) root[i] = static_cast<std::uint8_t>(i);
+  auto seed = eval::draw_seed("replacement-1", "T-2026-0001", root, "3345.67", "2026-03-03");
+  REQUIRE(seed.ok());
+  CHECK(hex_encode(*seed) == "618e06d507293592a259bb4281bc3840901ae487e29794ac1363c98f3c33da23");
+  const auto e = [](std::vector<std::string> s) { return eval::Expert{"x", std::move(s)}; };
+  const std::vector<eval::Expert> list = {
+      e({"法律"}), e({"物业管理"}), e({"法律"}), e({"法律", "物业管理"}), e({"财务"}), e({"法律"})};
+  // Two seats, 物业管理 ≥ 1 unmet: the quota from positions 1 and 3, then the rest.
+  auto two = eval::draw_replacement_positions(list, {{"物业管理", 1}}, 2, *seed);
+  REQUIRE(two.ok());
+  CHECK(*two == std::vector<std::size_t>{1, 5});
+  auto plain = eval::draw_replacement_positions(list, {}, 2, *seed);
+  REQUIRE(plain.ok());
+  CHECK(*plain == std::vector<std::size_t>{0, 5});
+  // Quotas needing more positions than seats: refused, as a quota the list
+  // cannot meet.
+  const std::vector<eval::Expert> ab = {e({"A"}), e({"B"})};
+  auto over = eval::draw_replacement_positions(ab, {{"A", 1}, {"B", 1}}, 1, *seed);
+  REQUIRE_FALSE(over.ok());
+  CHECK(over.error().code == "committee_specialty_unavailable");
+  auto none = eval::draw_replacement_positions(ab, {{"C", 1}}, 1, *seed);
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.error().code == "committee_specialty_unavailable");
+  auto few = eval::draw_replacement_positions(ab, {}, 3, *seed);
+  REQUIRE_FALSE(few.ok());
+  CHECK(few.error().code == "too_few_experts");
 }
 
 }  // namespace sunbid::testing

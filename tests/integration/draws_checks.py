@@ -156,3 +156,5 @@ def check_draws(ctx, results):
                 a.status == 200, repr(a)[:300])
     a = s.req("GET", committee)
     r.check("(i) secrets: GET /committee anonymously → 401", a.status == 401, repr(a)[:300])
+    # The tender, now reviewing, for (h) rules: 补抽 fresh draw (redraw_checks).
+    ctx.draws_tender = tid if drawn else None

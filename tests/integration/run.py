@@ -24,6 +24,7 @@ import decide_checks  # noqa: E402
 import periods_checks  # noqa: E402
 import scenarios  # noqa: E402
 import draws_checks  # noqa: E402
+import redraw_checks  # noqa: E402
 import abuse_checks  # noqa: E402
 import secrets_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
@@ -84,6 +85,7 @@ def main():
                  ("(h) rules: self-executing decision", decide_checks.check_decide),
                  ("(h) rules: periods in calendar days", periods_checks.check_periods),
                  ("(i) secrets: committee before the decision", draws_checks.check_draws),
+                 ("(h) rules: 补抽 fresh draw", redraw_checks.check_redraw),
                  ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
                  ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets)]
         for name, fn in steps:

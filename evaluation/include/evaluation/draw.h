@@ -1,7 +1,7 @@
 // Verifiable randomness: the seed of a draw and the deterministic sampler that
 // turns it into indices. Specified byte for byte in docs/draw.md.
 //
-// Every draw of a tender (committee, replacement, candidate cap, lottery,
+// Every draw of a tender (committee, replacement-N, candidate cap, lottery,
 // tie-break, run-off tie) derives its seed from public values only:
 //   seed = SHA-256("sunbid/draw/v1\n" ‖ purpose ‖ "\n" ‖ tender_id ‖ "\n" ‖
 //                  checkpoint_root (32 raw bytes) ‖ beacon ‖ "\n" ‖
@@ -32,8 +32,9 @@ namespace sunbid::eval {
 // The purposes a draw may be made for. A purpose is part of the seed, so two
 // draws of one tender with the same beacon never share a stream.
 namespace draw_purpose {
-inline constexpr std::string_view kCommittee = "committee";             // 专家抽取
-inline constexpr std::string_view kReplacement = "replacement";         // 补抽
+inline constexpr std::string_view kCommittee = "committee";  // 专家抽取
+// 补抽 from a fresh list: "replacement-1", "replacement-2", … (prefix + N).
+inline constexpr std::string_view kReplacementPrefix = "replacement-";
 inline constexpr std::string_view kCandidateCap = "candidate_cap";      // 候选人数上限
 inline constexpr std::string_view kLottery = "lottery";                 // 抽签
 inline constexpr std::string_view kTieBreak = "tie_break";              // 同分/同价抽签
