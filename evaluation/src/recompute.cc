@@ -555,6 +555,13 @@ class Recomputer {
              "specialty quota first, then positions; members " + join(members));
       }
     }
+    {
+      FreshPool fp{e, {}, {}};
+      for (const auto& x : pool) fp.pool.insert(x.account);
+      const auto ex = strs(arr(in, "excluded_accounts"));
+      fp.excluded.insert(ex.begin(), ex.end());
+      fresh_pools_.push_back(std::move(fp));
+    }
     // The logged members take the seats (a mismatch above is reported; go on
     // with what the log says so later seat changes are still checked).
     sc.pending.reset();
@@ -618,6 +625,17 @@ class Recomputer {
          missed.empty() ? std::to_string(decision_participants_.size()) +
                               " decision participants, none drawable"
                         : "drawable although taking part in the decision: " + join(missed));
+    // Each fresh draw's list, against its own pool and exclusions.
+    for (const auto& fp : fresh_pools_) {
+      std::vector<std::string> drawable;
+      for (const auto& a : decision_participants_) {
+        if (fp.pool.count(a) && !fp.excluded.count(a)) drawable.push_back(a);
+      }
+      line(fp.entry, "decision participants excluded", drawable.empty(),
+           drawable.empty() ? std::to_string(decision_participants_.size()) +
+                                  " decision participants, none drawable"
+                            : "drawable although taking part in the decision: " + join(drawable));
+    }
   }
 
   // The review's aggregation from the logged report: every fail reason is a
@@ -1037,10 +1055,16 @@ class Recomputer {
   std::map<std::uint64_t, std::pair<std::uint64_t, std::vector<std::string>>> commitments_;
   std::optional<std::vector<std::string>> opening_bidders_;  // sorted, distinct
   std::optional<Entry> committee_entry_;                     // a version-2 draw
-  std::optional<Succession> succession_;                     // from a version-3 committee.drawn
-  bool committee_seen_ = false;                              // any committee.drawn
-  std::optional<Entry> committee_withheld_;                  // the review.concluded that lacked it
-  std::optional<std::vector<std::string>> seats_;            // seat k's member: (*seats_)[k - 1]
+  struct FreshPool {
+    Entry entry;  // committee.redrawn
+    std::set<std::string> pool;
+    std::set<std::string> excluded;
+  };
+  std::vector<FreshPool> fresh_pools_;
+  std::optional<Succession> succession_;           // from a version-3 committee.drawn
+  bool committee_seen_ = false;                    // any committee.drawn
+  std::optional<Entry> committee_withheld_;        // the review.concluded that lacked it
+  std::optional<std::vector<std::string>> seats_;  // seat k's member: (*seats_)[k - 1]
   std::set<std::string> pool_accounts_;
   std::set<std::string> excluded_accounts_;
   std::set<std::string> decision_participants_;

@@ -234,6 +234,74 @@ TEST_CASE("redraw: the last reserve used, one more departure opens replacement-1
                     false) == 1);
 }
 
+TEST_CASE("redraw: a seat vacated while a fresh draw is pending waits for replacement-2",
+          "[redraw]") {
+  EvalFixture f;
+  add_pool(f, 11);  // 10 drawn, 1 left for replacement-1's list
+  auto t = open_tender(f, {200, 210, 220, 230}, five_seats);
+  auto drawn =
+      f.eval->draw_committee(f.supervisor, t.id, "3301.25", beacon_date_for(f, t.id, "committee"));
+  REQUIRE(drawn.ok());
+  std::string seat = drawn->members[4];
+  for (std::size_t i = 0; i < 5; ++i) {
+    auto r = f.eval->replace_member(f.supervisor, t.id, seat, "未到场");
+    REQUIRE(r.ok());
+    seat = *r->successor;
+  }
+  auto first = expect_eval_entries(
+      f, 2, [&] { return f.eval->replace_member(f.supervisor, t.id, seat, "未到场"); });
+  CHECK(first->replacement_draw == std::optional<std::string>("replacement-1"));
+  // Added after replacement-1's fixing entry: not in its list.
+  REQUIRE(f.eval->add_expert(f.admin, {"late-0", {"物业管理"}, std::nullopt, {}}).ok());
+  // Another seat is vacated while replacement-1 is pending: no second fresh
+  // draw yet (one entry), the seat waits.
+  auto second = expect_eval_one_entry(
+      f, [&] { return f.eval->declare(evaluator(drawn->members[0]), t.id, false, std::nullopt); });
+  CHECK_FALSE(second->successor);
+  CHECK_FALSE(second->replacement_draw);
+  {
+    const auto v = committee_of(f, t.id);
+    CHECK(v.vacant_seats == 2);
+    CHECK(v.pending_draw == std::optional<std::string>("replacement-1"));
+  }
+  REQUIRE(f.ledger->publish_checkpoint().ok());
+  // replacement-1 fills the one seat it was opened for and, seats still
+  // vacant, opens replacement-2 fixed by its own entry (two entries).
+  auto one = expect_eval_entries(f, 2, [&] {
+    return f.eval->enter_beacon(f.supervisor, t.id, "replacement-1", "3301.25",
+                                beacon_date_for(f, t.id, "replacement-1"));
+  });
+  CHECK(one->next == "draw:replacement-2");
+  CHECK(one->record.at("members").as_array().size() == 1);
+  CHECK(one->record.at("members").as_array()[0] != "late-0");
+  const auto c2 = entry_json(f, 0);
+  CHECK(c2.at("payload").at("purpose") == "replacement-2");
+  CHECK(c2.at("payload").at("fixed_index").to_number<std::int64_t>() ==
+        static_cast<std::int64_t>(one->log_index));  // the committee.redrawn entry
+  CHECK(committee_of(f, t.id).pending_draw == std::optional<std::string>("replacement-2"));
+  REQUIRE(f.ledger->publish_checkpoint().ok());
+  auto two = expect_eval_one_entry(f, [&] {
+    return f.eval->enter_beacon(f.supervisor, t.id, "replacement-2", "3301.25",
+                                beacon_date_for(f, t.id, "replacement-2"));
+  });
+  CHECK(two->next == "reviewing");
+  CHECK(two->record.at("members") == boost::json::array{"late-0"});
+  {
+    const auto v = committee_of(f, t.id);
+    CHECK(v.vacant_seats == 0);
+    CHECK(v.members.size() == 5);
+  }
+  REQUIRE(f.service->cancel(t.market.tenderer, t.id, "业主大会决定不再选聘").ok());
+  const auto lines = eval::recompute_trail(released_trail(f, t), f.ledger->verifier_key());
+  for (const auto& l : lines) {
+    INFO(l.what << ": " << l.detail);
+    CHECK((l.matches || l.pending));
+  }
+  CHECK(count_lines(lines, "fresh draw opened by a vacancy", true) == 2);
+  CHECK(count_lines(lines, "fresh draw members", true) == 2);
+  CHECK(count_lines(lines, "replacement-2 beacon form and date", true) == 1);
+}
+
 TEST_CASE("redraw: a minimum no reserve holds opens a fresh draw that restores it", "[redraw]") {
   EvalFixture f;
   // Ten 法律 experts and one 物业管理: the minimum seats pm-a, the reserves

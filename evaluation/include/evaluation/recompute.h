@@ -12,7 +12,11 @@
 // taking part in the decision in this trail (a tenderer actor, a listed
 // voter) was drawable. For a version-3 draw, each seat change (a declared
 // conflict, a replacement) is rechecked against the succession rule
-// (next_reserve). Each line names its entry.
+// (next_reserve), and each fresh draw (`committee.redrawn`, purpose
+// replacement-N) against the vacancy that opened it: its public commitment,
+// the exclusions as of its fixing entry, the removal of everyone already
+// drawn, the seats and quota the seat changes left, and the positions.
+// Each line names its entry.
 //
 // What the trail cannot show (and the lines say so where it matters): that
 // the checkpoint a draw used was the FIRST one covering its fixing entry
@@ -22,9 +26,9 @@
 // the pool behind the pool digest.
 //
 // A trail exported before the decision lacks the entries withheld until then
-// (committee.drawn, committee.declared, committee.replaced, review.submitted:
-// they name the committee, confidential until the decision). The checks that
-// need them are reported as `pending` lines, not as mismatches: the committee
+// (committee.drawn, committee.declared, committee.replaced, committee.redrawn,
+// review.submitted: they name the committee, confidential until the
+// decision). The checks that need them are reported as `pending` lines, not as mismatches: the committee
 // draw and the evaluation report against the submitted marks' digests (the
 // report names seats; the seat-to-member mapping is in the withheld
 // review.submitted entries). A trail exported after the decision holds them
