@@ -236,8 +236,11 @@ class EvaluationService {
   // A drawn member, before submitting any review. `false` frees the seat for
   // the successor (next_reserve: the first reserve holding a specialty
   // minimum the departure left unmet, else the first reserve), who must
-  // declare in turn. Refuses not_evaluator,
-  // not_a_committee_member, already_declared, tender_wrong_status.
+  // declare in turn; with no reserve to take it (none left, or none holding
+  // that minimum) the seat stays vacant and the same command opens a fresh
+  // draw (SeatChange::replacement_draw, docs/committee-draw.md). Refuses
+  // not_evaluator, not_a_committee_member, already_declared,
+  // tender_wrong_status.
   Result<SeatChange> declare(const core::Actor& evaluator, std::string_view tender,
                              bool no_conflict, std::optional<std::string> detail);
 
