@@ -16,10 +16,15 @@ its committee drawn), over HTTPS:
   refused (422 beacon_date_not_allowed naming the required date) and
   changes nothing; with the required date it seats an expert never drawn
   before for this tender (an expert added to the pool just before the
-  vacancy), and the committee is complete again.
+  vacancy), and the committee is complete again;
+- once the tender is cancelled (which releases the committee's entries),
+  `sunbid-verify trail` accepts the trail with the fresh draw's lines.
 """
 
 import json
+import os
+import subprocess
+import tempfile
 
 from harness import Skip
 
@@ -98,3 +103,28 @@ def check_redraw(ctx, results):
     r.check("(h) rules: after the fresh draw the committee is complete, nothing pending",
             a.status == 200 and a.json().get("vacant_seats") == 0 and a.json().get("pending_draw") is None
             and len(a.json()["members"]) == 5 and set(members) <= set(a.json()["members"]), repr(a)[:300])
+
+    # Released by the cancellation, the trail rechecks the fresh draw.
+    s.login(["scen.tenderer0"])
+    a = s.req("POST", f"/tenders/{tid}/cancel", "scen.tenderer0", json_body={"reason": "业主大会决定不再选聘"})
+    s.expect("redraw: the tenderer cancels the tender (releases the committee's entries)", a, 200)
+    if a.status != 200:
+        return
+    verify = ctx.args.sunbid_verify
+    if not verify or not os.path.exists(verify):
+        r.fail("(h) rules: sunbid-verify", f"no binary at {verify} (pass --sunbid-verify)")
+        return
+    key = s.req("GET", "/audit/key").body.decode()
+    s.wait_checkpoint()
+    a = s.req("GET", f"/tenders/{tid}/trail")
+    s.expect("redraw: GET trail after the cancellation", a, 200)
+    tmp = tempfile.mkdtemp(prefix="sunbid-redraw-", dir=ctx.server.dir)
+    keyfile, path = os.path.join(tmp, "key"), os.path.join(tmp, "trail.json")
+    open(keyfile, "w").write(key)
+    open(path, "wb").write(a.body)
+    p = subprocess.run([verify, "trail", "--key", keyfile, path], capture_output=True, text=True, timeout=120)
+    out = p.stdout + p.stderr
+    r.check("(h) rules: sunbid-verify trail rechecks the fresh draw (commitments, exclusions, already drawn, "
+            "seats and quota, positions, beacon date) → exit 0",
+            p.returncode == 0 and "fresh draw members" in out and "fresh draw opened by a vacancy" in out
+            and "replacement-1 beacon form and date" in out, out[-800:])
