@@ -28,11 +28,11 @@
 // A trail exported before the decision lacks the entries withheld until then
 // (committee.drawn, committee.declared, committee.replaced, committee.redrawn,
 // review.submitted: they name the committee, confidential until the
-// decision). The checks that need them are reported as `pending` lines, not as mismatches: the committee
-// draw and the evaluation report against the submitted marks' digests (the
-// report names seats; the seat-to-member mapping is in the withheld
-// review.submitted entries). A trail exported after the decision holds them
-// all and every check runs.
+// decision). The checks that need them are reported as `pending` lines,
+// not as mismatches: the committee draw and the evaluation report against
+// the submitted marks' digests (the report names seats; the seat-to-member
+// mapping is in the withheld review.submitted entries). A trail exported
+// after the decision holds them all and every check runs.
 //
 // Thread-safety: pure functions, safe for concurrent use.
 #pragma once
