@@ -133,9 +133,11 @@ TEST_CASE("redraw: the last reserve used, one more departure opens replacement-1
         static_cast<std::int64_t>(vacated->log_index));
   CHECK(cp.at("list_size").to_number<std::int64_t>() == 2);  // the pool minus the ten drawn
   CHECK(cp.at("commitments").as_array().size() == 2);
-  // The commitment is public; the replacement is withheld until the decision.
-  CHECK_FALSE(commitment.contains("release_at_ms"));
+  // The commitment is public; the replacement is withheld until the decision
+  // (an entry appended withheld carries a blind, docs/audit-entry.md).
+  CHECK_FALSE(cp.contains("blind"));
   CHECK(entry_json(f, 1).at("type") == "committee.replaced");
+  CHECK(entry_json(f, 1).at("payload").as_object().contains("blind"));
   {
     const auto v = committee_of(f, t.id);
     CHECK(v.members.size() == 4);
@@ -175,6 +177,17 @@ TEST_CASE("redraw: the last reserve used, one more departure opens replacement-1
   });
   CHECK(redrawn->next == "reviewing");
   CHECK(entry_json(f, 0).at("type") == "committee.redrawn");
+  CHECK(entry_json(f, 0).at("payload").as_object().contains("blind"));  // withheld
+  {
+    // Not in the public trail before the decision (a checkpoint covers it).
+    REQUIRE(f.ledger->publish_checkpoint().ok());
+    auto db = f.reader();
+    auto trail = audit::tender_trail(db, t.id, f.ledger->verifier_key(), f.clock.now_ms());
+    REQUIRE(trail.ok());
+    const std::string text = boost::json::serialize(*trail);
+    CHECK(text.find("committee.redrawn") == std::string::npos);
+    CHECK(text.find("replacement-1") != std::string::npos);  // the commitment is public
+  }
   const auto members = redrawn->record.at("members").as_array();
   REQUIRE(members.size() == 1);
   const std::string fresh(members[0].as_string());
