@@ -890,26 +890,20 @@ struct Api::Impl {
         return refuse("/community_id", "小区不存在", "no such community");
       }
       if (account.owner_key) {
-        SUNBID_ASSIGN_OR_RETURN(
-            audit::Statement * st,
-            db.cached("SELECT 1 FROM roster_units WHERE community_id = ? AND owner_key = ? "
-                      "LIMIT 1"));
-        st->bind(1, *account.community_id).bind(2, *account.owner_key);
-        SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-        st->reset();
-        if (!row) {
+        SUNBID_ASSIGN_OR_RETURN(bool on_roster, core::Registry::owner_on_roster(
+                                                    db, *account.community_id, *account.owner_key));
+        if (!on_roster) {
           return refuse("/owner_key", "该小区名册中没有此业主",
                         "the community's roster has no such owner_key");
         }
       }
     }
     if (account.enterprise_uscc) {
-      SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
-                              db.cached("SELECT 1 FROM enterprises WHERE uscc = ?"));
-      st->bind(1, *account.enterprise_uscc);
-      SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-      st->reset();
-      if (!row) return refuse("/enterprise_uscc", "企业未登记", "no such registered enterprise");
+      SUNBID_ASSIGN_OR_RETURN(bool registered,
+                              core::Registry::enterprise_registered(db, *account.enterprise_uscc));
+      if (!registered) {
+        return refuse("/enterprise_uscc", "企业未登记", "no such registered enterprise");
+      }
     }
     return {};
   }
@@ -2016,42 +2010,18 @@ struct Api::Impl {
     e = std::min(e, s + per_page);
     auto lease = readers.acquire();
     if (!lease.ok()) return reply(std::move(lease).error());
-    auto size = audit::log_size(lease->db());
-    if (!size.ok()) return reply(std::move(size).error());
-    e = std::min(e, *size);
-    std::int64_t now = clock->now_ms();
+    // A page ends early once it holds max_page_bytes (security A10).
+    auto page =
+        audit::public_entries(lease->db(), s, e, clock->now_ms(), options.limits.max_page_bytes);
+    if (!page.ok()) return reply(std::move(page).error());
     // Entries are embedded byte for byte, so the served text is the stored one.
     std::string out = "{\"items\":[";
-    bool first = true;
-    // A page ends early once it holds max_page_bytes (security A10), and
-    // entries are read a few at a time: one large entry beyond the bound at
-    // most, never a gigabyte in memory.
-    constexpr std::uint64_t kChunk = 32;
-    std::uint64_t served = 0;
-    for (std::uint64_t from = s;
-         from < e && (served == 0 || out.size() < options.limits.max_page_bytes); from += kChunk) {
-      auto chunk = audit::read_entries(lease->db(), from, std::min(e, from + kChunk));
-      if (!chunk.ok()) return reply(std::move(chunk).error());
-      for (const auto& entry : *chunk) {
-        if (served > 0 && out.size() >= options.limits.max_page_bytes) break;
-        ++served;
-        if (!first) out += ',';
-        first = false;
-        if (entry.release_at_ms && now < *entry.release_at_ms) {
-          // The stub {entry_hash, index, leaf_hash}: the chain and the tree
-          // verify through it. It names no release instant (that would tie a
-          // bid to its tender and let anyone count the tender's bids,
-          // 电子招标投标办法 arts. 21, 27). The entry carries a blind, so the
-          // hashes cannot be brute-forced (docs/audit-entry.md).
-          out += audit::encode_stub(entry.index, entry.bytes);
-        } else {
-          out += entry.bytes;
-        }
-      }
+    for (std::size_t i = 0; i < page->items.size(); ++i) {
+      if (i > 0) out += ',';
+      out += page->items[i];
     }
-    out += "],\"log_size\":" + std::to_string(*size) + ",\"next_cursor\":";
-    std::uint64_t next = s + served;
-    out += next < *size ? std::to_string(next) : std::string("null");
+    out += "],\"log_size\":" + std::to_string(page->log_size) + ",\"next_cursor\":";
+    out += page->next < page->log_size ? std::to_string(page->next) : std::string("null");
     out += '}';
     Response r;
     r.body = std::move(out);

@@ -141,3 +141,17 @@ TEST_CASE("the tender list pages what the viewer may see, oldest first", "[views
     CHECK(core::TenderService::list(db, q, v.m.tenderer).ok());
   }
 }
+
+TEST_CASE("registry relations: an owner on the roster, a registered enterprise",
+          "[registry_reads]") {
+  CoreFixture f;
+  Market m = setup_market(f);
+  auto db = f.reader();
+  const std::string& c = m.tenderer.community_id;
+  CHECK(*core::Registry::owner_on_roster(db, c, "K1"));
+  CHECK(*core::Registry::owner_on_roster(db, c, "K2"));
+  CHECK_FALSE(*core::Registry::owner_on_roster(db, c, "K3"));
+  CHECK_FALSE(*core::Registry::owner_on_roster(db, "C-none", "K1"));
+  CHECK(*core::Registry::enterprise_registered(db, kUsccA));
+  CHECK_FALSE(*core::Registry::enterprise_registered(db, "91350200MA2XXXXXXX"));
+}
