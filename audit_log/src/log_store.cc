@@ -69,9 +69,10 @@ Result<LogHead> load_log_head(Database& db) {
   SUNBID_ASSIGN_OR_RETURN(std::int64_t next,
                           db.query_int64("SELECT coalesce(max(idx) + 1, 0) FROM audit_entries"));
   if (count != next) {
-    return make_error("log_corrupt",
-                      fmt::format("审计日志不连续 / the audit log has gaps: {} entries, next index {}",
-                                  count, next));
+    return make_error(
+        "log_corrupt",
+        fmt::format("审计日志不连续 / the audit log has gaps: {} entries, next index {}", count,
+                    next));
   }
   head.size = static_cast<std::uint64_t>(count);
   if (head.size > 0) {
@@ -142,7 +143,10 @@ Result<std::uint64_t> append_entry(Database& db, LogHead& head, const EntryDraft
         Statement * ins,
         db.cached("INSERT INTO audit_tender_entries(idx, tender, prev_idx) VALUES (?, ?, ?)"));
     ins->bind(1, index).bind(2, *draft.tender);
-    if (prev_in_tender) ins->bind(3, *prev_in_tender); else ins->bind_null(3);
+    if (prev_in_tender)
+      ins->bind(3, *prev_in_tender);
+    else
+      ins->bind_null(3);
     SUNBID_TRY(ins->run());
     SUNBID_ASSIGN_OR_RETURN(
         Statement * head,
@@ -248,20 +252,22 @@ Result<StoredCheckpoint> checkpoint_from_row(Statement& q) {
   StoredCheckpoint c;
   c.tree_size = static_cast<std::uint64_t>(q.column_int64(0));
   auto root = q.column_blob(1);
-  if (root.size() != 32) return make_error("log_corrupt", "检查点根哈希长度错误 / checkpoint root length");
+  if (root.size() != 32)
+    return make_error("log_corrupt", "检查点根哈希长度错误 / checkpoint root length");
   std::copy(root.begin(), root.end(), c.root.begin());
   c.note = std::string(q.column_text(2));
   c.signed_at_ms = q.column_int64(3);
   return c;
 }
 
-constexpr const char* kCheckpointColumns = "SELECT tree_size, root, note, signed_at_ms FROM checkpoints";
+constexpr const char* kCheckpointColumns =
+    "SELECT tree_size, root, note, signed_at_ms FROM checkpoints";
 
 }  // namespace
 
 Result<std::optional<StoredCheckpoint>> latest_checkpoint(Database& db) {
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * q, db.cached(std::string(kCheckpointColumns) + " ORDER BY tree_size DESC LIMIT 1"));
+  SUNBID_ASSIGN_OR_RETURN(Statement * q, db.cached(std::string(kCheckpointColumns) +
+                                                   " ORDER BY tree_size DESC LIMIT 1"));
   SUNBID_ASSIGN_OR_RETURN(bool row, q->step());
   if (!row) return std::optional<StoredCheckpoint>{};
   auto c = checkpoint_from_row(*q);
@@ -330,6 +336,31 @@ Result<std::vector<StoredEntry>> read_entries(Database& db, std::uint64_t start,
   return out;
 }
 
+std::string public_form(const StoredEntry& e, std::int64_t now_ms) {
+  return withheld_at(e, now_ms) ? encode_stub(e.index, e.bytes) : e.bytes;
+}
+
+Result<PublicPage> public_entries(Database& db, std::uint64_t start, std::uint64_t end,
+                                  std::int64_t now_ms, std::size_t max_bytes) {
+  PublicPage page;
+  SUNBID_ASSIGN_OR_RETURN(page.log_size, log_size(db));
+  end = std::min(end, page.log_size);
+  constexpr std::uint64_t kChunk = 32;
+  std::size_t bytes = 0;
+  std::uint64_t from = start;
+  for (; from < end && (page.items.empty() || bytes < max_bytes); from += kChunk) {
+    SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> chunk,
+                            read_entries(db, from, std::min(end, from + kChunk)));
+    for (const auto& entry : chunk) {
+      if (!page.items.empty() && bytes >= max_bytes) break;
+      page.items.push_back(public_form(entry, now_ms));
+      bytes += page.items.back().size() + 1;
+    }
+  }
+  page.next = start + page.items.size();
+  return page;
+}
+
 namespace {
 
 Result<StoredCheckpoint> checkpoint_or_latest(Database& db, std::optional<std::uint64_t> size) {
@@ -353,7 +384,8 @@ Result<InclusionAnswer> prove_inclusion(Database& db, std::uint64_t index,
     a.index = index;
     a.tree_size = a.checkpoint.tree_size;
     SUNBID_ASSIGN_OR_RETURN(a.proof, inclusion_proof(index, a.tree_size, node_reader(db)));
-    SUNBID_ASSIGN_OR_RETURN(std::vector<Hash> leaf, node_reader(db)(std::vector<NodeId>{{0, index}}));
+    SUNBID_ASSIGN_OR_RETURN(std::vector<Hash> leaf,
+                            node_reader(db)(std::vector<NodeId>{{0, index}}));
     a.leaf = leaf[0];
     return a;
   };
@@ -447,8 +479,8 @@ Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::strin
   std::vector<std::uint64_t> out;
   std::optional<std::int64_t> at;
   {
-    SUNBID_ASSIGN_OR_RETURN(
-        Statement * q, db.cached("SELECT last_idx FROM audit_tender_heads WHERE tender = ?"));
+    SUNBID_ASSIGN_OR_RETURN(Statement * q,
+                            db.cached("SELECT last_idx FROM audit_tender_heads WHERE tender = ?"));
     q->bind(1, tender);
     SUNBID_ASSIGN_OR_RETURN(bool row, q->step());
     if (row) at = q->column_int64(0);
@@ -467,7 +499,8 @@ Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::strin
     std::optional<std::int64_t> prev;
     if (!q->column_is_null(1)) prev = q->column_int64(1);
     q->reset();
-    if (prev && *prev >= *at) return make_error("log_corrupt", "招标条目链成环 / a tender's entry list loops");
+    if (prev && *prev >= *at)
+      return make_error("log_corrupt", "招标条目链成环 / a tender's entry list loops");
     at = prev;
   }
   std::reverse(out.begin(), out.end());

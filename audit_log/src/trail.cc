@@ -103,7 +103,7 @@ Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
       SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> chunk,
                               read_entries(db, start, std::min(cp->tree_size, start + kChunk)));
       for (const StoredEntry& e : chunk) {
-        if (e.release_at_ms && options.now_ms < *e.release_at_ms) {
+        if (withheld_at(e, options.now_ms)) {
           ++summary.withheld;
           if (!options.include_withheld) {
             entries.write(encode_stub(e.index, e.bytes));
@@ -139,7 +139,7 @@ Result<boost::json::object> tender_trail(Database& db, std::string_view tender,
       if (idx >= cp->tree_size) break;
       SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> e, read_entries(db, idx, idx + 1));
       if (e.size() != 1) return make_error("log_corrupt", "条目缺失 / entry missing");
-      if (e[0].release_at_ms && *e[0].release_at_ms > now_ms) continue;  // still withheld
+      if (withheld_at(e[0], now_ms)) continue;
       SUNBID_ASSIGN_OR_RETURN(std::vector<Hash> proof,
                               inclusion_proof(idx, cp->tree_size, node_reader(db)));
       boost::json::array proof_hex;
@@ -183,7 +183,7 @@ Result<boost::json::object> tender_trail_page(Database& db, std::string_view ten
       if (page.after && idx <= *page.after) continue;
       SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> e, read_entries(db, idx, idx + 1));
       if (e.size() != 1) return make_error("log_corrupt", "条目缺失 / entry missing");
-      if (e[0].release_at_ms && *e[0].release_at_ms > now_ms) continue;  // still withheld
+      if (withheld_at(e[0], now_ms)) continue;
       if (entries.size() == limit) {
         next = static_cast<std::int64_t>(*last);
         break;

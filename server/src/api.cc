@@ -223,44 +223,15 @@ struct Api::Impl {
     }
   }
 
-  // tender_core's transitions, then evaluation's (the opening of a vote
-  // window once the candidate publicity has ended: the tender is then
-  // `deciding`; the decision of a closed vote), so windows open and votes
-  // decide without requests. Answers the number of tender_core transitions
-  // applied. A tender whose step fails is logged and skipped: it never stops
-  // the tick for the others (legal D3).
+  // The platform's background step (EvaluationService::tick; a tender whose
+  // step fails is logged and skipped), then the access record's daily
+  // commitment. Answers the number of tender_core transitions applied.
   Result<int> tick_all(std::int64_t now) {
     std::vector<core::TickFailure> failed;
-    SUNBID_ASSIGN_OR_RETURN(int applied, service.tick(now, &failed));
+    SUNBID_ASSIGN_OR_RETURN(int applied, evaluation.tick(now, failed));
     for (const auto& f : failed) {
       std::fprintf(stderr, "sunbid: background tick skipped tender %s: %s\n", f.tender_id.c_str(),
                    f.error.to_string().c_str());
-    }
-    // Evaluation's steps: the deciding tenders (a vote window to open, a
-    // closed vote to decide), and the committee's pool list, committed once
-    // bidding has closed, before the beacon date (docs/committee-draw.md).
-    std::vector<std::string> due_ids;
-    {
-      SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
-      SUNBID_ASSIGN_OR_RETURN(
-          auto due,
-          core::TenderService::list(lease.db(), core::TenderStatus::deciding, std::nullopt));
-      for (const auto& t : due) due_ids.push_back(t.id);
-      for (auto status : {core::TenderStatus::reveal, core::TenderStatus::opened}) {
-        SUNBID_ASSIGN_OR_RETURN(auto closed,
-                                core::TenderService::list(lease.db(), status, std::nullopt));
-        for (const auto& t : closed) {
-          SUNBID_ASSIGN_OR_RETURN(bool committed,
-                                  eval::EvaluationService::pool_committed(lease.db(), t.id));
-          if (!committed) due_ids.push_back(t.id);
-        }
-      }
-    }
-    for (const auto& id : due_ids) {
-      if (auto st = evaluation.catch_up(id); !st.ok()) {
-        std::fprintf(stderr, "sunbid: background tick skipped tender %s: %s\n", id.c_str(),
-                     st.error().to_string().c_str());
-      }
     }
     SUNBID_TRY(commit_access_record(now));
     return applied;
@@ -919,26 +890,20 @@ struct Api::Impl {
         return refuse("/community_id", "小区不存在", "no such community");
       }
       if (account.owner_key) {
-        SUNBID_ASSIGN_OR_RETURN(
-            audit::Statement * st,
-            db.cached("SELECT 1 FROM roster_units WHERE community_id = ? AND owner_key = ? "
-                      "LIMIT 1"));
-        st->bind(1, *account.community_id).bind(2, *account.owner_key);
-        SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-        st->reset();
-        if (!row) {
+        SUNBID_ASSIGN_OR_RETURN(bool on_roster, core::Registry::owner_on_roster(
+                                                    db, *account.community_id, *account.owner_key));
+        if (!on_roster) {
           return refuse("/owner_key", "该小区名册中没有此业主",
                         "the community's roster has no such owner_key");
         }
       }
     }
     if (account.enterprise_uscc) {
-      SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
-                              db.cached("SELECT 1 FROM enterprises WHERE uscc = ?"));
-      st->bind(1, *account.enterprise_uscc);
-      SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-      st->reset();
-      if (!row) return refuse("/enterprise_uscc", "企业未登记", "no such registered enterprise");
+      SUNBID_ASSIGN_OR_RETURN(bool registered,
+                              core::Registry::enterprise_registered(db, *account.enterprise_uscc));
+      if (!registered) {
+        return refuse("/enterprise_uscc", "企业未登记", "no such registered enterprise");
+      }
     }
     return {};
   }
@@ -1048,26 +1013,11 @@ struct Api::Impl {
   static Response ok_json(const boost::json::value& v) { return json_response(200, v); }
   static std::int64_t idx(std::uint64_t i) { return static_cast<std::int64_t>(i); }
 
-  // A draft is seen only by its community's tenderers, supervisors and the
-  // operator; to everyone else it does not exist.
-  static bool may_see(const core::TenderView& t, const core::Actor& viewer) {
-    if (t.status != core::TenderStatus::draft) return true;
-    if (viewer.role == "admin" || viewer.role == "supervisor") return true;
-    return viewer.role == "tenderer" && viewer.community_id == t.community_id;
-  }
-
-  static Error tender_not_found(std::string_view id) {
-    return make_error("tender_not_found", "招标不存在 / no such tender",
-                      {{"tender", std::string(id)}});
-  }
-
-  // The view of a tender the viewer may see, after its due transitions.
-  Result<core::TenderView> visible_tender(audit::Database& db, const std::string& id,
-                                          const core::Actor& viewer) {
-    auto view = core::TenderService::view(db, id);
-    if (!view.ok()) return std::move(view).error();
-    if (!may_see(*view, viewer)) return tender_not_found(id);
-    return view;
+  // The view of a tender the viewer may see (a hidden draft is
+  // tender_not_found, as an unknown id).
+  static Result<core::TenderView> visible_tender(audit::Database& db, const std::string& id,
+                                                 const core::Actor& viewer) {
+    return core::TenderService::view(db, id, viewer);
   }
 
   Result<core::TenderView> caught_up_view(const std::string& id, const core::Actor& viewer) {
@@ -1272,7 +1222,7 @@ struct Api::Impl {
     in_worker(reply, [this, in, actor = core_actor(call)]() -> Result<Response> {
       SUNBID_ASSIGN_OR_RETURN(std::string id, service.create_draft(actor, in));
       SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
-      SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id));
+      SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id, actor));
       return created(tender_json(v));
     });
   }
@@ -1302,7 +1252,8 @@ struct Api::Impl {
         [this, id = call.params.at("id"), edit, actor = core_actor(call)]() -> Result<Response> {
           SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, service.edit_draft(actor, id, edit));
           SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
-          SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id));
+          SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
+                                  core::TenderService::view(lease.db(), id, actor));
           boost::json::object o = tender_json(v);
           o["log_index"] = idx(log_index);
           return ok_json(o);
@@ -1313,16 +1264,17 @@ struct Api::Impl {
     auto body = optional_json_body(call);
     if (!body.ok()) return reply(std::move(body).error());
     if (auto st = JsonFields(*body).finish(); !st.ok()) return reply(std::move(st).error());
-    in_worker(
-        reply, [this, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
-          SUNBID_ASSIGN_OR_RETURN(core::Published p, service.publish(actor, id));
-          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
-          SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id));
-          boost::json::object o = tender_json(v);
-          o["log_index"] = idx(p.log_index);
-          o["already_published"] = p.already_published;
-          return ok_json(o);
-        });
+    in_worker(reply,
+              [this, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(core::Published p, service.publish(actor, id));
+                SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+                SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
+                                        core::TenderService::view(lease.db(), id, actor));
+                boost::json::object o = tender_json(v);
+                o["log_index"] = idx(p.log_index);
+                o["already_published"] = p.already_published;
+                return ok_json(o);
+              });
   }
 
   void post_amendment(Call& call, Reply reply) {
@@ -1403,7 +1355,7 @@ struct Api::Impl {
                 if (!r.ok()) return std::move(r).error();
                 SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
                 SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
-                                        core::TenderService::view(lease.db(), id));
+                                        core::TenderService::view(lease.db(), id, actor));
                 boost::json::object o = tender_json(v);
                 o["log_index"] = idx(*r);
                 return ok_json(o);
@@ -1438,34 +1390,17 @@ struct Api::Impl {
       return reply(make_error("invalid_query", "limit 须为 1 至 500 / limit must be 1 to 500",
                               {{"field", "limit"}}));
     }
-    std::string cursor;
-    if (auto it = call.query.find("cursor"); it != call.query.end()) cursor = it->second;
+    core::TenderListQuery query{status, std::move(community), {}, static_cast<std::size_t>(n)};
+    if (auto it = call.query.find("cursor"); it != call.query.end()) query.cursor = it->second;
     core::Actor viewer = core_actor(call);
     auto lease = readers.acquire();
     if (!lease.ok()) return reply(std::move(lease).error());
-    auto all = core::TenderService::list(lease->db(), status, community);
-    if (!all.ok()) return reply(std::move(all).error());
-    std::size_t start = 0;
-    if (!cursor.empty()) {
-      auto it = std::find_if(all->begin(), all->end(),
-                             [&](const core::TenderView& t) { return t.id == cursor; });
-      if (it == all->end()) {
-        return reply(make_error("invalid_query", "游标无效 / the cursor is not valid",
-                                {{"field", "cursor"}}));
-      }
-      start = static_cast<std::size_t>(it - all->begin()) + 1;
-    }
+    auto page = core::TenderService::list(lease->db(), query, viewer);
+    if (!page.ok()) return reply(std::move(page).error());
     boost::json::array items;
+    for (const auto& t : page->items) items.push_back(tender_json(t));
     boost::json::value next = nullptr;
-    for (std::size_t i = start; i < all->size(); ++i) {
-      const core::TenderView& t = (*all)[i];
-      if (!may_see(t, viewer)) continue;
-      if (items.size() == n) {
-        next = boost::json::string(items.back().as_object().at("id").as_string());
-        break;
-      }
-      items.push_back(tender_json(t));
-    }
+    if (page->next_cursor) next = boost::json::string(*page->next_cursor);
     reply(ok_json(boost::json::object{{"items", std::move(items)}, {"next_cursor", next}}));
   }
 
@@ -1986,21 +1921,20 @@ struct Api::Impl {
   }
 
   // GET /tenders/{id}/reviews: the marks the viewer may see (independence:
-  // another member's only once that member and the viewer marked every bid).
+  // another member's only once that member and the viewer marked every bid);
+  // a supervisor's progress.
   void get_reviews(Call& call, Reply reply) {
     eval_read(call, std::move(reply),
               [](audit::Database& db, const core::TenderView& v,
                  const core::Actor& viewer) -> Result<Response> {
                 SUNBID_ASSIGN_OR_RETURN(
-                    auto marks, eval::EvaluationService::marks_visible_to(db, v.id, viewer));
-                boost::json::object o = marks_json(marks);
+                    eval::ReviewsView r,
+                    eval::EvaluationService::reviews_visible_to(db, v.id, viewer));
+                boost::json::object o = marks_json(r.marks);
                 o["tender_id"] = v.id;
-                if (viewer.role == "supervisor") {
-                  // Who has submitted, not what (security A8).
-                  SUNBID_ASSIGN_OR_RETURN(auto progress,
-                                          eval::EvaluationService::review_progress(db, v.id));
+                if (r.progress) {
                   boost::json::array p;
-                  for (const auto& m : progress) {
+                  for (const auto& m : *r.progress) {
                     p.push_back({{"member", m.member},
                                  {"submitted", static_cast<std::int64_t>(m.submitted)},
                                  {"of", static_cast<std::int64_t>(m.of)}});
@@ -2011,22 +1945,18 @@ struct Api::Impl {
               });
   }
 
-  // GET /tenders/{id}/candidates: unranked (sorted by bid id), with each
-  // candidate's bidder and price from the public opening record.
+  // GET /tenders/{id}/candidates: unranked, with bidders and prices.
   void get_candidates(Call& call, Reply reply) {
     eval_read(
         call, std::move(reply),
         [](audit::Database& db, const core::TenderView& v, const core::Actor&) -> Result<Response> {
-          SUNBID_ASSIGN_OR_RETURN(auto ids, eval::EvaluationService::candidates(db, v.id));
-          SUNBID_ASSIGN_OR_RETURN(auto opening, core::TenderService::opening_record(db, v.id));
+          SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(db, v.id));
           boost::json::array items;
-          for (const auto& bid : ids) {
-            boost::json::object item{{"bid_id", bid}};
-            for (const auto& row : opening) {
-              if (row.bid_id != bid) continue;
-              item["bidder_uscc"] = row.bidder_uscc;
-              if (row.bid) item["price_fen_per_m2_month"] = row.bid->price_fen_per_m2_month;
-            }
+          for (const auto& c : list) {
+            boost::json::object item{{"bid_id", c.bid_id}};
+            if (!c.bidder_uscc.empty()) item["bidder_uscc"] = c.bidder_uscc;
+            if (c.price_fen_per_m2_month)
+              item["price_fen_per_m2_month"] = *c.price_fen_per_m2_month;
             items.push_back(std::move(item));
           }
           return ok_json(boost::json::object{
@@ -2034,31 +1964,19 @@ struct Api::Impl {
         });
   }
 
-  // GET /tenders/{id}/award: public once the decision is made (award
-  // publicized, awarded, or the decision failed). Before that nothing of
-  // the decision — no tally, no ballot — is shown to anyone. Evaluators
-  // are refused by the service (segregation of duties).
+  // GET /tenders/{id}/award: the decision once public (EvaluationService::award).
   void get_award(Call& call, Reply reply) {
     eval_read(call, std::move(reply),
               [](audit::Database& db, const core::TenderView& v,
                  const core::Actor& viewer) -> Result<Response> {
-                SUNBID_ASSIGN_OR_RETURN(boost::json::object d,
-                                        eval::EvaluationService::decision(db, v.id, viewer));
-                const bool decided = v.status == core::TenderStatus::award_publicized ||
-                                     v.status == core::TenderStatus::awarded ||
-                                     (v.status == core::TenderStatus::failed &&
-                                      d.at("state").as_string() != "not_started");
-                if (!decided) {
-                  return make_error(
-                      "award_not_public", "尚未定标 / the award is not public yet",
-                      {{"tender_id", v.id}, {"status", std::string(core::to_string(v.status))}});
-                }
+                SUNBID_ASSIGN_OR_RETURN(eval::AwardView a,
+                                        eval::EvaluationService::award(db, v.id, viewer));
                 return ok_json(boost::json::object{
-                    {"tender_id", v.id},
-                    {"status", std::string(core::to_string(v.status))},
-                    {"awarded_bid_id", v.awarded_bid_id ? boost::json::value(*v.awarded_bid_id)
+                    {"tender_id", a.tender_id},
+                    {"status", std::string(core::to_string(a.status))},
+                    {"awarded_bid_id", a.awarded_bid_id ? boost::json::value(*a.awarded_bid_id)
                                                         : boost::json::value(nullptr)},
-                    {"decision", std::move(d)}});
+                    {"decision", std::move(a.decision)}});
               });
   }
 
@@ -2092,42 +2010,18 @@ struct Api::Impl {
     e = std::min(e, s + per_page);
     auto lease = readers.acquire();
     if (!lease.ok()) return reply(std::move(lease).error());
-    auto size = audit::log_size(lease->db());
-    if (!size.ok()) return reply(std::move(size).error());
-    e = std::min(e, *size);
-    std::int64_t now = clock->now_ms();
+    // A page ends early once it holds max_page_bytes (security A10).
+    auto page =
+        audit::public_entries(lease->db(), s, e, clock->now_ms(), options.limits.max_page_bytes);
+    if (!page.ok()) return reply(std::move(page).error());
     // Entries are embedded byte for byte, so the served text is the stored one.
     std::string out = "{\"items\":[";
-    bool first = true;
-    // A page ends early once it holds max_page_bytes (security A10), and
-    // entries are read a few at a time: one large entry beyond the bound at
-    // most, never a gigabyte in memory.
-    constexpr std::uint64_t kChunk = 32;
-    std::uint64_t served = 0;
-    for (std::uint64_t from = s;
-         from < e && (served == 0 || out.size() < options.limits.max_page_bytes); from += kChunk) {
-      auto chunk = audit::read_entries(lease->db(), from, std::min(e, from + kChunk));
-      if (!chunk.ok()) return reply(std::move(chunk).error());
-      for (const auto& entry : *chunk) {
-        if (served > 0 && out.size() >= options.limits.max_page_bytes) break;
-        ++served;
-        if (!first) out += ',';
-        first = false;
-        if (entry.release_at_ms && now < *entry.release_at_ms) {
-          // The stub {entry_hash, index, leaf_hash}: the chain and the tree
-          // verify through it. It names no release instant (that would tie a
-          // bid to its tender and let anyone count the tender's bids,
-          // 电子招标投标办法 arts. 21, 27). The entry carries a blind, so the
-          // hashes cannot be brute-forced (docs/audit-entry.md).
-          out += audit::encode_stub(entry.index, entry.bytes);
-        } else {
-          out += entry.bytes;
-        }
-      }
+    for (std::size_t i = 0; i < page->items.size(); ++i) {
+      if (i > 0) out += ',';
+      out += page->items[i];
     }
-    out += "],\"log_size\":" + std::to_string(*size) + ",\"next_cursor\":";
-    std::uint64_t next = s + served;
-    out += next < *size ? std::to_string(next) : std::string("null");
+    out += "],\"log_size\":" + std::to_string(page->log_size) + ",\"next_cursor\":";
+    out += page->next < page->log_size ? std::to_string(page->next) : std::string("null");
     out += '}';
     Response r;
     r.body = std::move(out);

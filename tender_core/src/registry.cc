@@ -327,6 +327,25 @@ Result<Community> Registry::community(audit::Database& db, std::string_view id) 
   return c;
 }
 
+Result<bool> Registry::owner_on_roster(audit::Database& db, std::string_view community_id,
+                                       std::string_view owner_key) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT 1 FROM roster_units WHERE community_id = ? AND owner_key = ? LIMIT 1"));
+  st->bind(1, community_id).bind(2, owner_key);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  st->reset();
+  return row;
+}
+
+Result<bool> Registry::enterprise_registered(audit::Database& db, std::string_view uscc) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT 1 FROM enterprises WHERE uscc = ?"));
+  st->bind(1, uscc);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  st->reset();
+  return row;
+}
+
 Result<std::optional<CreditRating>> Registry::rating_as_of(
     audit::Database& db, std::string_view uscc, std::int64_t at_ms,
     std::optional<std::int64_t> known_at_ms) {

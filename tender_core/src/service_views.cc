@@ -80,6 +80,95 @@ Result<TenderView> TenderService::view(audit::Database& db, std::string_view ten
   return make_view(db, row);
 }
 
+namespace {
+
+// 草稿: a draft is seen only by its community's tenderers, supervisors and
+// the operator.
+bool may_see(TenderStatus status, std::string_view community_id, const Viewer& viewer) {
+  if (status != TenderStatus::draft) return true;
+  if (viewer.role == "admin" || viewer.role == "supervisor") return true;
+  return viewer.role == "tenderer" && viewer.community_id == community_id;
+}
+
+}  // namespace
+
+Result<TenderView> TenderService::view(audit::Database& db, std::string_view tender_id,
+                                       const Viewer& viewer) {
+  SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+  if (!may_see(row.status, row.community_id, viewer)) {
+    return detail::not_found("tender_not_found", "招标", "tender", tender_id);
+  }
+  return make_view(db, row);
+}
+
+Result<TenderPage> TenderService::list(audit::Database& db, const TenderListQuery& query,
+                                       const Viewer& viewer) {
+  // Drafts: all (admin, supervisor), the viewer's community's (a tenderer),
+  // or none. ?3 = 1: every draft; ?4: the community whose drafts are seen.
+  const bool all_drafts = viewer.role == "admin" || viewer.role == "supervisor";
+  const std::string_view own_community =
+      viewer.role == "tenderer" ? std::string_view(viewer.community_id) : std::string_view("");
+  const std::string_view status = query.status ? to_string(*query.status) : std::string_view("");
+  const std::string_view community =
+      query.community_id ? std::string_view(*query.community_id) : std::string_view("");
+  // An absent filter binds '' (a default string_view has no data and would
+  // bind NULL, for which `?1 = ''` is never true).
+  constexpr const char* kFilter =
+      "(?1 = '' OR status = ?1) AND (?2 = '' OR community_id = ?2) AND "
+      "(status != 'draft' OR ?3 = 1 OR (?4 != '' AND community_id = ?4))";
+  auto bind_filter = [&](Statement& st) {
+    st.bind(1, status).bind(2, community).bind(3, std::int64_t{all_drafts ? 1 : 0});
+    st.bind(4, own_community);
+  };
+  std::optional<std::pair<std::int64_t, std::string>> after;
+  if (!query.cursor.empty()) {
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * st,
+        db.cached(std::string("SELECT created_ms FROM tenders WHERE ") + kFilter + " AND id = ?5"));
+    bind_filter(*st);
+    st->bind(5, query.cursor);
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (row) after.emplace(st->column_int64(0), query.cursor);
+    st->reset();
+    if (!after) {
+      return make_error("invalid_query", "游标无效 / the cursor is not valid",
+                        {{"field", "cursor"}});
+    }
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached(std::string("SELECT id FROM tenders WHERE ") + kFilter +
+                " AND (?5 IS NULL OR (created_ms, id) > (?5, ?6)) ORDER BY created_ms, id "
+                "LIMIT ?7"));
+  bind_filter(*st);
+  if (after) {
+    st->bind(5, after->first).bind(6, after->second);
+  } else {
+    st->bind_null(5).bind_null(6);
+  }
+  st->bind(7, static_cast<std::int64_t>(query.limit) + 1);
+  std::vector<std::string> ids;
+  for (;;) {
+    auto more = st->step();
+    if (!more.ok()) {
+      st->reset();
+      return std::move(more).error();
+    }
+    if (!*more) break;
+    ids.emplace_back(st->column_text(0));
+  }
+  st->reset();
+  TenderPage page;
+  const bool more = ids.size() > query.limit;
+  if (more) ids.resize(query.limit);
+  for (const auto& id : ids) {
+    SUNBID_ASSIGN_OR_RETURN(TenderView v, view(db, id));
+    page.items.push_back(std::move(v));
+  }
+  if (more) page.next_cursor = page.items.back().id;
+  return page;
+}
+
 Result<std::vector<TenderView>> TenderService::list(audit::Database& db,
                                                     std::optional<TenderStatus> status,
                                                     std::optional<std::string> community_id) {

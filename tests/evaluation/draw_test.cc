@@ -91,6 +91,7 @@ TEST_CASE("uniform(1) consumes a word; sample(n, n) is a permutation") {
 
   DrawStream b(example_seed());
   auto perm = b.sample(50, 50);
+  REQUIRE(perm.size() == 50);
   std::sort(perm.begin(), perm.end());
   for (std::size_t i = 0; i < perm.size(); ++i) CHECK(perm[i] == i);
   CHECK(b.sample(0, 0).empty());

@@ -1,6 +1,7 @@
 #include "tender_core/tender_machine.h"
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -31,10 +32,61 @@ std::string code(const sunbid::Result<S>& s) {
 }
 }  // namespace
 
-TEST_CASE("transition table has one row per (status, action)", "[tender_machine]") {
-  std::set<std::pair<int, int>> seen;
+// The lifecycle of DESIGN.md stated again here, independently of the table:
+// (from, action) -> to. The table must hold exactly these rows, once each
+// (an empty, incomplete or padded table fails; architecture review §5).
+TEST_CASE("transition table is exactly the lifecycle, one row per (status, action)",
+          "[tender_machine]") {
+  std::map<std::pair<S, A>, S> expected = {
+      {{S::draft, A::edit_draft}, S::draft},
+      {{S::draft, A::publish}, S::published},
+      {{S::published, A::publish}, S::published},
+      {{S::published, A::amend}, S::published},
+      {{S::published, A::submit_bid}, S::published},
+      {{S::published, A::withdraw_bid}, S::published},
+      {{S::published, A::close_bidding}, S::bidding_closed},
+      {{S::bidding_closed, A::open_reveal}, S::reveal},
+      {{S::bidding_closed, A::fail}, S::failed},
+      {{S::reveal, A::reveal_bid}, S::reveal},
+      {{S::reveal, A::extend_reveal}, S::reveal},
+      {{S::reveal, A::close_reveal}, S::opened},
+      {{S::opened, A::start_review}, S::reviewing},
+      {{S::opened, A::fail}, S::failed},
+      {{S::reviewing, A::conclude_review}, S::candidates_publicized},
+      {{S::reviewing, A::fail}, S::failed},
+      {{S::candidates_publicized, A::end_candidate_publicity}, S::deciding},
+      {{S::candidates_publicized, A::fail}, S::failed},
+      {{S::deciding, A::decide}, S::award_publicized},
+      {{S::deciding, A::fail}, S::failed},
+      {{S::award_publicized, A::end_award_publicity}, S::awarded},
+      {{S::suspended, A::resume}, S::suspended},
+  };
+  // Every live status may be suspended (except a draft) and cancelled.
+  for (S live : {S::published, S::bidding_closed, S::reveal, S::opened, S::reviewing,
+                 S::candidates_publicized, S::deciding, S::award_publicized}) {
+    expected[{live, A::suspend}] = S::suspended;
+  }
+  for (S live : {S::draft, S::published, S::bidding_closed, S::reveal, S::opened, S::reviewing,
+                 S::candidates_publicized, S::deciding, S::award_publicized, S::suspended}) {
+    expected[{live, A::cancel}] = S::cancelled;
+  }
+  REQUIRE(expected.size() == 40);
+
+  std::set<std::pair<S, A>> seen;
   for (const auto& r : transition_table()) {
-    CHECK(seen.insert({static_cast<int>(r.from), static_cast<int>(r.action)}).second);
+    INFO(to_string(r.from) << " + " << to_string(r.action));
+    CHECK(seen.insert({r.from, r.action}).second);
+    auto it = expected.find({r.from, r.action});
+    REQUIRE(it != expected.end());
+    CHECK(r.to == it->second);
+    CHECK(r.no_op == (r.from == S::published && r.action == A::publish));
+  }
+  CHECK(seen.size() == expected.size());
+  // No terminal status has a way out.
+  for (S end : {S::cancelled, S::failed, S::awarded}) {
+    for (int a = 0; a <= static_cast<int>(A::fail); ++a) {
+      CHECK_FALSE(allowed(end, static_cast<A>(a)));
+    }
   }
 }
 

@@ -64,6 +64,33 @@ struct StoredEntry {
 // Entries [start, end) in order (end clamped to the log size).
 Result<std::vector<StoredEntry>> read_entries(Database& db, std::uint64_t start, std::uint64_t end);
 
+// Whether the entry is still withheld at `now_ms`: the one rule every public
+// reader (the feed, the trail, the export) applies.
+inline bool withheld_at(const StoredEntry& e, std::int64_t now_ms) {
+  return e.release_at_ms && now_ms < *e.release_at_ms;
+}
+
+// The entry as the public sees it at `now_ms`: its exact bytes, or while it
+// is withheld its stub {entry_hash, index, leaf_hash} (encode_stub), through
+// which the chain and the tree still verify. The stub names no release
+// instant (that would tie a bid to its tender and let anyone count the
+// tender's bids, 电子招标投标办法 arts. 21, 27); the entry's blind keeps its
+// hashes from being brute-forced (docs/audit-entry.md).
+std::string public_form(const StoredEntry& e, std::int64_t now_ms);
+
+// One page of the public feed: entries from `start` up to `end` (clamped to
+// the log size) in public form, ending early once the items hold
+// `max_bytes` (a page holds at least one entry; entries are read a few at a
+// time, so one large entry beyond the bound at most is in memory).
+struct PublicPage {
+  std::vector<std::string> items;
+  std::uint64_t log_size = 0;
+  std::uint64_t next = 0;  // the index after the last item
+};
+// REQUIRES: start <= end.
+Result<PublicPage> public_entries(Database& db, std::uint64_t start, std::uint64_t end,
+                                  std::int64_t now_ms, std::size_t max_bytes);
+
 // The indices of a tender's entries, ascending.
 Result<std::vector<std::uint64_t>> tender_entry_indices(Database& db, std::string_view tender);
 

@@ -170,6 +170,29 @@ struct VoteView {
   std::optional<std::string> choice;  // the bid chosen; nullopt = abstention
 };
 
+// What a viewer may see of the review: marks (marks_visible_to), and for a
+// supervisor each member's progress instead of contents (security A8).
+struct ReviewsView {
+  std::vector<MarksView> marks;
+  std::optional<std::vector<ReviewProgress>> progress;  // supervisors only
+};
+
+// One candidate (候选人) with its bidder and price from the public opening
+// record.
+struct Candidate {
+  std::string bid_id;
+  std::string bidder_uscc;
+  std::optional<std::int64_t> price_fen_per_m2_month;
+};
+
+// The decision once public (定标结果).
+struct AwardView {
+  std::string tender_id;
+  core::TenderStatus status = core::TenderStatus::draft;
+  std::optional<std::string> awarded_bid_id;
+  boost::json::object decision;  // decision()'s state and result
+};
+
 struct CommitteeView {
   std::vector<std::string> members;   // active seats, draw order
   std::vector<std::string> reserves;  // remaining, order of succession
@@ -305,6 +328,16 @@ class EvaluationService {
   // of a closed vote (decision.made by the system).
   Status catch_up(std::string_view tender);
 
+  // The platform's background step as of `now_ms`: tender_core's due
+  // transitions of every live tender (TenderService::tick), then
+  // evaluation's: the committee's pool list once bidding has closed (before
+  // the beacon date; docs/committee-draw.md), the opening of a vote window,
+  // the decision of a closed vote. A tender whose step fails goes to
+  // `failures` and is skipped: it never stops the others (legal D3).
+  // Answers the number of tender_core transitions applied.
+  // REQUIRES: now_ms <= clock now.
+  Result<int> tick(std::int64_t now_ms, std::vector<core::TickFailure>& failures);
+
   // ---- readers (the caller's own connection) ----
   // Whether the committee's pool list of the tender is committed (or the
   // committee drawn without one).
@@ -353,6 +386,19 @@ class EvaluationService {
   // The decision's state and result; refuses not_allowed to evaluators.
   static Result<boost::json::object> decision(audit::Database& db, std::string_view tender,
                                               const core::Actor& viewer);
+  // marks_visible_to, plus review_progress for a supervisor.
+  static Result<ReviewsView> reviews_visible_to(audit::Database& db, std::string_view tender,
+                                                const core::Actor& viewer);
+  // The publicized candidates (candidates()) joined with the opening record:
+  // unranked, sorted by bid id. Refuses candidates_not_public.
+  static Result<std::vector<Candidate>> candidate_list(audit::Database& db,
+                                                       std::string_view tender);
+  // The decision, public once it is made: award publicized, awarded, or a
+  // failed tender whose decision had started. Before that nothing of it (no
+  // tally, no ballot) is shown to anyone: award_not_public; evaluators are
+  // refused not_allowed (segregation of duties), as by decision().
+  static Result<AwardView> award(audit::Database& db, std::string_view tender,
+                                 const core::Actor& viewer);
 
  private:
   Result<bool> open_vote_if_due(std::string_view tender);

@@ -143,6 +143,11 @@ class Registry {
   // rule: latest effective_from <= at, a later record wins a tie), among the
   // records entered by `known_at_ms` (default: all) — so a snapshot taken
   // late is the one that would have been taken at its instant.
+  // Whether the community's roster has a unit of `owner_key` (业主).
+  static Result<bool> owner_on_roster(audit::Database& db, std::string_view community_id,
+                                      std::string_view owner_key);
+  // Whether the enterprise is registered.
+  static Result<bool> enterprise_registered(audit::Database& db, std::string_view uscc);
   static Result<std::optional<CreditRating>> rating_as_of(
       audit::Database& db, std::string_view uscc, std::int64_t at_ms,
       std::optional<std::int64_t> known_at_ms = std::nullopt);

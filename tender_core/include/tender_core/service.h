@@ -214,6 +214,19 @@ struct ObjectionView {
 // fills it from the session; an anonymous reader has role "public").
 using Viewer = Actor;
 
+// What GET /tenders asks for.
+struct TenderListQuery {
+  std::optional<TenderStatus> status;
+  std::optional<std::string> community_id;
+  std::string cursor;  // empty: the first page
+  std::size_t limit = 50;
+};
+
+struct TenderPage {
+  std::vector<TenderView> items;
+  std::optional<std::string> next_cursor;  // the last item's id when more follow
+};
+
 // What a later stage (the evaluation module, which owns the vote windows)
 // adds to TenderService's commands. Each hook runs INSIDE the command's
 // ledger transaction, before its one entry is appended: a refusal refuses
@@ -365,6 +378,24 @@ class TenderService {
   const PlatformSettings& settings() const { return settings_; }
 
   // ---- readers (the caller's own connection; `now_ms` from the clock) ----
+  // The tender as `viewer` may see it. A draft exists only for its
+  // community's tenderers, supervisors and the operator: to everyone else
+  // it is tender_not_found, the very answer an unknown id gets (the same
+  // message and details, so that nothing tells a hidden draft from no
+  // tender at all).
+  static Result<TenderView> view(audit::Database& db, std::string_view tender_id,
+                                 const Viewer& viewer);
+  // One page of the tenders `viewer` may see (drafts as above), oldest
+  // first (created, then id), filtered by status and community; a page
+  // after `query.cursor` (the last id of the previous page). Reads only the
+  // page's tenders. Refuses invalid_query (field `cursor`) for a cursor that
+  // is not a tender of the filtered list the viewer may see.
+  // REQUIRES: query.limit >= 1.
+  static Result<TenderPage> list(audit::Database& db, const TenderListQuery& query,
+                                 const Viewer& viewer);
+  // Unchecked: every tender, drafts included (for callers inside the
+  // platform that enforce access themselves: evaluation's commands and the
+  // background tick).
   static Result<TenderView> view(audit::Database& db, std::string_view tender_id);
   static Result<std::vector<TenderView>> list(audit::Database& db,
                                               std::optional<TenderStatus> status,
