@@ -107,6 +107,9 @@ Result<std::string> WriteTxn::personal_digest(std::string_view kind, std::string
 
 struct Ledger::Impl {
   LedgerOptions options;
+  // Idle reader connections (Ledger::reader).
+  std::mutex readers_mu;
+  std::vector<std::unique_ptr<Database>> idle_readers;  // guarded by readers_mu
   Database writer;
   std::filesystem::path db_path;
   SystemClock system_clock;
@@ -675,6 +678,27 @@ Result<Database> Ledger::open_reader() const {
   SUNBID_ASSIGN_OR_RETURN(Database db, Database::open(db_path_, Database::Mode::kReadOnly));
   SUNBID_TRY(db.exec("PRAGMA foreign_keys=ON"));
   return db;
+}
+
+Result<Ledger::ReaderLease> Ledger::reader() const {
+  {
+    std::lock_guard lock(impl_->readers_mu);
+    if (!impl_->idle_readers.empty()) {
+      auto db = std::move(impl_->idle_readers.back());
+      impl_->idle_readers.pop_back();
+      return ReaderLease(*this, std::move(db));
+    }
+  }
+  SUNBID_ASSIGN_OR_RETURN(Database db, open_reader());
+  return ReaderLease(*this, std::make_unique<Database>(std::move(db)));
+}
+
+Ledger::ReaderLease::~ReaderLease() {
+  if (!db_) return;
+  constexpr std::size_t kMaxIdleReaders = 64;
+  std::lock_guard lock(ledger_->impl_->readers_mu);
+  auto& idle = ledger_->impl_->idle_readers;
+  if (idle.size() < kMaxIdleReaders) idle.push_back(std::move(db_));
 }
 
 std::optional<Error> Ledger::failure() const { return impl_->current_failure(); }

@@ -377,7 +377,8 @@ Result<StoredCheckpoint> checkpoint_or_latest(Database& db, std::optional<std::u
 Result<InclusionAnswer> prove_inclusion(Database& db, std::uint64_t index,
                                         std::optional<std::uint64_t> tree_size) {
   // One read transaction: the checkpoint and the nodes come from one snapshot.
-  SUNBID_TRY(db.exec("BEGIN"));
+  ReadTxn txn(db);  // one snapshot; ended on every path
+  SUNBID_TRY(txn.begun());
   auto body = [&]() -> Result<InclusionAnswer> {
     InclusionAnswer a;
     SUNBID_ASSIGN_OR_RETURN(a.checkpoint, checkpoint_or_latest(db, tree_size));
@@ -389,14 +390,13 @@ Result<InclusionAnswer> prove_inclusion(Database& db, std::uint64_t index,
     a.leaf = leaf[0];
     return a;
   };
-  auto r = body();
-  (void)db.exec("COMMIT");  // a read transaction: ending it cannot lose anything
-  return r;
+  return body();
 }
 
 Result<ConsistencyAnswer> prove_consistency(Database& db, std::uint64_t first,
                                             std::optional<std::uint64_t> second) {
-  SUNBID_TRY(db.exec("BEGIN"));
+  ReadTxn txn(db);  // one snapshot; ended on every path
+  SUNBID_TRY(txn.begun());
   auto body = [&]() -> Result<ConsistencyAnswer> {
     ConsistencyAnswer a;
     SUNBID_ASSIGN_OR_RETURN(a.checkpoint, checkpoint_or_latest(db, second));
@@ -406,9 +406,7 @@ Result<ConsistencyAnswer> prove_consistency(Database& db, std::uint64_t first,
     SUNBID_ASSIGN_OR_RETURN(a.proof, consistency_proof(first, a.second, node_reader(db)));
     return a;
   };
-  auto r = body();
-  (void)db.exec("COMMIT");
-  return r;
+  return body();
 }
 
 Result<PersonalValue> open_personal_digest(Database& db, std::string_view digest_hex) {

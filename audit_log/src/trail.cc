@@ -89,7 +89,8 @@ Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
     return make_error("export_failed", fmt::format("无法创建目录 / cannot create {}: {}",
                                                    out.string(), ec.message()));
   }
-  SUNBID_TRY(db.exec("BEGIN"));
+  ReadTxn txn(db);  // one snapshot; ended on every path
+  SUNBID_TRY(txn.begun());
   auto body = [&]() -> Result<ExportSummary> {
     SUNBID_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> cp, latest_checkpoint(db));
     if (!cp) {
@@ -120,14 +121,13 @@ Result<ExportSummary> export_log(Database& db, const std::string& verifier_key,
     SUNBID_TRY(write_file(out / "key", verifier_key + "\n", 0644));
     return summary;
   };
-  auto r = body();
-  (void)db.exec("COMMIT");  // read transaction
-  return r;
+  return body();
 }
 
 Result<boost::json::object> tender_trail(Database& db, std::string_view tender,
                                          const std::string& verifier_key, std::int64_t now_ms) {
-  SUNBID_TRY(db.exec("BEGIN"));
+  ReadTxn txn(db);  // one snapshot; ended on every path
+  SUNBID_TRY(txn.begun());
   auto body = [&]() -> Result<boost::json::object> {
     SUNBID_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> cp, latest_checkpoint(db));
     if (!cp) {
@@ -153,15 +153,14 @@ Result<boost::json::object> tender_trail(Database& db, std::string_view tender,
                                {"tree_size", static_cast<std::int64_t>(cp->tree_size)},
                                {"entries", std::move(entries)}};
   };
-  auto r = body();
-  (void)db.exec("COMMIT");
-  return r;
+  return body();
 }
 
 Result<boost::json::object> tender_trail_page(Database& db, std::string_view tender,
                                               const std::string& verifier_key, std::int64_t now_ms,
                                               const TrailPageRequest& page) {
-  SUNBID_TRY(db.exec("BEGIN"));
+  ReadTxn txn(db);  // one snapshot; ended on every path
+  SUNBID_TRY(txn.begun());
   auto body = [&]() -> Result<boost::json::object> {
     std::optional<StoredCheckpoint> cp;
     if (page.tree_size) {
@@ -203,9 +202,7 @@ Result<boost::json::object> tender_trail_page(Database& db, std::string_view ten
                                {"entries", std::move(entries)},
                                {"next_cursor", std::move(next)}};
   };
-  auto r = body();
-  (void)db.exec("COMMIT");
-  return r;
+  return body();
 }
 
 Result<VerifiedTrail> verify_trail(std::string_view trail_json,

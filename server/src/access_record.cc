@@ -130,7 +130,8 @@ Result<bool> commit_access_record_day(audit::WriteTxn& txn, std::int64_t now_ms)
 Result<AccessRecordPage> read_access_record(audit::Database& db, std::uint64_t start,
                                             std::uint64_t limit) {
   AccessRecordPage page;
-  SUNBID_TRY(db.exec("BEGIN"));
+  audit::ReadTxn txn(db);  // one snapshot; ended on every path
+  SUNBID_TRY(txn.begun());
   auto body = [&]() -> Status {
     SUNBID_ASSIGN_OR_RETURN(auto head, head_row(db, std::nullopt));
     if (head) {
@@ -161,9 +162,7 @@ Result<AccessRecordPage> read_access_record(audit::Database& db, std::uint64_t s
     q->reset();
     return {};
   };
-  Status st = body();
-  (void)db.exec("COMMIT");  // a read transaction
-  if (!st.ok()) return std::move(st).error();
+  SUNBID_TRY(body());
   return page;
 }
 

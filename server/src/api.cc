@@ -80,50 +80,6 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
-// A pool of read-only connections, one borrowed per request.
-class ReaderPool {
- public:
-  explicit ReaderPool(audit::Ledger& ledger) : ledger_(ledger) {}
-
-  class Lease {
-   public:
-    Lease(ReaderPool& pool, std::unique_ptr<audit::Database> db)
-        : pool_(pool), db_(std::move(db)) {}
-    Lease(Lease&& o) noexcept : pool_(o.pool_), db_(std::move(o.db_)) {}
-    ~Lease() {
-      if (db_) pool_.give_back(std::move(db_));
-    }
-    audit::Database& db() { return *db_; }
-
-   private:
-    ReaderPool& pool_;
-    std::unique_ptr<audit::Database> db_;
-  };
-
-  Result<Lease> acquire() {
-    {
-      std::lock_guard lock(mu_);
-      if (!free_.empty()) {
-        auto db = std::move(free_.back());
-        free_.pop_back();
-        return Lease(*this, std::move(db));
-      }
-    }
-    SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger_.open_reader());
-    return Lease(*this, std::make_unique<audit::Database>(std::move(db)));
-  }
-
- private:
-  void give_back(std::unique_ptr<audit::Database> db) {
-    std::lock_guard lock(mu_);
-    if (free_.size() < 64) free_.push_back(std::move(db));
-  }
-
-  audit::Ledger& ledger_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<audit::Database>> free_;
-};
-
 // Parses a decimal uint64 query value; nullopt when absent.
 Result<std::optional<std::uint64_t>> query_uint(
     const std::unordered_map<std::string, std::string>& query, const std::string& name) {
@@ -184,7 +140,6 @@ struct Api::Impl {
   explicit Impl(ApiOptions o)
       : options(std::move(o)),
         clock(options.clock ? options.clock : &system_clock),
-        readers(*options.ledger),
         registry(*options.ledger),
         service(*options.ledger, *clock),
         evaluation(*options.ledger, *clock, service, &tenderer_account_ids) {
@@ -247,7 +202,7 @@ struct Api::Impl {
       if (!access_committed_day.empty() && access_committed_day >= day) return {};
     }
     {
-      SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+      SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
       SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> last, last_committed_day(lease.db()));
       if (!last || *last < day) {
         SUNBID_TRY(ledger().run<bool>(
@@ -264,7 +219,6 @@ struct Api::Impl {
   ApiOptions options;
   SystemClock system_clock;
   const Clock* clock = nullptr;
-  ReaderPool readers;
   core::Registry registry;
   core::TenderService service;
   eval::EvaluationService evaluation;
@@ -519,7 +473,7 @@ struct Api::Impl {
     const Hash key = session_token_hash(*token);
     std::optional<SessionInfo> session = sessions.find(key, now);
     if (!session) {
-      SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+      SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
       SUNBID_ASSIGN_OR_RETURN(session, find_session(lease.db(), *token, now));
       if (!session) return invalid();
       sessions.insert(key, *session, now);
@@ -700,7 +654,7 @@ struct Api::Impl {
   // On login_pool: the password check, then the session's ledger command.
   void login(const std::string& username, const std::string& password, Actor actor,
              std::int64_t now, Reply reply) {
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto account = find_account_by_username(lease->db(), username);
     if (!account.ok()) return reply(std::move(account).error());
@@ -878,7 +832,7 @@ struct Api::Impl {
   // tender_core's registers (communities and rosters are never deleted, so
   // reading before the command is enough).
   Status check_account_relations(const NewAccount& account) {
-    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
     audit::Database& db = lease.db();
     auto refuse = [](std::string field, std::string zh, std::string en) {
       return make_error("account_relation_invalid", zh + " / " + en, {{"field", field}});
@@ -1021,7 +975,7 @@ struct Api::Impl {
   }
 
   Result<core::TenderView> caught_up_view(const std::string& id, const core::Actor& viewer) {
-    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
     // Only an existing tender is caught up (and a draft has nothing due).
     SUNBID_ASSIGN_OR_RETURN(core::TenderView v, visible_tender(lease.db(), id, viewer));
     if (v.status == core::TenderStatus::draft) return v;
@@ -1050,7 +1004,7 @@ struct Api::Impl {
   }
 
   void get_community(Call& call, Reply reply) {
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto c = core::Registry::community(lease->db(), call.params.at("id"));
     if (!c.ok()) return reply(std::move(c).error());
@@ -1116,7 +1070,7 @@ struct Api::Impl {
   }
 
   void get_service_tiers(Call&, Reply reply) {
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto tiers = core::Registry::service_tiers(lease->db());
     if (!tiers.ok()) return reply(std::move(tiers).error());
@@ -1147,7 +1101,7 @@ struct Api::Impl {
   // The platform holiday calendar (tender_core/calendar.h): public reading,
   // the admin sets a new version.
   void get_calendar(Call&, Reply reply) {
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto calendar = core::Registry::calendar(lease->db());
     if (!calendar.ok()) return reply(std::move(calendar).error());
@@ -1221,7 +1175,7 @@ struct Api::Impl {
     in.rules = std::move(*body);
     in_worker(reply, [this, in, actor = core_actor(call)]() -> Result<Response> {
       SUNBID_ASSIGN_OR_RETURN(std::string id, service.create_draft(actor, in));
-      SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+      SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
       SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id, actor));
       return created(tender_json(v));
     });
@@ -1251,7 +1205,7 @@ struct Api::Impl {
         reply,
         [this, id = call.params.at("id"), edit, actor = core_actor(call)]() -> Result<Response> {
           SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, service.edit_draft(actor, id, edit));
-          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
           SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
                                   core::TenderService::view(lease.db(), id, actor));
           boost::json::object o = tender_json(v);
@@ -1267,7 +1221,7 @@ struct Api::Impl {
     in_worker(reply,
               [this, id = call.params.at("id"), actor = core_actor(call)]() -> Result<Response> {
                 SUNBID_ASSIGN_OR_RETURN(core::Published p, service.publish(actor, id));
-                SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+                SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
                 SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
                                         core::TenderService::view(lease.db(), id, actor));
                 boost::json::object o = tender_json(v);
@@ -1353,7 +1307,7 @@ struct Api::Impl {
                     break;
                 }
                 if (!r.ok()) return std::move(r).error();
-                SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+                SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
                 SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
                                         core::TenderService::view(lease.db(), id, actor));
                 boost::json::object o = tender_json(v);
@@ -1393,7 +1347,7 @@ struct Api::Impl {
     core::TenderListQuery query{status, std::move(community), {}, static_cast<std::size_t>(n)};
     if (auto it = call.query.find("cursor"); it != call.query.end()) query.cursor = it->second;
     core::Actor viewer = core_actor(call);
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto page = core::TenderService::list(lease->db(), query, viewer);
     if (!page.ok()) return reply(std::move(page).error());
@@ -1424,29 +1378,22 @@ struct Api::Impl {
     if (auto hit = tender_views.find(cache_key, commits, clock->now_ms())) {
       return reply(std::move(*hit));
     }
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     std::optional<Result<Response>> answer;
     {
       // One read transaction for every query below; ended on every path
       // (the connection goes back to the pool).
-      struct Snapshot {
-        audit::Database& db;
-        Status begun;
-        explicit Snapshot(audit::Database& d) : db(d), begun(d.exec("BEGIN")) {}
-        ~Snapshot() {
-          if (begun.ok()) (void)db.exec("COMMIT");
-        }
-      } snap(lease->db());
-      if (!snap.begun.ok()) return reply(snap.begun.error());
+      audit::ReadTxn snap(lease->db());
+      if (!snap.begun().ok()) return reply(snap.begun().error());
       const std::int64_t now = clock->now_ms();
-      auto v = visible_tender(snap.db, id, viewer);
+      auto v = visible_tender(snap.db(), id, viewer);
       if (!v.ok()) {
         answer.emplace(std::move(v).error());
       } else if (v->status == core::TenderStatus::draft ||
                  (v->status == core::TenderStatus::published && v->bid_deadline_ms &&
                   now < *v->bid_deadline_ms)) {
-        answer.emplace(tender_with_bids(snap.db, *v, viewer, now));
+        answer.emplace(tender_with_bids(snap.db(), *v, viewer, now));
         if (answer->ok()) {
           const std::int64_t until = v->status == core::TenderStatus::draft
                                          ? std::numeric_limits<std::int64_t>::max()
@@ -1458,7 +1405,7 @@ struct Api::Impl {
     if (answer) return reply(std::move(*answer));
     in_worker(reply, [this, id, viewer]() -> Result<Response> {
       SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_view(id, viewer));
-      SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+      SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
       return tender_with_bids(lease.db(), v, viewer, clock->now_ms());
     });
   }
@@ -1535,7 +1482,7 @@ struct Api::Impl {
     in_worker(
         reply, [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
           if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
-          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
           SUNBID_ASSIGN_OR_RETURN(auto rows, core::TenderService::opening_record(lease.db(), id));
           boost::json::array items;
           for (const auto& r : rows) items.push_back(opening_row_json(r));
@@ -1629,7 +1576,7 @@ struct Api::Impl {
         [this, n, cursor, id = call.params.at("id"),
          viewer = core_actor(call)]() -> Result<Response> {
           if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
-          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
           SUNBID_ASSIGN_OR_RETURN(
               auto list, service.objections_visible_to(lease.db(), id, viewer, clock->now_ms()));
           std::size_t start = 0;
@@ -1679,7 +1626,7 @@ struct Api::Impl {
         reply,
         [this, page, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
           if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
-          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
           SUNBID_ASSIGN_OR_RETURN(boost::json::object trail,
                                   audit::tender_trail_page(lease.db(), id, ledger().verifier_key(),
                                                            clock->now_ms(), page));
@@ -1698,7 +1645,7 @@ struct Api::Impl {
   // its view as the viewer may see it.
   Result<core::TenderView> caught_up_for_evaluation(const std::string& id,
                                                     const core::Actor& viewer) {
-    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
     SUNBID_ASSIGN_OR_RETURN(core::TenderView v, visible_tender(lease.db(), id, viewer));
     if (v.status == core::TenderStatus::draft) return v;
     SUNBID_TRY(evaluation.catch_up(id));
@@ -1706,7 +1653,7 @@ struct Api::Impl {
   }
 
   Status require_visible(const std::string& id, const core::Actor& viewer) {
-    SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
     SUNBID_ASSIGN_OR_RETURN(core::TenderView v, visible_tender(lease.db(), id, viewer));
     (void)v;
     return {};
@@ -1739,7 +1686,7 @@ struct Api::Impl {
     in_worker(
         reply,
         [this, req = std::move(req).value(), actor = core_actor(call)]() -> Result<Response> {
-          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
           SUNBID_ASSIGN_OR_RETURN(auto account,
                                   find_account_by_username(lease.db(), req.account_username));
           if (!account) {
@@ -1889,7 +1836,7 @@ struct Api::Impl {
         reply,
         [this, read, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
           SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(id, viewer));
-          SUNBID_ASSIGN_OR_RETURN(auto lease, readers.acquire());
+          SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
           return read(lease.db(), v, viewer);
         });
   }
@@ -1982,7 +1929,7 @@ struct Api::Impl {
 
   // ---- The audit log ----------------------------------------------------------
   void get_checkpoint(Call&, Reply reply) {
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto cp = audit::latest_checkpoint(lease->db());
     if (!cp.ok()) return reply(std::move(cp).error());
@@ -2008,7 +1955,7 @@ struct Api::Impl {
                               {{"field", "end"}}));
     }
     e = std::min(e, s + per_page);
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     // A page ends early once it holds max_page_bytes (security A10).
     auto page =
@@ -2041,7 +1988,7 @@ struct Api::Impl {
       return reply(make_error("invalid_query", "limit 须为 1 至 1000 / limit must be 1 to 1000",
                               {{"field", "limit"}}));
     }
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto page = read_access_record(lease->db(), start->value_or(0), n);
     if (!page.ok()) return reply(std::move(page).error());
@@ -2071,7 +2018,7 @@ struct Api::Impl {
     }
     auto size = query_uint(call.query, "tree_size");
     if (!size.ok()) return reply(std::move(size).error());
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto a = audit::prove_inclusion(lease->db(), **index, *size);
     if (!a.ok()) return reply(std::move(a).error());
@@ -2092,7 +2039,7 @@ struct Api::Impl {
     }
     auto second = query_uint(call.query, "second");
     if (!second.ok()) return reply(std::move(second).error());
-    auto lease = readers.acquire();
+    auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
     auto a = audit::prove_consistency(lease->db(), **first, *second);
     if (!a.ok()) return reply(std::move(a).error());

@@ -318,49 +318,26 @@ Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64
 }
 
 Result<bool> TenderService::due_now(std::string_view tender_id, std::int64_t now_ms) {
-  std::optional<audit::Database> db;
-  {
-    std::lock_guard lock(readers_mu_);
-    if (!readers_.empty()) {
-      db.emplace(std::move(readers_.back()));
-      readers_.pop_back();
-    }
+  SUNBID_ASSIGN_OR_RETURN(audit::Ledger::ReaderLease lease, ledger_.reader());
+  audit::ReadTxn txn(lease.db());
+  SUNBID_TRY(txn.begun());
+  audit::Database& db = txn.db();
+  auto row = detail::load_tender(db, tender_id);
+  if (!row.ok()) {
+    if (row.error().code == "tender_not_found") return false;  // the command will say so
+    return std::move(row).error();
   }
-  if (!db) {
-    SUNBID_ASSIGN_OR_RETURN(audit::Database fresh, ledger_.open_reader());
-    db.emplace(std::move(fresh));
-  }
-  Result<bool> due = [&]() -> Result<bool> {
-    SUNBID_TRY(db->exec("BEGIN"));
-    auto row = detail::load_tender(*db, tender_id);
-    Result<bool> out = false;
-    if (row.ok()) {
-      auto p = plan(*db, *row, now_ms);
-      if (p.ok()) {
-        out = p->has_value();
-        if (!p->has_value() && row->status == TenderStatus::published) {
-          auto t = detail::load_timeline(*db, *row);
-          if (t.ok()) {
-            if (auto deadline = effective_deadline_ms(*t)) {
-              std::lock_guard lock(quiet_mu_);
-              quiet_until_[row->id] = *deadline;
-            }
-          }
-        }
-      } else {
-        out = std::move(p).error();
+  SUNBID_ASSIGN_OR_RETURN(std::optional<Planned> p, plan(db, *row, now_ms));
+  if (!p && row->status == TenderStatus::published) {
+    auto t = detail::load_timeline(db, *row);
+    if (t.ok()) {
+      if (auto deadline = effective_deadline_ms(*t)) {
+        std::lock_guard lock(quiet_mu_);
+        quiet_until_[row->id] = *deadline;
       }
-    } else if (row.error().code != "tender_not_found") {
-      out = std::move(row).error();
     }
-    SUNBID_TRY(db->exec("COMMIT"));
-    return out;
-  }();
-  if (due.ok()) {
-    std::lock_guard lock(readers_mu_);
-    readers_.push_back(std::move(*db));
   }
-  return due;
+  return p.has_value();
 }
 
 Result<int> TenderService::catch_up(std::string_view tender_id) {

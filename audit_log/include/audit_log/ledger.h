@@ -148,6 +148,25 @@ class Ledger {
   // A new read-only connection for a reader thread (short read transactions).
   Result<Database> open_reader() const;
 
+  // A read-only connection borrowed from the ledger's pool (a new one when
+  // none is idle), given back when the lease ends: the one pool of reader
+  // connections for every module and the server. At most 64 idle
+  // connections are kept. REQUIRES: the lease ends before the ledger.
+  class ReaderLease {
+   public:
+    ReaderLease(ReaderLease&& o) noexcept : ledger_(o.ledger_), db_(std::move(o.db_)) {}
+    ReaderLease& operator=(ReaderLease&&) = delete;
+    ~ReaderLease();
+    Database& db() { return *db_; }
+
+   private:
+    friend class Ledger;
+    ReaderLease(const Ledger& l, std::unique_ptr<Database> db) : ledger_(&l), db_(std::move(db)) {}
+    const Ledger* ledger_;
+    std::unique_ptr<Database> db_;
+  };
+  Result<ReaderLease> reader() const;
+
   // Stops accepting commands, finishes those queued, writes a final
   // checkpoint covering the whole log, joins the threads.
   void stop();

@@ -114,4 +114,25 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 
+// A read transaction on a connection: BEGIN on construction, COMMIT (a read
+// transaction has nothing to write) when it goes out of scope, on every
+// path. Every query inside sees one snapshot of the database.
+class ReadTxn {
+ public:
+  explicit ReadTxn(Database& db) : db_(db), begun_(db.exec("BEGIN")) {}
+  ~ReadTxn() {
+    if (begun_.ok()) (void)db_.exec("COMMIT");
+  }
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+
+  // Whether BEGIN succeeded; check it before reading.
+  const Status& begun() const { return begun_; }
+  Database& db() { return db_; }
+
+ private:
+  Database& db_;
+  Status begun_;
+};
+
 }  // namespace sunbid::audit

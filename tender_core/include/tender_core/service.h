@@ -436,8 +436,6 @@ class TenderService {
   const Clock& clock_;
   PlatformSettings settings_;
   TenderHooks hooks_;
-  std::mutex readers_mu_;
-  std::vector<audit::Database> readers_;  // idle reader connections
   // Published tenders with nothing due before the instant given: their
   // effective deadline as last read. Safe to be stale: a published tender's
   // deadline only ever moves later (amendments cannot bring it forward,
