@@ -13,6 +13,7 @@
 #include "evaluation/scoring.h"
 #include "evaluation/service.h"
 #include "evaluation/vote_window.h"
+#include "tender_core/registry.h"
 #include "tender_core/tender_hooks.h"
 #include "tender_core/time.h"
 
@@ -550,14 +551,20 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
     // Its end: calendar days ending 24:00 China time rolled past rest days
     // (owners' vote) or exact seconds (committee round), with the calendar in
     // force when it opens (docs/periods.md).
-    SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar calendar,
-                            core::calendar_in_force(db, r.opens_ms));
+    SUNBID_ASSIGN_OR_RETURN(core::CalendarHistory history, core::Registry::calendar_history(db));
+    const core::HolidayCalendar& calendar = history.in_force_at(r.opens_ms);
     r.closes_ms = core::vote_window_close_ms(t.rules, calendar, r.opens_ms);
     // A suspension after the opening but before this command (the window
-    // opens lazily) already extends it.
+    // opens lazily) already extends it, and so does a calendar version set
+    // since (never earlier).
     SUNBID_ASSIGN_OR_RETURN(std::vector<core::Suspension> paused, detail::suspensions(db, tender));
-    r.closes_ms =
-        extended_close_ms(day_counted(t.rules.decision.method), r.opens_ms, r.closes_ms, paused);
+    if (day_counted(t.rules.decision.method)) {
+      r.closes_ms = std::max(
+          r.closes_ms, day_window_close_ms(history, r.opens_ms, t.rules.vote_window_days, paused)
+                           .value_or(r.closes_ms));
+    } else {
+      r.closes_ms = extended_close_ms(r.opens_ms, r.closes_ms, paused);
+    }
     r.candidates = cands;
     audit::EntryDraft d;
     d.type = "decision.vote_opened";

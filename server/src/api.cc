@@ -188,6 +188,7 @@ struct Api::Impl {
         registry(*options.ledger),
         service(*options.ledger, *clock),
         evaluation(*options.ledger, *clock, service, &tenderer_account_ids) {
+    registry.set_calendar_hook(evaluation.calendar_hook());
     add_routes();
     if (options.tick_interval.count() > 0) ticker = std::thread([this] { tick_loop(); });
   }

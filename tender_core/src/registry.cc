@@ -414,6 +414,7 @@ Result<CalendarSet> Registry::replace_calendar(const Actor& actor,
     draft.payload = json;
     draft.payload["effective_from"] = format_rfc3339_ms(out.set_ms);
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(draft));
+    if (calendar_hook_) SUNBID_TRY(calendar_hook_(txn, out));
     return out;
   });
 }

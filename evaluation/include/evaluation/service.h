@@ -69,6 +69,7 @@
 #include "evaluation/beacon.h"
 #include "evaluation/clearing.h"
 #include "tender_core/actor.h"
+#include "tender_core/registry.h"
 #include "tender_core/service.h"
 
 namespace sunbid::eval {
@@ -185,6 +186,15 @@ class EvaluationService {
     tenders_.set_hooks(tender_hooks());
   }
   ~EvaluationService() { tenders_.set_hooks({}); }
+
+  // For core::Registry::set_calendar_hook: a new calendar version extends
+  // every open owners' vote round whose close, recomputed from its opening
+  // with the calendar's history (vote_window.h), is later — never earlier;
+  // a paused round is recomputed at its resumption. The release of its
+  // withheld ballots moves to the new close, and each extension is a public
+  // entry decision.vote_extended {tender_id, round, old_closes_at,
+  // closes_at, calendar_version}.
+  core::Registry::CalendarHook calendar_hook();
   EvaluationService(const EvaluationService&) = delete;
   EvaluationService& operator=(const EvaluationService&) = delete;
 

@@ -11,7 +11,10 @@
 //
 // Entry types: community.created, community.roster_imported,
 // enterprise.registered, registry.ratings_recorded,
-// registry.service_tiers_replaced, calendar.replaced.
+// registry.service_tiers_replaced, calendar.replaced. The one exception to
+// "one entry": replace_calendar's hook (set_calendar_hook) may append, after
+// calendar.replaced and in the same command, the entries of the open windows
+// the new version extends.
 //
 // Thread-safety: safe for concurrent use (commands are serialized by the
 // ledger's writer). Readers take a connection the calling thread owns.
@@ -20,6 +23,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -135,6 +139,13 @@ class Registry {
   // calendar_invalid (validate_calendar).
   Result<CalendarSet> replace_calendar(const Actor& actor, const HolidayCalendar& calendar);
 
+  // Runs inside replace_calendar's command, after calendar.replaced was
+  // appended (the new version is in force): moves the open windows it
+  // extends and appends their entries. Its refusal refuses the whole change.
+  // Set once, before any command (not synchronized).
+  using CalendarHook = std::function<Status(audit::WriteTxn&, const CalendarSet&)>;
+  void set_calendar_hook(CalendarHook hook) { calendar_hook_ = std::move(hook); }
+
   const CreditScale& scale() const { return scale_; }
 
   // ---- readers (the caller's own connection) ----
@@ -157,6 +168,7 @@ class Registry {
  private:
   audit::Ledger& ledger_;
   CreditScale scale_;
+  CalendarHook calendar_hook_;
 };
 
 }  // namespace sunbid::core

@@ -1,0 +1,258 @@
+// Issue 11, leftovers of item 7 (the "periods2" workstream): the owners'
+// vote is a period granted to others (docs/periods.md). A suspension adds the
+// counted dates it touched and the end is rolled past rest days again, with
+// the calendar in force when the window opened; a later calendar version may
+// extend the open window, never shorten it, and moves the release of its
+// ballots with it.
+#include <boost/json/parse.hpp>
+#include <catch2/catch.hpp>
+
+#include "eval_fixture.h"
+#include "evaluation/vote_window.h"
+
+using namespace sunbid;
+using namespace sunbid::testing;
+
+namespace {
+
+constexpr std::int64_t kHourMs = 3'600'000;
+
+std::vector<boost::json::object> entries_of(EvalFixture& f, std::string_view type) {
+  std::vector<boost::json::object> out;
+  for (const auto& e : f.all_entries()) {
+    auto o = boost::json::parse(e).as_object();
+    if (o["type"].as_string() == type) out.push_back(o["payload"].as_object());
+  }
+  return out;
+}
+
+core::TenderStatus status_of(EvalFixture& f, const std::string& tender) {
+  auto db = f.reader();
+  return core::TenderService::view(db, tender)->status;
+}
+
+core::Actor owner(const Deciding& d, const char* key) {
+  auto o =
+      CoreFixture::actor(std::string("owner-") + key, "owner", d.t.market.tenderer.community_id);
+  o.owner_key = key;
+  return o;
+}
+
+// Ballots a public reader of the feed sees in full at `now`.
+int public_ballots(EvalFixture& f, std::int64_t now) {
+  auto db = f.reader();
+  auto n = audit::log_size(db);
+  auto es = audit::read_entries(db, 0, *n);
+  REQUIRE(es.ok());
+  int count = 0;
+  for (const auto& e : *es) {
+    if (e.release_at_ms && now < *e.release_at_ms) continue;  // a stub
+    if (boost::json::parse(e.bytes).at("type").as_string() == "ballot.cast") ++count;
+  }
+  return count;
+}
+
+// 10:00 China time on `d`.
+std::int64_t at_ten(core::ChinaDate d) {
+  return core::china_midnight_ms(d) + 10 * kHourMs;
+}
+
+struct OwnersVote {
+  Deciding d;
+  std::int64_t opens = 0;
+  std::int64_t closes = 0;
+};
+
+// An owners' vote of 7 days, open; the calendar hook wired as the server
+// wires it. `before_opening` runs before the candidate publicity ends.
+OwnersVote open_owners_vote(EvalFixture& f, const std::function<void()>& before_opening = {}) {
+  f.registry->set_calendar_hook(f.eval->calendar_hook());
+  OwnersVote v;
+  v.d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
+    r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", false}};
+  });
+  if (before_opening) before_opening();
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
+  REQUIRE(f.eval->catch_up(v.d.t.id).ok());
+  auto w = entries_of(f, "decision.vote_opened").back()["window"].as_object();
+  v.opens = ms(std::string(w["opens_at"].as_string()));
+  v.closes = ms(std::string(w["closes_at"].as_string()));
+  return v;
+}
+
+// The close after a suspension over `touched` counted dates from day 1.
+struct Extended {
+  core::ChinaDate last = 0;  // the window's last day before the suspension
+  std::int64_t resumed = 0;
+};
+Extended suspend_days(EvalFixture& f, const OwnersVote& v, std::int64_t touched) {
+  Extended x;
+  x.last = core::china_date(v.closes - 1);
+  const core::ChinaDate day1 = core::china_date(v.opens) + 1;
+  f.clock.set_ms(at_ten(day1));
+  REQUIRE(f.service->suspend(f.supervisor, v.d.t.id, "投诉核查").ok());
+  f.clock.set_ms(at_ten(day1 + touched - 1));
+  REQUIRE(f.service->resume(f.supervisor, v.d.t.id).ok());
+  x.resumed = f.clock.now_ms();
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("a suspension in the owners' vote: the extended end rolls past rest days", "[periods2]") {
+  EvalFixture f;
+  auto v = open_owners_vote(f);
+  const auto A = v.d.bid_of[kUsccA];
+  const core::ChinaDate last = core::china_date(v.closes - 1);
+  REQUIRE_FALSE(core::HolidayCalendar{}.is_rest_day(last));
+  // Touch as many dates as bring the last day to a Saturday.
+  const std::int64_t touched = 6 - core::weekday(last);
+  REQUIRE(touched >= 1);
+  auto x = suspend_days(f, v, touched);
+  const core::ChinaDate saturday = last + touched;
+  REQUIRE(core::weekday(saturday) == 6);
+  // Main ended it at 24:00 on that Saturday; it ends at 24:00 on Monday.
+  const std::int64_t unrolled = core::china_midnight_ms(saturday + 1);
+  const std::int64_t expected = core::china_midnight_ms(saturday + 3);
+  auto w = entries_of(f, "tender.resumed").back()["vote_window"].as_object();
+  CHECK(ms(std::string(w["closes_at"].as_string())) == expected);
+  CHECK(w["extended_days"].as_int64() == touched + 2);
+  CHECK(w["calendar_version"].as_int64() == 0);
+  CHECK(x.resumed < unrolled);
+
+  // At the unrolled end the window is still open and nothing is released.
+  f.clock.set_ms(unrolled);
+  REQUIRE(f.eval->catch_up(v.d.t.id).ok());
+  CHECK(status_of(f, v.d.t.id) == core::TenderStatus::deciding);
+  REQUIRE(f.eval->cast_ballot(owner(v.d, "K1"), v.d.t.id, A).ok());
+  CHECK(public_ballots(f, unrolled + 1) == 0);
+  f.clock.set_ms(expected - 1);
+  REQUIRE(f.eval->cast_ballot(owner(v.d, "K2"), v.d.t.id, A).ok());
+  CHECK(public_ballots(f, expected - 1) == 0);
+  CHECK(public_ballots(f, expected) == 2);
+  f.clock.set_ms(expected);
+  REQUIRE(f.eval->catch_up(v.d.t.id).ok());  // the platform decides at the close
+  CHECK(status_of(f, v.d.t.id) != core::TenderStatus::deciding);
+  expect_eval_refused(
+      f, [&] { return f.eval->cast_ballot(owner(v.d, "K3"), v.d.t.id, A); }, "vote_window_closed");
+}
+
+TEST_CASE("a suspension in the owners' vote counts with the calendar of the opening",
+          "[periods2]") {
+  EvalFixture f;
+  // Learn where the window will end, then enter holidays before it opens.
+  core::ChinaDate last = 0;
+  std::int64_t touched = 0;
+  core::HolidayCalendar at_opening;
+  auto v = open_owners_vote(f, [&] {
+    const std::int64_t opens = days_end(f.clock.now_ms(), 3);
+    last = core::china_date(days_end(opens, 7) - 1);
+    touched = 6 - core::weekday(last);
+    // The Monday after the Saturday the suspension reaches is a holiday.
+    at_opening.holidays = {last + touched + 2};
+    REQUIRE(f.registry->replace_calendar(f.admin, at_opening).ok());
+  });
+  REQUIRE(core::china_date(v.closes - 1) == last);
+  suspend_days(f, v, touched);
+  // Saturday, Sunday, the Monday holiday: 24:00 on Tuesday.
+  const std::int64_t expected = core::china_midnight_ms(last + touched + 4);
+  auto w = entries_of(f, "tender.resumed").back()["vote_window"].as_object();
+  CHECK(ms(std::string(w["closes_at"].as_string())) == expected);
+  CHECK(w["calendar_version"].as_int64() == 1);
+
+  SECTION("a later calendar that would shorten it changes nothing") {
+    core::HolidayCalendar later;  // the holiday withdrawn, the Saturday worked
+    later.working_days = {last + touched};
+    REQUIRE(f.registry->replace_calendar(f.admin, later).ok());
+    CHECK(entries_of(f, "decision.vote_extended").empty());
+    f.clock.set_ms(expected - 1);
+    REQUIRE(f.eval->catch_up(v.d.t.id).ok());
+    CHECK(status_of(f, v.d.t.id) == core::TenderStatus::deciding);
+    REQUIRE(f.eval->cast_ballot(owner(v.d, "K1"), v.d.t.id, v.d.bid_of[kUsccA]).ok());
+    f.clock.set_ms(expected);
+    REQUIRE(f.eval->catch_up(v.d.t.id).ok());
+    CHECK(status_of(f, v.d.t.id) != core::TenderStatus::deciding);
+  }
+}
+
+TEST_CASE("a calendar change extends an open owners' vote and moves its ballots' release",
+          "[periods2]") {
+  EvalFixture f;
+  auto v = open_owners_vote(f);
+  const auto A = v.d.bid_of[kUsccA];
+  const core::ChinaDate last = core::china_date(v.closes - 1);
+  f.clock.set_ms(v.opens + kHourMs);
+  REQUIRE(f.eval->cast_ballot(owner(v.d, "K1"), v.d.t.id, A).ok());
+
+  SECTION("a holiday on the last day, entered while it is open") {
+    // The next day that is not a rest day after `last`.
+    core::ChinaDate next = last + 1;
+    while (core::is_weekend(next)) ++next;
+    const std::int64_t expected = core::china_midnight_ms(next + 1);
+    f.clock.set_ms(v.closes - 1);
+    core::HolidayCalendar c;
+    c.holidays = {last};
+    auto set = f.registry->replace_calendar(f.admin, c);
+    REQUIRE(set.ok());
+    auto ext = entries_of(f, "decision.vote_extended");
+    REQUIRE(ext.size() == 1);
+    CHECK(ext[0]["tender_id"].as_string() == v.d.t.id);
+    CHECK(ext[0]["round"].as_int64() == 1);
+    CHECK(ext[0]["calendar_version"].as_int64() == set->version);
+    CHECK(ms(std::string(ext[0]["old_closes_at"].as_string())) == v.closes);
+    CHECK(ms(std::string(ext[0]["closes_at"].as_string())) == expected);
+    // No ballot is readable at the original close + 1 ms; the vote goes on.
+    f.clock.set_ms(v.closes + 1);
+    CHECK(public_ballots(f, v.closes + 1) == 0);
+    REQUIRE(f.eval->catch_up(v.d.t.id).ok());
+    CHECK(status_of(f, v.d.t.id) == core::TenderStatus::deciding);
+    REQUIRE(f.eval->cast_ballot(owner(v.d, "K2"), v.d.t.id, A).ok());
+    f.clock.set_ms(expected - 1);
+    CHECK(public_ballots(f, expected - 1) == 0);
+    f.clock.set_ms(expected);
+    CHECK(public_ballots(f, expected) == 2);
+    REQUIRE(f.eval->catch_up(v.d.t.id).ok());
+    CHECK(status_of(f, v.d.t.id) == core::TenderStatus::award_publicized);
+  }
+
+  SECTION("the same change at the close does not reopen it") {
+    f.clock.set_ms(v.closes);
+    core::HolidayCalendar c;
+    c.holidays = {last};
+    REQUIRE(f.registry->replace_calendar(f.admin, c).ok());
+    CHECK(entries_of(f, "decision.vote_extended").empty());
+    CHECK(public_ballots(f, v.closes) == 1);
+    REQUIRE(f.eval->catch_up(v.d.t.id).ok());
+    CHECK(status_of(f, v.d.t.id) != core::TenderStatus::deciding);
+  }
+
+  SECTION("a change that does not touch the window appends only calendar.replaced") {
+    f.clock.set_ms(v.closes - 1);
+    core::HolidayCalendar c;
+    c.holidays = {last + 30};
+    const auto before = f.all_entries().size();
+    REQUIRE(f.registry->replace_calendar(f.admin, c).ok());
+    CHECK(f.all_entries().size() == before + 1);
+    f.clock.set_ms(v.closes);
+    CHECK(public_ballots(f, v.closes) == 1);
+  }
+}
+
+TEST_CASE("a calendar change during a paused owners' vote counts at the resumption", "[periods2]") {
+  EvalFixture f;
+  auto v = open_owners_vote(f);
+  const core::ChinaDate last = core::china_date(v.closes - 1);
+  const core::ChinaDate day1 = core::china_date(v.opens) + 1;
+  f.clock.set_ms(at_ten(day1));
+  REQUIRE(f.service->suspend(f.supervisor, v.d.t.id, "投诉核查").ok());
+  core::HolidayCalendar c;
+  c.holidays = {last + 1};  // the day after the last, which the suspension adds
+  REQUIRE(f.registry->replace_calendar(f.admin, c).ok());
+  CHECK(entries_of(f, "decision.vote_extended").empty());  // the close is not known
+  f.clock.set_ms(at_ten(day1) + kHourMs);
+  REQUIRE(f.service->resume(f.supervisor, v.d.t.id).ok());
+  core::ChinaDate end = last + 1;  // one date touched
+  while (c.is_rest_day(end)) ++end;
+  auto w = entries_of(f, "tender.resumed").back()["vote_window"].as_object();
+  CHECK(ms(std::string(w["closes_at"].as_string())) == core::china_midnight_ms(end + 1));
+}
