@@ -175,6 +175,14 @@ Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
                     {"required", to_string(required)},
                     {"fixed_index", fixed_index}});
   }
+  const CivilDate today = china_date_of(txn.now_ms());
+  if (today < required) {
+    // No index has closed on that date yet: any value would be made up.
+    return refusal("beacon_date_in_future", "信标日期晚于今日（北京时间），该日收盘值尚未产生",
+                   "the beacon date is after today (China time): that day's close does not "
+                   "exist yet",
+                   {{"beacon_date", beacon_date}, {"today", to_string(today)}});
+  }
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           txn.db().cached("SELECT tree_size, root, note, signed_at_ms FROM "
                                           "checkpoints WHERE tree_size > ? "

@@ -72,7 +72,9 @@ Result<CivilDate> required_beacon_date(audit::Database& db, std::uint64_t fixed_
 
 // The seed of a draw with everything needed to recompute it: the first
 // stored checkpoint with tree_size > fixed_index. Refuses beacon_invalid,
-// beacon_date_not_allowed (not required_beacon_date), checkpoint_pending.
+// beacon_date_not_allowed (not required_beacon_date), beacon_date_in_future
+// (the required date is after today's China date: its close is not known
+// yet; the date itself is accepted from its 00:00), checkpoint_pending.
 struct DrawBasis {
   Hash seed{};
   audit::StoredCheckpoint checkpoint;

@@ -172,6 +172,18 @@ struct Call {
   }
 };
 
+namespace {
+
+// The tender service's settings that are server limits (draft size caps).
+core::PlatformSettings platform_settings(const limits::Settings& l) {
+  core::PlatformSettings s;
+  s.max_title_bytes = static_cast<std::size_t>(l.max_tender_title_bytes);
+  s.max_rules_bytes = static_cast<std::size_t>(l.max_tender_rules_bytes);
+  return s;
+}
+
+}  // namespace
+
 struct Api::Impl {
   using Handler = void (Impl::*)(Call&, Reply);
   struct Route {
@@ -186,7 +198,7 @@ struct Api::Impl {
         clock(options.clock ? options.clock : &system_clock),
         readers(*options.ledger),
         registry(*options.ledger),
-        service(*options.ledger, *clock),
+        service(*options.ledger, *clock, platform_settings(options.limits)),
         evaluation(*options.ledger, *clock, service, &tenderer_account_ids) {
     registry.set_calendar_hook(evaluation.calendar_hook());
     add_routes();

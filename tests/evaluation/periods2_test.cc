@@ -256,3 +256,51 @@ TEST_CASE("a calendar change during a paused owners' vote counts at the resumpti
   auto w = entries_of(f, "tender.resumed").back()["vote_window"].as_object();
   CHECK(ms(std::string(w["closes_at"].as_string())) == core::china_midnight_ms(end + 1));
 }
+
+TEST_CASE("a beacon dated after today (China time) is refused until that date", "[periods2]") {
+  EvalFixture f;
+  auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
+    r["decision"] = {{"method", "vote_then_lottery"}, {"shortlist_size", 2}};
+  });
+  const auto community = d.t.market.tenderer.community_id;
+  const auto A = d.bid_of[kUsccA], B = d.bid_of[kUsccB], C = d.bid_of[kUsccC];
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
+  const std::string votes[] = {A, A, B, B, C};
+  for (int i = 0; i < 5; ++i) {
+    auto v = CoreFixture::actor("tenderer-" + std::to_string(i + 1), "tenderer", community);
+    REQUIRE(f.eval->committee_vote(v, d.t.id, votes[i], 1).ok());
+  }
+  REQUIRE(f.eval->catch_up(d.t.id).ok());  // the lottery is pending
+  REQUIRE(f.ledger->publish_checkpoint().ok());
+  std::string date;
+  {
+    auto db = f.reader();
+    auto r = f.eval->required_beacon_date(db, d.t.id, "lottery");
+    REQUIRE(r.ok());
+    date = *r;
+  }
+  auto day = core::parse_china_date(date);
+  REQUIRE(day.ok());
+  REQUIRE(f.clock.now_ms() < core::china_midnight_ms(*day));
+  auto enter = [&](const std::string& on) {
+    return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "2025.88", on);
+  };
+  // 23:59:59.999 China time the day before: refused, nothing stored.
+  f.clock.set_ms(core::china_midnight_ms(*day) - 1);
+  expect_eval_refused(
+      f, [&] { return enter(date); }, "beacon_date_in_future");
+  {
+    auto r = enter(date);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.rfind("信标日期晚于今日", 0) == 0);  // zh-CN first
+    CHECK(r.error().details.at("today").as_string() == core::format_china_date(*day - 1));
+  }
+  // A wrong date is still named as such.
+  expect_eval_refused(
+      f, [&] { return enter(core::format_china_date(*day + 7)); }, "beacon_date_not_allowed");
+  // 00:00 on the date: accepted.
+  f.clock.set_ms(core::china_midnight_ms(*day));
+  auto drawn = enter(date);
+  if (!drawn.ok()) FAIL(drawn.error().to_string());
+  CHECK(drawn->winner);
+}

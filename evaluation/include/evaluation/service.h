@@ -230,7 +230,8 @@ class EvaluationService {
   // list committed after the bid closing (`committee.pool_committed`),
   // the specialty minimums first, computes the clearing report, moves the
   // tender to `reviewing`. Refuses not_supervisor, beacon_invalid,
-  // beacon_date_not_allowed, tender_wrong_status, checkpoint_pending,
+  // beacon_date_not_allowed, beacon_date_in_future (the date is after
+  // today, China time), tender_wrong_status, checkpoint_pending,
   // too_few_experts, committee_specialty_unavailable, the hook's codes
   // (objection_unanswered).
   Result<CommitteeDrawn> draw_committee(const core::Actor& supervisor, std::string_view tender,
@@ -260,7 +261,7 @@ class EvaluationService {
 
   // Supervisor: the beacon of the pending draw of `purpose`. Refuses
   // not_supervisor, no_pending_draw, beacon_invalid, beacon_date_not_allowed,
-  // checkpoint_pending.
+  // beacon_date_in_future, checkpoint_pending.
   Result<StageResult> enter_beacon(const core::Actor& supervisor, std::string_view tender,
                                    std::string_view purpose, std::string_view beacon,
                                    std::string_view beacon_date);
