@@ -81,7 +81,10 @@ Result<std::vector<core::Suspension>> suspensions(audit::Database& db, std::stri
 
 Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender) {
   return db.query_strings(
-      "SELECT account FROM eval_decision_voters WHERE tender_id = ? ORDER BY account", {tender});
+      "SELECT v.account FROM eval_decision_voters v WHERE v.tender_id = ? AND NOT EXISTS (SELECT "
+      "1 FROM eval_decision_recusals r WHERE r.tender_id = v.tender_id AND r.account = "
+      "v.account) ORDER BY v.account",
+      {tender});
 }
 
 Status record_decision_index(audit::Database& db, std::string_view tender,

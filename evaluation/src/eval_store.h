@@ -132,7 +132,8 @@ Result<std::vector<core::Suspension>> suspensions(audit::Database& db, std::stri
 Status record_decision_index(audit::Database& db, std::string_view tender, std::uint64_t log_index);
 
 // committee_vote / vote_then_lottery: the deciding committee frozen at
-// publication (sorted; empty for a tender published before it was frozen).
+// publication, without the members who recused themselves (sorted; empty
+// for a tender published before it was frozen).
 Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender);
 
 // Pending draw of a tender (at most one at a time).

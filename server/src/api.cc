@@ -416,6 +416,8 @@ struct Api::Impl {
     add("POST", "/tenders/{id}/ballots", Action::kCastBallot, &Impl::post_ballot);
     add("POST", "/tenders/{id}/committee-votes", Action::kCommitteeVote,
         &Impl::post_committee_vote);
+    add("POST", "/tenders/{id}/decision-committee/recusal", Action::kCommitteeVote,
+        &Impl::post_recusal);
     add("POST", "/tenders/{id}/decision", Action::kDecide, &Impl::post_decision);
     add("GET", "/tenders/{id}/award", Action::kReadDecision, &Impl::get_award);
     if (options.dev_clock)
@@ -1936,6 +1938,17 @@ struct Api::Impl {
                                   evaluation.committee_vote(actor, id, v.candidate, v.round));
           return created(boost::json::object{{"log_index", idx(log_index)}, {"round", v.round}});
         });
+  }
+
+  // A member of the deciding committee declares a conflict (legal M7).
+  void post_recusal(Call& call, Reply reply) {
+    eval_command(call, std::move(reply), &recusal_from_json,
+                 [this](const std::string& id, const core::Actor& actor,
+                        const std::string& reason) -> Result<Response> {
+                   SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                                           evaluation.declare_recusal(actor, id, reason));
+                   return created(boost::json::object{{"log_index", idx(log_index)}});
+                 });
   }
 
   void post_decision(Call& call, Reply reply) {

@@ -103,6 +103,9 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"vote_window_open", 409},
       {"wrong_round", 409},
       {"already_voted", 409},
+      // Recusal of the deciding committee (legal M7).
+      {"already_recused", 409},
+      {"recusal_quorum", 409},
       {"award_not_public", 409},
       // 413 / 431: sizes.
       {"body_too_large", 413},

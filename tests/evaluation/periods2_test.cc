@@ -304,3 +304,60 @@ TEST_CASE("a beacon dated after today (China time) is refused until that date", 
   if (!drawn.ok()) FAIL(drawn.error().to_string());
   CHECK(drawn->winner);
 }
+
+TEST_CASE("committee_vote: a recused member is out of the count and the quorum", "[periods2]") {
+  EvalFixture f;
+  auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
+    r["decision"] = {{"method", "committee_vote"}};
+  });
+  const auto community = d.t.market.tenderer.community_id;
+  auto member = [&](int i) {
+    return CoreFixture::actor("tenderer-" + std::to_string(i), "tenderer", community);
+  };
+  const auto A = d.bid_of[kUsccA], B = d.bid_of[kUsccB];
+  const std::string t = d.t.id;
+  // Before the vote opens: member 5 declares a conflict, publicly.
+  expect_eval_refused(
+      f, [&] { return f.eval->declare_recusal(member(5), t, ""); }, "reason_required");
+  auto rec = f.eval->declare_recusal(member(5), t, "配偶任职于投标企业");
+  REQUIRE(rec.ok());
+  auto e = entries_of(f, "decision.recused");
+  REQUIRE(e.size() == 1);
+  CHECK(e[0]["member"].as_string() == "tenderer-5");
+  CHECK_FALSE(e[0].contains("round"));
+  expect_eval_refused(
+      f, [&] { return f.eval->declare_recusal(member(5), t, "再次声明"); }, "already_recused");
+  expect_eval_refused(
+      f,
+      [&] {
+        return f.eval->declare_recusal(CoreFixture::actor("tenderer-9", "tenderer", community), t,
+                                       "x");
+      },
+      "not_a_voter");
+
+  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the vote opens without member 5
+  REQUIRE(f.eval->catch_up(t).ok());
+  auto w = entries_of(f, "decision.vote_opened").back()["window"].as_object();
+  CHECK(w["voters"].as_array().size() == 4);
+  expect_eval_refused(
+      f, [&] { return f.eval->committee_vote(member(5), t, A, 1); }, "not_a_voter");
+  REQUIRE(f.eval->committee_vote(member(3), t, B, 1).ok());
+  expect_eval_refused(
+      f, [&] { return f.eval->declare_recusal(member(3), t, "投票后"); }, "already_voted");
+  // Member 4 recuses inside the open round: three voters remain (> 5 / 2).
+  REQUIRE(f.eval->declare_recusal(member(4), t, "曾为投标企业员工").ok());
+  CHECK(entries_of(f, "decision.recused").back()["round"].as_int64() == 1);
+  // A third recusal would leave two of five: refused.
+  expect_eval_refused(
+      f, [&] { return f.eval->declare_recusal(member(1), t, "x"); }, "recusal_quorum");
+  REQUIRE(f.eval->committee_vote(member(1), t, A, 1).ok());
+  REQUIRE(f.eval->committee_vote(member(2), t, A, 1).ok());
+  // Every remaining voter voted: 2 of 3 is a majority of all (remaining)
+  // members; with the recused members counted it would be 2 of 5.
+  REQUIRE(f.eval->catch_up(t).ok());
+  CHECK(status_of(f, t) == core::TenderStatus::award_publicized);
+  auto made = entries_of(f, "decision.made").back();
+  CHECK(made["inputs"].as_object()["members"].as_array().size() == 3);
+  expect_eval_refused(
+      f, [&] { return f.eval->declare_recusal(member(1), t, "x"); }, "tender_wrong_status");
+}

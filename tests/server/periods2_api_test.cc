@@ -1,12 +1,14 @@
 // Issue 11 leftovers (the "periods2" workstream) over HTTPS: a tender
 // draft's title and rules have size caps (limits max_tender_title_bytes,
 // max_tender_rules_bytes), each tested with a configuration that lowers it;
-// the refusal stores nothing.
+// the refusal stores nothing. A member of the deciding committee declares a
+// recusal (legal M7).
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 
 #include "audit_log/canonical_json.h"
+#include "eval_world.h"
 #include "fixture.h"
 #include "server/config.h"
 #include "tender_world.h"
@@ -85,4 +87,22 @@ TEST_CASE("config: the draft caps are settings with defaults", "[periods2][confi
   CHECK(c->limits.max_tender_title_bytes == 100);
   CHECK(c->limits.max_tender_rules_bytes == 2048);
   CHECK_FALSE(parse_serve_config(R"({"limits":{"max_tender_title_bytes":0}})").ok());
+}
+
+TEST_CASE("decision committee: a member declares a recusal over HTTPS", "[periods2][api][eval]") {
+  EvalWorld w;
+  const std::string id = w.opened_tender({{"method", "committee_vote"}}, 604800);
+  const std::string path = "/api/v1/tenders/" + id + "/decision-committee/recusal";
+  CHECK_REFUSED(w, w.call("POST", path, R"({"reason":"配偶任职于投标企业"})", w.supervisor), 403,
+                "forbidden");
+  CHECK_REFUSED(w, w.call("POST", path, R"({})", w.deciders[0].token), 400, "missing_field");
+  auto r = w.call("POST", path, R"({"reason":"配偶任职于投标企业"})", w.deciders[0].token);
+  REQUIRE(r.status == 201);
+  CHECK(body_json(r).at("log_index").is_number());
+  CHECK_REFUSED(w, w.call("POST", path, R"({"reason":"再次"})", w.deciders[0].token), 409,
+                "already_recused");
+  REQUIRE(w.call("POST", path, R"({"reason":"曾为投标企业员工"})", w.deciders[1].token).status ==
+          201);
+  CHECK_REFUSED(w, w.call("POST", path, R"({"reason":"x"})", w.deciders[2].token), 409,
+                "recusal_quorum");
 }

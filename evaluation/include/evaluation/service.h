@@ -279,6 +279,21 @@ class EvaluationService {
   Result<std::uint64_t> committee_vote(const core::Actor& tenderer, std::string_view tender,
                                        std::string_view candidate, int round);
 
+  // Recusal (legal M7, 回避): a member of the deciding committee frozen at
+  // publication (committee_vote, vote_then_lottery) with a conflict of
+  // interest declares it, from publication until the decision. The member
+  // leaves the voters of the open round and of every later round, so the
+  // count and the quorum ("all members") are over the others. Before voting
+  // only: a vote already cast in the open round stands (already_voted).
+  // More than half of the frozen committee must remain (recusal_quorum: the
+  // decision then fails by its own rules or a new committee is needed).
+  // Public entry decision.recused {tender_id, member, reason, round?}.
+  // Refuses not_tenderer, wrong_method, not_a_voter, already_recused,
+  // already_voted, recusal_quorum, tender_wrong_status (draft, decided or
+  // ended), decision_pending_draw, reason_required (an empty reason).
+  Result<std::uint64_t> declare_recusal(const core::Actor& tenderer, std::string_view tender,
+                                        std::string_view reason);
+
   // Tenderer of the community (POST /decision), idempotent: a decision
   // already made (awarded or failed) is answered as stored, appending
   // nothing. Methods with a vote (owners_vote, committee_vote,
