@@ -9,6 +9,7 @@
 
 #include "eval_fixture.h"
 #include "evaluation/vote_window.h"
+#include "tender_core/tender_hooks.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
@@ -360,4 +361,49 @@ TEST_CASE("committee_vote: a recused member is out of the count and the quorum",
   CHECK(made["inputs"].as_object()["members"].as_array().size() == 3);
   expect_eval_refused(
       f, [&] { return f.eval->declare_recusal(member(1), t, "x"); }, "tender_wrong_status");
+}
+
+TEST_CASE("a calendar change that extends an open publicity is announced on its tender",
+          "[periods2]") {
+  EvalFixture f;
+  auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
+    r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", false}};
+  });
+  std::int64_t end = 0;
+  {
+    auto db = f.reader();
+    auto e = core::candidate_publicity_end(db, d.t.id);
+    REQUIRE(e.ok());
+    REQUIRE(e->has_value());
+    end = **e;
+  }
+  const core::ChinaDate last = core::china_date(end - 1);
+  core::ChinaDate next = last + 1;
+  while (core::is_weekend(next)) ++next;
+  const std::int64_t expected = core::china_midnight_ms(next + 1);
+  core::HolidayCalendar c;
+  c.holidays = {last};
+  SECTION("set while it is open: extended, and the entry names the version") {
+    f.clock.set_ms(end - 1);
+    auto set = f.registry->replace_calendar(f.admin, c);
+    REQUIRE(set.ok());
+    auto ext = entries_of(f, "tender.period_extended");
+    REQUIRE(ext.size() == 1);
+    CHECK(ext[0]["tender_id"].as_string() == d.t.id);
+    CHECK(ext[0]["period"].as_string() == "candidate_publicity");
+    CHECK(ms(std::string(ext[0]["old_ends_at"].as_string())) == end);
+    CHECK(ms(std::string(ext[0]["ends_at"].as_string())) == expected);
+    CHECK(ext[0]["calendar_version"].as_int64() == set->version);
+    f.clock.set_ms(expected - 1);
+    REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+    CHECK(status_of(f, d.t.id) == core::TenderStatus::candidates_publicized);
+    f.clock.set_ms(expected);
+    REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+    CHECK(status_of(f, d.t.id) == core::TenderStatus::deciding);
+  }
+  SECTION("set at its end: nothing moves, nothing is announced") {
+    f.clock.set_ms(end);
+    REQUIRE(f.registry->replace_calendar(f.admin, c).ok());
+    CHECK(entries_of(f, "tender.period_extended").empty());
+  }
 }
