@@ -40,7 +40,7 @@ class EvalFixture : public CoreFixture {
          {"eval_experts", "eval_committee", "eval_reviews", "eval_review_state",
           "eval_pending_draws", "eval_draws", "eval_clearing", "eval_vote_rounds",
           "eval_roster_snapshot", "eval_ballots", "eval_committee_votes", "eval_decisions",
-          "eval_expert_versions", "eval_pool_commitments"}) {
+          "eval_expert_versions", "eval_pool_commitments", "eval_decision_recusals"}) {
       auto st = db.prepare(std::string("SELECT * FROM ") + table);
       REQUIRE(st.ok());
       while (true) {
