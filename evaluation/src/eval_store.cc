@@ -81,7 +81,10 @@ Result<std::vector<core::Suspension>> suspensions(audit::Database& db, std::stri
 
 Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender) {
   return db.query_strings(
-      "SELECT account FROM eval_decision_voters WHERE tender_id = ? ORDER BY account", {tender});
+      "SELECT v.account FROM eval_decision_voters v WHERE v.tender_id = ? AND NOT EXISTS (SELECT "
+      "1 FROM eval_decision_recusals r WHERE r.tender_id = v.tender_id AND r.account = "
+      "v.account) ORDER BY v.account",
+      {tender});
 }
 
 Status record_decision_index(audit::Database& db, std::string_view tender,
@@ -174,6 +177,14 @@ Result<DrawBasis> draw_basis(audit::WriteTxn& txn, std::string_view tender,
                    {{"beacon_date", beacon_date},
                     {"required", to_string(required)},
                     {"fixed_index", fixed_index}});
+  }
+  const CivilDate today = china_date_of(txn.now_ms());
+  if (today < required) {
+    // No index has closed on that date yet: any value would be made up.
+    return refusal("beacon_date_in_future", "信标日期晚于今日（北京时间），该日收盘值尚未产生",
+                   "the beacon date is after today (China time): that day's close does not "
+                   "exist yet",
+                   {{"beacon_date", beacon_date}, {"today", to_string(today)}});
   }
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           txn.db().cached("SELECT tree_size, root, note, signed_at_ms FROM "

@@ -72,7 +72,9 @@ Result<CivilDate> required_beacon_date(audit::Database& db, std::uint64_t fixed_
 
 // The seed of a draw with everything needed to recompute it: the first
 // stored checkpoint with tree_size > fixed_index. Refuses beacon_invalid,
-// beacon_date_not_allowed (not required_beacon_date), checkpoint_pending.
+// beacon_date_not_allowed (not required_beacon_date), beacon_date_in_future
+// (the required date is after today's China date: its close is not known
+// yet; the date itself is accepted from its 00:00), checkpoint_pending.
 struct DrawBasis {
   Hash seed{};
   audit::StoredCheckpoint checkpoint;
@@ -141,7 +143,8 @@ Result<std::vector<core::Suspension>> suspensions(audit::Database& db, std::stri
 Status record_decision_index(audit::Database& db, std::string_view tender, std::uint64_t log_index);
 
 // committee_vote / vote_then_lottery: the deciding committee frozen at
-// publication (sorted; empty for a tender published before it was frozen).
+// publication, without the members who recused themselves (sorted; empty
+// for a tender published before it was frozen).
 Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender);
 
 // Whether `purpose` is a fresh draw's, "replacement-N" (N ≥ 1, no leading

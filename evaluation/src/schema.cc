@@ -131,6 +131,15 @@ CREATE TABLE eval_pool_commitments (
   list_json   TEXT NOT NULL,
   PRIMARY KEY (tender_id, purpose)
 ) WITHOUT ROWID;
+)sql"},
+          {kDecisionRecusalsMigration, "evaluation: recusals of the deciding committee",
+           R"sql(
+CREATE TABLE eval_decision_recusals (
+  tender_id TEXT NOT NULL,
+  account   TEXT NOT NULL,
+  log_index INTEGER NOT NULL,
+  PRIMARY KEY (tender_id, account)
+) WITHOUT ROWID;
 )sql"}};
 }
 

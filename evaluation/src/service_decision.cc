@@ -13,6 +13,7 @@
 #include "evaluation/scoring.h"
 #include "evaluation/service.h"
 #include "evaluation/vote_window.h"
+#include "tender_core/registry.h"
 #include "tender_core/tender_hooks.h"
 #include "tender_core/time.h"
 
@@ -550,14 +551,20 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
     // Its end: calendar days ending 24:00 China time rolled past rest days
     // (owners' vote) or exact seconds (committee round), with the calendar in
     // force when it opens (docs/periods.md).
-    SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar calendar,
-                            core::calendar_in_force(db, r.opens_ms));
+    SUNBID_ASSIGN_OR_RETURN(core::CalendarHistory history, core::Registry::calendar_history(db));
+    const core::HolidayCalendar& calendar = history.in_force_at(r.opens_ms);
     r.closes_ms = core::vote_window_close_ms(t.rules, calendar, r.opens_ms);
     // A suspension after the opening but before this command (the window
-    // opens lazily) already extends it.
+    // opens lazily) already extends it, and so does a calendar version set
+    // since (never earlier).
     SUNBID_ASSIGN_OR_RETURN(std::vector<core::Suspension> paused, detail::suspensions(db, tender));
-    r.closes_ms =
-        extended_close_ms(day_counted(t.rules.decision.method), r.opens_ms, r.closes_ms, paused);
+    if (day_counted(t.rules.decision.method)) {
+      r.closes_ms = std::max(
+          r.closes_ms, day_window_close_ms(history, r.opens_ms, t.rules.vote_window_days, paused)
+                           .value_or(r.closes_ms));
+    } else {
+      r.closes_ms = extended_close_ms(r.opens_ms, r.closes_ms, paused);
+    }
     r.candidates = cands;
     audit::EntryDraft d;
     d.type = "decision.vote_opened";
@@ -745,6 +752,96 @@ Result<std::uint64_t> EvaluationService::committee_vote(const core::Actor& tende
                  {"bid_id", candidate}};
     // Public once the window closes or the round is decided, whichever first.
     d.release_at_ms = r->closes_ms;
+    return txn.append(d);
+  });
+}
+
+Result<std::uint64_t> EvaluationService::declare_recusal(const core::Actor& tenderer,
+                                                         std::string_view tender,
+                                                         std::string_view reason) {
+  SUNBID_TRY(detail::require_role(tenderer, "tenderer"));
+  if (reason.empty()) return refusal("reason_required", "须说明回避理由", "a reason is required");
+  SUNBID_TRY(catch_up(tender));
+  return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
+    auto& db = txn.db();
+    SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
+    const auto m = t.rules.decision.method;
+    if (m != DecisionMethod::committee_vote && m != DecisionMethod::vote_then_lottery) {
+      return refusal("wrong_method", "本项目不由业委会票决定标",
+                     "this tender is not decided by the committee's vote");
+    }
+    // From publication until the decision (a suspension keeps its stage).
+    auto status = t.view.status;
+    if (status == core::TenderStatus::suspended && t.view.suspended_from) {
+      status = *t.view.suspended_from;
+    }
+    using S = core::TenderStatus;
+    if (status == S::draft || status == S::award_publicized || status == S::awarded ||
+        status == S::cancelled || status == S::failed || status == S::suspended) {
+      return refusal("tender_wrong_status", "招标所处阶段不允许回避声明",
+                     "a recusal is declared between publication and the decision",
+                     {{"status", core::to_string(t.view.status)}});
+    }
+    SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
+    if (p) {
+      return refusal("decision_pending_draw", "定标等待抽取信标",
+                     "the decision waits for a draw's beacon", {{"purpose", p->purpose}});
+    }
+    SUNBID_ASSIGN_OR_RETURN(
+        std::vector<std::string> frozen,
+        db.query_strings("SELECT account FROM eval_decision_voters WHERE tender_id = ?", {tender}));
+    if (std::find(frozen.begin(), frozen.end(), tenderer.account) == frozen.end() ||
+        tenderer.community_id != t.view.community_id) {
+      return refusal("not_a_voter", "不是本项目的表决成员",
+                     "not a member of the deciding committee");
+    }
+    SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> remaining, detail::frozen_voters(db, tender));
+    if (std::find(remaining.begin(), remaining.end(), tenderer.account) == remaining.end()) {
+      return refusal("already_recused", "已声明回避", "already recused");
+    }
+    SUNBID_ASSIGN_OR_RETURN(std::optional<Round> r, current_round(db, tender));
+    if (r) {
+      SUNBID_ASSIGN_OR_RETURN(
+          auto voted,
+          db.query_strings("SELECT member FROM eval_committee_votes WHERE tender_id = ? "
+                           "AND round = ? AND member = ?",
+                           {tender, std::to_string(r->round), tenderer.account}));
+      if (!voted.empty()) {
+        return refusal("already_voted", "本轮已投票，不能再声明回避",
+                       "already voted in this round: a recusal comes before the vote",
+                       {{"round", r->round}});
+      }
+    }
+    // More than half of the committee frozen at publication must remain.
+    if (2 * (remaining.size() - 1) <= frozen.size()) {
+      return refusal("recusal_quorum", "回避后表决成员将不足原委员会的半数以上",
+                     "after this recusal no more than half of the deciding committee would "
+                     "remain",
+                     {{"members", frozen.size()}, {"remaining", remaining.size() - 1}});
+    }
+    const std::uint64_t index = txn.log_size();
+    SUNBID_ASSIGN_OR_RETURN(
+        Statement * ins,
+        db.cached("INSERT INTO eval_decision_recusals(tender_id, account, log_index) VALUES (?, ?, "
+                  "?)"));
+    ins->bind(1, tender).bind(2, tenderer.account).bind(3, static_cast<std::int64_t>(index));
+    SUNBID_TRY(ins->run());
+    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
+                            detail::draft_for(txn, tenderer, "decision.recused", tender));
+    d.payload = {{"tender_id", tender}, {"member", tenderer.account}, {"reason", reason}};
+    // The open round (its voters, hence its count and quorum) loses the member.
+    if (r && std::find(r->voters.begin(), r->voters.end(), tenderer.account) != r->voters.end()) {
+      r->voters.erase(std::find(r->voters.begin(), r->voters.end(), tenderer.account));
+      SUNBID_ASSIGN_OR_RETURN(
+          Statement * up,
+          db.cached(
+              "UPDATE eval_vote_rounds SET voters_json = ? WHERE tender_id = ? AND round = ?"));
+      up->bind(1, detail::serialize(detail::string_array(r->voters)))
+          .bind(2, tender)
+          .bind(3, std::int64_t{r->round});
+      SUNBID_TRY(up->run());
+      d.payload["round"] = r->round;
+    }
     return txn.append(d);
   });
 }

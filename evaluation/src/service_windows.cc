@@ -8,6 +8,7 @@
 #include "eval_store.h"
 #include "evaluation/service.h"
 #include "evaluation/vote_window.h"
+#include "tender_core/registry.h"
 #include "tender_core/time.h"
 
 namespace sunbid::eval {
@@ -198,8 +199,20 @@ core::TenderHooks EvaluationService::tender_hooks() {
     if (!r || !r->paused_ms) return {};
     SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
     const bool days = t.rules.decision.method == DecisionMethod::owners_vote;
-    const std::int64_t by = suspension_extension_ms(days, ended);
-    const std::int64_t closes = r->closes_ms + by;
+    std::int64_t closes = r->closes_ms + suspension_extension_ms(ended);
+    std::int64_t calendar_version = 0;
+    if (days) {
+      // Recomputed from the opening with every suspension of the tender:
+      // the counted dates they touched, rolled past rest days, with the
+      // calendar of the opening (and later versions that only extend).
+      SUNBID_ASSIGN_OR_RETURN(core::CalendarHistory history, core::Registry::calendar_history(db));
+      SUNBID_ASSIGN_OR_RETURN(std::vector<core::Suspension> paused,
+                              detail::suspensions(db, tender));
+      const auto end = day_window_close_ms(history, r->opens_ms, t.rules.vote_window_days, paused);
+      closes = std::max(r->closes_ms, end.value_or(r->closes_ms));
+      calendar_version = history.in_force_at(r->opens_ms).version;
+    }
+    const std::int64_t by = closes - r->closes_ms;
     SUNBID_TRY(update_round(db, tender, r->round, closes, std::nullopt));
     SUNBID_TRY(audit::retime_tender_entries(db, tender, kReleasePaused, closes));
     boost::json::object w{{"round", r->round},
@@ -207,6 +220,7 @@ core::TenderHooks EvaluationService::tender_hooks() {
                           {"closes_at", core::format_rfc3339_ms(closes)}};
     if (days) {
       w["extended_days"] = by / kDayMs;
+      w["calendar_version"] = calendar_version;
     } else {
       w["extended_ms"] = by;
     }
@@ -214,6 +228,47 @@ core::TenderHooks EvaluationService::tender_hooks() {
     return {};
   };
   return h;
+}
+
+core::Registry::CalendarHook EvaluationService::calendar_hook() {
+  return [](WriteTxn& txn, const core::CalendarSet& set) -> Status {
+    auto& db = txn.db();
+    // The last round of each tender, open now and not paused.
+    SUNBID_ASSIGN_OR_RETURN(
+        std::vector<std::string> tenders,
+        db.query_strings("SELECT r.tender_id FROM eval_vote_rounds r WHERE r.paused_ms IS NULL "
+                         "AND r.closes_ms > CAST(? AS INTEGER) AND r.round = (SELECT max(x.round) "
+                         "FROM eval_vote_rounds x WHERE x.tender_id = r.tender_id) "
+                         "ORDER BY r.tender_id",
+                         {std::to_string(txn.now_ms())}));
+    if (tenders.empty()) return {};
+    SUNBID_ASSIGN_OR_RETURN(core::CalendarHistory history, core::Registry::calendar_history(db));
+    for (const auto& tender : tenders) {
+      SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
+      if (t.rules.decision.method != DecisionMethod::owners_vote ||
+          t.view.status != core::TenderStatus::deciding) {
+        continue;
+      }
+      SUNBID_ASSIGN_OR_RETURN(std::optional<OpenRound> r, last_round(db, tender));
+      if (!r || r->paused_ms) continue;
+      SUNBID_ASSIGN_OR_RETURN(std::vector<core::Suspension> paused,
+                              detail::suspensions(db, tender));
+      const auto end = day_window_close_ms(history, r->opens_ms, t.rules.vote_window_days, paused);
+      if (!end || *end <= r->closes_ms) continue;  // never earlier
+      SUNBID_TRY(update_round(db, tender, r->round, *end, std::nullopt));
+      SUNBID_TRY(audit::retime_tender_entries(db, tender, r->closes_ms, *end));
+      audit::EntryDraft d;
+      d.type = "decision.vote_extended";
+      d.tender = tender;
+      d.payload = {{"tender_id", tender},
+                   {"round", r->round},
+                   {"old_closes_at", core::format_rfc3339_ms(r->closes_ms)},
+                   {"closes_at", core::format_rfc3339_ms(*end)},
+                   {"calendar_version", set.version}};
+      SUNBID_TRY(txn.append(d));
+    }
+    return {};
+  };
 }
 
 }  // namespace sunbid::eval

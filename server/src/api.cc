@@ -128,6 +128,18 @@ struct Call {
   }
 };
 
+namespace {
+
+// The tender service's settings that are server limits (draft size caps).
+core::PlatformSettings platform_settings(const limits::Settings& l) {
+  core::PlatformSettings s;
+  s.max_title_bytes = static_cast<std::size_t>(l.max_tender_title_bytes);
+  s.max_rules_bytes = static_cast<std::size_t>(l.max_tender_rules_bytes);
+  return s;
+}
+
+}  // namespace
+
 struct Api::Impl {
   using Handler = void (Impl::*)(Call&, Reply);
   struct Route {
@@ -141,8 +153,9 @@ struct Api::Impl {
       : options(std::move(o)),
         clock(options.clock ? options.clock : &system_clock),
         registry(*options.ledger),
-        service(*options.ledger, *clock),
+        service(*options.ledger, *clock, platform_settings(options.limits)),
         evaluation(*options.ledger, *clock, service, &tenderer_account_ids) {
+    registry.set_calendar_hook(evaluation.calendar_hook());
     add_routes();
     if (options.tick_interval.count() > 0) ticker = std::thread([this] { tick_loop(); });
   }
@@ -328,6 +341,8 @@ struct Api::Impl {
     add("POST", "/tenders/{id}/ballots", Action::kCastBallot, &Impl::post_ballot);
     add("POST", "/tenders/{id}/committee-votes", Action::kCommitteeVote,
         &Impl::post_committee_vote);
+    add("POST", "/tenders/{id}/decision-committee/recusal", Action::kCommitteeVote,
+        &Impl::post_recusal);
     add("POST", "/tenders/{id}/decision", Action::kDecide, &Impl::post_decision);
     add("GET", "/tenders/{id}/award", Action::kReadDecision, &Impl::get_award);
     if (options.dev_clock)
@@ -1805,6 +1820,17 @@ struct Api::Impl {
                                   evaluation.committee_vote(actor, id, v.candidate, v.round));
           return created(boost::json::object{{"log_index", idx(log_index)}, {"round", v.round}});
         });
+  }
+
+  // A member of the deciding committee declares a conflict (legal M7).
+  void post_recusal(Call& call, Reply reply) {
+    eval_command(call, std::move(reply), &recusal_from_json,
+                 [this](const std::string& id, const core::Actor& actor,
+                        const std::string& reason) -> Result<Response> {
+                   SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                                           evaluation.declare_recusal(actor, id, reason));
+                   return created(boost::json::object{{"log_index", idx(log_index)}});
+                 });
   }
 
   void post_decision(Call& call, Reply reply) {

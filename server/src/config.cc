@@ -72,6 +72,12 @@ Result<limits::Settings> parse_limits(const boost::json::object& o) {
   SUNBID_TRY(positive("objections_per_page", 100000, [&](std::int64_t v) {
     s.objections_per_page = static_cast<std::uint64_t>(v);
   }));
+  SUNBID_TRY(positive("max_tender_title_bytes", kBig, [&](std::int64_t v) {
+    s.max_tender_title_bytes = static_cast<std::uint64_t>(v);
+  }));
+  SUNBID_TRY(positive("max_tender_rules_bytes", kBig, [&](std::int64_t v) {
+    s.max_tender_rules_bytes = static_cast<std::uint64_t>(v);
+  }));
   SUNBID_TRY(positive("max_replacements_per_window", 1 << 20, [&](std::int64_t v) {
     s.max_replacements_per_window = static_cast<int>(v);
   }));

@@ -102,6 +102,9 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"vote_window_open", 409},
       {"wrong_round", 409},
       {"already_voted", 409},
+      // Recusal of the deciding committee (legal M7).
+      {"already_recused", 409},
+      {"recusal_quorum", 409},
       {"award_not_public", 409},
       // 413 / 431: sizes.
       {"body_too_large", 413},
@@ -150,6 +153,8 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"beacon_invalid", 422},
       // Not the first trading day after the entry that fixed the draw's inputs.
       {"beacon_date_not_allowed", 422},
+      // The right date, but after today (China time): retry on that date.
+      {"beacon_date_in_future", 409},
       {"committee_specialty_unavailable", 422},
       {"committee_specialties_invalid", 422},
       {"invalid_draw_field", 422},
@@ -174,6 +179,8 @@ const std::unordered_map<std::string_view, int>& status_table() {
       {"approval_not_pending", 409},
       {"member_has_submitted", 409},
       {"objection_too_long", 413},
+      // A tender draft's title or rules over their cap (details field, limit_bytes).
+      {"field_too_long", 413},
       {"bid_price_out_of_range", 422},
       {"too_many_replacements", 429},
       {"login_busy", 503},

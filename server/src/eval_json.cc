@@ -153,6 +153,13 @@ Result<CommitteeVoteRequest> committee_vote_from_json(const boost::json::object&
   return r;
 }
 
+Result<std::string> recusal_from_json(const boost::json::object& body) {
+  JsonFields f(body);
+  SUNBID_ASSIGN_OR_RETURN(std::string reason, f.required_string("reason"));
+  SUNBID_TRY(f.finish());
+  return reason;
+}
+
 boost::json::object committee_drawn_json(const eval::CommitteeDrawn& d) {
   return {{"log_index", idx(d.log_index)},
           {"members", string_array(d.members)},

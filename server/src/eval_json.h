@@ -66,6 +66,8 @@ struct CommitteeVoteRequest {
   int round = 1;
 };
 Result<CommitteeVoteRequest> committee_vote_from_json(const boost::json::object& body);
+// POST /tenders/{id}/decision-committee/recusal {reason}: the reason.
+Result<std::string> recusal_from_json(const boost::json::object& body);
 
 boost::json::object committee_drawn_json(const eval::CommitteeDrawn& d);
 boost::json::object seat_change_json(const eval::SeatChange& s);

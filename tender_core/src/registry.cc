@@ -1,5 +1,6 @@
 #include "tender_core/registry.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <limits>
@@ -408,6 +409,40 @@ Result<std::optional<ServiceTier>> Registry::service_tier(audit::Database& db,
   return std::optional<ServiceTier>();
 }
 
+namespace {
+
+// A publicity window (calendar days) open at `now_ms`: its end as the
+// stored calendar history computes it.
+struct OpenPublicity {
+  std::string tender_id;
+  std::string_view period;  // candidate_publicity | award_publicity
+  std::int64_t ends_ms = 0;
+};
+
+Result<std::vector<OpenPublicity>> open_publicity(audit::Database& db, std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<std::string> ids,
+      db.query_strings("SELECT id FROM tenders WHERE status IN ('candidates_publicized', "
+                       "'award_publicized') OR (status = 'suspended' AND suspended_from IN "
+                       "('candidates_publicized', 'award_publicized')) ORDER BY id",
+                       {}));
+  std::vector<OpenPublicity> out;
+  for (const auto& id : ids) {
+    SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender_state(db, id));
+    SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+    const TenderStatus stage = row.status == TenderStatus::suspended && row.suspended_from
+                                   ? *row.suspended_from
+                                   : row.status;
+    const bool candidates = stage == TenderStatus::candidates_publicized;
+    const auto end = candidates ? candidate_publicity_end_ms(t) : award_publicity_end_ms(t);
+    if (!end || *end <= now_ms) continue;  // unknown while suspended, or over
+    out.push_back({id, candidates ? "candidate_publicity" : "award_publicity", *end});
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<CalendarSet> Registry::replace_calendar(const Actor& actor,
                                                const HolidayCalendar& calendar) {
   SUNBID_TRY(validate_calendar(calendar));
@@ -418,6 +453,7 @@ Result<CalendarSet> Registry::replace_calendar(const Actor& actor,
         db.query_int64("SELECT coalesce(max(version), 0) FROM calendar_versions"));
     HolidayCalendar c = calendar;
     c.version = last + 1;
+    SUNBID_ASSIGN_OR_RETURN(std::vector<OpenPublicity> before, open_publicity(db, txn.now_ms()));
     const boost::json::object json = to_json(c);
     CalendarSet out{c.version, txn.now_ms(), txn.log_size()};
     SUNBID_ASSIGN_OR_RETURN(
@@ -433,6 +469,25 @@ Result<CalendarSet> Registry::replace_calendar(const Actor& actor,
     draft.payload = json;
     draft.payload["effective_from"] = format_rfc3339_ms(out.set_ms);
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(draft));
+    // Open publicity windows follow the calendar's history (never earlier):
+    // each one the new version extends is announced on its tender.
+    SUNBID_ASSIGN_OR_RETURN(std::vector<OpenPublicity> after, open_publicity(db, txn.now_ms()));
+    for (const auto& b : before) {
+      const auto a = std::find_if(after.begin(), after.end(), [&](const OpenPublicity& x) {
+        return x.tender_id == b.tender_id;
+      });
+      if (a == after.end() || a->ends_ms <= b.ends_ms) continue;
+      SUNBID_ASSIGN_OR_RETURN(auto d,
+                              detail::draft_for(txn, actor, "tender.period_extended", b.tender_id));
+      d.tender = b.tender_id;
+      d.payload = {{"tender_id", b.tender_id},
+                   {"period", b.period},
+                   {"old_ends_at", format_rfc3339_ms(b.ends_ms)},
+                   {"ends_at", format_rfc3339_ms(a->ends_ms)},
+                   {"calendar_version", c.version}};
+      SUNBID_TRY(txn.append(d));
+    }
+    if (calendar_hook_) SUNBID_TRY(calendar_hook_(txn, out));
     return out;
   });
 }

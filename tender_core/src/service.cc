@@ -160,16 +160,30 @@ Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const Tender
   return append_tender_entry(txn, actor, type, row.id, std::move(p), release);
 }
 
+// A draft's title or rules over their cap (PlatformSettings).
+Status check_size(std::string_view field, std::size_t bytes, std::size_t limit) {
+  if (bytes <= limit) return ok_status();
+  const bool title = field == "/title";
+  return make_error("field_too_long",
+                    title ? "招标标题过长 / the tender's title is too long"
+                          : "招标规则过长 / the tender's rules are too long",
+                    {{"field", field},
+                     {"limit_bytes", static_cast<std::int64_t>(limit)},
+                     {"bytes", static_cast<std::int64_t>(bytes)}});
+}
+
 }  // namespace
 
 Result<std::string> TenderService::create_draft(const Actor& actor, const TenderDraftInput& input) {
   SUNBID_TRY(detail::require_text(input.title, "tender_invalid", "标题", "the title"));
+  SUNBID_TRY(check_size("/title", input.title.size(), settings_.max_title_bytes));
   if (actor.role != "tenderer" || actor.community_id != input.community_id) {
     return make_error("not_tenderer_of_community",
                       "只有本小区的招标人可以起草招标 / only a tenderer of the community may "
                       "draft its tenders");
   }
   SUNBID_ASSIGN_OR_RETURN(std::string rules_json, canonical(input.rules));
+  SUNBID_TRY(check_size("/rules", rules_json.size(), settings_.max_rules_bytes));
   return ledger_.run<std::string>([&](WriteTxn& txn) -> Result<std::string> {
     SUNBID_ASSIGN_OR_RETURN(
         auto exists,
@@ -210,8 +224,10 @@ Result<std::uint64_t> TenderService::edit_draft(const Actor& actor, std::string_
   if (!edit.title && !edit.rules) {
     return make_error("tender_invalid", "没有要修改的内容 / nothing to change");
   }
-  if (edit.title)
+  if (edit.title) {
     SUNBID_TRY(detail::require_text(*edit.title, "tender_invalid", "标题", "the title"));
+    SUNBID_TRY(check_size("/title", edit.title->size(), settings_.max_title_bytes));
+  }
   return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
     SUNBID_ASSIGN_OR_RETURN(TenderRow row, load_for_tenderer(txn, tender_id, actor));
     SUNBID_TRY(next_status(row.status, TenderAction::edit_draft));
@@ -222,6 +238,7 @@ Result<std::uint64_t> TenderService::edit_draft(const Actor& actor, std::string_
       p["rules"] = *edit.rules;
     }
     SUNBID_ASSIGN_OR_RETURN(std::string rules_json, canonical(rules));
+    SUNBID_TRY(check_size("/rules", rules_json.size(), settings_.max_rules_bytes));
     const std::string title = edit.title.value_or(row.title);
     if (title == row.title && rules_json == row.rules_json) {
       return make_error("tender_unchanged", "草稿没有变化 / the draft would not change");
@@ -467,7 +484,7 @@ Result<std::uint64_t> TenderService::resume(const Actor& actor, std::string_view
       row.status = to;
       SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
       const std::int64_t deadline = *effective_deadline_ms(t);
-        p["bid_deadline"] = format_rfc3339_ms(deadline);
+      p["bid_deadline"] = format_rfc3339_ms(deadline);
     }
     return append_tender_entry(txn, actor, "tender.resumed", tender_id, std::move(p));
   });

@@ -85,16 +85,21 @@ TEST_CASE("china_day and the extension by calendar days touched", "[decide]") {
             eval::china_day(ms("2025-06-10T15:59:59.999Z")) ==
         1);
   core::Suspension two_days{ms("2025-06-10T15:59:00Z"), ms("2025-06-10T16:01:00Z")};
-  CHECK(eval::suspension_extension_ms(true, two_days) == 2 * eval::kDayMs);
-  CHECK(eval::suspension_extension_ms(false, two_days) == 120'000);
-  core::Suspension same_day{ms("2025-06-10T16:00:00Z"), ms("2025-06-11T15:59:59.999Z")};
-  CHECK(eval::suspension_extension_ms(true, same_day) == eval::kDayMs);
+  CHECK(eval::suspension_extension_ms(two_days) == 120'000);
+  // A day window (7 days opened Monday 2025-06-02 10:00 China time, ending
+  // 24:00 on Monday 9 June): a suspension 23:59 on 4 June to 00:01 on 5 June
+  // touched two dates, so it ends 24:00 on Wednesday 11 June.
+  const core::CalendarHistory weekends;
+  const std::int64_t opened = ms("2025-06-02T02:00:00Z");
+  CHECK(eval::day_window_close_ms(weekends, opened, 7, {}) == ms("2025-06-09T16:00:00Z"));
+  std::vector<core::Suspension> one{{ms("2025-06-04T15:59:00Z"), ms("2025-06-04T16:01:00Z")}};
+  CHECK(eval::day_window_close_ms(weekends, opened, 7, one) == ms("2025-06-11T16:00:00Z"));
   // Only suspensions that began inside the window count; each sees the
   // close the earlier ones made.
   const std::int64_t o = ms("2025-06-10T00:00:00Z");
   std::vector<core::Suspension> s{{o - 1, o + 10}, {o + 5, o + 6}, {o + 100, o + 101}};
-  CHECK(eval::extended_close_ms(false, o, o + 100, s) == o + 102);
-  CHECK(eval::extended_close_ms(false, o, o + 99, s) == o + 100);
+  CHECK(eval::extended_close_ms(o, o + 100, s) == o + 102);
+  CHECK(eval::extended_close_ms(o, o + 99, s) == o + 100);
 }
 
 TEST_CASE("the vote opens when a candidate objection is answered, not at the nominal end",
@@ -166,7 +171,7 @@ TEST_CASE(
   f.clock.advance_ms(kHourMs);
   REQUIRE(f.eval->cast_ballot(owner(d, "K1"), d.t.id, A).ok());
 
-  SECTION("suspended 23:59 to 00:01 China time: two days touched") {
+  SECTION("suspended 23:59 to 00:01 China time: two days touched, rolled past the weekend") {
     f.clock.set_ms(next_china_time(opens + eval::kDayMs, (23 * 60 + 59) * 60'000));
     const std::int64_t start = f.clock.now_ms();
     REQUIRE(f.service->suspend(f.supervisor, d.t.id, "投诉核查").ok());
@@ -174,8 +179,12 @@ TEST_CASE(
     f.clock.set_ms(start + 2 * 60'000);
     REQUIRE(f.service->resume(f.supervisor, d.t.id).ok());
     auto w = payload_of_last(f, "tender.resumed")["vote_window"].as_object();
-    CHECK(w["extended_days"].as_int64() == 2);
-    const std::int64_t new_close = closes + 2 * eval::kDayMs;
+    // The window ended 24:00 on Friday 4 July 2025; two more days end on
+    // Sunday 6 July, a rest day: the end rolls to 24:00 on Monday 7 July
+    // (main ended it on the Sunday).
+    REQUIRE(core::weekday(core::china_date(closes - 1)) == 5);
+    CHECK(w["extended_days"].as_int64() == 3);
+    const std::int64_t new_close = closes + 3 * eval::kDayMs;
     CHECK(ms(std::string(w["closes_at"].as_string())) == new_close);
     // At the original close + 1 ms nothing of the ballot is readable, and
     // the window is still open.
@@ -227,10 +236,12 @@ TEST_CASE(
     CHECK(status_of(f, d.t.id) == core::TenderStatus::suspended);
     f.clock.set_ms(closes + 2 * eval::kDayMs);
     REQUIRE(f.service->resume(f.supervisor, d.t.id).ok());
-    // 23:00 China time on the window's last day to 00:00 three days later
-    // (the window ends at 24:00): four dates touched.
-    const std::int64_t days = eval::china_day(f.clock.now_ms()) - eval::china_day(start) + 1;
-    CHECK(days == 4);
+    // 23:00 China time on the window's last day (Friday 4 July 2025) to
+    // 00:00 three days later: Friday, Saturday and Sunday touched (the
+    // instant a suspension ends is not part of it, docs/periods.md); 4 July
+    // + 3 is Monday 7 July, a working day (main counted four dates).
+    const std::int64_t days = eval::china_day(f.clock.now_ms() - 1) - eval::china_day(start) + 1;
+    CHECK(days == 3);
     auto w = payload_of_last(f, "tender.resumed")["vote_window"].as_object();
     CHECK(ms(std::string(w["closes_at"].as_string())) == closes + days * eval::kDayMs);
     CHECK(public_entries_of(f, "ballot.cast", f.clock.now_ms()) == 0);

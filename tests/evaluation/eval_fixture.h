@@ -40,7 +40,7 @@ class EvalFixture : public CoreFixture {
          {"eval_experts", "eval_committee", "eval_reviews", "eval_review_state",
           "eval_pending_draws", "eval_draws", "eval_clearing", "eval_vote_rounds",
           "eval_roster_snapshot", "eval_ballots", "eval_committee_votes", "eval_decisions",
-          "eval_expert_versions", "eval_pool_commitments"}) {
+          "eval_expert_versions", "eval_pool_commitments", "eval_decision_recusals"}) {
       auto st = db.prepare(std::string("SELECT * FROM ") + table);
       REQUIRE(st.ok());
       while (true) {
@@ -64,12 +64,18 @@ class EvalFixture : public CoreFixture {
 };
 
 // The beacon date the tender's draw of `purpose` must carry (the first
-// trading day after the entry that fixed its inputs).
+// trading day after the entry that fixed its inputs). The clock moves to
+// 00:00 China time of that date when it is still before it (a beacon of a
+// later date is refused: beacon_date_in_future).
 inline std::string beacon_date_for(EvalFixture& f, const std::string& tender,
                                    std::string_view purpose) {
   auto db = f.reader();
   auto d = f.eval->required_beacon_date(db, tender, purpose);
   if (!d.ok()) FAIL(d.error().to_string());
+  auto day = core::parse_china_date(*d);
+  REQUIRE(day.ok());
+  const std::int64_t starts = core::china_midnight_ms(*day);
+  if (f.clock.now_ms() < starts) f.clock.set_ms(starts);
   return *d;
 }
 

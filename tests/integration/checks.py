@@ -127,6 +127,7 @@ ENDPOINTS = [
     ("GET", "/tenders/T1/objections", "read_tender", None),
     ("POST", "/tenders/T1/ballots", "cast_ballot", lambda ctx: {"candidate_bid_id": "abstain"}),
     ("POST", "/tenders/T1/committee-votes", "committee_vote", lambda ctx: {"candidate_bid_id": "B1", "round": 1}),
+    ("POST", "/tenders/T1/decision-committee/recusal", "committee_vote", lambda ctx: {"reason": "近亲属任职于投标企业"}),
     ("POST", "/tenders/T1/decision", "decide", None),
     ("GET", "/tenders/T1/award", "read_decision", None),
     ("GET", "/tenders/T1/trail", "read_tender", None),

@@ -130,6 +130,14 @@ def check_draws(ctx, results):
     r.check("(i) draws: the refused draws changed nothing", s.c.log_size() == before,
             f"{before} -> {s.c.log_size()}")
 
+    if s.now_server().astimezone(scenarios.CHINA).date() < date.fromisoformat(want):
+        before = s.c.log_size()
+        a = s.req("POST", path, s.sup, json_body={"beacon": "3301.25", "beacon_date": want})
+        r.check(f"(i) draws: the first trading day {want} is still after today (China time) → "
+                f"409 beacon_date_in_future, nothing stored",
+                a.status == 409 and a.code == "beacon_date_in_future" and s.c.log_size() == before,
+                repr(a)[:300])
+    s.reach_beacon_day(want)
     a = s.retry_pending(lambda: s.req("POST", path, s.sup, json_body={"beacon": "3301.25", "beacon_date": want}))
     s.expect("draws: committee draw with the canonical beacon of the first trading day", a, 201)
     drawn = a.json().get("members", []) + a.json().get("reserves", []) if a.status == 201 else []

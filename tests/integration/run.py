@@ -22,6 +22,7 @@ import checks  # noqa: E402
 import gate_checks  # noqa: E402
 import decide_checks  # noqa: E402
 import periods_checks  # noqa: E402
+import periods2_checks  # noqa: E402
 import scenarios  # noqa: E402
 import draws_checks  # noqa: E402
 import redraw_checks  # noqa: E402
@@ -84,6 +85,7 @@ def main():
                  ("(h) rules: qualification gate and bidder floor", gate_checks.check_gate),
                  ("(h) rules: self-executing decision", decide_checks.check_decide),
                  ("(h) rules: periods in calendar days", periods_checks.check_periods),
+                 ("(h) rules: tender draft size caps", periods2_checks.check_periods2),
                  ("(i) secrets: committee before the decision", draws_checks.check_draws),
                  ("(h) rules: 补抽 fresh draw", redraw_checks.check_redraw),
                  ("(i) secrets: limits and insiders", abuse_checks.check_abuse),

@@ -315,12 +315,39 @@ class Scenarios:
     def beacon_date(self, path, body):
         """The date a draw's beacon must carry (the first trading day after
         the entry that fixed its inputs, docs/draw.md): the refusal of any
-        other date names it."""
+        other date names it. The dev clock then reaches that date."""
         a = self.req("POST", path, self.sup, json_body=dict(body, beacon_date="2000-01-03"))
         ok = a.status == 422 and a.code == "beacon_date_not_allowed"
         self.r.check(f"scenario: POST {path.split('/')[-1]} with a beacon of a wrong date is refused "
                      f"(422 beacon_date_not_allowed) and names the date", ok, repr(a)[:300])
-        return a.json()["error"]["details"]["required"] if ok else "2000-01-03"
+        if not ok:
+            return "2000-01-03"
+        day = a.json()["error"]["details"]["required"]
+        self.reach_beacon_day(day)
+        return day
+
+    def reach_beacon_day(self, day):
+        """A beacon dated after the server's today (China time) is refused
+        (409 beacon_date_in_future): the dev clock moves to 00:00 China time
+        of `day` (YYYY-MM-DD) when it is still before, and the sessions that
+        the jump expired are renewed."""
+        y, m, d = (int(x) for x in day.split("-"))
+        starts = datetime(y, m, d, tzinfo=CHINA)
+        now = self.now_server()
+        if now >= starts:
+            return
+        self.advance(int((starts - now).total_seconds()) + 1)
+        names = [n for n in self.tok if n != "admin" and n in self.pw]
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            for n, t in pool.map(lambda n: (n, self.try_login(n)), names):
+                if t:
+                    self.tok[n] = t
+
+    def try_login(self, name):
+        try:
+            return self.c.login(name, self.pw[name])
+        except RuntimeError:
+            return None
 
     def bug_or_check(self, name, cond, got=""):
         if name in KNOWN_BUGS:

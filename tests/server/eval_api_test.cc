@@ -576,9 +576,9 @@ TEST_CASE("scenario vote_then_lottery: votes make the shortlist, the draw picks"
   w.settle(id);
   CHECK_REFUSED(w, w.call("POST", t + "/decision", "", w.tenderer), 409, "decision_pending_draw");
   REQUIRE(w.ledger->publish_checkpoint().ok());
+  const std::string date = w.beacon_date(id, "decision.made");  // may move the clock
   auto drawn = w.call("POST", t + "/draws",
-                      R"({"purpose":"lottery","beacon":"2026.13","beacon_date":")" +
-                          w.beacon_date(id, "decision.made") + R"("})",
+                      R"({"purpose":"lottery","beacon":"2026.13","beacon_date":")" + date + R"("})",
                       w.supervisor);
   REQUIRE(drawn.status == 201);
   const std::string winner = str(body_json(drawn), "winner");

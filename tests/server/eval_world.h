@@ -10,6 +10,7 @@
 
 #include "evaluation/beacon.h"
 #include "server/accounts.h"
+#include "tender_core/calendar.h"
 #include "tender_core/time.h"
 #include "tender_world.h"
 
@@ -142,7 +143,9 @@ struct EvalWorld : TenderWorld {
   // The beacon date a draw must carry: the first weekday (no platform
   // calendar is plugged in here) after the China date of the tender's last
   // entry of `type` (committee.pool_committed for the committee draw, the
-  // entry that left a draw pending for the others).
+  // entry that left a draw pending for the others). The clock then moves to
+  // 00:00 China time of that date when it is still before it (everyone logs
+  // in again): a beacon of a later date is refused (beacon_date_in_future).
   std::string beacon_date(const std::string& id, std::string_view type) {
     auto db = ledger->open_reader();
     REQUIRE(db.ok());
@@ -160,6 +163,9 @@ struct EvalWorld : TenderWorld {
     REQUIRE(at_ms);
     auto d = eval::first_trading_day_after(*db, eval::china_date_of(*at_ms), {});
     REQUIRE(d.ok());
+    auto day = core::parse_china_date(eval::to_string(*d));
+    REQUIRE(day.ok());
+    if (clock.now_ms() < core::china_midnight_ms(*day)) at(core::china_midnight_ms(*day));
     return eval::to_string(*d);
   }
 

@@ -48,6 +48,8 @@ inline constexpr int kEvaluationSchemaVersion = 4;
 // eval_decision_voters (committee_vote voters frozen at publication).
 inline constexpr int kDecisionBindsMigration = 13;
 inline constexpr int kExpertHistorySchemaVersion = 15;
+// Recusals of the deciding committee (legal M7): eval_decision_recusals.
+inline constexpr int kDecisionRecusalsMigration = 24;
 
 std::vector<audit::Migration> evaluation_migrations();
 

@@ -69,6 +69,7 @@
 #include "evaluation/beacon.h"
 #include "evaluation/clearing.h"
 #include "tender_core/actor.h"
+#include "tender_core/registry.h"
 #include "tender_core/service.h"
 
 namespace sunbid::eval {
@@ -215,6 +216,15 @@ class EvaluationService {
     tenders_.set_hooks(tender_hooks());
   }
   ~EvaluationService() { tenders_.set_hooks({}); }
+
+  // For core::Registry::set_calendar_hook: a new calendar version extends
+  // every open owners' vote round whose close, recomputed from its opening
+  // with the calendar's history (vote_window.h), is later — never earlier;
+  // a paused round is recomputed at its resumption. The release of its
+  // withheld ballots moves to the new close, and each extension is a public
+  // entry decision.vote_extended {tender_id, round, old_closes_at,
+  // closes_at, calendar_version}.
+  core::Registry::CalendarHook calendar_hook();
   EvaluationService(const EvaluationService&) = delete;
   EvaluationService& operator=(const EvaluationService&) = delete;
 
@@ -250,7 +260,8 @@ class EvaluationService {
   // list committed after the bid closing (`committee.pool_committed`),
   // the specialty minimums first, computes the clearing report, moves the
   // tender to `reviewing`. Refuses not_supervisor, beacon_invalid,
-  // beacon_date_not_allowed, tender_wrong_status, checkpoint_pending,
+  // beacon_date_not_allowed, beacon_date_in_future (the date is after
+  // today, China time), tender_wrong_status, checkpoint_pending,
   // too_few_experts, committee_specialty_unavailable, the hook's codes
   // (objection_unanswered).
   Result<CommitteeDrawn> draw_committee(const core::Actor& supervisor, std::string_view tender,
@@ -290,9 +301,9 @@ class EvaluationService {
   // vacant seats (`committee.redrawn`, withheld until the decision; next
   // "reviewing", or "draw:replacement-N+1" when seats are still vacant).
   // Refuses not_supervisor, no_pending_draw, beacon_invalid,
-  // beacon_date_not_allowed, checkpoint_pending, and for a fresh draw
-  // too_few_experts, committee_specialty_unavailable (the supervisor may
-  // then cancel the tender).
+  // beacon_date_not_allowed, beacon_date_in_future, checkpoint_pending, and
+  // for a fresh draw too_few_experts, committee_specialty_unavailable (the
+  // supervisor may then cancel the tender).
   Result<StageResult> enter_beacon(const core::Actor& supervisor, std::string_view tender,
                                    std::string_view purpose, std::string_view beacon,
                                    std::string_view beacon_date);
@@ -309,6 +320,21 @@ class EvaluationService {
   // wrong_round, vote_window_closed, not_a_candidate, already_voted.
   Result<std::uint64_t> committee_vote(const core::Actor& tenderer, std::string_view tender,
                                        std::string_view candidate, int round);
+
+  // Recusal (legal M7, 回避): a member of the deciding committee frozen at
+  // publication (committee_vote, vote_then_lottery) with a conflict of
+  // interest declares it, from publication until the decision. The member
+  // leaves the voters of the open round and of every later round, so the
+  // count and the quorum ("all members") are over the others. Before voting
+  // only: a vote already cast in the open round stands (already_voted).
+  // More than half of the frozen committee must remain (recusal_quorum: the
+  // decision then fails by its own rules or a new committee is needed).
+  // Public entry decision.recused {tender_id, member, reason, round?}.
+  // Refuses not_tenderer, wrong_method, not_a_voter, already_recused,
+  // already_voted, recusal_quorum, tender_wrong_status (draft, decided or
+  // ended), decision_pending_draw, reason_required (an empty reason).
+  Result<std::uint64_t> declare_recusal(const core::Actor& tenderer, std::string_view tender,
+                                        std::string_view reason);
 
   // Tenderer of the community (POST /decision), idempotent: a decision
   // already made (awarded or failed) is answered as stored, appending

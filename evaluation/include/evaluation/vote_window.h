@@ -1,19 +1,18 @@
 // Vote windows and suspensions: how much a suspension that began inside an
 // open window extends it (issue 11, "a suspension during any window extends
-// that window").
+// that window"), and how a later holiday calendar moves it.
 //
 // - A window counted in days (the owners' vote and its run-off: 民法典 arts.
-//   200-204, LAW.md §10) is extended by the calendar days the suspension
-//   touched, China time (UTC+8, no daylight saving): China date of the
-//   resumption − China date of the suspension + 1 whole days. A suspension
-//   from 23:59 to 00:01 the next day touched two days.
+//   200-204, LAW.md §10) is a period granted to others (docs/periods.md):
+//   it ends at 24:00 China time of its last day rolled past rest days, and a
+//   suspension adds every counted China date it touched, the end rolled past
+//   rest days again (core::granted_period_end_ms). Its end is computed with
+//   the calendar version in force when it opened; a later version set while
+//   it is open may move it later, never earlier (day_window_close_ms).
 // - A window counted in hours (a committee-vote round) is extended by the
-//   exact duration of the suspension.
+//   exact duration of the suspension (suspension_extension_ms).
 // - Only a suspension that began inside the window counts: at or after its
 //   opening, strictly before its (already extended) close.
-//
-// NOTE: china_day is written locally on purpose; tender_core's calendar
-// module (the holiday calendar, periods in days) is its eventual home.
 //
 // Thread-safety: pure functions; safe for concurrent use.
 #pragma once
@@ -21,6 +20,7 @@
 #include <cstdint>
 #include <span>
 
+#include "tender_core/calendar.h"
 #include "tender_core/tender_machine.h"
 
 namespace sunbid::eval {
@@ -34,18 +34,31 @@ constexpr std::int64_t china_day(std::int64_t ms) {
   return shifted >= 0 ? shifted / kDayMs : -((-shifted + kDayMs - 1) / kDayMs);
 }
 
-// How far one ended suspension [start, end) extends a window.
+// How far one ended suspension [start, end) extends a window counted in
+// hours: its exact duration.
 // REQUIRES: s.end_ms is set and >= s.start_ms.
-constexpr std::int64_t suspension_extension_ms(bool day_counted, const core::Suspension& s) {
-  if (!day_counted) return *s.end_ms - s.start_ms;
-  return (china_day(*s.end_ms) - china_day(s.start_ms) + 1) * kDayMs;
+constexpr std::int64_t suspension_extension_ms(const core::Suspension& s) {
+  return *s.end_ms - s.start_ms;
 }
 
-// The close of a window [opens_ms, closes_ms) after every ended suspension
-// that began inside it (in order, each seeing the close the earlier ones
-// made). Suspensions still open are ignored (the caller is not deciding).
+// The close of a window counted in hours [opens_ms, closes_ms) after every
+// ended suspension that began inside it (in order, each seeing the close the
+// earlier ones made). Suspensions still open are ignored (the caller is not
+// deciding).
 // REQUIRES: `suspensions` sorted by start.
-std::int64_t extended_close_ms(bool day_counted, std::int64_t opens_ms, std::int64_t closes_ms,
+std::int64_t extended_close_ms(std::int64_t opens_ms, std::int64_t closes_ms,
                                std::span<const core::Suspension> suspensions);
+
+// The close of a window of `days` calendar days opened at `opens_ms`:
+// 24:00 China time of day `days` after the opening's date, rolled past rest
+// days of the calendar version in force at `opens_ms`, plus every counted
+// date touched by a suspension that began before the close, rolled again;
+// each calendar version set later while the window was still open may only
+// move it later. nullopt while such a suspension lasts (the close is not
+// known).
+// REQUIRES: days >= 1; `suspensions` sorted by start, non-overlapping.
+std::optional<std::int64_t> day_window_close_ms(const core::CalendarHistory& history,
+                                                std::int64_t opens_ms, std::int64_t days,
+                                                std::span<const core::Suspension> suspensions);
 
 }  // namespace sunbid::eval

@@ -42,6 +42,10 @@ inline constexpr std::uint64_t kMaxTrailEntriesPerPage = 1000;
 // Objections: the text's size, and the objections per page.
 inline constexpr std::uint64_t kMaxObjectionTextBytes = 16 * 1024;
 inline constexpr std::uint64_t kObjectionsPerPage = 100;
+// A tender draft's title (UTF-8 bytes) and rules (canonical JSON bytes):
+// kept and served forever (core::PlatformSettings; field_too_long).
+inline constexpr std::uint64_t kMaxTenderTitleBytes = 512;
+inline constexpr std::uint64_t kMaxTenderRulesBytes = 64 * 1024;
 // Bodies sent without a valid session (the only anonymous body is a login).
 inline constexpr std::uint64_t kMaxAnonymousBodyBytes = 16 * 1024;
 // Open connections from one client address (a trusted proxy's are not
@@ -123,6 +127,8 @@ struct Settings {
   std::uint64_t max_trail_entries_per_page = kMaxTrailEntriesPerPage;
   std::uint64_t max_objection_text_bytes = kMaxObjectionTextBytes;
   std::uint64_t objections_per_page = kObjectionsPerPage;
+  std::uint64_t max_tender_title_bytes = kMaxTenderTitleBytes;
+  std::uint64_t max_tender_rules_bytes = kMaxTenderRulesBytes;
   int max_replacements_per_window = kMaxReplacementsPerWindow;
   std::chrono::seconds replacement_window = kReplacementWindow;
 };

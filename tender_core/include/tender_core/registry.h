@@ -11,7 +11,11 @@
 //
 // Entry types: community.created, community.roster_imported,
 // enterprise.registered, registry.ratings_recorded,
-// registry.service_tiers_replaced, calendar.replaced.
+// registry.service_tiers_replaced, calendar.replaced. The one exception to
+// "one entry": replace_calendar appends, after calendar.replaced and in the
+// same command, a tender.period_extended per open publicity window the new
+// version extends, and its hook (set_calendar_hook) the entries of the other
+// windows it extends (evaluation's owners' vote: decision.vote_extended).
 //
 // Thread-safety: safe for concurrent use (commands are serialized by the
 // ledger's writer). Readers take a connection the calling thread owns.
@@ -20,6 +24,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -131,9 +136,18 @@ class Registry {
   // Sets a new version of the holiday calendar (rest days and working
   // weekends), in force from now: a public entry calendar.replaced with the
   // whole calendar and its version. A period already open keeps the end it
-  // had if the new calendar would end it earlier (calendar.h). Refuses
-  // calendar_invalid (validate_calendar).
+  // had if the new calendar would end it earlier (calendar.h); an open
+  // candidate or award publicity it ends later is announced on its tender:
+  // tender.period_extended {tender_id, period, old_ends_at, ends_at,
+  // calendar_version}. Refuses calendar_invalid (validate_calendar).
   Result<CalendarSet> replace_calendar(const Actor& actor, const HolidayCalendar& calendar);
+
+  // Runs inside replace_calendar's command, after calendar.replaced was
+  // appended (the new version is in force): moves the open windows it
+  // extends and appends their entries. Its refusal refuses the whole change.
+  // Set once, before any command (not synchronized).
+  using CalendarHook = std::function<Status(audit::WriteTxn&, const CalendarSet&)>;
+  void set_calendar_hook(CalendarHook hook) { calendar_hook_ = std::move(hook); }
 
   const CreditScale& scale() const { return scale_; }
 
@@ -162,6 +176,7 @@ class Registry {
  private:
   audit::Ledger& ledger_;
   CreditScale scale_;
+  CalendarHook calendar_hook_;
 };
 
 }  // namespace sunbid::core

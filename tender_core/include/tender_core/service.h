@@ -102,6 +102,11 @@ struct PlatformSettings {
   // The USCC types (positions 1-2) whose holders may bid: 91 企业 by default;
   // N1-N3 collective economic organisations and the others do not.
   std::vector<std::string> bidder_uscc_types = {"91"};
+  // Size caps of a draft, kept and served forever (security A10): the
+  // title's UTF-8 bytes and the rules' canonical JSON bytes (after an edit's
+  // merge). Over a cap: field_too_long, nothing stored.
+  std::size_t max_title_bytes = 512;
+  std::size_t max_rules_bytes = 64 * 1024;
 };
 
 struct TenderDraftInput {
@@ -267,7 +272,9 @@ class TenderService {
 
   // ---- tenders (tenderer of the community unless noted) ----
   // Refuses tender_invalid, community_not_found, not_tenderer_of_community,
-  // retender_invalid.
+  // retender_invalid, field_too_long (details field "/title" or "/rules",
+  // limit_bytes: PlatformSettings max_title_bytes, max_rules_bytes);
+  // edit_draft checks the merged rules.
   Result<std::string> create_draft(const Actor& actor, const TenderDraftInput& input);
   Result<std::uint64_t> edit_draft(const Actor& actor, std::string_view tender_id,
                                    const TenderDraftEdit& edit);
