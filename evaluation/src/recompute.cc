@@ -104,6 +104,36 @@ class Recomputer {
   };
   Recomputer(std::string_view key) : key_(key) {}
 
+  // Every position of a released list against the public commitment made
+  // before the beacon (committee.pool_committed entry `ci`, fixed by entry
+  // `fixed_index`).
+  template <class List, class Salts>
+  void check_commitments(const Entry& e, std::uint64_t ci, std::uint64_t fixed_index,
+                         const List& list, const Salts& salts) {
+    auto c = commitments_.find(ci);
+    bool ok = c != commitments_.end() && c->second.first == fixed_index &&
+              c->second.second.size() == list.size();
+    for (std::size_t i = 0; ok && i < list.size(); ++i) {
+      ok = hex_encode(pool_leaf(salts[i], list[i])) == c->second.second[i];
+    }
+    line(e, "pool commitments", ok,
+         c == commitments_.end()
+             ? "no committee.pool_committed entry " + std::to_string(ci) + " in the trail"
+             : std::to_string(list.size()) + " positions open entry " + std::to_string(ci));
+  }
+
+  // Specialty minimums [{specialty, min}] as released.
+  static std::vector<SpecialtyQuota> quotas_of(const boost::json::array& a) {
+    std::vector<SpecialtyQuota> out;
+    for (const auto& q : a) {
+      if (!q.is_object()) continue;
+      out.push_back(
+          {str(q.get_object(), "specialty"),
+           static_cast<std::size_t>(std::max<std::int64_t>(0, num(q.get_object(), "min")))});
+    }
+    return out;
+  }
+
   void line(const Entry& e, std::string what, bool ok, std::string detail) {
     lines.push_back({"entry " + std::to_string(e.index) + " " + e.type + ": " + what, ok, false,
                      std::move(detail)});
@@ -351,23 +381,8 @@ class Recomputer {
              " in the committed list");
     // Every position against the public commitment made before the beacon.
     const auto ci = static_cast<std::uint64_t>(num(e.payload, "commitment_index"));
-    auto c = commitments_.find(ci);
-    bool commit_ok = c != commitments_.end() && c->second.first == closing_index_ &&
-                     c->second.second.size() == list.size();
-    for (std::size_t i = 0; commit_ok && i < list.size(); ++i) {
-      commit_ok = hex_encode(pool_leaf(salts[i], list[i])) == c->second.second[i];
-    }
-    line(e, "pool commitments", commit_ok,
-         c == commitments_.end()
-             ? "no committee.pool_committed entry " + std::to_string(ci) + " in the trail"
-             : std::to_string(list.size()) + " positions open entry " + std::to_string(ci));
-    std::vector<SpecialtyQuota> quotas;
-    for (const auto& q : arr(in, "committee_specialties")) {
-      if (!q.is_object()) continue;
-      quotas.push_back(
-          {str(q.get_object(), "specialty"),
-           static_cast<std::size_t>(std::max<std::int64_t>(0, num(q.get_object(), "min")))});
-    }
+    check_commitments(e, ci, closing_index_, list, salts);
+    std::vector<SpecialtyQuota> quotas = quotas_of(arr(in, "committee_specialties"));
     auto drawn = draw_positions(list, quotas, static_cast<std::size_t>(num(in, "committee_size")),
                                 static_cast<std::size_t>(num(in, "reserve_size")), seed);
     if (!drawn.ok()) {
@@ -513,23 +528,8 @@ class Recomputer {
              num(e.payload, "eligible_count") == static_cast<std::int64_t>(list.size()),
          std::to_string(split->exclusions.size()) + " exclusions, " + std::to_string(drawn.size()) +
              " already drawn removed, " + std::to_string(list.size()) + " in the committed list");
-    auto c = commitments_.find(ci);
-    bool commit_ok = c != commitments_.end() && c->second.first == f.fixed_index &&
-                     c->second.second.size() == list.size();
-    for (std::size_t i = 0; commit_ok && i < list.size(); ++i) {
-      commit_ok = hex_encode(pool_leaf(salts[i], list[i])) == c->second.second[i];
-    }
-    line(e, "pool commitments", commit_ok,
-         c == commitments_.end()
-             ? "no committee.pool_committed entry " + std::to_string(ci) + " in the trail"
-             : std::to_string(list.size()) + " positions open entry " + std::to_string(ci));
-    std::vector<SpecialtyQuota> quota;
-    for (const auto& q : arr(in, "quota")) {
-      if (!q.is_object()) continue;
-      quota.push_back(
-          {str(q.get_object(), "specialty"),
-           static_cast<std::size_t>(std::max<std::int64_t>(0, num(q.get_object(), "min")))});
-    }
+    check_commitments(e, ci, f.fixed_index, list, salts);
+    std::vector<SpecialtyQuota> quota = quotas_of(arr(in, "quota"));
     bool quota_ok =
         quota.size() == f.quota.size() && static_cast<std::size_t>(num(in, "seats")) == f.seats;
     for (std::size_t i = 0; quota_ok && i < quota.size(); ++i) {

@@ -704,6 +704,21 @@ Result<BallotCast> EvaluationService::cast_ballot(const core::Actor& owner, std:
   });
 }
 
+namespace {
+
+// committee_vote and vote_then_lottery: the methods the deciding committee
+// (业委会) votes in.
+Status require_committee_method(const detail::TenderInfo& t) {
+  const auto m = t.rules.decision.method;
+  if (m != DecisionMethod::committee_vote && m != DecisionMethod::vote_then_lottery) {
+    return refusal("wrong_method", "本项目不由业委会票决定标",
+                   "this tender is not decided by the committee's vote");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<std::uint64_t> EvaluationService::committee_vote(const core::Actor& tenderer,
                                                         std::string_view tender,
                                                         std::string_view candidate, int round) {
@@ -712,11 +727,7 @@ Result<std::uint64_t> EvaluationService::committee_vote(const core::Actor& tende
   return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
     auto& db = txn.db();
     SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
-    const auto m = t.rules.decision.method;
-    if (m != DecisionMethod::committee_vote && m != DecisionMethod::vote_then_lottery) {
-      return refusal("wrong_method", "本项目不由业委会票决定标",
-                     "this tender is not decided by the committee's vote");
-    }
+    SUNBID_TRY(require_committee_method(t));
     SUNBID_ASSIGN_OR_RETURN(std::optional<Round> r, current_round(db, tender));
     SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
     const std::int64_t now = txn.now_ms();
@@ -765,11 +776,7 @@ Result<std::uint64_t> EvaluationService::declare_recusal(const core::Actor& tend
   return ledger_.run<std::uint64_t>([&](WriteTxn& txn) -> Result<std::uint64_t> {
     auto& db = txn.db();
     SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
-    const auto m = t.rules.decision.method;
-    if (m != DecisionMethod::committee_vote && m != DecisionMethod::vote_then_lottery) {
-      return refusal("wrong_method", "本项目不由业委会票决定标",
-                     "this tender is not decided by the committee's vote");
-    }
+    SUNBID_TRY(require_committee_method(t));
     // From publication until the decision (a suspension keeps its stage).
     auto status = t.view.status;
     if (status == core::TenderStatus::suspended && t.view.suspended_from) {
