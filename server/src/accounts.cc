@@ -416,6 +416,70 @@ Result<std::string> request_account_approval(audit::WriteTxn& txn, const NewAcco
   return id;
 }
 
+Result<PendingApprovalPage> pending_approvals(audit::Database& db, std::string_view cursor,
+                                              std::size_t limit) {
+  std::optional<std::int64_t> after_ms;
+  if (!cursor.empty()) {
+    SUNBID_ASSIGN_OR_RETURN(
+        audit::Statement * st,
+        db.cached("SELECT requested_ms FROM account_approvals WHERE id = ? AND state = 'pending'"));
+    st->bind(1, cursor);
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (row) after_ms = st->column_int64(0);
+    st->reset();
+    if (!after_ms) {
+      return make_error("invalid_query", "游标无效 / the cursor is not valid",
+                        {{"field", "cursor"}});
+    }
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * st,
+      db.cached("SELECT id, username, role, display_name, community_id, enterprise_uscc, "
+                "owner_key, requested_by, requested_ms FROM account_approvals "
+                "WHERE state = 'pending' AND (?1 IS NULL OR (requested_ms, id) > (?1, ?2)) "
+                "ORDER BY requested_ms, id LIMIT ?3"));
+  if (after_ms) {
+    st->bind(1, *after_ms).bind(2, cursor);
+  } else {
+    st->bind_null(1).bind_null(2);
+  }
+  st->bind(3, static_cast<std::int64_t>(limit) + 1);
+  PendingApprovalPage page;
+  for (;;) {
+    auto row = st->step();
+    if (!row.ok()) {
+      st->reset();
+      return std::move(row).error();
+    }
+    if (!*row) break;
+    PendingApproval a;
+    a.id = std::string(st->column_text(0));
+    a.username = std::string(st->column_text(1));
+    a.role = parse_role(st->column_text(2)).value_or(Role::kOwner);
+    a.display_name = std::string(st->column_text(3));
+    a.community_id = optional_text(*st, 4);
+    a.enterprise_uscc = optional_text(*st, 5);
+    a.owner_key = optional_text(*st, 6);
+    a.requested_by = std::string(st->column_text(7));
+    a.requested_ms = st->column_int64(8);
+    page.items.push_back(std::move(a));
+  }
+  st->reset();
+  if (page.items.size() > limit) {
+    page.items.resize(limit);
+    page.next_cursor = page.items.back().id;
+  }
+  for (auto& a : page.items) {
+    NewAccount want;
+    want.role = a.role;
+    want.community_id = a.community_id;
+    want.enterprise_uscc = a.enterprise_uscc;
+    want.owner_key = a.owner_key;
+    SUNBID_ASSIGN_OR_RETURN(a.binding_held_by, binding_holder(db, want));
+  }
+  return page;
+}
+
 Result<ApprovedAccount> approve_account(audit::WriteTxn& txn, std::string_view approval_id,
                                         const Actor& actor) {
   auto& db = txn.db();

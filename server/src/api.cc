@@ -287,6 +287,7 @@ struct Api::Impl {
     add("POST", "/accounts", Action::kCreateAccount, &Impl::post_accounts);
     add("POST", "/accounts/{id}/disable", Action::kManageAccounts, &Impl::post_disable_account);
     add("POST", "/account-approvals", Action::kCreateAccount, &Impl::post_account_approval);
+    add("GET", "/account-approvals", Action::kApproveAccount, &Impl::get_account_approvals);
     add("POST", "/account-approvals/{id}/approve", Action::kApproveAccount,
         &Impl::post_approve_account);
     add("GET", "/audit/checkpoint", Action::kReadAudit, &Impl::get_checkpoint);
@@ -793,6 +794,44 @@ struct Api::Impl {
                                                   {"role", std::string(role_name(approved->role))},
                                                   {"approval", approval_id}}));
         });
+  }
+
+  // GET /account-approvals?limit=&cursor=: the requests waiting for a
+  // supervisor, oldest first, each with the account that holds its binding
+  // now; never password material.
+  void get_account_approvals(Call& call, Reply reply) {
+    auto limit = query_uint(call.query, "limit");
+    if (!limit.ok()) return reply(std::move(limit).error());
+    std::uint64_t n = limit->value_or(limits::kDefaultListLimit);
+    if (n < 1 || n > limits::kMaxListLimit) {
+      return reply(make_error("invalid_query", "limit 须为 1 至 500 / limit must be 1 to 500",
+                              {{"field", "limit"}}));
+    }
+    std::string cursor;
+    if (auto it = call.query.find("cursor"); it != call.query.end()) cursor = it->second;
+    auto lease = ledger().reader();
+    if (!lease.ok()) return reply(std::move(lease).error());
+    auto page = pending_approvals(lease->db(), cursor, static_cast<std::size_t>(n));
+    if (!page.ok()) return reply(std::move(page).error());
+    auto opt = [](const std::optional<std::string>& v) {
+      return v ? boost::json::value(*v) : boost::json::value(nullptr);
+    };
+    boost::json::array items;
+    for (const auto& a : page->items) {
+      items.push_back({{"id", a.id},
+                       {"state", "pending"},
+                       {"username", a.username},
+                       {"role", std::string(role_name(a.role))},
+                       {"display_name", a.display_name},
+                       {"community_id", opt(a.community_id)},
+                       {"enterprise_uscc", opt(a.enterprise_uscc)},
+                       {"owner_key", opt(a.owner_key)},
+                       {"requested_by", a.requested_by},
+                       {"requested_at", format_rfc3339_ms(a.requested_ms)},
+                       {"binding_held_by", opt(a.binding_held_by)}});
+    }
+    reply(ok_json(
+        boost::json::object{{"items", std::move(items)}, {"next_cursor", opt(page->next_cursor)}}));
   }
 
   // POST /accounts/{id}/disable {reason}: the account can no longer log in,

@@ -2,6 +2,7 @@
 A7-A11, A16-A18, B1), black-box against the server's default configuration.
 The limits lowered by configuration are tested in tests/server/abuse_test.cc.
 """
+import json
 import os
 import subprocess
 import time
@@ -93,10 +94,23 @@ def check_abuse(ctx, results):
     a = c.request("POST", "/account-approvals", token=tok["admin"], json_body=body)
     results.check("insiders: the admin asks for it → 202 pending", a.status == 202, repr(a))
     approval = a.json().get("id") if a.status == 202 else "none"
+    a = c.request("GET", "/account-approvals", token=tok["supervisor"])
+    mine = [x for x in a.json().get("items", []) if x.get("id") == approval] if a.status == 200 else []
+    results.check("insiders: GET /account-approvals shows the supervisor the pending request and "
+                  "the account that holds its binding, no password material",
+                  len(mine) == 1 and mine[0]["state"] == "pending"
+                  and mine[0]["enterprise_uscc"] == ENTERPRISE_USCC and mine[0]["binding_held_by"]
+                  and "password" not in json.dumps(a.json()), repr(a)[:300])
+    a = c.request("GET", "/account-approvals", token=tok["admin"])
+    results.check("insiders: the admin cannot list the requests it waits on → 403", a.status == 403, repr(a))
     a = c.request("POST", f"/account-approvals/{approval}/approve", token=tok["admin"])
     results.check("insiders: the admin cannot approve its own request → 403", a.status == 403, repr(a))
     a = c.request("POST", f"/account-approvals/{approval}/approve", token=tok["supervisor"])
     results.check("insiders: a supervisor approves → 201", a.status == 201, repr(a))
+    listed = c.request("GET", "/account-approvals", token=tok["supervisor"])
+    results.check("insiders: an approved request leaves the list",
+                  listed.status == 200 and all(x["id"] != approval for x in listed.json()["items"]),
+                  repr(listed)[:300])
     twin = c.login("abuse.twin", "abuse-twin-pw") if a.status == 201 else None
 
     # -- disabling an account ends its sessions at once (A17) ----------------------

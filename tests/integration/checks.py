@@ -80,6 +80,7 @@ ENDPOINTS = [
     ("POST", "/accounts", "create_account", _new_account),
     ("POST", "/accounts/T1/disable", "manage_accounts", lambda ctx: {"reason": "r"}),
     ("POST", "/account-approvals", "create_account", _new_account),
+    ("GET", "/account-approvals", "approve_account", None),
     ("POST", "/account-approvals/T1/approve", "approve_account", None),
     ("GET", "/audit/checkpoint", "read_audit", None),
     ("GET", "/audit/key", "read_audit", None),

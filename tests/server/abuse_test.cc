@@ -613,3 +613,52 @@ TEST_CASE("accounts: a disabled holder frees its binding", "[abuse][accounts]") 
                w.admin)
             .status == 201);
 }
+
+TEST_CASE("accounts: supervisors list the pending requests, oldest first, page by page",
+          "[abuse][accounts]") {
+  TenderWorld w;
+  auto body = [&](const std::string& user, const std::string& uscc) {
+    return R"({"username":")" + user + R"(","password":"password-)" + user +
+           R"(","role":"enterprise","display_name":")" + user + R"(","enterprise_uscc":")" + uscc +
+           R"("})";
+  };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto asked = w.call("POST", "/api/v1/account-approvals",
+                        body("twin" + std::to_string(i), kUsccs[i]), w.admin);
+    REQUIRE(asked.status == 202);
+    ids.emplace_back(body_json(asked).at("id").as_string());
+    w.clock.advance_ms(1);
+  }
+  for (const auto& who : {w.admin, w.tenderer, w.owner}) {
+    CHECK(w.call("GET", "/api/v1/account-approvals", "", who).status == 403);
+  }
+  auto first = w.call("GET", "/api/v1/account-approvals?limit=2", "", w.supervisor);
+  REQUIRE(first.status == 200);
+  auto page = body_json(first).as_object();
+  REQUIRE(page.at("items").as_array().size() == 2);
+  CHECK(page.at("items").as_array()[0].at("id").as_string() == ids[0]);
+  CHECK(page.at("items").as_array()[1].at("id").as_string() == ids[1]);
+  CHECK(page.at("next_cursor").as_string() == ids[1]);
+  const auto& item = page.at("items").as_array()[0].as_object();
+  CHECK(item.at("enterprise_uscc").as_string() == kUsccs[0]);
+  CHECK(item.at("binding_held_by").is_string());  // ent0 holds it
+  CHECK(first.body.find("password") == std::string::npos);
+  auto second =
+      w.call("GET", "/api/v1/account-approvals?limit=2&cursor=" + ids[1], "", w.supervisor);
+  REQUIRE(second.status == 200);
+  auto rest = body_json(second).as_object();
+  REQUIRE(rest.at("items").as_array().size() == 1);
+  CHECK(rest.at("items").as_array()[0].at("id").as_string() == ids[2]);
+  CHECK(rest.at("next_cursor").is_null());
+  auto bad = w.call("GET", "/api/v1/account-approvals?cursor=appr-none", "", w.supervisor);
+  CHECK(bad.status == 400);
+  CHECK(error_code(bad) == "invalid_query");
+  // Approved: it leaves the list.
+  REQUIRE(
+      w.call("POST", "/api/v1/account-approvals/" + ids[0] + "/approve", "", w.supervisor).status ==
+      201);
+  auto after = body_json(w.call("GET", "/api/v1/account-approvals", "", w.supervisor));
+  CHECK(after.at("items").as_array().size() == 2);
+  CHECK(after.at("items").as_array()[0].at("id").as_string() == ids[1]);
+}

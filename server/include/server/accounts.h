@@ -107,6 +107,32 @@ struct ApprovedAccount {
 Result<ApprovedAccount> approve_account(audit::WriteTxn& txn, std::string_view approval_id,
                                         const Actor& actor);
 
+// A request waiting for a supervisor (what GET /account-approvals shows; no
+// password material).
+struct PendingApproval {
+  std::string id;
+  std::string username;
+  Role role = Role::kOwner;
+  std::string display_name;
+  std::optional<std::string> community_id;
+  std::optional<std::string> enterprise_uscc;
+  std::optional<std::string> owner_key;
+  std::string requested_by;  // the admin's account id
+  std::int64_t requested_ms = 0;
+  // The enabled account that holds the binding now (nullopt: it was freed
+  // since, e.g. that account was disabled).
+  std::optional<std::string> binding_held_by;
+};
+struct PendingApprovalPage {
+  std::vector<PendingApproval> items;
+  std::optional<std::string> next_cursor;  // the last item's id when more follow
+};
+// The pending requests, oldest first, `limit` of them after the request
+// `cursor` (empty: from the first). Error `invalid_query` (field `cursor`)
+// for a cursor that is not a pending request. REQUIRES: limit >= 1.
+Result<PendingApprovalPage> pending_approvals(audit::Database& db, std::string_view cursor,
+                                              std::size_t limit);
+
 // Disables the account and deletes its sessions, logged "account.disabled"
 // with the number of sessions revoked. Answers false when it was disabled
 // already (then nothing is written). Errors `account_not_found`,
