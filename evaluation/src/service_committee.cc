@@ -331,7 +331,11 @@ Result<SeatChange> EvaluationService::replace_member(const core::Actor& supervis
   });
 }
 
-Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::string_view tender) {
+namespace {
+
+// The committee as stored, for every reader: unchecked, so it stays here;
+// callers outside go through the viewer-checked overload (issue 12).
+Result<CommitteeView> stored_committee(audit::Database& db, std::string_view tender) {
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           db.cached("SELECT account, status, declared FROM eval_committee WHERE "
                                     "tender_id = ? ORDER BY draw_order"));
@@ -359,6 +363,8 @@ Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::str
   return v;
 }
 
+}  // namespace
+
 Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::string_view tender,
                                                    const core::Actor& viewer) {
   bool allowed = viewer.role == "supervisor";
@@ -374,7 +380,7 @@ Result<CommitteeView> EvaluationService::committee(audit::Database& db, std::str
     return refusal("not_allowed", "定标前无权查看评标委员会名单",
                    "not allowed to read the committee before the decision");
   }
-  return committee(db, tender);
+  return stored_committee(db, tender);
 }
 
 Result<ClearingReport> EvaluationService::clearing_report(audit::Database& db,

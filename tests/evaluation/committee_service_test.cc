@@ -215,7 +215,7 @@ TEST_CASE("declarations and replacement: the next reserve takes the seat") {
   CHECK(*freed->successor == drawn->reserves[0]);
   CHECK(f.all_entries().back().find("亲属") == std::string::npos);
   auto db = f.reader();
-  auto c = eval::EvaluationService::committee(db, t.id);
+  auto c = eval::EvaluationService::committee(db, t.id, f.supervisor);
   CHECK(c->members.size() == 5);
   CHECK(c->members[1] == drawn->members[2]);  // draw order kept; the successor is last by order
   CHECK(std::count(c->members.begin(), c->members.end(), drawn->reserves[0]) == 1);

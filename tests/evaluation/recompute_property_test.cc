@@ -107,7 +107,8 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
     while (!queue.empty()) {
       const std::string m = queue.front();
       queue.erase(queue.begin());
-      const bool has_reserve = !eval::EvaluationService::committee(db, t.id)->reserves.empty();
+      const bool has_reserve =
+          !eval::EvaluationService::committee(db, t.id, f.supervisor)->reserves.empty();
       const bool decline = has_reserve && rng() % 6 == 0;
       auto seat = f.eval->declare(evaluator(m), t.id, !decline, std::nullopt);
       REQUIRE(seat.ok());
@@ -121,7 +122,8 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
     // (补抽; one who submitted marks cannot be replaced, security A8).
     for (std::size_t i = 0; i < seated.size(); ++i) {
       const std::string m = seated[i];
-      const bool has_reserve = !eval::EvaluationService::committee(db, t.id)->reserves.empty();
+      const bool has_reserve =
+          !eval::EvaluationService::committee(db, t.id, f.supervisor)->reserves.empty();
       if (has_reserve && rng() % 6 == 0) {
         auto seat = f.eval->replace_member(f.supervisor, t.id, m, "未按时评审");
         REQUIRE(seat.ok());

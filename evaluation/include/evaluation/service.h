@@ -368,7 +368,6 @@ class EvaluationService {
   // Whether the committee's pool list of the tender is committed (or the
   // committee drawn without one).
   static Result<bool> pool_committed(audit::Database& db, std::string_view tender);
-  static Result<CommitteeView> committee(audit::Database& db, std::string_view tender);
   // Marks `viewer` may see: evaluators see their own, and another member's
   // only once that member has submitted every bid; supervisors, like
   // everybody else, see no marks before the review concluded (they see
@@ -394,8 +393,8 @@ class EvaluationService {
   // at any time, everybody else once the decision is made (award publicized
   // or awarded) or the tender failed or was cancelled (招标投标法 art. 37).
   // Refuses
-  // not_allowed. (The two-argument form above is unchecked: for callers that
-  // enforce access themselves.)
+  // not_allowed. (There is no unchecked form: the server once called one
+  // and disclosed the committee, architecture review S1.)
   static Result<CommitteeView> committee(audit::Database& db, std::string_view tender,
                                          const core::Actor& viewer);
   // Ballots and committee votes `viewer` may see at `now_ms`, by round, then
