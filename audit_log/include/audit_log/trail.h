@@ -1,5 +1,5 @@
 // Exports of the audit log: the whole log (entries.jsonl + checkpoint + key)
-// and one tender's trail (docs/tender-trail.md; schemas/tender-trail.json):
+// and one tender's trail (docs/tender-trail.md; schemas/tender-trail.schema.json):
 //
 //   {"checkpoint": "<signed note>", "key": "<verifier key>", "tree_size": N,
 //    "entries": [{"index": i, "entry": "<exact canonical JSON>",
