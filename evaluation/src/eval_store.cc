@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "evaluation/draw.h"
+#include "tender_core/tender_hooks.h"
 #include "tender_core/time.h"
 
 namespace sunbid::eval::detail {
@@ -48,35 +49,15 @@ Result<TenderInfo> load_tender(audit::Database& db, std::string_view tender) {
   SUNBID_ASSIGN_OR_RETURN(core::TenderRules rules, core::tender_rules_from_json(view.rules));
   TenderInfo t{std::move(view), std::move(rules), {}, std::nullopt, std::nullopt, std::nullopt};
   t.tier = *t.view.tier;
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT opening_index, candidates_publicized_at_ms, "
-                                    "candidate_publicity_ended_ms FROM tenders WHERE id = ?"));
-  st->bind(1, tender);
-  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-  if (row) {
-    if (!st->column_is_null(0)) t.opening_index = st->column_int64(0);
-    if (!st->column_is_null(1)) t.candidates_publicized_at_ms = st->column_int64(1);
-    if (!st->column_is_null(2)) t.candidate_publicity_ended_ms = st->column_int64(2);
-  }
-  st->reset();
+  SUNBID_ASSIGN_OR_RETURN(core::TenderStages stages, core::tender_stages(db, tender));
+  t.opening_index = stages.opening_index;
+  t.candidates_publicized_at_ms = stages.candidates_publicized_at_ms;
+  t.candidate_publicity_ended_ms = stages.candidate_publicity_ended_ms;
   return t;
 }
 
 Result<std::vector<core::Suspension>> suspensions(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT start_ms, end_ms FROM tender_suspensions WHERE "
-                                    "tender_id = ? ORDER BY seq"));
-  st->bind(1, tender);
-  std::vector<core::Suspension> out;
-  while (true) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    core::Suspension s{st->column_int64(0), std::nullopt};
-    if (!st->column_is_null(1)) s.end_ms = st->column_int64(1);
-    out.push_back(s);
-  }
-  st->reset();
-  return out;
+  return core::tender_suspensions(db, tender);
 }
 
 Result<std::vector<std::string>> frozen_voters(audit::Database& db, std::string_view tender) {
@@ -329,18 +310,9 @@ Result<std::vector<std::string>> active_members(audit::Database& db, std::string
 }
 
 Result<std::vector<ValidBid>> valid_bids(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(Statement * st,
-                          db.cached("SELECT bid_id, bidder_uscc, price_fen FROM opening_rows "
-                                    "WHERE tender_id = ? AND valid = 1 ORDER BY bid_id"));
-  st->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(auto rows, core::valid_openings(db, tender));
   std::vector<ValidBid> out;
-  while (true) {
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (!row) break;
-    out.push_back(
-        {std::string(st->column_text(0)), std::string(st->column_text(1)), st->column_int64(2)});
-  }
-  st->reset();
+  for (auto& r : rows) out.push_back({std::move(r.bid_id), std::move(r.bidder_uscc), r.price_fen});
   return out;
 }
 

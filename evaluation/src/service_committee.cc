@@ -23,9 +23,7 @@ using detail::refusal;
 namespace {
 
 Result<std::vector<std::string>> all_bidders(audit::Database& db, std::string_view tender) {
-  return db.query_strings(
-      "SELECT DISTINCT bidder_uscc FROM opening_rows WHERE tender_id = ? ORDER BY bidder_uscc",
-      {tender});
+  return core::opening_bidders(db, tender);
 }
 
 Result<ClearingReport> compute_clearing(audit::Database& db, const detail::TenderInfo& t) {
@@ -33,12 +31,8 @@ Result<ClearingReport> compute_clearing(audit::Database& db, const detail::Tende
   std::vector<ClearingBid> bids;
   for (auto& b : opened) {
     ClearingBid c{b.bid_id, b.bid, ""};
-    SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT source_digest FROM bids WHERE "
-                                                      "tender_id = ? AND id = ?"));
-    st->bind(1, t.view.id).bind(2, b.bid_id);
-    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-    if (row && !st->column_is_null(0)) c.source_digest = std::string(st->column_text(0));
-    st->reset();
+    SUNBID_ASSIGN_OR_RETURN(auto digest, core::bid_address_digest(db, t.view.id, b.bid_id));
+    if (digest) c.source_digest = std::move(*digest);
     bids.push_back(std::move(c));
   }
   return clearing_report(bids, t.tier);

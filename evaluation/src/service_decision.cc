@@ -89,8 +89,7 @@ boost::json::object round_json(const Round& r) {
 }
 
 Result<std::vector<std::string>> tender_candidates(audit::Database& db, std::string_view tender) {
-  return db.query_strings(
-      "SELECT bid_id FROM tender_candidates WHERE tender_id = ? ORDER BY bid_id", {tender});
+  return core::candidate_bid_ids(db, tender);
 }
 
 Result<OwnersVoteInput> roster_input(audit::Database& db, std::string_view tender,

@@ -5,6 +5,7 @@
 #include "evaluation/committee_draw.h"
 #include "evaluation/draw.h"
 #include "redraw.h"
+#include "tender_core/tender_hooks.h"
 
 namespace sunbid::eval::detail {
 
@@ -167,10 +168,7 @@ Result<std::optional<std::string>> open_replacement_if_vacant(
   SUNBID_ASSIGN_OR_RETURN(std::vector<Expert> pool, pool_as_of(db, fixing_index, fixed_ms));
   std::vector<std::string> bidders = s.bidder_usccs;
   if (bidders.empty()) {
-    SUNBID_ASSIGN_OR_RETURN(bidders,
-                            db.query_strings("SELECT DISTINCT bidder_uscc FROM opening_rows WHERE "
-                                             "tender_id = ? ORDER BY bidder_uscc",
-                                             {tender}));
+    SUNBID_ASSIGN_OR_RETURN(bidders, core::opening_bidders(db, tender));
   }
   // 评定分离, recomputed for the fixing entry.
   SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> excluded,

@@ -417,10 +417,7 @@ Result<std::vector<ReviewProgress>> EvaluationService::review_progress(audit::Da
 
 Result<std::vector<std::string>> EvaluationService::candidates(audit::Database& db,
                                                                std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(
-      std::vector<std::string> out,
-      db.query_strings("SELECT bid_id FROM tender_candidates WHERE tender_id = ? ORDER BY bid_id",
-                       {tender}));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> out, core::candidate_bid_ids(db, tender));
   if (out.empty()) {
     return refusal("candidates_not_public", "候选人尚未公示", "the candidates are not publicized");
   }

@@ -135,4 +135,70 @@ Result<std::vector<OpenedBid>> opened_bids(audit::Database& db, std::string_view
   return out;
 }
 
+Result<std::vector<std::string>> opening_bidders(audit::Database& db, std::string_view tender_id) {
+  return db.query_strings(
+      "SELECT DISTINCT bidder_uscc FROM opening_rows WHERE tender_id = ? ORDER BY bidder_uscc",
+      {tender_id});
+}
+
+Result<std::vector<ValidOpening>> valid_openings(audit::Database& db, std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT bid_id, bidder_uscc, price_fen FROM opening_rows "
+                                    "WHERE tender_id = ? AND valid = 1 ORDER BY bid_id"));
+  st->bind(1, tender_id);
+  std::vector<ValidOpening> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row.ok()) {
+      st->reset();
+      return std::move(row).error();
+    }
+    if (!*row) break;
+    out.push_back(
+        {std::string(st->column_text(0)), std::string(st->column_text(1)), st->column_int64(2)});
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::vector<std::string>> candidate_bid_ids(audit::Database& db,
+                                                   std::string_view tender_id) {
+  return db.query_strings(
+      "SELECT bid_id FROM tender_candidates WHERE tender_id = ? ORDER BY bid_id", {tender_id});
+}
+
+Result<std::optional<std::string>> bid_address_digest(audit::Database& db,
+                                                      std::string_view tender_id,
+                                                      std::string_view bid_id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st, db.cached("SELECT source_digest FROM bids WHERE tender_id = ? AND id = ?"));
+  st->bind(1, tender_id).bind(2, bid_id);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<std::string> out;
+  if (row && !st->column_is_null(0)) out = std::string(st->column_text(0));
+  st->reset();
+  return out;
+}
+
+Result<TenderStages> tender_stages(audit::Database& db, std::string_view tender_id) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT opening_index, candidates_publicized_at_ms, "
+                                    "candidate_publicity_ended_ms FROM tenders WHERE id = ?"));
+  st->bind(1, tender_id);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  TenderStages out;
+  if (row) {
+    if (!st->column_is_null(0)) out.opening_index = st->column_int64(0);
+    if (!st->column_is_null(1)) out.candidates_publicized_at_ms = st->column_int64(1);
+    if (!st->column_is_null(2)) out.candidate_publicity_ended_ms = st->column_int64(2);
+  }
+  st->reset();
+  return out;
+}
+
+Result<std::vector<Suspension>> tender_suspensions(audit::Database& db,
+                                                   std::string_view tender_id) {
+  return detail::load_suspensions(db, tender_id);
+}
+
 }  // namespace sunbid::core

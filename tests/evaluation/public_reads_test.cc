@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "eval_fixture.h"
+#include "tender_core/tender_hooks.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
@@ -123,4 +124,35 @@ TEST_CASE("the evaluation tick closes bidding and commits the pool list of every
   REQUIRE(again.ok());
   CHECK(*again == 0);
   CHECK(f.eval_snapshot() == before);
+}
+
+TEST_CASE("tender_core's reads for evaluation: bidders, valid rows, candidates, stages",
+          "[public_reads]") {
+  EvalFixture f;
+  auto d = to_candidates(f, {200, 210, 220}, [](auto& r) {
+    r["decision"] = boost::json::object{{"method", "lowest_price"}};
+    r["vote_window_s"] = 0;
+  });
+  auto db = f.reader();
+  CHECK(*core::opening_bidders(db, d.t.id) == std::vector<std::string>{kUsccA, kUsccB, kUsccC});
+  auto rows = core::valid_openings(db, d.t.id);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 3);
+  for (const auto& r : *rows) {
+    CHECK(d.bid_of[r.bidder_uscc] == r.bid_id);
+    CHECK(r.price_fen == (r.bidder_uscc == kUsccA ? 200 : r.bidder_uscc == kUsccB ? 210 : 220));
+    // Every bid came from the fixture's address: a private digest was kept.
+    auto digest = core::bid_address_digest(db, d.t.id, r.bid_id);
+    REQUIRE(digest.ok());
+    CHECK(digest->has_value());
+  }
+  CHECK(*core::candidate_bid_ids(db, d.t.id) == d.candidates);
+  auto stages = core::tender_stages(db, d.t.id);
+  REQUIRE(stages.ok());
+  CHECK(stages->opening_index.has_value());
+  CHECK(stages->candidates_publicized_at_ms.has_value());
+  CHECK_FALSE(stages->candidate_publicity_ended_ms.has_value());
+  CHECK(core::tender_suspensions(db, d.t.id)->empty());
+  CHECK(core::opening_bidders(db, "T-none")->empty());
+  CHECK_FALSE(core::bid_address_digest(db, d.t.id, "B-none")->has_value());
 }

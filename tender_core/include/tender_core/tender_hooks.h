@@ -70,4 +70,41 @@ struct OpenedBid {
 };
 Result<std::vector<OpenedBid>> opened_bids(audit::Database& db, std::string_view tender_id);
 
+// ---- Reads for evaluation: tender_core's tables are read only here, so no
+// other module runs SQL on them (architecture review §1.3).
+
+// The USCCs of the opening record (every bidder at the deadline), sorted
+// and distinct.
+Result<std::vector<std::string>> opening_bidders(audit::Database& db, std::string_view tender_id);
+
+// The opening record's valid rows: bid, bidder, price (fen per m² and
+// month), by bid id.
+struct ValidOpening {
+  std::string bid_id;
+  std::string bidder_uscc;
+  std::int64_t price_fen = 0;
+};
+Result<std::vector<ValidOpening>> valid_openings(audit::Database& db, std::string_view tender_id);
+
+// The publicized candidates (bid ids, sorted); empty before the review
+// concluded.
+Result<std::vector<std::string>> candidate_bid_ids(audit::Database& db, std::string_view tender_id);
+
+// The private digest of the address a bid came from (clearing's
+// same-address flag); nullopt when none was kept.
+Result<std::optional<std::string>> bid_address_digest(audit::Database& db,
+                                                      std::string_view tender_id,
+                                                      std::string_view bid_id);
+
+// When a published tender reached its stages.
+struct TenderStages {
+  std::optional<std::int64_t> opening_index;
+  std::optional<std::int64_t> candidates_publicized_at_ms;
+  std::optional<std::int64_t> candidate_publicity_ended_ms;
+};
+Result<TenderStages> tender_stages(audit::Database& db, std::string_view tender_id);
+
+// The tender's suspensions, by start (the last may be open).
+Result<std::vector<Suspension>> tender_suspensions(audit::Database& db, std::string_view tender_id);
+
 }  // namespace sunbid::core
