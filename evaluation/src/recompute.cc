@@ -122,6 +122,30 @@ class Recomputer {
              : std::to_string(list.size()) + " positions open entry " + std::to_string(ci));
   }
 
+  // A released list {account, salt} in order, each account's record from
+  // the pool; `ok` false when an account is not in the pool or a salt is
+  // malformed (those positions are left out).
+  struct OpenedList {
+    std::vector<Expert> list;
+    std::vector<Hash> salts;
+    bool ok = true;
+  };
+  static OpenedList opened_list(const Entry& e, const std::map<std::string, Expert>& by_account) {
+    OpenedList out;
+    for (const auto& v : arr(e.payload, "list")) {
+      const auto& o = v.is_object() ? v.get_object() : json::object();
+      auto it = by_account.find(str(o, "account"));
+      auto salt = hash_from_hex(str(o, "salt"));
+      if (it == by_account.end() || !salt) {
+        out.ok = false;
+        continue;
+      }
+      out.list.push_back(it->second);
+      out.salts.push_back(*salt);
+    }
+    return out;
+  }
+
   // Specialty minimums [{specialty, min}] as released.
   static std::vector<SpecialtyQuota> quotas_of(const boost::json::array& a) {
     std::vector<SpecialtyQuota> out;
@@ -355,20 +379,7 @@ class Recomputer {
       logged.push_back({str(o, "account"), str(o, "reason"), str(o, "bidder_uscc")});
     }
     // The opened list: its accounts must be exactly the eligible experts.
-    std::vector<Expert> list;
-    std::vector<Hash> salts;
-    bool list_ok = true;
-    for (const auto& v : arr(e.payload, "list")) {
-      const auto& o = v.is_object() ? v.get_object() : json::object();
-      auto it = by_account.find(str(o, "account"));
-      auto salt = hash_from_hex(str(o, "salt"));
-      if (it == by_account.end() || !salt) {
-        list_ok = false;
-        continue;
-      }
-      list.push_back(it->second);
-      salts.push_back(*salt);
-    }
+    auto [list, salts, list_ok] = opened_list(e, by_account);
     std::vector<std::string> listed, eligible;
     for (const auto& x : list) listed.push_back(x.account);
     for (const auto& x : split->eligible) eligible.push_back(x.account);
@@ -505,20 +516,7 @@ class Recomputer {
     for (const auto& x : split->eligible) {
       if (!sc.drawn.count(x.account)) expected.push_back(x.account);
     }
-    std::vector<Expert> list;
-    std::vector<Hash> salts;
-    bool list_ok = true;
-    for (const auto& v : arr(e.payload, "list")) {
-      const auto& o = v.is_object() ? v.get_object() : json::object();
-      auto it = by_account.find(str(o, "account"));
-      auto salt = hash_from_hex(str(o, "salt"));
-      if (it == by_account.end() || !salt) {
-        list_ok = false;
-        continue;
-      }
-      list.push_back(it->second);
-      salts.push_back(*salt);
-    }
+    auto [list, salts, list_ok] = opened_list(e, by_account);
     std::vector<std::string> listed;
     for (const auto& x : list) listed.push_back(x.account);
     std::sort(listed.begin(), listed.end());

@@ -96,6 +96,17 @@ Result<std::optional<std::uint64_t>> query_uint(
   return std::optional<std::uint64_t>(v);
 }
 
+// The ?limit= of a list: 1 to 500, default 50.
+Result<std::uint64_t> list_limit(const std::unordered_map<std::string, std::string>& query) {
+  SUNBID_ASSIGN_OR_RETURN(auto limit, query_uint(query, "limit"));
+  const std::uint64_t n = limit.value_or(limits::kDefaultListLimit);
+  if (n < 1 || n > limits::kMaxListLimit) {
+    return make_error("invalid_query", "limit 须为 1 至 500 / limit must be 1 to 500",
+                      {{"field", "limit"}});
+  }
+  return n;
+}
+
 boost::json::array hex_list(const std::vector<Hash>& hashes) {
   boost::json::array a;
   for (const Hash& h : hashes) a.emplace_back(hex_encode(h));
@@ -800,13 +811,9 @@ struct Api::Impl {
   // supervisor, oldest first, each with the account that holds its binding
   // now; never password material.
   void get_account_approvals(Call& call, Reply reply) {
-    auto limit = query_uint(call.query, "limit");
+    auto limit = list_limit(call.query);
     if (!limit.ok()) return reply(std::move(limit).error());
-    std::uint64_t n = limit->value_or(limits::kDefaultListLimit);
-    if (n < 1 || n > limits::kMaxListLimit) {
-      return reply(make_error("invalid_query", "limit 须为 1 至 500 / limit must be 1 to 500",
-                              {{"field", "limit"}}));
-    }
+    const std::uint64_t n = *limit;
     std::string cursor;
     if (auto it = call.query.find("cursor"); it != call.query.end()) cursor = it->second;
     auto lease = ledger().reader();
@@ -1391,13 +1398,9 @@ struct Api::Impl {
     if (auto it = call.query.find("community_id"); it != call.query.end() && !it->second.empty()) {
       community = it->second;
     }
-    auto limit = query_uint(call.query, "limit");
+    auto limit = list_limit(call.query);
     if (!limit.ok()) return reply(std::move(limit).error());
-    std::uint64_t n = limit->value_or(limits::kDefaultListLimit);
-    if (n < 1 || n > limits::kMaxListLimit) {
-      return reply(make_error("invalid_query", "limit 须为 1 至 500 / limit must be 1 to 500",
-                              {{"field", "limit"}}));
-    }
+    const std::uint64_t n = *limit;
     core::TenderListQuery query{status, std::move(community), {}, static_cast<std::size_t>(n)};
     if (auto it = call.query.find("cursor"); it != call.query.end()) query.cursor = it->second;
     core::Actor viewer = core_actor(call);
