@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "audit_log/strict_json.h"
-#include "json_fields.h"
+#include "wire/json_fields.h"
 
 namespace sunbid::server {
 

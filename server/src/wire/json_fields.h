@@ -18,6 +18,12 @@
 
 namespace sunbid::server {
 
+// `invalid_field` (400): the member at `pointer` is not of the `expected` type.
+inline Error field_type_error(const std::string& pointer, std::string_view expected) {
+  return make_error("invalid_field", "字段类型错误 / the field has the wrong type",
+                    {{"field", pointer}, {"expected", std::string(expected)}});
+}
+
 class JsonFields {
  public:
   explicit JsonFields(const boost::json::object& object, std::string prefix = "")
@@ -105,8 +111,7 @@ class JsonFields {
                       {{"field", pointer(name)}});
   }
   Error wrong_type(std::string_view name, std::string_view expected) const {
-    return make_error("invalid_field", "字段类型错误 / the field has the wrong type",
-                      {{"field", pointer(name)}, {"expected", std::string(expected)}});
+    return field_type_error(pointer(name), expected);
   }
 
   const boost::json::object& object_;

@@ -24,11 +24,4 @@ boost::json::object bid_summary_json(const core::BidSummary& b);
 boost::json::object opening_row_json(const core::OpeningRow& r);
 boost::json::object objection_json(const core::ObjectionView& o);
 
-// PUT /registry/ratings {items: [...]}. Strict: `invalid_field` /
-// `missing_field` / `unknown_field` naming the member (e.g.
-// "/items/2/credit_score").
-Result<std::vector<core::RatingInput>> ratings_from_json(const boost::json::object& body);
-// PUT /service-tiers {items: [...]}.
-Result<std::vector<core::ServiceTier>> service_tiers_from_json(const boost::json::object& body);
-
 }  // namespace sunbid::server

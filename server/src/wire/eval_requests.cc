@@ -1,32 +1,13 @@
-#include "eval_json.h"
-
-#include "json_fields.h"
+// The request bodies of the evaluation and decision endpoints (requests.h).
 #include "tender_core/time.h"
+#include "wire/json_fields.h"
+#include "wire/requests.h"
 
 namespace sunbid::server {
 
-namespace {
-
-Error wrong_type(const std::string& pointer, std::string_view expected) {
-  return make_error("invalid_field", "字段类型错误 / the field has the wrong type",
-                    {{"field", pointer}, {"expected", std::string(expected)}});
-}
-
-boost::json::array string_array(const std::vector<std::string>& v) {
-  boost::json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
-std::int64_t idx(std::uint64_t i) {
-  return static_cast<std::int64_t>(i);
-}
-
-}  // namespace
-
-Result<ExpertRequest> expert_from_json(const boost::json::object& body) {
+Result<ReqExpert> ReqExpert::decode(const boost::json::object& body) {
   JsonFields f(body);
-  ExpertRequest r;
+  ReqExpert r;
   SUNBID_ASSIGN_OR_RETURN(r.account_username, f.required_string("account_username"));
   if (!body.contains("specialties")) {
     return make_error("missing_field", "缺少必填字段 / a required field is missing",
@@ -44,9 +25,10 @@ Result<ExpertRequest> expert_from_json(const boost::json::object& body) {
   return r;
 }
 
-Result<eval::ExpertUpdate> expert_update_from_json(const boost::json::object& body) {
+Result<ReqExpertUpdate> ReqExpertUpdate::decode(const boost::json::object& body) {
   JsonFields f(body);
-  eval::ExpertUpdate u;
+  ReqExpertUpdate req;
+  eval::ExpertUpdate& u = req.update;
   if (body.contains("specialties")) {
     SUNBID_ASSIGN_OR_RETURN(u.specialties, f.optional_string_array("specialties"));
   }
@@ -72,49 +54,57 @@ Result<eval::ExpertUpdate> expert_update_from_json(const boost::json::object& bo
     return make_error("missing_field", "缺少必填字段 / a required field is missing",
                       {{"field", "/specialties"}});
   }
-  return u;
+  return req;
 }
 
-Result<BeaconRequest> beacon_from_json(const boost::json::object& body, bool with_purpose) {
+Result<ReqCommitteeDraw> ReqCommitteeDraw::decode(const boost::json::object& body) {
   JsonFields f(body);
-  BeaconRequest r;
-  if (with_purpose) {
-    SUNBID_ASSIGN_OR_RETURN(r.purpose, f.required_string("purpose"));
-  }
+  ReqCommitteeDraw r;
   SUNBID_ASSIGN_OR_RETURN(r.beacon, f.required_string("beacon"));
   SUNBID_ASSIGN_OR_RETURN(r.beacon_date, f.required_string("beacon_date"));
   SUNBID_TRY(f.finish());
   return r;
 }
 
-Result<DeclarationRequest> declaration_from_json(const boost::json::object& body) {
+Result<ReqDraw> ReqDraw::decode(const boost::json::object& body) {
   JsonFields f(body);
-  DeclarationRequest r;
+  ReqDraw r;
+  SUNBID_ASSIGN_OR_RETURN(r.purpose, f.required_string("purpose"));
+  SUNBID_ASSIGN_OR_RETURN(r.beacon, f.required_string("beacon"));
+  SUNBID_ASSIGN_OR_RETURN(r.beacon_date, f.required_string("beacon_date"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqDeclaration> ReqDeclaration::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqDeclaration r;
   SUNBID_ASSIGN_OR_RETURN(r.no_conflict, f.required_bool("no_conflict"));
   SUNBID_ASSIGN_OR_RETURN(r.detail, f.optional_string("detail"));
   SUNBID_TRY(f.finish());
   return r;
 }
 
-Result<ReplaceRequest> replace_from_json(const boost::json::object& body) {
+Result<ReqReplace> ReqReplace::decode(const boost::json::object& body) {
   JsonFields f(body);
-  ReplaceRequest r;
+  ReqReplace r;
   SUNBID_ASSIGN_OR_RETURN(r.member, f.required_string("member"));
   SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
   SUNBID_TRY(f.finish());
   return r;
 }
 
-Result<eval::ReviewInput> review_from_json(const boost::json::object& body) {
+Result<ReqReview> ReqReview::decode(const boost::json::object& body) {
   JsonFields f(body);
-  eval::ReviewInput r;
+  ReqReview req;
+  eval::ReviewInput& r = req.input;
   SUNBID_ASSIGN_OR_RETURN(r.bid_id, f.required_string("bid_id"));
   SUNBID_ASSIGN_OR_RETURN(boost::json::value marks, f.required_value("marks"));
-  if (!marks.is_array()) return wrong_type("/marks", "array of objects");
+  if (!marks.is_array()) return field_type_error("/marks", "array of objects");
   const boost::json::array& items = marks.as_array();
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string prefix = "/marks/" + std::to_string(i);
-    if (!items[i].is_object()) return wrong_type(prefix, "object");
+    if (!items[i].is_object()) return field_type_error(prefix, "object");
     JsonFields m(items[i].as_object(), prefix);
     eval::ReviewInput::Mark mark;
     SUNBID_ASSIGN_OR_RETURN(mark.criterion, m.required_string("criterion"));
@@ -127,20 +117,21 @@ Result<eval::ReviewInput> review_from_json(const boost::json::object& body) {
   SUNBID_ASSIGN_OR_RETURN(r.weaknesses, f.optional_string("weaknesses"));
   SUNBID_ASSIGN_OR_RETURN(r.risks, f.optional_string("risks"));
   SUNBID_TRY(f.finish());
-  return r;
+  return req;
 }
 
-Result<std::optional<std::string>> ballot_from_json(const boost::json::object& body) {
+Result<ReqBallot> ReqBallot::decode(const boost::json::object& body) {
   JsonFields f(body);
   SUNBID_ASSIGN_OR_RETURN(std::string choice, f.required_string("candidate_bid_id"));
   SUNBID_TRY(f.finish());
-  if (choice == "abstain") return std::optional<std::string>{};
-  return std::optional<std::string>(std::move(choice));
+  ReqBallot r;
+  if (choice != "abstain") r.candidate = std::move(choice);
+  return r;
 }
 
-Result<CommitteeVoteRequest> committee_vote_from_json(const boost::json::object& body) {
+Result<ReqCommitteeVote> ReqCommitteeVote::decode(const boost::json::object& body) {
   JsonFields f(body);
-  CommitteeVoteRequest r;
+  ReqCommitteeVote r;
   SUNBID_ASSIGN_OR_RETURN(r.candidate, f.required_string("candidate_bid_id"));
   SUNBID_ASSIGN_OR_RETURN(std::int64_t round, f.required_int("round"));
   SUNBID_TRY(f.finish());
@@ -153,54 +144,17 @@ Result<CommitteeVoteRequest> committee_vote_from_json(const boost::json::object&
   return r;
 }
 
-Result<std::string> recusal_from_json(const boost::json::object& body) {
+Result<ReqRecusal> ReqRecusal::decode(const boost::json::object& body) {
   JsonFields f(body);
-  SUNBID_ASSIGN_OR_RETURN(std::string reason, f.required_string("reason"));
+  ReqRecusal r;
+  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
   SUNBID_TRY(f.finish());
-  return reason;
+  return r;
 }
 
-boost::json::object committee_drawn_json(const eval::CommitteeDrawn& d) {
-  return {{"log_index", idx(d.log_index)},
-          {"members", string_array(d.members)},
-          {"reserves", string_array(d.reserves)},
-          {"seed_hex", d.seed_hex},
-          {"checkpoint_size", idx(d.checkpoint_size)},
-          {"checkpoint_root_hex", d.checkpoint_root_hex},
-          {"inputs", d.record}};
-}
-
-boost::json::object seat_change_json(const eval::SeatChange& s) {
-  return {
-      {"log_index", idx(s.log_index)},
-      {"successor", s.successor ? boost::json::value(*s.successor) : nullptr},
-      {"replacement_draw", s.replacement_draw ? boost::json::value(*s.replacement_draw) : nullptr}};
-}
-
-boost::json::object committee_json(const eval::CommitteeView& v) {
-  return {{"members", string_array(v.members)},
-          {"reserves", string_array(v.reserves)},
-          {"declared", string_array(v.declared)},
-          {"vacant_seats", v.vacant_seats},
-          {"pending_draw", v.pending_draw ? boost::json::value(*v.pending_draw) : nullptr}};
-}
-
-boost::json::object stage_json(const eval::StageResult& s, bool with_record) {
-  boost::json::object o;
-  if (with_record) o = s.record;
-  o["log_index"] = idx(s.log_index);
-  o["next"] = s.next;
-  if (s.candidates) o["candidates"] = string_array(*s.candidates);
-  if (s.winner) o["winner"] = *s.winner;
-  return o;
-}
-
-boost::json::object marks_json(const std::vector<eval::MarksView>& marks) {
-  boost::json::array items;
-  for (const auto& m : marks) {
-    items.push_back({{"member", m.member}, {"bid_id", m.bid_id}, {"review", m.marks}});
-  }
-  return {{"items", std::move(items)}, {"next_cursor", nullptr}};
+Result<ReqDecision> ReqDecision::decode(const boost::json::object& body) {
+  SUNBID_TRY(JsonFields(body).finish());
+  return ReqDecision{};
 }
 
 }  // namespace sunbid::server

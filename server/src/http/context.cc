@@ -1,0 +1,116 @@
+#include "http/context.h"
+
+#include "audit_log/time_format.h"
+#include "server/access_record.h"
+#include "server/account_relations.h"
+#include "tender_core/time.h"
+
+namespace sunbid::server {
+
+namespace {
+
+// The tender service's settings that are server limits (draft size caps).
+core::PlatformSettings platform_settings(const limits::Settings& l) {
+  core::PlatformSettings s;
+  s.max_title_bytes = static_cast<std::size_t>(l.max_tender_title_bytes);
+  s.max_rules_bytes = static_cast<std::size_t>(l.max_tender_rules_bytes);
+  return s;
+}
+
+}  // namespace
+
+Actor Call::actor() const {
+  Actor a;
+  if (session) {
+    a.account_id = session->account.id;
+    a.role = std::string(role_name(session->account.role));
+  } else {
+    a.account_id = "anonymous";
+    a.role = "anonymous";
+  }
+  a.client_address = client_address;
+  return a;
+}
+
+core::Actor Call::viewer() const {
+  core::Actor a;
+  if (session) {
+    const AccountRecord& acc = session->account;
+    a.account = acc.id;
+    a.role = std::string(role_name(acc.role));
+    a.community_id = acc.community_id.value_or("");
+    a.enterprise_uscc = acc.enterprise_uscc.value_or("");
+    a.owner_key = acc.owner_key.value_or("");
+  } else {
+    a.account = "anonymous";
+    a.role = "public";
+  }
+  a.source_address = client_address;
+  return a;
+}
+
+Result<int> PlatformTick::run(std::int64_t now_ms) {
+  std::vector<core::TickFailure> failed;
+  SUNBID_ASSIGN_OR_RETURN(int applied, evaluation_.tick(now_ms, failed));
+  for (const auto& f : failed) {
+    std::fprintf(stderr, "sunbid: background tick skipped tender %s: %s\n", f.tender_id.c_str(),
+                 f.error.to_string().c_str());
+  }
+  SUNBID_TRY(commit_access_record(now_ms));
+  return applied;
+}
+
+// The day last done is remembered, so that the tick writes nothing otherwise.
+Status PlatformTick::commit_access_record(std::int64_t now_ms) {
+  const std::string day = china_date(china_day_start_ms(now_ms) - 1);
+  {
+    std::lock_guard lock(mu_);
+    if (!committed_day_.empty() && committed_day_ >= day) return {};
+  }
+  {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger_.reader());
+    SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> last, last_committed_day(lease.db()));
+    if (!last || *last < day) {
+      SUNBID_TRY(ledger_.run<bool>(
+          [now_ms](audit::WriteTxn& txn) { return commit_access_record_day(txn, now_ms); }));
+    }
+  }
+  std::lock_guard lock(mu_);
+  // Also when the record was empty at that day's end: later records belong
+  // to later days.
+  if (committed_day_ < day) committed_day_ = day;
+  return {};
+}
+
+Services::Services(ApiOptions o)
+    : options(std::move(o)),
+      clock(options.clock ? options.clock : &system_clock),
+      registry(*options.ledger),
+      tenders(*options.ledger, *clock, platform_settings(options.limits)),
+      evaluation(*options.ledger, *clock, tenders, &tenderer_account_ids),
+      replacements(
+          options.limits.max_replacements_per_window,
+          std::chrono::duration_cast<std::chrono::milliseconds>(options.limits.replacement_window),
+          options.limits.max_throttle_keys) {
+  registry.set_calendar_hook(evaluation.calendar_hook());
+}
+
+const PasswordHash& Services::dummy_password() {
+  std::call_once(dummy_once_, [&] {
+    auto h = hash_password("sunbid-dummy-password", options.scrypt);
+    if (h.ok()) dummy_hash_ = std::move(h).value();
+  });
+  return dummy_hash_;
+}
+
+Status Services::rate_limit_writes(const Call& call) {
+  if (!call.session) return {};
+  if (auto wait = replacements.acquire(call.session->account.id, now_ms())) {
+    return make_error("too_many_replacements",
+                      "提交过于频繁，请稍后再试 / too many submissions; try later",
+                      {{"retry_after_s", *wait}});
+  }
+  return {};
+}
+
+}  // namespace sunbid::server

@@ -1,0 +1,73 @@
+// Sealed bids (tender_core): the commitment, its withdrawal and its reveal
+// use the service's asynchronous commands (route.h kLedgerAsync: one group
+// commit batches every bid in flight); the opening record.
+#include <boost/json/object.hpp>
+
+#include "http/answer.h"
+#include "http/route.h"
+#include "routes/reads.h"
+#include "wire/requests.h"
+#include "wire/tender_json.h"
+
+namespace sunbid::server {
+
+namespace {
+
+Result<Response> log_index_answer(std::uint64_t log_index) {
+  return ok_json(boost::json::object{{"log_index", idx(log_index)}});
+}
+
+Result<Pending> post_bid(Ctx& c, const ReqBidCommitment& req) {
+  SUNBID_TRY(c.s.rate_limit_writes(c.call));
+  return pending<core::BidReceipt>(
+      [&tenders = c.s.tenders, actor = c.viewer, id = c.id(),
+       commitment = req.commitment_sha256_hex](auto done) {
+        tenders.submit_bid_async(actor, id, commitment, std::move(done));
+      },
+      [](core::BidReceipt r) -> Result<Response> {
+        return created(boost::json::object{
+            {"bid_id", r.bid_id}, {"log_index", idx(r.log_index)}, {"replaced", r.replaced}});
+      });
+}
+
+Result<Pending> delete_bid(Ctx& c) {
+  SUNBID_TRY(c.s.rate_limit_writes(c.call));
+  return pending<std::uint64_t>(
+      [&tenders = c.s.tenders, actor = c.viewer, id = c.id()](auto done) {
+        tenders.withdraw_bid_async(actor, id, std::move(done));
+      },
+      log_index_answer);
+}
+
+Result<Pending> post_reveal(Ctx& c, const ReqBidReveal& req) {
+  return pending<std::uint64_t>(
+      [&tenders = c.s.tenders, actor = c.viewer, id = c.id(), req](auto done) {
+        tenders.reveal_bid_async(actor, id, req.salt_hex, req.bid, std::move(done));
+      },
+      log_index_answer);
+}
+
+Result<Response> get_opening(Ctx& c) {
+  SUNBID_TRY(caught_up_view(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(auto rows, core::TenderService::opening_record(lease.db(), c.id()));
+  boost::json::array items;
+  for (const auto& r : rows) items.push_back(opening_row_json(r));
+  return ok_json(boost::json::object{{"tender_id", c.id()}, {"items", std::move(items)}});
+}
+
+}  // namespace
+
+std::vector<RouteSpec> bid_routes() {
+  return {
+      route("POST", "/tenders/{id}/bids", Action::kBid, Run::kLedgerAsync, Body::kJson, post_bid),
+      route("DELETE", "/tenders/{id}/bids/mine", Action::kBid, Run::kLedgerAsync, Body::kNone,
+            delete_bid),
+      route("POST", "/tenders/{id}/bids/mine/reveal", Action::kBid, Run::kLedgerAsync, Body::kJson,
+            post_reveal),
+      route("GET", "/tenders/{id}/opening", Action::kReadTender, Run::kWorker, Body::kNone,
+            get_opening),
+  };
+}
+
+}  // namespace sunbid::server

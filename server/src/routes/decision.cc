@@ -1,0 +1,83 @@
+// Decision (定标): owners' ballots, the deciding committee's votes and
+// recusals, the decision, and the award once public.
+#include <boost/json/object.hpp>
+
+#include "http/answer.h"
+#include "http/route.h"
+#include "routes/reads.h"
+#include "wire/eval_json.h"
+#include "wire/requests.h"
+
+namespace sunbid::server {
+
+namespace {
+
+Result<Response> post_ballot(Ctx& c, const ReqBallot& req) {
+  SUNBID_TRY(c.s.rate_limit_writes(c.call));
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(eval::BallotCast b,
+                          c.s.evaluation.cast_ballot(c.viewer, c.id(), req.candidate));
+  return created(boost::json::object{
+      {"log_index", idx(b.log_index)}, {"replaced", b.replaced}, {"round", b.round}});
+}
+
+Result<Response> post_committee_vote(Ctx& c, const ReqCommitteeVote& req) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, c.s.evaluation.committee_vote(
+                                                       c.viewer, c.id(), req.candidate, req.round));
+  return created(boost::json::object{{"log_index", idx(log_index)}, {"round", req.round}});
+}
+
+// A member of the deciding committee declares a conflict (legal M7).
+Result<Response> post_recusal(Ctx& c, const ReqRecusal& req) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                          c.s.evaluation.declare_recusal(c.viewer, c.id(), req.reason));
+  return created(boost::json::object{{"log_index", idx(log_index)}});
+}
+
+// API.md: {method, inputs, tally?, seed?, result}. Methods whose entry names
+// no separate inputs (owners_vote: the ballots are their own entries; a
+// pending draw) decided over the candidates.
+Result<Response> post_decision(Ctx& c, const ReqDecision&) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(eval::StageResult s, c.s.evaluation.decide(c.viewer, c.id()));
+  boost::json::object o = stage_json(s, true);
+  if (!o.contains("inputs")) {
+    boost::json::object inputs;
+    if (const auto* k = o.if_contains("candidates")) inputs["candidates"] = *k;
+    o["inputs"] = std::move(inputs);
+  }
+  return ok_json(o);
+}
+
+// GET /tenders/{id}/award: the decision once public (EvaluationService::award).
+Result<Response> get_award(Ctx& c) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(eval::AwardView a,
+                          eval::EvaluationService::award(lease.db(), v.id, c.viewer));
+  return ok_json(boost::json::object{{"tender_id", a.tender_id},
+                                     {"status", std::string(core::to_string(a.status))},
+                                     {"awarded_bid_id", or_null(a.awarded_bid_id)},
+                                     {"decision", std::move(a.decision)}});
+}
+
+}  // namespace
+
+std::vector<RouteSpec> decision_routes() {
+  return {
+      route("POST", "/tenders/{id}/ballots", Action::kCastBallot, Run::kWorker, Body::kJson,
+            post_ballot),
+      route("POST", "/tenders/{id}/committee-votes", Action::kCommitteeVote, Run::kWorker,
+            Body::kJson, post_committee_vote),
+      route("POST", "/tenders/{id}/decision-committee/recusal", Action::kCommitteeVote,
+            Run::kWorker, Body::kJson, post_recusal),
+      route("POST", "/tenders/{id}/decision", Action::kDecide, Run::kWorker, Body::kOptionalJson,
+            post_decision),
+      route("GET", "/tenders/{id}/award", Action::kReadDecision, Run::kWorker, Body::kNone,
+            get_award),
+  };
+}
+
+}  // namespace sunbid::server

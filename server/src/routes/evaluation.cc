@@ -1,0 +1,174 @@
+// Evaluation (评标): the expert pool, the committee's draw, declarations and
+// replacements, the reviews, the clearing report, the candidates and the
+// draws. Who may act on THIS tender (a drawn member, a supervisor) is the
+// evaluation service's answer; each handler first requires that the tender
+// is one the caller may see, so that a draft stays invisible (404).
+#include <boost/json/object.hpp>
+
+#include "http/answer.h"
+#include "http/route.h"
+#include "routes/reads.h"
+#include "wire/eval_json.h"
+#include "wire/requests.h"
+
+namespace sunbid::server {
+
+namespace {
+
+// POST /experts: the pool entry of an evaluator account. Only evaluator
+// accounts enter the pool, and an account has one role, so no account that
+// takes part in a decision (tenderer, owner) can ever be drawn.
+Result<Response> post_experts(Ctx& c, const ReqExpert& req) {
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(auto account, find_account_by_username(lease.db(), req.account_username));
+  if (!account) {
+    return make_error("account_not_found", "账户不存在 / no such account",
+                      {{"field", "/account_username"}});
+  }
+  if (account->role != Role::kEvaluator) {
+    return make_error(
+        "expert_not_evaluator",
+        "专家库只收评标专家账户 / only evaluator accounts enter the expert pool",
+        {{"field", "/account_username"}, {"role", std::string(role_name(account->role))}});
+  }
+  eval::ExpertInput in = req.input;
+  in.account = account->id;
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, c.s.evaluation.add_expert(c.viewer, in));
+  return created(boost::json::object{{"account_id", account->id},
+                                     {"account_username", req.account_username},
+                                     {"log_index", idx(log_index)}});
+}
+
+// PATCH /experts/{id}: a new, effective-dated version of the record of the
+// evaluator account {id} (docs/committee-draw.md "Expert records").
+Result<Response> patch_expert(Ctx& c, const ReqExpertUpdate& req) {
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index,
+                          c.s.evaluation.update_expert(c.viewer, c.id(), req.update));
+  return ok_json(boost::json::object{{"account_id", c.id()}, {"log_index", idx(log_index)}});
+}
+
+Result<Response> post_committee_draw(Ctx& c, const ReqCommitteeDraw& req) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(
+      eval::CommitteeDrawn d,
+      c.s.evaluation.draw_committee(c.viewer, c.id(), req.beacon, req.beacon_date));
+  return created(committee_drawn_json(d));
+}
+
+Result<Response> post_declaration(Ctx& c, const ReqDeclaration& req) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(eval::SeatChange s,
+                          c.s.evaluation.declare(c.viewer, c.id(), req.no_conflict, req.detail));
+  return ok_json(seat_change_json(s));
+}
+
+Result<Response> post_replace(Ctx& c, const ReqReplace& req) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(eval::SeatChange s,
+                          c.s.evaluation.replace_member(c.viewer, c.id(), req.member, req.reason));
+  return ok_json(seat_change_json(s));
+}
+
+Result<Response> post_review(Ctx& c, const ReqReview& req) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(eval::StageResult s,
+                          c.s.evaluation.submit_review(c.viewer, c.id(), req.input));
+  return created(stage_json(s, false));
+}
+
+Result<Response> post_draw(Ctx& c, const ReqDraw& req) {
+  SUNBID_TRY(require_visible(c));
+  SUNBID_ASSIGN_OR_RETURN(
+      eval::StageResult s,
+      c.s.evaluation.enter_beacon(c.viewer, c.id(), req.purpose, req.beacon, req.beacon_date));
+  return created(stage_json(s, true));
+}
+
+// GET /tenders/{id}/committee — 招标投标法 art. 37: the checked read
+// (supervisors, the tender's own drawn evaluators; everybody else only after
+// the decision).
+Result<Response> get_committee(Ctx& c) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(eval::CommitteeView view,
+                          eval::EvaluationService::committee(lease.db(), v.id, c.viewer));
+  boost::json::object o = committee_json(view);
+  o["tender_id"] = v.id;
+  return ok_json(o);
+}
+
+Result<Response> get_clearing_report(Ctx& c) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(eval::ClearingReport r,
+                          eval::EvaluationService::clearing_report(lease.db(), v.id, c.viewer));
+  boost::json::object o = eval::to_json(r);
+  o["tender_id"] = v.id;
+  return ok_json(o);
+}
+
+// GET /tenders/{id}/reviews: the marks the viewer may see (independence:
+// another member's only once that member and the viewer marked every bid);
+// a supervisor's progress.
+Result<Response> get_reviews(Ctx& c) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(eval::ReviewsView r,
+                          eval::EvaluationService::reviews_visible_to(lease.db(), v.id, c.viewer));
+  boost::json::object o = marks_json(r.marks);
+  o["tender_id"] = v.id;
+  if (r.progress) {
+    boost::json::array p;
+    for (const auto& m : *r.progress) {
+      p.push_back({{"member", m.member}, {"submitted", idx(m.submitted)}, {"of", idx(m.of)}});
+    }
+    o["progress"] = std::move(p);
+  }
+  return ok_json(o);
+}
+
+// GET /tenders/{id}/candidates: unranked, with bidders and prices.
+Result<Response> get_candidates(Ctx& c) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(lease.db(), v.id));
+  boost::json::array items;
+  for (const auto& k : list) {
+    boost::json::object item{{"bid_id", k.bid_id}};
+    if (!k.bidder_uscc.empty()) item["bidder_uscc"] = k.bidder_uscc;
+    if (k.price_fen_per_m2_month) item["price_fen_per_m2_month"] = *k.price_fen_per_m2_month;
+    items.push_back(std::move(item));
+  }
+  return ok_json(boost::json::object{
+      {"tender_id", v.id}, {"items", std::move(items)}, {"next_cursor", nullptr}});
+}
+
+}  // namespace
+
+std::vector<RouteSpec> evaluation_routes() {
+  return {
+      route("POST", "/experts", Action::kManageExperts, Run::kWorker, Body::kJson, post_experts),
+      route("PATCH", "/experts/{id}", Action::kManageExperts, Run::kWorker, Body::kJson,
+            patch_expert),
+      route("POST", "/tenders/{id}/committee/draw", Action::kSuperviseEvaluation, Run::kWorker,
+            Body::kJson, post_committee_draw),
+      route("GET", "/tenders/{id}/committee", Action::kReadEvaluation, Run::kWorker, Body::kNone,
+            get_committee),
+      route("POST", "/tenders/{id}/committee/declaration", Action::kEvaluate, Run::kWorker,
+            Body::kJson, post_declaration),
+      route("POST", "/tenders/{id}/committee/replace", Action::kSuperviseEvaluation, Run::kWorker,
+            Body::kJson, post_replace),
+      route("GET", "/tenders/{id}/clearing-report", Action::kReadEvaluation, Run::kWorker,
+            Body::kNone, get_clearing_report),
+      route("POST", "/tenders/{id}/reviews", Action::kEvaluate, Run::kWorker, Body::kJson,
+            post_review),
+      route("GET", "/tenders/{id}/reviews", Action::kReadEvaluation, Run::kWorker, Body::kNone,
+            get_reviews),
+      route("GET", "/tenders/{id}/candidates", Action::kReadTender, Run::kWorker, Body::kNone,
+            get_candidates),
+      route("POST", "/tenders/{id}/draws", Action::kSuperviseEvaluation, Run::kWorker, Body::kJson,
+            post_draw),
+  };
+}
+
+}  // namespace sunbid::server

@@ -1,0 +1,49 @@
+#include "routes/reads.h"
+
+#include "http/answer.h"
+#include "wire/tender_json.h"
+
+namespace sunbid::server {
+
+namespace {
+
+// Catches an existing, published tender up with `catch_up`, then reads it
+// again (a draft has nothing due).
+template <class CatchUp>
+Result<core::TenderView> caught_up(Ctx& c, CatchUp catch_up) {
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
+                          core::TenderService::view(lease.db(), c.id(), c.viewer));
+  if (v.status == core::TenderStatus::draft) return v;
+  SUNBID_TRY(catch_up(c.id()));
+  return core::TenderService::view(lease.db(), c.id(), c.viewer);
+}
+
+}  // namespace
+
+Result<core::TenderView> caught_up_view(Ctx& c) {
+  return caught_up(c, [&](const std::string& id) { return c.s.tenders.catch_up(id); });
+}
+
+Result<core::TenderView> caught_up_for_evaluation(Ctx& c) {
+  return caught_up(c, [&](const std::string& id) { return c.s.evaluation.catch_up(id); });
+}
+
+Status require_visible(Ctx& c) {
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
+                          core::TenderService::view(lease.db(), c.id(), c.viewer));
+  (void)v;
+  return {};
+}
+
+Result<boost::json::object> view_with_log_index(Ctx& c, std::uint64_t log_index) {
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
+                          core::TenderService::view(lease.db(), c.id(), c.viewer));
+  boost::json::object o = tender_json(v);
+  o["log_index"] = idx(log_index);
+  return o;
+}
+
+}  // namespace sunbid::server

@@ -1,0 +1,27 @@
+// Reads shared by the route files: a tender as the viewer may see it, after
+// its due time-driven transitions (a hidden draft is tender_not_found, as an
+// unknown id: TenderService::view).
+//
+// Thread-safety: call on a worker (catching up may wait for a commit).
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <string>
+
+#include "http/context.h"
+
+namespace sunbid::server {
+
+// After tender_core's due transitions (TenderService::catch_up).
+Result<core::TenderView> caught_up_view(Ctx& c);
+// After tender_core's and the evaluation's due transitions (the vote
+// window: EvaluationService::catch_up).
+Result<core::TenderView> caught_up_for_evaluation(Ctx& c);
+// tender_not_found unless the viewer may see the tender.
+Status require_visible(Ctx& c);
+// The tender's view (tender_json) as the viewer sees it now, with the
+// command's log_index.
+Result<boost::json::object> view_with_log_index(Ctx& c, std::uint64_t log_index);
+
+}  // namespace sunbid::server

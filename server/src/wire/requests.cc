@@ -1,0 +1,361 @@
+#include "wire/requests.h"
+
+#include <algorithm>
+
+#include "server/limits.h"
+#include "tender_core/bid_commitment.h"
+#include "tender_core/tender_rules.h"
+#include "tender_core/time.h"
+#include "wire/json_fields.h"
+
+namespace sunbid::server {
+
+namespace {
+
+// A member that must be a string when present: it is taken out of `body`
+// (whose other members are the rules of a draft).
+Result<std::optional<std::string>> take_string(boost::json::object& body, std::string_view key) {
+  const boost::json::value* v = body.if_contains(key);
+  if (!v) return std::optional<std::string>{};
+  if (!v->is_string()) return field_type_error("/" + std::string(key), "string");
+  std::optional<std::string> out(std::string(v->as_string()));
+  body.erase(key);
+  return out;
+}
+
+// A draft holds any subset of the rules (checked in full at publication),
+// but never a member that is not a rule (API.md: unknown fields are 400).
+Status refuse_unknown_rule_fields(const boost::json::object& rules) {
+  for (const auto& kv : rules) {
+    if (!core::is_tender_rule_field(kv.key())) {
+      return make_error("unknown_field", "未知字段 / unknown field",
+                        {{"field", "/" + std::string(kv.key())}});
+    }
+  }
+  return {};
+}
+
+Result<std::int64_t> rfc3339(const std::string& text, std::string_view pointer) {
+  auto ms = core::parse_rfc3339_ms(text);
+  if (!ms.ok()) {
+    return make_error("invalid_field", "时间格式无效 / not an RFC 3339 time",
+                      {{"field", std::string(pointer)}});
+  }
+  return *ms;
+}
+
+Result<const boost::json::array*> items_of(const boost::json::object& body) {
+  JsonFields f(body);
+  const boost::json::value* v = body.if_contains("items");
+  if (!v) {
+    return make_error("missing_field", "缺少必填字段 / a required field is missing",
+                      {{"field", "/items"}});
+  }
+  if (!v->is_array()) return field_type_error("/items", "array");
+  for (const auto& kv : body) {
+    if (kv.key() != "items") {
+      return make_error("unknown_field", "未知字段 / unknown field",
+                        {{"field", "/" + std::string(kv.key())}});
+    }
+  }
+  return &v->as_array();
+}
+
+Error item_not_object(std::size_t i) {
+  return field_type_error("/items/" + std::to_string(i), "object");
+}
+
+}  // namespace
+
+Result<ReqEmpty> ReqEmpty::decode(const boost::json::object& body) {
+  SUNBID_TRY(JsonFields(body).finish());
+  return ReqEmpty{};
+}
+
+// ---- sessions and accounts
+
+Result<ReqSession> ReqSession::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqSession r;
+  SUNBID_ASSIGN_OR_RETURN(r.username, f.required_string("username"));
+  SUNBID_ASSIGN_OR_RETURN(r.password, f.required_string("password"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqNewAccount> ReqNewAccount::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqNewAccount r;
+  NewAccount& a = r.account;
+  SUNBID_ASSIGN_OR_RETURN(a.username, f.required_string("username"));
+  SUNBID_ASSIGN_OR_RETURN(r.password, f.required_string("password"));
+  SUNBID_ASSIGN_OR_RETURN(std::string role, f.required_string("role"));
+  auto parsed = parse_role(role);
+  if (!parsed) {
+    return make_error("invalid_field", "角色无效 / unknown role",
+                      {{"field", "/role"}, {"value", role}});
+  }
+  a.role = *parsed;
+  SUNBID_ASSIGN_OR_RETURN(a.display_name, f.required_string("display_name"));
+  SUNBID_ASSIGN_OR_RETURN(a.community_id, f.optional_string("community_id"));
+  SUNBID_ASSIGN_OR_RETURN(a.enterprise_uscc, f.optional_string("enterprise_uscc"));
+  SUNBID_ASSIGN_OR_RETURN(a.owner_key, f.optional_string("owner_key"));
+  SUNBID_TRY(f.finish());
+  // The fields' formats and the role's requirements (accounts.h).
+  SUNBID_TRY(validate_new_account(a));
+  SUNBID_TRY(validate_password(r.password));
+  return r;
+}
+
+Result<ReqDisableAccount> ReqDisableAccount::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqDisableAccount r;
+  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqDevClock> ReqDevClock::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqDevClock r;
+  SUNBID_ASSIGN_OR_RETURN(r.advance_s, f.required_int("advance_s"));
+  SUNBID_TRY(f.finish());
+  if (r.advance_s < 1 || r.advance_s > limits::kMaxDevClockAdvanceS) {
+    return make_error("invalid_field",
+                      "advance_s 须为 1 至 31622400 / advance_s must be 1 to 31622400",
+                      {{"field", "/advance_s"}});
+  }
+  return r;
+}
+
+// ---- registers
+
+Result<ReqCommunity> ReqCommunity::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqCommunity r;
+  SUNBID_ASSIGN_OR_RETURN(r.input.name, f.required_string("name"));
+  SUNBID_ASSIGN_OR_RETURN(r.input.district, f.required_string("district"));
+  SUNBID_ASSIGN_OR_RETURN(r.input.street, f.required_string("street"));
+  SUNBID_ASSIGN_OR_RETURN(r.input.address, f.required_string("address"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqEnterprise> ReqEnterprise::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqEnterprise r;
+  SUNBID_ASSIGN_OR_RETURN(r.input.uscc, f.required_string("uscc"));
+  SUNBID_ASSIGN_OR_RETURN(r.input.name, f.required_string("name"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqRatings> ReqRatings::decode(const boost::json::object& body) {
+  SUNBID_ASSIGN_OR_RETURN(const boost::json::array* items, items_of(body));
+  std::vector<core::RatingInput> out;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto& item = (*items)[i];
+    if (!item.is_object()) return item_not_object(i);
+    std::string prefix = "/items/" + std::to_string(i);
+    JsonFields f(item.as_object(), prefix);
+    core::RatingInput r;
+    SUNBID_ASSIGN_OR_RETURN(r.uscc, f.required_string("uscc"));
+    SUNBID_ASSIGN_OR_RETURN(r.rating.credit_grade, f.required_string("credit_grade"));
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t score, f.required_int("credit_score"));
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t stars, f.required_int("star_rating"));
+    SUNBID_ASSIGN_OR_RETURN(r.rating.blacklisted, f.required_bool("blacklisted"));
+    SUNBID_ASSIGN_OR_RETURN(std::string from, f.required_string("effective_from"));
+    SUNBID_TRY(f.finish());
+    // Out-of-range values are the registry's refusals (credit_score_range,
+    // star_rating_range); clamp only what cannot fit in int32 to a value
+    // that those checks refuse.
+    r.rating.credit_score =
+        static_cast<std::int32_t>(std::clamp<std::int64_t>(score, -1, 1'000'000));
+    r.rating.star_rating = static_cast<std::int32_t>(std::clamp<std::int64_t>(stars, -1, 1'000));
+    auto at = core::parse_rfc3339_ms(from);
+    if (!at.ok()) {
+      return make_error("invalid_field", "时间格式无效 / not an RFC 3339 time",
+                        {{"field", prefix + "/effective_from"}});
+    }
+    r.rating.effective_from_ms = *at;
+    out.push_back(std::move(r));
+  }
+  return ReqRatings{std::move(out)};
+}
+
+Result<ReqServiceTiers> ReqServiceTiers::decode(const boost::json::object& body) {
+  SUNBID_ASSIGN_OR_RETURN(const boost::json::array* items, items_of(body));
+  std::vector<core::ServiceTier> out;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const auto& item = (*items)[i];
+    if (!item.is_object()) return item_not_object(i);
+    // The shape first, like every body (400 naming the member); then the
+    // registry's value checks (422 service_tier_invalid).
+    JsonFields f(item.as_object(), "/items/" + std::to_string(i));
+    SUNBID_ASSIGN_OR_RETURN(auto code, f.required_string("code"));
+    SUNBID_ASSIGN_OR_RETURN(auto name, f.required_string("name"));
+    SUNBID_ASSIGN_OR_RETURN(auto min, f.required_int("min_fen_per_m2_month"));
+    SUNBID_ASSIGN_OR_RETURN(auto max, f.required_int("max_fen_per_m2_month"));
+    SUNBID_ASSIGN_OR_RETURN(auto present, f.required_value("required_items"));
+    SUNBID_ASSIGN_OR_RETURN(auto required, f.optional_string_array("required_items"));
+    SUNBID_TRY(f.finish());
+    (void)code, (void)name, (void)min, (void)max, (void)present, (void)required;
+    auto tier = core::service_tier_from_json(item.as_object());
+    if (!tier.ok()) {
+      Error e = std::move(tier).error();
+      e.details["item"] = static_cast<std::int64_t>(i);
+      return e;
+    }
+    out.push_back(std::move(tier).value());
+  }
+  return ReqServiceTiers{std::move(out)};
+}
+
+Result<ReqCalendar> ReqCalendar::decode(const boost::json::object& body) {
+  SUNBID_ASSIGN_OR_RETURN(core::HolidayCalendar c, core::calendar_from_json(body));
+  return ReqCalendar{std::move(c)};
+}
+
+// ---- tenders
+
+Result<ReqNewTender> ReqNewTender::decode(const boost::json::object& body) {
+  boost::json::object rules = body;
+  ReqNewTender r;
+  for (const auto& [key, field] :
+       {std::pair{"community_id", &r.input.community_id}, std::pair{"title", &r.input.title}}) {
+    SUNBID_ASSIGN_OR_RETURN(auto v, take_string(rules, key));
+    if (!v) {
+      return make_error("missing_field", "缺少必填字段 / a required field is missing",
+                        {{"field", "/" + std::string(key)}});
+    }
+    *field = std::move(*v);
+  }
+  // 重新招标: the failed or cancelled tender this draft re-tenders.
+  SUNBID_ASSIGN_OR_RETURN(r.input.retender_of, take_string(rules, "retender_of"));
+  SUNBID_TRY(refuse_unknown_rule_fields(rules));
+  r.input.rules = std::move(rules);
+  return r;
+}
+
+Result<ReqTenderPatch> ReqTenderPatch::decode(const boost::json::object& body) {
+  boost::json::object rules = body;
+  ReqTenderPatch r;
+  SUNBID_ASSIGN_OR_RETURN(r.edit.title, take_string(rules, "title"));
+  if (rules.contains("community_id")) {
+    return make_error("invalid_field", "招标所属小区不可修改 / a tender's community cannot change",
+                      {{"field", "/community_id"}});
+  }
+  SUNBID_TRY(refuse_unknown_rule_fields(rules));
+  if (!rules.empty()) r.edit.rules = std::move(rules);
+  return r;
+}
+
+Result<ReqAmendment> ReqAmendment::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqAmendment r;
+  SUNBID_ASSIGN_OR_RETURN(r.text, f.required_string("text"));
+  SUNBID_ASSIGN_OR_RETURN(auto deadline, f.optional_string("new_bid_deadline"));
+  SUNBID_TRY(f.finish());
+  if (deadline) {
+    SUNBID_ASSIGN_OR_RETURN(r.new_bid_deadline_ms, rfc3339(*deadline, "/new_bid_deadline"));
+  }
+  return r;
+}
+
+Result<ReqCancel> ReqCancel::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqCancel r;
+  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
+  SUNBID_ASSIGN_OR_RETURN(auto rule, f.optional_string("rule"));
+  r.rule = rule.value_or("");
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqReason> ReqReason::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqReason r;
+  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqRevealExtend> ReqRevealExtend::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqRevealExtend r;
+  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
+  SUNBID_ASSIGN_OR_RETURN(r.seconds, f.required_int("seconds"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+// ---- bids and objections
+
+Result<ReqBidCommitment> ReqBidCommitment::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqBidCommitment r;
+  SUNBID_ASSIGN_OR_RETURN(r.commitment_sha256_hex, f.required_string("commitment_sha256_hex"));
+  SUNBID_TRY(f.finish());
+  // tender_core's format (64 lowercase hex digits): refused before a worker
+  // or the rate limit is spent on it.
+  SUNBID_TRY(core::parse_commitment_hex(r.commitment_sha256_hex));
+  return r;
+}
+
+Result<ReqBidReveal> ReqBidReveal::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqBidReveal r;
+  SUNBID_ASSIGN_OR_RETURN(r.salt_hex, f.required_string("salt_hex"));
+  SUNBID_ASSIGN_OR_RETURN(r.bid, f.required_value("bid"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqText> ReqText::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqText r;
+  SUNBID_ASSIGN_OR_RETURN(r.text, f.required_string("text"));
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqObjectionAnswer> ReqObjectionAnswer::decode(const boost::json::object& body) {
+  JsonFields f(body);
+  ReqObjectionAnswer r;
+  SUNBID_ASSIGN_OR_RETURN(r.text, f.required_string("text"));
+  SUNBID_ASSIGN_OR_RETURN(auto amends, f.optional_bool("amends_documents"));
+  r.amends_documents = amends.value_or(false);
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+namespace {
+
+template <class Req>
+RequestDecoder decoder() {
+  return {Req::kSchema, [](const boost::json::object& body) -> Status {
+            SUNBID_ASSIGN_OR_RETURN(Req r, Req::decode(body));
+            (void)r;
+            return {};
+          }};
+}
+
+}  // namespace
+
+const std::vector<RequestDecoder>& request_decoders() {
+  static const std::vector<RequestDecoder> all = {
+      decoder<ReqSession>(),         decoder<ReqNewAccount>(),   decoder<ReqDisableAccount>(),
+      decoder<ReqDevClock>(),        decoder<ReqCommunity>(),    decoder<ReqEnterprise>(),
+      decoder<ReqRatings>(),         decoder<ReqServiceTiers>(), decoder<ReqCalendar>(),
+      decoder<ReqNewTender>(),       decoder<ReqTenderPatch>(),  decoder<ReqAmendment>(),
+      decoder<ReqCancel>(),          decoder<ReqReason>(),       decoder<ReqRevealExtend>(),
+      decoder<ReqBidCommitment>(),   decoder<ReqBidReveal>(),    decoder<ReqText>(),
+      decoder<ReqObjectionAnswer>(), decoder<ReqExpert>(),       decoder<ReqExpertUpdate>(),
+      decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),         decoder<ReqDeclaration>(),
+      decoder<ReqReplace>(),         decoder<ReqReview>(),       decoder<ReqBallot>(),
+      decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
+  };
+  return all;
+}
+
+}  // namespace sunbid::server

@@ -1,0 +1,201 @@
+// The request bodies of the API: one struct per OpenAPI request schema,
+// named as the schema is (schemas/openapi.json components.schemas.Req*), each
+// with its decoder. A decoder reads a strictly parsed JSON object
+// (json_fields.h): `missing_field`, `invalid_field` or `unknown_field` (400)
+// naming the member as a JSON pointer. Value rules (a deadline in the past,
+// an unknown criterion, ...) are the services'; a decoder checks shape only,
+// and the few bounds that keep a value representable.
+//
+// tests/server/routes_test.cc runs every schema's `examples` and
+// `x-invalid-examples` through these decoders.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/result.h"
+#include "evaluation/service.h"
+#include "server/accounts.h"
+#include "tender_core/calendar.h"
+#include "tender_core/registry.h"
+#include "tender_core/service.h"
+
+namespace sunbid::server {
+
+#define SUNBID_REQUEST(Name)                         \
+  static constexpr std::string_view kSchema = #Name; \
+  static Result<Name> decode(const boost::json::object& body)
+
+// A body that must be absent, empty or {} (POST publish, resume, approve).
+struct ReqEmpty {
+  static constexpr std::string_view kSchema = "";
+  static Result<ReqEmpty> decode(const boost::json::object& body);
+};
+
+// ---- sessions and accounts
+struct ReqSession {
+  SUNBID_REQUEST(ReqSession);
+  std::string username;
+  std::string password;
+};
+struct ReqNewAccount {
+  SUNBID_REQUEST(ReqNewAccount);
+  NewAccount account;
+  std::string password;
+};
+struct ReqDisableAccount {
+  SUNBID_REQUEST(ReqDisableAccount);
+  std::string reason;
+};
+struct ReqDevClock {
+  SUNBID_REQUEST(ReqDevClock);
+  std::int64_t advance_s = 0;  // 1 to limits::kMaxDevClockAdvanceS
+};
+
+// ---- registers
+struct ReqCommunity {
+  SUNBID_REQUEST(ReqCommunity);
+  core::CommunityInput input;
+};
+struct ReqEnterprise {
+  SUNBID_REQUEST(ReqEnterprise);
+  core::EnterpriseInput input;
+};
+struct ReqRatings {
+  SUNBID_REQUEST(ReqRatings);
+  std::vector<core::RatingInput> items;
+};
+struct ReqServiceTiers {
+  SUNBID_REQUEST(ReqServiceTiers);
+  std::vector<core::ServiceTier> items;
+};
+struct ReqCalendar {
+  SUNBID_REQUEST(ReqCalendar);
+  core::HolidayCalendar calendar;
+};
+
+// ---- tenders
+// community_id, title and retender_of belong to the tender record; every
+// other member is a rule (tender_rules.h), checked in full at publication.
+struct ReqNewTender {
+  SUNBID_REQUEST(ReqNewTender);
+  core::TenderDraftInput input;
+};
+struct ReqTenderPatch {
+  SUNBID_REQUEST(ReqTenderPatch);
+  core::TenderDraftEdit edit;
+};
+struct ReqAmendment {
+  SUNBID_REQUEST(ReqAmendment);
+  std::string text;
+  std::optional<std::int64_t> new_bid_deadline_ms;
+};
+struct ReqCancel {
+  SUNBID_REQUEST(ReqCancel);
+  std::string reason;
+  std::string rule;  // the rule violated (required of a supervisor)
+};
+// POST /tenders/{id}/suspend.
+struct ReqReason {
+  SUNBID_REQUEST(ReqReason);
+  std::string reason;
+};
+struct ReqRevealExtend {
+  SUNBID_REQUEST(ReqRevealExtend);
+  std::int64_t seconds = 0;
+  std::string reason;
+};
+
+// ---- bids and objections
+struct ReqBidCommitment {
+  SUNBID_REQUEST(ReqBidCommitment);
+  std::string commitment_sha256_hex;
+};
+struct ReqBidReveal {
+  SUNBID_REQUEST(ReqBidReveal);
+  std::string salt_hex;
+  boost::json::value bid;
+};
+// POST /tenders/{id}/objections.
+struct ReqText {
+  SUNBID_REQUEST(ReqText);
+  std::string text;
+};
+struct ReqObjectionAnswer {
+  SUNBID_REQUEST(ReqObjectionAnswer);
+  std::string text;
+  bool amends_documents = false;
+};
+
+// ---- evaluation and decision
+struct ReqExpert {
+  SUNBID_REQUEST(ReqExpert);
+  std::string account_username;
+  eval::ExpertInput input;  // `account` is the handler's (the account id)
+};
+// Absent members keep their value.
+struct ReqExpertUpdate {
+  SUNBID_REQUEST(ReqExpertUpdate);
+  eval::ExpertUpdate update;
+};
+struct ReqCommitteeDraw {
+  SUNBID_REQUEST(ReqCommitteeDraw);
+  std::string beacon;
+  std::string beacon_date;
+};
+struct ReqDraw {
+  SUNBID_REQUEST(ReqDraw);
+  std::string purpose;
+  std::string beacon;
+  std::string beacon_date;
+};
+struct ReqDeclaration {
+  SUNBID_REQUEST(ReqDeclaration);
+  bool no_conflict = false;
+  std::optional<std::string> detail;
+};
+struct ReqReplace {
+  SUNBID_REQUEST(ReqReplace);
+  std::string member;
+  std::string reason;
+};
+struct ReqReview {
+  SUNBID_REQUEST(ReqReview);
+  eval::ReviewInput input;
+};
+struct ReqBallot {
+  SUNBID_REQUEST(ReqBallot);
+  std::optional<std::string> candidate;  // nullopt: "abstain"
+};
+struct ReqCommitteeVote {
+  SUNBID_REQUEST(ReqCommitteeVote);
+  std::string candidate;
+  int round = 1;
+};
+struct ReqRecusal {
+  SUNBID_REQUEST(ReqRecusal);
+  std::string reason;
+};
+// An empty object: the decision takes no parameters.
+struct ReqDecision {
+  SUNBID_REQUEST(ReqDecision);
+};
+
+#undef SUNBID_REQUEST
+
+// Every decoder by schema name, for the contract test.
+struct RequestDecoder {
+  std::string_view schema;
+  std::function<Status(const boost::json::object&)> check;
+};
+const std::vector<RequestDecoder>& request_decoders();
+
+}  // namespace sunbid::server
