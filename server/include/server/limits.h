@@ -88,23 +88,6 @@ inline constexpr int kMaxPendingLogins = 64;
 // POST /dev/clock moves the dev clock by at most this much per call.
 inline constexpr std::int64_t kMaxDevClockAdvanceS = 366LL * 24 * 3600;
 
-// Whether the request is a roster upload (PUT /api/v1/communities/{id}/roster).
-constexpr bool is_roster_upload(std::string_view method, std::string_view target) {
-  constexpr std::string_view kPrefix = "/api/v1/communities/";
-  constexpr std::string_view kSuffix = "/roster";
-  std::string_view path = target.substr(0, target.find('?'));
-  return method == "PUT" && path.size() > kPrefix.size() + kSuffix.size() &&
-         path.substr(0, kPrefix.size()) == kPrefix &&
-         path.substr(path.size() - kSuffix.size()) == kSuffix;
-}
-
-// The body limit for a request target (the path without the query), for a
-// caller already known to be an admin. The server asks the Api
-// (Api::body_limit), which authenticates on the header first.
-constexpr std::uint64_t body_limit_for(std::string_view method, std::string_view target) {
-  return is_roster_upload(method, target) ? kMaxRosterBodyBytes : kMaxBodyBytes;
-}
-
 // The settings that bound what one client can cost the server: the defaults
 // above protect a public deployment; `sunbid serve`'s configuration may set
 // each ("limits": {...}, config.h), and tests lower them.

@@ -187,28 +187,19 @@ RouteSpec route(std::string method, std::string pattern, Action action, Run run,
   return r;
 }
 
-// A route of Run kInlineThenWorker.
-inline RouteSpec route(std::string method, std::string pattern, Action action, Body body,
-                       Result<std::optional<Response>> (*fast)(Ctx&),
-                       Result<Response> (*handler)(Ctx&)) {
-  RouteSpec r =
-      route(std::move(method), std::move(pattern), action, Run::kInlineThenWorker, body, handler);
+// A route of Run kInlineThenWorker: `fast` on the network thread, else
+// `handler` on the worker pool.
+inline RouteSpec route(std::string method, std::string pattern, Action action, Run run, Body body,
+                       Result<Response> (*handler)(Ctx&),
+                       Result<std::optional<Response>> (*fast)(Ctx&)) {
+  if (run != Run::kInlineThenWorker) throw std::logic_error("a fast path needs kInlineThenWorker");
+  RouteSpec r = route(std::move(method), std::move(pattern), action, run, body, handler);
   r.fast = [fast](Ctx& c) { return fast(c); };
   return r;
 }
 
-// The rows of each resource file (routes/*.cc).
-std::vector<RouteSpec> ops_routes(bool dev_clock);
-std::vector<RouteSpec> session_routes();
-std::vector<RouteSpec> registry_routes();
-std::vector<RouteSpec> tender_routes();
-std::vector<RouteSpec> bid_routes();
-std::vector<RouteSpec> objection_routes();
-std::vector<RouteSpec> evaluation_routes();
-std::vector<RouteSpec> decision_routes();
-std::vector<RouteSpec> audit_routes();
-
-// Every row, in matching order.
+// The route table (routes/table.cc): every row, in matching order; with
+// `dev_clock` also POST /dev/clock.
 std::vector<RouteSpec> all_routes(bool dev_clock);
 
 }  // namespace sunbid::server

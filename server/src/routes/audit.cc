@@ -9,13 +9,12 @@
 #include "http/answer.h"
 #include "http/query.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "routes/reads.h"
 #include "server/access_record.h"
 #include "server/limits.h"
 
-namespace sunbid::server {
-
-namespace {
+namespace sunbid::server::routes {
 
 Result<Response> get_checkpoint(Ctx& c) {
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
@@ -88,6 +87,8 @@ Result<Response> get_access_record(Ctx& c) {
                                                            : boost::json::value(nullptr)}});
 }
 
+namespace {
+
 // A required query number (`invalid_query` when absent).
 Result<std::uint64_t> required_uint(const Query& query, const std::string& name) {
   SUNBID_ASSIGN_OR_RETURN(auto v, query_uint(query, name));
@@ -97,6 +98,8 @@ Result<std::uint64_t> required_uint(const Query& query, const std::string& name)
   }
   return *v;
 }
+
+}  // namespace
 
 Result<Response> get_inclusion(Ctx& c) {
   SUNBID_ASSIGN_OR_RETURN(std::uint64_t index, required_uint(c.query(), "index"));
@@ -140,23 +143,4 @@ Result<Response> get_trail(Ctx& c) {
   return ok_json(trail);
 }
 
-}  // namespace
-
-std::vector<RouteSpec> audit_routes() {
-  return {
-      route("GET", "/audit/checkpoint", Action::kReadAudit, Run::kInline, Body::kNone,
-            get_checkpoint),
-      route("GET", "/audit/key", Action::kReadAudit, Run::kInline, Body::kNone, get_key),
-      route("GET", "/audit/entries", Action::kReadAudit, Run::kInline, Body::kNone, get_entries),
-      route("GET", "/audit/proof/inclusion", Action::kReadAudit, Run::kInline, Body::kNone,
-            get_inclusion),
-      route("GET", "/audit/proof/consistency", Action::kReadAudit, Run::kInline, Body::kNone,
-            get_consistency),
-      route("GET", "/access-record", Action::kReadAccessRecord, Run::kInline, Body::kNone,
-            get_access_record),
-      route("GET", "/tenders/{id}/trail", Action::kReadTender, Run::kWorker, Body::kNone,
-            get_trail),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

@@ -5,17 +5,20 @@
 
 #include "http/answer.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "routes/reads.h"
 #include "wire/requests.h"
 #include "wire/tender_json.h"
 
-namespace sunbid::server {
+namespace sunbid::server::routes {
 
 namespace {
 
 Result<Response> log_index_answer(std::uint64_t log_index) {
   return ok_json(boost::json::object{{"log_index", idx(log_index)}});
 }
+
+}  // namespace
 
 Result<Pending> post_bid(Ctx& c, const ReqBidCommitment& req) {
   SUNBID_TRY(c.s.rate_limit_writes(c.call));
@@ -56,18 +59,4 @@ Result<Response> get_opening(Ctx& c) {
   return ok_json(boost::json::object{{"tender_id", c.id()}, {"items", std::move(items)}});
 }
 
-}  // namespace
-
-std::vector<RouteSpec> bid_routes() {
-  return {
-      route("POST", "/tenders/{id}/bids", Action::kBid, Run::kLedgerAsync, Body::kJson, post_bid),
-      route("DELETE", "/tenders/{id}/bids/mine", Action::kBid, Run::kLedgerAsync, Body::kNone,
-            delete_bid),
-      route("POST", "/tenders/{id}/bids/mine/reveal", Action::kBid, Run::kLedgerAsync, Body::kJson,
-            post_reveal),
-      route("GET", "/tenders/{id}/opening", Action::kReadTender, Run::kWorker, Body::kNone,
-            get_opening),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

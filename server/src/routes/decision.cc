@@ -4,13 +4,12 @@
 
 #include "http/answer.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "routes/reads.h"
 #include "wire/eval_json.h"
 #include "wire/requests.h"
 
-namespace sunbid::server {
-
-namespace {
+namespace sunbid::server::routes {
 
 Result<Response> post_ballot(Ctx& c, const ReqBallot& req) {
   SUNBID_TRY(c.s.rate_limit_writes(c.call));
@@ -53,31 +52,15 @@ Result<Response> post_decision(Ctx& c, const ReqDecision&) {
 
 // GET /tenders/{id}/award: the decision once public (EvaluationService::award).
 Result<Response> get_award(Ctx& c) {
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
-  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(eval::AwardView a,
-                          eval::EvaluationService::award(lease.db(), v.id, c.viewer));
-  return ok_json(boost::json::object{{"tender_id", a.tender_id},
-                                     {"status", std::string(core::to_string(a.status))},
-                                     {"awarded_bid_id", or_null(a.awarded_bid_id)},
-                                     {"decision", std::move(a.decision)}});
+  return evaluation_read(
+      c, [&](audit::Database& db, const core::TenderView& v) -> Result<Response> {
+        SUNBID_ASSIGN_OR_RETURN(eval::AwardView a,
+                                eval::EvaluationService::award(db, v.id, c.viewer));
+        return ok_json(boost::json::object{{"tender_id", a.tender_id},
+                                           {"status", std::string(core::to_string(a.status))},
+                                           {"awarded_bid_id", or_null(a.awarded_bid_id)},
+                                           {"decision", std::move(a.decision)}});
+      });
 }
 
-}  // namespace
-
-std::vector<RouteSpec> decision_routes() {
-  return {
-      route("POST", "/tenders/{id}/ballots", Action::kCastBallot, Run::kWorker, Body::kJson,
-            post_ballot),
-      route("POST", "/tenders/{id}/committee-votes", Action::kCommitteeVote, Run::kWorker,
-            Body::kJson, post_committee_vote),
-      route("POST", "/tenders/{id}/decision-committee/recusal", Action::kCommitteeVote,
-            Run::kWorker, Body::kJson, post_recusal),
-      route("POST", "/tenders/{id}/decision", Action::kDecide, Run::kWorker, Body::kOptionalJson,
-            post_decision),
-      route("GET", "/tenders/{id}/award", Action::kReadDecision, Run::kWorker, Body::kNone,
-            get_award),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

@@ -7,13 +7,12 @@
 
 #include "http/answer.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "routes/reads.h"
 #include "wire/eval_json.h"
 #include "wire/requests.h"
 
-namespace sunbid::server {
-
-namespace {
+namespace sunbid::server::routes {
 
 // POST /experts: the pool entry of an evaluator account. Only evaluator
 // accounts enter the pool, and an account has one role, so no account that
@@ -88,87 +87,61 @@ Result<Response> post_draw(Ctx& c, const ReqDraw& req) {
 // (supervisors, the tender's own drawn evaluators; everybody else only after
 // the decision).
 Result<Response> get_committee(Ctx& c) {
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
-  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(eval::CommitteeView view,
-                          eval::EvaluationService::committee(lease.db(), v.id, c.viewer));
-  boost::json::object o = committee_json(view);
-  o["tender_id"] = v.id;
-  return ok_json(o);
+  return evaluation_read(
+      c, [&](audit::Database& db, const core::TenderView& v) -> Result<Response> {
+        SUNBID_ASSIGN_OR_RETURN(auto view, eval::EvaluationService::committee(db, v.id, c.viewer));
+        boost::json::object o = committee_json(view);
+        o["tender_id"] = v.id;
+        return ok_json(o);
+      });
 }
 
 Result<Response> get_clearing_report(Ctx& c) {
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
-  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(eval::ClearingReport r,
-                          eval::EvaluationService::clearing_report(lease.db(), v.id, c.viewer));
-  boost::json::object o = eval::to_json(r);
-  o["tender_id"] = v.id;
-  return ok_json(o);
+  return evaluation_read(
+      c, [&](audit::Database& db, const core::TenderView& v) -> Result<Response> {
+        SUNBID_ASSIGN_OR_RETURN(auto report,
+                                eval::EvaluationService::clearing_report(db, v.id, c.viewer));
+        boost::json::object o = eval::to_json(report);
+        o["tender_id"] = v.id;
+        return ok_json(o);
+      });
 }
 
 // GET /tenders/{id}/reviews: the marks the viewer may see (independence:
 // another member's only once that member and the viewer marked every bid);
 // a supervisor's progress.
 Result<Response> get_reviews(Ctx& c) {
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
-  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(eval::ReviewsView r,
-                          eval::EvaluationService::reviews_visible_to(lease.db(), v.id, c.viewer));
-  boost::json::object o = marks_json(r.marks);
-  o["tender_id"] = v.id;
-  if (r.progress) {
-    boost::json::array p;
-    for (const auto& m : *r.progress) {
-      p.push_back({{"member", m.member}, {"submitted", idx(m.submitted)}, {"of", idx(m.of)}});
-    }
-    o["progress"] = std::move(p);
-  }
-  return ok_json(o);
+  return evaluation_read(
+      c, [&](audit::Database& db, const core::TenderView& v) -> Result<Response> {
+        SUNBID_ASSIGN_OR_RETURN(auto r,
+                                eval::EvaluationService::reviews_visible_to(db, v.id, c.viewer));
+        boost::json::object o = marks_json(r.marks);
+        o["tender_id"] = v.id;
+        if (r.progress) {
+          boost::json::array p;
+          for (const auto& m : *r.progress) {
+            p.push_back({{"member", m.member}, {"submitted", idx(m.submitted)}, {"of", idx(m.of)}});
+          }
+          o["progress"] = std::move(p);
+        }
+        return ok_json(o);
+      });
 }
 
 // GET /tenders/{id}/candidates: unranked, with bidders and prices.
 Result<Response> get_candidates(Ctx& c) {
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
-  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(lease.db(), v.id));
-  boost::json::array items;
-  for (const auto& k : list) {
-    boost::json::object item{{"bid_id", k.bid_id}};
-    if (!k.bidder_uscc.empty()) item["bidder_uscc"] = k.bidder_uscc;
-    if (k.price_fen_per_m2_month) item["price_fen_per_m2_month"] = *k.price_fen_per_m2_month;
-    items.push_back(std::move(item));
-  }
-  return ok_json(boost::json::object{
-      {"tender_id", v.id}, {"items", std::move(items)}, {"next_cursor", nullptr}});
+  return evaluation_read(c, [](audit::Database& db, const core::TenderView& v) -> Result<Response> {
+    SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(db, v.id));
+    boost::json::array items;
+    for (const auto& k : list) {
+      boost::json::object item{{"bid_id", k.bid_id}};
+      if (!k.bidder_uscc.empty()) item["bidder_uscc"] = k.bidder_uscc;
+      if (k.price_fen_per_m2_month) item["price_fen_per_m2_month"] = *k.price_fen_per_m2_month;
+      items.push_back(std::move(item));
+    }
+    return ok_json(boost::json::object{
+        {"tender_id", v.id}, {"items", std::move(items)}, {"next_cursor", nullptr}});
+  });
 }
 
-}  // namespace
-
-std::vector<RouteSpec> evaluation_routes() {
-  return {
-      route("POST", "/experts", Action::kManageExperts, Run::kWorker, Body::kJson, post_experts),
-      route("PATCH", "/experts/{id}", Action::kManageExperts, Run::kWorker, Body::kJson,
-            patch_expert),
-      route("POST", "/tenders/{id}/committee/draw", Action::kSuperviseEvaluation, Run::kWorker,
-            Body::kJson, post_committee_draw),
-      route("GET", "/tenders/{id}/committee", Action::kReadEvaluation, Run::kWorker, Body::kNone,
-            get_committee),
-      route("POST", "/tenders/{id}/committee/declaration", Action::kEvaluate, Run::kWorker,
-            Body::kJson, post_declaration),
-      route("POST", "/tenders/{id}/committee/replace", Action::kSuperviseEvaluation, Run::kWorker,
-            Body::kJson, post_replace),
-      route("GET", "/tenders/{id}/clearing-report", Action::kReadEvaluation, Run::kWorker,
-            Body::kNone, get_clearing_report),
-      route("POST", "/tenders/{id}/reviews", Action::kEvaluate, Run::kWorker, Body::kJson,
-            post_review),
-      route("GET", "/tenders/{id}/reviews", Action::kReadEvaluation, Run::kWorker, Body::kNone,
-            get_reviews),
-      route("GET", "/tenders/{id}/candidates", Action::kReadTender, Run::kWorker, Body::kNone,
-            get_candidates),
-      route("POST", "/tenders/{id}/draws", Action::kSuperviseEvaluation, Run::kWorker, Body::kJson,
-            post_draw),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

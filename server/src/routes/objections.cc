@@ -5,12 +5,13 @@
 #include "http/answer.h"
 #include "http/query.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "routes/reads.h"
 #include "tender_core/time.h"
 #include "wire/requests.h"
 #include "wire/tender_json.h"
 
-namespace sunbid::server {
+namespace sunbid::server::routes {
 
 namespace {
 
@@ -24,6 +25,8 @@ Status check_objection_text(const Ctx& c, const std::string& text) {
   }
   return {};
 }
+
+}  // namespace
 
 Result<Response> post_objection(Ctx& c, const ReqText& req) {
   SUNBID_TRY(check_objection_text(c, req.text));
@@ -85,17 +88,4 @@ Result<Response> get_objections(Ctx& c) {
   return page_answer(std::move(items), next);
 }
 
-}  // namespace
-
-std::vector<RouteSpec> objection_routes() {
-  return {
-      route("POST", "/tenders/{id}/objections", Action::kFileObjection, Run::kWorker, Body::kJson,
-            post_objection),
-      route("GET", "/tenders/{id}/objections", Action::kReadTender, Run::kWorker, Body::kNone,
-            get_objections),
-      route("POST", "/tenders/{id}/objections/{oid}/answer", Action::kAnswerObjection, Run::kWorker,
-            Body::kJson, post_objection_answer),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

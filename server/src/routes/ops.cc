@@ -4,11 +4,10 @@
 #include "audit_log/time_format.h"
 #include "http/answer.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "wire/requests.h"
 
-namespace sunbid::server {
-
-namespace {
+namespace sunbid::server::routes {
 
 Result<Response> get_health(Ctx& c) {
   const bool failing = c.ledger().failure().has_value();
@@ -73,18 +72,4 @@ Result<Response> post_dev_clock(Ctx& c, const ReqDevClock& req) {
       boost::json::object{{"time", format_rfc3339_ms(now)}, {"transitions_applied", applied}});
 }
 
-}  // namespace
-
-std::vector<RouteSpec> ops_routes(bool dev_clock) {
-  std::vector<RouteSpec> r = {
-      route("GET", "/health", Action::kReadHealth, Run::kInline, Body::kNone, get_health),
-      route("GET", "/metrics", Action::kReadMetrics, Run::kInline, Body::kNone, get_metrics),
-  };
-  if (dev_clock) {
-    r.push_back(route("POST", "/dev/clock", Action::kAdvanceDevClock, Run::kWorker, Body::kJson,
-                      post_dev_clock));
-  }
-  return r;
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

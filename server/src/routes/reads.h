@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/context.h"
+#include "server/http_message.h"
 
 namespace sunbid::server {
 
@@ -20,6 +21,15 @@ Result<core::TenderView> caught_up_view(Ctx& c);
 Result<core::TenderView> caught_up_for_evaluation(Ctx& c);
 // tender_not_found unless the viewer may see the tender.
 Status require_visible(Ctx& c);
+// The tender caught up for evaluation, then `read(db, view)` over a read
+// connection.
+template <class Read>
+Result<Response> evaluation_read(Ctx& c, Read read) {
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, caught_up_for_evaluation(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  return read(lease.db(), v);
+}
+
 // The tender's view (tender_json) as the viewer sees it now, with the
 // command's log_index.
 Result<boost::json::object> view_with_log_index(Ctx& c, std::uint64_t log_index);

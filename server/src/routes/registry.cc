@@ -5,13 +5,12 @@
 
 #include "http/answer.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "tender_core/time.h"
 #include "wire/requests.h"
 #include "wire/tender_json.h"
 
-namespace sunbid::server {
-
-namespace {
+namespace sunbid::server::routes {
 
 Result<Response> post_communities(Ctx& c, const ReqCommunity& req) {
   SUNBID_ASSIGN_OR_RETURN(core::Community community,
@@ -53,11 +52,15 @@ Result<Response> put_ratings(Ctx& c, const ReqRatings& req) {
       boost::json::object{{"recorded", idx(req.items.size())}, {"log_index", idx(log_index)}});
 }
 
+namespace {
+
 boost::json::array tiers_json(const std::vector<core::ServiceTier>& tiers) {
   boost::json::array items;
   for (const auto& t : tiers) items.push_back(core::to_json(t));
   return items;
 }
+
+}  // namespace
 
 // The whole table in one page (a handful of tiers).
 Result<Response> get_service_tiers(Ctx& c) {
@@ -92,27 +95,4 @@ Result<Response> put_calendar(Ctx& c, const ReqCalendar& req) {
   return ok_json(std::move(out));
 }
 
-}  // namespace
-
-std::vector<RouteSpec> registry_routes() {
-  return {
-      route("POST", "/communities", Action::kManageRegistry, Run::kWorker, Body::kJson,
-            post_communities),
-      route("GET", "/communities/{id}", Action::kReadRegistry, Run::kInline, Body::kNone,
-            get_community),
-      route("PUT", "/communities/{id}/roster", Action::kManageRegistry, Run::kWorker,
-            Body::kCsvUpload, put_roster),
-      route("POST", "/enterprises", Action::kManageRegistry, Run::kWorker, Body::kJson,
-            post_enterprises),
-      route("PUT", "/registry/ratings", Action::kManageRegistry, Run::kWorker, Body::kJson,
-            put_ratings),
-      route("GET", "/service-tiers", Action::kReadRegistry, Run::kInline, Body::kNone,
-            get_service_tiers),
-      route("PUT", "/service-tiers", Action::kManageRegistry, Run::kWorker, Body::kJson,
-            put_service_tiers),
-      route("GET", "/calendar", Action::kReadRegistry, Run::kInline, Body::kNone, get_calendar),
-      route("PUT", "/calendar", Action::kManageRegistry, Run::kWorker, Body::kJson, put_calendar),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

@@ -6,10 +6,11 @@
 #include "http/answer.h"
 #include "http/query.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "server/limits.h"
 #include "wire/requests.h"
 
-namespace sunbid::server {
+namespace sunbid::server::routes {
 
 namespace {
 
@@ -58,6 +59,8 @@ void login(Services& s, const ReqSession& req, Actor actor, std::int64_t now,
                                          {"expires_at", format_rfc3339_ms(expires)}}));
       });
 }
+
+}  // namespace
 
 // POST /sessions: admitted here (name length, queue bound, throttle), the
 // scrypt check on the login pool.
@@ -130,6 +133,8 @@ Result<Pending> delete_other_sessions(Ctx& c) {
       });
 }
 
+namespace {
+
 // The community, owner key and USCC an account names must exist in
 // tender_core's registers (communities and rosters are never deleted, so
 // reading before the command is enough).
@@ -199,6 +204,8 @@ Result<Pending> new_account(Ctx& c, const ReqNewAccount& req, bool approval) {
       });
 }
 
+}  // namespace
+
 Result<Pending> post_accounts(Ctx& c, const ReqNewAccount& req) {
   return new_account(c, req, false);
 }
@@ -264,26 +271,4 @@ Result<Pending> post_disable_account(Ctx& c, const ReqDisableAccount& req) {
       });
 }
 
-}  // namespace
-
-std::vector<RouteSpec> session_routes() {
-  return {
-      route("POST", "/sessions", Action::kCreateSession, Run::kLogin, Body::kJson, post_sessions),
-      route("DELETE", "/sessions/current", Action::kDeleteSession, Run::kLedgerAsync, Body::kNone,
-            delete_session),
-      route("DELETE", "/sessions/others", Action::kDeleteSession, Run::kLedgerAsync, Body::kNone,
-            delete_other_sessions),
-      route("POST", "/accounts", Action::kCreateAccount, Run::kLedgerAsync, Body::kJson,
-            post_accounts),
-      route("POST", "/accounts/{id}/disable", Action::kManageAccounts, Run::kLedgerAsync,
-            Body::kJson, post_disable_account),
-      route("POST", "/account-approvals", Action::kCreateAccount, Run::kLedgerAsync, Body::kJson,
-            post_account_approval),
-      route("GET", "/account-approvals", Action::kApproveAccount, Run::kInline, Body::kNone,
-            get_account_approvals),
-      route("POST", "/account-approvals/{id}/approve", Action::kApproveAccount, Run::kLedgerAsync,
-            Body::kOptionalJson, post_approve_account),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

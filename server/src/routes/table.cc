@@ -1,19 +1,96 @@
-// The route table: every resource file's rows, in matching order; and the
-// catalog that the contract test reads (server/route_catalog.h).
+// The route table, and the catalog of it that the contract test reads
+// (server/route_catalog.h). Adding an endpoint: docs/server.md.
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "server/route_catalog.h"
 #include "wire/requests.h"
 
 namespace sunbid::server {
 
+// One row an endpoint: method, path below /api/v1, policy action
+// (policy.h), how it runs (route.h Run), its body (route.h Body), its handler
+// (handlers.h; a fast path last where there is one).
 std::vector<RouteSpec> all_routes(bool dev_clock) {
-  std::vector<RouteSpec> all;
-  for (auto* rows : {&session_routes, &registry_routes, &tender_routes, &bid_routes,
-                     &objection_routes, &evaluation_routes, &decision_routes, &audit_routes}) {
-    for (auto& r : rows()) all.push_back(std::move(r));
+  using enum Action;
+  using enum Run;
+  using enum Body;
+  using namespace routes;
+  // clang-format off
+  std::vector<RouteSpec> table = {
+      // sessions.cc
+      route("POST",   "/sessions",                                kCreateSession,       kLogin,       kJson,           post_sessions),
+      route("DELETE", "/sessions/current",                        kDeleteSession,       kLedgerAsync, kNone,           delete_session),
+      route("DELETE", "/sessions/others",                         kDeleteSession,       kLedgerAsync, kNone,           delete_other_sessions),
+      route("POST",   "/accounts",                                kCreateAccount,       kLedgerAsync, kJson,           post_accounts),
+      route("POST",   "/accounts/{id}/disable",                   kManageAccounts,      kLedgerAsync, kJson,           post_disable_account),
+      route("POST",   "/account-approvals",                       kCreateAccount,       kLedgerAsync, kJson,           post_account_approval),
+      route("GET",    "/account-approvals",                       kApproveAccount,      kInline,      kNone,           get_account_approvals),
+      route("POST",   "/account-approvals/{id}/approve",          kApproveAccount,      kLedgerAsync, kOptionalJson,   post_approve_account),
+      // registry.cc
+      route("POST",   "/communities",                             kManageRegistry,      kWorker,      kJson,           post_communities),
+      route("GET",    "/communities/{id}",                        kReadRegistry,        kInline,      kNone,           get_community),
+      route("PUT",    "/communities/{id}/roster",                 kManageRegistry,      kWorker,      kCsvUpload,      put_roster),
+      route("POST",   "/enterprises",                             kManageRegistry,      kWorker,      kJson,           post_enterprises),
+      route("PUT",    "/registry/ratings",                        kManageRegistry,      kWorker,      kJson,           put_ratings),
+      route("GET",    "/service-tiers",                           kReadRegistry,        kInline,      kNone,           get_service_tiers),
+      route("PUT",    "/service-tiers",                           kManageRegistry,      kWorker,      kJson,           put_service_tiers),
+      route("GET",    "/calendar",                                kReadRegistry,        kInline,      kNone,           get_calendar),
+      route("PUT",    "/calendar",                                kManageRegistry,      kWorker,      kJson,           put_calendar),
+      // tenders.cc
+      route("POST",   "/tenders",                                 kManageTender,        kWorker,      kJson,           post_tenders),
+      route("GET",    "/tenders",                                 kReadTender,          kInline,      kNone,           get_tenders),
+      route("GET",    "/tenders/{id}",                            kReadTender,          kInlineThenWorker, kNone,    get_tender, get_tender_fast),
+      route("PATCH",  "/tenders/{id}",                            kManageTender,        kWorker,      kJson,           patch_tender),
+      route("POST",   "/tenders/{id}/publish",                    kManageTender,        kWorker,      kOptionalJson,   post_publish),
+      route("POST",   "/tenders/{id}/amendments",                 kManageTender,        kWorker,      kJson,           post_amendment),
+      route("POST",   "/tenders/{id}/cancel",                     kCancelTender,        kWorker,      kOptionalJson,   post_cancel),
+      route("POST",   "/tenders/{id}/suspend",                    kSuperviseTender,     kWorker,      kOptionalJson,   post_suspend),
+      route("POST",   "/tenders/{id}/resume",                     kSuperviseTender,     kWorker,      kOptionalJson,   post_resume),
+      route("POST",   "/tenders/{id}/reveal-window/extend",       kSuperviseTender,     kWorker,      kOptionalJson,   post_extend_reveal),
+      // bids.cc
+      route("POST",   "/tenders/{id}/bids",                       kBid,                 kLedgerAsync, kJson,           post_bid),
+      route("DELETE", "/tenders/{id}/bids/mine",                  kBid,                 kLedgerAsync, kNone,           delete_bid),
+      route("POST",   "/tenders/{id}/bids/mine/reveal",           kBid,                 kLedgerAsync, kJson,           post_reveal),
+      route("GET",    "/tenders/{id}/opening",                    kReadTender,          kWorker,      kNone,           get_opening),
+      // objections.cc
+      route("POST",   "/tenders/{id}/objections",                 kFileObjection,       kWorker,      kJson,           post_objection),
+      route("GET",    "/tenders/{id}/objections",                 kReadTender,          kWorker,      kNone,           get_objections),
+      route("POST",   "/tenders/{id}/objections/{oid}/answer",    kAnswerObjection,     kWorker,      kJson,           post_objection_answer),
+      // evaluation.cc
+      route("POST",   "/experts",                                 kManageExperts,       kWorker,      kJson,           post_experts),
+      route("PATCH",  "/experts/{id}",                            kManageExperts,       kWorker,      kJson,           patch_expert),
+      route("POST",   "/tenders/{id}/committee/draw",             kSuperviseEvaluation, kWorker,      kJson,           post_committee_draw),
+      route("GET",    "/tenders/{id}/committee",                  kReadEvaluation,      kWorker,      kNone,           get_committee),
+      route("POST",   "/tenders/{id}/committee/declaration",      kEvaluate,            kWorker,      kJson,           post_declaration),
+      route("POST",   "/tenders/{id}/committee/replace",          kSuperviseEvaluation, kWorker,      kJson,           post_replace),
+      route("GET",    "/tenders/{id}/clearing-report",            kReadEvaluation,      kWorker,      kNone,           get_clearing_report),
+      route("POST",   "/tenders/{id}/reviews",                    kEvaluate,            kWorker,      kJson,           post_review),
+      route("GET",    "/tenders/{id}/reviews",                    kReadEvaluation,      kWorker,      kNone,           get_reviews),
+      route("GET",    "/tenders/{id}/candidates",                 kReadTender,          kWorker,      kNone,           get_candidates),
+      route("POST",   "/tenders/{id}/draws",                      kSuperviseEvaluation, kWorker,      kJson,           post_draw),
+      // decision.cc
+      route("POST",   "/tenders/{id}/ballots",                    kCastBallot,          kWorker,      kJson,           post_ballot),
+      route("POST",   "/tenders/{id}/committee-votes",            kCommitteeVote,       kWorker,      kJson,           post_committee_vote),
+      route("POST",   "/tenders/{id}/decision-committee/recusal", kCommitteeVote,       kWorker,      kJson,           post_recusal),
+      route("POST",   "/tenders/{id}/decision",                   kDecide,              kWorker,      kOptionalJson,   post_decision),
+      route("GET",    "/tenders/{id}/award",                      kReadDecision,        kWorker,      kNone,           get_award),
+      // audit.cc
+      route("GET",    "/audit/checkpoint",                        kReadAudit,           kInline,      kNone,           get_checkpoint),
+      route("GET",    "/audit/key",                               kReadAudit,           kInline,      kNone,           get_key),
+      route("GET",    "/audit/entries",                           kReadAudit,           kInline,      kNone,           get_entries),
+      route("GET",    "/audit/proof/inclusion",                   kReadAudit,           kInline,      kNone,           get_inclusion),
+      route("GET",    "/audit/proof/consistency",                 kReadAudit,           kInline,      kNone,           get_consistency),
+      route("GET",    "/access-record",                           kReadAccessRecord,    kInline,      kNone,           get_access_record),
+      route("GET",    "/tenders/{id}/trail",                      kReadTender,          kWorker,      kNone,           get_trail),
+      // ops.cc
+      route("GET",    "/health",                                  kReadHealth,          kInline,      kNone,           get_health),
+      route("GET",    "/metrics",                                 kReadMetrics,         kInline,      kNone,           get_metrics),
+  };
+  // clang-format on
+  if (dev_clock) {
+    table.push_back(route("POST", "/dev/clock", kAdvanceDevClock, kWorker, kJson, post_dev_clock));
   }
-  for (auto& r : ops_routes(dev_clock)) all.push_back(std::move(r));
-  return all;
+  return table;
 }
 
 namespace {

@@ -7,12 +7,13 @@
 #include "http/answer.h"
 #include "http/query.h"
 #include "http/route.h"
+#include "routes/handlers.h"
 #include "routes/reads.h"
 #include "tender_core/time.h"
 #include "wire/requests.h"
 #include "wire/tender_json.h"
 
-namespace sunbid::server {
+namespace sunbid::server::routes {
 
 namespace {
 
@@ -20,6 +21,8 @@ Result<Response> answer_view(Ctx& c, std::uint64_t log_index) {
   SUNBID_ASSIGN_OR_RETURN(boost::json::object o, view_with_log_index(c, log_index));
   return ok_json(o);
 }
+
+}  // namespace
 
 Result<Response> post_tenders(Ctx& c, const ReqNewTender& req) {
   SUNBID_ASSIGN_OR_RETURN(std::string id, c.s.tenders.create_draft(c.viewer, req.input));
@@ -95,6 +98,8 @@ Result<Response> get_tenders(Ctx& c) {
   return page_answer(std::move(items), page.next_cursor);
 }
 
+namespace {
+
 // The view with what the viewer may see of the bids (tender_core's
 // bids_visible_to): before the deadline only an enterprise's own bid, never
 // a count.
@@ -108,6 +113,8 @@ Result<Response> tender_with_bids(audit::Database& db, const core::TenderView& v
   o["bids"] = std::move(b);
   return ok_json(o);
 }
+
+}  // namespace
 
 // GET /tenders/{id}, the hot path: answered on the network thread from one
 // read snapshot when nothing can be due — a draft has nothing time-driven,
@@ -145,28 +152,4 @@ Result<Response> get_tender(Ctx& c) {
   return tender_with_bids(lease.db(), v, c.viewer, c.now_ms());
 }
 
-}  // namespace
-
-std::vector<RouteSpec> tender_routes() {
-  return {
-      route("POST", "/tenders", Action::kManageTender, Run::kWorker, Body::kJson, post_tenders),
-      route("GET", "/tenders", Action::kReadTender, Run::kInline, Body::kNone, get_tenders),
-      route("GET", "/tenders/{id}", Action::kReadTender, Body::kNone, get_tender_fast, get_tender),
-      route("PATCH", "/tenders/{id}", Action::kManageTender, Run::kWorker, Body::kJson,
-            patch_tender),
-      route("POST", "/tenders/{id}/publish", Action::kManageTender, Run::kWorker,
-            Body::kOptionalJson, post_publish),
-      route("POST", "/tenders/{id}/amendments", Action::kManageTender, Run::kWorker, Body::kJson,
-            post_amendment),
-      route("POST", "/tenders/{id}/cancel", Action::kCancelTender, Run::kWorker,
-            Body::kOptionalJson, post_cancel),
-      route("POST", "/tenders/{id}/suspend", Action::kSuperviseTender, Run::kWorker,
-            Body::kOptionalJson, post_suspend),
-      route("POST", "/tenders/{id}/resume", Action::kSuperviseTender, Run::kWorker,
-            Body::kOptionalJson, post_resume),
-      route("POST", "/tenders/{id}/reveal-window/extend", Action::kSuperviseTender, Run::kWorker,
-            Body::kOptionalJson, post_extend_reveal),
-  };
-}
-
-}  // namespace sunbid::server
+}  // namespace sunbid::server::routes

@@ -58,39 +58,31 @@ Result<ReqExpertUpdate> ReqExpertUpdate::decode(const boost::json::object& body)
 }
 
 Result<ReqCommitteeDraw> ReqCommitteeDraw::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqCommitteeDraw r;
-  SUNBID_ASSIGN_OR_RETURN(r.beacon, f.required_string("beacon"));
-  SUNBID_ASSIGN_OR_RETURN(r.beacon_date, f.required_string("beacon_date"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("beacon", r.beacon), required("beacon_date", r.beacon_date)}));
   return r;
 }
 
 Result<ReqDraw> ReqDraw::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqDraw r;
-  SUNBID_ASSIGN_OR_RETURN(r.purpose, f.required_string("purpose"));
-  SUNBID_ASSIGN_OR_RETURN(r.beacon, f.required_string("beacon"));
-  SUNBID_ASSIGN_OR_RETURN(r.beacon_date, f.required_string("beacon_date"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(
+      JsonFields(body).read_all({required("purpose", r.purpose), required("beacon", r.beacon),
+                                 required("beacon_date", r.beacon_date)}));
   return r;
 }
 
 Result<ReqDeclaration> ReqDeclaration::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqDeclaration r;
-  SUNBID_ASSIGN_OR_RETURN(r.no_conflict, f.required_bool("no_conflict"));
-  SUNBID_ASSIGN_OR_RETURN(r.detail, f.optional_string("detail"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("no_conflict", r.no_conflict), optional("detail", r.detail)}));
   return r;
 }
 
 Result<ReqReplace> ReqReplace::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqReplace r;
-  SUNBID_ASSIGN_OR_RETURN(r.member, f.required_string("member"));
-  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(
+      JsonFields(body).read_all({required("member", r.member), required("reason", r.reason)}));
   return r;
 }
 
@@ -121,20 +113,18 @@ Result<ReqReview> ReqReview::decode(const boost::json::object& body) {
 }
 
 Result<ReqBallot> ReqBallot::decode(const boost::json::object& body) {
-  JsonFields f(body);
-  SUNBID_ASSIGN_OR_RETURN(std::string choice, f.required_string("candidate_bid_id"));
-  SUNBID_TRY(f.finish());
+  std::string choice;
+  SUNBID_TRY(JsonFields(body).read_all({required("candidate_bid_id", choice)}));
   ReqBallot r;
   if (choice != "abstain") r.candidate = std::move(choice);
   return r;
 }
 
 Result<ReqCommitteeVote> ReqCommitteeVote::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqCommitteeVote r;
-  SUNBID_ASSIGN_OR_RETURN(r.candidate, f.required_string("candidate_bid_id"));
-  SUNBID_ASSIGN_OR_RETURN(std::int64_t round, f.required_int("round"));
-  SUNBID_TRY(f.finish());
+  std::int64_t round = 0;
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("candidate_bid_id", r.candidate), required("round", round)}));
   // Rounds are small positive numbers; anything else cannot be a round.
   if (round < 1 || round > 1000) {
     return make_error("invalid_field", "轮次须为正整数 / round must be a positive integer",
@@ -145,10 +135,8 @@ Result<ReqCommitteeVote> ReqCommitteeVote::decode(const boost::json::object& bod
 }
 
 Result<ReqRecusal> ReqRecusal::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqRecusal r;
-  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all({required("reason", r.reason)}));
   return r;
 }
 

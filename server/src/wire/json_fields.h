@@ -8,10 +8,12 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "audit_log/result.h"
@@ -22,6 +24,33 @@ namespace sunbid::server {
 inline Error field_type_error(const std::string& pointer, std::string_view expected) {
   return make_error("invalid_field", "字段类型错误 / the field has the wrong type",
                     {{"field", pointer}, {"expected", std::string(expected)}});
+}
+
+// One member of a body to read into `out`: required(name, out) or
+// optional(name, out); JsonFields::read_all reads a list of them in order.
+struct Field {
+  std::string_view name;
+  std::variant<std::string*, std::optional<std::string>*, std::int64_t*, bool*,
+               std::optional<bool>*, boost::json::value*>
+      out;
+};
+inline Field required(std::string_view n, std::string& out) {
+  return {n, &out};
+}
+inline Field required(std::string_view n, std::int64_t& out) {
+  return {n, &out};
+}
+inline Field required(std::string_view n, bool& out) {
+  return {n, &out};
+}
+inline Field required(std::string_view n, boost::json::value& out) {
+  return {n, &out};
+}
+inline Field optional(std::string_view n, std::optional<std::string>& out) {
+  return {n, &out};
+}
+inline Field optional(std::string_view n, std::optional<bool>& out) {
+  return {n, &out};
 }
 
 class JsonFields {
@@ -81,6 +110,13 @@ class JsonFields {
     }
     return out;
   }
+  // Reads each field in order, then refuses any other member (finish).
+  Status read_all(std::initializer_list<Field> fields) {
+    for (const Field& field : fields) {
+      SUNBID_TRY(std::visit([&](auto* out) { return read_into(field.name, out); }, field.out));
+    }
+    return finish();
+  }
   // Refuses the first member that was not taken.
   Status finish() const {
     for (const auto& kv : object_) {
@@ -93,6 +129,31 @@ class JsonFields {
   }
 
  private:
+  Status read_into(std::string_view name, std::string* out) {
+    SUNBID_ASSIGN_OR_RETURN(*out, required_string(name));
+    return {};
+  }
+  Status read_into(std::string_view name, std::optional<std::string>* out) {
+    SUNBID_ASSIGN_OR_RETURN(*out, optional_string(name));
+    return {};
+  }
+  Status read_into(std::string_view name, std::int64_t* out) {
+    SUNBID_ASSIGN_OR_RETURN(*out, required_int(name));
+    return {};
+  }
+  Status read_into(std::string_view name, bool* out) {
+    SUNBID_ASSIGN_OR_RETURN(*out, required_bool(name));
+    return {};
+  }
+  Status read_into(std::string_view name, std::optional<bool>* out) {
+    SUNBID_ASSIGN_OR_RETURN(*out, optional_bool(name));
+    return {};
+  }
+  Status read_into(std::string_view name, boost::json::value* out) {
+    SUNBID_ASSIGN_OR_RETURN(*out, required_value(name));
+    return {};
+  }
+
   std::string pointer(std::string_view name) const {
     std::string p = prefix_ + "/";
     for (char c : name) {

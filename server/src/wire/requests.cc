@@ -75,32 +75,26 @@ Result<ReqEmpty> ReqEmpty::decode(const boost::json::object& body) {
 // ---- sessions and accounts
 
 Result<ReqSession> ReqSession::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqSession r;
-  SUNBID_ASSIGN_OR_RETURN(r.username, f.required_string("username"));
-  SUNBID_ASSIGN_OR_RETURN(r.password, f.required_string("password"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("username", r.username), required("password", r.password)}));
   return r;
 }
 
 Result<ReqNewAccount> ReqNewAccount::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqNewAccount r;
   NewAccount& a = r.account;
-  SUNBID_ASSIGN_OR_RETURN(a.username, f.required_string("username"));
-  SUNBID_ASSIGN_OR_RETURN(r.password, f.required_string("password"));
-  SUNBID_ASSIGN_OR_RETURN(std::string role, f.required_string("role"));
+  std::string role;
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("username", a.username), required("password", r.password), required("role", role),
+       required("display_name", a.display_name), optional("community_id", a.community_id),
+       optional("enterprise_uscc", a.enterprise_uscc), optional("owner_key", a.owner_key)}));
   auto parsed = parse_role(role);
   if (!parsed) {
     return make_error("invalid_field", "角色无效 / unknown role",
                       {{"field", "/role"}, {"value", role}});
   }
   a.role = *parsed;
-  SUNBID_ASSIGN_OR_RETURN(a.display_name, f.required_string("display_name"));
-  SUNBID_ASSIGN_OR_RETURN(a.community_id, f.optional_string("community_id"));
-  SUNBID_ASSIGN_OR_RETURN(a.enterprise_uscc, f.optional_string("enterprise_uscc"));
-  SUNBID_ASSIGN_OR_RETURN(a.owner_key, f.optional_string("owner_key"));
-  SUNBID_TRY(f.finish());
   // The fields' formats and the role's requirements (accounts.h).
   SUNBID_TRY(validate_new_account(a));
   SUNBID_TRY(validate_password(r.password));
@@ -108,18 +102,14 @@ Result<ReqNewAccount> ReqNewAccount::decode(const boost::json::object& body) {
 }
 
 Result<ReqDisableAccount> ReqDisableAccount::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqDisableAccount r;
-  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all({required("reason", r.reason)}));
   return r;
 }
 
 Result<ReqDevClock> ReqDevClock::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqDevClock r;
-  SUNBID_ASSIGN_OR_RETURN(r.advance_s, f.required_int("advance_s"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all({required("advance_s", r.advance_s)}));
   if (r.advance_s < 1 || r.advance_s > limits::kMaxDevClockAdvanceS) {
     return make_error("invalid_field",
                       "advance_s 须为 1 至 31622400 / advance_s must be 1 to 31622400",
@@ -131,22 +121,17 @@ Result<ReqDevClock> ReqDevClock::decode(const boost::json::object& body) {
 // ---- registers
 
 Result<ReqCommunity> ReqCommunity::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqCommunity r;
-  SUNBID_ASSIGN_OR_RETURN(r.input.name, f.required_string("name"));
-  SUNBID_ASSIGN_OR_RETURN(r.input.district, f.required_string("district"));
-  SUNBID_ASSIGN_OR_RETURN(r.input.street, f.required_string("street"));
-  SUNBID_ASSIGN_OR_RETURN(r.input.address, f.required_string("address"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("name", r.input.name), required("district", r.input.district),
+       required("street", r.input.street), required("address", r.input.address)}));
   return r;
 }
 
 Result<ReqEnterprise> ReqEnterprise::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqEnterprise r;
-  SUNBID_ASSIGN_OR_RETURN(r.input.uscc, f.required_string("uscc"));
-  SUNBID_ASSIGN_OR_RETURN(r.input.name, f.required_string("name"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(
+      JsonFields(body).read_all({required("uscc", r.input.uscc), required("name", r.input.name)}));
   return r;
 }
 
@@ -251,11 +236,10 @@ Result<ReqTenderPatch> ReqTenderPatch::decode(const boost::json::object& body) {
 }
 
 Result<ReqAmendment> ReqAmendment::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqAmendment r;
-  SUNBID_ASSIGN_OR_RETURN(r.text, f.required_string("text"));
-  SUNBID_ASSIGN_OR_RETURN(auto deadline, f.optional_string("new_bid_deadline"));
-  SUNBID_TRY(f.finish());
+  std::optional<std::string> deadline;
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("text", r.text), optional("new_bid_deadline", deadline)}));
   if (deadline) {
     SUNBID_ASSIGN_OR_RETURN(r.new_bid_deadline_ms, rfc3339(*deadline, "/new_bid_deadline"));
   }
@@ -263,39 +247,32 @@ Result<ReqAmendment> ReqAmendment::decode(const boost::json::object& body) {
 }
 
 Result<ReqCancel> ReqCancel::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqCancel r;
-  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
-  SUNBID_ASSIGN_OR_RETURN(auto rule, f.optional_string("rule"));
+  std::optional<std::string> rule;
+  SUNBID_TRY(JsonFields(body).read_all({required("reason", r.reason), optional("rule", rule)}));
   r.rule = rule.value_or("");
-  SUNBID_TRY(f.finish());
   return r;
 }
 
 Result<ReqReason> ReqReason::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqReason r;
-  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all({required("reason", r.reason)}));
   return r;
 }
 
 Result<ReqRevealExtend> ReqRevealExtend::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqRevealExtend r;
-  SUNBID_ASSIGN_OR_RETURN(r.reason, f.required_string("reason"));
-  SUNBID_ASSIGN_OR_RETURN(r.seconds, f.required_int("seconds"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(
+      JsonFields(body).read_all({required("reason", r.reason), required("seconds", r.seconds)}));
   return r;
 }
 
 // ---- bids and objections
 
 Result<ReqBidCommitment> ReqBidCommitment::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqBidCommitment r;
-  SUNBID_ASSIGN_OR_RETURN(r.commitment_sha256_hex, f.required_string("commitment_sha256_hex"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(
+      JsonFields(body).read_all({required("commitment_sha256_hex", r.commitment_sha256_hex)}));
   // tender_core's format (64 lowercase hex digits): refused before a worker
   // or the rate limit is spent on it.
   SUNBID_TRY(core::parse_commitment_hex(r.commitment_sha256_hex));
@@ -303,29 +280,23 @@ Result<ReqBidCommitment> ReqBidCommitment::decode(const boost::json::object& bod
 }
 
 Result<ReqBidReveal> ReqBidReveal::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqBidReveal r;
-  SUNBID_ASSIGN_OR_RETURN(r.salt_hex, f.required_string("salt_hex"));
-  SUNBID_ASSIGN_OR_RETURN(r.bid, f.required_value("bid"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all({required("salt_hex", r.salt_hex), required("bid", r.bid)}));
   return r;
 }
 
 Result<ReqText> ReqText::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqText r;
-  SUNBID_ASSIGN_OR_RETURN(r.text, f.required_string("text"));
-  SUNBID_TRY(f.finish());
+  SUNBID_TRY(JsonFields(body).read_all({required("text", r.text)}));
   return r;
 }
 
 Result<ReqObjectionAnswer> ReqObjectionAnswer::decode(const boost::json::object& body) {
-  JsonFields f(body);
   ReqObjectionAnswer r;
-  SUNBID_ASSIGN_OR_RETURN(r.text, f.required_string("text"));
-  SUNBID_ASSIGN_OR_RETURN(auto amends, f.optional_bool("amends_documents"));
+  std::optional<bool> amends;
+  SUNBID_TRY(
+      JsonFields(body).read_all({required("text", r.text), optional("amends_documents", amends)}));
   r.amends_documents = amends.value_or(false);
-  SUNBID_TRY(f.finish());
   return r;
 }
 
