@@ -22,10 +22,6 @@ using detail::refusal;
 
 namespace {
 
-Result<std::vector<std::string>> all_bidders(audit::Database& db, std::string_view tender) {
-  return core::opening_bidders(db, tender);
-}
-
 Result<ClearingReport> compute_clearing(audit::Database& db, const detail::TenderInfo& t) {
   SUNBID_ASSIGN_OR_RETURN(auto opened, core::opened_bids(db, t.view.id));
   std::vector<ClearingBid> bids;

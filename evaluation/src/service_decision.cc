@@ -625,82 +625,110 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
   });
 }
 
+namespace {
+
+// The ballot.cast command: refusals not_an_owner, wrong_method,
+// vote_window_closed, not_a_candidate, owner_not_on_roster.
+Result<BallotCast> ballot_command(WriteTxn& txn, const core::Actor& owner, std::string_view tender,
+                                  const std::optional<std::string>& candidate) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
+  if (owner.community_id != t.view.community_id || owner.owner_key.empty()) {
+    return refusal("not_an_owner", "不是本小区业主", "not an owner of this community");
+  }
+  if (t.rules.decision.method != DecisionMethod::owners_vote) {
+    return refusal("wrong_method", "本项目不由业主表决定标",
+                   "this tender is not decided by the owners' vote");
+  }
+  SUNBID_ASSIGN_OR_RETURN(std::optional<Round> r, current_round(db, tender));
+  const std::int64_t now = txn.now_ms();
+  if (t.view.status != core::TenderStatus::deciding || !r || now < r->opens_ms ||
+      now >= r->closes_ms) {
+    return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
+  }
+  SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
+  if (p) return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
+  if (candidate &&
+      std::find(r->candidates.begin(), r->candidates.end(), *candidate) == r->candidates.end()) {
+    return refusal("not_a_candidate", "所选不是本轮候选人", "not a candidate of this round",
+                   {{"bid_id", *candidate}});
+  }
+  SUNBID_ASSIGN_OR_RETURN(Statement * w,
+                          db.cached("SELECT area_centi_m2 FROM eval_roster_snapshot WHERE "
+                                    "tender_id = ? AND owner_key = ?"));
+  w->bind(1, tender).bind(2, owner.owner_key);
+  SUNBID_ASSIGN_OR_RETURN(bool on_roster, w->step());
+  const std::int64_t area = on_roster ? w->column_int64(0) : 0;
+  w->reset();
+  if (!on_roster) {
+    return refusal("owner_not_on_roster", "业主不在表决名册中",
+                   "the owner is not on the roster snapshot");
+  }
+  SUNBID_ASSIGN_OR_RETURN(Statement * prior, db.cached("SELECT 1 FROM eval_ballots WHERE "
+                                                       "tender_id = ? AND round = ? AND "
+                                                       "owner_key = ?"));
+  prior->bind(1, tender).bind(2, std::int64_t{r->round}).bind(3, owner.owner_key);
+  SUNBID_ASSIGN_OR_RETURN(bool replaced, prior->step());
+  prior->reset();
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * ins,
+      db.cached("INSERT OR REPLACE INTO eval_ballots(tender_id, round, owner_key, choice, "
+                "cast_ms) VALUES (?, ?, ?, ?, ?)"));
+  ins->bind(1, tender).bind(2, std::int64_t{r->round}).bind(3, owner.owner_key);
+  if (candidate) {
+    ins->bind(4, *candidate);
+  } else {
+    ins->bind_null(4);
+  }
+  ins->bind(5, now);
+  SUNBID_TRY(ins->run());
+  SUNBID_ASSIGN_OR_RETURN(std::string owner_digest,
+                          txn.personal_digest("owner_key", owner.owner_key, tender));
+  SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
+                          detail::draft_for(txn, owner, "ballot.cast", tender));
+  d.payload = {
+      {"tender_id", tender},
+      {"round", r->round},
+      {"owner", owner_digest},
+      {"area_centi_m2", area},
+      {"heads", 1},
+      {"choice", candidate ? boost::json::value(*candidate) : boost::json::value("abstain")},
+      {"replaces_earlier", replaced}};
+  // Ballot secrecy: public once the window closes (or the round is decided).
+  d.release_at_ms = r->closes_ms;
+  BallotCast out;
+  out.replaced = replaced;
+  out.round = r->round;
+  SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
+  return out;
+}
+
+}  // namespace
+
 Result<BallotCast> EvaluationService::cast_ballot(const core::Actor& owner, std::string_view tender,
                                                   std::optional<std::string> candidate) {
   SUNBID_TRY(detail::require_role(owner, "owner"));
   SUNBID_TRY(catch_up(tender));
-  return ledger_.run<BallotCast>([&](WriteTxn& txn) -> Result<BallotCast> {
-    auto& db = txn.db();
-    SUNBID_ASSIGN_OR_RETURN(detail::TenderInfo t, detail::load_tender(db, tender));
-    if (owner.community_id != t.view.community_id || owner.owner_key.empty()) {
-      return refusal("not_an_owner", "不是本小区业主", "not an owner of this community");
-    }
-    if (t.rules.decision.method != DecisionMethod::owners_vote) {
-      return refusal("wrong_method", "本项目不由业主表决定标",
-                     "this tender is not decided by the owners' vote");
-    }
-    SUNBID_ASSIGN_OR_RETURN(std::optional<Round> r, current_round(db, tender));
-    const std::int64_t now = txn.now_ms();
-    if (t.view.status != core::TenderStatus::deciding || !r || now < r->opens_ms ||
-        now >= r->closes_ms) {
-      return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
-    }
-    SUNBID_ASSIGN_OR_RETURN(std::optional<detail::PendingDraw> p, detail::pending_draw(db, tender));
-    if (p) return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
-    if (candidate &&
-        std::find(r->candidates.begin(), r->candidates.end(), *candidate) == r->candidates.end()) {
-      return refusal("not_a_candidate", "所选不是本轮候选人", "not a candidate of this round",
-                     {{"bid_id", *candidate}});
-    }
-    SUNBID_ASSIGN_OR_RETURN(Statement * w,
-                            db.cached("SELECT area_centi_m2 FROM eval_roster_snapshot WHERE "
-                                      "tender_id = ? AND owner_key = ?"));
-    w->bind(1, tender).bind(2, owner.owner_key);
-    SUNBID_ASSIGN_OR_RETURN(bool on_roster, w->step());
-    const std::int64_t area = on_roster ? w->column_int64(0) : 0;
-    w->reset();
-    if (!on_roster) {
-      return refusal("owner_not_on_roster", "业主不在表决名册中",
-                     "the owner is not on the roster snapshot");
-    }
-    SUNBID_ASSIGN_OR_RETURN(Statement * prior, db.cached("SELECT 1 FROM eval_ballots WHERE "
-                                                         "tender_id = ? AND round = ? AND "
-                                                         "owner_key = ?"));
-    prior->bind(1, tender).bind(2, std::int64_t{r->round}).bind(3, owner.owner_key);
-    SUNBID_ASSIGN_OR_RETURN(bool replaced, prior->step());
-    prior->reset();
-    SUNBID_ASSIGN_OR_RETURN(
-        Statement * ins,
-        db.cached("INSERT OR REPLACE INTO eval_ballots(tender_id, round, owner_key, choice, "
-                  "cast_ms) VALUES (?, ?, ?, ?, ?)"));
-    ins->bind(1, tender).bind(2, std::int64_t{r->round}).bind(3, owner.owner_key);
-    if (candidate) {
-      ins->bind(4, *candidate);
-    } else {
-      ins->bind_null(4);
-    }
-    ins->bind(5, now);
-    SUNBID_TRY(ins->run());
-    SUNBID_ASSIGN_OR_RETURN(std::string owner_digest,
-                            txn.personal_digest("owner_key", owner.owner_key, tender));
-    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
-                            detail::draft_for(txn, owner, "ballot.cast", tender));
-    d.payload = {
-        {"tender_id", tender},
-        {"round", r->round},
-        {"owner", owner_digest},
-        {"area_centi_m2", area},
-        {"heads", 1},
-        {"choice", candidate ? boost::json::value(*candidate) : boost::json::value("abstain")},
-        {"replaces_earlier", replaced}};
-    // Ballot secrecy: public once the window closes (or the round is decided).
-    d.release_at_ms = r->closes_ms;
-    BallotCast out;
-    out.replaced = replaced;
-    out.round = r->round;
-    SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
-    return out;
-  });
+  return ledger_.run<BallotCast>(
+      [&](WriteTxn& txn) { return ballot_command(txn, owner, tender, candidate); });
+}
+
+void EvaluationService::cast_ballot_async(core::Actor owner, std::string tender,
+                                          std::optional<std::string> candidate,
+                                          std::function<void(Result<BallotCast>)> done) {
+  if (auto st = detail::require_role(owner, "owner"); !st.ok()) return done(std::move(st).error());
+  if (auto st = catch_up(tender); !st.ok()) return done(std::move(st).error());
+  auto out = std::make_shared<BallotCast>();
+  ledger_.submit(
+      [owner = std::move(owner), tender = std::move(tender), candidate = std::move(candidate),
+       out](WriteTxn& txn) -> Status {
+        SUNBID_ASSIGN_OR_RETURN(*out, ballot_command(txn, owner, tender, candidate));
+        return ok_status();
+      },
+      [out, done = std::move(done)](Status st) {
+        if (!st.ok()) return done(std::move(st).error());
+        done(std::move(*out));
+      });
 }
 
 namespace {

@@ -314,6 +314,13 @@ class EvaluationService {
   // vote_window_closed, not_a_candidate, owner_not_on_roster.
   Result<BallotCast> cast_ballot(const core::Actor& owner, std::string_view tender,
                                  std::optional<std::string> candidate);
+  // The same, answered by `done` once the ballot is durable (on the ledger's
+  // writer thread, or at once on a refusal before the command): no thread
+  // waits for the commit, so one group commit batches every ballot in flight.
+  // It may wait for the tender's due transitions (catch_up) first.
+  void cast_ballot_async(core::Actor owner, std::string tender,
+                         std::optional<std::string> candidate,
+                         std::function<void(Result<BallotCast>)> done);
 
   // A tenderer account of the community (committee_vote, vote_then_lottery),
   // in the current round. Refuses not_tenderer, wrong_method, not_a_voter,

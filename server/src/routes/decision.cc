@@ -11,13 +11,19 @@
 
 namespace sunbid::server::routes {
 
-Result<Response> post_ballot(Ctx& c, const ReqBallot& req) {
+// Owners vote by the thousand near a window's close: the ballot is a
+// ledger-async command (route.h kLedgerAsync), batched like bids.
+Result<Pending> post_ballot(Ctx& c, const ReqBallot& req) {
   SUNBID_TRY(c.s.rate_limit_writes(c.call));
-  SUNBID_TRY(require_visible(c));
-  SUNBID_ASSIGN_OR_RETURN(eval::BallotCast b,
-                          c.s.evaluation.cast_ballot(c.viewer, c.id(), req.candidate));
-  return created(boost::json::object{
-      {"log_index", idx(b.log_index)}, {"replaced", b.replaced}, {"round", b.round}});
+  return pending<eval::BallotCast>(
+      [&s = c.s, viewer = c.viewer, id = c.id(), candidate = req.candidate](auto done) {
+        if (auto st = require_visible(s, id, viewer); !st.ok()) return done(std::move(st).error());
+        s.evaluation.cast_ballot_async(viewer, id, candidate, std::move(done));
+      },
+      [](eval::BallotCast b) -> Result<Response> {
+        return created(boost::json::object{
+            {"log_index", idx(b.log_index)}, {"replaced", b.replaced}, {"round", b.round}});
+      });
 }
 
 Result<Response> post_committee_vote(Ctx& c, const ReqCommitteeVote& req) {

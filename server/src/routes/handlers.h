@@ -79,7 +79,7 @@ Result<Response> get_reviews(Ctx& c);
 Result<Response> get_candidates(Ctx& c);
 
 // ---- Decision (decision.cc)
-Result<Response> post_ballot(Ctx& c, const ReqBallot& req);
+Result<Pending> post_ballot(Ctx& c, const ReqBallot& req);
 Result<Response> post_committee_vote(Ctx& c, const ReqCommitteeVote& req);
 Result<Response> post_recusal(Ctx& c, const ReqRecusal& req);
 Result<Response> post_decision(Ctx& c, const ReqDecision&);

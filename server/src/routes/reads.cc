@@ -30,9 +30,12 @@ Result<core::TenderView> caught_up_for_evaluation(Ctx& c) {
 }
 
 Status require_visible(Ctx& c) {
-  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView v,
-                          core::TenderService::view(lease.db(), c.id(), c.viewer));
+  return require_visible(c.s, c.id(), c.viewer);
+}
+
+Status require_visible(Services& s, const std::string& id, const core::Actor& viewer) {
+  SUNBID_ASSIGN_OR_RETURN(auto lease, s.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(lease.db(), id, viewer));
   (void)v;
   return {};
 }

@@ -21,6 +21,7 @@ Result<core::TenderView> caught_up_view(Ctx& c);
 Result<core::TenderView> caught_up_for_evaluation(Ctx& c);
 // tender_not_found unless the viewer may see the tender.
 Status require_visible(Ctx& c);
+Status require_visible(Services& s, const std::string& id, const core::Actor& viewer);
 // The tender caught up for evaluation, then `read(db, view)` over a read
 // connection.
 template <class Read>

@@ -69,7 +69,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("GET",    "/tenders/{id}/candidates",                 kReadTender,          kWorker,      kNone,           get_candidates),
       route("POST",   "/tenders/{id}/draws",                      kSuperviseEvaluation, kWorker,      kJson,           post_draw),
       // decision.cc
-      route("POST",   "/tenders/{id}/ballots",                    kCastBallot,          kWorker,      kJson,           post_ballot),
+      route("POST",   "/tenders/{id}/ballots",                    kCastBallot,          kLedgerAsync, kJson,           post_ballot),
       route("POST",   "/tenders/{id}/committee-votes",            kCommitteeVote,       kWorker,      kJson,           post_committee_vote),
       route("POST",   "/tenders/{id}/decision-committee/recusal", kCommitteeVote,       kWorker,      kJson,           post_recusal),
       route("POST",   "/tenders/{id}/decision",                   kDecide,              kWorker,      kOptionalJson,   post_decision),
