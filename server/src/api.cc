@@ -1540,7 +1540,7 @@ struct Api::Impl {
         reply, [this, id = call.params.at("id"), viewer = core_actor(call)]() -> Result<Response> {
           if (auto v = caught_up_view(id, viewer); !v.ok()) return std::move(v).error();
           SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
-          SUNBID_ASSIGN_OR_RETURN(auto rows, core::TenderService::opening_record(lease.db(), id));
+          SUNBID_ASSIGN_OR_RETURN(auto rows, core::TenderService::opening(lease.db(), id, viewer));
           boost::json::array items;
           for (const auto& r : rows) items.push_back(opening_row_json(r));
           return ok_json(boost::json::object{{"tender_id", id}, {"items", std::move(items)}});
