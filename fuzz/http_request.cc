@@ -99,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto v = boost::json::parse(r.body);
     const auto& e = v.at("error").as_object();
     if (e.size() != 3 || !e.at("message").is_string() || !e.at("details").is_object()) std::abort();
-    if (http_status_for(e.at("code").as_string()) != r.status) std::abort();
+    if (http_status(error_kind(e.at("code").as_string())) != r.status) std::abort();
   }
   // Keep the dev clock from running off to the year 9999.
   if (w.dev.now_ms() > 4102444800000) std::abort();

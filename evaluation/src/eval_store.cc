@@ -7,6 +7,7 @@
 #include "evaluation/draw.h"
 #include "tender_core/tender_hooks.h"
 #include "tender_core/time.h"
+#include "tender_core/unchecked_reads.h"
 
 namespace sunbid::eval::detail {
 
@@ -41,7 +42,7 @@ Error refusal(std::string code, std::string_view zh, std::string_view en,
 }
 
 Result<TenderInfo> load_tender(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::TenderService::view(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::detail::unchecked_view(db, tender));
   if (!view.tier || !view.published_ms) {
     return refusal("tender_not_published", "招标尚未发布", "the tender is not published",
                    {{"tender_id", tender}});
@@ -296,7 +297,7 @@ Result<bool> review_concluded(audit::Database& db, std::string_view tender) {
 }
 
 Result<bool> committee_public(audit::Database& db, std::string_view tender) {
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::TenderService::view(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::detail::unchecked_view(db, tender));
   using S = core::TenderStatus;
   return view.status == S::award_publicized || view.status == S::awarded ||
          view.status == S::failed || view.status == S::cancelled;

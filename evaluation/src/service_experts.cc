@@ -12,6 +12,7 @@
 #include "evaluation/draw.h"
 #include "evaluation/service.h"
 #include "tender_core/time.h"
+#include "tender_core/unchecked_reads.h"
 #include "tender_core/uscc.h"
 
 namespace sunbid::eval {
@@ -262,7 +263,7 @@ Result<std::uint64_t> EvaluationService::update_expert(const core::Actor& admin,
 Result<bool> EvaluationService::commit_pool_if_due(std::string_view tender) {
   return ledger_.run<bool>([&](WriteTxn& txn) -> Result<bool> {
     auto& db = txn.db();
-    SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::TenderService::view(db, tender));
+    SUNBID_ASSIGN_OR_RETURN(core::TenderView view, core::detail::unchecked_view(db, tender));
     using S = core::TenderStatus;
     if (view.status != S::reveal && view.status != S::opened) return false;
     SUNBID_ASSIGN_OR_RETURN(bool done, pool_committed(db, tender));

@@ -2,6 +2,7 @@
 // sees of a tender's evaluation: the candidates with their bids, the award
 // once public, the review with its progress.
 #include "evaluation/service.h"
+#include "tender_core/unchecked_reads.h"
 
 namespace sunbid::eval {
 
@@ -21,7 +22,7 @@ Result<ReviewsView> EvaluationService::reviews_visible_to(audit::Database& db,
 Result<std::vector<Candidate>> EvaluationService::candidate_list(audit::Database& db,
                                                                  std::string_view tender) {
   SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> ids, candidates(db, tender));
-  SUNBID_ASSIGN_OR_RETURN(auto opening, core::TenderService::opening_record(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(auto opening, core::detail::unchecked_opening_record(db, tender));
   std::vector<Candidate> out;
   for (auto& id : ids) {
     Candidate c{std::move(id), {}, {}};
@@ -38,7 +39,7 @@ Result<std::vector<Candidate>> EvaluationService::candidate_list(audit::Database
 Result<AwardView> EvaluationService::award(audit::Database& db, std::string_view tender,
                                            const core::Actor& viewer) {
   SUNBID_ASSIGN_OR_RETURN(boost::json::object d, decision(db, tender, viewer));
-  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::TenderService::view(db, tender));
+  SUNBID_ASSIGN_OR_RETURN(core::TenderView v, core::detail::unchecked_view(db, tender));
   const bool decided =
       v.status == core::TenderStatus::award_publicized || v.status == core::TenderStatus::awarded ||
       (v.status == core::TenderStatus::failed && d.at("state").as_string() != "not_started");

@@ -1,5 +1,6 @@
 // EvaluationService::tick: what the platform does by itself as time passes.
 #include "evaluation/service.h"
+#include "tender_core/unchecked_reads.h"
 
 namespace sunbid::eval {
 
@@ -11,11 +12,11 @@ Result<int> EvaluationService::tick(std::int64_t now_ms, std::vector<core::TickF
   std::vector<std::string> due;
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger_.open_reader());
-    SUNBID_ASSIGN_OR_RETURN(
-        auto deciding, core::TenderService::list(db, core::TenderStatus::deciding, std::nullopt));
+    SUNBID_ASSIGN_OR_RETURN(auto deciding, core::detail::unchecked_list(
+                                               db, core::TenderStatus::deciding, std::nullopt));
     for (const auto& t : deciding) due.push_back(t.id);
     for (auto status : {core::TenderStatus::reveal, core::TenderStatus::opened}) {
-      SUNBID_ASSIGN_OR_RETURN(auto closed, core::TenderService::list(db, status, std::nullopt));
+      SUNBID_ASSIGN_OR_RETURN(auto closed, core::detail::unchecked_list(db, status, std::nullopt));
       for (const auto& t : closed) {
         SUNBID_ASSIGN_OR_RETURN(bool committed, pool_committed(db, t.id));
         if (!committed) due.push_back(t.id);

@@ -6,6 +6,7 @@
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/service.h"
+#include "tender_core/unchecked_reads.h"
 
 namespace sunbid::core {
 
@@ -75,7 +76,7 @@ bool sees_objector(const Viewer& viewer, const TenderRow& row, std::string_view 
 
 }  // namespace
 
-Result<TenderView> TenderService::view(audit::Database& db, std::string_view tender_id) {
+Result<TenderView> detail::unchecked_view(audit::Database& db, std::string_view tender_id) {
   SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
   return make_view(db, row);
 }
@@ -162,16 +163,16 @@ Result<TenderPage> TenderService::list(audit::Database& db, const TenderListQuer
   const bool more = ids.size() > query.limit;
   if (more) ids.resize(query.limit);
   for (const auto& id : ids) {
-    SUNBID_ASSIGN_OR_RETURN(TenderView v, view(db, id));
+    SUNBID_ASSIGN_OR_RETURN(TenderView v, detail::unchecked_view(db, id));
     page.items.push_back(std::move(v));
   }
   if (more) page.next_cursor = page.items.back().id;
   return page;
 }
 
-Result<std::vector<TenderView>> TenderService::list(audit::Database& db,
-                                                    std::optional<TenderStatus> status,
-                                                    std::optional<std::string> community_id) {
+Result<std::vector<TenderView>> detail::unchecked_list(audit::Database& db,
+                                                       std::optional<TenderStatus> status,
+                                                       std::optional<std::string> community_id) {
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           db.cached("SELECT id FROM tenders WHERE (?1 = '' OR status = ?1) AND "
                                     "(?2 = '' OR community_id = ?2) ORDER BY created_ms, id"));
@@ -188,14 +189,24 @@ Result<std::vector<TenderView>> TenderService::list(audit::Database& db,
   st->reset();
   std::vector<TenderView> out;
   for (const auto& id : ids) {
-    SUNBID_ASSIGN_OR_RETURN(TenderView v, view(db, id));
+    SUNBID_ASSIGN_OR_RETURN(TenderView v, detail::unchecked_view(db, id));
     out.push_back(std::move(v));
   }
   return out;
 }
 
-Result<std::vector<OpeningRow>> TenderService::opening_record(audit::Database& db,
-                                                              std::string_view tender_id) {
+Result<std::vector<OpeningRow>> TenderService::opening(audit::Database& db,
+                                                       std::string_view tender_id,
+                                                       const Viewer& viewer) {
+  SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
+  if (!may_see(row.status, row.community_id, viewer)) {
+    return detail::not_found("tender_not_found", "招标", "tender", tender_id);
+  }
+  return detail::unchecked_opening_record(db, tender_id);
+}
+
+Result<std::vector<OpeningRow>> detail::unchecked_opening_record(audit::Database& db,
+                                                                 std::string_view tender_id) {
   SUNBID_ASSIGN_OR_RETURN(TenderRow row, detail::load_tender(db, tender_id));
   if (!row.opening_index) {
     return make_error("opening_not_public",

@@ -4,6 +4,7 @@
 
 #include "store.h"
 #include "tender_core/time.h"
+#include "tender_core/unchecked_reads.h"
 #include "tender_store.h"
 
 namespace sunbid::core {
@@ -121,7 +122,7 @@ Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string
 }
 
 Result<std::vector<OpenedBid>> opened_bids(audit::Database& db, std::string_view tender_id) {
-  SUNBID_ASSIGN_OR_RETURN(auto record, TenderService::opening_record(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(auto record, detail::unchecked_opening_record(db, tender_id));
   SUNBID_ASSIGN_OR_RETURN(auto snapshot, TenderService::rating_snapshot(db, tender_id));
   std::vector<OpenedBid> out;
   for (auto& r : record) {

@@ -8,6 +8,7 @@
 
 #include "eval_fixture.h"
 #include "evaluation/vote_window.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
@@ -32,7 +33,7 @@ boost::json::object payload_of_last(EvalFixture& f, std::string_view type) {
 
 core::TenderStatus status_of(EvalFixture& f, const std::string& tender) {
   auto db = f.reader();
-  return core::TenderService::view(db, tender)->status;
+  return core::detail::unchecked_view(db, tender)->status;
 }
 
 core::Actor owner(const Deciding& d, const char* key) {
@@ -353,7 +354,7 @@ TEST_CASE("once the owners' vote opened only a supervisor cancels, citing the ru
   CHECK(e["role"].as_string() == "supervisor");
   CHECK(e["payload"].as_object()["rule"].as_string() == rule);
   auto db = f.reader();
-  auto v = core::TenderService::view(db, d.t.id);
+  auto v = core::detail::unchecked_view(db, d.t.id);
   CHECK(v->status == core::TenderStatus::cancelled);
   CHECK(v->cancel_rule == rule);
 }
@@ -364,7 +365,7 @@ TEST_CASE("the tenderer may still cancel before the vote opens", "[decide]") {
   (void)expect_eval_one_entry(
       f, [&] { return f.service->cancel(d.t.market.tenderer, d.t.id, "重新招标"); });
   auto db = f.reader();
-  CHECK(core::TenderService::view(db, d.t.id)->cancel_rule == std::nullopt);
+  CHECK(core::detail::unchecked_view(db, d.t.id)->cancel_rule == std::nullopt);
 }
 
 TEST_CASE("committee methods bind once every vote is in", "[decide]") {

@@ -5,6 +5,7 @@
 
 #include "eval_fixture.h"
 #include "evaluation/draw.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
@@ -23,12 +24,12 @@ boost::json::object last_entry(EvalFixture& f) {
 // After the award: the award publicity ends, the tender is awarded.
 void finish_award(EvalFixture& f, const std::string& tender, const std::string& winner) {
   auto db = f.reader();
-  auto v = core::TenderService::view(db, tender);
+  auto v = core::detail::unchecked_view(db, tender);
   CHECK(v->status == core::TenderStatus::award_publicized);
   CHECK(v->awarded_bid_id == winner);
   f.clock.set_ms(days_end(f.clock.now_ms(), 3));
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
-  CHECK(core::TenderService::view(db, tender)->status == core::TenderStatus::awarded);
+  CHECK(core::detail::unchecked_view(db, tender)->status == core::TenderStatus::awarded);
 }
 
 std::string sorted_pick(std::vector<std::string> ids, const Hash& seed) {
@@ -312,8 +313,8 @@ TEST_CASE("owners_vote: exactly 2/3 of the area but 3 of 6 heads misses the quor
   CHECK(tally["area_quorum"].as_bool());
   CHECK_FALSE(tally["head_quorum"].as_bool());
   auto db = f.reader();
-  CHECK(core::TenderService::view(db, o.d.t.id)->status == core::TenderStatus::failed);
-  CHECK(core::TenderService::view(db, o.d.t.id)->end_reason == "decision_failed_quorum");
+  CHECK(core::detail::unchecked_view(db, o.d.t.id)->status == core::TenderStatus::failed);
+  CHECK(core::detail::unchecked_view(db, o.d.t.id)->end_reason == "decision_failed_quorum");
 }
 
 TEST_CASE("owners_vote: an abstention counts as participation") {

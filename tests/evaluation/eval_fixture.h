@@ -7,6 +7,7 @@
 #include "../tender_core/service_fixture.h"
 #include "evaluation/schema.h"
 #include "evaluation/service.h"
+#include "tender_core/unchecked_reads.h"
 
 namespace sunbid::testing {
 
@@ -187,7 +188,7 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
   f.clock.set_ms(start + 22 * kDayMs + 1000);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
-  auto rec = core::TenderService::opening_record(db, o.id);
+  auto rec = core::detail::unchecked_opening_record(db, o.id);
   REQUIRE(rec.ok());
   for (const auto& r : *rec) o.bid_ids.push_back(r.bid_id);
   REQUIRE(f.ledger->publish_checkpoint().ok());
@@ -227,12 +228,12 @@ inline Deciding to_candidates(EvalFixture& f, const std::vector<std::int64_t>& p
   Deciding d;
   d.t = open_tender(f, prices, edit);
   auto db = f.reader();
-  auto rec = core::TenderService::opening_record(db, d.t.id);
+  auto rec = core::detail::unchecked_opening_record(db, d.t.id);
   for (const auto& r : *rec) d.bid_of[r.bidder_uscc] = r.bid_id;
   auto drawn = f.eval->draw_committee(f.supervisor, d.t.id, "3301.25",
                                       beacon_date_for(f, d.t.id, "committee"));
   REQUIRE(drawn.ok());
-  auto crit = core::tender_rules_from_json(core::TenderService::view(db, d.t.id)->rules);
+  auto crit = core::tender_rules_from_json(core::detail::unchecked_view(db, d.t.id)->rules);
   REQUIRE(crit.ok());
   std::optional<eval::StageResult> last;
   for (const auto& m : drawn->members) {

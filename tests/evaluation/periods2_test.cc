@@ -10,6 +10,7 @@
 #include "eval_fixture.h"
 #include "evaluation/vote_window.h"
 #include "tender_core/tender_hooks.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
@@ -29,7 +30,7 @@ std::vector<boost::json::object> entries_of(EvalFixture& f, std::string_view typ
 
 core::TenderStatus status_of(EvalFixture& f, const std::string& tender) {
   auto db = f.reader();
-  return core::TenderService::view(db, tender)->status;
+  return core::detail::unchecked_view(db, tender)->status;
 }
 
 core::Actor owner(const Deciding& d, const char* key) {

@@ -5,6 +5,7 @@
 
 #include "eval_fixture.h"
 #include "tender_core/tender_hooks.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
@@ -115,7 +116,7 @@ TEST_CASE("the evaluation tick closes bidding and commits the pool list of every
   CHECK(failed.empty());
   auto db = f.reader();
   for (const auto& t : tenders) {
-    CHECK(core::TenderService::view(db, t)->status == core::TenderStatus::reveal);
+    CHECK(core::detail::unchecked_view(db, t)->status == core::TenderStatus::reveal);
     CHECK(*eval::EvaluationService::pool_committed(db, t));
   }
   // Nothing more is due: a second tick applies nothing and appends nothing.

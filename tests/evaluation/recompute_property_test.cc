@@ -17,6 +17,7 @@
 
 #include "audit_log/trail.h"
 #include "evaluation/recompute.h"
+#include "tender_core/unchecked_reads.h"
 #include "trail_fixture.h"
 
 using namespace sunbid;
@@ -139,7 +140,8 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
     }
     REQUIRE(last.has_value());
     satisfy_draws(f, t.id, *last, beacon);
-    if (core::TenderService::view(db, t.id)->status == core::TenderStatus::candidates_publicized) {
+    if (core::detail::unchecked_view(db, t.id)->status ==
+        core::TenderStatus::candidates_publicized) {
       auto cands = *eval::EvaluationService::candidates(db, t.id);
       f.clock.set_ms(days_end(f.clock.now_ms(), 3));
       REQUIRE(f.eval->catch_up(t.id).ok());
@@ -166,7 +168,7 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
         }
         auto r = decide_or_state(f, market.tenderer, t.id);
         satisfy_draws(f, t.id, r, beacon);
-        if (core::TenderService::view(db, t.id)->status != core::TenderStatus::deciding) break;
+        if (core::detail::unchecked_view(db, t.id)->status != core::TenderStatus::deciding) break;
       }
     }
   } else {

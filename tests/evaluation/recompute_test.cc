@@ -10,6 +10,7 @@
 #include <random>
 
 #include "audit_log/trail.h"
+#include "tender_core/unchecked_reads.h"
 #include "trail_fixture.h"
 
 using namespace sunbid;
@@ -62,7 +63,7 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
       }
       satisfy_draws(f, t.id, *last, beacon);
       auto db = f.reader();
-      const auto status = core::TenderService::view(db, t.id)->status;
+      const auto status = core::detail::unchecked_view(db, t.id)->status;
       if (status == core::TenderStatus::candidates_publicized) {
         auto cands = *eval::EvaluationService::candidates(db, t.id);
         f.clock.set_ms(days_end(f.clock.now_ms(), 3));
@@ -88,7 +89,7 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
           }
           auto r = decide_or_state(f, market.tenderer, t.id);
           satisfy_draws(f, t.id, r, beacon);
-          if (core::TenderService::view(db, t.id)->status != core::TenderStatus::deciding) break;
+          if (core::detail::unchecked_view(db, t.id)->status != core::TenderStatus::deciding) break;
         }
       }
       // Export, verify with the pinned key, recompute.

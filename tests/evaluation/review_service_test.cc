@@ -6,6 +6,7 @@
 
 #include "eval_fixture.h"
 #include "evaluation/draw.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::testing;
@@ -191,7 +192,7 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
       CHECK(o.at("remarks").as_array().size() == 5);
     }
   }
-  auto view = core::TenderService::view(db, r.t.id);
+  auto view = core::detail::unchecked_view(db, r.t.id);
   CHECK(view->status == core::TenderStatus::candidates_publicized);
   auto cands = eval::EvaluationService::candidates(db, r.t.id);
   REQUIRE(cands.ok());
@@ -212,8 +213,8 @@ TEST_CASE("review: fewer qualified than min_valid_bids fails the tender") {
     }
   }
   auto db = f.reader();
-  CHECK(core::TenderService::view(db, r.t.id)->status == core::TenderStatus::failed);
-  CHECK(core::TenderService::view(db, r.t.id)->end_reason == "too_few_qualified");
+  CHECK(core::detail::unchecked_view(db, r.t.id)->status == core::TenderStatus::failed);
+  CHECK(core::detail::unchecked_view(db, r.t.id)->end_reason == "too_few_qualified");
 }
 
 TEST_CASE("review: a member must declare first; one who submitted marks cannot be replaced") {

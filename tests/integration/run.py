@@ -21,6 +21,7 @@ import urllib3  # noqa: E402
 import checks  # noqa: E402
 import gate_checks  # noqa: E402
 import decide_checks  # noqa: E402
+import errkind_checks  # noqa: E402
 import periods_checks  # noqa: E402
 import periods2_checks  # noqa: E402
 import scenarios  # noqa: E402
@@ -72,6 +73,7 @@ def main():
         ctx.slow_client = checks.SlowClient(ctx)
         ctx.slow_client.start()
         steps = [("setup accounts", checks.setup_accounts),
+                 ("(a) error codes against x-error-codes", errkind_checks.check_errkind),
                  ("(a) schemas", checks.check_schemas),
                  ("(b) examples", checks.check_examples),
                  ("(b) audit entry payloads", checks.check_audit_entries),

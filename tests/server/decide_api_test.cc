@@ -5,6 +5,7 @@
 
 #include "audit_log/log_store.h"
 #include "tender_core/service.h"
+#include "tender_core/unchecked_reads.h"
 #include "tender_world.h"
 
 using namespace sunbid;
@@ -40,8 +41,8 @@ TEST_CASE("the tick skips a tender whose step fails; the others still move",
   CHECK(r.status == 200);
   auto db = w.ledger->open_reader();
   REQUIRE(db.ok());
-  CHECK(core::TenderService::view(*db, broken)->status == core::TenderStatus::published);
-  CHECK(core::TenderService::view(*db, healthy)->status == core::TenderStatus::reveal);
+  CHECK(core::detail::unchecked_view(*db, broken)->status == core::TenderStatus::published);
+  CHECK(core::detail::unchecked_view(*db, healthy)->status == core::TenderStatus::reveal);
 }
 
 TEST_CASE("a supervisor cancels citing the rule violated; the tender shows it", "[api][decide]") {

@@ -8,6 +8,7 @@
 
 #include "audit_log/log_store.h"
 #include "tender_core/service.h"
+#include "tender_core/unchecked_reads.h"
 #include "tender_world.h"
 
 using namespace sunbid;
@@ -222,6 +223,10 @@ TEST_CASE("tenders: draft, edit, publish (idempotent), amend, suspend, resume, c
                 w.call("POST", t + "/amendments", R"({"text":"x","new_bid_deadline":"tomorrow"})",
                        w.tenderer),
                 400, "invalid_field");
+  // An empty text is the client's fault: 400, never a 500 (issue 12: it was
+  // missing from the old status table).
+  CHECK_REFUSED(w, w.call("POST", t + "/amendments", R"({"text":""})", w.tenderer), 400,
+                "amendment_invalid");
   auto am = w.call("POST", t + "/amendments", R"({"text":"补充电梯维保要求"})", w.tenderer);
   REQUIRE(am.status == 201);
   CHECK(str(body_json(am), "old_bid_deadline") == "2026-01-26T00:00:00.000Z");
@@ -472,7 +477,7 @@ TEST_CASE("the background tick applies a tender's deadline without any request",
   auto status = [&] {
     auto db = w.ledger->open_reader();
     REQUIRE(db.ok());
-    auto v = core::TenderService::view(*db, id);  // a plain read: no catch-up
+    auto v = core::detail::unchecked_view(*db, id);  // a plain read: no catch-up
     REQUIRE(v.ok());
     return v->status;
   };
@@ -513,5 +518,5 @@ TEST_CASE("POST /dev/clock ticks: due transitions are applied before it answers"
   }
   CHECK(types ==
         std::vector<std::string>{"dev.clock_advanced", "tender.bidding_closed", "tender.failed"});
-  CHECK(core::TenderService::view(*db, id)->status == core::TenderStatus::failed);
+  CHECK(core::detail::unchecked_view(*db, id)->status == core::TenderStatus::failed);
 }

@@ -22,6 +22,7 @@
 #include "audit_log/canonical_json.h"
 #include "service_fixture.h"
 #include "tender_core/service.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::core;
@@ -207,7 +208,7 @@ TEST_CASE(
   // The view shows every row as the table held it.
   CHECK(bids_rows(f) == before);
   // Migration 21: the frozen rules state their periods in calendar days.
-  auto rules = tender_rules_from_json(TenderService::view(db, t1)->rules);
+  auto rules = tender_rules_from_json(detail::unchecked_view(db, t1)->rules);
   REQUIRE(rules.ok());
   CHECK(rules->candidate_publicity_days == 3);
   CHECK(rules->award_publicity_days == 3);
@@ -250,7 +251,7 @@ TEST_CASE(
   f.clock.set_ms(ms(kDeadline) + kDayMs);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db2 = f.reader();
-  auto opening = TenderService::opening_record(db2, t1);
+  auto opening = detail::unchecked_opening_record(db2, t1);
   REQUIRE(opening.ok());
   REQUIRE(opening->size() == 3);
   for (const auto& row : *opening) {
@@ -262,8 +263,8 @@ TEST_CASE(
   // min_valid_bids 1 reads as min_bidders 3): it fails unopened, and its bid
   // entry, withheld until the deadline by the old rule, now waits for a
   // reveal window that never opens. (This test used to open t2's one bid.)
-  CHECK(*TenderService::view(db2, t2)->end_reason == "too_few_bidders");
-  CHECK(TenderService::opening_record(db2, t2).error().code == "opening_not_public");
+  CHECK(*detail::unchecked_view(db2, t2)->end_reason == "too_few_bidders");
+  CHECK(detail::unchecked_opening_record(db2, t2).error().code == "opening_not_public");
   CHECK(*db2.query_int64("SELECT release_at_ms FROM audit_withheld WHERE idx = " +
                          std::to_string(other_receipt)) ==
         std::numeric_limits<std::int64_t>::max());

@@ -10,6 +10,7 @@
 #include "service_fixture.h"
 #include "tender_core/service.h"
 #include "tender_core/tender_hooks.h"
+#include "tender_core/unchecked_reads.h"
 #include "tender_core/uscc.h"
 
 using namespace sunbid;
@@ -215,7 +216,7 @@ TEST_CASE("gate on the deadline snapshot: a bid failing it is invalid in the ope
   f.clock.set_ms(deadline + kDayMs);  // the reveal window (1 day) closes
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
-  auto record = TenderService::opening_record(db, t);
+  auto record = detail::unchecked_opening_record(db, t);
   REQUIRE(record.ok());
   REQUIRE(record->size() == 4);
   std::map<std::string, OpeningRow> rows;
@@ -239,7 +240,7 @@ TEST_CASE("gate on the deadline snapshot: a bid failing it is invalid in the ope
   for (const auto& b : *opened) {
     CHECK((b.bid.bidder_uscc == kUsccA || b.bid.bidder_uscc == kUsccC));
   }
-  CHECK(TenderService::view(db, t)->status == TenderStatus::opened);  // 2 >= min_valid_bids 2
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::opened);  // 2 >= min_valid_bids 2
 }
 
 TEST_CASE("a bidder failing the snapshot still counts as a bidder; valid bids decide after",
@@ -258,15 +259,15 @@ TEST_CASE("a bidder failing the snapshot still counts as a bidder; valid bids de
   f.clock.set_ms(deadline + 1);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
-  CHECK(TenderService::view(db, t)->status == TenderStatus::reveal);  // 3 bidders: opened
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::reveal);  // 3 bidders: opened
   for (std::size_t i = 0; i < 3; ++i) {
     REQUIRE(f.service->reveal_bid(m.enterprises[i], t, sealed[i].salt_hex, sealed[i].bid).ok());
   }
   f.clock.set_ms(deadline + kDayMs);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   // 2 valid bids < min_valid_bids 3: 流标 after the opening.
-  CHECK(TenderService::view(db, t)->status == TenderStatus::failed);
-  CHECK(*TenderService::view(db, t)->end_reason == "too_few_valid_bids");
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::failed);
+  CHECK(*detail::unchecked_view(db, t)->end_reason == "too_few_valid_bids");
 }
 
 TEST_CASE("fewer than three bidders: failed unopened, bids never published", "[gate]") {
@@ -288,11 +289,11 @@ TEST_CASE("fewer than three bidders: failed unopened, bids never published", "[g
   f.clock.set_ms(deadline + 1);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
-  auto v2 = TenderService::view(db, two);
+  auto v2 = detail::unchecked_view(db, two);
   CHECK(v2->status == TenderStatus::failed);
   CHECK(*v2->end_reason == "too_few_bidders");
-  CHECK(*TenderService::view(db, none)->end_reason == "too_few_bidders");
-  CHECK(TenderService::view(db, three)->status == TenderStatus::reveal);
+  CHECK(*detail::unchecked_view(db, none)->end_reason == "too_few_bidders");
+  CHECK(detail::unchecked_view(db, three)->status == TenderStatus::reveal);
   // Read at deadline + 1 ms: the two-bid tender shows no bid entry (feed,
   // trail); the three-bid one was released by its reveal window's opening.
   CHECK(public_of_type(f, deadline + 1, "bid.", two) == 0);
@@ -331,7 +332,7 @@ TEST_CASE("fewer than three bidders: failed unopened, bids never published", "[g
   auto rv = f.service->reveal_bid(m.enterprises[0], two, s.salt_hex, s.bid);
   REQUIRE_FALSE(rv.ok());
   CHECK(rv.error().code == "tender_failed");
-  CHECK(TenderService::opening_record(db, two).error().code == "opening_not_public");
+  CHECK(detail::unchecked_opening_record(db, two).error().code == "opening_not_public");
   // Its tenderer is not told who bid; the supervisor is.
   CHECK(TenderService::bids_visible_to(db, two, m.tenderer, deadline + 1)->empty());
   CHECK(TenderService::bids_visible_to(db, two, f.supervisor, deadline + 1)->size() == 2);
@@ -351,7 +352,7 @@ TEST_CASE("min_bidders: a tender may require more than three", "[gate]") {
   f.clock.set_ms(ms(kDeadline));
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
-  CHECK(*TenderService::view(db, *t)->end_reason == "too_few_bidders");
+  CHECK(*detail::unchecked_view(db, *t)->end_reason == "too_few_bidders");
   auto failed = entries_of(f, "tender.failed");
   REQUIRE(failed.size() == 1);
   CHECK(failed[0]["payload"].as_object()["min_bidders"].as_int64() == 4);
@@ -372,7 +373,7 @@ TEST_CASE("min_bidders: a tender may require more than three", "[gate]") {
   for (std::size_t i = 0; i < 4; ++i) commit(f, m.enterprises[i], t4, 20 + i);
   f.clock.set_ms(ms(kDeadline) + 30 * kDayMs);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
-  CHECK(TenderService::view(db, t4)->status == TenderStatus::reveal);
+  CHECK(detail::unchecked_view(db, t4)->status == TenderStatus::reveal);
 }
 
 TEST_CASE("a cancelled tender never publishes its bids (security A14)", "[gate]") {
@@ -491,7 +492,7 @@ TEST_CASE("re-tendering names the failed or cancelled tender of the same communi
   }
   auto id = expect_one_entry(f, [&] { return with(m.tenderer, failed); });
   auto db = f.reader();
-  CHECK(*TenderService::view(db, *id)->retender_of == failed);
+  CHECK(*detail::unchecked_view(db, *id)->retender_of == failed);
   CHECK(entries_of(f, "tender.drafted").back()["payload"].as_object()["retender_of"].as_string() ==
         failed);
   REQUIRE(f.service->publish(m.tenderer, *id).ok());

@@ -9,6 +9,7 @@
 #include "service_fixture.h"
 #include "tender_core/calendar.h"
 #include "tender_core/tender_rules.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::core;
@@ -292,7 +293,7 @@ TEST_CASE("a document objection holds the deadline; the answer restores its days
   auto o = expect_one_entry(
       f, [&] { return f.service->file_objection(m.enterprises[1], t, "技术标准排斥"); });
   auto db = f.reader();
-  CHECK(TenderService::view(db, t)->deadline_held);
+  CHECK(detail::unchecked_view(db, t)->deadline_held);
   // The bid entries (the tender's entries still withheld: the draft's were
   // released at publication) wait for an event, not for an instant.
   {
@@ -307,7 +308,7 @@ TEST_CASE("a document objection holds the deadline; the answer restores its days
   // Nobody answers. At the deadline and after it bidding stays open.
   f.clock.set_ms(ms("2025-07-03T10:00:00+08:00"));
   CHECK(*f.service->tick(f.clock.now_ms()) == 0);
-  CHECK(TenderService::view(db, t)->status == TenderStatus::published);
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::published);
   auto late_bid = seal(t, kUsccB, 240, 2);
   (void)expect_one_entry(
       f, [&] { return f.service->submit_bid(m.enterprises[1], t, late_bid.commitment); });
@@ -331,8 +332,8 @@ TEST_CASE("a document objection holds the deadline; the answer restores its days
   auto notice = boost::json::parse(f.all_entries().back()).as_object();
   CHECK(notice["type"].as_string() == "tender.amended");
   CHECK(notice["payload"].as_object()["reason"].as_string() == "document_objection_answered");
-  CHECK_FALSE(TenderService::view(db, t)->deadline_held);
-  CHECK(*TenderService::view(db, t)->bid_deadline_ms == ms("2025-07-18T10:00:00+08:00"));
+  CHECK_FALSE(detail::unchecked_view(db, t)->deadline_held);
+  CHECK(*detail::unchecked_view(db, t)->bid_deadline_ms == ms("2025-07-18T10:00:00+08:00"));
   // Still not open to new document objections (the cutoff stays 22 June).
   expect_refused(
       f, [&] { return f.service->file_objection(m.enterprises[2], t, "x"); },
@@ -350,7 +351,7 @@ TEST_CASE("a document objection holds the deadline; the answer restores its days
         return f.service->submit_bid(m.enterprises[3], t, seal(t, kUsccD, 230, 4).commitment);
       },
       "bid_after_deadline");
-  CHECK(TenderService::view(db, t)->status == TenderStatus::reveal);
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::reveal);
 }
 
 TEST_CASE("an answer that amends the documents keeps at least 15 days", "[periods]") {

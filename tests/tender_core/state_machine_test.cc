@@ -18,6 +18,7 @@
 
 #include "service_fixture.h"
 #include "tender_core/tender_hooks.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::core;
@@ -48,7 +49,7 @@ void check_invariants(CoreFixture& f, const Market& m, const std::vector<std::st
   const std::int64_t now = f.clock.now_ms();
   const Actor outsiders[] = {f.supervisor, m.tenderer, m.owner, CoreFixture::actor("p", "public")};
   for (const auto& t : tenders) {
-    auto v = TenderService::view(db, t);
+    auto v = detail::unchecked_view(db, t);
     REQUIRE(v.ok());
     REQUIRE(tender_status_from_string(to_string(v->status)).has_value());
     const bool pre_deadline =
@@ -88,9 +89,9 @@ void check_invariants(CoreFixture& f, const Market& m, const std::vector<std::st
           CHECK_FALSE(b.bid.has_value());
         }
       }
-      CHECK(TenderService::opening_record(db, t).error().code == "opening_not_public");
-    } else if (v->status != TenderStatus::failed || TenderService::opening_record(db, t).ok()) {
-      auto record = TenderService::opening_record(db, t);
+      CHECK(detail::unchecked_opening_record(db, t).error().code == "opening_not_public");
+    } else if (v->status != TenderStatus::failed || detail::unchecked_opening_record(db, t).ok()) {
+      auto record = detail::unchecked_opening_record(db, t);
       REQUIRE(record.ok());
       for (const auto& [key, price] : model.revealed) {
         if (key.first != t) continue;

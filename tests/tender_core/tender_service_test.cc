@@ -9,6 +9,7 @@
 #include "service_fixture.h"
 #include "tender_core/service.h"
 #include "tender_core/tender_hooks.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::core;
@@ -100,14 +101,14 @@ TEST_CASE("draft, edit and publish: rules validated and frozen, publish idempote
       },
       "tender_not_draft");
   auto db = f.reader();
-  auto v = TenderService::view(db, *id);
+  auto v = detail::unchecked_view(db, *id);
   REQUIRE(v.ok());
   CHECK(v->status == TenderStatus::published);
   CHECK(v->tier->max_fen_per_m2_month == 300);
   CHECK(*v->bid_deadline_ms == day20);
   // The tier table changing later does not touch the frozen tier.
   REQUIRE(f.registry->replace_service_tiers(f.admin, {{"T2", "二级", 1, 2, {}}}).ok());
-  CHECK(TenderService::view(db, *id)->tier->max_fen_per_m2_month == 300);
+  CHECK(detail::unchecked_view(db, *id)->tier->max_fen_per_m2_month == 300);
 }
 
 TEST_CASE("bids before the deadline: commit, replace, withdraw; refused at the exact deadline") {
@@ -277,7 +278,7 @@ TEST_CASE(
     CHECK(e.find("price_fen_per_m2_month") == std::string::npos);
   }
   auto db = f.reader();
-  CHECK(TenderService::opening_record(db, t).error().code == "opening_not_public");
+  CHECK(detail::unchecked_opening_record(db, t).error().code == "opening_not_public");
   for (const Actor& viewer : {m.tenderer, f.supervisor, m.enterprises[1], m.enterprises[3]}) {
     auto seen = TenderService::bids_visible_to(db, t, viewer, f.clock.now_ms());
     REQUIRE(seen.ok());
@@ -290,9 +291,15 @@ TEST_CASE(
   auto late = f.service->reveal_bid(m.enterprises[2], t, sealed[2].salt_hex, sealed[2].bid);
   REQUIRE_FALSE(late.ok());
   CHECK(late.error().code == "not_in_reveal_window");
-  auto record = TenderService::opening_record(db, t);
+  auto record = detail::unchecked_opening_record(db, t);
   REQUIRE(record.ok());
   REQUIRE(record->size() == 3);
+  // The checked reader (the server's) answers the same record to everyone.
+  for (const Actor& viewer : {m.tenderer, f.supervisor, m.owner, m.enterprises[3]}) {
+    auto seen = TenderService::opening(db, t, viewer);
+    REQUIRE(seen.ok());
+    CHECK(seen->size() == 3);
+  }
   CHECK((*record)[0].valid);
   CHECK((*record)[0].bid->price_fen_per_m2_month == 200);
   CHECK((*record)[1].valid);
@@ -303,7 +310,7 @@ TEST_CASE(
   auto& p = opened[0]["payload"].as_object();
   CHECK(p["due_at"].as_string() == "2025-07-02T02:00:00.000Z");
   CHECK(p["valid_bids"].as_int64() == 2);
-  CHECK(TenderService::view(db, t)->status == TenderStatus::opened);  // 2 >= min_valid_bids
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::opened);  // 2 >= min_valid_bids
   auto all = TenderService::bids_visible_to(db, t, CoreFixture::actor("x", "public"), close);
   REQUIRE(all->size() == 3);
   CHECK(all->at(1).bid->price_fen_per_m2_month == 210);
@@ -338,9 +345,9 @@ TEST_CASE(
   REQUIRE(applied.ok());
   CHECK(*applied == 2);  // t1: opened, failed (t1 closed and t2 closed, failed at the deadline)
   auto db = f.reader();
-  CHECK(TenderService::view(db, t1)->status == TenderStatus::failed);
-  CHECK(*TenderService::view(db, t1)->end_reason == "too_few_valid_bids");
-  CHECK(*TenderService::view(db, t2)->end_reason == "too_few_bidders");
+  CHECK(detail::unchecked_view(db, t1)->status == TenderStatus::failed);
+  CHECK(*detail::unchecked_view(db, t1)->end_reason == "too_few_valid_bids");
+  CHECK(*detail::unchecked_view(db, t2)->end_reason == "too_few_bidders");
   auto failed = entries_of(f, "tender.failed");
   REQUIRE(failed.size() == 2);
   for (auto& e : failed) {
@@ -388,7 +395,7 @@ TEST_CASE("suspension pauses the deadline; bid entries stay withheld throughout"
   expect_one_entry(f, [&] { return f.service->resume(f.supervisor, t); });
   // 20 days suspended: the deadline moved by exactly that.
   const std::int64_t moved = ms(kDeadline) + 20 * kDayMs;
-  CHECK(*TenderService::view(db, t)->bid_deadline_ms == moved);
+  CHECK(*detail::unchecked_view(db, t)->bid_deadline_ms == moved);
   // Released by the reveal window's opening, not at an instant (issue 11;
   // this test used to check that the release followed the moved deadline).
   CHECK(*db.query_int64("SELECT max(release_at_ms) FROM audit_withheld") ==
@@ -569,7 +576,7 @@ TEST_CASE("publicity: an unanswered objection holds the window; due_at is the an
   auto ended = entries_of(f, "tender.candidate_publicity_ended");
   REQUIRE(ended.size() == 1);
   CHECK(ended[0]["payload"].as_object()["due_at"].as_string() == format_rfc3339_ms(end + kDayMs));
-  CHECK(TenderService::view(db, t)->status == TenderStatus::deciding);
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::deciding);
   // Award publicity, then awarded exactly at its end.
   f.clock.set_ms(end + 2 * kDayMs);
   REQUIRE(f.ledger
@@ -583,7 +590,7 @@ TEST_CASE("publicity: an unanswered objection holds the window; due_at is the an
   CHECK(*f.service->tick(f.clock.now_ms()) == 0);
   f.clock.set_ms(award_end);
   CHECK(*f.service->tick(f.clock.now_ms()) == 1);
-  CHECK(TenderService::view(db, t)->status == TenderStatus::awarded);
+  CHECK(detail::unchecked_view(db, t)->status == TenderStatus::awarded);
 }
 
 TEST_CASE("rating snapshot taken late is the one in force and known at the deadline") {

@@ -6,6 +6,7 @@
 
 #include "audit_log/log_store.h"
 #include "service_fixture.h"
+#include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
 using namespace sunbid::core;
@@ -149,9 +150,9 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
   f.clock.set_ms(ms("2025-06-12T10:00:00+08:00"));
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   auto db = f.reader();
-  auto view = TenderService::view(db, t);
+  auto view = detail::unchecked_view(db, t);
   CHECK(view->status == TenderStatus::opened);  // 3 valid bids >= min_valid_bids 3
-  auto record = TenderService::opening_record(db, t);
+  auto record = detail::unchecked_opening_record(db, t);
   REQUIRE(record.ok());
   REQUIRE(record->size() == 4);
   // Ordered by USCC bytes: 鹭岛 (…0200…), the pilot (…0203M…), 九龙江 (…0500…), 海湾 (…0503…).

@@ -53,7 +53,7 @@ Result<Pending> post_reveal(Ctx& c, const ReqBidReveal& req) {
 Result<Response> get_opening(Ctx& c) {
   SUNBID_TRY(caught_up_view(c));
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(auto rows, core::TenderService::opening_record(lease.db(), c.id()));
+  SUNBID_ASSIGN_OR_RETURN(auto rows, core::TenderService::opening(lease.db(), c.id(), c.viewer));
   boost::json::array items;
   for (const auto& r : rows) items.push_back(opening_row_json(r));
   return ok_json(boost::json::object{{"tender_id", c.id()}, {"items", std::move(items)}});

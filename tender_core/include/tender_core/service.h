@@ -400,17 +400,14 @@ class TenderService {
   // REQUIRES: query.limit >= 1.
   static Result<TenderPage> list(audit::Database& db, const TenderListQuery& query,
                                  const Viewer& viewer);
-  // Unchecked: every tender, drafts included (for callers inside the
-  // platform that enforce access themselves: evaluation's commands and the
-  // background tick).
-  static Result<TenderView> view(audit::Database& db, std::string_view tender_id);
-  static Result<std::vector<TenderView>> list(audit::Database& db,
-                                              std::optional<TenderStatus> status,
-                                              std::optional<std::string> community_id);
-  // The opening record; refuses opening_not_public until the reveal window
-  // has closed (the record is logged at that instant).
-  static Result<std::vector<OpeningRow>> opening_record(audit::Database& db,
-                                                        std::string_view tender_id);
+  // The opening record as `viewer` may see it: a draft the viewer may not
+  // see is tender_not_found (as for view); otherwise refuses
+  // opening_not_public until the reveal window has closed (the record is
+  // logged at that instant). The unchecked readers (every tender, no viewer)
+  // are in the private header tender_core/src/internal/tender_core/
+  // unchecked_reads.h, which the server cannot include.
+  static Result<std::vector<OpeningRow>> opening(audit::Database& db, std::string_view tender_id,
+                                                 const Viewer& viewer);
   // The bids `viewer` may see now: before the opening record only the
   // viewer's own bid (an enterprise) — and, after the deadline, supervisors
   // and the community's tenderer see who bid and the commitments, never
