@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "accounts/relations.h"
 #include "audit_log/canonical_json.h"
 #include "eval_store.h"
 #include "evaluation/committee_draw.h"
@@ -279,7 +280,7 @@ Result<bool> EvaluationService::commit_pool_if_due(std::string_view tender) {
     bidders.erase(std::unique(bidders.begin(), bidders.end()), bidders.end());
     // 评定分离: the accounts that close or take part in the decision never evaluate.
     SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> excluded,
-                            tenderer_accounts_(db, view.community_id));
+                            accounts::tenderer_account_ids(db, view.community_id));
     std::sort(excluded.begin(), excluded.end());
     excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
     SUNBID_ASSIGN_OR_RETURN(PoolSplit split, split_pool(pool, bidders, excluded));

@@ -17,6 +17,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include "accounts/access_record.h"
+#include "accounts/accounts.h"
+#include "accounts/relations.h"
 #include "audit_log/entry_format.h"
 #include "audit_log/log_store.h"
 #include "audit_log/merkle.h"
@@ -26,9 +29,6 @@
 #include "eval_json.h"
 #include "evaluation/service.h"
 #include "json_fields.h"
-#include "server/access_record.h"
-#include "server/account_relations.h"
-#include "server/accounts.h"
 #include "server/config.h"
 #include "server/error_response.h"
 #include "server/limits.h"
@@ -122,14 +122,14 @@ struct Call {
   std::unordered_map<std::string, std::string> query;
   std::unordered_map<std::string, std::string> params;  // {name} path segments
   std::string client_address;
-  std::optional<SessionInfo> session;
-  std::optional<SessionToken> token;
+  std::optional<accounts::SessionInfo> session;
+  std::optional<accounts::SessionToken> token;
 
-  Actor actor() const {
-    Actor a;
+  accounts::Actor actor() const {
+    accounts::Actor a;
     if (session) {
       a.account_id = session->account.id;
-      a.role = std::string(role_name(session->account.role));
+      a.role = std::string(accounts::role_name(session->account.role));
     } else {
       a.account_id = "anonymous";
       a.role = "anonymous";
@@ -165,7 +165,7 @@ struct Api::Impl {
         clock(options.clock ? options.clock : &system_clock),
         registry(*options.ledger),
         service(*options.ledger, *clock, platform_settings(options.limits)),
-        evaluation(*options.ledger, *clock, service, &tenderer_account_ids) {
+        evaluation(*options.ledger, *clock, service) {
     registry.set_calendar_hook(evaluation.calendar_hook());
     add_routes();
     if (options.tick_interval.count() > 0) ticker = std::thread([this] { tick_loop(); });
@@ -220,17 +220,18 @@ struct Api::Impl {
   // public entry (access_record.h); the day last done is remembered so that
   // the tick writes nothing otherwise.
   Status commit_access_record(std::int64_t now) {
-    const std::string day = china_date(china_day_start_ms(now) - 1);
+    const std::string day = accounts::china_date(accounts::china_day_start_ms(now) - 1);
     {
       std::lock_guard lock(access_mu);
       if (!access_committed_day.empty() && access_committed_day >= day) return {};
     }
     {
       SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
-      SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> last, last_committed_day(lease.db()));
+      SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> last,
+                              accounts::last_committed_day(lease.db()));
       if (!last || *last < day) {
         SUNBID_TRY(ledger().run<bool>(
-            [now](audit::WriteTxn& txn) { return commit_access_record_day(txn, now); }));
+            [now](audit::WriteTxn& txn) { return accounts::commit_access_record_day(txn, now); }));
       }
     }
     std::lock_guard lock(access_mu);
@@ -265,7 +266,7 @@ struct Api::Impl {
   TenderViewCache tender_views;
   std::vector<Route> routes;
   std::once_flag dummy_once;
-  PasswordHash dummy_hash;
+  accounts::PasswordHash dummy_hash;
 
   std::array<std::atomic<std::uint64_t>, 6> responses_by_class{};
   std::atomic<std::uint64_t> login_failures{0};
@@ -468,10 +469,11 @@ struct Api::Impl {
   // Anonymous callers send small bodies (a login); sessions 1 MiB; an
   // admin's roster upload 16 MiB (security A11).
   std::uint64_t body_limit_for_session(const Request& req,
-                                       const std::optional<SessionInfo>& session) const {
+                                       const std::optional<accounts::SessionInfo>& session) const {
     const limits::Settings& l = options.limits;
     if (!session) return l.max_anonymous_body_bytes;
-    if (session->account.role == Role::kAdmin && limits::is_roster_upload(req.method, req.target)) {
+    if (session->account.role == accounts::Role::kAdmin &&
+        limits::is_roster_upload(req.method, req.target)) {
       return l.max_roster_body_bytes;
     }
     return l.max_body_bytes;
@@ -494,14 +496,14 @@ struct Api::Impl {
       return make_error("session_invalid", "会话无效或已过期 / the session is invalid or expired");
     };
     if (!h.starts_with(kBearer)) return invalid();
-    auto token = parse_session_token(trim(std::string_view(h).substr(kBearer.size())));
+    auto token = accounts::parse_session_token(trim(std::string_view(h).substr(kBearer.size())));
     if (!token) return invalid();
     const std::int64_t now = clock->now_ms();
     const Hash key = session_token_hash(*token);
-    std::optional<SessionInfo> session = sessions.find(key, now);
+    std::optional<accounts::SessionInfo> session = sessions.find(key, now);
     if (!session) {
       SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
-      SUNBID_ASSIGN_OR_RETURN(session, find_session(lease.db(), *token, now));
+      SUNBID_ASSIGN_OR_RETURN(session, accounts::find_session(lease.db(), *token, now));
       if (!session) return invalid();
       sessions.insert(key, *session, now);
     }
@@ -594,7 +596,7 @@ struct Api::Impl {
                               {{"field", "/advance_s"}}));
     }
     std::int64_t seconds = *advance;
-    Actor actor = call.actor();
+    accounts::Actor actor = call.actor();
     DevClock* dev = options.dev_clock;
     // The jump is logged, so a trail read later shows why time leapt.
     ledger().submit(
@@ -623,9 +625,9 @@ struct Api::Impl {
   }
 
   // ---- Accounts and sessions ------------------------------------------------
-  const PasswordHash& dummy() {
+  const accounts::PasswordHash& dummy() {
     std::call_once(dummy_once, [&] {
-      auto h = hash_password("sunbid-dummy-password", options.scrypt);
+      auto h = accounts::hash_password("sunbid-dummy-password", options.scrypt);
       if (h.ok()) dummy_hash = std::move(h).value();
     });
     return dummy_hash;
@@ -679,16 +681,16 @@ struct Api::Impl {
   }
 
   // On login_pool: the password check, then the session's ledger command.
-  void login(const std::string& username, const std::string& password, Actor actor,
+  void login(const std::string& username, const std::string& password, accounts::Actor actor,
              std::int64_t now, Reply reply) {
     auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
-    auto account = find_account_by_username(lease->db(), username);
+    auto account = accounts::find_account_by_username(lease->db(), username);
     if (!account.ok()) return reply(std::move(account).error());
     // An unknown username costs the same scrypt as a wrong password, so the
     // answer time does not tell which usernames exist.
-    bool ok = *account ? verify_password(password, (*account)->password)
-                       : (verify_password(password, dummy()), false);
+    bool ok = *account ? accounts::verify_password(password, (*account)->password)
+                       : (accounts::verify_password(password, dummy()), false);
     if (!ok) {
       login_failures.fetch_add(1);
       return reply(
@@ -698,38 +700,38 @@ struct Api::Impl {
     if ((*account)->disabled) {
       return reply(make_error("account_disabled", "账户已停用 / the account is disabled"));
     }
-    auto token = new_session_token();
+    auto token = accounts::new_session_token();
     if (!token.ok()) return reply(std::move(token).error());
     std::int64_t expires =
         now +
         std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count();
     actor.account_id = (*account)->id;
-    actor.role = std::string(role_name((*account)->role));
-    AccountRecord rec = std::move(**account);
-    SessionToken tok = *token;
+    actor.role = std::string(accounts::role_name((*account)->role));
+    accounts::AccountRecord rec = std::move(**account);
+    accounts::SessionToken tok = *token;
     ledger().submit(
         [tok, rec, expires, actor](audit::WriteTxn& txn) {
-          return open_session(txn, tok, rec, expires, actor);
+          return accounts::open_session(txn, tok, rec, expires, actor);
         },
         [this, tok, rec, expires, reply](Status st) {
           if (!st.ok()) return reply(std::move(st).error());
           logins.fetch_add(1);
-          reply(
-              json_response(201, boost::json::object{{"token", format_session_token(tok)},
-                                                     {"role", std::string(role_name(rec.role))},
-                                                     {"account_id", rec.id},
-                                                     {"expires_at", format_rfc3339_ms(expires)}}));
+          reply(json_response(
+              201, boost::json::object{{"token", accounts::format_session_token(tok)},
+                                       {"role", std::string(accounts::role_name(rec.role))},
+                                       {"account_id", rec.id},
+                                       {"expires_at", format_rfc3339_ms(expires)}}));
         });
   }
 
   void delete_session(Call& call, Reply reply) {
-    SessionToken tok = *call.token;  // present: the policy requires a session
+    accounts::SessionToken tok = *call.token;  // present: the policy requires a session
     // Dropped from the cache now and again once the row is gone, so that a
     // request racing the commit cannot leave it cached.
     const Hash key = session_token_hash(tok);
     sessions.erase(key);
     ledger().submit([tok, actor = call.actor()](
-                        audit::WriteTxn& txn) { return close_session(txn, tok, actor); },
+                        audit::WriteTxn& txn) { return accounts::close_session(txn, tok, actor); },
                     [this, key, reply](Status st) {
                       sessions.erase(key);
                       if (!st.ok()) return reply(std::move(st).error());
@@ -752,21 +754,25 @@ struct Api::Impl {
     if (!body.ok()) return reply(std::move(body).error());
     auto parsed = parse_new_account(*body);
     if (!parsed.ok()) return reply(std::move(parsed).error());
-    NewAccount account = std::move(parsed->first);
+    accounts::NewAccount account = std::move(parsed->first);
     std::string password = std::move(parsed->second);
-    if (auto st = validate_new_account(account); !st.ok()) return reply(std::move(st).error());
-    if (auto st = validate_password(password); !st.ok()) return reply(std::move(st).error());
+    if (auto st = accounts::validate_new_account(account); !st.ok())
+      return reply(std::move(st).error());
+    if (auto st = accounts::validate_password(password); !st.ok())
+      return reply(std::move(st).error());
     if (auto st = check_account_relations(account); !st.ok()) return reply(std::move(st).error());
-    auto hash = hash_password(password, options.scrypt);
+    auto hash = accounts::hash_password(password, options.scrypt);
     if (!hash.ok()) return reply(std::move(hash).error());
     auto id = std::make_shared<std::string>();
     ledger().submit(
         [account, approval, hash = std::move(hash).value(), actor = call.actor(),
          id](audit::WriteTxn& txn) -> Status {
           if (approval) {
-            SUNBID_ASSIGN_OR_RETURN(*id, request_account_approval(txn, account, hash, actor));
+            SUNBID_ASSIGN_OR_RETURN(*id,
+                                    accounts::request_account_approval(txn, account, hash, actor));
           } else {
-            SUNBID_ASSIGN_OR_RETURN(*id, create_unshared_account(txn, account, hash, actor));
+            SUNBID_ASSIGN_OR_RETURN(*id,
+                                    accounts::create_unshared_account(txn, account, hash, actor));
           }
           return Status{};
         },
@@ -774,15 +780,16 @@ struct Api::Impl {
           if (!st.ok()) return reply(std::move(st).error());
           if (approval) {
             return reply(json_response(
-                202, boost::json::object{{"id", *id},
-                                         {"state", "pending"},
-                                         {"username", account.username},
-                                         {"role", std::string(role_name(account.role))}}));
+                202,
+                boost::json::object{{"id", *id},
+                                    {"state", "pending"},
+                                    {"username", account.username},
+                                    {"role", std::string(accounts::role_name(account.role))}}));
           }
-          reply(json_response(201,
-                              boost::json::object{{"id", *id},
-                                                  {"username", account.username},
-                                                  {"role", std::string(role_name(account.role))}}));
+          reply(json_response(
+              201, boost::json::object{{"id", *id},
+                                       {"username", account.username},
+                                       {"role", std::string(accounts::role_name(account.role))}}));
         });
   }
 
@@ -790,20 +797,20 @@ struct Api::Impl {
     auto body = optional_json_body(call);
     if (!body.ok()) return reply(std::move(body).error());
     if (auto st = JsonFields(*body).finish(); !st.ok()) return reply(std::move(st).error());
-    auto approved = std::make_shared<ApprovedAccount>();
+    auto approved = std::make_shared<accounts::ApprovedAccount>();
     std::string approval_id = call.params.at("id");
     ledger().submit(
         [approval_id, actor = call.actor(), approved](audit::WriteTxn& txn) -> Status {
-          SUNBID_ASSIGN_OR_RETURN(*approved, approve_account(txn, approval_id, actor));
+          SUNBID_ASSIGN_OR_RETURN(*approved, accounts::approve_account(txn, approval_id, actor));
           return Status{};
         },
         [approval_id, approved, reply](Status st) {
           if (!st.ok()) return reply(std::move(st).error());
-          reply(json_response(201,
-                              boost::json::object{{"id", approved->account_id},
-                                                  {"username", approved->username},
-                                                  {"role", std::string(role_name(approved->role))},
-                                                  {"approval", approval_id}}));
+          reply(json_response(
+              201, boost::json::object{{"id", approved->account_id},
+                                       {"username", approved->username},
+                                       {"role", std::string(accounts::role_name(approved->role))},
+                                       {"approval", approval_id}}));
         });
   }
 
@@ -818,7 +825,7 @@ struct Api::Impl {
     if (auto it = call.query.find("cursor"); it != call.query.end()) cursor = it->second;
     auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
-    auto page = pending_approvals(lease->db(), cursor, static_cast<std::size_t>(n));
+    auto page = accounts::pending_approvals(lease->db(), cursor, static_cast<std::size_t>(n));
     if (!page.ok()) return reply(std::move(page).error());
     auto opt = [](const std::optional<std::string>& v) {
       return v ? boost::json::value(*v) : boost::json::value(nullptr);
@@ -828,7 +835,7 @@ struct Api::Impl {
       items.push_back({{"id", a.id},
                        {"state", "pending"},
                        {"username", a.username},
-                       {"role", std::string(role_name(a.role))},
+                       {"role", std::string(accounts::role_name(a.role))},
                        {"display_name", a.display_name},
                        {"community_id", opt(a.community_id)},
                        {"enterprise_uscc", opt(a.enterprise_uscc)},
@@ -857,7 +864,8 @@ struct Api::Impl {
     ledger().submit(
         [account_id, reason = *reason, actor = call.actor(),
          changed](audit::WriteTxn& txn) -> Status {
-          SUNBID_ASSIGN_OR_RETURN(*changed, disable_account(txn, account_id, reason, actor));
+          SUNBID_ASSIGN_OR_RETURN(*changed,
+                                  accounts::disable_account(txn, account_id, reason, actor));
           return Status{};
         },
         [this, account_id, changed, reply](Status st) {
@@ -872,14 +880,14 @@ struct Api::Impl {
   // DELETE /sessions/others: the caller ends every other session of its
   // account (a token left on another device, a leaked one).
   void delete_other_sessions(Call& call, Reply reply) {
-    SessionToken tok = *call.token;  // present: the policy requires a session
+    accounts::SessionToken tok = *call.token;  // present: the policy requires a session
     const Hash keep = session_token_hash(tok);
     const std::string account_id = call.session->account.id;
     sessions.erase_account(account_id, &keep);
     auto closed = std::make_shared<std::int64_t>(0);
     ledger().submit(
         [tok, actor = call.actor(), closed](audit::WriteTxn& txn) -> Status {
-          SUNBID_ASSIGN_OR_RETURN(*closed, close_other_sessions(txn, tok, actor));
+          SUNBID_ASSIGN_OR_RETURN(*closed, accounts::close_other_sessions(txn, tok, actor));
           return Status{};
         },
         [this, keep, account_id, closed, reply](Status st) {
@@ -892,45 +900,19 @@ struct Api::Impl {
   // The community, owner key and USCC an account names must exist in
   // tender_core's registers (communities and rosters are never deleted, so
   // reading before the command is enough).
-  Status check_account_relations(const NewAccount& account) {
+  Status check_account_relations(const accounts::NewAccount& account) {
     SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
-    audit::Database& db = lease.db();
-    auto refuse = [](std::string field, std::string zh, std::string en) {
-      return make_error("account_relation_invalid", zh + " / " + en, {{"field", field}});
-    };
-    if (account.community_id) {
-      auto c = core::Registry::community(db, *account.community_id);
-      if (!c.ok()) {
-        if (c.error().code != "community_not_found") return std::move(c).error();
-        return refuse("/community_id", "小区不存在", "no such community");
-      }
-      if (account.owner_key) {
-        SUNBID_ASSIGN_OR_RETURN(bool on_roster, core::Registry::owner_on_roster(
-                                                    db, *account.community_id, *account.owner_key));
-        if (!on_roster) {
-          return refuse("/owner_key", "该小区名册中没有此业主",
-                        "the community's roster has no such owner_key");
-        }
-      }
-    }
-    if (account.enterprise_uscc) {
-      SUNBID_ASSIGN_OR_RETURN(bool registered,
-                              core::Registry::enterprise_registered(db, *account.enterprise_uscc));
-      if (!registered) {
-        return refuse("/enterprise_uscc", "企业未登记", "no such registered enterprise");
-      }
-    }
-    return {};
+    return accounts::check_account_relations(lease.db(), account);
   }
 
-  static Result<std::pair<NewAccount, std::string>> parse_new_account(
+  static Result<std::pair<accounts::NewAccount, std::string>> parse_new_account(
       const boost::json::object& body) {
     JsonFields f(body);
-    NewAccount a;
+    accounts::NewAccount a;
     SUNBID_ASSIGN_OR_RETURN(a.username, f.required_string("username"));
     SUNBID_ASSIGN_OR_RETURN(std::string password, f.required_string("password"));
     SUNBID_ASSIGN_OR_RETURN(std::string role, f.required_string("role"));
-    auto r = parse_role(role);
+    auto r = accounts::parse_role(role);
     if (!r) {
       return make_error("invalid_field", "角色无效 / unknown role",
                         {{"field", "/role"}, {"value", role}});
@@ -994,9 +976,9 @@ struct Api::Impl {
   static core::Actor core_actor(const Call& call) {
     core::Actor a;
     if (call.session) {
-      const AccountRecord& acc = call.session->account;
+      const accounts::AccountRecord& acc = call.session->account;
       a.account = acc.id;
-      a.role = std::string(role_name(acc.role));
+      a.role = std::string(accounts::role_name(acc.role));
       a.community_id = acc.community_id.value_or("");
       a.enterprise_uscc = acc.enterprise_uscc.value_or("");
       a.owner_key = acc.owner_key.value_or("");
@@ -1740,29 +1722,29 @@ struct Api::Impl {
     if (!body.ok()) return reply(std::move(body).error());
     auto req = expert_from_json(*body);
     if (!req.ok()) return reply(std::move(req).error());
-    in_worker(
-        reply,
-        [this, req = std::move(req).value(), actor = core_actor(call)]() -> Result<Response> {
-          SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
-          SUNBID_ASSIGN_OR_RETURN(auto account,
-                                  find_account_by_username(lease.db(), req.account_username));
-          if (!account) {
-            return make_error("account_not_found", "账户不存在 / no such account",
-                              {{"field", "/account_username"}});
-          }
-          if (account->role != Role::kEvaluator) {
-            return make_error(
-                "expert_not_evaluator",
-                "专家库只收评标专家账户 / only evaluator accounts enter the expert pool",
-                {{"field", "/account_username"}, {"role", std::string(role_name(account->role))}});
-          }
-          eval::ExpertInput in = req.input;
-          in.account = account->id;
-          SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, evaluation.add_expert(actor, in));
-          return created(boost::json::object{{"account_id", account->id},
-                                             {"account_username", req.account_username},
-                                             {"log_index", idx(log_index)}});
-        });
+    in_worker(reply,
+              [this, req = std::move(req).value(), actor = core_actor(call)]() -> Result<Response> {
+                SUNBID_ASSIGN_OR_RETURN(auto lease, ledger().reader());
+                SUNBID_ASSIGN_OR_RETURN(auto account, accounts::find_account_by_username(
+                                                          lease.db(), req.account_username));
+                if (!account) {
+                  return make_error("account_not_found", "账户不存在 / no such account",
+                                    {{"field", "/account_username"}});
+                }
+                if (account->role != accounts::Role::kEvaluator) {
+                  return make_error(
+                      "expert_not_evaluator",
+                      "专家库只收评标专家账户 / only evaluator accounts enter the expert pool",
+                      {{"field", "/account_username"},
+                       {"role", std::string(accounts::role_name(account->role))}});
+                }
+                eval::ExpertInput in = req.input;
+                in.account = account->id;
+                SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, evaluation.add_expert(actor, in));
+                return created(boost::json::object{{"account_id", account->id},
+                                                   {"account_username", req.account_username},
+                                                   {"log_index", idx(log_index)}});
+              });
   }
 
   // PATCH /experts/{id}: a new, effective-dated version of the record of the
@@ -2058,7 +2040,7 @@ struct Api::Impl {
     }
     auto lease = ledger().reader();
     if (!lease.ok()) return reply(std::move(lease).error());
-    auto page = read_access_record(lease->db(), start->value_or(0), n);
+    auto page = accounts::read_access_record(lease->db(), start->value_or(0), n);
     if (!page.ok()) return reply(std::move(page).error());
     boost::json::array items;
     for (const auto& it : page->items) {

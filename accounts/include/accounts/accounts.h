@@ -1,6 +1,12 @@
-// Accounts and bearer sessions (tables of migration 3, server_migrations()).
+// Accounts and bearer sessions (tables of migrations 3 and 19, accounts_migrations()).
 //
-// An account has a role (policy.h), a username (unique), a display name and,
+// The accounts module sits below evaluation and above tender_core
+// (server -> evaluation -> accounts -> tender_core -> audit_log): the server
+// authenticates with it, evaluation asks it for a community's tenderer
+// accounts (relations.h), and tender_core never calls it (it receives actors).
+// The coming owner onboarding (activation codes) lives here too.
+//
+// An account has a role (role.h), a username (unique), a display name and,
 // depending on the role, a community, an enterprise USCC or an owner key.
 // Passwords are kept only as scrypt hashes (password.h).
 //
@@ -25,12 +31,12 @@
 #include <string>
 #include <string_view>
 
+#include "accounts/password.h"
+#include "accounts/role.h"
 #include "audit_log/ledger.h"
 #include "audit_log/sqlite.h"
-#include "server/password.h"
-#include "server/policy.h"
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 struct NewAccount {
   std::string username;
@@ -56,11 +62,17 @@ struct Actor {
   std::optional<std::string> client_address;  // digested before it is logged
 };
 
-// Inserts the account and its audit entry ("account.created"); returns its id.
+// Inserts the account and its audit entry ("account.created"); returns its
+// id, "acct-" and 16 random hex digits.
 // REQUIRES: validate_new_account(account) is ok; `password` hashed already.
 // Error `username_taken` (409).
 Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& account,
                                    const PasswordHash& password, const Actor& actor);
+// The same with an id the caller chooses (fixtures and imports that keep
+// their ids). REQUIRES: no account has `id`; it does not start with "acct-".
+Result<std::string> create_account_with_id(audit::WriteTxn& txn, std::string id,
+                                           const NewAccount& account, const PasswordHash& password,
+                                           const Actor& actor);
 
 struct AccountRecord {
   std::string id;
@@ -169,4 +181,4 @@ struct SessionInfo {
 Result<std::optional<SessionInfo>> find_session(audit::Database& db, const SessionToken& token,
                                                 std::int64_t now_ms);
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts
