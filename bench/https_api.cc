@@ -24,8 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "accounts/accounts.h"
 #include "audit_log/ledger.h"
-#include "server/accounts.h"
 #include "server/api.h"
 #include "server/https_server.h"
 #include "server/migrations.h"
@@ -138,15 +138,15 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", ledger.error().to_string().c_str());
       return 1;
     }
-    server::NewAccount admin{"root", server::Role::kAdmin, "root", {}, {}, {}};
-    auto hash = server::hash_password("correct horse battery", server::ScryptParams{});
+    accounts::NewAccount admin{"root", accounts::Role::kAdmin, "root", {}, {}, {}};
+    auto hash = accounts::hash_password("correct horse battery", accounts::ScryptParams{});
     Status st = (*ledger)->execute([&](audit::WriteTxn& txn) -> Status {
       for (int i = 0; i < 200; ++i) {  // some entries for the page reads
         admin.username = "user" + std::to_string(i);
-        SUNBID_TRY(server::create_account(txn, admin, *hash, server::Actor{}));
+        SUNBID_TRY(accounts::create_account(txn, admin, *hash, accounts::Actor{}));
       }
       admin.username = "root";
-      SUNBID_TRY(server::create_account(txn, admin, *hash, server::Actor{}));
+      SUNBID_TRY(accounts::create_account(txn, admin, *hash, accounts::Actor{}));
       return {};
     });
     if (!st.ok()) return 1;

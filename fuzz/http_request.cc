@@ -15,9 +15,9 @@
 #include <string>
 #include <string_view>
 
+#include "accounts/accounts.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
-#include "server/accounts.h"
 #include "server/api.h"
 #include "server/error_response.h"
 #include "server/limits.h"
@@ -48,16 +48,19 @@ struct World {
     ao.ledger = ledger.get();
     ao.clock = &clock;
     ao.dev_clock = &dev;
-    ao.scrypt = ScryptParams{1u << 4, 1, 1};          // fuzzing explores parsing, not the KDF
-    ao.tick_interval = std::chrono::milliseconds(0);  // deterministic: no background writes
+    ao.scrypt = accounts::ScryptParams{1u << 4, 1, 1};  // fuzzing explores parsing, not the KDF
+    ao.tick_interval = std::chrono::milliseconds(0);    // deterministic: no background writes
     api = std::make_unique<Api>(std::move(ao));
-    NewAccount a{"root", Role::kAdmin, "root", {}, {}, {}};
-    auto hash = hash_password("correct horse battery", ScryptParams{1u << 4, 1, 1}).value();
-    auto token = parse_session_token(kAdminToken).value();
+    accounts::NewAccount a{"root", accounts::Role::kAdmin, "root", {}, {}, {}};
+    auto hash =
+        accounts::hash_password("correct horse battery", accounts::ScryptParams{1u << 4, 1, 1})
+            .value();
+    auto token = accounts::parse_session_token(kAdminToken).value();
     Status st = ledger->execute([&](audit::WriteTxn& txn) -> Status {
-      SUNBID_ASSIGN_OR_RETURN(std::string id, create_account(txn, a, hash, Actor{}));
-      SUNBID_ASSIGN_OR_RETURN(auto rec, find_account_by_id(txn.db(), id));
-      return open_session(txn, token, *rec, INT64_MAX / 2, Actor{});
+      SUNBID_ASSIGN_OR_RETURN(std::string id,
+                              accounts::create_account(txn, a, hash, accounts::Actor{}));
+      SUNBID_ASSIGN_OR_RETURN(auto rec, accounts::find_account_by_id(txn.db(), id));
+      return accounts::open_session(txn, token, *rec, INT64_MAX / 2, accounts::Actor{});
     });
     if (!st.ok()) std::abort();
   }

@@ -283,7 +283,8 @@ constexpr ErrorCodeInfo kErrorCodes[] = {
     {"wrong_method", K::conflict, "本项目不由业主表决定标",
      "this tender is not decided by the owners' vote"},
     {"wrong_round", K::conflict, "轮次不符", "not the current round"},
-    // server: the HTTP layer, accounts and sessions, limits, configuration.
+    // server and accounts: the HTTP layer, accounts and sessions (accounts/), limits,
+    // configuration.
     {"access_record_corrupt", K::internal, "访问记录损坏", "the access record is corrupt"},
     {"account_binding_held", K::conflict, "该企业或业主已绑定账户，另建账户须经监督员批准",
      "another account holds this binding; a second one needs a supervisor's approval"},

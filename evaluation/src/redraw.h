@@ -50,9 +50,9 @@ std::vector<std::vector<std::string>> counted_seated(const SeatState& s);
 // After an entry (at `fixing_index`) that may have left a seat vacant: if no
 // fresh draw is pending and fewer than committee_size members sit, opens
 // replacement-N (commitment, pending draw). Returns its purpose, or nullopt.
-Result<std::optional<std::string>> open_replacement_if_vacant(
-    audit::WriteTxn& txn, const TenderInfo& t, std::uint64_t fixing_index,
-    const TendererAccounts& tenderer_accounts);
+Result<std::optional<std::string>> open_replacement_if_vacant(audit::WriteTxn& txn,
+                                                              const TenderInfo& t,
+                                                              std::uint64_t fixing_index);
 
 // enter_beacon for a pending replacement-N: draws over its committed list,
 // seats the drawn, logs `committee.redrawn` (withheld until the decision)
@@ -62,7 +62,6 @@ Result<std::optional<std::string>> open_replacement_if_vacant(
 Result<StageResult> replacement_draw(audit::WriteTxn& txn, const core::Actor& supervisor,
                                      const TenderInfo& t, const PendingDraw& pending,
                                      std::string_view beacon, std::string_view beacon_date,
-                                     const RestDayTest& is_rest_day,
-                                     const TendererAccounts& tenderer_accounts);
+                                     const RestDayTest& is_rest_day);
 
 }  // namespace sunbid::eval::detail

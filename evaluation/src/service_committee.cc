@@ -256,8 +256,8 @@ Result<SeatChange> EvaluationService::declare(const core::Actor& evaluator, std:
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
     if (!no_conflict && !out.successor) {
       // No reserve can take the seat: a fresh draw (replacement-N).
-      SUNBID_ASSIGN_OR_RETURN(out.replacement_draw, detail::open_replacement_if_vacant(
-                                                        txn, t, out.log_index, tenderer_accounts_));
+      SUNBID_ASSIGN_OR_RETURN(out.replacement_draw,
+                              detail::open_replacement_if_vacant(txn, t, out.log_index));
     }
     return out;
   });
@@ -314,8 +314,8 @@ Result<SeatChange> EvaluationService::replace_member(const core::Actor& supervis
     out.successor = next;
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
     if (!next) {
-      SUNBID_ASSIGN_OR_RETURN(out.replacement_draw, detail::open_replacement_if_vacant(
-                                                        txn, t, out.log_index, tenderer_accounts_));
+      SUNBID_ASSIGN_OR_RETURN(out.replacement_draw,
+                              detail::open_replacement_if_vacant(txn, t, out.log_index));
     }
     return out;
   });

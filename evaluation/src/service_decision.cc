@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "accounts/relations.h"
 #include "audit_log/canonical_json.h"
 #include "decision_steps.h"
 #include "eval_store.h"
@@ -612,7 +613,7 @@ Result<bool> EvaluationService::open_vote_if_due(std::string_view tender) {
       // tender published before voters were frozen takes today's accounts.
       SUNBID_ASSIGN_OR_RETURN(r.voters, detail::frozen_voters(db, tender));
       if (r.voters.empty()) {
-        SUNBID_ASSIGN_OR_RETURN(r.voters, tenderer_accounts_(db, t.view.community_id));
+        SUNBID_ASSIGN_OR_RETURN(r.voters, accounts::tenderer_account_ids(db, t.view.community_id));
       }
       std::sort(r.voters.begin(), r.voters.end());
     }

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <set>
 
+#include "accounts/accounts.h"
+#include "accounts/relations.h"
 #include "audit_log/canonical_json.h"
 #include "eval_store.h"
 #include "evaluation/committee_draw.h"
@@ -219,6 +221,29 @@ Result<std::uint64_t> EvaluationService::add_expert(const core::Actor& admin,
   });
 }
 
+Result<EvaluationService::ExpertAdded> EvaluationService::add_expert_account(
+    const core::Actor& admin, std::string_view username, ExpertInput input) {
+  SUNBID_TRY(detail::require_role(admin, "admin"));
+  std::optional<accounts::AccountRecord> account;
+  {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger_.reader());
+    SUNBID_ASSIGN_OR_RETURN(account, accounts::find_account_by_username(lease.db(), username));
+  }
+  if (!account) {
+    return make_error("account_not_found", "账户不存在 / no such account",
+                      {{"field", "/account_username"}});
+  }
+  if (account->role != accounts::Role::kEvaluator) {
+    return make_error("expert_not_evaluator",
+                      "专家库只收评标专家账户 / only evaluator accounts enter the expert pool",
+                      {{"field", "/account_username"},
+                       {"role", std::string(accounts::role_name(account->role))}});
+  }
+  input.account = account->id;
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, add_expert(admin, input));
+  return ExpertAdded{account->id, log_index};
+}
+
 Result<std::uint64_t> EvaluationService::update_expert(const core::Actor& admin,
                                                        std::string_view account,
                                                        const ExpertUpdate& up) {
@@ -280,7 +305,7 @@ Result<bool> EvaluationService::commit_pool_if_due(std::string_view tender) {
     bidders.erase(std::unique(bidders.begin(), bidders.end()), bidders.end());
     // 评定分离: the accounts that close or take part in the decision never evaluate.
     SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> excluded,
-                            tenderer_accounts_(db, view.community_id));
+                            accounts::tenderer_account_ids(db, view.community_id));
     std::sort(excluded.begin(), excluded.end());
     excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
     SUNBID_ASSIGN_OR_RETURN(PoolSplit split, split_pool(pool, bidders, excluded));

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <set>
 
+#include "accounts/relations.h"
 #include "evaluation/committee_draw.h"
 #include "evaluation/draw.h"
 #include "redraw.h"
@@ -143,9 +144,8 @@ std::vector<std::vector<std::string>> counted_seated(const SeatState& s) {
   return out;
 }
 
-Result<std::optional<std::string>> open_replacement_if_vacant(
-    WriteTxn& txn, const TenderInfo& t, std::uint64_t fixing_index,
-    const TendererAccounts& tenderer_accounts) {
+Result<std::optional<std::string>> open_replacement_if_vacant(WriteTxn& txn, const TenderInfo& t,
+                                                              std::uint64_t fixing_index) {
   auto& db = txn.db();
   const std::string& tender = t.view.id;
   SUNBID_ASSIGN_OR_RETURN(SeatState s, seat_state(db, tender));
@@ -172,7 +172,7 @@ Result<std::optional<std::string>> open_replacement_if_vacant(
   }
   // 评定分离, recomputed for the fixing entry.
   SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> excluded,
-                          tenderer_accounts(db, t.view.community_id));
+                          accounts::tenderer_account_ids(db, t.view.community_id));
   std::sort(excluded.begin(), excluded.end());
   excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
   SUNBID_ASSIGN_OR_RETURN(PoolSplit split, split_pool(pool, bidders, excluded));
@@ -223,8 +223,7 @@ Result<std::optional<std::string>> open_replacement_if_vacant(
 Result<StageResult> replacement_draw(WriteTxn& txn, const core::Actor& supervisor,
                                      const TenderInfo& t, const PendingDraw& pending,
                                      std::string_view beacon, std::string_view beacon_date,
-                                     const RestDayTest& is_rest_day,
-                                     const TendererAccounts& tenderer_accounts) {
+                                     const RestDayTest& is_rest_day) {
   auto& db = txn.db();
   const std::string& tender = t.view.id;
   SUNBID_TRY(require_status(t, core::TenderStatus::reviewing));
@@ -291,7 +290,7 @@ Result<StageResult> replacement_draw(WriteTxn& txn, const core::Actor& superviso
   // Seats vacated while this draw was pending wait for the next one, fixed
   // by this entry.
   SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> next,
-                          open_replacement_if_vacant(txn, t, out.log_index, tenderer_accounts));
+                          open_replacement_if_vacant(txn, t, out.log_index));
   if (next) out.next = "draw:" + *next;
   out.record = std::move(payload);
   return out;

@@ -322,7 +322,7 @@ Result<StageResult> EvaluationService::enter_beacon(const core::Actor& superviso
     }
     if (detail::is_replacement_purpose(purpose)) {
       return detail::replacement_draw(txn, supervisor, t, *pending, beacon, beacon_date,
-                                      is_rest_day_, tenderer_accounts_);
+                                      is_rest_day_);
     }
     SUNBID_ASSIGN_OR_RETURN(detail::DrawBasis basis,
                             detail::draw_basis(txn, tender, purpose, pending->fixed_index, beacon,

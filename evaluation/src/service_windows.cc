@@ -5,6 +5,7 @@
 // ballots and committee votes with them.
 #include <algorithm>
 
+#include "accounts/relations.h"
 #include "eval_store.h"
 #include "evaluation/service.h"
 #include "evaluation/vote_window.h"
@@ -113,7 +114,8 @@ core::TenderHooks EvaluationService::tender_hooks() {
                        const core::TenderRules& rules, boost::json::object& payload) -> Status {
     if (!committee_method(rules.decision.method)) return {};
     auto& db = txn.db();
-    SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> voters, tenderer_accounts_(db, community));
+    SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> voters,
+                            accounts::tenderer_account_ids(db, community));
     std::sort(voters.begin(), voters.end());
     voters.erase(std::unique(voters.begin(), voters.end()), voters.end());
     if (voters.size() < kMinDecisionCommittee || voters.size() % 2 == 0) {

@@ -11,10 +11,10 @@
 #include <mutex>
 #include <string>
 
+#include "accounts/accounts.h"
 #include "audit_log/ledger.h"
 #include "audit_log/log_store.h"
 #include "audit_log/trail.h"
-#include "server/accounts.h"
 #include "server/api.h"
 #include "server/config.h"
 #include "server/demo.h"
@@ -200,9 +200,9 @@ struct AccountArgs {
 // `sunbid account add`: the password comes on standard input (one line), so
 // it never appears in the process list or the shell history.
 int account_add(const std::string& data_dir, const AccountArgs& args) {
-  server::NewAccount a;
+  accounts::NewAccount a;
   a.username = args.username;
-  auto role = server::parse_role(args.role);
+  auto role = accounts::parse_role(args.role);
   if (!role)
     return fail(make_error("invalid_field", "角色无效 / unknown role", {{"field", "role"}}));
   a.role = *role;
@@ -210,21 +210,21 @@ int account_add(const std::string& data_dir, const AccountArgs& args) {
   if (!args.community_id.empty()) a.community_id = args.community_id;
   if (!args.enterprise_uscc.empty()) a.enterprise_uscc = args.enterprise_uscc;
   if (!args.owner_key.empty()) a.owner_key = args.owner_key;
-  if (auto st = server::validate_new_account(a); !st.ok()) return fail(st.error());
+  if (auto st = accounts::validate_new_account(a); !st.ok()) return fail(st.error());
   std::string password;
   std::getline(std::cin, password);
   while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) {
     password.pop_back();
   }
-  if (auto st = server::validate_password(password); !st.ok()) return fail(st.error());
-  auto hash = server::hash_password(password, server::ScryptParams{});
+  if (auto st = accounts::validate_password(password); !st.ok()) return fail(st.error());
+  auto hash = accounts::hash_password(password, accounts::ScryptParams{});
   if (!hash.ok()) return fail(hash.error());
   auto ledger = open_ledger(data_dir);
   if (!ledger.ok()) return fail(ledger.error());
   std::string id;
   Status st = (*ledger)->execute([&](WriteTxn& txn) -> Status {
-    server::Actor actor;  // the system, on the operator's console
-    SUNBID_ASSIGN_OR_RETURN(id, server::create_unshared_account(txn, a, *hash, actor));
+    accounts::Actor actor;  // the system, on the operator's console
+    SUNBID_ASSIGN_OR_RETURN(id, accounts::create_unshared_account(txn, a, *hash, actor));
     return {};
   });
   (*ledger)->stop();

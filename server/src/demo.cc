@@ -7,10 +7,9 @@
 #include <boost/json/serialize.hpp>
 #include <fstream>
 
+#include "accounts/accounts.h"
 #include "audit_log/sha256.h"
 #include "evaluation/service.h"
-#include "server/account_relations.h"
-#include "server/accounts.h"
 #include "tender_core/bid_commitment.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
@@ -139,12 +138,12 @@ constexpr std::array<DemoExpert, 9> kDemoExperts = {{
 
 Status seed_demo_experts(audit::Ledger& ledger, const Clock& clock, core::TenderService& service,
                          const core::Actor& admin) {
-  eval::EvaluationService evaluation(ledger, clock, service, &tenderer_account_ids);
+  eval::EvaluationService evaluation(ledger, clock, service);
   SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
   for (std::size_t i = 0; i < kDemoExperts.size(); ++i) {
-    SUNBID_ASSIGN_OR_RETURN(auto account,
-                            find_account_by_username(db, "evaluator" + std::to_string(i + 1)));
-    if (!account || account->role != Role::kEvaluator) continue;
+    SUNBID_ASSIGN_OR_RETURN(
+        auto account, accounts::find_account_by_username(db, "evaluator" + std::to_string(i + 1)));
+    if (!account || account->role != accounts::Role::kEvaluator) continue;
     eval::ExpertInput in;
     in.account = account->id;
     in.specialties.emplace_back(kDemoExperts[i].specialty);
@@ -156,7 +155,7 @@ Status seed_demo_experts(audit::Ledger& ledger, const Clock& clock, core::Tender
   return {};
 }
 
-core::Actor demo_admin_actor(const AccountRecord& admin) {
+core::Actor demo_admin_actor(const accounts::AccountRecord& admin) {
   core::Actor a;
   a.account = admin.id;
   a.role = "admin";
@@ -167,11 +166,13 @@ core::Actor demo_admin_actor(const AccountRecord& admin) {
 }  // namespace
 
 Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
-                           const std::filesystem::path& data_dir, const ScryptParams& scrypt) {
+                           const std::filesystem::path& data_dir,
+                           const accounts::ScryptParams& scrypt) {
   DemoSeed seed;
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
-    SUNBID_ASSIGN_OR_RETURN(auto existing, find_account_by_username(db, kDemoAdminUsername));
+    SUNBID_ASSIGN_OR_RETURN(auto existing,
+                            accounts::find_account_by_username(db, kDemoAdminUsername));
     if (existing) {
       seed.already_seeded = true;
       core::TenderService service(ledger, clock);
@@ -184,29 +185,29 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
   core::TenderService service(ledger, clock);
 
   // Accounts go through create_account in their own ledger command each.
-  auto add_account = [&](const std::string& username, Role role, const std::string& display,
-                         std::optional<std::string> community, std::optional<std::string> uscc,
-                         std::optional<std::string> owner_key,
+  auto add_account = [&](const std::string& username, accounts::Role role,
+                         const std::string& display, std::optional<std::string> community,
+                         std::optional<std::string> uscc, std::optional<std::string> owner_key,
                          const std::string& note) -> Result<core::Actor> {
-    NewAccount a;
+    accounts::NewAccount a;
     a.username = username;
     a.role = role;
     a.display_name = display;
     a.community_id = std::move(community);
     a.enterprise_uscc = std::move(uscc);
     a.owner_key = std::move(owner_key);
-    SUNBID_TRY(validate_new_account(a));
+    SUNBID_TRY(accounts::validate_new_account(a));
     SUNBID_ASSIGN_OR_RETURN(std::string password, random_hex(6));
-    SUNBID_ASSIGN_OR_RETURN(PasswordHash hash, hash_password(password, scrypt));
+    SUNBID_ASSIGN_OR_RETURN(accounts::PasswordHash hash, accounts::hash_password(password, scrypt));
     std::string id;
     SUNBID_TRY(ledger.execute([&](audit::WriteTxn& txn) -> Status {
-      SUNBID_ASSIGN_OR_RETURN(id, create_account(txn, a, hash, Actor{}));
+      SUNBID_ASSIGN_OR_RETURN(id, accounts::create_account(txn, a, hash, accounts::Actor{}));
       return {};
     }));
-    seed.accounts.push_back({username, password, std::string(role_name(role)), note});
+    seed.accounts.push_back({username, password, std::string(accounts::role_name(role)), note});
     core::Actor actor;
     actor.account = id;
-    actor.role = std::string(role_name(role));
+    actor.role = std::string(accounts::role_name(role));
     actor.source_address = "127.0.0.1";
     actor.community_id = a.community_id.value_or("");
     actor.enterprise_uscc = a.enterprise_uscc.value_or("");
@@ -215,11 +216,12 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
   };
 
   SUNBID_ASSIGN_OR_RETURN(core::Actor admin,
-                          add_account(std::string(kDemoAdminUsername), Role::kAdmin,
+                          add_account(std::string(kDemoAdminUsername), accounts::Role::kAdmin,
                                       "平台运营管理员", {}, {}, {}, "platform operator"));
-  SUNBID_ASSIGN_OR_RETURN(core::Actor supervisor,
-                          add_account("supervisor", Role::kSupervisor, "湖里区住建局 监督员", {},
-                                      {}, {}, "district housing bureau"));
+  SUNBID_ASSIGN_OR_RETURN(
+      core::Actor supervisor,
+      add_account("supervisor", accounts::Role::kSupervisor, "湖里区住建局 监督员", {}, {}, {},
+                  "district housing bureau"));
 
   // The community and its roster.
   SUNBID_ASSIGN_OR_RETURN(core::Community community,
@@ -263,28 +265,28 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
 
   SUNBID_ASSIGN_OR_RETURN(
       core::Actor tenderer,
-      add_account("tenderer", Role::kTenderer, "金山花园业委会 陈主任", community.id, {}, {},
-                  "owners' committee of " + community.id));
+      add_account("tenderer", accounts::Role::kTenderer, "金山花园业委会 陈主任", community.id, {},
+                  {}, "owners' committee of " + community.id));
   std::vector<core::Actor> clerks;
   for (std::size_t i = 0; i < companies.size(); ++i) {
     SUNBID_ASSIGN_OR_RETURN(
         core::Actor clerk,
-        add_account("ent" + std::to_string(i + 1), Role::kEnterprise,
+        add_account("ent" + std::to_string(i + 1), accounts::Role::kEnterprise,
                     companies[i].name + " 投标专员", {}, companies[i].uscc, {},
                     companies[i].name + " (" + companies[i].grade + ", " +
                         std::to_string(companies[i].stars) + "★" +
                         (companies[i].blacklisted ? ", blacklisted" : "") + ")"));
     clerks.push_back(std::move(clerk));
   }
-  SUNBID_TRY(drop(add_account("owner1", Role::kOwner, "陈志强", community.id, {}, "O-0001",
-                              "O-0001, two flats (1-201, 1-202)")));
+  SUNBID_TRY(drop(add_account("owner1", accounts::Role::kOwner, "陈志强", community.id, {},
+                              "O-0001", "O-0001, two flats (1-201, 1-202)")));
   for (std::size_t i = 0; i < roster.sample_owners.size(); ++i) {
     const auto& [key, name] = roster.sample_owners[i];
-    SUNBID_TRY(drop(add_account("owner" + std::to_string(i + 2), Role::kOwner, name, community.id,
-                                {}, key, key)));
+    SUNBID_TRY(drop(add_account("owner" + std::to_string(i + 2), accounts::Role::kOwner, name,
+                                community.id, {}, key, key)));
   }
   for (int i = 1; i <= 9; ++i) {
-    SUNBID_TRY(drop(add_account("evaluator" + std::to_string(i), Role::kEvaluator,
+    SUNBID_TRY(drop(add_account("evaluator" + std::to_string(i), accounts::Role::kEvaluator,
                                 "评标专家" + std::to_string(i), {}, {}, {},
                                 std::string("expert pool: ") +
                                     kDemoExperts[static_cast<std::size_t>(i - 1)].specialty +

@@ -7,9 +7,6 @@ namespace sunbid::server {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kRoleNames = {"admin",     "tenderer", "enterprise",
-                                                        "evaluator", "owner",    "supervisor"};
-
 // One row per action: which roles may, whether an anonymous caller may, and
 // whether a caller on the loopback interface may without a session.
 struct Rule {
@@ -17,8 +14,8 @@ struct Rule {
   std::string_view name;
   bool anonymous;
   bool loopback;
-  // Indexed by Role.
-  std::array<bool, 6> roles;
+  // Indexed by accounts::Role.
+  std::array<bool, accounts::kRoleCount> roles;
 };
 
 //                                                       anon   loop   admin  tend   ent    eval
@@ -153,17 +150,6 @@ const Rule& rule_for(Action action) {
 
 }  // namespace
 
-std::string_view role_name(Role role) {
-  return kRoleNames[static_cast<std::size_t>(role)];
-}
-
-std::optional<Role> parse_role(std::string_view name) {
-  for (std::size_t i = 0; i < kRoleNames.size(); ++i) {
-    if (kRoleNames[i] == name) return static_cast<Role>(i);
-  }
-  return std::nullopt;
-}
-
 std::string_view action_name(Action action) {
   return rule_for(action).name;
 }
@@ -173,9 +159,9 @@ Status authorize(Action action, const Caller& caller) {
   if (caller.role) {
     if (rule.roles[static_cast<std::size_t>(*caller.role)]) return {};
     if (rule.loopback && caller.loopback) return {};
-    return make_error(
-        "forbidden", "无权执行此操作 / your role may not do this",
-        {{"action", std::string(rule.name)}, {"role", std::string(role_name(*caller.role))}});
+    return make_error("forbidden", "无权执行此操作 / your role may not do this",
+                      {{"action", std::string(rule.name)},
+                       {"role", std::string(accounts::role_name(*caller.role))}});
   }
   if (rule.anonymous) return {};
   if (rule.loopback && caller.loopback) return {};

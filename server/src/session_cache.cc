@@ -7,7 +7,7 @@
 
 namespace sunbid::server {
 
-Hash session_token_hash(const SessionToken& token) {
+Hash session_token_hash(const accounts::SessionToken& token) {
   return sha256(std::string_view(reinterpret_cast<const char*>(token.data()), token.size()));
 }
 
@@ -18,7 +18,8 @@ std::size_t SessionCache::KeyHash::operator()(const Hash& h) const noexcept {
   return v;
 }
 
-std::optional<SessionInfo> SessionCache::find(const Hash& token_hash, std::int64_t now_ms) {
+std::optional<accounts::SessionInfo> SessionCache::find(const Hash& token_hash,
+                                                        std::int64_t now_ms) {
   {
     std::shared_lock lock(mu_);
     auto it = entries_.find(token_hash);
@@ -31,7 +32,8 @@ std::optional<SessionInfo> SessionCache::find(const Hash& token_hash, std::int64
   return std::nullopt;
 }
 
-void SessionCache::insert(const Hash& token_hash, const SessionInfo& session, std::int64_t now_ms) {
+void SessionCache::insert(const Hash& token_hash, const accounts::SessionInfo& session,
+                          std::int64_t now_ms) {
   if (session.expires_ms <= now_ms) return;
   std::unique_lock lock(mu_);
   if (entries_.size() >= kMaxEntries) {
@@ -42,7 +44,7 @@ void SessionCache::insert(const Hash& token_hash, const SessionInfo& session, st
   Entry e{token_hash, session};
   // Nothing after authentication needs the password hash: keep it out of
   // long-lived memory.
-  e.session.account.password = PasswordHash{};
+  e.session.account.password = accounts::PasswordHash{};
   entries_.insert_or_assign(token_hash, std::move(e));
 }
 

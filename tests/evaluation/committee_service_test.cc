@@ -154,7 +154,7 @@ TEST_CASE("committee draw: refused with checkpoint_pending until a checkpoint co
   EvalFixture f;
   add_pool(f, 10);
   auto market = setup_market(f);
-  f.tenderers[market.tenderer.community_id] = {market.tenderer.account};
+  f.set_tenderers(market.tenderer.community_id, {market.tenderer.account});
   auto t = open_tender(f, {200, 210, 220, 0}, {}, market);
   // The second tender opens after the last checkpoint.
   const std::int64_t start = f.clock.now_ms();

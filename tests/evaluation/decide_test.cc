@@ -461,13 +461,30 @@ TEST_CASE("the deciding committee is frozen at publication: odd, at least 5", "[
   fit_vote_window(rules);
   auto id = f.service->create_draft(market.tenderer, {community, "物业服务招标", rules});
   REQUIRE(id.ok());
-  for (int n : {1, 4, 6}) {
-    f.tenderers[community].clear();
-    for (int i = 1; i <= n; ++i) f.tenderers[community].push_back("tenderer-" + std::to_string(i));
+  auto first = [](const std::string& prefix, int n) {
+    std::vector<std::string> ids;
+    for (int i = 1; i <= n; ++i) ids.push_back(prefix + std::to_string(i));
+    return ids;
+  };
+  // Accounts are never deleted, so the community grows 1, 4, 5; the even
+  // count 6 is tried in a second community.
+  for (int n : {1, 4}) {
+    f.add_tenderers(community, first("tenderer-", n));
     expect_eval_refused(
         f, [&] { return f.service->publish(market.tenderer, *id); }, "decision_committee_invalid");
   }
-  f.tenderers[community] = {"tenderer-1", "tenderer-2", "tenderer-3", "tenderer-4", "tenderer-5"};
+  {
+    auto c2 = f.registry->create_community(f.admin,
+                                           {"海沧湾花园二期", "海沧区", "海沧街道", "滨湖北路2号"});
+    REQUIRE(c2.ok());
+    f.set_tenderers(c2->id, first("c2-tenderer-", 6));
+    const auto tenderer2 = CoreFixture::actor("c2-tenderer-1", "tenderer", c2->id);
+    auto id2 = f.service->create_draft(tenderer2, {c2->id, "物业服务招标", rules});
+    REQUIRE(id2.ok());
+    expect_eval_refused(
+        f, [&] { return f.service->publish(tenderer2, *id2); }, "decision_committee_invalid");
+  }
+  f.set_tenderers(community, first("tenderer-", 5));
   REQUIRE(f.service->publish(market.tenderer, *id).ok());
   CHECK(payload_of_last(f, "tender.published")["decision_committee"].as_array().size() == 5);
   auto db = f.reader();

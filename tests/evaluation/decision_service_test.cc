@@ -158,7 +158,8 @@ TEST_CASE("decision committee_vote: rounds eliminate the last, a majority of all
   for (int i = 1; i <= 5; ++i) {
     voters.push_back(CoreFixture::actor("tenderer-" + std::to_string(i), "tenderer", community));
   }
-  f.tenderers[community] = {"tenderer-1", "tenderer-2", "tenderer-3", "tenderer-4", "tenderer-5"};
+  f.set_tenderers(community,
+                  {"tenderer-1", "tenderer-2", "tenderer-3", "tenderer-4", "tenderer-5"});
   const auto A = d.bid_of[kUsccA], B = d.bid_of[kUsccB], C = d.bid_of[kUsccC];
   expect_eval_refused(
       f, [&] { return f.eval->committee_vote(voters[0], d.t.id, A, 1); }, "vote_window_closed");

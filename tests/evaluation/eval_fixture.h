@@ -1,10 +1,14 @@
-// The tender_core fixture reopened with evaluation's schema, an
-// EvaluationService, an expert pool, and a tender brought to `opened`.
+// The tender_core fixture reopened with the accounts' and evaluation's
+// schemas, an EvaluationService, a community's tenderer accounts (real rows
+// of the accounts module), an expert pool, and a tender brought to `opened`.
 #pragma once
 
-#include <map>
+#include <algorithm>
 
 #include "../tender_core/service_fixture.h"
+#include "accounts/accounts.h"
+#include "accounts/relations.h"
+#include "accounts/schema.h"
 #include "evaluation/schema.h"
 #include "evaluation/service.h"
 #include "tender_core/unchecked_reads.h"
@@ -15,6 +19,7 @@ class EvalFixture : public CoreFixture {
  public:
   static std::vector<audit::Migration> with_evaluation() {
     auto all = core::tender_core_migrations();
+    for (auto& m : accounts::accounts_migrations()) all.push_back(std::move(m));
     for (auto& m : eval::evaluation_migrations()) all.push_back(std::move(m));
     return all;
   }
@@ -22,13 +27,49 @@ class EvalFixture : public CoreFixture {
   // Opened with evaluation's migrations from the start: a file that reached
   // tender_core's newest version (5) without evaluation's (4) is refused.
   EvalFixture() : CoreFixture(ms("2025-06-01T00:00:00Z"), 4096, with_evaluation()) {
-    eval = std::make_unique<eval::EvaluationService>(
-        *ledger, clock, *service,
-        [this](audit::Database&, std::string_view community) -> Result<std::vector<std::string>> {
-          auto it = tenderers.find(std::string(community));
-          if (it == tenderers.end()) return std::vector<std::string>{};
-          return it->second;
-        });
+    eval = std::make_unique<eval::EvaluationService>(*ledger, clock, *service);
+  }
+
+  // The community's tenderer accounts, as evaluation reads them
+  // (accounts::tenderer_account_ids: sorted ids).
+  std::vector<std::string> tenderers(const std::string& community) {
+    auto db = reader();
+    auto ids = accounts::tenderer_account_ids(db, community);
+    if (!ids.ok()) FAIL(ids.error().to_string());
+    return *ids;
+  }
+
+  // Makes `ids` tenderer accounts of `community`: each one missing is
+  // created through the accounts module with that id (username = id), one
+  // "account.created" entry each. Accounts are never deleted, so an account
+  // of the community not in `ids` fails the test.
+  void set_tenderers(const std::string& community, const std::vector<std::string>& ids) {
+    for (const auto& have : tenderers(community)) {
+      if (std::find(ids.begin(), ids.end(), have) == ids.end()) {
+        FAIL("tenderer account " + have + " of " + community + " exists already");
+      }
+    }
+    add_tenderers(community, ids);
+  }
+
+  // Creates those of `ids` that are not yet tenderer accounts of `community`.
+  void add_tenderers(const std::string& community, const std::vector<std::string>& ids) {
+    const auto existing = tenderers(community);
+    for (const auto& id : ids) {
+      if (std::find(existing.begin(), existing.end(), id) != existing.end()) continue;
+      accounts::NewAccount a;
+      a.username = id;
+      a.role = accounts::Role::kTenderer;
+      a.display_name = "业委会 " + id;
+      a.community_id = community;
+      REQUIRE(accounts::validate_new_account(a).ok());
+      auto hash = accounts::hash_password("tenderer-password", accounts::ScryptParams{16, 1, 1});
+      REQUIRE(hash.ok());
+      auto created = ledger->run<std::string>([&](audit::WriteTxn& txn) {
+        return accounts::create_account_with_id(txn, id, a, *hash, accounts::Actor{});
+      });
+      if (!created.ok()) FAIL(created.error().to_string());
+    }
   }
 
   // (log size, digest of tender_core's and evaluation's tables)
@@ -60,7 +101,6 @@ class EvalFixture : public CoreFixture {
     return {*n, *d + hex_encode(sha256(all))};
   }
 
-  std::map<std::string, std::vector<std::string>> tenderers;
   std::unique_ptr<eval::EvaluationService> eval;
 };
 
@@ -139,10 +179,7 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
                                 std::optional<Market> existing = std::nullopt) {
   OpenedTender o;
   o.market = existing ? *existing : setup_market(f);
-  auto& tenderers = f.tenderers[o.market.tenderer.community_id];
-  if (std::find(tenderers.begin(), tenderers.end(), o.market.tenderer.account) == tenderers.end()) {
-    tenderers.insert(tenderers.begin(), o.market.tenderer.account);
-  }
+  f.add_tenderers(o.market.tenderer.community_id, {o.market.tenderer.account});
   const std::int64_t start = f.clock.now_ms();
   const std::string deadline = core::format_rfc3339_ms(start + 21 * kDayMs);
   auto rules = rules_json(deadline, 3, 86400);
@@ -153,8 +190,8 @@ inline OpenedTender open_tender(EvalFixture& f, const std::vector<std::int64_t>&
     const auto* m = d->as_object().if_contains("method");
     if (m && m->is_string() &&
         (m->as_string() == "committee_vote" || m->as_string() == "vote_then_lottery")) {
-      f.tenderers[o.market.tenderer.community_id] = {"tenderer-1", "tenderer-2", "tenderer-3",
-                                                     "tenderer-4", "tenderer-5"};
+      f.set_tenderers(o.market.tenderer.community_id,
+                      {"tenderer-1", "tenderer-2", "tenderer-3", "tenderer-4", "tenderer-5"});
     }
   }
   fit_vote_window(rules);

@@ -93,7 +93,7 @@ TEST_CASE("the evaluation tick closes bidding and commits the pool list of every
   EvalFixture f;
   add_pool(f, 10);
   auto market = setup_market(f);
-  f.tenderers[market.tenderer.community_id] = {market.tenderer.account};
+  f.set_tenderers(market.tenderer.community_id, {market.tenderer.account});
   const std::string deadline = core::format_rfc3339_ms(f.clock.now_ms() + 21 * kDayMs);
   std::vector<std::string> tenders = {publish_tender(f, market, deadline),
                                       publish_tender(f, market, deadline)};

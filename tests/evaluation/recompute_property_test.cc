@@ -83,7 +83,7 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
   const int committee_size = rng() % 3 == 0 ? 7 : 5;
   // The deciding committee is known at the bid closing, when the pool list
   // (without the decision's participants) is committed.
-  f.tenderers[community] = {market.tenderer.account, "tenderer-2", "tenderer-3"};
+  f.set_tenderers(community, {market.tenderer.account, "tenderer-2", "tenderer-3"});
   auto t = open_tender(
       f, prices,
       [&](json::object& r) {
@@ -94,8 +94,8 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
       },
       market);
   // The deciding committee frozen at publication (odd, >= 5).
-  f.tenderers[community] = {market.tenderer.account, "tenderer-2", "tenderer-3", "tenderer-4",
-                            "tenderer-5"};
+  f.set_tenderers(
+      community, {market.tenderer.account, "tenderer-2", "tenderer-3", "tenderer-4", "tenderer-5"});
   int beacon = 3000 + static_cast<int>(rng() % 1000);
   auto drawn = f.eval->draw_committee(f.supervisor, t.id, std::to_string(beacon++) + ".00",
                                       beacon_date_for(f, t.id, "committee"));
@@ -159,7 +159,7 @@ audit::VerifiedTrail run_tender(EvalFixture& f, std::mt19937& rng, const std::st
           }
           f.clock.set_ms(days_end(f.clock.now_ms(), 7));
         } else if (method == "committee_vote" || method == "vote_then_lottery") {
-          for (const auto& account : f.tenderers[community]) {
+          for (const auto& account : f.tenderers(community)) {
             auto v = CoreFixture::actor(account, "tenderer", community);
             for (int tries = 0; tries < 8; ++tries) {
               if (f.eval->committee_vote(v, t.id, cands[rng() % cands.size()], round).ok()) break;

@@ -29,8 +29,8 @@ TEST_CASE("recompute: random tenders verify and recompute; a forged result is de
       add_pool(f, 10);
       auto market = setup_market(f);
       const auto community = market.tenderer.community_id;
-      f.tenderers[community] = {"tenderer-1", "tenderer-2", "tenderer-3", "tenderer-4",
-                                "tenderer-5"};
+      f.set_tenderers(community,
+                      {"tenderer-1", "tenderer-2", "tenderer-3", "tenderer-4", "tenderer-5"});
       REQUIRE(f.registry->import_roster(f.admin, community, kNineUnitRoster).ok());
       std::uniform_int_distribution<int> price(180, 186);  // narrow: ties are likely
       std::vector<std::int64_t> prices;

@@ -26,7 +26,11 @@ RULE_RX = re.compile(
 def read_policy(path):
     """{action: {"anonymous": bool, "loopback": bool, "roles": {role: bool}}}"""
     text = open(path, encoding="utf-8").read()
-    names = re.search(r"kRoleNames\s*=\s*\{([^}]*)\}", text)
+    # The columns are indexed by accounts::Role, whose names (in that order)
+    # live in the accounts module.
+    role_file = os.path.join(os.path.dirname(path), "..", "..", "accounts", "src", "role.cc")
+    names = re.search(r"kRoleNames\s*=\s*\{([^}]*)\}",
+                      open(role_file, encoding="utf-8").read())
     role_order = re.findall(r'"([a-z]+)"', names.group(1))
     assert sorted(role_order) == sorted(ROLES), role_order
     policy = {}

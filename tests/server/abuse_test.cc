@@ -124,15 +124,15 @@ TEST_CASE("login: scrypt runs on the login pool; beyond max_pending_logins, 503 
   ApiFixture f(false, {}, s);
   // An account whose hash has the production cost (tens of ms), so the
   // first login is still on the pool when the second arrives.
-  NewAccount a;
+  accounts::NewAccount a;
   a.username = "slow";
-  a.role = Role::kSupervisor;
+  a.role = accounts::Role::kSupervisor;
   a.display_name = "slow";
-  auto hash = hash_password("slow password", ScryptParams{});
+  auto hash = accounts::hash_password("slow password", accounts::ScryptParams{});
   REQUIRE(hash.ok());
   REQUIRE(f.ledger
               ->execute([&](audit::WriteTxn& txn) -> Status {
-                SUNBID_TRY(create_account(txn, a, *hash, Actor{}));
+                SUNBID_TRY(accounts::create_account(txn, a, *hash, accounts::Actor{}));
                 return {};
               })
               .ok());
@@ -260,7 +260,7 @@ TEST_CASE("audit entries: a page is bounded in bytes, and the cursor continues i
   s.max_page_bytes = 600;
   ApiFixture f(false, {}, s);
   for (int i = 0; i < 6; ++i)
-    f.add_account("user" + std::to_string(i), Role::kSupervisor, "pw-pw-pw-pw");
+    f.add_account("user" + std::to_string(i), accounts::Role::kSupervisor, "pw-pw-pw-pw");
   const std::uint64_t size = log_size(f);
   REQUIRE(size >= 7);
   std::uint64_t start = 0, seen = 0;
@@ -483,7 +483,7 @@ TEST_CASE("accounts: a disabled account's sessions end at once and it cannot log
   REQUIRE(w.call("GET", "/api/v1/tenders", "", victim).status == 200);
   auto lookup = [&] {
     auto db = w.ledger->open_reader();
-    auto a = find_account_by_username(*db, "jiedao");
+    auto a = accounts::find_account_by_username(*db, "jiedao");
     REQUIRE(a.ok());
     REQUIRE(a->has_value());
     return **a;
@@ -600,7 +600,7 @@ TEST_CASE("accounts: a disabled holder frees its binding", "[abuse][accounts]") 
   std::string id;
   {
     auto db = w.ledger->open_reader();
-    auto a = find_account_by_username(*db, "ent0");
+    auto a = accounts::find_account_by_username(*db, "ent0");
     REQUIRE(a.ok());
     id = (*a)->id;
   }

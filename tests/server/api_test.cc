@@ -265,7 +265,7 @@ TEST_CASE("accounts: admin only, validated, logged without personal data in clea
           "[api][accounts]") {
   ApiFixture f;
   std::string admin = f.login("root", "correct horse battery");
-  f.add_account("sup", Role::kSupervisor, "supervisor pw");
+  f.add_account("sup", accounts::Role::kSupervisor, "supervisor pw");
   std::string sup = f.login("sup", "supervisor pw");
   std::string body = R"({"username":"wang.tenderer","password":"s3cret-enough","role":"tenderer",)"
                      R"("display_name":"王业委会","community_id":"c-42"})";
@@ -384,7 +384,7 @@ TEST_CASE("metrics: admin or loopback", "[api][policy]") {
   CHECK(local.body.find("sunbid_audit_log_size ") != std::string::npos);
   CHECK(f.call("GET", "/api/v1/metrics", "", "", "::1").status == 200);
   CHECK(f.call("GET", "/api/v1/metrics", "", "", "10.0.0.1").status == 401);
-  f.add_account("sup", Role::kSupervisor, "supervisor pw");
+  f.add_account("sup", accounts::Role::kSupervisor, "supervisor pw");
   std::string sup = f.login("sup", "supervisor pw");
   CHECK(f.call("GET", "/api/v1/metrics", "", sup, "10.0.0.1").status == 403);
 }
@@ -412,7 +412,7 @@ TEST_CASE("X-Forwarded-For counts only from trusted proxies", "[api]") {
 TEST_CASE("audit endpoints: checkpoint, key, entries, proofs", "[api][audit]") {
   ApiFixture f;
   for (int i = 0; i < 6; ++i)
-    f.add_account("user" + std::to_string(i), Role::kSupervisor, "password-x");
+    f.add_account("user" + std::to_string(i), accounts::Role::kSupervisor, "password-x");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   std::uint64_t size = f.ledger->committed_log().size;
   REQUIRE(size == 7);
@@ -474,7 +474,7 @@ TEST_CASE("audit endpoints: checkpoint, key, entries, proofs", "[api][audit]") {
   CHECK(f.call("GET", "/api/v1/audit/proof/inclusion?index=0&tree_size=3").status == 404);
 
   // Grow the log and prove consistency between the two checkpoints.
-  f.add_account("late", Role::kSupervisor, "password-x");
+  f.add_account("late", accounts::Role::kSupervisor, "password-x");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   auto cons = f.call("GET", "/api/v1/audit/proof/consistency?first=7");
   REQUIRE(cons.status == 200);

@@ -12,18 +12,18 @@ using namespace sunbid::server::testing;
 
 namespace {
 
-SessionInfo session_of(std::string account_id, std::int64_t expires_ms) {
-  SessionInfo s;
+accounts::SessionInfo session_of(std::string account_id, std::int64_t expires_ms) {
+  accounts::SessionInfo s;
   s.account.id = std::move(account_id);
-  s.account.role = Role::kEnterprise;
+  s.account.role = accounts::Role::kEnterprise;
   s.account.password.salt = {1, 2, 3};
   s.account.password.hash = {4, 5, 6};
   s.expires_ms = expires_ms;
   return s;
 }
 
-SessionToken token_of(std::uint8_t fill) {
-  SessionToken t{};
+accounts::SessionToken token_of(std::uint8_t fill) {
+  accounts::SessionToken t{};
   t.fill(fill);
   return t;
 }

@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <limits>
 
+#include "accounts/accounts.h"
 #include "audit_log/log_store.h"
 #include "fixture.h"
-#include "server/accounts.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
 #include "tender_core/unchecked_reads.h"
@@ -90,7 +90,7 @@ TEST_CASE("demo: seeds a community, registers, accounts and a tender with sealed
       employer[std::string(st->column_text(0))] = std::string(st->column_text(1));
     }
     CHECK(employer.size() == 9);
-    auto e9 = find_account_by_username(*db, "evaluator9");
+    auto e9 = accounts::find_account_by_username(*db, "evaluator9");
     REQUIRE(e9.ok());
     REQUIRE(e9->has_value());
     CHECK(employer[(*e9)->id] == "91350200776049653A");

@@ -294,7 +294,7 @@ const std::vector<Forwarder>& forwarders() {
       {"evaluation/src/eval_store.cc", "std::move(code)", "refusal"},
       {"evaluation/src/review.cc", "code", "check_list"},
       {"evaluation/src/scoring.cc", "std::string(code)", "check_ids"},
-      {"server/src/accounts.cc", "std::move(code)", "field_error"},
+      {"accounts/src/accounts.cc", "std::move(code)", "field_error"},
   };
   return list;
 }
@@ -309,7 +309,7 @@ Scan scan_sources() {
   std::vector<std::string> helpers = {"make_error", "require_role"};
   for (const auto& f : forwarders()) helpers.push_back(f.helper);
   Scan scan;
-  for (const char* dir : {"audit_log", "tender_core", "evaluation", "server", "tools"}) {
+  for (const char* dir : {"audit_log", "tender_core", "accounts", "evaluation", "server", "tools"}) {
     for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
       const auto ext = entry.path().extension();
       if (!entry.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;

@@ -8,8 +8,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "accounts/accounts.h"
 #include "evaluation/beacon.h"
-#include "server/accounts.h"
 #include "tender_core/calendar.h"
 #include "tender_core/time.h"
 #include "tender_world.h"
@@ -58,7 +58,7 @@ struct EvalWorld : TenderWorld {
   std::string account_id(const std::string& username) {
     auto db = ledger->open_reader();
     REQUIRE(db.ok());
-    auto a = find_account_by_username(*db, username);
+    auto a = accounts::find_account_by_username(*db, username);
     REQUIRE(a.ok());
     REQUIRE(a->has_value());
     return (*a)->id;

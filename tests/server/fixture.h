@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "accounts/accounts.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
-#include "server/accounts.h"
 #include "server/api.h"
 #include "server/migrations.h"
 #include "temp_dir.h"
@@ -18,7 +18,7 @@ namespace sunbid::server::testing {
 
 // Cheap scrypt parameters so the suite stays fast; one test checks the
 // production parameters separately.
-inline constexpr ScryptParams kTestScrypt{1u << 10, 8, 1};
+inline constexpr accounts::ScryptParams kTestScrypt{1u << 10, 8, 1};
 
 // 2026-01-01T00:00:00Z
 inline constexpr std::int64_t kT0 = 1767225600000;
@@ -43,22 +43,23 @@ struct ApiFixture {
     // Tests move time themselves; requests catch their tender up.
     ao.tick_interval = std::chrono::milliseconds(0);
     api = std::make_unique<Api>(std::move(ao));
-    admin_id = add_account("root", Role::kAdmin, "correct horse battery");
+    admin_id = add_account("root", accounts::Role::kAdmin, "correct horse battery");
   }
 
-  std::string add_account(const std::string& username, Role role, const std::string& password) {
-    NewAccount a;
+  std::string add_account(const std::string& username, accounts::Role role,
+                          const std::string& password) {
+    accounts::NewAccount a;
     a.username = username;
     a.role = role;
     a.display_name = "测试 " + username;
-    if (role == Role::kTenderer || role == Role::kOwner) a.community_id = "c1";
-    if (role == Role::kOwner) a.owner_key = "k-" + username;
-    if (role == Role::kEnterprise) a.enterprise_uscc = "91110108MA01B2C344";
-    auto hash = hash_password(password, kTestScrypt);
+    if (role == accounts::Role::kTenderer || role == accounts::Role::kOwner) a.community_id = "c1";
+    if (role == accounts::Role::kOwner) a.owner_key = "k-" + username;
+    if (role == accounts::Role::kEnterprise) a.enterprise_uscc = "91110108MA01B2C344";
+    auto hash = accounts::hash_password(password, kTestScrypt);
     REQUIRE(hash.ok());
     std::string id;
     Status st = ledger->execute([&](audit::WriteTxn& txn) -> Status {
-      SUNBID_ASSIGN_OR_RETURN(id, create_account(txn, a, *hash, Actor{}));
+      SUNBID_ASSIGN_OR_RETURN(id, accounts::create_account(txn, a, *hash, accounts::Actor{}));
       return {};
     });
     REQUIRE(st.ok());

@@ -18,11 +18,11 @@
 #include <future>
 #include <thread>
 
+#include "accounts/access_record.h"
 #include "audit_log/log_store.h"
 #include "audit_log/merkle.h"
 #include "audit_log/verify.h"
 #include "fixture.h"
-#include "server/access_record.h"
 #include "server/https_server.h"
 #include "server/tls.h"
 
@@ -170,7 +170,7 @@ TEST_CASE("https: login, authenticated call, logout", "[https]") {
   // the loopback address, digested.
   auto reader = f.ledger->open_reader();
   REQUIRE(reader.ok());
-  auto page = read_access_record(*reader, 0, 10);
+  auto page = accounts::read_access_record(*reader, 0, 10);
   REQUIRE(page.ok());
   REQUIRE(page->items.size() == 2);  // the login and the logout
   auto e = boost::json::parse(page->items[0].record);
@@ -184,7 +184,7 @@ TEST_CASE("https: inclusion and consistency proofs verify against the served che
           "[https][audit]") {
   ServerFixture f;
   for (int i = 0; i < 10; ++i)
-    f.add_account("u" + std::to_string(i) + "x", Role::kEvaluator, "pw-pw-pw-pw");
+    f.add_account("u" + std::to_string(i) + "x", accounts::Role::kEvaluator, "pw-pw-pw-pw");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   Client c(f.server->port(), f.cert.cert_file);
   REQUIRE_FALSE(c.connect());
@@ -210,7 +210,7 @@ TEST_CASE("https: inclusion and consistency proofs verify against the served che
     CHECK_FALSE(
         audit::verify_inclusion(audit::leaf_hash(tampered), i, cp->size, proof, cp->root).ok());
   }
-  f.add_account("later", Role::kEvaluator, "pw-pw-pw-pw");
+  f.add_account("later", accounts::Role::kEvaluator, "pw-pw-pw-pw");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   auto res = c.request(http::verb::get, "/api/v1/audit/proof/consistency?first=11&second=12");
   REQUIRE(res.result_int() == 200);

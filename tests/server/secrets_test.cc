@@ -5,10 +5,10 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include "accounts/access_record.h"
 #include "audit_log/log_store.h"
 #include "audit_log/sha256.h"
 #include "fixture.h"
-#include "server/access_record.h"
 
 using namespace sunbid;
 using namespace sunbid::server;
@@ -32,8 +32,8 @@ std::vector<std::string> entry_types(ApiFixture& f) {
 
 TEST_CASE("logins and logouts go to the access record, not the public log", "[secrets]") {
   ApiFixture f;
-  f.add_account("ent", Role::kEnterprise, "enterprise-pw");
-  f.add_account("sup", Role::kSupervisor, "supervisor-pw");
+  f.add_account("ent", accounts::Role::kEnterprise, "enterprise-pw");
+  f.add_account("sup", accounts::Role::kSupervisor, "supervisor-pw");
   const std::uint64_t before = f.ledger->committed_log().size;
   std::string ent = f.login("ent", "enterprise-pw");
   f.clock.advance_ms(1000);
@@ -76,7 +76,7 @@ TEST_CASE("logins and logouts go to the access record, not the public log", "[se
 
   auto reader = f.ledger->open_reader();
   REQUIRE(reader.ok());
-  auto head = verify_access_record(*reader);
+  auto head = accounts::verify_access_record(*reader);
   REQUIRE(head.ok());
   CHECK(hex_encode(*head) ==
         body_json(f.call("GET", "/api/v1/access-record", "", sup)).at("head_sha256").as_string());
@@ -85,15 +85,15 @@ TEST_CASE("logins and logouts go to the access record, not the public log", "[se
 TEST_CASE("the access record's head is committed once a China day has passed", "[secrets]") {
   ApiFixture f(/*dev_clock=*/false);
   // 2026-01-01T00:00Z is 08:00 in China; the China day ends at 16:00Z.
-  f.add_account("ent", Role::kEnterprise, "enterprise-pw");
+  f.add_account("ent", accounts::Role::kEnterprise, "enterprise-pw");
   f.login("ent", "enterprise-pw");
   const std::int64_t day_end = kT0 + 16 * 3'600'000;
-  CHECK(china_date(kT0) == "2026-01-01");
-  CHECK(china_day_start_ms(day_end) == day_end);
+  CHECK(accounts::china_date(kT0) == "2026-01-01");
+  CHECK(accounts::china_day_start_ms(day_end) == day_end);
 
   auto commit_at = [&](std::int64_t now) {
     auto r = f.ledger->run<bool>(
-        [now](audit::WriteTxn& txn) { return commit_access_record_day(txn, now); });
+        [now](audit::WriteTxn& txn) { return accounts::commit_access_record_day(txn, now); });
     REQUIRE(r.ok());
     return *r;
   };
@@ -118,7 +118,7 @@ TEST_CASE("the access record's head is committed once a China day has passed", "
   CHECK(payload.size() == 2);
   CHECK(payload.at("day").as_string() == "2026-01-01");
   // The head as of the day's end: the first login's record, not the second.
-  auto page = read_access_record(*reader, 0, 10);
+  auto page = accounts::read_access_record(*reader, 0, 10);
   REQUIRE(page.ok());
   REQUIRE(page->items.size() == 2);
   CHECK(payload.at("head_sha256").as_string() == hex_encode(page->items[0].hash));
@@ -126,7 +126,7 @@ TEST_CASE("the access record's head is committed once a China day has passed", "
 
 TEST_CASE("the background tick commits the access record with the injectable clock", "[secrets]") {
   ApiFixture f(/*dev_clock=*/true);
-  f.add_account("ent", Role::kEnterprise, "enterprise-pw");
+  f.add_account("ent", accounts::Role::kEnterprise, "enterprise-pw");
   f.login("ent", "enterprise-pw");
   // The Api's clock (the fixture's manual clock) passes a China midnight;
   // POST /dev/clock (admin only) runs the tick as the background thread would.
@@ -141,8 +141,8 @@ TEST_CASE("the background tick commits the access record with the injectable clo
 TEST_CASE("an enterprise account's USCC enters account.created only as a digest", "[secrets]") {
   ApiFixture f;
   const std::uint64_t before = f.ledger->committed_log().size;
-  f.add_account("ent", Role::kEnterprise, "enterprise-pw");
-  f.add_account("ent2", Role::kEnterprise, "enterprise-pw");
+  f.add_account("ent", accounts::Role::kEnterprise, "enterprise-pw");
+  f.add_account("ent2", accounts::Role::kEnterprise, "enterprise-pw");
   auto reader = f.ledger->open_reader();
   REQUIRE(reader.ok());
   auto entries = audit::read_entries(*reader, before, before + 2);

@@ -1,56 +1,14 @@
-// Password hashing, the policy table, the throttle and the configuration.
+// The policy table, the throttle and the configuration (password hashing is
+// tested with the accounts module, tests/accounts/password_test.cc).
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "audit_log/sha256.h"
 #include "server/config.h"
 #include "server/login_throttle.h"
-#include "server/password.h"
 #include "server/policy.h"
 
 using namespace sunbid;
 using namespace sunbid::server;
-
-namespace {
-std::vector<std::uint8_t> bytes(std::string_view s) {
-  return {s.begin(), s.end()};
-}
-}  // namespace
-
-TEST_CASE("scrypt matches RFC 7914 test vectors", "[password]") {
-  // RFC 7914 §12, second and third vectors.
-  auto a = scrypt_derive("password", bytes("NaCl"), ScryptParams{1024, 8, 16}, 64);
-  REQUIRE(a.ok());
-  CHECK(hex_encode(*a) ==
-        "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d"
-        "9830dac727afb94a83ee6d8360cbdfa2cc0640");
-  auto b = scrypt_derive("pleaseletmein", bytes("SodiumChloride"), ScryptParams{16384, 8, 1}, 64);
-  REQUIRE(b.ok());
-  CHECK(hex_encode(*b) ==
-        "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d497052"
-        "42a9af9e61e85dc0d651e40dfcf017b45575887");
-}
-
-TEST_CASE("production scrypt parameters: N=2^15, r=8, p=1, 16-byte salt, 32 bytes", "[password]") {
-  ScryptParams p;
-  CHECK(p == ScryptParams{32768, 8, 1});
-  // Worked out with Python's hashlib.scrypt.
-  std::vector<std::uint8_t> salt(16);
-  for (int i = 0; i < 16; ++i) salt[i] = static_cast<std::uint8_t>(i);
-  auto d = scrypt_derive("correct horse", salt, p, 32);
-  REQUIRE(d.ok());
-  CHECK(hex_encode(*d) == "5c662628ac4eb1068a287e2aa2a202ae248e98db04d61d3327e7342db6ec7097");
-  auto h = hash_password("correct horse", p);
-  REQUIRE(h.ok());
-  CHECK(h->salt.size() == 16);
-  CHECK(h->hash.size() == 32);
-  CHECK(verify_password("correct horse", *h));
-  CHECK_FALSE(verify_password("correct horsf", *h));
-  auto h2 = hash_password("correct horse", p);
-  REQUIRE(h2.ok());
-  CHECK(h2->salt != h->salt);                                                // fresh salt each time
-  CHECK_FALSE(scrypt_derive("x", salt, ScryptParams{1000, 8, 1}, 32).ok());  // N not 2^k
-}
 
 TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
   for (Action a :
@@ -62,33 +20,35 @@ TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
     CHECK_FALSE(action_name(a).empty());
   }
   // Each new action's row: who may (and that the rest may not).
-  auto only = [](Action a, std::vector<Role> allowed) {
-    for (Role r : {Role::kAdmin, Role::kTenderer, Role::kEnterprise, Role::kEvaluator, Role::kOwner,
-                   Role::kSupervisor}) {
+  auto only = [](Action a, std::vector<accounts::Role> allowed) {
+    for (accounts::Role r :
+         {accounts::Role::kAdmin, accounts::Role::kTenderer, accounts::Role::kEnterprise,
+          accounts::Role::kEvaluator, accounts::Role::kOwner, accounts::Role::kSupervisor}) {
       bool expected = std::find(allowed.begin(), allowed.end(), r) != allowed.end();
       CHECK(authorize(a, {r, false}).ok() == expected);
     }
     CHECK_FALSE(authorize(a, {std::nullopt, true}).ok());
   };
-  only(Action::kManageRegistry, {Role::kAdmin});
-  only(Action::kManageTender, {Role::kTenderer});
-  only(Action::kSuperviseTender, {Role::kSupervisor});
-  only(Action::kCancelTender, {Role::kTenderer, Role::kSupervisor});
-  only(Action::kBid, {Role::kEnterprise});
-  only(Action::kFileObjection, {Role::kEnterprise, Role::kOwner});
-  only(Action::kAnswerObjection, {Role::kTenderer});
+  only(Action::kManageRegistry, {accounts::Role::kAdmin});
+  only(Action::kManageTender, {accounts::Role::kTenderer});
+  only(Action::kSuperviseTender, {accounts::Role::kSupervisor});
+  only(Action::kCancelTender, {accounts::Role::kTenderer, accounts::Role::kSupervisor});
+  only(Action::kBid, {accounts::Role::kEnterprise});
+  only(Action::kFileObjection, {accounts::Role::kEnterprise, accounts::Role::kOwner});
+  only(Action::kAnswerObjection, {accounts::Role::kTenderer});
   // Issue 11: the dev clock and account management are the admin's; an
   // approval of a shared binding is a supervisor's.
-  only(Action::kAdvanceDevClock, {Role::kAdmin});
-  only(Action::kManageAccounts, {Role::kAdmin});
-  only(Action::kApproveAccount, {Role::kSupervisor});
+  only(Action::kAdvanceDevClock, {accounts::Role::kAdmin});
+  only(Action::kManageAccounts, {accounts::Role::kAdmin});
+  only(Action::kApproveAccount, {accounts::Role::kSupervisor});
   CHECK(authorize(Action::kReadTender, {std::nullopt, false}).ok());
   CHECK(authorize(Action::kReadRegistry, {std::nullopt, false}).ok());
   CHECK(action_name(Action::kCreateAccount) == "create_account");
   CHECK(action_name(Action::kAdvanceDevClock) == "advance_dev_clock");
-  CHECK(authorize(Action::kCreateAccount, {Role::kAdmin, false}).ok());
-  for (Role r :
-       {Role::kTenderer, Role::kEnterprise, Role::kEvaluator, Role::kOwner, Role::kSupervisor}) {
+  CHECK(authorize(Action::kCreateAccount, {accounts::Role::kAdmin, false}).ok());
+  for (accounts::Role r :
+       {accounts::Role::kTenderer, accounts::Role::kEnterprise, accounts::Role::kEvaluator,
+        accounts::Role::kOwner, accounts::Role::kSupervisor}) {
     auto st = authorize(Action::kCreateAccount, {r, true});
     REQUIRE_FALSE(st.ok());
     CHECK(st.error().code == "forbidden");
@@ -98,17 +58,17 @@ TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
   CHECK(anon.error().code == "unauthenticated");
   CHECK(authorize(Action::kReadMetrics, {std::nullopt, true}).ok());
   CHECK_FALSE(authorize(Action::kReadMetrics, {std::nullopt, false}).ok());
-  CHECK(authorize(Action::kReadMetrics, {Role::kOwner, true}).ok());
-  CHECK_FALSE(authorize(Action::kReadMetrics, {Role::kOwner, false}).ok());
+  CHECK(authorize(Action::kReadMetrics, {accounts::Role::kOwner, true}).ok());
+  CHECK_FALSE(authorize(Action::kReadMetrics, {accounts::Role::kOwner, false}).ok());
   CHECK_FALSE(authorize(Action::kDeleteSession, {std::nullopt, true}).ok());
   CHECK(authorize(Action::kReadAudit, {std::nullopt, false}).ok());
   for (auto name : {"admin", "tenderer", "enterprise", "evaluator", "owner", "supervisor"}) {
-    auto r = parse_role(name);
+    auto r = accounts::parse_role(name);
     REQUIRE(r);
-    CHECK(role_name(*r) == name);
+    CHECK(accounts::role_name(*r) == name);
   }
-  CHECK_FALSE(parse_role("Admin"));
-  CHECK_FALSE(parse_role("system"));
+  CHECK_FALSE(accounts::parse_role("Admin"));
+  CHECK_FALSE(accounts::parse_role("system"));
 }
 
 // Changed for issue 11 (security A9): failures count per (account, address)

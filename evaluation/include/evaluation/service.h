@@ -50,9 +50,13 @@
 //
 // Thread-safety: safe for concurrent use; readers take the calling thread's
 // own connection.
-// REQUIRES: the ledger was opened with tender_core_migrations() and
-// evaluation_migrations(); `clock` is the ledger's clock; `tenders` uses the
-// same ledger; all outlive the service.
+// A community's tenderer accounts (its owners' committee, the deciding
+// committee of committee_vote and vote_then_lottery) come from the accounts
+// module (accounts::tenderer_account_ids), read on the connection at hand.
+//
+// REQUIRES: the ledger was opened with tender_core_migrations(),
+// accounts_migrations() and evaluation_migrations(); `clock` is the ledger's
+// clock; `tenders` uses the same ledger; all outlive the service.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -73,13 +77,6 @@
 #include "tender_core/service.h"
 
 namespace sunbid::eval {
-
-// The tenderer accounts of a community (its owners' committee, the decision
-// committee of committee_vote and vote_then_lottery). Accounts live in the
-// server's tables, so the server supplies this; it runs on the writer thread
-// with the writer's connection.
-using TendererAccounts =
-    std::function<Result<std::vector<std::string>>(audit::Database&, std::string_view community)>;
 
 struct ExpertInput {
   std::string account;  // the evaluator account's username
@@ -206,13 +203,8 @@ struct CommitteeView {
 
 class EvaluationService {
  public:
-  EvaluationService(audit::Ledger& ledger, const Clock& clock, core::TenderService& tenders,
-                    TendererAccounts tenderer_accounts)
-      : ledger_(ledger),
-        clock_(clock),
-        tenders_(tenders),
-        tenderer_accounts_(std::move(tenderer_accounts)),
-        is_rest_day_(platform_rest_days()) {
+  EvaluationService(audit::Ledger& ledger, const Clock& clock, core::TenderService& tenders)
+      : ledger_(ledger), clock_(clock), tenders_(tenders), is_rest_day_(platform_rest_days()) {
     tenders_.set_hooks(tender_hooks());
   }
   ~EvaluationService() { tenders_.set_hooks({}); }
@@ -228,13 +220,24 @@ class EvaluationService {
   EvaluationService(const EvaluationService&) = delete;
   EvaluationService& operator=(const EvaluationService&) = delete;
 
-  // Admin. Refuses not_admin, expert_invalid, expert_exists. The account is
-  // taken as given: accounts live in the server, which checks the role.
+  // Admin. Refuses not_admin, expert_invalid, expert_exists. The account id
+  // is taken as given (add_expert_account checks it is an evaluator's).
   // USCCs are normalised (spaces removed, upper case) and validated
   // (tender_core's validate_uscc); specialties and the title trimmed. The
   // entry `expert.added` carries the account, the effective time and only a
   // salted digest of the record (docs/committee-draw.md).
   Result<std::uint64_t> add_expert(const core::Actor& admin, const ExpertInput& input);
+  // Admin: the pool entry of the evaluator account `username` (POST
+  // /experts). Only evaluator accounts enter the pool, and an account has one
+  // role, so no account that takes part in a decision (tenderer, owner) can
+  // ever be drawn. Refuses account_not_found and expert_not_evaluator (both
+  // naming /account_username), then as add_expert with the account's id.
+  struct ExpertAdded {
+    std::string account_id;
+    std::uint64_t log_index = 0;
+  };
+  Result<ExpertAdded> add_expert_account(const core::Actor& admin, std::string_view username,
+                                         ExpertInput input);
 
   // Admin: a new, effective-dated version of an expert record
   // (`expert.updated`, like expert.added). Refuses not_admin, expert_invalid,
@@ -450,7 +453,6 @@ class EvaluationService {
   audit::Ledger& ledger_;
   const Clock& clock_;
   core::TenderService& tenders_;
-  TendererAccounts tenderer_accounts_;
   RestDayTest is_rest_day_;
 };
 

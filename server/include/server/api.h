@@ -18,7 +18,7 @@
 // read-only connection from an internal pool.
 //
 // REQUIRES: the ledger outlives the Api, and its schema includes
-// server_migrations().
+// all_migrations() (migrations.h).
 #pragma once
 
 #include <atomic>
@@ -28,11 +28,11 @@
 #include <string>
 #include <vector>
 
+#include "accounts/password.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "server/http_message.h"
 #include "server/limits.h"
-#include "server/password.h"
 
 namespace sunbid::server {
 
@@ -56,7 +56,7 @@ struct ApiOptions {
   // Peers whose X-Forwarded-For is believed (exact IP addresses).
   std::vector<std::string> trusted_proxies;
   // For new accounts; tests may lower N to keep the suite fast.
-  ScryptParams scrypt;
+  accounts::ScryptParams scrypt;
   // Extra Prometheus lines appended to GET /metrics (e.g. the server's
   // connection gauges); may be empty.
   std::function<std::string()> extra_metrics;

@@ -26,10 +26,10 @@
 #include <string>
 #include <vector>
 
+#include "accounts/password.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "audit_log/result.h"
-#include "server/password.h"
 
 namespace sunbid::server {
 
@@ -50,6 +50,7 @@ struct DemoSeed {
 inline constexpr std::string_view kDemoAdminUsername = "admin";
 
 Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
-                           const std::filesystem::path& data_dir, const ScryptParams& scrypt = {});
+                           const std::filesystem::path& data_dir,
+                           const accounts::ScryptParams& scrypt = {});
 
 }  // namespace sunbid::server

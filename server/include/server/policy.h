@@ -2,7 +2,8 @@
 // Handlers never test roles themselves; they name their action in the route
 // table and the router asks `authorize` before calling them.
 //
-// Roles are those of DESIGN.md; `anonymous` is the caller without a session.
+// Roles are those of DESIGN.md (accounts/role.h); `anonymous` is the caller
+// without a session.
 // A few operational actions are also open to callers on the loopback
 // interface (the host's own monitoring), a column of the same table.
 //
@@ -12,14 +13,10 @@
 #include <optional>
 #include <string_view>
 
+#include "accounts/role.h"
 #include "audit_log/result.h"
 
 namespace sunbid::server {
-
-enum class Role { kAdmin, kTenderer, kEnterprise, kEvaluator, kOwner, kSupervisor };
-
-std::string_view role_name(Role role);
-std::optional<Role> parse_role(std::string_view name);
 
 enum class Action {
   kReadHealth,
@@ -66,7 +63,7 @@ std::string_view action_name(Action action);
 // Who is asking: a role when the caller presented a valid session, and
 // whether the request came from the loopback interface.
 struct Caller {
-  std::optional<Role> role;
+  std::optional<accounts::Role> role;
   bool loopback = false;
 };
 

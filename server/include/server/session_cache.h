@@ -26,13 +26,13 @@
 #include <string>
 #include <unordered_map>
 
+#include "accounts/accounts.h"
 #include "audit_log/sha256.h"
-#include "server/accounts.h"
 
 namespace sunbid::server {
 
 // SHA-256 of a session token: the key of the sessions table and of the cache.
-Hash session_token_hash(const SessionToken& token);
+Hash session_token_hash(const accounts::SessionToken& token);
 
 class SessionCache {
  public:
@@ -44,10 +44,10 @@ class SessionCache {
 
   // The cached live session with this token hash at `now_ms`, or nullopt
   // (not cached, or expired: an expired entry is dropped).
-  std::optional<SessionInfo> find(const Hash& token_hash, std::int64_t now_ms);
+  std::optional<accounts::SessionInfo> find(const Hash& token_hash, std::int64_t now_ms);
   // Caches `session` without its account's password hash.
   // REQUIRES: `session` is the database's live session for `token_hash`.
-  void insert(const Hash& token_hash, const SessionInfo& session, std::int64_t now_ms);
+  void insert(const Hash& token_hash, const accounts::SessionInfo& session, std::int64_t now_ms);
   void erase(const Hash& token_hash);
   // Every session of the account, but `keep` when given.
   void erase_account(const std::string& account_id, const Hash* keep = nullptr);
@@ -59,7 +59,7 @@ class SessionCache {
   };
   struct Entry {
     Hash token_hash;
-    SessionInfo session;
+    accounts::SessionInfo session;
   };
 
   mutable std::shared_mutex mu_;

@@ -1,8 +1,7 @@
 #include "http/context.h"
 
+#include "accounts/access_record.h"
 #include "audit_log/time_format.h"
-#include "server/access_record.h"
-#include "server/account_relations.h"
 #include "tender_core/time.h"
 
 namespace sunbid::server {
@@ -19,11 +18,11 @@ core::PlatformSettings platform_settings(const limits::Settings& l) {
 
 }  // namespace
 
-Actor Call::actor() const {
-  Actor a;
+accounts::Actor Call::actor() const {
+  accounts::Actor a;
   if (session) {
     a.account_id = session->account.id;
-    a.role = std::string(role_name(session->account.role));
+    a.role = std::string(accounts::role_name(session->account.role));
   } else {
     a.account_id = "anonymous";
     a.role = "anonymous";
@@ -35,9 +34,9 @@ Actor Call::actor() const {
 core::Actor Call::viewer() const {
   core::Actor a;
   if (session) {
-    const AccountRecord& acc = session->account;
+    const accounts::AccountRecord& acc = session->account;
     a.account = acc.id;
-    a.role = std::string(role_name(acc.role));
+    a.role = std::string(accounts::role_name(acc.role));
     a.community_id = acc.community_id.value_or("");
     a.enterprise_uscc = acc.enterprise_uscc.value_or("");
     a.owner_key = acc.owner_key.value_or("");
@@ -62,17 +61,19 @@ Result<int> PlatformTick::run(std::int64_t now_ms) {
 
 // The day last done is remembered, so that the tick writes nothing otherwise.
 Status PlatformTick::commit_access_record(std::int64_t now_ms) {
-  const std::string day = china_date(china_day_start_ms(now_ms) - 1);
+  const std::string day = accounts::china_date(accounts::china_day_start_ms(now_ms) - 1);
   {
     std::lock_guard lock(mu_);
     if (!committed_day_.empty() && committed_day_ >= day) return {};
   }
   {
     SUNBID_ASSIGN_OR_RETURN(auto lease, ledger_.reader());
-    SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> last, last_committed_day(lease.db()));
+    SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> last,
+                            accounts::last_committed_day(lease.db()));
     if (!last || *last < day) {
-      SUNBID_TRY(ledger_.run<bool>(
-          [now_ms](audit::WriteTxn& txn) { return commit_access_record_day(txn, now_ms); }));
+      SUNBID_TRY(ledger_.run<bool>([now_ms](audit::WriteTxn& txn) {
+        return accounts::commit_access_record_day(txn, now_ms);
+      }));
     }
   }
   std::lock_guard lock(mu_);
@@ -87,7 +88,7 @@ Services::Services(ApiOptions o)
       clock(options.clock ? options.clock : &system_clock),
       registry(*options.ledger),
       tenders(*options.ledger, *clock, platform_settings(options.limits)),
-      evaluation(*options.ledger, *clock, tenders, &tenderer_account_ids),
+      evaluation(*options.ledger, *clock, tenders),
       replacements(
           options.limits.max_replacements_per_window,
           std::chrono::duration_cast<std::chrono::milliseconds>(options.limits.replacement_window),
@@ -95,9 +96,9 @@ Services::Services(ApiOptions o)
   registry.set_calendar_hook(evaluation.calendar_hook());
 }
 
-const PasswordHash& Services::dummy_password() {
+const accounts::PasswordHash& Services::dummy_password() {
   std::call_once(dummy_once_, [&] {
-    auto h = hash_password("sunbid-dummy-password", options.scrypt);
+    auto h = accounts::hash_password("sunbid-dummy-password", options.scrypt);
     if (h.ok()) dummy_hash_ = std::move(h).value();
   });
   return dummy_hash_;

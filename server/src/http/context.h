@@ -19,10 +19,10 @@
 #include <string>
 #include <unordered_map>
 
+#include "accounts/accounts.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "evaluation/service.h"
-#include "server/accounts.h"
 #include "server/api.h"
 #include "server/login_throttle.h"
 #include "server/rate_limiter.h"
@@ -42,11 +42,11 @@ struct Call {
   Query query;
   std::unordered_map<std::string, std::string> params;  // {name} path segments
   std::string client_address;
-  std::optional<SessionInfo> session;
-  std::optional<SessionToken> token;
+  std::optional<accounts::SessionInfo> session;
+  std::optional<accounts::SessionToken> token;
 
   // The actor of the server's own audit entries (accounts, sessions).
-  Actor actor() const;
+  accounts::Actor actor() const;
   // The actor tender_core and evaluation take (relations included);
   // anonymous readers are "public".
   core::Actor viewer() const;
@@ -88,7 +88,7 @@ struct Services {
   std::int64_t now_ms() const { return clock->now_ms(); }
   // The hash an unknown username is checked against, so that its answer
   // takes as long as a wrong password's.
-  const PasswordHash& dummy_password();
+  const accounts::PasswordHash& dummy_password();
   // The caller's next bid, withdrawal, ballot or objection within the rate
   // limit, or `too_many_replacements` (429, Retry-After; security A10).
   Status rate_limit_writes(const Call& call);
@@ -110,7 +110,7 @@ struct Services {
 
  private:
   std::once_flag dummy_once_;
-  PasswordHash dummy_hash_;
+  accounts::PasswordHash dummy_hash_;
 };
 
 // One request as a handler sees it.

@@ -232,10 +232,11 @@ void Router::run(const Entry& route, std::shared_ptr<Ctx> ctx, DecodedBody body,
 // Anonymous callers send small bodies (a login); sessions 1 MiB; an admin's
 // roster upload 16 MiB (security A11).
 std::uint64_t Router::body_limit_for(const Entry* route,
-                                     const std::optional<SessionInfo>& session) const {
+                                     const std::optional<accounts::SessionInfo>& session) const {
   const limits::Settings& l = s_.options.limits;
   if (!session) return l.max_anonymous_body_bytes;
-  if (route && route->spec.body == Body::kCsvUpload && session->account.role == Role::kAdmin) {
+  if (route && route->spec.body == Body::kCsvUpload &&
+      session->account.role == accounts::Role::kAdmin) {
     return l.max_roster_body_bytes;
   }
   return l.max_body_bytes;
@@ -267,14 +268,14 @@ Status Router::authenticate(Call& call) {
     return make_error("session_invalid", "会话无效或已过期 / the session is invalid or expired");
   };
   if (!h.starts_with(kBearer)) return invalid();
-  auto token = parse_session_token(trim(std::string_view(h).substr(kBearer.size())));
+  auto token = accounts::parse_session_token(trim(std::string_view(h).substr(kBearer.size())));
   if (!token) return invalid();
   const std::int64_t now = s_.now_ms();
   const Hash key = session_token_hash(*token);
-  std::optional<SessionInfo> session = s_.sessions.find(key, now);
+  std::optional<accounts::SessionInfo> session = s_.sessions.find(key, now);
   if (!session) {
     SUNBID_ASSIGN_OR_RETURN(auto lease, s_.ledger().reader());
-    SUNBID_ASSIGN_OR_RETURN(session, find_session(lease.db(), *token, now));
+    SUNBID_ASSIGN_OR_RETURN(session, accounts::find_session(lease.db(), *token, now));
     if (!session) return invalid();
     s_.sessions.insert(key, *session, now);
   }

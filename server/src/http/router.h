@@ -49,7 +49,8 @@ class Router {
                     std::unordered_map<std::string, std::string>& params,
                     std::string& allowed) const;
   Status authenticate(Call& call);
-  std::uint64_t body_limit_for(const Entry* route, const std::optional<SessionInfo>& session) const;
+  std::uint64_t body_limit_for(const Entry* route,
+                               const std::optional<accounts::SessionInfo>& session) const;
   void run(const Entry& route, std::shared_ptr<Ctx> ctx, DecodedBody body, Reply reply);
 
   Services& s_;

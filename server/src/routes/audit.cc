@@ -3,6 +3,7 @@
 // access record for supervisors (access_record.h).
 #include <boost/json/object.hpp>
 
+#include "accounts/access_record.h"
 #include "audit_log/log_store.h"
 #include "audit_log/merkle.h"
 #include "audit_log/trail.h"
@@ -11,7 +12,6 @@
 #include "http/route.h"
 #include "routes/handlers.h"
 #include "routes/reads.h"
-#include "server/access_record.h"
 #include "server/limits.h"
 
 namespace sunbid::server::routes {
@@ -72,7 +72,8 @@ Result<Response> get_access_record(Ctx& c) {
                       {{"field", "limit"}});
   }
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(auto page, read_access_record(lease.db(), start.value_or(0), n));
+  SUNBID_ASSIGN_OR_RETURN(auto page,
+                          accounts::read_access_record(lease.db(), start.value_or(0), n));
   boost::json::array items;
   for (const auto& it : page.items) {
     items.emplace_back(boost::json::object{

@@ -14,28 +14,14 @@
 
 namespace sunbid::server::routes {
 
-// POST /experts: the pool entry of an evaluator account. Only evaluator
-// accounts enter the pool, and an account has one role, so no account that
-// takes part in a decision (tenderer, owner) can ever be drawn.
+// POST /experts: the pool entry of an evaluator account
+// (EvaluationService::add_expert_account).
 Result<Response> post_experts(Ctx& c, const ReqExpert& req) {
-  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(auto account, find_account_by_username(lease.db(), req.account_username));
-  if (!account) {
-    return make_error("account_not_found", "账户不存在 / no such account",
-                      {{"field", "/account_username"}});
-  }
-  if (account->role != Role::kEvaluator) {
-    return make_error(
-        "expert_not_evaluator",
-        "专家库只收评标专家账户 / only evaluator accounts enter the expert pool",
-        {{"field", "/account_username"}, {"role", std::string(role_name(account->role))}});
-  }
-  eval::ExpertInput in = req.input;
-  in.account = account->id;
-  SUNBID_ASSIGN_OR_RETURN(std::uint64_t log_index, c.s.evaluation.add_expert(c.viewer, in));
-  return created(boost::json::object{{"account_id", account->id},
+  SUNBID_ASSIGN_OR_RETURN(
+      auto added, c.s.evaluation.add_expert_account(c.viewer, req.account_username, req.input));
+  return created(boost::json::object{{"account_id", added.account_id},
                                      {"account_username", req.account_username},
-                                     {"log_index", idx(log_index)}});
+                                     {"log_index", idx(added.log_index)}});
 }
 
 // PATCH /experts/{id}: a new, effective-dated version of the record of the

@@ -53,7 +53,7 @@ Result<Response> get_metrics(Ctx& c) {
 // The jump is logged first, so a trail read later shows why time leapt; the
 // jump's transitions are applied before the answer.
 Result<Response> post_dev_clock(Ctx& c, const ReqDevClock& req) {
-  const Actor actor = c.call.actor();
+  const accounts::Actor actor = c.call.actor();
   const std::int64_t seconds = req.advance_s;
   SUNBID_TRY(c.ledger().run<bool>([&](audit::WriteTxn& txn) -> Result<bool> {
     audit::EntryDraft d;

@@ -2,6 +2,7 @@
 // supervisor's approvals, disabling an account (accounts.h).
 #include <boost/json/object.hpp>
 
+#include "accounts/relations.h"
 #include "audit_log/time_format.h"
 #include "http/answer.h"
 #include "http/query.h"
@@ -20,41 +21,36 @@ Error wrong_credentials() {
 
 // On the login pool: the password check, then the session's ledger command.
 // `done` runs once, with the answer.
-void login(Services& s, const ReqSession& req, Actor actor, std::int64_t now,
+void login(Services& s, const ReqSession& req, accounts::Actor actor, std::int64_t now,
            const std::function<void(Result<Response>)>& done) {
   auto lease = s.ledger().reader();
   if (!lease.ok()) return done(std::move(lease).error());
-  auto account = find_account_by_username(lease->db(), req.username);
-  if (!account.ok()) return done(std::move(account).error());
-  // An unknown username costs the same scrypt as a wrong password, so the
-  // answer time does not tell which usernames exist.
-  const bool ok = *account ? verify_password(req.password, (*account)->password)
-                           : (verify_password(req.password, s.dummy_password()), false);
-  if (!ok) {
+  auto account = accounts::check_login(lease->db(), req.username, req.password, s.dummy_password());
+  const bool password_right = account.ok() || account.error().code == "account_disabled";
+  if (!account.ok() && account.error().code == "invalid_credentials") {
     s.metrics.login_failures.fetch_add(1);
-    return done(wrong_credentials());
   }
-  s.throttle.succeeded(req.username, actor.client_address.value_or(""));
-  if ((*account)->disabled) {
-    return done(make_error("account_disabled", "账户已停用 / the account is disabled"));
-  }
-  auto token = new_session_token();
+  // The throttle forgets the failures once the password was right, also for
+  // a disabled account (which still cannot log in).
+  if (password_right) s.throttle.succeeded(req.username, actor.client_address.value_or(""));
+  if (!account.ok()) return done(std::move(account).error());
+  auto token = accounts::new_session_token();
   if (!token.ok()) return done(std::move(token).error());
   const std::int64_t expires =
       now + std::chrono::duration_cast<std::chrono::milliseconds>(limits::kSessionLifetime).count();
-  actor.account_id = (*account)->id;
-  actor.role = std::string(role_name((*account)->role));
-  AccountRecord rec = std::move(**account);
-  SessionToken tok = *token;
+  actor.account_id = account->id;
+  actor.role = std::string(accounts::role_name(account->role));
+  accounts::AccountRecord rec = std::move(account).value();
+  accounts::SessionToken tok = *token;
   s.ledger().submit(
       [tok, rec, expires, actor](audit::WriteTxn& txn) {
-        return open_session(txn, tok, rec, expires, actor);
+        return accounts::open_session(txn, tok, rec, expires, actor);
       },
       [&s, tok, rec, expires, done](Status st) {
         if (!st.ok()) return done(std::move(st).error());
         s.metrics.logins.fetch_add(1);
-        done(created(boost::json::object{{"token", format_session_token(tok)},
-                                         {"role", std::string(role_name(rec.role))},
+        done(created(boost::json::object{{"token", accounts::format_session_token(tok)},
+                                         {"role", std::string(accounts::role_name(rec.role))},
                                          {"account_id", rec.id},
                                          {"expires_at", format_rfc3339_ms(expires)}}));
       });
@@ -98,14 +94,14 @@ Result<Pending> post_sessions(Ctx& c, const ReqSession& req) {
 // again once its row is gone, so that a request racing the commit cannot
 // leave it cached.
 Result<Pending> delete_session(Ctx& c) {
-  const SessionToken tok = *c.call.token;  // present: the policy requires a session
+  const accounts::SessionToken tok = *c.call.token;  // present: the policy requires a session
   const Hash key = session_token_hash(tok);
   SessionCache& sessions = c.s.sessions;
   sessions.erase(key);
   return ledger_command<bool>(
       c.ledger(),
       [tok, actor = c.call.actor()](audit::WriteTxn& txn) -> Result<bool> {
-        SUNBID_TRY(close_session(txn, tok, actor));
+        SUNBID_TRY(accounts::close_session(txn, tok, actor));
         return true;
       },
       [&sessions, key](bool) -> Result<Response> {
@@ -117,7 +113,7 @@ Result<Pending> delete_session(Ctx& c) {
 // DELETE /sessions/others: the caller ends every other session of its
 // account (a token left on another device, a leaked one).
 Result<Pending> delete_other_sessions(Ctx& c) {
-  const SessionToken tok = *c.call.token;
+  const accounts::SessionToken tok = *c.call.token;
   const Hash keep = session_token_hash(tok);
   const std::string account_id = c.call.session->account.id;
   SessionCache& sessions = c.s.sessions;
@@ -125,7 +121,7 @@ Result<Pending> delete_other_sessions(Ctx& c) {
   return ledger_command<std::int64_t>(
       c.ledger(),
       [tok, actor = c.call.actor()](audit::WriteTxn& txn) {
-        return close_other_sessions(txn, tok, actor);
+        return accounts::close_other_sessions(txn, tok, actor);
       },
       [&sessions, keep, account_id](std::int64_t closed) -> Result<Response> {
         sessions.erase_account(account_id, &keep);
@@ -135,58 +131,30 @@ Result<Pending> delete_other_sessions(Ctx& c) {
 
 namespace {
 
-// The community, owner key and USCC an account names must exist in
-// tender_core's registers (communities and rosters are never deleted, so
-// reading before the command is enough).
-Status check_account_relations(audit::Ledger& ledger, const NewAccount& account) {
-  SUNBID_ASSIGN_OR_RETURN(auto lease, ledger.reader());
-  audit::Database& db = lease.db();
-  auto refuse = [](std::string field, std::string zh, std::string en) {
-    return make_error("account_relation_invalid", zh + " / " + en, {{"field", field}});
-  };
-  if (account.community_id) {
-    auto c = core::Registry::community(db, *account.community_id);
-    if (!c.ok()) {
-      if (c.error().code != "community_not_found") return std::move(c).error();
-      return refuse("/community_id", "小区不存在", "no such community");
-    }
-    if (account.owner_key) {
-      SUNBID_ASSIGN_OR_RETURN(bool on_roster, core::Registry::owner_on_roster(
-                                                  db, *account.community_id, *account.owner_key));
-      if (!on_roster) {
-        return refuse("/owner_key", "该小区名册中没有此业主",
-                      "the community's roster has no such owner_key");
-      }
-    }
-  }
-  if (account.enterprise_uscc) {
-    SUNBID_ASSIGN_OR_RETURN(bool registered,
-                            core::Registry::enterprise_registered(db, *account.enterprise_uscc));
-    if (!registered)
-      return refuse("/enterprise_uscc", "企业未登记", "no such registered enterprise");
-  }
-  return {};
-}
-
 // POST /accounts and POST /account-approvals take the same body; an account
 // whose enterprise or owner binding another account holds is refused by the
 // first (409 account_binding_held) and waits for a supervisor by the second
 // (security A7). The password is hashed when the command starts (worker).
 Result<Pending> new_account(Ctx& c, const ReqNewAccount& req, bool approval) {
-  SUNBID_TRY(check_account_relations(c.ledger(), req.account));
   audit::Ledger& ledger = c.ledger();
+  {
+    // Communities and rosters are never deleted: reading before the command
+    // is enough.
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger.reader());
+    SUNBID_TRY(accounts::check_account_relations(lease.db(), req.account));
+  }
   return pending<std::string>(
       [&ledger, account = req.account, password = req.password, approval,
        scrypt = c.s.options.scrypt, actor = c.call.actor()](auto done) {
-        auto hash = hash_password(password, scrypt);
+        auto hash = accounts::hash_password(password, scrypt);
         if (!hash.ok()) return done(std::move(hash).error());
         auto id = std::make_shared<std::string>();
         ledger.submit(
             [account, approval, hash = std::move(hash).value(), actor,
              id](audit::WriteTxn& txn) -> Status {
               SUNBID_ASSIGN_OR_RETURN(
-                  *id, approval ? request_account_approval(txn, account, hash, actor)
-                                : create_unshared_account(txn, account, hash, actor));
+                  *id, approval ? accounts::request_account_approval(txn, account, hash, actor)
+                                : accounts::create_unshared_account(txn, account, hash, actor));
               return {};
             },
             [id, done](Status st) {
@@ -197,7 +165,7 @@ Result<Pending> new_account(Ctx& c, const ReqNewAccount& req, bool approval) {
       [account = req.account, approval](std::string id) -> Result<Response> {
         boost::json::object o{{"id", id},
                               {"username", account.username},
-                              {"role", std::string(role_name(account.role))}};
+                              {"role", std::string(accounts::role_name(account.role))}};
         if (!approval) return created(o);
         o["state"] = "pending";
         return json_response(202, o);
@@ -214,15 +182,15 @@ Result<Pending> post_account_approval(Ctx& c, const ReqNewAccount& req) {
 }
 
 Result<Pending> post_approve_account(Ctx& c, const ReqEmpty&) {
-  return ledger_command<ApprovedAccount>(
+  return ledger_command<accounts::ApprovedAccount>(
       c.ledger(),
       [approval_id = c.id(), actor = c.call.actor()](audit::WriteTxn& txn) {
-        return approve_account(txn, approval_id, actor);
+        return accounts::approve_account(txn, approval_id, actor);
       },
-      [approval_id = c.id()](ApprovedAccount a) -> Result<Response> {
+      [approval_id = c.id()](accounts::ApprovedAccount a) -> Result<Response> {
         return created(boost::json::object{{"id", a.account_id},
                                            {"username", a.username},
-                                           {"role", std::string(role_name(a.role))},
+                                           {"role", std::string(accounts::role_name(a.role))},
                                            {"approval", approval_id}});
       });
 }
@@ -233,14 +201,15 @@ Result<Pending> post_approve_account(Ctx& c, const ReqEmpty&) {
 Result<Response> get_account_approvals(Ctx& c) {
   SUNBID_ASSIGN_OR_RETURN(const std::uint64_t n, list_limit(c.query()));
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
-  SUNBID_ASSIGN_OR_RETURN(auto page, pending_approvals(lease.db(), query_text(c.query(), "cursor"),
-                                                       static_cast<std::size_t>(n)));
+  SUNBID_ASSIGN_OR_RETURN(auto page,
+                          accounts::pending_approvals(lease.db(), query_text(c.query(), "cursor"),
+                                                      static_cast<std::size_t>(n)));
   boost::json::array items;
   for (const auto& a : page.items) {
     items.push_back({{"id", a.id},
                      {"state", "pending"},
                      {"username", a.username},
-                     {"role", std::string(role_name(a.role))},
+                     {"role", std::string(accounts::role_name(a.role))},
                      {"display_name", a.display_name},
                      {"community_id", or_null(a.community_id)},
                      {"enterprise_uscc", or_null(a.enterprise_uscc)},
@@ -262,7 +231,7 @@ Result<Pending> post_disable_account(Ctx& c, const ReqDisableAccount& req) {
   return ledger_command<bool>(
       c.ledger(),
       [account_id, reason = req.reason, actor = c.call.actor()](audit::WriteTxn& txn) {
-        return disable_account(txn, account_id, reason, actor);
+        return accounts::disable_account(txn, account_id, reason, actor);
       },
       [account_id, &sessions](bool changed) -> Result<Response> {
         sessions.erase_account(account_id);

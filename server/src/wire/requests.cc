@@ -83,21 +83,21 @@ Result<ReqSession> ReqSession::decode(const boost::json::object& body) {
 
 Result<ReqNewAccount> ReqNewAccount::decode(const boost::json::object& body) {
   ReqNewAccount r;
-  NewAccount& a = r.account;
+  accounts::NewAccount& a = r.account;
   std::string role;
   SUNBID_TRY(JsonFields(body).read_all(
       {required("username", a.username), required("password", r.password), required("role", role),
        required("display_name", a.display_name), optional("community_id", a.community_id),
        optional("enterprise_uscc", a.enterprise_uscc), optional("owner_key", a.owner_key)}));
-  auto parsed = parse_role(role);
+  auto parsed = accounts::parse_role(role);
   if (!parsed) {
     return make_error("invalid_field", "角色无效 / unknown role",
                       {{"field", "/role"}, {"value", role}});
   }
   a.role = *parsed;
   // The fields' formats and the role's requirements (accounts.h).
-  SUNBID_TRY(validate_new_account(a));
-  SUNBID_TRY(validate_password(r.password));
+  SUNBID_TRY(accounts::validate_new_account(a));
+  SUNBID_TRY(accounts::validate_password(r.password));
   return r;
 }
 

@@ -21,9 +21,9 @@
 #include <string_view>
 #include <vector>
 
+#include "accounts/accounts.h"
 #include "audit_log/result.h"
 #include "evaluation/service.h"
-#include "server/accounts.h"
 #include "tender_core/calendar.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
@@ -48,7 +48,7 @@ struct ReqSession {
 };
 struct ReqNewAccount {
   SUNBID_REQUEST(ReqNewAccount);
-  NewAccount account;
+  accounts::NewAccount account;
   std::string password;
 };
 struct ReqDisableAccount {

@@ -1,13 +1,13 @@
-#include "server/accounts.h"
+#include "accounts/accounts.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "accounts/access_record.h"
 #include "audit_log/sha256.h"
-#include "server/access_record.h"
 #include "tender_core/uscc.h"
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 namespace {
 
@@ -187,6 +187,17 @@ Status validate_new_account(const NewAccount& a) {
 
 Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& account,
                                    const PasswordHash& password, const Actor& actor) {
+  std::array<std::uint8_t, 8> rnd{};
+  if (RAND_bytes(rnd.data(), static_cast<int>(rnd.size())) != 1) {
+    return make_error("crypto_failure", "随机数生成失败 / random generation failed");
+  }
+  return create_account_with_id(txn, "acct-" + hex_encode(std::span<const std::uint8_t>(rnd)),
+                                account, password, actor);
+}
+
+Result<std::string> create_account_with_id(audit::WriteTxn& txn, std::string id,
+                                           const NewAccount& account, const PasswordHash& password,
+                                           const Actor& actor) {
   auto& db = txn.db();
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
@@ -199,11 +210,6 @@ Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& accou
                         {{"field", "/username"}});
     }
   }
-  std::array<std::uint8_t, 8> rnd{};
-  if (RAND_bytes(rnd.data(), static_cast<int>(rnd.size())) != 1) {
-    return make_error("crypto_failure", "随机数生成失败 / random generation failed");
-  }
-  std::string id = "acct-" + hex_encode(std::span<const std::uint8_t>(rnd));
   SUNBID_ASSIGN_OR_RETURN(
       audit::Statement * ins,
       db.cached("INSERT INTO accounts(id, username, role, display_name, community_id, "
@@ -227,6 +233,21 @@ Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& accou
   SUNBID_TRY(add_binding(txn, account, draft.payload));
   SUNBID_TRY(txn.append(draft));
   return id;
+}
+
+Result<AccountRecord> check_login(audit::Database& db, std::string_view username,
+                                  std::string_view password, const PasswordHash& dummy) {
+  SUNBID_ASSIGN_OR_RETURN(std::optional<AccountRecord> account,
+                          find_account_by_username(db, username));
+  const bool ok = account ? verify_password(password, account->password)
+                          : (verify_password(password, dummy), false);
+  if (!ok) {
+    return make_error("invalid_credentials", "用户名或密码错误 / wrong username or password");
+  }
+  if (account->disabled) {
+    return make_error("account_disabled", "账户已停用 / the account is disabled");
+  }
+  return std::move(*account);
 }
 
 Result<std::optional<AccountRecord>> find_account_by_username(audit::Database& db,
@@ -322,9 +343,9 @@ Result<std::optional<SessionInfo>> find_session(audit::Database& db, const Sessi
   return std::optional<SessionInfo>(SessionInfo{std::move(*account), expires});
 }
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 namespace {
 
@@ -580,4 +601,4 @@ Result<std::int64_t> close_other_sessions(audit::WriteTxn& txn, const SessionTok
   return closed;
 }
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts

@@ -4,7 +4,7 @@
 // table that supervisors read, and only its head is committed, once a China
 // day, in a public entry.
 //
-// Table (migration 17, server_migrations()):
+// Table (migration 17, accounts_migrations()):
 //   access_record(seq, time_ms, record, hash)  append-only (triggers)
 //   access_record_commits(day, seq, head, log_index)  one per China day
 //
@@ -27,7 +27,7 @@
 #include "audit_log/ledger.h"
 #include "audit_log/sqlite.h"
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 struct AccessEvent {
   std::string event;  // "session.created" or "session.closed"
@@ -73,4 +73,4 @@ Result<AccessRecordPage> read_access_record(audit::Database& db, std::uint64_t s
 // returns the head. Error `access_record_corrupt` naming the record.
 Result<Hash> verify_access_record(audit::Database& db);
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts

@@ -1,4 +1,4 @@
-#include "server/access_record.h"
+#include "accounts/access_record.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include "audit_log/sha256.h"
 #include "audit_log/time_format.h"
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 namespace {
 
@@ -203,4 +203,4 @@ Result<Hash> verify_access_record(audit::Database& db) {
   return prev;
 }
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts

@@ -1,8 +1,10 @@
-#include "server/server_migrations.h"
+#include "accounts/schema.h"
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
-std::vector<audit::Migration> server_migrations() {
+// The names keep their "server_" prefix: versions and names are what a
+// database file already records, and the tables moved with their module.
+std::vector<audit::Migration> accounts_migrations() {
   return {
       {3, "server_accounts", R"sql(
 CREATE TABLE accounts (
@@ -31,7 +33,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_account ON sessions(account_id);
 CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
 )sql"},
-      // The access record (server/access_record.h, docs/access-record.md):
+      // The access record (accounts/access_record.h, docs/access-record.md):
       // logins and logouts off the public log, hash-chained, append-only.
       {17, "server_access_record", R"sql(
 CREATE TABLE access_record (
@@ -84,4 +86,4 @@ CREATE TABLE account_approvals (
   };
 }
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts

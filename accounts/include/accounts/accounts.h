@@ -1,6 +1,12 @@
-// Accounts and bearer sessions (tables of migration 3, server_migrations()).
+// Accounts and bearer sessions (tables of migrations 3 and 19, accounts_migrations()).
 //
-// An account has a role (policy.h), a username (unique), a display name and,
+// The accounts module sits below evaluation and above tender_core
+// (server -> evaluation -> accounts -> tender_core -> audit_log): the server
+// authenticates with it, evaluation asks it for a community's tenderer
+// accounts (relations.h), and tender_core never calls it (it receives actors).
+// The coming owner onboarding (activation codes) lives here too.
+//
+// An account has a role (role.h), a username (unique), a display name and,
 // depending on the role, a community, an enterprise USCC or an owner key.
 // Passwords are kept only as scrypt hashes (password.h).
 //
@@ -25,12 +31,12 @@
 #include <string>
 #include <string_view>
 
+#include "accounts/password.h"
+#include "accounts/role.h"
 #include "audit_log/ledger.h"
 #include "audit_log/sqlite.h"
-#include "server/password.h"
-#include "server/policy.h"
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 struct NewAccount {
   std::string username;
@@ -56,11 +62,17 @@ struct Actor {
   std::optional<std::string> client_address;  // digested before it is logged
 };
 
-// Inserts the account and its audit entry ("account.created"); returns its id.
+// Inserts the account and its audit entry ("account.created"); returns its
+// id, "acct-" and 16 random hex digits.
 // REQUIRES: validate_new_account(account) is ok; `password` hashed already.
 // Error `username_taken` (409).
 Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& account,
                                    const PasswordHash& password, const Actor& actor);
+// The same with an id the caller chooses (fixtures and imports that keep
+// their ids). REQUIRES: no account has `id`; it does not start with "acct-".
+Result<std::string> create_account_with_id(audit::WriteTxn& txn, std::string id,
+                                           const NewAccount& account, const PasswordHash& password,
+                                           const Actor& actor);
 
 struct AccountRecord {
   std::string id;
@@ -78,6 +90,15 @@ struct AccountRecord {
 Result<std::optional<AccountRecord>> find_account_by_username(audit::Database& db,
                                                               std::string_view username);
 Result<std::optional<AccountRecord>> find_account_by_id(audit::Database& db, std::string_view id);
+
+// A login's password check: the account `username` names when `password` is
+// its password. Refuses `invalid_credentials` for an unknown username or a
+// wrong password alike — an unknown username is checked against `dummy`, so
+// that the answer takes the same scrypt time and does not tell which
+// usernames exist — and `account_disabled` when the password is right but
+// the account disabled.
+Result<AccountRecord> check_login(audit::Database& db, std::string_view username,
+                                  std::string_view password, const PasswordHash& dummy);
 Result<std::int64_t> count_accounts(audit::Database& db);
 
 // The enabled account, other than none, that already holds the enterprise
@@ -169,4 +190,4 @@ struct SessionInfo {
 Result<std::optional<SessionInfo>> find_session(audit::Database& db, const SessionToken& token,
                                                 std::int64_t now_ms);
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts

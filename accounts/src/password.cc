@@ -1,4 +1,4 @@
-#include "server/password.h"
+#include "accounts/password.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 namespace {
 
@@ -77,4 +77,4 @@ bool verify_password(std::string_view password, const PasswordHash& stored) {
   return CRYPTO_memcmp(derived->data(), stored.hash.data(), stored.hash.size()) == 0;
 }
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts

@@ -16,7 +16,7 @@
 
 #include "audit_log/result.h"
 
-namespace sunbid::server {
+namespace sunbid::accounts {
 
 struct ScryptParams {
   std::uint64_t n = 1u << 15;  // CPU/memory cost, a power of two
@@ -44,4 +44,4 @@ Result<std::vector<std::uint8_t>> scrypt_derive(std::string_view password,
 // True when `password` matches `stored`.
 bool verify_password(std::string_view password, const PasswordHash& stored);
 
-}  // namespace sunbid::server
+}  // namespace sunbid::accounts
