@@ -313,7 +313,11 @@ class Composer {
     new_page();
   }
 
-  std::vector<Page> take_pages() { return std::move(pages_); }
+  // The pages, without a trailing empty one (a final page_break()).
+  std::vector<Page> take_pages() {
+    while (pages_.size() > 1 && pages_.back().ops.empty()) pages_.pop_back();
+    return std::move(pages_);
+  }
 
   void new_page() {
     pages_.emplace_back();
