@@ -215,6 +215,7 @@ Document& Document::heading(std::string text) {
   s.bold = true;
   s.space_before_mm = 3.0;
   s.space_after_mm = 2.0;
+  s.keep_with_next_mm = 20.0;
   return paragraph(std::move(text), s);
 }
 
@@ -362,7 +363,9 @@ class Composer {
   void text(const std::string& text, const TextStyle& s) {
     if (s.space_before_mm > 0 && !at_top()) skip(pt(s.space_before_mm));
     const double indent = pt(s.indent_mm);
-    flow_lines(text_layout(text, s, width_ - indent), left_ + indent);
+    auto layout = text_layout(text, s, width_ - indent);
+    if (s.keep_with_next_mm > 0) ensure(layout_height(layout.get()) + pt(s.keep_with_next_mm));
+    flow_lines(layout, left_ + indent);
     skip(pt(s.space_after_mm));
   }
 

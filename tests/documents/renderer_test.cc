@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "audit_log/sha256.h"
 
@@ -82,4 +85,39 @@ TEST_CASE("sample document for inspection", "[.sample]") {
   std::FILE* f = std::fopen(path, "wb");
   std::fwrite(pdf->data(), 1, pdf->size(), f);
   std::fclose(f);
+}
+
+TEST_CASE("concurrent renders on several threads give the same bytes", "[documents]") {
+  auto make = [] {
+    Document d(DocumentInfo{"并发", 1'780'000'000'000, ""});
+    d.title("物业服务选聘结果公示").paragraph("并发渲染：每个线程有自己的字体映射。");
+    Table t;
+    t.columns = {{"序号", 20}, {"内容", 146}};
+    for (int i = 0; i < 40; ++i)
+      t.rows.push_back({std::to_string(i), "第 " + std::to_string(i) + " 行"});
+    d.table(t).qr("https://sunbid.example/verify#index=7", 25);
+    return d.render_pdf();
+  };
+  auto reference = make();
+  REQUIRE(reference.ok());
+  std::vector<std::string> outputs(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < 2; ++k) {
+        auto r = make();
+        outputs[i] = r.ok() ? *r : std::string("error");
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& o : outputs) CHECK(o == *reference);
+}
+
+TEST_CASE("a QR text too long to encode fails the render", "[documents]") {
+  Document d(DocumentInfo{"x", 0, ""});
+  d.qr(std::string(5000, 'x'), 30);
+  auto r = d.render_pdf();
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == "document_render_failed");
 }

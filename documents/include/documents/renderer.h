@@ -72,6 +72,9 @@ struct TextStyle {
   double space_after_mm = 2.0;
   double indent_mm = 0.0;       // left indent of the whole block
   bool break_anywhere = false;  // wrap between any characters (URLs, hex digests)
+  // Space that must remain below the block on its page, else it starts the
+  // next page (a heading is not left alone at a page's foot).
+  double keep_with_next_mm = 0.0;
 };
 
 struct DocumentInfo {
@@ -117,7 +120,7 @@ class Document {
 
   // The notice's title: large, bold, centred.
   Document& title(std::string text);
-  // A section heading: bold, left.
+  // A section heading: bold, left, kept with 20 mm of what follows.
   Document& heading(std::string text);
   Document& paragraph(std::string text, TextStyle style = {});
   // "key  value" on one row; the value wraps within its column.
