@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -302,29 +303,35 @@ Document& Document::footer(FooterHook hook, double height_mm) {
 
 namespace {
 
-// Pass 1: measures the blocks and places them on pages.
+// Lays the blocks out on pages, handing each finished page to a sink: the
+// first pass only counts them, the second draws each page as it completes and
+// drops its layouts, so memory holds one page, not the whole document (a
+// 2,000-letter PDF would otherwise keep every layout alive).
+using PageSink = std::function<void(Page&&)>;
+
 class Composer {
  public:
-  Composer(PangoContext* ctx, double body_bottom_pt)
+  Composer(PangoContext* ctx, double body_bottom_pt, PageSink sink)
       : ctx_(ctx),
         left_(pt(kMarginLeftMm)),
         width_(pt(kContentWidthMm)),
         top_(pt(kMarginTopMm)),
-        bottom_(body_bottom_pt) {
-    new_page();
-  }
+        bottom_(body_bottom_pt),
+        y_(top_),
+        sink_(std::move(sink)) {}
 
-  // The pages, without a trailing empty one (a final page_break()).
-  std::vector<Page> take_pages() {
-    while (pages_.size() > 1 && pages_.back().ops.empty()) pages_.pop_back();
-    return std::move(pages_);
+  // Hands over the last page unless it is empty (a final page_break()); a
+  // document has at least one page. Returns the page count.
+  int finish() {
+    if (!current_.ops.empty() || pages_done_ == 0) flush();
+    return pages_done_;
   }
 
   void new_page() {
-    pages_.emplace_back();
+    flush();
     y_ = top_;
   }
-  bool at_top() const { return y_ <= top_ && pages_.back().ops.empty(); }
+  bool at_top() const { return y_ <= top_ && current_.ops.empty(); }
   // Moves to a new page unless `height` fits below the cursor (or the page is
   // still empty: a block taller than a page is placed anyway).
   void ensure(double height) {
@@ -511,12 +518,19 @@ class Composer {
   }
 
  private:
-  void add(Op op) { pages_.back().ops.push_back(std::move(op)); }
+  void add(Op op) { current_.ops.push_back(std::move(op)); }
+  void flush() {
+    sink_(std::move(current_));
+    current_ = Page{};
+    ++pages_done_;
+  }
 
   PangoContext* ctx_;
   double left_, width_, top_, bottom_;
-  double y_ = 0;
-  std::vector<Page> pages_;
+  double y_;
+  PageSink sink_;
+  Page current_;
+  int pages_done_ = 0;
 };
 
 cairo_status_t append_to_string(void* closure, const unsigned char* data, unsigned int length) {
@@ -587,40 +601,47 @@ Result<std::string> Document::render_pdf() const {
   const double footer_top = number_top - footer_h;
   const double body_bottom = footer_hook_ ? footer_top - pt(kFooterGapMm) : number_top;
 
-  // Pass 1: layout.
-  Composer comp(ctx.get(), body_bottom);
-  for (const auto& b : blocks_) {
-    switch (b->kind) {
-      case Block::Kind::text:
-        comp.text(b->text, b->style);
-        break;
-      case Block::Kind::key_value:
-        comp.key_value(b->text, b->text2, b->a, b->style);
-        break;
-      case Block::Kind::table:
-        comp.table(b->table);
-        break;
-      case Block::Kind::qr:
-        SUNBID_TRY(comp.qr(b->text, b->a, b->align, b->text2));
-        break;
-      case Block::Kind::qr_beside:
-        SUNBID_TRY(comp.qr_beside(b->text, b->a, b->lines));
-        break;
-      case Block::Kind::rule:
-        comp.rule(b->a);
-        break;
-      case Block::Kind::spacer:
-        comp.skip(pt(b->a));
-        break;
-      case Block::Kind::page_break:
-        comp.page_break();
-        break;
+  auto lay_out = [&](Composer& comp) -> Status {
+    for (const auto& b : blocks_) {
+      switch (b->kind) {
+        case Block::Kind::text:
+          comp.text(b->text, b->style);
+          break;
+        case Block::Kind::key_value:
+          comp.key_value(b->text, b->text2, b->a, b->style);
+          break;
+        case Block::Kind::table:
+          comp.table(b->table);
+          break;
+        case Block::Kind::qr:
+          SUNBID_TRY(comp.qr(b->text, b->a, b->align, b->text2));
+          break;
+        case Block::Kind::qr_beside:
+          SUNBID_TRY(comp.qr_beside(b->text, b->a, b->lines));
+          break;
+        case Block::Kind::rule:
+          comp.rule(b->a);
+          break;
+        case Block::Kind::spacer:
+          comp.skip(pt(b->a));
+          break;
+        case Block::Kind::page_break:
+          comp.page_break();
+          break;
+      }
     }
-  }
-  std::vector<Page> pages = comp.take_pages();
-  const int page_count = static_cast<int>(pages.size());
+    return ok_status();
+  };
 
-  // Pass 2: draw.
+  // Pass 1: the page count, for "共 m 页" and the footer hook.
+  int page_count = 0;
+  {
+    Composer counter(ctx.get(), body_bottom, [](Page&&) {});
+    SUNBID_TRY(lay_out(counter));
+    page_count = counter.finish();
+  }
+
+  // Pass 2: the same layout again (deterministic), each page drawn as it completes.
   std::string pdf;
   cairo_surface_t* surface =
       cairo_pdf_surface_create_for_stream(append_to_string, &pdf, pt(kPageWidthMm), page_h);
@@ -636,19 +657,21 @@ Result<std::string> Document::render_pdf() const {
 
   const double left = pt(kMarginLeftMm);
   const double width = pt(kContentWidthMm);
-  std::vector<LayoutPtr> keep;  // footer layouts live until the page is drawn
   Status status = ok_status();
-  for (int p = 0; p < page_count && status.ok(); ++p) {
-    for (const auto& op : pages[static_cast<std::size_t>(p)].ops) draw_op(cr, op);
+  int page_number = 0;
+  auto draw_page = [&](Page&& page) {
+    ++page_number;
+    if (!status.ok()) return;
+    for (const auto& op : page.ops) draw_op(cr, op);
     if (footer_hook_) {
-      const Footer f = footer_hook_(p + 1, page_count);
+      const Footer f = footer_hook_(page_number, page_count);
       draw_op(cr, OpRule{left, footer_top - pt(1.5), left + width, footer_top - pt(1.5), 0.5});
       double text_w = width;
       if (!f.qr_text.empty()) {
         auto m = encode_qr(f.qr_text);
         if (!m.ok()) {
           status = std::move(m).error();
-          break;
+          return;
         }
         const double size = footer_h;
         text_w = width - size - pt(3.0);
@@ -666,11 +689,20 @@ Result<std::string> Document::render_pdf() const {
       }
     }
     const std::string number =
-        "第 " + std::to_string(p + 1) + " 页 共 " + std::to_string(page_count) + " 页";
+        "第 " + std::to_string(page_number) + " 页 共 " + std::to_string(page_count) + " 页";
     auto nl = make_layout(ctx.get(), number, 9.0, false, false, Align::center, width, false);
     const auto boxes = line_boxes(nl.get());
     draw_op(cr, OpLine{nl, 0, left + boxes[0].x, number_top + pt(2.0) + boxes[0].baseline});
     cairo_show_page(cr);
+  };
+  {
+    Composer drawer(ctx.get(), body_bottom, draw_page);
+    const Status laid = lay_out(drawer);
+    if (!laid.ok() && status.ok()) status = laid;
+    drawer.finish();
+  }
+  if (status.ok() && page_number != page_count) {
+    status = render_error("the two layout passes disagree on the page count");
   }
   cairo_destroy(cr);
   cairo_surface_finish(surface);
