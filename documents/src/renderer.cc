@@ -37,7 +37,7 @@ constexpr double kPageNumberBandMm = 7.0;
 constexpr double kFooterGapMm = 3.0;
 constexpr double kCellPadMm = 1.6;
 
-Error render_error(std::string what) {
+Error render_error(const std::string& what) {
   return make_error("document_render_failed",
                     "文档生成失败：" + what + " / document rendering failed: " + what);
 }
@@ -729,12 +729,18 @@ std::string format_centi(std::int64_t hundredths) {
 
 }  // namespace sunbid::documents
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SUNBID_DOCUMENTS_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(SUNBID_DOCUMENTS_ASAN)
 // LeakSanitizer: fontconfig and cairo keep process-wide caches (cairo's FreeType
 // font-face cache holds fontconfig patterns) that are never freed before exit.
 // Not ours to free, and freeing them (FcFini, cairo_debug_reset_static_data)
 // is unsafe while other threads render. Defined here, beside the code that
 // fills those caches, so that every binary linking the renderer gets it.
+// NOLINTNEXTLINE(bugprone-reserved-identifier): the sanitizer's hook has this name
 extern "C" const char* __lsan_default_suppressions() {
   return "leak:libfontconfig.so\nleak:libcairo.so\n";
 }

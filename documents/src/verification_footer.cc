@@ -24,7 +24,7 @@ Footer verification_footer(const VerificationFooter& f) {
   return out;
 }
 
-FooterHook verification_footer_hook(VerificationFooter f) {
+FooterHook verification_footer_hook(const VerificationFooter& f) {
   return [footer = verification_footer(f)](int, int) { return footer; };
 }
 

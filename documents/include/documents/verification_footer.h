@@ -40,6 +40,6 @@ Footer verification_footer(const VerificationFooter& f);
 
 // The same footer on every page: doc.footer(verification_footer_hook(f),
 // kVerificationFooterHeightMm).
-FooterHook verification_footer_hook(VerificationFooter f);
+FooterHook verification_footer_hook(const VerificationFooter& f);
 
 }  // namespace sunbid::documents
