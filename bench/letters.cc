@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "documents/activation_letters.h"
@@ -55,11 +56,25 @@ int main(int argc, char** argv) {
   const int runs = argc > 2 ? std::atoi(argv[2]) : 5;
   const auto in = make_input(owners);
   {
+    const auto w0 = std::chrono::steady_clock::now();
     auto warm = sunbid::documents::render_activation_letters(make_input(1));
+    const auto w1 = std::chrono::steady_clock::now();
+    std::printf("first render on this thread (font scan + 1 letter): %.1f ms\n",
+                std::chrono::duration<double, std::milli>(w1 - w0).count());
     if (!warm.ok()) {
       std::fprintf(stderr, "render failed: %s\n", warm.error().to_string().c_str());
       return 1;
     }
+  }
+  {
+    double ms = 0;
+    std::thread second([&] {
+      const auto w0 = std::chrono::steady_clock::now();
+      auto warm = sunbid::documents::render_activation_letters(make_input(1));
+      ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0).count();
+    });
+    second.join();
+    std::printf("first render on a second thread (its own font map, 1 letter): %.1f ms\n", ms);
   }
   std::vector<double> seconds, cpu_seconds;
   std::size_t bytes = 0;

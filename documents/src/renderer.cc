@@ -44,31 +44,58 @@ Error render_error(const std::string& what) {
 
 // ---- the per-thread private font map --------------------------------------
 
-struct ThreadFontMap {
-  PangoFontMap* map = nullptr;
-  std::string error;  // why there is no map (the pinned files are missing)
-  ThreadFontMap() {
-    FcConfig* config = FcConfigCreate();
-    if (config == nullptr) {
+// The private fontconfig configuration: the pinned files only, scanned once
+// per process (the scan is the slow part of a thread's first render).
+// Fontconfig (>= 2.10) is thread-safe; the configuration is never changed
+// after this, and each thread's font map holds its own reference.
+struct PinnedConfig {
+  FcConfig* config = nullptr;
+  std::string error;  // why there is none (a pinned file is missing)
+  PinnedConfig() {
+    FcConfig* c = FcConfigCreate();
+    if (c == nullptr) {
       error = "FcConfigCreate";
       return;
     }
     for (const char* file : kPinnedFontFiles) {
-      if (!FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(file))) {
+      if (!FcConfigAppFontAddFile(c, reinterpret_cast<const FcChar8*>(file))) {
         error = std::string("pinned font file missing or unreadable: ") + file;
-        FcConfigDestroy(config);
+        FcConfigDestroy(c);
         return;
       }
+    }
+    config = c;
+  }
+  ~PinnedConfig() {
+    if (config != nullptr) FcConfigDestroy(config);
+  }
+  PinnedConfig(const PinnedConfig&) = delete;
+  PinnedConfig& operator=(const PinnedConfig&) = delete;
+};
+
+const PinnedConfig& pinned_config() {
+  static const PinnedConfig pinned;  // thread-safe initialisation
+  return pinned;
+}
+
+// One PangoCairo font map per thread (pango font maps are not thread-safe),
+// never the process-wide default map.
+struct ThreadFontMap {
+  PangoFontMap* map = nullptr;
+  std::string error;
+  ThreadFontMap() {
+    const PinnedConfig& pinned = pinned_config();
+    if (pinned.config == nullptr) {
+      error = pinned.error;
+      return;
     }
     PangoFontMap* m = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
     if (m == nullptr || !PANGO_IS_FC_FONT_MAP(m)) {
       error = "pango has no fontconfig font map";
       if (m != nullptr) g_object_unref(m);
-      FcConfigDestroy(config);
       return;
     }
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(m), config);  // takes its own reference
-    FcConfigDestroy(config);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(m), pinned.config);  // takes a reference
     map = m;
   }
   ~ThreadFontMap() {
@@ -78,6 +105,8 @@ struct ThreadFontMap {
   ThreadFontMap& operator=(const ThreadFontMap&) = delete;
 };
 
+// A thread whose first render found the fonts missing keeps failing: install
+// fonts-noto-cjk and restart the process.
 Result<PangoFontMap*> thread_font_map() {
   thread_local ThreadFontMap fonts;
   if (fonts.map == nullptr) return render_error(fonts.error);

@@ -27,9 +27,12 @@
 // same const Document). Each render owns its cairo surface and pango context.
 // The font map rule: pango font maps are not thread-safe, so the renderer
 // keeps ONE private PangoCairo font map per thread (thread_local), built on
-// the thread's first render from the pinned files and never shared between
-// threads, never the process-wide pango_cairo_font_map_get_default(). The
-// first render on a thread pays the font scan (tens of milliseconds).
+// the thread's first render and never shared between threads, never the
+// process-wide pango_cairo_font_map_get_default(). All of them use one
+// private fontconfig configuration of the pinned files, scanned once per
+// process (fontconfig is thread-safe and the configuration never changes).
+// Costs, release build: the process's first render ~0.3 s, another thread's
+// first render ~0.1 s more than a warm one.
 //
 // Units: lengths in millimetres (double: layout geometry only, never money,
 // area or anything that decides an outcome), font sizes in points.
