@@ -5,9 +5,12 @@
 // portrait pages in the plain style of a 公文 (official notice): black on
 // white, CJK text in Noto Sans CJK SC, no colour that carries meaning, so a
 // black-and-white photocopy reads like the original. render_pdf() lays the
-// blocks out in two passes (measure and paginate, then draw), so every page
-// can carry "第 n 页 共 m 页" and the caller's footer (FooterHook) knowing the
-// page count.
+// blocks out twice (first to count the pages, then again drawing each page as
+// it completes, so memory holds one page of layouts), so every page can carry
+// "第 n 页 共 m 页" and the caller's footer (FooterHook) knowing the page count.
+// Blocks flow down the page; a paragraph breaks between lines at a page's
+// foot, other blocks (key-value rows, table rows, QR blocks) move whole to the
+// next page.
 //
 // Byte stability (docs/documents.md): for the same blocks, DocumentInfo and
 // footer, render_pdf() returns the same bytes, in one process or in two, as
@@ -94,7 +97,8 @@ struct TableColumn {
 };
 
 // A table breaks across pages between rows, repeating its header row on each
-// page. A single row taller than a page body is cut at the page bottom.
+// page. A row is never split: one taller than a page body starts a page and
+// runs past its foot (keep cells short).
 struct Table {
   std::vector<TableColumn> columns;
   std::vector<std::vector<std::string>> rows;  // each row has columns.size() cells
