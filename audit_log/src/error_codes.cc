@@ -88,6 +88,8 @@ constexpr ErrorCodeInfo kErrorCodes[] = {
     {"verifier_key_hash_mismatch", K::internal, "验证公钥的密钥标识与公钥不符",
      "verifier key id does not match the key"},
     {"verifier_key_malformed", K::internal, "验证公钥格式错误", "the verifier key is malformed"},
+    // documents: the PDF renderer (pinned fonts, QR codes, cairo).
+    {"document_render_failed", K::internal, "文档生成失败", "document rendering failed"},
     // tender_core: registry, tenders, bids, objections, rules.
     {"action_not_allowed", K::conflict, "当前状态不允许此操作",
      "the tender's status does not allow this action"},
