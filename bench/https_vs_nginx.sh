@@ -16,7 +16,10 @@
 #      GET /health and a static file of the same size;
 #   3. durable POST /api/v1/tenders/{id}/bids spread over 50 tenders and 16
 #      enterprise sessions, random 64-hex commitments (Lua script), p99;
-#   4. RSS idle and holding 1,000 idle TLS connections
+#   4. the OCDS release feed, GET /api/v1/ocds/releases?after=0&limit=20
+#      (public, a 20-release package), against the authenticated tender GET
+#      of the same run (issue 14: at least 0.5x);
+#   5. RSS idle and holding 1,000 idle TLS connections
 #      (bench/hold_tls_connections.py), before any load.
 # Prints a table with ratios and the load average before each run. Numbers
 # from a shared machine are indicative; the ratios come from the same run.
@@ -220,6 +223,7 @@ for run in $(seq 1 "$RUNS"); do
   wrk_run s_hs "$run" -H "Connection: close" "$SBASE/health"
   wrk_run n_hs "$run" -H "Connection: close" "$NBASE/health"
   wrk_run s_bids "$run" -s "$W/bids.lua" "$SBASE/tenders"
+  wrk_run s_ocds "$run" "$SBASE/ocds/releases?after=0&limit=20"
 done
 # Each file: RSS before opening the connections, RSS with them open (the
 # heap keeps its high-water mark, so the idle figure is the one before all).
@@ -248,6 +252,10 @@ row "POST bids (durable), $N_TENDERS tenders, req/s" "$(rps s_bids)" "-" ""
 row "  each run" "$(each_rps s_bids)" "-" ""
 row "  p50 / p99 latency (ms)" "$(pct s_bids 50%) / $(pct s_bids 99%)" "-" ""
 row "  non-2xx; socket errors" "$(non2xx s_bids); $(sockerr s_bids)" "-" ""
+row "GET /ocds/releases (20 releases, $(curl -sf --cacert "$CERT" "$SBASE/ocds/releases?after=0&limit=20" | wc -c) B) req/s" "$(rps s_ocds)" "-" "$(ratio "$(rps s_ocds)" "$(rps s_get)")"
+row "  each run; ratio to the tender GET" "$(each_rps s_ocds)" "-" ""
+row "  p50 / p99 latency (ms)" "$(pct s_ocds 50%) / $(pct s_ocds 99%)" "-" ""
+row "  non-2xx; socket errors" "$(non2xx s_ocds); $(sockerr s_ocds)" "-" ""
 row "GET ratio of each run pair" "$(for r in $(seq 1 "$RUNS"); do ratio "$(awk '/^Requests\/sec:/ {print $2}' "$W/s_get.$r.wrk")" "$(awk '/^Requests\/sec:/ {print $2}' "$W/n_get.$r.wrk")"; done | tr '\n' ' ')" "" ""
 row "RSS idle (MiB)" "$(mib "$S_IDLE")" "$(mib "$N_IDLE")" "$(ratio "$S_IDLE" "$N_IDLE")"
 row "RSS with 1,000 idle TLS connections (MiB)" "$(mib "$S_1K")" "$(mib "$N_1K")" "$(ratio "$S_1K" "$N_1K")"

@@ -285,6 +285,11 @@ constexpr ErrorCodeInfo kErrorCodes[] = {
     {"wrong_method", K::conflict, "本项目不由业主表决定标",
      "this tender is not decided by the owners' vote"},
     {"wrong_round", K::conflict, "轮次不符", "not the current round"},
+    // publication: OCDS releases, documents, feeds.
+    {"ocds_invalid_amount", K::internal, "开放数据金额不是十进制数",
+     "an OCDS amount is not a decimal"},
+    {"ocds_unknown_bid", K::internal, "决定所选投标不在开标记录中",
+     "the decided bid is not in the opening record"},
     // server and accounts: the HTTP layer, accounts and sessions (accounts/), limits,
     // configuration.
     {"access_record_corrupt", K::internal, "访问记录损坏", "the access record is corrupt"},

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -15,6 +16,7 @@
 #include "audit_log/ledger.h"
 #include "audit_log/log_store.h"
 #include "audit_log/trail.h"
+#include "publication/ocds.h"
 #include "server/api.h"
 #include "server/config.h"
 #include "server/demo.h"
@@ -41,6 +43,46 @@ Result<std::unique_ptr<Ledger>> open_ledger(const std::string& data_dir,
   o.clock = clock;
   if (log_origin) o.log_origin = *log_origin;
   return Ledger::open(std::move(o));
+}
+
+// The publisher's settings from the serve configuration (an empty path:
+// the defaults).
+Result<publication::OcdsSettings> ocds_settings(const server::ServeConfig& config) {
+  publication::OcdsSettings o;
+  if (config.ocds_prefix) o.ocid_prefix = *config.ocds_prefix;
+  return o;
+}
+
+// `sunbid ocds export`: every stored OCDS release as one release package,
+// after making the releases of entries no tick has reached yet.
+int ocds_export(const std::string& data_dir, const std::string& out_file,
+                const std::string& config_file) {
+  server::ServeConfig config;
+  if (!config_file.empty()) {
+    auto c = server::load_serve_config(config_file);
+    if (!c.ok()) return fail(c.error());
+    config = std::move(c).value();
+  }
+  auto settings = ocds_settings(config);
+  if (!settings.ok()) return fail(settings.error());
+  auto ledger = open_ledger(data_dir, nullptr, config.log_origin);
+  if (!ledger.ok()) return fail(ledger.error());
+  publication::OcdsPublisher publisher(*settings);
+  auto made = publisher.catch_up(**ledger);
+  if (!made.ok()) return fail(made.error());
+  (*ledger)->stop();
+  auto reader = (*ledger)->open_reader();
+  if (!reader.ok()) return fail(reader.error());
+  std::ofstream out(out_file, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return fail(make_error("export_failed", "无法写入输出文件 / cannot write the output file",
+                           {{"file", out_file}}));
+  }
+  auto st = publisher.export_all(*reader, out);
+  if (!st.ok()) return fail(st.error());
+  out.close();
+  std::printf("exported the OCDS releases to %s\n", out_file.c_str());
+  return 0;
 }
 
 // The demo's accounts (passwords printed once, at seeding) and a few curl
@@ -144,6 +186,11 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
   ao.dev_clock = args.dev_clock ? &dev_clock : nullptr;
   ao.trusted_proxies = config.trusted_proxies;
   ao.limits = config.limits;
+  {
+    auto settings = ocds_settings(config);
+    if (!settings.ok()) return fail(settings.error());
+    ao.ocds = std::move(settings).value();
+  }
   ao.extra_metrics = [&https] {
     std::uint64_t open = https ? https->open_connections() : 0;
     std::uint64_t failed = https ? https->failed_handshakes() : 0;
@@ -370,6 +417,17 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--dev-clock", serve_args.dev_clock,
                       "enable POST /api/v1/dev/clock (development only)");
 
+  auto* ocds = app.add_subcommand("ocds", "开放数据 / OCDS open data");
+  ocds->require_subcommand(1);
+  auto* ocds_exp = ocds->add_subcommand(
+      "export",
+      "导出全部公开的 OCDS 发布为一个发布包 / export every public release as one package");
+  std::string ocds_out;
+  std::string ocds_config;
+  ocds_exp->add_option("--data-dir", data_dir, "data directory")->capture_default_str();
+  ocds_exp->add_option("--out", ocds_out, "output file (a release package, JSON)")->required();
+  ocds_exp->add_option("--config", ocds_config, "serve configuration file (ocds_prefix)");
+
   auto* account = app.add_subcommand("account", "账户 / accounts");
   account->require_subcommand(1);
   auto* add = account->add_subcommand(
@@ -388,6 +446,7 @@ int main(int argc, char** argv) {
   if (add->parsed()) return account_add(data_dir, account_args);
   if (fill->parsed()) return audit_fill(data_dir, entries, withheld_every);
   if (exp->parsed()) return audit_export(data_dir, out, export_private);
+  if (ocds_exp->parsed()) return ocds_export(data_dir, ocds_out, ocds_config);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }

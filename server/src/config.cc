@@ -129,6 +129,20 @@ Result<ServeConfig> parse_serve_config(std::string_view json_text) {
   }
   SUNBID_ASSIGN_OR_RETURN(c.trusted_proxies, f.optional_string_array("trusted_proxies"));
   SUNBID_ASSIGN_OR_RETURN(c.log_origin, f.optional_string("log_origin"));
+  SUNBID_ASSIGN_OR_RETURN(c.ocds_prefix, f.optional_string("ocds_prefix"));
+  if (c.ocds_prefix) {
+    const std::string& p = *c.ocds_prefix;
+    bool ok = p.size() == 12 && p.starts_with("ocds-") && p.back() == '-';
+    for (std::size_t i = 5; ok && i < 11; ++i) {
+      ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9');
+    }
+    if (!ok) {
+      return make_error("invalid_field",
+                        "ocds_prefix 须为 ocds- 加六位小写字母或数字再加 - / ocds_prefix must be "
+                        "\"ocds-\" + six lowercase letters or digits + \"-\"",
+                        {{"field", "/ocds_prefix"}});
+    }
+  }
   if (const boost::json::value* l = v.as_object().if_contains("limits"); l && !l->is_null()) {
     SUNBID_ASSIGN_OR_RETURN(boost::json::value lv, f.required_value("limits"));
     if (!lv.is_object()) {

@@ -20,7 +20,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 27> kPolicy = {{
+constexpr std::array<Rule, 28> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -45,6 +45,7 @@ constexpr std::array<Rule, 27> kPolicy = {{
      false,
      {false, false, false, false, false, true}},
     {Action::kReadAudit, "read_audit", true, true, {true, true, true, true, true, true}},
+    {Action::kReadOpenData, "read_open_data", true, true, {true, true, true, true, true, true}},
     // Exists only with --dev-clock (the router answers 404 otherwise), and
     // even then only the operator moves time: a jump closes every window and
     // revokes every unrevealed bid, and cannot be undone (security A16).

@@ -347,6 +347,17 @@ Result<bool> Registry::enterprise_registered(audit::Database& db, std::string_vi
   return row;
 }
 
+Result<std::optional<std::string>> Registry::enterprise_name(audit::Database& db,
+                                                             std::string_view uscc) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT name FROM enterprises WHERE uscc = ?"));
+  st->bind(1, uscc);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<std::string> name;
+  if (row) name = std::string(st->column_text(0));
+  st->reset();
+  return name;
+}
+
 Result<std::optional<CreditRating>> Registry::rating_as_of(
     audit::Database& db, std::string_view uscc, std::int64_t at_ms,
     std::optional<std::int64_t> known_at_ms) {

@@ -136,6 +136,8 @@ ENDPOINTS = [
     ("POST", "/tenders/T1/decision", "decide", None),
     ("GET", "/tenders/T1/award", "read_decision", None),
     ("GET", "/tenders/T1/trail", "read_tender", None),
+    ("GET", "/ocds/releases", "read_open_data", None),
+    ("GET", "/tenders/T1/ocds", "read_open_data", None),
 ]
 
 

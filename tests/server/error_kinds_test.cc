@@ -309,8 +309,8 @@ Scan scan_sources() {
   std::vector<std::string> helpers = {"make_error", "require_role"};
   for (const auto& f : forwarders()) helpers.push_back(f.helper);
   Scan scan;
-  for (const char* dir :
-       {"audit_log", "documents", "tender_core", "accounts", "evaluation", "server", "tools"}) {
+  for (const char* dir : {"audit_log", "documents", "tender_core", "accounts", "evaluation",
+                          "publication", "server", "tools"}) {
     for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
       const auto ext = entry.path().extension();
       if (!entry.is_regular_file() || (ext != ".cc" && ext != ".h")) continue;

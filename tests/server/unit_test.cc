@@ -108,6 +108,17 @@ TEST_CASE("serve configuration: strict, unknown fields refused", "[config]") {
   CHECK(half.error().details.at("field").as_string() == "/key_file");
   CHECK_FALSE(parse_serve_config(R"({"threads":0})").ok());
   CHECK_FALSE(parse_serve_config(R"({"threads":2.0})").ok());
+  // The OCDS ocid prefix: "ocds-" + six lowercase letters or digits + "-".
+  auto p = parse_serve_config(R"({"ocds_prefix":"ocds-abc123-"})");
+  REQUIRE(p.ok());
+  CHECK(*p->ocds_prefix == "ocds-abc123-");
+  for (const char* bad :
+       {"ocds-abc12-", "ocds-ABC123-", "ocds-abc123", "xocds-abc123-", "ocds-abc1234-"}) {
+    INFO(bad);
+    auto b = parse_serve_config(std::string(R"({"ocds_prefix":")") + bad + "\"}");
+    REQUIRE_FALSE(b.ok());
+    CHECK(b.error().details.at("field").as_string() == "/ocds_prefix");
+  }
 
   auto a = parse_listen_address("127.0.0.1:8443");
   REQUIRE(a.ok());

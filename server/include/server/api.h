@@ -31,6 +31,7 @@
 #include "accounts/password.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
+#include "publication/ocds.h"
 #include "server/http_message.h"
 #include "server/limits.h"
 
@@ -67,6 +68,8 @@ struct ApiOptions {
   // Caps and rate limits (limits.h); the defaults protect a public
   // deployment, tests lower them.
   limits::Settings limits;
+  // Open data: the ocid prefix and the publisher (publication/ocds.h).
+  publication::OcdsSettings ocds;
 };
 
 class Api {

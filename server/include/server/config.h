@@ -3,7 +3,7 @@
 //
 //   {"listen": "127.0.0.1:8443", "threads": 4, "cert_file": "...",
 //    "key_file": "...", "trusted_proxies": ["10.0.0.2"],
-//    "log_origin": "example.org/sunbid",
+//    "log_origin": "example.org/sunbid", "ocds_prefix": "ocds-abc123-",
 //    "limits": {"max_connections_per_address": 64, ...}}
 //
 // "limits" sets any of limits::Settings's members by name (seconds for the
@@ -34,6 +34,9 @@ struct ServeConfig {
   std::optional<std::string> key_file;
   std::vector<std::string> trusted_proxies;
   std::optional<std::string> log_origin;
+  // The OCDS ocid prefix, "ocds-" + six lowercase letters or digits + "-"
+  // (publication/ocds.h); absent: the development placeholder.
+  std::optional<std::string> ocds_prefix;
   limits::Settings limits;
 };
 

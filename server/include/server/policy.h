@@ -56,6 +56,8 @@ enum class Action {
   // The access record (logins and logouts, kept off the public log):
   // supervisors only (docs/access-record.md).
   kReadAccessRecord,
+  // Open data (OCDS releases): public, like the notices they mirror.
+  kReadOpenData,
 };
 
 std::string_view action_name(Action action);

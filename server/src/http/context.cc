@@ -56,6 +56,8 @@ Result<int> PlatformTick::run(std::int64_t now_ms) {
                  f.error.to_string().c_str());
   }
   SUNBID_TRY(commit_access_record(now_ms));
+  // Open data follows the log (publication/ocds.h).
+  SUNBID_TRY(ocds_.catch_up(ledger_));
   return applied;
 }
 

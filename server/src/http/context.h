@@ -23,6 +23,7 @@
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "evaluation/service.h"
+#include "publication/ocds.h"
 #include "server/api.h"
 #include "server/login_throttle.h"
 #include "server/rate_limiter.h"
@@ -66,8 +67,9 @@ struct Metrics {
 // a public entry (access_record.h). Safe for concurrent use.
 class PlatformTick {
  public:
-  PlatformTick(audit::Ledger& ledger, eval::EvaluationService& evaluation)
-      : ledger_(ledger), evaluation_(evaluation) {}
+  PlatformTick(audit::Ledger& ledger, eval::EvaluationService& evaluation,
+               const publication::OcdsPublisher& ocds)
+      : ledger_(ledger), evaluation_(evaluation), ocds_(ocds) {}
   // The number of tender_core transitions applied.
   Result<int> run(std::int64_t now_ms);
 
@@ -76,6 +78,7 @@ class PlatformTick {
 
   audit::Ledger& ledger_;
   eval::EvaluationService& evaluation_;
+  const publication::OcdsPublisher& ocds_;
   std::mutex mu_;
   std::string committed_day_;  // the last day committed; guarded by mu_
 };
@@ -99,7 +102,8 @@ struct Services {
   core::Registry registry;
   core::TenderService tenders;
   eval::EvaluationService evaluation;
-  PlatformTick tick{*options.ledger, evaluation};
+  publication::OcdsPublisher ocds{options.ocds};
+  PlatformTick tick{*options.ledger, evaluation, ocds};
   SessionCache sessions;
   TenderViewCache tender_views;
   LoginThrottle throttle{options.limits};

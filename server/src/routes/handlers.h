@@ -94,4 +94,8 @@ Result<Response> get_inclusion(Ctx& c);
 Result<Response> get_consistency(Ctx& c);
 Result<Response> get_trail(Ctx& c);
 
+// ---- Open data (open_data.cc)
+Result<Response> get_ocds_releases(Ctx& c);
+Result<Response> get_tender_ocds(Ctx& c);
+
 }  // namespace sunbid::server::routes

@@ -82,6 +82,9 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("GET",    "/audit/proof/consistency",                 kReadAudit,           kInline,      kNone,           get_consistency),
       route("GET",    "/access-record",                           kReadAccessRecord,    kInline,      kNone,           get_access_record),
       route("GET",    "/tenders/{id}/trail",                      kReadTender,          kWorker,      kNone,           get_trail),
+      // open_data.cc
+      route("GET",    "/ocds/releases",                           kReadOpenData,        kWorker,      kNone,           get_ocds_releases),
+      route("GET",    "/tenders/{id}/ocds",                       kReadOpenData,        kWorker,      kNone,           get_tender_ocds),
       // ops.cc
       route("GET",    "/health",                                  kReadHealth,          kInline,      kNone,           get_health),
       route("GET",    "/metrics",                                 kReadMetrics,         kInline,      kNone,           get_metrics),

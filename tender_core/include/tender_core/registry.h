@@ -162,6 +162,9 @@ class Registry {
                                       std::string_view owner_key);
   // Whether the enterprise is registered.
   static Result<bool> enterprise_registered(audit::Database& db, std::string_view uscc);
+  // The registered name of the enterprise; nullopt when it is not registered.
+  static Result<std::optional<std::string>> enterprise_name(audit::Database& db,
+                                                            std::string_view uscc);
   static Result<std::optional<CreditRating>> rating_as_of(
       audit::Database& db, std::string_view uscc, std::int64_t at_ms,
       std::optional<std::int64_t> known_at_ms = std::nullopt);

@@ -1,0 +1,313 @@
+#include "ocds_release.h"
+
+#include <boost/json/array.hpp>
+#include <string_view>
+
+#include "audit_log/error_codes.h"
+#include "ocds_json.h"
+#include "tender_core/registry.h"
+
+namespace sunbid::publication::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+// CPV 70330000-3: property management services of real estate on a fee or
+// contract basis (物业管理服务).
+constexpr std::string_view kCpvPropertyManagement = "70330000";
+
+std::string str(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::int64_t num(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_int64() ? v->get_int64() : 0;
+}
+
+const json::object& obj(const json::object& o, std::string_view key) {
+  static const json::object kEmpty;
+  const auto* v = o.if_contains(key);
+  return v && v->is_object() ? v->get_object() : kEmpty;
+}
+
+std::string decision_text(const json::object& decision) {
+  const std::string m = str(decision, "method");
+  if (m == "owners_vote") {
+    return "业主大会表决（民法典第二百七十八条：参与表决专有部分面积和人数均过三分之二，"
+           "经参与表决面积和人数过半数同意）/ owners' assembly vote (Civil Code art. 278)";
+  }
+  if (m == "committee_vote") return "评定委员会投票 / committee vote";
+  if (m == "vote_then_lottery") return "投票入围后抽签 / vote to a shortlist, then a lottery";
+  if (m == "composite_score") return "综合评分 / composite score";
+  if (m == "lowest_price") return "合格投标中最低价 / lowest price among qualified bids";
+  if (m == "lottery") return "合格投标人中公开抽签 / public lottery among qualified bidders";
+  return m;
+}
+
+json::object org_ref(const json::object& party) {
+  return {{"id", party.at("id")}, {"name", party.at("name")}};
+}
+
+// The party with `id`, added with `role` (or the role added to it).
+json::object& upsert_party(json::object& release, const json::object& party,
+                           std::string_view role) {
+  json::array& parties = release["parties"].as_array();
+  for (auto& p : parties) {
+    auto& o = p.as_object();
+    if (o.at("id") == party.at("id")) {
+      auto& roles = o["roles"].as_array();
+      bool has = false;
+      for (const auto& r : roles) has = has || r.as_string() == role;
+      if (!has) roles.emplace_back(role);
+      return o;
+    }
+  }
+  json::object p = party;
+  p["roles"] = json::array{json::string(role)};
+  parties.emplace_back(std::move(p));
+  return parties.back().as_object();
+}
+
+Result<json::object> enterprise_party(audit::Database& db, std::string_view uscc) {
+  SUNBID_ASSIGN_OR_RETURN(std::optional<std::string> name,
+                          core::Registry::enterprise_name(db, uscc));
+  json::object p;
+  p["id"] = "CN-SAMR-" + std::string(uscc);
+  p["name"] = name.value_or(std::string(uscc));
+  // org-id.guide CN-SAMR: the unified social credit code (统一社会信用代码).
+  p["identifier"] = {{"scheme", "CN-SAMR"}, {"id", uscc}};
+  if (name) p["identifier"].as_object()["legalName"] = *name;
+  return p;
+}
+
+Result<json::object> first_release(audit::Database& db, const OcdsSettings& settings,
+                                   const json::object& entry) {
+  const json::object& payload = obj(entry, "payload");
+  const std::string tender_id = str(entry, "tender");
+  const std::string community_id = str(payload, "community_id");
+  SUNBID_ASSIGN_OR_RETURN(core::Community c, core::Registry::community(db, community_id));
+  json::object address{{"streetAddress", c.address},
+                       {"locality", c.street},
+                       {"region", "厦门市" + c.district},
+                       {"countryName", "中国"}};
+  if (c.street.empty()) address.erase("locality");
+  if (c.address.empty()) address.erase("streetAddress");
+  json::object buyer{
+      {"id", "community-" + community_id}, {"name", c.name + "业主大会"}, {"address", address}};
+  // The procuring entity is the organisation that tenders (业主委员会), never
+  // a person. The other tenderer kinds name theirs once they exist.
+  json::object procuring{
+      {"id", "tenderer-" + community_id}, {"name", c.name + "业主委员会"}, {"address", address}};
+  const json::object& rules = obj(payload, "rules");
+  const json::object& tier = obj(payload, "service_tier");
+  json::object r;
+  r["ocid"] = settings.ocid_prefix + tender_id;
+  r["id"] = "";
+  r["date"] = "";
+  r["tag"] = json::array{};
+  r["initiationType"] = "tender";
+  r["language"] = "zh";
+  r["parties"] = json::array{};
+  upsert_party(r, buyer, "buyer");
+  upsert_party(r, procuring, "procuringEntity");
+  r["buyer"] = org_ref(buyer);
+
+  json::object t;
+  t["id"] = tender_id;
+  t["title"] = str(payload, "title");
+  const std::string tier_name = str(tier, "name");
+  t["description"] = c.name + " 物业服务（" + tier_name + "）/ property services, tier " +
+                     str(tier, "code") + "; 参考价 " +
+                     decimal(num(tier, "min_fen_per_m2_month"), 2) + "–" +
+                     decimal(num(tier, "max_fen_per_m2_month"), 2) +
+                     " 元/平方米·月 / reference price, yuan per m² per month";
+  t["status"] = "active";
+  t["procuringEntity"] = org_ref(procuring);
+  json::object item{{"id", "1"},
+                    {"description", tier_name},
+                    {"classification",
+                     {{"scheme", "CPV"},
+                      {"id", kCpvPropertyManagement},
+                      {"description", "物业管理服务 / property management services"}}}};
+  if (const std::int64_t area = num(rules, "area_centi_m2"); area > 0) {
+    item["quantity"] = decimal(area, 2);
+    item["unit"] = {{"name", "平方米（专有部分面积）/ m² of exclusive area"}};
+  }
+  t["items"] = json::array{std::move(item)};
+  t["procurementMethod"] = "open";
+  t["procurementMethodDetails"] =
+      "公开招标，定性评审、评定分离 / open tender, qualitative review separated from the decision";
+  t["mainProcurementCategory"] = "services";
+  t["awardCriteria"] = "qualityOnly";
+  const json::object& decision = obj(rules, "decision");
+  t["awardCriteriaDetails"] = decision_text(decision);
+  t["submissionMethod"] = json::array{"electronicSubmission"};
+  t["submissionMethodDetails"] =
+      "密封投标：先提交承诺值，截止后揭示 / sealed bids: a commitment, revealed after the deadline";
+  const json::object& q = obj(rules, "qualification");
+  t["eligibilityCriteria"] = "信用等级不低于 " + str(q, "min_credit_grade") + "，星级不低于 " +
+                             std::to_string(num(q, "min_star_rating")) +
+                             " / credit grade at least " + str(q, "min_credit_grade") +
+                             ", stars at least " + std::to_string(num(q, "min_star_rating"));
+  t["tenderPeriod"] = {{"startDate", entry.at("time")}, {"endDate", str(rules, "bid_deadline")}};
+  t["hasEnquiries"] = false;
+  r["tender"] = std::move(t);
+  return r;
+}
+
+Status apply_opening(audit::Database& db, json::object& r, const json::object& entry) {
+  const json::object& payload = obj(entry, "payload");
+  const auto* rec = payload.if_contains("record");
+  if (!rec || !rec->is_array()) return ok_status();
+  json::array details;
+  json::array tenderers;
+  std::int64_t bids = 0;
+  std::int64_t valid = 0;
+  for (const auto& v : rec->as_array()) {
+    const json::object& row = v.as_object();
+    ++bids;
+    SUNBID_ASSIGN_OR_RETURN(json::object party, enterprise_party(db, str(row, "bidder_uscc")));
+    upsert_party(r, party, "tenderer");
+    tenderers.push_back(org_ref(party));
+    json::object bid;
+    bid["id"] = str(row, "bid_id");
+    bid["date"] = entry.at("time");
+    const bool ok = row.contains("valid") && row.at("valid").is_bool() && row.at("valid").as_bool();
+    bid["status"] = ok ? "valid" : "disqualified";
+    bid["tenderers"] = json::array{org_ref(party)};
+    if (ok) {
+      ++valid;
+      bid["value"] = {{"amount", decimal(num(row, "price_fen_per_m2_month"), 2)},
+                      {"currency", "CNY"}};
+    }
+    details.push_back(std::move(bid));
+  }
+  json::object& t = r["tender"].as_object();
+  t["numberOfTenderers"] = bids;
+  if (!tenderers.empty()) t["tenderers"] = std::move(tenderers);
+  json::array stats{
+      json::object{
+          {"id", "bids"}, {"measure", "bids"}, {"value", bids}, {"date", entry.at("time")}},
+      json::object{{"id", "validBids"},
+                   {"measure", "validBids"},
+                   {"value", valid},
+                   {"date", entry.at("time")}}};
+  json::object b{{"statistics", std::move(stats)}};
+  if (!details.empty()) b["details"] = std::move(details);
+  r["bids"] = std::move(b);
+  return ok_status();
+}
+
+// The winning bid's detail in the release (its bidder and price).
+const json::object* bid_detail(const json::object& r, std::string_view bid_id) {
+  const auto* b = r.if_contains("bids");
+  if (!b) return nullptr;
+  const auto* d = b->as_object().if_contains("details");
+  if (!d) return nullptr;
+  for (const auto& x : d->as_array()) {
+    if (x.as_object().at("id").as_string() == bid_id) return &x.as_object();
+  }
+  return nullptr;
+}
+
+Status apply_award(json::object& r, const json::object& entry) {
+  const json::object& payload = obj(entry, "payload");
+  const std::string winner = str(payload, "winner");
+  const json::object* bid = bid_detail(r, winner);
+  if (bid == nullptr) {
+    return make_error("ocds_unknown_bid",
+                      "决定所选投标不在开标记录中 / the decided bid is not in the opening record",
+                      {{"bid_id", winner}});
+  }
+  const json::object supplier = bid->at("tenderers").as_array().at(0).as_object();
+  // Add the supplier role to the party the opening named.
+  for (auto& p : r["parties"].as_array()) {
+    auto& o = p.as_object();
+    if (o.at("id") == supplier.at("id")) {
+      auto& roles = o["roles"].as_array();
+      bool has = false;
+      for (const auto& x : roles) has = has || x.as_string() == "supplier";
+      if (!has) roles.emplace_back("supplier");
+    }
+  }
+  json::object award;
+  award["id"] = "award-" + winner;
+  award["title"] = "中标人 / the winner";
+  // 中标结果公示: pending until the award publicity ends (tender.awarded).
+  award["status"] = "pending";
+  award["date"] = entry.at("time");
+  if (const auto* v = bid->if_contains("value")) award["value"] = *v;
+  award["suppliers"] = json::array{supplier};
+  award["relatedBid"] = winner;
+  r["awards"] = json::array{std::move(award)};
+  return ok_status();
+}
+
+}  // namespace
+
+Result<std::optional<json::object>> next_release(audit::Database& db, const OcdsSettings& settings,
+                                                 const json::object* previous,
+                                                 const json::object& entry) {
+  const std::string type = str(entry, "type");
+  json::object r;
+  std::string tag;
+  if (type == "tender.published") {
+    if (previous != nullptr) return std::optional<json::object>{};
+    SUNBID_ASSIGN_OR_RETURN(r, first_release(db, settings, entry));
+    tag = "tender";
+  } else {
+    // Only a published tender has a public record.
+    if (previous == nullptr) return std::optional<json::object>{};
+    r = *previous;
+    const json::object& payload = obj(entry, "payload");
+    json::object& t = r["tender"].as_object();
+    if (type == "tender.amended") {
+      tag = "tenderAmendment";
+      json::array amendments;
+      if (const auto* a = t.if_contains("amendments")) amendments = a->as_array();
+      json::object am{{"id", std::to_string(num(payload, "amendment"))},
+                      {"date", entry.at("time")},
+                      {"description", str(payload, "text")}};
+      amendments.push_back(std::move(am));
+      t["amendments"] = std::move(amendments);
+      t["tenderPeriod"].as_object()["endDate"] = str(payload, "new_deadline");
+    } else if (type == "tender.opened") {
+      tag = "tenderUpdate";
+      SUNBID_TRY(apply_opening(db, r, entry));
+    } else if (type == "decision.made") {
+      const std::string result = str(payload, "result");
+      if (result == "award") {
+        tag = "award";
+        SUNBID_TRY(apply_award(r, entry));
+      } else if (result == "failed") {
+        tag = "tenderUpdate";
+        t["status"] = "unsuccessful";
+      } else {
+        return std::optional<json::object>{};  // a round, a draw pending: no new stage
+      }
+    } else if (type == "tender.awarded") {
+      tag = "awardUpdate";
+      t["status"] = "complete";
+      if (auto* a = r.if_contains("awards")) {
+        for (auto& x : a->as_array()) x.as_object()["status"] = "active";
+      }
+    } else if (type == "tender.failed") {
+      tag = "tenderUpdate";
+      t["status"] = "unsuccessful";
+    } else if (type == "tender.cancelled") {
+      tag = "tenderCancellation";
+      t["status"] = "cancelled";
+    } else {
+      return std::optional<json::object>{};
+    }
+  }
+  r["id"] = "log-" + std::to_string(entry.at("index").to_number<std::uint64_t>());
+  r["date"] = entry.at("time");
+  r["tag"] = json::array{json::string(tag)};
+  return std::optional<json::object>{std::move(r)};
+}
+
+}  // namespace sunbid::publication::detail

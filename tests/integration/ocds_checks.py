@@ -1,0 +1,232 @@
+"""(j) open data: OCDS 1.1 releases (issue 14 §2).
+
+Runs after the scenarios and the other rules checks, so that the feed holds
+tenders of every decision method at every stage: published, amended,
+opened, awarded, failed, cancelled. It reads the whole feed page by page,
+then checks:
+- every page is a release package valid against the official OCDS 1.1.5
+  release package schema with the bids extension v1.1.5 (the derived schema
+  in ../shared/conformance/ocds), Draft 4, with date-times checked here
+  (Debian's python3-jsonschema does not check `date-time`); the validator
+  first has to reject every file in examples/authored/invalid/, so that a
+  validator that accepts everything fails this check;
+- the codelist values are the listed ones (closed lists are enums in the
+  schema; the open lists used here are compared with the CSVs);
+- ocids are stable and release ids unique and immutable (a second read of
+  the feed gives the same bytes);
+- nothing before its time: no release before a tender's opening names a
+  bidder, a price or a count of bidders; a tender that failed unopened or
+  was cancelled has no `bids`;
+- every valid bid's amount is the opening record's price in fen / 100,
+  exactly (compared as decimals), in CNY;
+- GET /tenders/{id}/ocds is the tender's releases in log order, 404 for an
+  unknown tender, and a malformed `after` is a 400.
+"""
+import csv
+import json
+import os
+import re
+import time
+from datetime import datetime
+from decimal import Decimal
+
+from harness import Skip
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+RELEASE_SCHEMA_URI = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
+
+
+def _date_time_ok(value):
+    if not isinstance(value, str) or not RFC3339.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return True
+    except ValueError:
+        return False
+
+
+def _validator(ocds_dir):
+    import jsonschema
+    release = json.load(open(os.path.join(ocds_dir, "derived", "release-schema+bids-v1.1.5.json")))
+    package = json.load(open(os.path.join(ocds_dir, "release-package-schema.json")))
+    store = {RELEASE_SCHEMA_URI: release, release.get("id", RELEASE_SCHEMA_URI): release}
+    resolver = jsonschema.RefResolver.from_schema(package, store=store)
+    checker = jsonschema.FormatChecker()
+
+    @checker.checks("date-time")
+    def _dt(value):  # noqa: ANN001 (jsonschema's signature)
+        return not isinstance(value, str) or _date_time_ok(value)
+
+    v = jsonschema.Draft4Validator(package, resolver=resolver, format_checker=checker)
+
+    def errors(doc):
+        out = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in v.iter_errors(doc)]
+        # Our own date-time walk: every member the schema formats as
+        # date-time is one of these names.
+        def walk(x, path):
+            if isinstance(x, dict):
+                for k, y in x.items():
+                    if k in ("date", "publishedDate", "startDate", "endDate", "maxExtentDate",
+                             "datePublished", "dateModified", "dateSigned") and not _date_time_ok(y):
+                        out.append(f"{path}/{k}: not an RFC 3339 date-time: {y!r}")
+                    walk(y, f"{path}/{k}")
+            elif isinstance(x, list):
+                for i, y in enumerate(x):
+                    walk(y, f"{path}/{i}")
+        walk(doc, "")
+        return out
+    return errors
+
+
+def _codes(ocds_dir, name, ext=False):
+    base = os.path.join(ocds_dir, "extensions", "bids", "v1.1.5", "codelists") if ext else \
+        os.path.join(ocds_dir, "codelists")
+    with open(os.path.join(base, name), newline="", encoding="utf-8") as f:
+        return {row["Code"] for row in csv.DictReader(f)}
+
+
+def _read_feed(c, limit=20):
+    releases, pages, after = [], [], None
+    for _ in range(10000):
+        params = {"limit": limit}
+        if after is not None:
+            params["after"] = after
+        a = c.request("GET", "/ocds/releases", params=params)
+        if a.status != 200:
+            raise AssertionError(f"GET /ocds/releases → {a.status} {a.body[:300]!r}")
+        doc = a.json()
+        pages.append((a.body, doc))
+        if not doc["releases"]:
+            break
+        releases.extend(doc["releases"])
+        nxt = re.search(r"after=(\d+)", doc["links"]["next"])
+        after = int(nxt.group(1))
+    return releases, pages
+
+
+def check_ocds(ctx, results):
+    c, r = ctx.client, results
+    ocds_dir = os.path.join(ctx.args.conformance, "ocds")
+    if not os.path.isdir(ocds_dir):
+        raise Skip(f"{ocds_dir} does not exist (../shared/conformance is laid out by CI only)")
+    errors = _validator(ocds_dir)
+
+    # The validator must be able to fail.
+    inv = os.path.join(ocds_dir, "examples", "authored", "invalid")
+    files = sorted(f for f in os.listdir(inv) if f.endswith(".json"))
+    accepted = [f for f in files if not errors(json.load(open(os.path.join(inv, f))))]
+    r.check(f"ocds: the validator rejects each of the {len(files)} invalid examples",
+            files and not accepted, f"accepted: {accepted}")
+    for f in ("tender-release-package.json", "award-with-bids-release-package.json"):
+        doc = json.load(open(os.path.join(ocds_dir, "examples", "authored", f)))
+        r.check(f"ocds: the validator accepts the valid example {f}", not errors(doc), errors(doc)[:3])
+
+    # The tick makes releases within a second; the feed also catches up itself.
+    time.sleep(1.2)
+    releases, pages = _read_feed(c)
+    r.check(f"ocds: the feed holds releases ({len(releases)} in {len(pages)} pages)", len(releases) > 0)
+    bad = []
+    for body, doc in pages:
+        if doc["releases"]:
+            e = errors(doc)
+            if e:
+                bad.append(e[:3])
+    r.check(f"ocds: every feed page validates against release-package-schema with bids v1.1.5 "
+            f"({sum(1 for _, d in pages if d['releases'])} pages)", not bad, repr(bad[:2])[:1500])
+
+    party_roles = _codes(ocds_dir, "partyRole.csv")
+    submission = _codes(ocds_dir, "submissionMethod.csv")
+    award_criteria = _codes(ocds_dir, "awardCriteria.csv")
+    bid_stats = _codes(ocds_dir, "bidStatistics.csv", ext=True)
+    tags = _codes(ocds_dir, "releaseTag.csv")
+    wrong = []
+    for rel in releases:
+        for p in rel.get("parties", []):
+            wrong += [f"{rel['id']}: role {x}" for x in p.get("roles", []) if x not in party_roles]
+        t = rel.get("tender", {})
+        wrong += [f"{rel['id']}: submissionMethod {x}" for x in t.get("submissionMethod", [])
+                  if x not in submission]
+        if t.get("awardCriteria") and t["awardCriteria"] not in award_criteria:
+            wrong.append(f"{rel['id']}: awardCriteria {t['awardCriteria']}")
+        wrong += [f"{rel['id']}: measure {s['measure']}" for s in rel.get("bids", {}).get("statistics", [])
+                  if s["measure"] not in bid_stats]
+        wrong += [f"{rel['id']}: tag {x}" for x in rel["tag"] if x not in tags]
+    r.check("ocds: open codelist values are the listed ones (partyRole, submissionMethod, "
+            "awardCriteria, bidStatistics, releaseTag)", not wrong, wrong[:5])
+
+    ids = [(x["ocid"], x["id"]) for x in releases]
+    r.check("ocds: release ids are unique within their ocid", len(ids) == len(set(ids)))
+    again, _ = _read_feed(c, limit=7)
+    first = {(x["ocid"], x["id"]): x for x in releases}
+    changed = [k for k in ids if k in {(y["ocid"], y["id"]) for y in again}
+               and first[k] != next(y for y in again if (y["ocid"], y["id"]) == k)]
+    r.check("ocds: a second read (other page size) gives the same releases, unchanged",
+            not changed and len(again) >= len(releases), changed[:3])
+
+    by_ocid = {}
+    for x in releases:
+        by_ocid.setdefault(x["ocid"], []).append(x)
+    early, price_bad, failed_bids, checked_prices = [], [], [], 0
+    for ocid, rels in by_ocid.items():
+        tender_id = rels[0]["tender"]["id"]
+        r_tags = [x["tag"][0] for x in rels]
+        opened = False
+        for x in rels:
+            if x["tag"] == ["tenderUpdate"] and "bids" in x:
+                opened = True
+            if not opened and ("bids" in x or "tenderers" in x["tender"] or
+                               "numberOfTenderers" in x["tender"] or
+                               any("tenderer" in p["roles"] for p in x["parties"])):
+                early.append(f"{ocid} {x['id']}")
+        last = rels[-1]
+        if last["tender"]["status"] in ("cancelled", "unsuccessful") and "award" not in r_tags and \
+                not opened and "bids" in last:
+            failed_bids.append(ocid)
+        if opened:
+            a = c.request("GET", f"/tenders/{tender_id}/opening")
+            if a.status == 200:
+                rows = {row["bid_id"]: row for row in a.json()["items"]}
+                for d in last["bids"].get("details", []):
+                    row = rows.get(d["id"])
+                    if row is None:
+                        price_bad.append(f"{ocid}: bid {d['id']} not in the opening record")
+                        continue
+                    if row.get("valid"):
+                        fen = row.get("price_fen_per_m2_month", (row.get("bid") or {}).get("price_fen_per_m2_month"))
+                        amount = d.get("value", {}).get("amount")
+                        checked_prices += 1
+                        if amount is None or Decimal(str(amount)) != Decimal(fen) / 100 or \
+                                d["value"].get("currency") != "CNY":
+                            price_bad.append(f"{ocid}: {d['id']} amount {amount} vs {fen} fen")
+    r.check(f"ocds: nothing before its time — no bidder, count or price before the opening "
+            f"({len(by_ocid)} tenders)", not early, early[:5])
+    r.check("ocds: a tender that failed unopened or was cancelled has no bids object", not failed_bids,
+            failed_bids[:5])
+    r.check(f"ocds: every valid bid's amount is its opening price in fen / 100, exactly, in CNY "
+            f"({checked_prices} bids)", checked_prices > 0 and not price_bad, price_bad[:5])
+
+    awarded = [o for o, rels in by_ocid.items() if any(x["tag"] == ["award"] for x in rels)]
+    r.check(f"ocds: awards name a supplier among the tenderers, with relatedBid ({len(awarded)} tenders)",
+            awarded and all(
+                all(aw["relatedBid"] in {d["id"] for d in rels[-1]["bids"]["details"]} and
+                    aw["suppliers"][0]["id"] in {p["id"] for p in rels[-1]["parties"] if "supplier" in p["roles"]}
+                    for aw in rels[-1].get("awards", []))
+                for o, rels in by_ocid.items() if o in awarded), awarded[:3])
+
+    # One tender's package.
+    ocid, rels = next(iter(by_ocid.items()))
+    tender_id = rels[0]["tender"]["id"]
+    a = c.request("GET", f"/tenders/{tender_id}/ocds")
+    doc = a.json() if a.status == 200 else {}
+    r.check(f"ocds: GET /tenders/{tender_id}/ocds is its releases in log order, a valid package",
+            a.status == 200 and [x["id"] for x in doc.get("releases", [])] ==
+            [x["id"] for x in by_ocid[ocid]] and not errors(doc), a.body[:300])
+    a = c.request("GET", "/tenders/T999999/ocds")
+    r.check("ocds: an unknown tender → 404 tender_not_found", a.status == 404 and a.code == "tender_not_found",
+            a.body[:200])
+    for bad_after in ("x", "-1", "1.5"):
+        a = c.request("GET", "/ocds/releases", params={"after": bad_after})
+        r.check(f"ocds: after={bad_after!r} → 400 invalid_query", a.status == 400 and a.code == "invalid_query",
+                a.body[:200])
+    ctx.ocds_release_count = len(releases)
