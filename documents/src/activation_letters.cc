@@ -35,7 +35,7 @@ void add_letter(Document& doc, const LetterCommunity& community, const Activatio
 
   Table units;
   units.columns = {{"房号 Unit", 96.0, Align::left, false},
-                   {"建筑面积 Area (m²)", 70.0, Align::right, true}};
+                   {"专有部分面积 Area (m²)", 70.0, Align::right, true}};
   units.font_pt = 13.0;
   units.space_after_mm = 1.5;
   for (const auto& u : letter.units) units.rows.push_back({u.unit, format_centi(u.area_centi_m2)});

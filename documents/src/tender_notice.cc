@@ -39,7 +39,7 @@ Result<std::string> render_tender_notice(const TenderNoticeInput& n) {
       .key_value("项目编号", n.tender_id)
       .key_value("物业名称", n.community_name);
   if (!n.community_address.empty()) doc.key_value("物业地址", n.community_address);
-  doc.key_value("总建筑面积",
+  doc.key_value("专有部分总面积",
                 format_centi(n.total_area_centi_m2) + " m²，共 " + std::to_string(n.units) + " 户");
   doc.key_value("服务等级", n.service_tier);
 

@@ -27,7 +27,7 @@ struct TenderNoticeInput {
   std::string tenderer_kind;   // e.g. "业主委员会 owners' committee"
   std::string community_name;  // 物业名称
   std::string community_address;
-  std::int64_t total_area_centi_m2 = 0;  // 总建筑面积
+  std::int64_t total_area_centi_m2 = 0;  // 专有部分总面积 (the roster's exclusive area, SPC art. 8)
   std::int64_t units = 0;                // 户数 (roster units)
   std::string service_tier;              // 服务等级, as the frozen rules name it
   std::int64_t budget_min_fen_per_m2_month = 0;
