@@ -129,6 +129,7 @@ Result<ServeConfig> parse_serve_config(std::string_view json_text) {
   }
   SUNBID_ASSIGN_OR_RETURN(c.trusted_proxies, f.optional_string_array("trusted_proxies"));
   SUNBID_ASSIGN_OR_RETURN(c.log_origin, f.optional_string("log_origin"));
+  SUNBID_ASSIGN_OR_RETURN(c.web_root, f.optional_string("web_root"));
   if (const boost::json::value* l = v.as_object().if_contains("limits"); l && !l->is_null()) {
     SUNBID_ASSIGN_OR_RETURN(boost::json::value lv, f.required_value("limits"));
     if (!lv.is_object()) {

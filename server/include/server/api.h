@@ -33,6 +33,7 @@
 #include "audit_log/ledger.h"
 #include "server/http_message.h"
 #include "server/limits.h"
+#include "server/static_site.h"
 
 namespace sunbid::server {
 
@@ -67,6 +68,9 @@ struct ApiOptions {
   // Caps and rate limits (limits.h); the defaults protect a public
   // deployment, tests lower them.
   limits::Settings limits;
+  // The web application served at `/` (static_site.h); null: none, every
+  // path outside /api/v1 is a JSON 404.
+  std::shared_ptr<const StaticSite> web;
 };
 
 class Api {

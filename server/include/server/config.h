@@ -3,7 +3,7 @@
 //
 //   {"listen": "127.0.0.1:8443", "threads": 4, "cert_file": "...",
 //    "key_file": "...", "trusted_proxies": ["10.0.0.2"],
-//    "log_origin": "example.org/sunbid",
+//    "log_origin": "example.org/sunbid", "web_root": "web/dist",
 //    "limits": {"max_connections_per_address": 64, ...}}
 //
 // "limits" sets any of limits::Settings's members by name (seconds for the
@@ -34,6 +34,8 @@ struct ServeConfig {
   std::optional<std::string> key_file;
   std::vector<std::string> trusted_proxies;
   std::optional<std::string> log_origin;
+  // The built web app served at `/` (static_site.h); "" serves none.
+  std::optional<std::string> web_root;
   limits::Settings limits;
 };
 
