@@ -28,6 +28,7 @@ export default defineConfig({
   build: {
     target: 'es2020',
     modulePreload: { polyfill: false },
+    manifest: true,
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 800,
   },
