@@ -82,6 +82,9 @@ Result<std::shared_ptr<const StaticSite>> StaticSite::load(const std::filesystem
                         {{"path", it->path().string()}});
     }
     std::string rel = "/" + it->path().lexically_relative(root).generic_string();
+    // Hidden files and directories (Vite's .vite/manifest.json) are the
+    // build's, not the site's.
+    if (rel.find("/.") != std::string::npos) continue;
     File f;
     f.body = std::move(body).str();
     f.content_type = std::string(content_type_of(rel));

@@ -29,6 +29,8 @@ struct Site {
   Site() {
     namespace fs = std::filesystem;
     fs::create_directories(dir.path() / "dist" / "assets");
+    fs::create_directories(dir.path() / "dist" / ".vite");
+    write("dist/.vite/manifest.json", "{}");
     write("dist/index.html", "<!doctype html><title>sunbid</title>");
     write("dist/assets/index-AbC123.js", "console.log(1)");
     write("dist/assets/index-AbC123.css", "body{}");
@@ -96,7 +98,8 @@ TEST_CASE("the web app: files, cache lifetimes, client routes, JSON 404s", "[sta
     CHECK(header(r, "Cache-Control") == "no-cache");
   }
   // A missing file is a 404 as JSON, not the app.
-  for (const char* missing : {"/assets/gone-123.js", "/robots.txt", "/assets/x"}) {
+  for (const char* missing :
+       {"/assets/gone-123.js", "/robots.txt", "/assets/x", "/.vite/manifest.json"}) {
     auto r = f.call("GET", missing);
     CHECK(r.status == 404);
     CHECK(error_code(r) == "not_found");

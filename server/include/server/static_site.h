@@ -36,7 +36,8 @@ inline constexpr std::string_view kAppCsp =
 class StaticSite {
  public:
   // Reads every regular file below `root` (symbolic links are not
-  // followed). Errors: `io_error` when `root` has no index.html or a file
+  // followed; hidden files and directories, a name starting with a dot, are
+  // skipped). Errors: `io_error` when `root` has no index.html or a file
   // cannot be read.
   static Result<std::shared_ptr<const StaticSite>> load(const std::filesystem::path& root);
 
