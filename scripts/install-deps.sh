@@ -13,6 +13,16 @@ packages=(
   chromium
 )
 
+# Node.js >= 20 builds and tests the web app (web/). It is checked, never
+# apt-installed: Debian 12's nodejs is 18 and would replace the machine's own
+# Node (whose package brings npm).
+node_major=$(node --version 2>/dev/null | sed -n 's/^v\([0-9]*\)\..*/\1/p')
+if [ -z "$node_major" ] || [ "$node_major" -lt 20 ] || ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: the web app needs Node.js >= 20 with npm (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "install-deps: install Node.js 20 or newer (e.g. from nodejs.org or NodeSource), then run this again." >&2
+  exit 1
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

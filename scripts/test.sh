@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh clone: installs what is missing, builds the
 # `dev` preset (g++, ASan + UBSan), runs every test through CTest, then builds
 # the `fuzz` preset (clang++ 14) and runs each fuzz target for a few seconds on
-# its seed corpus.
+# its seed corpus. Between the two, the web app's tests (scripts/test-web.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,10 @@ bash scripts/install-deps.sh
 cmake --preset dev
 cmake --build --preset dev
 ctest --preset dev
+
+# The web app (web/): types, unit tests, build, budget, and the browser tests
+# against the dev build's sunbid (scripts/test-web.sh).
+bash scripts/test-web.sh
 
 cmake --preset fuzz
 cmake --build --preset fuzz

@@ -319,6 +319,7 @@ constexpr ErrorCodeInfo kErrorCodes[] = {
     {"missing_field", K::invalid, "缺少字段", "a required field is missing"},
     {"not_found", K::not_found, "未找到", "not found"},
     {"objection_too_long", K::too_large, "异议内容过长", "the objection text is too long"},
+    {"origin_mismatch", K::forbidden, "请求来源不是本站", "the request's Origin is not this site"},
     {"session_invalid", K::unauthenticated, "会话无效或已过期",
      "the session is invalid or expired"},
     {"shutting_down", K::unavailable, "服务正在停止", "the server is shutting down"},

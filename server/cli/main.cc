@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -130,7 +131,18 @@ struct ServeArgs {
   std::string config_file;
   bool demo = false;
   bool dev_clock = false;
+  std::optional<std::string> web_root;
 };
+
+// The web app's directory: --web-root, else the config's web_root, else
+// ./web/dist when it holds a build (the README's commands run from the
+// repository's root). "" serves none.
+std::string web_root_of(const ServeArgs& args, const server::ServeConfig& config) {
+  if (args.web_root) return *args.web_root;
+  if (config.web_root) return *config.web_root;
+  std::error_code ec;
+  return std::filesystem::is_regular_file("web/dist/index.html", ec) ? "web/dist" : "";
+}
 
 // `sunbid serve`: runs until SIGTERM/SIGINT, then finishes in-flight
 // requests, drains the ledger (final checkpoint) and exits 0.
@@ -203,6 +215,12 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
            "sunbid_tls_handshake_failures_total " +
            std::to_string(failed) + "\n";
   };
+  const std::string web_root = web_root_of(args, config);
+  if (!web_root.empty()) {
+    auto site = server::StaticSite::load(web_root);
+    if (!site.ok()) return fail(site.error());
+    ao.web = std::move(site).value();
+  }
   server::Api api(std::move(ao));
   server::ServerOptions so;
   so.address = address->host;
@@ -216,6 +234,12 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
 
   std::printf("sunbid %s listening on https://%s:%u/api/v1 (%d threads)\n", SUNBID_VERSION,
               address->host.c_str(), static_cast<unsigned>(https->port()), threads);
+  if (!web_root.empty()) {
+    std::printf("web app (%s): open https://%s:%u/\n", web_root.c_str(), address->host.c_str(),
+                static_cast<unsigned>(https->port()));
+  } else {
+    std::printf("web app: none (build it: cd web && npm ci && npm run build; or --web-root DIR)\n");
+  }
   std::printf("certificate %s\n  SHA-256 fingerprint %s\n", cert.cert_file.c_str(),
               fingerprint->c_str());
   std::printf("audit log: %llu entries; verifier key %s\n",
@@ -416,6 +440,8 @@ int main(int argc, char** argv) {
   serve_cmd->add_flag("--demo", serve_args.demo, "seed demonstration data");
   serve_cmd->add_flag("--dev-clock", serve_args.dev_clock,
                       "enable POST /api/v1/dev/clock (development only)");
+  serve_cmd->add_option("--web-root", serve_args.web_root,
+                        "the built web app served at / (default ./web/dist when built; \"\" none)");
 
   auto* ocds = app.add_subcommand("ocds", "开放数据 / OCDS open data");
   ocds->require_subcommand(1);

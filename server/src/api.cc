@@ -91,7 +91,11 @@ void Api::handle_async(Request request, std::function<void(Response)> reply) {
     int cls = resp.status / 100;
     if (cls >= 1 && cls <= 5)
       metrics.responses_by_class[static_cast<std::size_t>(cls)].fetch_add(1);
-    resp.headers.emplace_back("Cache-Control", "no-store");
+    // The web app's files say their own (static_site.h); API answers are
+    // never stored.
+    if (resp.headers.empty() || resp.headers.front().first != "Cache-Control") {
+      resp.headers.emplace_back("Cache-Control", "no-store");
+    }
     reply(std::move(resp));
   };
   try {

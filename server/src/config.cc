@@ -143,6 +143,7 @@ Result<ServeConfig> parse_serve_config(std::string_view json_text) {
                         {{"field", "/ocds_prefix"}});
     }
   }
+  SUNBID_ASSIGN_OR_RETURN(c.web_root, f.optional_string("web_root"));
   if (const boost::json::value* l = v.as_object().if_contains("limits"); l && !l->is_null()) {
     SUNBID_ASSIGN_OR_RETURN(boost::json::value lv, f.required_value("limits"));
     if (!lv.is_object()) {

@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
+#include "audit_log/error_codes.h"
+
 namespace sunbid::server {
 
 namespace {
@@ -39,6 +41,21 @@ bool is_valid_utf8(std::string_view s) {
     i += n + 1;
   }
   return true;
+}
+
+// The answer's Chinese and English texts: the two halves of a
+// "中文 / English" message, else the registry's default texts of the code.
+std::pair<std::string, std::string> bilingual(const Error& error, bool internal) {
+  const ErrorCodeInfo* info = find_error_code(error.code);
+  if (internal) return {"服务器内部错误", "internal server error"};
+  constexpr std::string_view kSep = " / ";
+  const std::string& m = error.message;
+  if (std::size_t at = m.find(kSep);
+      at != std::string::npos && at > 0 && at + kSep.size() < m.size()) {
+    return {m.substr(0, at), m.substr(at + kSep.size())};
+  }
+  if (info) return {std::string(info->zh), std::string(info->en)};
+  return {m, m};
 }
 
 }  // namespace
@@ -80,6 +97,7 @@ Response error_response(const Error& error) {
   r.status = http_status(error.kind);
   boost::json::object inner;
   inner["code"] = error.code;
+  auto [zh, en] = bilingual(error, r.status == 500);
   if (r.status == 500) {
     // Storage and internal failures are logged by the caller; the client
     // learns only that the fault is ours, not the SQL or the path.
@@ -89,6 +107,8 @@ Response error_response(const Error& error) {
     inner["message"] = error.message;
     inner["details"] = error.details;
   }
+  inner["message_zh"] = std::move(zh);
+  inner["message_en"] = std::move(en);
   boost::json::object outer;
   outer["error"] = std::move(inner);
   r.body = boost::json::serialize(outer);

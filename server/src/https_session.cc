@@ -36,12 +36,14 @@ void serialize(std::string& out, const Response& r, unsigned version, bool keep_
     fields.push_back({name, value});
   };
   if (!r.content_type.empty()) set("Content-Type", r.content_type);
-  for (const auto& [k, v] : r.headers) set(k, v);
   set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   set("X-Content-Type-Options", "nosniff");
   set("X-Frame-Options", "DENY");
   set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   set("Referrer-Policy", "no-referrer");
+  // After the defaults: the web app's pages carry their own policy
+  // (static_site.h kAppCsp) and cache lifetime.
+  for (const auto& [k, v] : r.headers) set(k, v);
   if (version >= 11 && !keep_alive) set("Connection", "close");
   if (version < 11 && keep_alive) set("Connection", "keep-alive");
   // No Content-Length on answers that cannot have a body (Beast's
@@ -141,9 +143,17 @@ Request to_request(http::request<http::string_body>&& msg, const std::string& pe
   req.target = std::string(msg.target());
   req.authorization = std::string(msg[http::field::authorization]);
   req.content_type = std::string(msg[http::field::content_type]);
+  req.origin = std::string(msg[http::field::origin]);
+  req.host = std::string(msg[http::field::host]);
   // Every X-Forwarded-For field, joined: a proxy may append a field of
   // its own rather than extend the client's (security B1).
   for (const auto& field : msg) {
+    if (field.name() == http::field::cookie) {
+      // HTTP/2 splits cookies over fields; HTTP/1.1 clients may too.
+      if (!req.cookie.empty()) req.cookie += "; ";
+      req.cookie.append(field.value().data(), field.value().size());
+      continue;
+    }
     if (!beast::iequals(field.name_string(), "X-Forwarded-For")) continue;
     if (!req.x_forwarded_for.empty()) req.x_forwarded_for += ", ";
     req.x_forwarded_for.append(field.value().data(), field.value().size());
@@ -203,6 +213,7 @@ Task<void> serve(SessionHost& host, const std::shared_ptr<Conn>& conn, std::stri
       head_only.method = std::string(head.method_string());
       head_only.target = std::string(head.target());
       head_only.authorization = std::string(head[http::field::authorization]);
+      head_only.cookie = std::string(head[http::field::cookie]);
       limit = host.api.body_limit(head_only);
     }
     if (parser.content_length() && *parser.content_length() > limit) {

@@ -114,12 +114,18 @@ Result<TenderPage> TenderService::list(audit::Database& db, const TenderListQuer
       query.community_id ? std::string_view(*query.community_id) : std::string_view("");
   // An absent filter binds '' (a default string_view has no data and would
   // bind NULL, for which `?1 = ''` is never true).
+  const std::string_view district =
+      query.district ? std::string_view(*query.district) : std::string_view("");
+  const std::string_view tier =
+      query.service_tier ? std::string_view(*query.service_tier) : std::string_view("");
   constexpr const char* kFilter =
       "(?1 = '' OR status = ?1) AND (?2 = '' OR community_id = ?2) AND "
-      "(status != 'draft' OR ?3 = 1 OR (?4 != '' AND community_id = ?4))";
+      "(status != 'draft' OR ?3 = 1 OR (?4 != '' AND community_id = ?4)) AND "
+      "(?8 = '' OR community_id IN (SELECT id FROM communities WHERE district = ?8)) AND "
+      "(?9 = '' OR json_extract(rules_json, '$.service_tier') = ?9)";
   auto bind_filter = [&](Statement& st) {
     st.bind(1, status).bind(2, community).bind(3, std::int64_t{all_drafts ? 1 : 0});
-    st.bind(4, own_community);
+    st.bind(4, own_community).bind(8, district).bind(9, tier);
   };
   std::optional<std::pair<std::int64_t, std::string>> after;
   if (!query.cursor.empty()) {

@@ -30,6 +30,7 @@ import redraw_checks  # noqa: E402
 import abuse_checks  # noqa: E402
 import ocds_checks  # noqa: E402
 import secrets_checks  # noqa: E402
+import web_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -93,7 +94,8 @@ def main():
                  ("(h) rules: 补抽 fresh draw", redraw_checks.check_redraw),
                  ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
                  ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets),
-                 ("(j) open data: OCDS releases", ocds_checks.check_ocds)]
+                 ("(j) open data: OCDS releases", ocds_checks.check_ocds),
+                 ("(k) web: cookie sessions, bilingual errors, the app at /", web_checks.check_web)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

@@ -42,7 +42,9 @@ TEST_CASE("errors have one shape: code, message and details", "[api]") {
   CHECK(e.at("code").as_string() == "not_found");
   CHECK(e.at("message").as_string() == "未找到 / not found");
   CHECK(e.at("details").is_object());
-  CHECK(e.size() == 3);
+  CHECK(e.at("message_zh").as_string() == "未找到");
+  CHECK(e.at("message_en").as_string() == "not found");
+  CHECK(e.size() == 5);
   CHECK(r.content_type == "application/json; charset=utf-8");
   CHECK(has_header(r, "Cache-Control", "no-store"));
 

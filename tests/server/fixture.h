@@ -25,7 +25,8 @@ inline constexpr std::int64_t kT0 = 1767225600000;
 
 struct ApiFixture {
   explicit ApiFixture(bool dev_clock = false, std::vector<std::string> trusted = {},
-                      limits::Settings settings = {}) {
+                      limits::Settings settings = {},
+                      std::shared_ptr<const StaticSite> web = nullptr) {
     audit::LedgerOptions lo;
     lo.data_dir = dir.path();
     lo.migrations = all_migrations();
@@ -39,6 +40,7 @@ struct ApiFixture {
     ao.scrypt = kTestScrypt;
     ao.trusted_proxies = std::move(trusted);
     ao.limits = settings;
+    ao.web = std::move(web);
     if (dev_clock) ao.dev_clock = &dev;
     // Tests move time themselves; requests catch their tender up.
     ao.tick_interval = std::chrono::milliseconds(0);

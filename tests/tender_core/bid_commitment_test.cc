@@ -6,37 +6,40 @@
 #include <catch2/catch.hpp>
 #include <numeric>
 
+#include "vectors.h"
+
 using namespace sunbid;
 using namespace sunbid::core;
 
 namespace {
 
-const char* kExampleBid =
-    R"({"tender_id":"T1","bidder_uscc":"91350200776049653A","price_fen_per_m2_month":250,)"
-    R"("staffing":{"客服":2,"保安":6,"保洁":4},"service_plan":"24小时门岗，每日两次清扫",)"
-    R"("documents":[{"name":"服务方案.pdf","sha256_hex":"64879f7d6b960a01909762d911a32d4582c20010c5641ee90278b644a9e3b525"},)"
-    R"({"name":"营业执照.pdf","sha256_hex":"8178ac72b28d77fcb851fcd301583182bd05d9663ed2ec8131e60f057c2795f7"}]})";
-
-const char* kExampleCanonical =
-    R"({"bidder_uscc":"91350200776049653A","documents":[{"name":"服务方案.pdf","sha256_hex":"64879f7d6b960a01909762d911a32d4582c20010c5641ee90278b644a9e3b525"},{"name":"营业执照.pdf","sha256_hex":"8178ac72b28d77fcb851fcd301583182bd05d9663ed2ec8131e60f057c2795f7"}],"price_fen_per_m2_month":250,"service_plan":"24小时门岗，每日两次清扫","staffing":{"保安":6,"保洁":4,"客服":2},"tender_id":"T1"})";
+// The worked example, from tests/vectors/bid-commitment.json (shared with
+// web/tests/unit/commitment.test.ts).
+const boost::json::object& example() {
+  static const boost::json::value doc = sunbid::testing::read_vectors("bid-commitment.json");
+  return doc.at("vectors").as_array().at(0).as_object();
+}
 
 }  // namespace
 
 TEST_CASE("bid commitment: the documented worked example") {
-  auto bid = bid_from_json(boost::json::parse(kExampleBid));
+  const auto& ex = example();
+  auto bid = bid_from_json(ex.at("bid"));
   REQUIRE(bid.ok());
   auto canon = canonical_bid(*bid);
   REQUIRE(canon.ok());
-  CHECK(*canon == kExampleCanonical);
+  CHECK(*canon == ex.at("canonical").as_string());
   CHECK(canon->size() == 411);
-  auto salt = parse_salt_hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+  CHECK(static_cast<std::int64_t>(canon->size()) == ex.at("canonical_bytes").as_int64());
+  auto salt = parse_salt_hex(std::string(ex.at("salt_hex").as_string()));
   REQUIRE(salt.ok());
-  CHECK(hex_encode(bid_commitment(*salt, *canon)) ==
+  CHECK(hex_encode(bid_commitment(*salt, *canon)) == ex.at("commitment_hex").as_string());
+  CHECK(ex.at("commitment_hex").as_string() ==
         "8e9bdab62aa52424bffbd847f7e2c1d880d6306ca4465f46df56123c9b8a7c8b");
 }
 
 TEST_CASE("bid commitment: a different salt or one changed byte gives another commitment") {
-  auto bid = bid_from_json(boost::json::parse(kExampleBid));
+  auto bid = bid_from_json(example().at("bid"));
   REQUIRE(bid.ok());
   std::array<std::uint8_t, 32> salt{};
   std::iota(salt.begin(), salt.end(), 0);

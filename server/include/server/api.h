@@ -34,6 +34,7 @@
 #include "publication/ocds.h"
 #include "server/http_message.h"
 #include "server/limits.h"
+#include "server/static_site.h"
 
 namespace sunbid::server {
 
@@ -70,6 +71,9 @@ struct ApiOptions {
   limits::Settings limits;
   // Open data: the ocid prefix and the publisher (publication/ocds.h).
   publication::OcdsSettings ocds;
+  // The web application served at `/` (static_site.h); null: none, every
+  // path outside /api/v1 is a JSON 404.
+  std::shared_ptr<const StaticSite> web;
 };
 
 class Api {

@@ -4,6 +4,7 @@
 //   {"listen": "127.0.0.1:8443", "threads": 4, "cert_file": "...",
 //    "key_file": "...", "trusted_proxies": ["10.0.0.2"],
 //    "log_origin": "example.org/sunbid", "ocds_prefix": "ocds-abc123-",
+//    "web_root": "web/dist",
 //    "limits": {"max_connections_per_address": 64, ...}}
 //
 // "limits" sets any of limits::Settings's members by name (seconds for the
@@ -37,6 +38,8 @@ struct ServeConfig {
   // The OCDS ocid prefix, "ocds-" + six lowercase letters or digits + "-"
   // (publication/ocds.h); absent: the development placeholder.
   std::optional<std::string> ocds_prefix;
+  // The built web app served at `/` (static_site.h); "" serves none.
+  std::optional<std::string> web_root;
   limits::Settings limits;
 };
 

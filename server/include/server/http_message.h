@@ -17,6 +17,9 @@ struct Request {
   std::string authorization;    // the Authorization header, "" when absent
   std::string content_type;     // the Content-Type header, "" when absent
   std::string x_forwarded_for;  // honoured only from a trusted proxy
+  std::string cookie;           // the Cookie header(s), "" when absent
+  std::string origin;           // the Origin header, "" when absent
+  std::string host;             // the Host header, "" when absent
   std::string body;
   std::string peer_address;  // the TCP peer's IP address in text form
 };

@@ -45,6 +45,7 @@ struct Call {
   std::string client_address;
   std::optional<accounts::SessionInfo> session;
   std::optional<accounts::SessionToken> token;
+  bool by_cookie = false;  // the session came from the cookie, not a bearer token
 
   // The actor of the server's own audit entries (accounts, sessions).
   accounts::Actor actor() const;

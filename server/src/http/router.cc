@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include "audit_log/strict_json.h"
+#include "http/cookie.h"
 #include "server/config.h"
 
 namespace sunbid::server {
@@ -155,7 +156,15 @@ void Router::dispatch(Request request, Reply reply) {
   if (!url)
     return reply(make_error("bad_request", "请求目标无效 / the request target is malformed"));
   auto path = api_path(*url);
-  if (!path) return reply(not_found());
+  if (!path) {
+    // Outside the API: the web application, when the server has one.
+    if (!s_.options.web) return reply(not_found());
+    if (req.method != "GET") {
+      return reply(make_error("method_not_allowed", "不支持该方法 / method not allowed",
+                              {{"allow", "GET"}}));
+    }
+    return reply(s_.options.web->answer(url->path()));
+  }
   call.path = std::move(*path);
   for (auto p : url->params()) {
     if (call.query.contains(p.key)) {
@@ -173,6 +182,15 @@ void Router::dispatch(Request request, Reply reply) {
                             {{"allow", allowed}}));
   }
   if (auto st = authenticate(call); !st.ok()) return reply(std::move(st).error());
+  // A cookie rides along with any request the browser sends, also one a
+  // foreign page triggers: a write on its strength must come from our own
+  // pages (issue 15; SameSite=Strict is the first line).
+  if (call.by_cookie && req.method != "GET" && req.method != "HEAD" &&
+      !is_own_origin(req.origin, req.host)) {
+    return reply(make_error("origin_mismatch",
+                            "请求来源不是本站 / the request's Origin is not this site",
+                            {{"origin", req.origin}}));
+  }
   // The network layer read no more than this (body_limit); a caller of
   // Api::handle() is held to the same.
   if (std::uint64_t limit = body_limit_for(route, call.session); req.body.size() > limit) {
@@ -245,6 +263,7 @@ std::uint64_t Router::body_limit_for(const Entry* route,
 std::uint64_t Router::body_limit(const Request& head) {
   Call call;
   call.request.authorization = head.authorization;
+  call.request.cookie = head.cookie;
   if (!authenticate(call).ok() || !call.session) return s_.options.limits.max_anonymous_body_bytes;
   const Entry* route = nullptr;
   auto url = boost::urls::parse_origin_form(head.target);
@@ -258,30 +277,51 @@ std::uint64_t Router::body_limit(const Request& head) {
   return body_limit_for(route, call.session);
 }
 
-// A presented token must be valid, even on public endpoints: a client whose
-// session expired learns it at once.
+// A presented bearer token must be valid, even on public endpoints: a
+// client whose session expired learns it at once. A session cookie that is
+// no longer valid is ignored instead (the request is anonymous): a browser
+// keeps sending it to public pages until it expires, and any route that
+// needs a session still answers 401.
 Status Router::authenticate(Call& call) {
   const std::string& h = call.request.authorization;
-  if (h.empty()) return {};
-  constexpr std::string_view kBearer = "Bearer ";
   auto invalid = [] {
     return make_error("session_invalid", "会话无效或已过期 / the session is invalid or expired");
   };
+  if (h.empty()) {
+    auto value = session_cookie_value(call.request.cookie);
+    if (!value) return {};
+    auto token = accounts::parse_session_token(*value);
+    if (!token) return {};
+    SUNBID_ASSIGN_OR_RETURN(call.session, find_session(*token));
+    if (call.session) {
+      call.token = token;
+      call.by_cookie = true;
+    }
+    return {};
+  }
+  constexpr std::string_view kBearer = "Bearer ";
   if (!h.starts_with(kBearer)) return invalid();
   auto token = accounts::parse_session_token(trim(std::string_view(h).substr(kBearer.size())));
   if (!token) return invalid();
-  const std::int64_t now = s_.now_ms();
-  const Hash key = session_token_hash(*token);
-  std::optional<accounts::SessionInfo> session = s_.sessions.find(key, now);
-  if (!session) {
-    SUNBID_ASSIGN_OR_RETURN(auto lease, s_.ledger().reader());
-    SUNBID_ASSIGN_OR_RETURN(session, accounts::find_session(lease.db(), *token, now));
-    if (!session) return invalid();
-    s_.sessions.insert(key, *session, now);
-  }
+  SUNBID_ASSIGN_OR_RETURN(auto session, find_session(*token));
+  if (!session) return invalid();
   call.session = std::move(session);
   call.token = token;
   return {};
+}
+
+Result<std::optional<accounts::SessionInfo>> Router::find_session(
+    const accounts::SessionToken& token) {
+  const std::int64_t now = s_.now_ms();
+  const Hash key = session_token_hash(token);
+  std::optional<accounts::SessionInfo> session = s_.sessions.find(key, now);
+  if (!session) {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, s_.ledger().reader());
+    SUNBID_ASSIGN_OR_RETURN(session, accounts::find_session(lease.db(), token, now));
+    if (!session) return session;
+    s_.sessions.insert(key, *session, now);
+  }
+  return session;
 }
 
 std::string Router::client_address(const Request& req) const {

@@ -48,7 +48,11 @@ class Router {
   const Entry* find(std::string_view method, const std::vector<std::string>& segments,
                     std::unordered_map<std::string, std::string>& params,
                     std::string& allowed) const;
+  // The bearer token or the session cookie (http/cookie.h); sets
+  // call.session, call.token and call.by_cookie.
   Status authenticate(Call& call);
+  // The live session of `token` (the cache, else the database), or nullopt.
+  Result<std::optional<accounts::SessionInfo>> find_session(const accounts::SessionToken& token);
   std::uint64_t body_limit_for(const Entry* route,
                                const std::optional<accounts::SessionInfo>& session) const;
   void run(const Entry& route, std::shared_ptr<Ctx> ctx, DecodedBody body, Reply reply);

@@ -5,6 +5,7 @@
 #include "accounts/relations.h"
 #include "audit_log/time_format.h"
 #include "http/answer.h"
+#include "http/cookie.h"
 #include "http/query.h"
 #include "http/route.h"
 #include "routes/handlers.h"
@@ -42,17 +43,26 @@ void login(Services& s, const ReqSession& req, accounts::Actor actor, std::int64
   actor.role = std::string(accounts::role_name(account->role));
   accounts::AccountRecord rec = std::move(account).value();
   accounts::SessionToken tok = *token;
+  const bool cookie = req.cookie.value_or(false);
   s.ledger().submit(
       [tok, rec, expires, actor](audit::WriteTxn& txn) {
         return accounts::open_session(txn, tok, rec, expires, actor);
       },
-      [&s, tok, rec, expires, done](Status st) {
+      [&s, tok, rec, expires, now, cookie, done](Status st) {
         if (!st.ok()) return done(std::move(st).error());
         s.metrics.logins.fetch_add(1);
-        done(created(boost::json::object{{"token", accounts::format_session_token(tok)},
-                                         {"role", std::string(accounts::role_name(rec.role))},
-                                         {"account_id", rec.id},
-                                         {"expires_at", format_rfc3339_ms(expires)}}));
+        boost::json::object o{{"role", std::string(accounts::role_name(rec.role))},
+                              {"account_id", rec.id},
+                              {"expires_at", format_rfc3339_ms(expires)}};
+        if (!cookie) {
+          o["token"] = accounts::format_session_token(tok);
+          return done(created(o));
+        }
+        // The token goes only into the cookie, which script cannot read.
+        Response r = created(o);
+        r.headers.emplace_back("Set-Cookie", session_cookie(accounts::format_session_token(tok),
+                                                            (expires - now) / 1000));
+        done(std::move(r));
       });
 }
 
@@ -62,6 +72,12 @@ void login(Services& s, const ReqSession& req, accounts::Actor actor, std::int64
 // scrypt check on the login pool.
 Result<Pending> post_sessions(Ctx& c, const ReqSession& req) {
   Services& s = c.s;
+  // A cookie login from another site's page would plant that site's
+  // session in the browser (login CSRF): only our own pages ask for one.
+  if (req.cookie.value_or(false) && !is_own_origin(c.call.request.origin, c.call.request.host)) {
+    return make_error("origin_mismatch", "请求来源不是本站 / the request's Origin is not this site",
+                      {{"origin", c.call.request.origin}});
+  }
   // No account has a longer name: refused before any throttle state or
   // scrypt is spent on it.
   if (req.username.size() > limits::kMaxUsernameBytes) {
@@ -106,7 +122,10 @@ Result<Pending> delete_session(Ctx& c) {
       },
       [&sessions, key](bool) -> Result<Response> {
         sessions.erase(key);
-        return no_content();
+        // The browser forgets its cookie; a bearer client ignores this.
+        Response r = no_content();
+        r.headers.emplace_back("Set-Cookie", cleared_session_cookie());
+        return r;
       });
 }
 

@@ -75,8 +75,10 @@ Result<Response> post_extend_reveal(Ctx& c, const ReqRevealExtend& req) {
   return answer_view(c, log_index);
 }
 
-// GET /tenders?status=&community_id=&limit=&cursor= — in creation order; the
-// cursor is the id of the last tender of the previous page.
+// GET /tenders?status=&community=&district=&tier=&limit=&cursor= — in
+// creation order; the cursor is the id of the last tender of the previous
+// page. `community_id` is read as `community` (the name the handler took
+// before the OpenAPI's was honoured).
 Result<Response> get_tenders(Ctx& c) {
   core::TenderListQuery query;
   if (std::string s = query_text(c.query(), "status"); !s.empty()) {
@@ -85,9 +87,11 @@ Result<Response> get_tenders(Ctx& c) {
       return make_error("invalid_query", "状态无效 / unknown status", {{"field", "status"}});
     }
   }
-  if (std::string community = query_text(c.query(), "community_id"); !community.empty()) {
-    query.community_id = std::move(community);
-  }
+  std::string community = query_text(c.query(), "community");
+  if (community.empty()) community = query_text(c.query(), "community_id");
+  if (!community.empty()) query.community_id = std::move(community);
+  if (std::string d = query_text(c.query(), "district"); !d.empty()) query.district = std::move(d);
+  if (std::string t = query_text(c.query(), "tier"); !t.empty()) query.service_tier = std::move(t);
   SUNBID_ASSIGN_OR_RETURN(const std::uint64_t n, list_limit(c.query()));
   query.limit = static_cast<std::size_t>(n);
   query.cursor = query_text(c.query(), "cursor");

@@ -76,8 +76,9 @@ Result<ReqEmpty> ReqEmpty::decode(const boost::json::object& body) {
 
 Result<ReqSession> ReqSession::decode(const boost::json::object& body) {
   ReqSession r;
-  SUNBID_TRY(JsonFields(body).read_all(
-      {required("username", r.username), required("password", r.password)}));
+  SUNBID_TRY(
+      JsonFields(body).read_all({required("username", r.username), required("password", r.password),
+                                 optional("cookie", r.cookie)}));
   return r;
 }
 

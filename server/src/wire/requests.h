@@ -45,6 +45,9 @@ struct ReqSession {
   SUNBID_REQUEST(ReqSession);
   std::string username;
   std::string password;
+  // true: the session goes into the HttpOnly cookie (http/cookie.h) and the
+  // answer omits the token (a browser's login).
+  std::optional<bool> cookie;
 };
 struct ReqNewAccount {
   SUNBID_REQUEST(ReqNewAccount);

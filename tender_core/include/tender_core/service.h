@@ -223,7 +223,9 @@ using Viewer = Actor;
 struct TenderListQuery {
   std::optional<TenderStatus> status;
   std::optional<std::string> community_id;
-  std::string cursor;  // empty: the first page
+  std::optional<std::string> district;      // the community's district (区), exact
+  std::optional<std::string> service_tier;  // the rules' service tier code, exact
+  std::string cursor;                       // empty: the first page
   std::size_t limit = 50;
 };
 

@@ -1,0 +1,33 @@
+// The route table. `sample` is a concrete path of the route that the
+// browser tests visit (axe runs on every row, so no page can be missed).
+import type { RouteRecordRaw } from 'vue-router';
+
+export interface RouteRow {
+  path: string;
+  name: string;
+  sample: string;
+  auth?: boolean;
+  load: () => Promise<unknown>;
+}
+
+export const routeTable: RouteRow[] = [
+  { path: '/tenders', name: 'tenders', sample: '/tenders', load: () => import('./pages/TenderList.vue') },
+  { path: '/tenders/:id', name: 'tender', sample: '/tenders/T1', load: () => import('./pages/TenderNotice.vue') },
+  { path: '/login', name: 'login', sample: '/login', load: () => import('./pages/LoginPage.vue') },
+  { path: '/account', name: 'account', sample: '/account', auth: true, load: () => import('./pages/AccountPage.vue') },
+  { path: '/:rest(.*)*', name: 'not-found', sample: '/no-such-page', load: () => import('./pages/NotFound.vue') },
+];
+
+export function routeRecords(): RouteRecordRaw[] {
+  return [
+    { path: '/', redirect: '/tenders' },
+    ...routeTable.map(
+      (r): RouteRecordRaw => ({
+        path: r.path,
+        name: r.name,
+        component: r.load as RouteRecordRaw['component'] & (() => Promise<never>),
+        meta: { auth: r.auth === true },
+      }),
+    ),
+  ];
+}
