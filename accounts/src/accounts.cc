@@ -3,8 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
-#include "accounts/access_record.h"
 #include "account_rows.h"
+#include "accounts/access_record.h"
 #include "audit_log/sha256.h"
 #include "tender_core/uscc.h"
 

@@ -80,8 +80,8 @@ struct CodeRow {
 
 // The refusals a presented code may get. Their text and details never
 // carry the code or its HMAC.
-Result<CodeRow> find_code(audit::Database& db, const ActivationKey& key,
-                          std::string_view presented, std::int64_t now_ms) {
+Result<CodeRow> find_code(audit::Database& db, const ActivationKey& key, std::string_view presented,
+                          std::int64_t now_ms) {
   auto normalized = normalize_activation_code(presented);
   if (!normalized) {
     return field_error("activation_code_invalid", "/code",
@@ -309,9 +309,8 @@ Result<IssuedBatch> issue_activation_codes(audit::WriteTxn& txn, const Activatio
   // A validity counted in days as the law counts days (LAW.md §10): the
   // owner's letter says "valid for 60 days", and the code then lasts to
   // 24:00 China time of the 60th day, never ending on a rest day.
-  const std::int64_t expires =
-      core::granted_period_end_ms(calendar, now, request.valid_days)
-          .value_or(now + request.valid_days * kDayMs);
+  const std::int64_t expires = core::granted_period_end_ms(calendar, now, request.valid_days)
+                                   .value_or(now + request.valid_days * kDayMs);
 
   IssuedBatch batch;
   SUNBID_ASSIGN_OR_RETURN(batch.batch_id, random_hex_id("actb-"));
@@ -505,16 +504,16 @@ Result<Activated> activate_with_code(audit::WriteTxn& txn, const ActivationKey& 
     draft.payload["near_vote"] = flagged;
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(draft));
   }
-  if (flagged) SUNBID_TRY(record_flag(txn, out.log_index, code.community_id, out.account_id, out.reset));
+  if (flagged)
+    SUNBID_TRY(record_flag(txn, out.log_index, code.community_id, out.account_id, out.reset));
   return out;
 }
 
 Status store_certificate_tails(audit::WriteTxn& txn, std::string_view community_id,
                                const core::Roster& roster) {
   auto& db = txn.db();
-  SUNBID_ASSIGN_OR_RETURN(
-      audit::Statement * del,
-      db.cached("DELETE FROM roster_certificate_tails WHERE community_id = ?"));
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * del,
+                          db.cached("DELETE FROM roster_certificate_tails WHERE community_id = ?"));
   del->bind(1, community_id);
   SUNBID_TRY(del->run());
   SUNBID_ASSIGN_OR_RETURN(
@@ -540,8 +539,7 @@ Status store_certificate_tails(audit::WriteTxn& txn, std::string_view community_
 
 Result<ActivationFlagPage> activation_flags(audit::Database& db,
                                             std::optional<std::string_view> community_id,
-                                            std::optional<std::uint64_t> after,
-                                            std::size_t limit) {
+                                            std::optional<std::uint64_t> after, std::size_t limit) {
   SUNBID_ASSIGN_OR_RETURN(
       audit::Statement * st,
       db.cached("SELECT log_index, community_id, account_id, kind, at_ms FROM activation_flags "

@@ -341,7 +341,7 @@ Result<bool> Registry::owner_on_roster(audit::Database& db, std::string_view com
 }
 
 Result<std::vector<Unit>> Registry::roster_units(audit::Database& db,
-                                                std::string_view community_id) {
+                                                 std::string_view community_id) {
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
       db.cached("SELECT unit, area_centi_m2, owner_key, owner_name, status FROM roster_units "

@@ -211,11 +211,11 @@ Result<Roster> parse_roster_csv(std::string_view csv) {
   std::size_t field_count = kFieldCount;
   {
     const bool with_tail = rec.fields.size() == kFieldCount + 1;
-    const bool header_ok = rec.syntax.empty() &&
-                           (rec.fields.size() == kFieldCount || with_tail) &&
+    const bool header_ok = rec.syntax.empty() && (rec.fields.size() == kFieldCount || with_tail) &&
                            rec.fields[0] == "unit" && rec.fields[1] == "area_centi_m2" &&
                            rec.fields[2] == "owner_key" && rec.fields[3] == "owner_name" &&
-                           rec.fields[4] == "status" && (!with_tail || rec.fields[5] == kTailColumn);
+                           rec.fields[4] == "status" &&
+                           (!with_tail || rec.fields[5] == kTailColumn);
     if (header_ok) field_count = rec.fields.size();
     if (!header_ok) {
       problems.add(rec.line, "header",

@@ -134,8 +134,8 @@ using VoteProximity = std::function<Result<bool>(audit::Database&, std::string_v
                                                  std::int64_t now_ms, std::int64_t horizon_ms)>;
 
 struct ActivationInput {
-  std::string code;      // as typed
-  std::string username;  // a reset keeps the account's; empty allowed then
+  std::string code;          // as typed
+  std::string username;      // a reset keeps the account's; empty allowed then
   std::string display_name;  // empty: the owner's roster name, or the owner key
   std::optional<std::string> certificate_tail;
 };
@@ -197,7 +197,6 @@ struct ActivationFlagPage {
 // first), optionally of one community. REQUIRES: limit >= 1.
 Result<ActivationFlagPage> activation_flags(audit::Database& db,
                                             std::optional<std::string_view> community_id,
-                                            std::optional<std::uint64_t> after,
-                                            std::size_t limit);
+                                            std::optional<std::uint64_t> after, std::size_t limit);
 
 }  // namespace sunbid::accounts

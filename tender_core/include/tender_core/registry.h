@@ -171,8 +171,7 @@ class Registry {
                                       std::string_view owner_key);
   // The community's roster units, ordered by unit (bytewise); empty without
   // a roster. certificate_tail is never stored here (always nullopt).
-  static Result<std::vector<Unit>> roster_units(audit::Database& db,
-                                                std::string_view community_id);
+  static Result<std::vector<Unit>> roster_units(audit::Database& db, std::string_view community_id);
   // Whether the enterprise is registered.
   static Result<bool> enterprise_registered(audit::Database& db, std::string_view uscc);
   static Result<std::optional<CreditRating>> rating_as_of(

@@ -62,7 +62,7 @@ struct Unit {
   std::string owner_key;
   std::string owner_name;
   UnitStatus status = UnitStatus::sold;
-  std::size_t line = 0;  // where it was in the CSV
+  std::size_t line = 0;                         // where it was in the CSV
   std::optional<std::string> certificate_tail;  // non-empty when present
 };
 
