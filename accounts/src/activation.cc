@@ -209,6 +209,11 @@ std::string_view purpose_name(CodePurpose purpose) {
   return purpose == CodePurpose::kReset ? "reset" : "activate";
 }
 
+std::string activation_link(std::string_view base_url, std::string_view grouped_code) {
+  while (base_url.ends_with('/')) base_url.remove_suffix(1);
+  return std::string(base_url) + "/activate#code=" + std::string(grouped_code);
+}
+
 std::string normalize_certificate_tail(std::string_view tail) {
   auto is_space = [](char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

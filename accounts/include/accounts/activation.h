@@ -172,6 +172,12 @@ Result<Activated> activate_with_code(audit::WriteTxn& txn, const ActivationKey& 
                                      const ActivationInput& input, const PasswordHash& password,
                                      const Actor& actor, const VoteProximity& near_vote);
 
+// The activation link of a letter's QR code: `{base_url}/activate#code=`
+// and the grouped code. The code travels in the fragment, which browsers
+// never send to the server, so it stays out of request lines and access
+// logs; the web app reads it and POSTs it to /activate.
+std::string activation_link(std::string_view base_url, std::string_view grouped_code);
+
 // A registry roster hook (core::Registry::add_roster_hook): replaces the
 // community's certificate tail digests with those of `roster`.
 Status store_certificate_tails(audit::WriteTxn& txn, std::string_view community_id,
