@@ -95,7 +95,8 @@ class Onboarding:
         c, r = self.c, self.r
         self.secrets = []
         self.tok["admin"] = c.login("admin", self.ctx.server.admin_password)
-        self.tok["other.tenderer"] = c.tokens["tenderer"]  # another community's tenderer
+        # Another community's tenderer (earlier steps moved the clock: a fresh session).
+        self.tok["other.tenderer"] = c.login(*self.ctx.credentials["tenderer"])
         start = c.log_size()
 
         # -- the community, its roster with certificate tails, its tenderer, a supervisor
@@ -221,7 +222,7 @@ class Onboarding:
         r.check("activation: the reset keeps the account and ends its sessions",
                 a.json().get("account_id") == a3_id and a.json().get("reset") is True
                 and a.json().get("sessions_revoked", 0) >= 1, repr(a))
-        a = self.req("GET", "/tenders", token=a3_token) if a3_token else None
+        a = self.c.request("GET", "/tenders", token=a3_token) if a3_token else None
         r.check("activation: A3's old session no longer works", a is not None and a.status == 401, repr(a))
         r.check("activation: A3 logs in with the new password",
                 self.login(f"a3.{self.tag}", "owner-pw-a3-new") is not None)
