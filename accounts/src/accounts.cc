@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "account_rows.h"
 #include "accounts/access_record.h"
 #include "audit_log/sha256.h"
 #include "tender_core/uscc.h"
@@ -195,9 +196,8 @@ Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& accou
                                 account, password, actor);
 }
 
-Result<std::string> create_account_with_id(audit::WriteTxn& txn, std::string id,
-                                           const NewAccount& account, const PasswordHash& password,
-                                           const Actor& actor) {
+Status insert_account_row(audit::WriteTxn& txn, const std::string& id, const NewAccount& account,
+                          const PasswordHash& password) {
   auto& db = txn.db();
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
@@ -219,18 +219,28 @@ Result<std::string> create_account_with_id(audit::WriteTxn& txn, std::string id,
   ins->bind(1, id);
   bind_account_columns(*ins, account, password);
   ins->bind(13, txn.now_ms());
-  SUNBID_TRY(ins->run());
+  return ins->run();
+}
 
-  audit::EntryDraft draft = draft_for(actor, "account.created");
-  draft.payload["account"] = id;
-  draft.payload["account_role"] = std::string(role_name(account.role));
+Status add_account_fields(audit::WriteTxn& txn, const std::string& id, const NewAccount& account,
+                          boost::json::object& payload) {
+  payload["account"] = id;
+  payload["account_role"] = std::string(role_name(account.role));
   SUNBID_ASSIGN_OR_RETURN(std::string user_digest,
                           txn.personal_digest("username", account.username, ""));
-  draft.payload["username_digest"] = user_digest;
+  payload["username_digest"] = user_digest;
   SUNBID_ASSIGN_OR_RETURN(std::string name_digest,
                           txn.personal_digest("name", account.display_name, ""));
-  draft.payload["display_name_digest"] = name_digest;
-  SUNBID_TRY(add_binding(txn, account, draft.payload));
+  payload["display_name_digest"] = name_digest;
+  return add_binding(txn, account, payload);
+}
+
+Result<std::string> create_account_with_id(audit::WriteTxn& txn, std::string id,
+                                           const NewAccount& account, const PasswordHash& password,
+                                           const Actor& actor) {
+  SUNBID_TRY(insert_account_row(txn, id, account, password));
+  audit::EntryDraft draft = draft_for(actor, "account.created");
+  SUNBID_TRY(add_account_fields(txn, id, account, draft.payload));
   SUNBID_TRY(txn.append(draft));
   return id;
 }

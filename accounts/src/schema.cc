@@ -33,6 +33,47 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_account ON sessions(account_id);
 CREATE INDEX sessions_by_expiry ON sessions(expires_ms);
 )sql"},
+      // Owner onboarding (issue 13 §1, accounts/activation.h,
+      // docs/activation.md): codes kept only as HMAC-SHA-256(activation key,
+      // code); certificate tails only as salted digests.
+      {26, "accounts_activation_codes", R"sql(
+CREATE TABLE activation_codes (
+  code_hmac     BLOB PRIMARY KEY,
+  batch_id      TEXT NOT NULL,
+  community_id  TEXT NOT NULL,
+  owner_key     TEXT NOT NULL,
+  purpose       TEXT NOT NULL CHECK (purpose IN ('activate', 'reset')),
+  account_id    TEXT,
+  issued_by     TEXT NOT NULL,
+  issued_ms     INTEGER NOT NULL,
+  expires_ms    INTEGER NOT NULL,
+  state         TEXT NOT NULL CHECK (state IN ('issued', 'used', 'revoked')),
+  ended_ms      INTEGER,
+  used_account  TEXT
+) STRICT, WITHOUT ROWID;
+CREATE INDEX activation_codes_by_key ON activation_codes(community_id, owner_key, state);
+CREATE TABLE roster_certificate_tails (
+  community_id  TEXT NOT NULL,
+  unit          TEXT NOT NULL,
+  owner_key     TEXT NOT NULL,
+  salt          BLOB NOT NULL,
+  digest        BLOB NOT NULL,
+  PRIMARY KEY (community_id, unit)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX roster_certificate_tails_by_key ON roster_certificate_tails(community_id, owner_key);
+)sql"},
+      // Activations and resets within 15 days before an owners' vote,
+      // flagged to supervisors (issue 13, "Who holds credentials").
+      {27, "accounts_activation_flags", R"sql(
+CREATE TABLE activation_flags (
+  log_index     INTEGER PRIMARY KEY,
+  community_id  TEXT NOT NULL,
+  account_id    TEXT NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind IN ('activation', 'reset')),
+  at_ms         INTEGER NOT NULL
+) STRICT;
+CREATE INDEX activation_flags_by_community ON activation_flags(community_id, log_index);
+)sql"},
       // The access record (accounts/access_record.h, docs/access-record.md):
       // logins and logouts off the public log, hash-chained, append-only.
       {17, "server_access_record", R"sql(

@@ -51,6 +51,7 @@ Result<std::unique_ptr<Ledger>> open_ledger(const std::string& data_dir,
 Result<publication::OcdsSettings> ocds_settings(const server::ServeConfig& config) {
   publication::OcdsSettings o;
   if (config.ocds_prefix) o.ocid_prefix = *config.ocds_prefix;
+  o.public_base_url = config.public_base_url;
   return o;
 }
 
@@ -203,6 +204,13 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
     if (!settings.ok()) return fail(settings.error());
     ao.ocds = std::move(settings).value();
   }
+  ao.public_base_url = config.public_base_url;
+  // The activation codes' key, beside the log's signing key: created on
+  // first start, refused at start when group or others may read it.
+  auto activation_key =
+      accounts::ActivationKey::load_or_create(accounts::activation_key_file(data_dir));
+  if (!activation_key.ok()) return fail(activation_key.error());
+  ao.activation_key = std::move(activation_key).value();
   ao.extra_metrics = [&https] {
     std::uint64_t open = https ? https->open_connections() : 0;
     std::uint64_t failed = https ? https->failed_handshakes() : 0;

@@ -100,6 +100,22 @@ bool is_loopback_host(std::string_view host) {
          host.starts_with("::ffff:127.");
 }
 
+Result<std::string> parse_public_base_url(std::string_view text) {
+  std::string_view url = text;
+  while (url.ends_with('/')) url.remove_suffix(1);
+  const bool scheme = url.starts_with("https://") || url.starts_with("http://");
+  const std::size_t host_at = url.find("://") + 3;
+  const bool ok = scheme && url.size() > host_at && url.size() <= 512 &&
+                  url.find_first_of("?#\"\\ <>\t\r\n") == std::string_view::npos;
+  if (!ok) {
+    return make_error("invalid_field",
+                      "public_base_url 须为 http(s):// 开头、不含查询或片段的地址 / "
+                      "public_base_url must be an http(s):// URL without query or fragment",
+                      {{"field", "/public_base_url"}});
+  }
+  return std::string(url);
+}
+
 Result<ServeConfig> parse_serve_config(std::string_view json_text) {
   SUNBID_ASSIGN_OR_RETURN(boost::json::value v, audit::parse_strict_json(json_text));
   if (!v.is_object()) {
@@ -144,6 +160,10 @@ Result<ServeConfig> parse_serve_config(std::string_view json_text) {
     }
   }
   SUNBID_ASSIGN_OR_RETURN(c.web_root, f.optional_string("web_root"));
+  SUNBID_ASSIGN_OR_RETURN(auto base_url, f.optional_string("public_base_url"));
+  if (base_url) {
+    SUNBID_ASSIGN_OR_RETURN(c.public_base_url, parse_public_base_url(*base_url));
+  }
   if (const boost::json::value* l = v.as_object().if_contains("limits"); l && !l->is_null()) {
     SUNBID_ASSIGN_OR_RETURN(boost::json::value lv, f.required_value("limits"));
     if (!lv.is_object()) {

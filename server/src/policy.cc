@@ -20,7 +20,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 28> kPolicy = {{
+constexpr std::array<Rule, 31> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -137,6 +137,26 @@ constexpr std::array<Rule, 28> kPolicy = {{
     // log (their timing next to sealed bids would tell who bid).
     {Action::kReadAccessRecord,
      "read_access_record",
+     false,
+     false,
+     {false, false, false, false, false, true}},
+    // Owner onboarding (docs/activation.md). Issuing: a community's tenderer
+    // (accounts checks it is THIS community's) or a supervisor; a reset
+    // code is a supervisor's alone (accounts refuses reset_needs_supervisor).
+    {Action::kIssueActivationCodes,
+     "issue_activation_codes",
+     false,
+     false,
+     {false, true, false, false, false, true}},
+    // The code is the credential: no session needed, throttled like logins.
+    {Action::kActivateAccount,
+     "activate_account",
+     true,
+     true,
+     {true, true, true, true, true, true}},
+    // Activations and resets made within 15 days before an owners' vote.
+    {Action::kReadActivationFlags,
+     "read_activation_flags",
      false,
      false,
      {false, false, false, false, false, true}},

@@ -167,6 +167,7 @@ Result<RosterImport> Registry::import_roster(const Actor& actor, std::string_vie
       ins->bind(5, u.owner_name).bind(6, u.status == UnitStatus::sold ? "sold" : "unsold");
       SUNBID_TRY(ins->run());
     }
+    for (const RosterHook& hook : roster_hooks_) SUNBID_TRY(hook(txn, cid, roster));
     const std::int64_t new_version = *version + 1;
     SUNBID_ASSIGN_OR_RETURN(
         Statement * up,
@@ -337,6 +338,33 @@ Result<bool> Registry::owner_on_roster(audit::Database& db, std::string_view com
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   st->reset();
   return row;
+}
+
+Result<std::vector<Unit>> Registry::roster_units(audit::Database& db,
+                                                 std::string_view community_id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT unit, area_centi_m2, owner_key, owner_name, status FROM roster_units "
+                "WHERE community_id = ? ORDER BY unit"));
+  st->bind(1, community_id);
+  std::vector<Unit> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row.ok()) {
+      st->reset();
+      return std::move(row).error();
+    }
+    if (!*row) break;
+    Unit u;
+    u.unit = std::string(st->column_text(0));
+    u.area_centi_m2 = st->column_int64(1);
+    u.owner_key = std::string(st->column_text(2));
+    u.owner_name = std::string(st->column_text(3));
+    u.status = st->column_text(4) == "unsold" ? UnitStatus::unsold : UnitStatus::sold;
+    out.push_back(std::move(u));
+  }
+  st->reset();
+  return out;
 }
 
 Result<bool> Registry::enterprise_registered(audit::Database& db, std::string_view uscc) {

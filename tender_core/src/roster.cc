@@ -11,7 +11,11 @@ namespace {
 
 constexpr std::string_view kHeader = "unit,area_centi_m2,owner_key,owner_name,status";
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+constexpr std::string_view kTailColumn = "certificate_tail";
 constexpr std::size_t kFieldCount = 5;
+// A certificate tail is a short secret (the last characters of a property
+// certificate number); anything longer is a column mix-up.
+constexpr std::size_t kMaxCertificateTailBytes = 64;
 
 struct Problem {
   std::size_t line;
@@ -204,14 +208,19 @@ Result<Roster> parse_roster_csv(std::string_view csv) {
     return problems.to_error();
   }
   reader.next(rec);
+  std::size_t field_count = kFieldCount;
   {
-    const bool header_ok = rec.syntax.empty() && rec.fields.size() == kFieldCount &&
+    const bool with_tail = rec.fields.size() == kFieldCount + 1;
+    const bool header_ok = rec.syntax.empty() && (rec.fields.size() == kFieldCount || with_tail) &&
                            rec.fields[0] == "unit" && rec.fields[1] == "area_centi_m2" &&
                            rec.fields[2] == "owner_key" && rec.fields[3] == "owner_name" &&
-                           rec.fields[4] == "status";
+                           rec.fields[4] == "status" &&
+                           (!with_tail || rec.fields[5] == kTailColumn);
+    if (header_ok) field_count = rec.fields.size();
     if (!header_ok) {
       problems.add(rec.line, "header",
-                   "表头必须为 / the header must be exactly: " + std::string(kHeader));
+                   "表头必须为 / the header must be exactly: " + std::string(kHeader) +
+                       " (optionally followed by ,certificate_tail)");
     }
   }
 
@@ -235,10 +244,12 @@ Result<Roster> parse_roster_csv(std::string_view csv) {
       problems.add(line, "csv_syntax", "CSV格式错误：" + rec.syntax);
       continue;
     }
-    if (rec.fields.size() != kFieldCount) {
+    if (rec.fields.size() != field_count) {
       problems.add(line, "field_count",
-                   "应有5个字段，实有" + std::to_string(rec.fields.size()) +
-                       "个 / expected 5 fields, found " + std::to_string(rec.fields.size()));
+                   "应有" + std::to_string(field_count) + "个字段，实有" +
+                       std::to_string(rec.fields.size()) + "个 / expected " +
+                       std::to_string(field_count) + " fields, found " +
+                       std::to_string(rec.fields.size()));
       continue;
     }
     bool utf8_ok = true;
@@ -253,6 +264,16 @@ Result<Roster> parse_roster_csv(std::string_view csv) {
     u.owner_key = std::move(rec.fields[2]);
     u.owner_name = std::move(rec.fields[3]);
     bool row_ok = true;
+    if (field_count > kFieldCount && !rec.fields[5].empty()) {
+      // Never quoted back: the tail is a secret of the owner's.
+      if (rec.fields[5].size() > kMaxCertificateTailBytes) {
+        problems.add(line, "certificate_tail_invalid",
+                     "产权证号尾号过长（最多64字节） / certificate_tail is longer than 64 bytes");
+        row_ok = false;
+      } else {
+        u.certificate_tail = std::move(rec.fields[5]);
+      }
+    }
 
     if (u.unit.empty()) {
       problems.add(line, "empty_unit", "房号不能为空 / unit must not be empty");

@@ -93,6 +93,10 @@ ENDPOINTS = [
     ("GET", "/audit/proof/consistency?first=1", "read_audit", None),
     ("GET", "/access-record", "read_access_record", None),
     ("POST", "/dev/clock", "advance_dev_clock", lambda ctx: {"advance_s": 1}),
+    ("POST", "/communities/C1/activation-codes", "issue_activation_codes", lambda ctx: {"owner_keys": ["K-nobody"]}),
+    ("POST", "/activate", "activate_account",
+     lambda ctx: {"code": "0000-0000-0000-0", "username": "authz.probe", "password": "authz-probe-pw"}),
+    ("GET", "/activation-flags", "read_activation_flags", None),
     ("POST", "/communities", "manage_registry", lambda ctx: {"name": "n", "district": "d", "street": "s", "address": "a"}),
     ("GET", "/communities/C1", "read_registry", None),
     ("PUT", "/communities/C1/roster", "manage_registry", None),
@@ -260,7 +264,8 @@ EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_de
                   "file_objection": "owner", "answer_objection": "tenderer",
                   "manage_experts": "admin", "supervise_evaluation": "supervisor", "evaluate": "evaluator",
                   "read_evaluation": "supervisor", "cast_ballot": "owner", "committee_vote": "tenderer",
-                  "decide": "tenderer", "read_decision": None}
+                  "decide": "tenderer", "read_decision": None,
+                  "issue_activation_codes": "supervisor", "activate_account": None}
 
 
 def check_examples(ctx, results):

@@ -295,6 +295,7 @@ const std::vector<Forwarder>& forwarders() {
       {"evaluation/src/review.cc", "code", "check_list"},
       {"evaluation/src/scoring.cc", "std::string(code)", "check_ids"},
       {"accounts/src/accounts.cc", "std::move(code)", "field_error"},
+      {"accounts/src/activation.cc", "std::move(code)", "field_error"},
   };
   return list;
 }
@@ -421,6 +422,20 @@ TEST_CASE("every code keeps the status it had before the registry", "[error_kind
       // Codes added after the registry, with the kind their meaning calls for.
       // Issue 15: a cookie-authenticated write or cookie login from another Origin.
       {"origin_mismatch", ErrorKind::forbidden},
+      // Registered after issue 12 with the kind their meaning calls for
+      // (issue 13 §1, owner onboarding; docs/activation.md).
+      {"activation_code_expired", ErrorKind::conflict},
+      {"activation_code_invalid", ErrorKind::unprocessable},
+      {"activation_code_revoked", ErrorKind::conflict},
+      {"activation_code_unknown", ErrorKind::unprocessable},
+      {"activation_code_used", ErrorKind::conflict},
+      {"certificate_tail_mismatch", ErrorKind::unprocessable},
+      {"certificate_tail_required", ErrorKind::unprocessable},
+      {"owner_has_account", ErrorKind::conflict},
+      {"owner_key_unknown", ErrorKind::unprocessable},
+      {"reset_needs_supervisor", ErrorKind::forbidden},
+      {"roster_not_imported", ErrorKind::conflict},
+      {"too_many_activation_attempts", ErrorKind::rate_limited},
   };
   for (const auto& c : error_codes()) {
     INFO(c.code);

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "accounts/activation_code.h"
 #include "accounts/password.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
@@ -74,6 +75,13 @@ struct ApiOptions {
   // The web application served at `/` (static_site.h); null: none, every
   // path outside /api/v1 is a JSON 404.
   std::shared_ptr<const StaticSite> web;
+  // Where people reach the platform: the base of the activation link
+  // `{public_base_url}/activate#code=…` (config.h), without a trailing slash.
+  std::string public_base_url = "https://127.0.0.1:8443";
+  // The key of the activation codes' HMACs (accounts/activation_code.h);
+  // nullopt: DATA_DIR/activation.key beside the ledger's database, loaded
+  // (created on first use) when a code is first issued or presented.
+  std::optional<accounts::ActivationKey> activation_key;
 };
 
 class Api {

@@ -4,8 +4,14 @@
 //   {"listen": "127.0.0.1:8443", "threads": 4, "cert_file": "...",
 //    "key_file": "...", "trusted_proxies": ["10.0.0.2"],
 //    "log_origin": "example.org/sunbid", "ocds_prefix": "ocds-abc123-",
-//    "web_root": "web/dist",
+//    "web_root": "web/dist", "public_base_url": "https://sunbid.example.org",
 //    "limits": {"max_connections_per_address": 64, ...}}
+//
+// "public_base_url" is where people reach the platform (default
+// https://127.0.0.1:8443): the base of the links the platform prints, e.g.
+// the activation letters' `{public_base_url}/activate#code=…`
+// (docs/activation.md). An http(s) URL without query or fragment; trailing
+// slashes are dropped.
 //
 // "limits" sets any of limits::Settings's members by name (seconds for the
 // *_s members: login_backoff_base_s, login_backoff_max_s,
@@ -40,8 +46,13 @@ struct ServeConfig {
   std::optional<std::string> ocds_prefix;
   // The built web app served at `/` (static_site.h); "" serves none.
   std::optional<std::string> web_root;
+  std::string public_base_url = "https://127.0.0.1:8443";
   limits::Settings limits;
 };
+
+// The public base URL as stored: trailing slashes dropped. Error
+// `invalid_field` {"field": "/public_base_url"}.
+Result<std::string> parse_public_base_url(std::string_view text);
 
 // Errors: those of parse_strict_json, `unknown_field`, `invalid_field`
 // (details.field names the member), `config_io`.

@@ -58,6 +58,14 @@ enum class Action {
   kReadAccessRecord,
   // Open data (OCDS releases): public, like the notices they mirror.
   kReadOpenData,
+  // Owner onboarding (docs/activation.md): the community's tenderer or a
+  // supervisor issues activation codes (accounts decides the relation and
+  // that a reset is a supervisor's); anyone activates with a code (the code
+  // is the credential; throttled per client address); supervisors read the
+  // activations flagged near a vote.
+  kIssueActivationCodes,
+  kActivateAccount,
+  kReadActivationFlags,
 };
 
 std::string_view action_name(Action action);

@@ -1,6 +1,7 @@
 #include "http/context.h"
 
 #include "accounts/access_record.h"
+#include "accounts/activation.h"
 #include "audit_log/time_format.h"
 #include "tender_core/time.h"
 
@@ -96,6 +97,21 @@ Services::Services(ApiOptions o)
           std::chrono::duration_cast<std::chrono::milliseconds>(options.limits.replacement_window),
           options.limits.max_throttle_keys) {
   registry.set_calendar_hook(evaluation.calendar_hook());
+  // The roster's certificate tails, kept only as salted digests
+  // (docs/activation.md).
+  registry.add_roster_hook(accounts::store_certificate_tails);
+  activation_key_ = options.activation_key;
+}
+
+Result<const accounts::ActivationKey*> Services::activation_key() {
+  std::lock_guard lock(key_mu_);
+  if (!activation_key_) {
+    SUNBID_ASSIGN_OR_RETURN(auto key,
+                            accounts::ActivationKey::load_or_create(
+                                accounts::activation_key_file(ledger().db_path().parent_path())));
+    activation_key_ = std::move(key);
+  }
+  return &*activation_key_;
 }
 
 const accounts::PasswordHash& Services::dummy_password() {

@@ -96,6 +96,10 @@ struct Services {
   // The caller's next bid, withdrawal, ballot or objection within the rate
   // limit, or `too_many_replacements` (429, Retry-After; security A10).
   Status rate_limit_writes(const Call& call);
+  // The activation key (ApiOptions::activation_key, or loaded from beside
+  // the database on first use; its load error, e.g. key_file_permissions,
+  // answers every activation request until fixed).
+  Result<const accounts::ActivationKey*> activation_key();
 
   ApiOptions options;
   SystemClock system_clock;
@@ -111,9 +115,15 @@ struct Services {
   // Logins waiting for or running on the login pool (security A9).
   std::atomic<int> pending_logins{0};
   RateLimiter replacements;
+  // Failed activations (POST /activate), counted like failed logins per
+  // (code, client address) and per client address, so that codes cannot be
+  // enumerated (docs/activation.md).
+  LoginThrottle activation_throttle{options.limits};
   Metrics metrics;
 
  private:
+  std::mutex key_mu_;
+  std::optional<accounts::ActivationKey> activation_key_;  // guarded by key_mu_ until set
   std::once_flag dummy_once_;
   accounts::PasswordHash dummy_hash_;
 };

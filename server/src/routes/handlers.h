@@ -30,6 +30,11 @@ Result<Pending> post_approve_account(Ctx& c, const ReqEmpty&);
 Result<Response> get_account_approvals(Ctx& c);
 Result<Pending> post_disable_account(Ctx& c, const ReqDisableAccount& req);
 
+// ---- Owner onboarding (activation.cc)
+Result<Pending> post_activation_codes(Ctx& c, const ReqActivationCodes& req);
+Result<Pending> post_activate(Ctx& c, const ReqActivate& req);
+Result<Response> get_activation_flags(Ctx& c);
+
 // ---- Registers (registry.cc)
 Result<Response> post_communities(Ctx& c, const ReqCommunity& req);
 Result<Response> get_community(Ctx& c);

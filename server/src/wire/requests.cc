@@ -108,6 +108,72 @@ Result<ReqDisableAccount> ReqDisableAccount::decode(const boost::json::object& b
   return r;
 }
 
+// ---- owner onboarding
+
+Result<ReqActivationCodes> ReqActivationCodes::decode(const boost::json::object& body) {
+  ReqActivationCodes r;
+  JsonFields f(body);
+  if (const boost::json::value* keys = body.if_contains("owner_keys"); keys && !keys->is_null()) {
+    if (!keys->is_array()) return field_type_error("/owner_keys", "array of strings");
+    if (keys->as_array().empty() || keys->as_array().size() > accounts::kMaxListedOwnerKeys) {
+      return make_error("invalid_field",
+                        "owner_keys 须列出 1 至 100000 个业主标识 / owner_keys must list 1 to "
+                        "100000 owner keys",
+                        {{"field", "/owner_keys"}});
+    }
+    std::vector<std::string> list;
+    list.reserve(keys->as_array().size());
+    for (std::size_t i = 0; i < keys->as_array().size(); ++i) {
+      const auto& k = keys->as_array()[i];
+      const std::string field = "/owner_keys/" + std::to_string(i);
+      if (!k.is_string()) return field_type_error(field, "string");
+      if (k.as_string().empty() || k.as_string().size() > 128) {
+        return make_error("invalid_field",
+                          "业主标识须为 1 至 128 字节 / an owner key is 1 to 128 bytes",
+                          {{"field", field}});
+      }
+      list.emplace_back(k.as_string());
+    }
+    r.owner_keys = std::move(list);
+  }
+  SUNBID_TRY(f.optional_string_array("owner_keys"));  // checked above; marks it taken
+  SUNBID_ASSIGN_OR_RETURN(auto reissue, f.optional_bool("reissue"));
+  r.reissue = reissue.value_or(false);
+  if (const boost::json::value* days = body.if_contains("valid_days"); days && !days->is_null()) {
+    SUNBID_ASSIGN_OR_RETURN(r.valid_days, f.required_int("valid_days"));
+    if (r.valid_days < 1 || r.valid_days > accounts::kMaxCodeValidDays) {
+      return make_error("invalid_field", "有效期须为 1 至 366 天 / valid_days must be 1 to 366",
+                        {{"field", "/valid_days"}});
+    }
+  }
+  SUNBID_TRY(f.finish());
+  return r;
+}
+
+Result<ReqActivate> ReqActivate::decode(const boost::json::object& body) {
+  ReqActivate r;
+  std::optional<std::string> username, display_name;
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("code", r.code), required("password", r.password), optional("username", username),
+       optional("display_name", display_name), optional("certificate_tail", r.certificate_tail)}));
+  // Longer than any code however it is spaced: refused before anything is
+  // looked up (and never echoed).
+  if (r.code.empty() || r.code.size() > 64) {
+    return make_error("activation_code_invalid",
+                      "激活码格式不对 / the activation code is not well formed",
+                      {{"field", "/code"}});
+  }
+  r.username = username.value_or("");
+  r.display_name = display_name.value_or("");
+  if (r.certificate_tail && r.certificate_tail->size() > 64) {
+    return make_error("invalid_field",
+                      "产权证号尾号过长 / certificate_tail is longer than 64 bytes",
+                      {{"field", "/certificate_tail"}});
+  }
+  SUNBID_TRY(accounts::validate_password(r.password));
+  return r;
+}
+
 Result<ReqDevClock> ReqDevClock::decode(const boost::json::object& body) {
   ReqDevClock r;
   SUNBID_TRY(JsonFields(body).read_all({required("advance_s", r.advance_s)}));
@@ -326,6 +392,7 @@ const std::vector<RequestDecoder>& request_decoders() {
       decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),         decoder<ReqDeclaration>(),
       decoder<ReqReplace>(),         decoder<ReqReview>(),       decoder<ReqBallot>(),
       decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
+      decoder<ReqActivationCodes>(), decoder<ReqActivate>(),
   };
   return all;
 }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "accounts/accounts.h"
+#include "accounts/activation.h"
 #include "audit_log/result.h"
 #include "evaluation/service.h"
 #include "tender_core/calendar.h"
@@ -61,6 +62,24 @@ struct ReqDisableAccount {
 struct ReqDevClock {
   SUNBID_REQUEST(ReqDevClock);
   std::int64_t advance_s = 0;  // 1 to limits::kMaxDevClockAdvanceS
+};
+
+// ---- owner onboarding (accounts/activation.h, docs/activation.md)
+// POST /communities/{id}/activation-codes; the community is the path's.
+struct ReqActivationCodes {
+  SUNBID_REQUEST(ReqActivationCodes);
+  std::optional<std::vector<std::string>> owner_keys;
+  bool reissue = false;
+  std::int64_t valid_days = accounts::kDefaultCodeValidDays;
+};
+// POST /activate (public).
+struct ReqActivate {
+  SUNBID_REQUEST(ReqActivate);
+  std::string code;
+  std::string username;  // may be empty for a reset code
+  std::string password;
+  std::string display_name;
+  std::optional<std::string> certificate_tail;
 };
 
 // ---- registers

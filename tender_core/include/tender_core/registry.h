@@ -149,6 +149,15 @@ class Registry {
   using CalendarHook = std::function<Status(audit::WriteTxn&, const CalendarSet&)>;
   void set_calendar_hook(CalendarHook hook) { calendar_hook_ = std::move(hook); }
 
+  // Run inside import_roster's command, after the new units are written and
+  // before its entry: a module above keeps what the roster carries beyond
+  // the units (accounts: the salted digests of certificate_tail,
+  // docs/activation.md). A hook appends no entry; its refusal refuses the
+  // import. Add hooks before any command (not synchronized).
+  using RosterHook =
+      std::function<Status(audit::WriteTxn&, std::string_view community_id, const Roster&)>;
+  void add_roster_hook(RosterHook hook) { roster_hooks_.push_back(std::move(hook)); }
+
   const CreditScale& scale() const { return scale_; }
 
   // ---- readers (the caller's own connection) ----
@@ -160,6 +169,9 @@ class Registry {
   // Whether the community's roster has a unit of `owner_key` (业主).
   static Result<bool> owner_on_roster(audit::Database& db, std::string_view community_id,
                                       std::string_view owner_key);
+  // The community's roster units, ordered by unit (bytewise); empty without
+  // a roster. certificate_tail is never stored here (always nullopt).
+  static Result<std::vector<Unit>> roster_units(audit::Database& db, std::string_view community_id);
   // Whether the enterprise is registered.
   static Result<bool> enterprise_registered(audit::Database& db, std::string_view uscc);
   // The registered name of the enterprise; nullopt when it is not registered.
@@ -180,6 +192,7 @@ class Registry {
   audit::Ledger& ledger_;
   CreditScale scale_;
   CalendarHook calendar_hook_;
+  std::vector<RosterHook> roster_hooks_;
 };
 
 }  // namespace sunbid::core

@@ -1,7 +1,8 @@
 // 业主名册 (owner roster) of one community: CSV import and the weights of the
 // owners' decision (民法典 art. 278) — pure functions, no storage.
 //
-// CSV format (RFC 4180): header exactly `unit,area_centi_m2,owner_key,owner_name,status`;
+// CSV format (RFC 4180): header exactly `unit,area_centi_m2,owner_key,owner_name,status`,
+// optionally followed by a sixth column `certificate_tail` (issue 13);
 // fields may be quoted ("" escapes a quote, a quoted field may hold commas and
 // line breaks); records end in CRLF or LF; the final line end is optional. A
 // UTF-8 byte-order mark at the very start is accepted and stripped, because
@@ -24,7 +25,7 @@
 // Problem codes: header, csv_syntax, field_count, invalid_utf8, empty_unit,
 // empty_owner_key, duplicate_unit, area_invalid, area_not_positive,
 // area_overflow, status_unknown, unsold_owner_conflict, owner_name_conflict,
-// too_many_rows, empty_roster.
+// too_many_rows, empty_roster, certificate_tail_invalid.
 //
 // Headcount (最高人民法院《关于审理建筑物区分所有权纠纷案件具体应用法律若干问题的解释》
 // arts. 8-9): exclusive area is the sum of unit areas; each exclusive unit
@@ -61,7 +62,8 @@ struct Unit {
   std::string owner_key;
   std::string owner_name;
   UnitStatus status = UnitStatus::sold;
-  std::size_t line = 0;  // where it was in the CSV
+  std::size_t line = 0;                         // where it was in the CSV
+  std::optional<std::string> certificate_tail;  // non-empty when present
 };
 
 // Invariant (when produced by parse_roster_csv): units non-empty, unit names
