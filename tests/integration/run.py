@@ -31,6 +31,7 @@ import abuse_checks  # noqa: E402
 import ocds_checks  # noqa: E402
 import secrets_checks  # noqa: E402
 import web_checks  # noqa: E402
+import letters_checks  # noqa: E402
 import activation_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
@@ -97,6 +98,7 @@ def main():
                  ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets),
                  ("(j) open data: OCDS releases", ocds_checks.check_ocds),
                  ("(k) web: cookie sessions, bilingual errors, the app at /", web_checks.check_web),
+                 ("(l) owners: activation letters as a PDF", letters_checks.check_letters),
                  # Last: it moves the dev clock past a code's expiry.
                  ("(l) owners: activation codes", activation_checks.check_activation)]
         for name, fn in steps:

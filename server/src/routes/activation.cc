@@ -10,12 +10,15 @@
 
 #include <boost/json/object.hpp>
 
+#include "accounts/access_record.h"
 #include "audit_log/time_format.h"
+#include "documents/activation_letters.h"
 #include "evaluation/vote_proximity.h"
 #include "http/answer.h"
 #include "http/query.h"
 #include "http/route.h"
 #include "routes/handlers.h"
+#include "tender_core/registry.h"
 #include "wire/requests.h"
 
 namespace sunbid::server::routes {
@@ -62,10 +65,56 @@ boost::json::object batch_json(const accounts::IssuedBatch& b, std::string_view 
           {"codes", std::move(codes)}};
 }
 
+// Whether the caller asked for the letters (Accept: application/pdf) rather
+// than the JSON batch.
+bool wants_pdf(const Ctx& c) {
+  return c.call.request.accept.find("application/pdf") != std::string::npos;
+}
+
+// The activation letters of a batch as one PDF (documents/activation_letters.h):
+// one page per owner key, in the batch's order (by building, then first unit).
+Result<Response> letters_pdf(Ctx& c, const accounts::IssuedBatch& b) {
+  core::Community community;
+  {
+    SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+    SUNBID_ASSIGN_OR_RETURN(community, core::Registry::community(lease.db(), b.community_id));
+  }
+  documents::ActivationLettersInput in;
+  in.community = {community.name, community.district, community.address};
+  in.event_time_ms = b.issued_ms;
+  in.letters.reserve(b.codes.size());
+  for (const accounts::IssuedCode& code : b.codes) {
+    documents::ActivationLetter l;
+    l.building = code.building;
+    l.owner_key = code.owner_key;
+    for (const auto& u : code.units) l.units.push_back({u.unit, u.area_centi_m2});
+    l.area_total_centi_m2 = code.area_centi_m2;
+    l.heads = code.headcount;
+    l.code = code.code;
+    l.activation_link = accounts::activation_link(c.s.options.public_base_url, code.code);
+    // Valid through the last China day (docs/activation.md: to 24:00).
+    l.expires_text = accounts::china_date(code.expires_ms - 1);
+    in.letters.push_back(std::move(l));
+  }
+  SUNBID_ASSIGN_OR_RETURN(std::string pdf, documents::render_activation_letters(in));
+  Response r;
+  r.status = 201;
+  r.content_type = "application/pdf";
+  r.body = std::move(pdf);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''activation-letters-" +
+                                                    b.community_id + "-" + b.batch_id + ".pdf");
+  // The codes are in it: never stored by a cache.
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 }  // namespace
 
-// POST /communities/{id}/activation-codes {owner_keys?, reissue?, valid_days?}
-Result<Pending> post_activation_codes(Ctx& c, const ReqActivationCodes& req) {
+// POST /communities/{id}/activation-codes {owner_keys?, reissue?, valid_days?}:
+// on a worker, because the letters (Accept: application/pdf) are rendered
+// after the command, never on the ledger's writer. Codes are never stored in
+// the clear, so the letters come only in this answer.
+Result<Response> post_activation_codes(Ctx& c, const ReqActivationCodes& req) {
   SUNBID_ASSIGN_OR_RETURN(const accounts::ActivationKey* key, c.s.activation_key());
   const auto& account = c.call.session->account;  // present: the policy requires a session
   accounts::Issuer issuer{c.call.actor(), account.role, account.community_id};
@@ -74,14 +123,12 @@ Result<Pending> post_activation_codes(Ctx& c, const ReqActivationCodes& req) {
   request.owner_keys = req.owner_keys;
   request.reissue = req.reissue;
   request.valid_days = req.valid_days;
-  return ledger_command<accounts::IssuedBatch>(
-      c.ledger(),
-      [key, request = std::move(request), issuer = std::move(issuer)](audit::WriteTxn& txn) {
-        return accounts::issue_activation_codes(txn, *key, request, issuer);
-      },
-      [base = c.s.options.public_base_url](accounts::IssuedBatch b) -> Result<Response> {
-        return created(batch_json(b, base));
-      });
+  SUNBID_ASSIGN_OR_RETURN(accounts::IssuedBatch b,
+                          c.ledger().run<accounts::IssuedBatch>([&](audit::WriteTxn& txn) {
+                            return accounts::issue_activation_codes(txn, *key, request, issuer);
+                          }));
+  if (wants_pdf(c)) return letters_pdf(c, b);
+  return created(batch_json(b, c.s.options.public_base_url));
 }
 
 // POST /activate {code, username?, password, display_name?, certificate_tail?}:

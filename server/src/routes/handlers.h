@@ -31,7 +31,7 @@ Result<Response> get_account_approvals(Ctx& c);
 Result<Pending> post_disable_account(Ctx& c, const ReqDisableAccount& req);
 
 // ---- Owner onboarding (activation.cc)
-Result<Pending> post_activation_codes(Ctx& c, const ReqActivationCodes& req);
+Result<Response> post_activation_codes(Ctx& c, const ReqActivationCodes& req);
 Result<Pending> post_activate(Ctx& c, const ReqActivate& req);
 Result<Response> get_activation_flags(Ctx& c);
 

@@ -27,7 +27,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("GET",    "/account-approvals",                       kApproveAccount,      kInline,      kNone,           get_account_approvals),
       route("POST",   "/account-approvals/{id}/approve",          kApproveAccount,      kLedgerAsync, kOptionalJson,   post_approve_account),
       // activation.cc
-      route("POST",   "/communities/{id}/activation-codes",       kIssueActivationCodes, kLedgerAsync, kOptionalJson, post_activation_codes),
+      route("POST",   "/communities/{id}/activation-codes",       kIssueActivationCodes, kWorker,      kOptionalJson, post_activation_codes),
       route("POST",   "/activate",                                kActivateAccount,     kLogin,       kJson,           post_activate),
       route("GET",    "/activation-flags",                        kReadActivationFlags, kInline,      kNone,           get_activation_flags),
       // registry.cc
