@@ -115,7 +115,8 @@ class Registry {
   // the command (parse_roster_csv; its `roster_invalid` refusal lists every
   // problem). Refuses community_not_found, and roster_locked_by_vote while a
   // tender of the community is in its owners' vote (status deciding, or
-  // suspended from it, with decision method owners_vote).
+  // suspended from it, with decision method owners_vote) or the roster lock
+  // hook says so (a motion of the community is open).
   Result<RosterImport> import_roster(const Actor& actor, std::string_view community_id,
                                      std::string_view csv);
 
@@ -149,6 +150,13 @@ class Registry {
   using CalendarHook = std::function<Status(audit::WriteTxn&, const CalendarSet&)>;
   void set_calendar_hook(CalendarHook hook) { calendar_hook_ = std::move(hook); }
 
+  // A module above (the owners' assembly: a motion of the community open)
+  // that locks the roster too: asked inside import_roster's command; true
+  // refuses the import with roster_locked_by_vote. Set once, before the
+  // registry is shared between threads.
+  using RosterLockHook = std::function<Result<bool>(audit::Database&, std::string_view)>;
+  void set_roster_lock_hook(RosterLockHook hook) { roster_lock_hook_ = std::move(hook); }
+
   const CreditScale& scale() const { return scale_; }
 
   // ---- readers (the caller's own connection) ----
@@ -177,6 +185,7 @@ class Registry {
   audit::Ledger& ledger_;
   CreditScale scale_;
   CalendarHook calendar_hook_;
+  RosterLockHook roster_lock_hook_;
 };
 
 }  // namespace sunbid::core
