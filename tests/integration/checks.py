@@ -136,6 +136,14 @@ ENDPOINTS = [
     ("POST", "/tenders/T1/decision", "decide", None),
     ("GET", "/tenders/T1/award", "read_decision", None),
     ("GET", "/tenders/T1/trail", "read_tender", None),
+    ("POST", "/communities/C1/motions", "manage_motion", lambda ctx: {"title": "t", "text": "x", "kind": "general", "matter_item": 4, "window_days": 7}),
+    ("GET", "/communities/C1/motions", "read_motion", None),
+    ("GET", "/motions/T1", "read_motion", None),
+    ("POST", "/motions/T1/notice", "manage_motion", None),
+    ("POST", "/motions/T1/cancel", "manage_motion", None),
+    ("POST", "/motions/T1/ballots", "cast_motion_ballot", lambda ctx: {"choice": "for"}),
+    ("GET", "/motions/T1/turnout", "read_motion", None),
+    ("GET", "/motions/T1/trail", "read_motion", None),
 ]
 
 
@@ -258,7 +266,8 @@ EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_de
                   "file_objection": "owner", "answer_objection": "tenderer",
                   "manage_experts": "admin", "supervise_evaluation": "supervisor", "evaluate": "evaluator",
                   "read_evaluation": "supervisor", "cast_ballot": "owner", "committee_vote": "tenderer",
-                  "decide": "tenderer", "read_decision": None}
+                  "decide": "tenderer", "read_decision": None, "manage_motion": "tenderer",
+                  "cast_motion_ballot": "owner", "read_motion": None}
 
 
 def check_examples(ctx, results):

@@ -29,6 +29,7 @@ import draws_checks  # noqa: E402
 import redraw_checks  # noqa: E402
 import abuse_checks  # noqa: E402
 import secrets_checks  # noqa: E402
+import motions_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -91,7 +92,8 @@ def main():
                  ("(i) secrets: committee before the decision", draws_checks.check_draws),
                  ("(h) rules: 补抽 fresh draw", redraw_checks.check_redraw),
                  ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
-                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets)]
+                 ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets),
+                 ("(h) rules: owners' assembly motions", motions_checks.check_motions)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

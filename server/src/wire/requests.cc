@@ -325,6 +325,8 @@ const std::vector<RequestDecoder>& request_decoders() {
       decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),         decoder<ReqDeclaration>(),
       decoder<ReqReplace>(),         decoder<ReqReview>(),       decoder<ReqBallot>(),
       decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
+      decoder<ReqMotion>(),          decoder<ReqMotionNotice>(), decoder<ReqMotionCancel>(),
+      decoder<ReqMotionBallot>(),
   };
   return all;
 }
