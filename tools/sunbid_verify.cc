@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "assembly/recompute_motion.h"
 #include "audit_log/trail.h"
 #include "audit_log/verify.h"
 #include "evaluation/recompute.h"
@@ -53,7 +54,9 @@ std::optional<std::string> resolve_key(const std::string& arg) {
   return arg;
 }
 
-std::string pin_note(const LogReport& r) { return r.key_pinned ? "key pinned" : r.key_note; }
+std::string pin_note(const LogReport& r) {
+  return r.key_pinned ? "key pinned" : r.key_note;
+}
 
 }  // namespace
 
@@ -62,7 +65,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string key_arg;
 
-  auto* log = app.add_subcommand("log", "验证整个日志 / verify a database copy or an export directory");
+  auto* log =
+      app.add_subcommand("log", "验证整个日志 / verify a database copy or an export directory");
   std::string log_path;
   log->add_option("PATH", log_path, "sunbid.db copy or export directory")->required();
   log->add_option("--key", key_arg, "pinned verifier key (string or file)");
@@ -79,7 +83,8 @@ int main(int argc, char** argv) {
   cons->add_option("OLD_CHECKPOINT", old_file, "an older checkpoint note")->required();
   cons->add_option("DB_FILE", db_file, "sunbid.db copy")->required();
 
-  auto* trail = app.add_subcommand("trail", "验证招标轨迹 / verify an exported tender trail");
+  auto* trail =
+      app.add_subcommand("trail", "验证招标或议题轨迹 / verify an exported tender or motion trail");
   std::string trail_file;
   trail->add_option("--key", key_arg, "pinned verifier key (string or file)")->required();
   trail->add_option("FILE", trail_file, "trail JSON")->required();
@@ -139,9 +144,10 @@ int main(int argc, char** argv) {
     }
     auto r = verify_consistency_with_database(*note, db_file, options);
     if (!r.ok()) return report_error(r.error());
-    std::printf("OK: the log only grew: %llu entries, consistent with the old checkpoint; key "
-                "pinned\n",
-                static_cast<unsigned long long>(r->entries));
+    std::printf(
+        "OK: the log only grew: %llu entries, consistent with the old checkpoint; key "
+        "pinned\n",
+        static_cast<unsigned long long>(r->entries));
     return 0;
   }
   if (trail->parsed()) {
@@ -153,7 +159,9 @@ int main(int argc, char** argv) {
     auto t = verify_trail(*text, key);
     if (!t.ok()) return report_error(t.error());
     // Recompute every draw, the review, the narrowing and the decision.
-    const auto lines = eval::recompute_trail(*t, *key);
+    auto lines = eval::recompute_trail(*t, *key);
+    // A motion's trail (GET /motions/{id}/trail): its tally and outcome.
+    for (auto& l : assembly::recompute_motion_trail(*t)) lines.push_back(std::move(l));
     std::size_t mismatches = 0;
     std::size_t pending = 0;
     for (const auto& l : lines) {

@@ -125,7 +125,10 @@ Result<std::uint64_t> append_entry(Database& db, LogHead& head, const EntryDraft
     ins->bind(1, index).bind(2, *draft.release_at_ms);
     SUNBID_TRY(ins->run());
   }
-  if (draft.tender) {
+  // A tender's entries, or another subject's (a motion's), under one key:
+  // tender ids never contain ':', subject keys always do.
+  const std::optional<std::string>& trail_key = draft.tender ? draft.tender : draft.subject;
+  if (trail_key) {
     // Each tender's entries form a list linked backwards from its head. An
     // index keyed (tender, idx) would dirty one page per active tender in
     // every batch; appending by idx and updating the small heads table
@@ -134,7 +137,7 @@ Result<std::uint64_t> append_entry(Database& db, LogHead& head, const EntryDraft
     {
       SUNBID_ASSIGN_OR_RETURN(
           Statement * q, db.cached("SELECT last_idx FROM audit_tender_heads WHERE tender = ?"));
-      q->bind(1, *draft.tender);
+      q->bind(1, *trail_key);
       SUNBID_ASSIGN_OR_RETURN(bool row, q->step());
       if (row) prev_in_tender = q->column_int64(0);
       q->reset();
@@ -142,7 +145,7 @@ Result<std::uint64_t> append_entry(Database& db, LogHead& head, const EntryDraft
     SUNBID_ASSIGN_OR_RETURN(
         Statement * ins,
         db.cached("INSERT INTO audit_tender_entries(idx, tender, prev_idx) VALUES (?, ?, ?)"));
-    ins->bind(1, index).bind(2, *draft.tender);
+    ins->bind(1, index).bind(2, *trail_key);
     if (prev_in_tender)
       ins->bind(3, *prev_in_tender);
     else
@@ -153,7 +156,7 @@ Result<std::uint64_t> append_entry(Database& db, LogHead& head, const EntryDraft
         db.cached("INSERT INTO audit_tender_heads(tender, last_idx, entries) VALUES (?, ?, 1) "
                   "ON CONFLICT(tender) DO UPDATE SET last_idx = excluded.last_idx, "
                   "entries = entries + 1"));
-    head->bind(1, *draft.tender).bind(2, index);
+    head->bind(1, *trail_key).bind(2, index);
     SUNBID_TRY(head->run());
   }
   std::vector<std::pair<NodeId, Hash>> completed;

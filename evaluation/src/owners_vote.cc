@@ -129,6 +129,15 @@ std::vector<Ballot> last_ballot_per_owner(const std::vector<Ballot>& in_log_orde
   return out;
 }
 
+bool approves(Approval rule, std::int64_t area, std::int64_t heads, std::int64_t part_area,
+              std::int64_t part_heads) {
+  if (rule == Approval::kThreeQuarters) {
+    // A zero participation approves nothing (the quorum fails first anyway).
+    return part_heads > 0 && 4 * area >= 3 * part_area && 4 * heads >= 3 * part_heads;
+  }
+  return 2 * area > part_area && 2 * heads > part_heads;
+}
+
 Result<OwnersVoteResult> tally_owners_vote(const OwnersVoteInput& in) {
   if (in.total_area_centi_m2 <= 0 || in.total_area_centi_m2 > kMaxTotal || in.total_heads <= 0)
     return roster_error("业主总面积和总人数必须为正 / total area and headcount must be positive");
@@ -208,9 +217,9 @@ Result<OwnersVoteResult> tally_owners_vote(const OwnersVoteInput& in) {
     return out;
   }
   for (const CandidateTally& c : out.candidates) {
-    if (2 * c.area_centi_m2 > out.participating_area_centi_m2 &&
-        2 * c.heads > out.participating_heads) {
-      // At most one candidate can hold more than half of the area.
+    if (approves(in.approval, c.area_centi_m2, c.heads, out.participating_area_centi_m2,
+                 out.participating_heads)) {
+      // At most one candidate can hold more than half (or 3/4) of the area.
       out.outcome = OwnersVoteOutcome::kWinner;
       out.winner = c.bid_id;
       return out;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "accounts/schema.h"
+#include "assembly/schema.h"
 #include "evaluation/schema.h"
 #include "publication/ocds.h"
 #include "tender_core/schema.h"
@@ -17,6 +18,7 @@ std::vector<audit::Migration> all_migrations() {
   for (auto& m : accounts::accounts_migrations()) all.push_back(std::move(m));
   for (auto& m : eval::evaluation_migrations()) all.push_back(std::move(m));
   for (auto& m : publication::publication_migrations()) all.push_back(std::move(m));
+  for (auto& m : assembly::assembly_migrations()) all.push_back(std::move(m));
   std::sort(all.begin(), all.end(), [](const audit::Migration& a, const audit::Migration& b) {
     return a.version < b.version;
   });

@@ -20,7 +20,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 31> kPolicy = {{
+constexpr std::array<Rule, 34> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -133,6 +133,22 @@ constexpr std::array<Rule, 31> kPolicy = {{
     // decision (segregation of duties) — not even from the loopback
     // interface, which would otherwise admit any role.
     {Action::kReadDecision, "read_decision", true, false, {true, true, true, false, true, true}},
+    // Owners' assembly motions (docs/motions.md): a tenderer of the
+    // community drafts, notices and cancels; its owners on the frozen roster
+    // vote (the assembly module checks both relations); a noticed motion is
+    // an announcement to all owners and its turnout is public, so anyone
+    // reads them (a draft only its tenderers, supervisors and the admin).
+    {Action::kManageMotion,
+     "manage_motion",
+     false,
+     false,
+     {false, true, false, false, false, false}},
+    {Action::kCastMotionBallot,
+     "cast_motion_ballot",
+     false,
+     false,
+     {false, false, false, false, true, false}},
+    {Action::kReadMotion, "read_motion", true, true, {true, true, true, true, true, true}},
     // Logins and logouts: who used the platform when, kept off the public
     // log (their timing next to sealed bids would tell who bid).
     {Action::kReadAccessRecord,

@@ -149,6 +149,9 @@ Result<RosterImport> Registry::import_roster(const Actor& actor, std::string_vie
         detail::query_int(db, "SELECT roster_version FROM communities WHERE id = ?", cid));
     if (!version) return detail::not_found("community_not_found", "小区", "community", cid);
     SUNBID_ASSIGN_OR_RETURN(bool locked, vote_open(db, cid));
+    if (!locked && roster_lock_hook_) {
+      SUNBID_ASSIGN_OR_RETURN(locked, roster_lock_hook_(db, cid));
+    }
     if (locked) {
       return make_error("roster_locked_by_vote",
                         "该小区业主表决进行中，不能更换名册 / an owners' vote of this community is "

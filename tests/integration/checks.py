@@ -142,6 +142,14 @@ ENDPOINTS = [
     ("GET", "/tenders/T1/trail", "read_tender", None),
     ("GET", "/ocds/releases", "read_open_data", None),
     ("GET", "/tenders/T1/ocds", "read_open_data", None),
+    ("POST", "/communities/C1/motions", "manage_motion", lambda ctx: {"title": "t", "text": "x", "kind": "general", "matter_item": 4, "window_days": 7}),
+    ("GET", "/communities/C1/motions", "read_motion", None),
+    ("GET", "/motions/T1", "read_motion", None),
+    ("POST", "/motions/T1/notice", "manage_motion", None),
+    ("POST", "/motions/T1/cancel", "manage_motion", None),
+    ("POST", "/motions/T1/ballots", "cast_motion_ballot", lambda ctx: {"choice": "for"}),
+    ("GET", "/motions/T1/turnout", "read_motion", None),
+    ("GET", "/motions/T1/trail", "read_motion", None),
 ]
 
 
@@ -265,7 +273,8 @@ EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_de
                   "manage_experts": "admin", "supervise_evaluation": "supervisor", "evaluate": "evaluator",
                   "read_evaluation": "supervisor", "cast_ballot": "owner", "committee_vote": "tenderer",
                   "decide": "tenderer", "read_decision": None,
-                  "issue_activation_codes": "supervisor", "activate_account": None}
+                  "issue_activation_codes": "supervisor", "activate_account": None,
+                  "manage_motion": "tenderer", "cast_motion_ballot": "owner", "read_motion": None}
 
 
 def check_examples(ctx, results):

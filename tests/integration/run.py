@@ -33,6 +33,7 @@ import secrets_checks  # noqa: E402
 import web_checks  # noqa: E402
 import letters_checks  # noqa: E402
 import activation_checks  # noqa: E402
+import motions_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -99,8 +100,9 @@ def main():
                  ("(j) open data: OCDS releases", ocds_checks.check_ocds),
                  ("(k) web: cookie sessions, bilingual errors, the app at /", web_checks.check_web),
                  ("(l) owners: activation letters as a PDF", letters_checks.check_letters),
-                 # Last: it moves the dev clock past a code's expiry.
-                 ("(l) owners: activation codes", activation_checks.check_activation)]
+                 # These move the dev clock (a motion's notice and window; a code's expiry).
+                 ("(m) owners: owners' assembly motions", motions_checks.check_motions),
+                 ("(n) owners: activation codes", activation_checks.check_activation)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

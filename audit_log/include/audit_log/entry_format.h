@@ -36,6 +36,11 @@ struct EntryDraft {
   std::string role = "system";
   std::optional<std::string> source;  // a personal digest (hex), never an address
   std::optional<std::string> tender;
+  // The trail the entry belongs to when it is not a tender's: a subject key
+  // such as "motion:M-1" (motion_trail_subject). Not part of the entry's
+  // bytes (the entry's `tender` stays null); it only indexes the entry under
+  // that key, as `tender` does, for subject_trail_page (trail.h).
+  std::optional<std::string> subject;
   std::string type;
   boost::json::object payload;
   // Kept beside the entry, not in it: before this instant public reads show
@@ -87,9 +92,9 @@ std::optional<StubView> parse_stub(std::string_view bytes);
 struct EntryView {
   std::uint64_t index = 0;
   Hash prev{};
-  std::string_view time;   // raw, with quotes
-  std::string_view type;   // raw, with quotes
-  std::string_view tender; // raw: a string with quotes, or null
+  std::string_view time;    // raw, with quotes
+  std::string_view type;    // raw, with quotes
+  std::string_view tender;  // raw: a string with quotes, or null
 };
 
 // Checks that `bytes` is a well-formed entry: canonical JSON, exactly the
@@ -100,6 +105,8 @@ struct EntryView {
 Result<EntryView> parse_entry(std::string_view bytes, TopLevelFields& scratch);
 
 // The digest that links the next entry to this one.
-inline Hash entry_hash(std::string_view bytes) { return sha256(bytes); }
+inline Hash entry_hash(std::string_view bytes) {
+  return sha256(bytes);
+}
 
 }  // namespace sunbid::audit

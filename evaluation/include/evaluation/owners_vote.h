@@ -11,6 +11,10 @@
 //                        ("以上" includes the bound, 民法典 art. 1259);
 //   winner (双过半)      iff 2·cand_area > part_area AND 2·cand_heads > part_heads
 //                        ("过半数" excludes exactly half);
+//   or, for the matters of 民法典 art. 278 (六)(七)(八) (Approval::kThreeQuarters,
+//   owners' assembly motions, assembly/motion.h):
+//                        4·cand_area ≥ 3·part_area AND 4·cand_heads ≥ 3·part_heads
+//                        ("四分之三以上" includes the bound);
 //   no winner, quorum met: run-off between the two candidates with the most
 //                        participating area; a tie at that boundary goes to a
 //                        draw (purpose runoff_tie), which the caller makes with
@@ -63,12 +67,23 @@ struct Ballot {
 // earlier): the last per owner_key, in the order of those last ballots.
 std::vector<Ballot> last_ballot_per_owner(const std::vector<Ballot>& in_log_order);
 
+// The approval rule of a decision (民法典 art. 278 par. 2), over the
+// PARTICIPATING area and headcount: kMajority "过半数" (more than half),
+// kThreeQuarters "四分之三以上" (at least three quarters).
+enum class Approval { kMajority, kThreeQuarters };
+
+// Whether `area` and `heads` approve under `rule` against the participation.
+// REQUIRES: all operands in [0, 2^53].
+bool approves(Approval rule, std::int64_t area, std::int64_t heads, std::int64_t part_area,
+              std::int64_t part_heads);
+
 struct OwnersVoteInput {
   std::vector<OwnerWeight> owners;  // the roster snapshot, one entry per owner_key
   std::int64_t total_area_centi_m2 = 0;
   std::int64_t total_heads = 0;
-  std::vector<std::string> candidates;  // candidate bid ids
-  std::vector<Ballot> ballots;          // one per owner_key (see last_ballot_per_owner)
+  std::vector<std::string> candidates;      // candidate bid ids
+  std::vector<Ballot> ballots;              // one per owner_key (see last_ballot_per_owner)
+  Approval approval = Approval::kMajority;  // the decision vote's; motions by matter item
 };
 
 struct CandidateTally {

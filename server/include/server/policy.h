@@ -53,6 +53,12 @@ enum class Action {
   kCommitteeVote,
   kDecide,
   kReadDecision,
+  // Owners' assembly motions (业主大会议题): the community's tenderer drafts,
+  // notices and cancels (assembly checks the community), its owners vote,
+  // anyone reads a motion after its notice and its turnout.
+  kManageMotion,
+  kCastMotionBallot,
+  kReadMotion,
   // The access record (logins and logouts, kept off the public log):
   // supervisors only (docs/access-record.md).
   kReadAccessRecord,

@@ -56,6 +56,13 @@ Result<int> PlatformTick::run(std::int64_t now_ms) {
     std::fprintf(stderr, "sunbid: background tick skipped tender %s: %s\n", f.tender_id.c_str(),
                  f.error.to_string().c_str());
   }
+  std::vector<assembly::MotionTickFailure> motion_failures;
+  SUNBID_ASSIGN_OR_RETURN(int motions_applied, motions_.tick(motion_failures));
+  (void)motions_applied;  // the answer counts tender_core's transitions
+  for (const auto& f : motion_failures) {
+    std::fprintf(stderr, "sunbid: background tick skipped motion %s: %s\n", f.motion_id.c_str(),
+                 f.error.to_string().c_str());
+  }
   SUNBID_TRY(commit_access_record(now_ms));
   // Open data follows the log (publication/ocds.h).
   SUNBID_TRY(ocds_.catch_up(ledger_));
@@ -92,6 +99,7 @@ Services::Services(ApiOptions o)
       registry(*options.ledger),
       tenders(*options.ledger, *clock, platform_settings(options.limits)),
       evaluation(*options.ledger, *clock, tenders),
+      motions(*options.ledger, *clock, registry),
       replacements(
           options.limits.max_replacements_per_window,
           std::chrono::duration_cast<std::chrono::milliseconds>(options.limits.replacement_window),

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "accounts/accounts.h"
+#include "assembly/motion_service.h"
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "evaluation/service.h"
@@ -63,14 +64,15 @@ struct Metrics {
 };
 
 // The platform's background step (EvaluationService::tick; a tender whose
-// step fails is logged and skipped), then the access record's daily
+// step fails is logged and skipped), the owners' assembly motions' (opening
+// and close, MotionService::tick; likewise), then the access record's daily
 // commitment: once a China day has passed, its access record's head goes into
 // a public entry (access_record.h). Safe for concurrent use.
 class PlatformTick {
  public:
   PlatformTick(audit::Ledger& ledger, eval::EvaluationService& evaluation,
-               const publication::OcdsPublisher& ocds)
-      : ledger_(ledger), evaluation_(evaluation), ocds_(ocds) {}
+               assembly::MotionService& motions, const publication::OcdsPublisher& ocds)
+      : ledger_(ledger), evaluation_(evaluation), motions_(motions), ocds_(ocds) {}
   // The number of tender_core transitions applied.
   Result<int> run(std::int64_t now_ms);
 
@@ -79,6 +81,7 @@ class PlatformTick {
 
   audit::Ledger& ledger_;
   eval::EvaluationService& evaluation_;
+  assembly::MotionService& motions_;
   const publication::OcdsPublisher& ocds_;
   std::mutex mu_;
   std::string committed_day_;  // the last day committed; guarded by mu_
@@ -107,8 +110,9 @@ struct Services {
   core::Registry registry;
   core::TenderService tenders;
   eval::EvaluationService evaluation;
+  assembly::MotionService motions;
   publication::OcdsPublisher ocds{options.ocds};
-  PlatformTick tick{*options.ledger, evaluation, ocds};
+  PlatformTick tick{*options.ledger, evaluation, motions, ocds};
   SessionCache sessions;
   TenderViewCache tender_views;
   LoginThrottle throttle{options.limits};

@@ -34,6 +34,15 @@ Result<Pending> post_disable_account(Ctx& c, const ReqDisableAccount& req);
 Result<Response> post_activation_codes(Ctx& c, const ReqActivationCodes& req);
 Result<Pending> post_activate(Ctx& c, const ReqActivate& req);
 Result<Response> get_activation_flags(Ctx& c);
+// ---- Owners' assembly motions (motions.cc)
+Result<Response> post_motion(Ctx& c, const ReqMotion& req);
+Result<Response> get_community_motions(Ctx& c);
+Result<Response> get_motion(Ctx& c);
+Result<Response> post_motion_notice(Ctx& c, const ReqMotionNotice& req);
+Result<Response> post_motion_cancel(Ctx& c, const ReqMotionCancel& req);
+Result<Pending> post_motion_ballot(Ctx& c, const ReqMotionBallot& req);
+Result<Response> get_motion_turnout(Ctx& c);
+Result<Response> get_motion_trail(Ctx& c);
 
 // ---- Registers (registry.cc)
 Result<Response> post_communities(Ctx& c, const ReqCommunity& req);

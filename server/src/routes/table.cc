@@ -40,6 +40,15 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("PUT",    "/service-tiers",                           kManageRegistry,      kWorker,      kJson,           put_service_tiers),
       route("GET",    "/calendar",                                kReadRegistry,        kInline,      kNone,           get_calendar),
       route("PUT",    "/calendar",                                kManageRegistry,      kWorker,      kJson,           put_calendar),
+      // motions.cc
+      route("POST",   "/communities/{id}/motions",                kManageMotion,        kWorker,      kJson,           post_motion),
+      route("GET",    "/communities/{id}/motions",                kReadMotion,          kWorker,      kNone,           get_community_motions),
+      route("GET",    "/motions/{id}",                            kReadMotion,          kWorker,      kNone,           get_motion),
+      route("POST",   "/motions/{id}/notice",                     kManageMotion,        kWorker,      kOptionalJson,   post_motion_notice),
+      route("POST",   "/motions/{id}/cancel",                     kManageMotion,        kWorker,      kOptionalJson,   post_motion_cancel),
+      route("POST",   "/motions/{id}/ballots",                    kCastMotionBallot,    kLedgerAsync, kJson,           post_motion_ballot),
+      route("GET",    "/motions/{id}/turnout",                    kReadMotion,          kWorker,      kNone,           get_motion_turnout),
+      route("GET",    "/motions/{id}/trail",                      kReadMotion,          kWorker,      kNone,           get_motion_trail),
       // tenders.cc
       route("POST",   "/tenders",                                 kManageTender,        kWorker,      kJson,           post_tenders),
       route("GET",    "/tenders",                                 kReadTender,          kInline,      kNone,           get_tenders),

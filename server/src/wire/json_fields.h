@@ -98,6 +98,12 @@ class JsonFields {
     if (!v || v->is_null()) return missing(name);
     return *v;
   }
+  // The member as it is (nullptr when absent or null), taken.
+  const boost::json::value* optional_value(std::string_view name) {
+    taken_.insert(std::string(name));
+    const boost::json::value* v = object_.if_contains(name);
+    return v && !v->is_null() ? v : nullptr;
+  }
   Result<std::vector<std::string>> optional_string_array(std::string_view name) {
     taken_.insert(std::string(name));
     std::vector<std::string> out;

@@ -392,7 +392,8 @@ const std::vector<RequestDecoder>& request_decoders() {
       decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),         decoder<ReqDeclaration>(),
       decoder<ReqReplace>(),         decoder<ReqReview>(),       decoder<ReqBallot>(),
       decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
-      decoder<ReqActivationCodes>(), decoder<ReqActivate>(),
+      decoder<ReqActivationCodes>(), decoder<ReqActivate>(),     decoder<ReqMotion>(),
+      decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(), decoder<ReqMotionBallot>(),
   };
   return all;
 }

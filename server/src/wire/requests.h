@@ -23,6 +23,7 @@
 
 #include "accounts/accounts.h"
 #include "accounts/activation.h"
+#include "assembly/motion.h"
 #include "audit_log/result.h"
 #include "evaluation/service.h"
 #include "tender_core/calendar.h"
@@ -205,6 +206,24 @@ struct ReqCommitteeVote {
 struct ReqRecusal {
   SUNBID_REQUEST(ReqRecusal);
   std::string reason;
+};
+// ---- owners' assembly motions (docs/motions.md)
+struct ReqMotion {
+  SUNBID_REQUEST(ReqMotion);
+  assembly::MotionInput input;
+};
+// The notice; opens_at absent: the earliest allowed opening.
+struct ReqMotionNotice {
+  SUNBID_REQUEST(ReqMotionNotice);
+  std::optional<std::int64_t> opens_ms;
+};
+struct ReqMotionCancel {
+  SUNBID_REQUEST(ReqMotionCancel);
+  std::optional<std::string> reason;
+};
+struct ReqMotionBallot {
+  SUNBID_REQUEST(ReqMotionBallot);
+  std::string choice;  // an option or "abstain"
 };
 // An empty object: the decision takes no parameters.
 struct ReqDecision {

@@ -115,7 +115,8 @@ class Registry {
   // the command (parse_roster_csv; its `roster_invalid` refusal lists every
   // problem). Refuses community_not_found, and roster_locked_by_vote while a
   // tender of the community is in its owners' vote (status deciding, or
-  // suspended from it, with decision method owners_vote).
+  // suspended from it, with decision method owners_vote) or the roster lock
+  // hook says so (a motion of the community is open).
   Result<RosterImport> import_roster(const Actor& actor, std::string_view community_id,
                                      std::string_view csv);
 
@@ -157,6 +158,12 @@ class Registry {
   using RosterHook =
       std::function<Status(audit::WriteTxn&, std::string_view community_id, const Roster&)>;
   void add_roster_hook(RosterHook hook) { roster_hooks_.push_back(std::move(hook)); }
+  // A module above (the owners' assembly: a motion of the community open)
+  // that locks the roster too: asked inside import_roster's command; true
+  // refuses the import with roster_locked_by_vote. Set once, before the
+  // registry is shared between threads.
+  using RosterLockHook = std::function<Result<bool>(audit::Database&, std::string_view)>;
+  void set_roster_lock_hook(RosterLockHook hook) { roster_lock_hook_ = std::move(hook); }
 
   const CreditScale& scale() const { return scale_; }
 
@@ -193,6 +200,7 @@ class Registry {
   CreditScale scale_;
   CalendarHook calendar_hook_;
   std::vector<RosterHook> roster_hooks_;
+  RosterLockHook roster_lock_hook_;
 };
 
 }  // namespace sunbid::core

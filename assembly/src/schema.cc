@@ -1,0 +1,44 @@
+#include "assembly/schema.h"
+
+namespace sunbid::assembly {
+
+std::vector<audit::Migration> assembly_migrations() {
+  return {{kAssemblySchemaVersion, "assembly",
+           R"sql(
+CREATE TABLE assembly_motions (
+  id                  TEXT PRIMARY KEY,
+  seq                 INTEGER NOT NULL UNIQUE,
+  community_id        TEXT NOT NULL,
+  status              TEXT NOT NULL CHECK (status IN ('draft', 'noticed', 'open', 'passed',
+                        'rejected', 'failed_quorum', 'cancelled')),
+  request_json        TEXT NOT NULL,
+  created_by          TEXT NOT NULL,
+  created_ms          INTEGER NOT NULL,
+  noticed_ms          INTEGER,
+  opens_ms            INTEGER,
+  closes_ms           INTEGER,
+  total_area_centi_m2 INTEGER,
+  total_heads         INTEGER,
+  result_json         TEXT
+);
+CREATE INDEX assembly_motions_by_community ON assembly_motions(community_id, seq);
+CREATE INDEX assembly_motions_by_status ON assembly_motions(status);
+CREATE TABLE assembly_roster_snapshot (
+  motion_id     TEXT NOT NULL,
+  owner_key     TEXT NOT NULL,
+  area_centi_m2 INTEGER NOT NULL,
+  PRIMARY KEY (motion_id, owner_key)
+) WITHOUT ROWID;
+CREATE TABLE assembly_ballots (
+  motion_id     TEXT NOT NULL,
+  owner_key     TEXT NOT NULL,
+  choice        TEXT NOT NULL,
+  area_centi_m2 INTEGER NOT NULL,
+  cast_ms       INTEGER NOT NULL,
+  log_index     INTEGER NOT NULL,
+  PRIMARY KEY (motion_id, owner_key)
+) WITHOUT ROWID;
+)sql"}};
+}
+
+}  // namespace sunbid::assembly
