@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "audit_log/secret_file.h"
+
 namespace sunbid::accounts {
 
 namespace {
@@ -108,104 +110,12 @@ Result<std::string> new_activation_code() {
 // ---- the key file (as audit_log's digest key: O_EXCL, 0600, fsync, refused
 // when group or others may read it)
 
-namespace {
-
-Error io_error(const std::filesystem::path& file, std::string_view what, int err) {
-  return make_error("key_file_io",
-                    fmt::format("读写激活密钥文件失败 / activation key file I/O failed: {} {}: {}",
-                                what, file.string(), std::strerror(err)),
-                    {{"path", file.string()}});
-}
-
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
-}  // namespace
-
 Result<ActivationKey> ActivationKey::load_or_create(const std::filesystem::path& file) {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (fd.fd < 0 && errno == ENOENT) {
-      std::array<std::uint8_t, 32> bytes{};
-      if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-        return make_error("crypto_failure", "随机数生成失败 / random generation failed");
-      }
-      Fd out(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-      if (out.fd < 0) {
-        if (errno == EEXIST) continue;  // another process created it first: load that one
-        return io_error(file, "create", errno);
-      }
-      std::string text = hex_encode(std::span<const std::uint8_t>(bytes)) + "\n";
-      Status st;
-      std::size_t done = 0;
-      while (st.ok() && done < text.size()) {
-        ssize_t n = ::write(out.fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-          st = io_error(file, "write", errno);
-          break;
-        }
-        done += static_cast<std::size_t>(n);
-      }
-      if (st.ok() && ::fsync(out.fd) != 0) st = io_error(file, "fsync", errno);
-      OPENSSL_cleanse(text.data(), text.size());
-      if (!st.ok()) {
-        ::unlink(file.c_str());
-        return std::move(st).error();
-      }
-      auto dir = file.parent_path();
-      if (dir.empty()) dir = ".";
-      Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-      if (dfd.fd >= 0) (void)::fsync(dfd.fd);
-      ActivationKey key(bytes);
-      OPENSSL_cleanse(bytes.data(), bytes.size());
-      return key;
-    }
-    if (fd.fd < 0) return io_error(file, "open", errno);
-    struct stat st {};
-    if (::fstat(fd.fd, &st) != 0) return io_error(file, "fstat", errno);
-    if (!S_ISREG(st.st_mode)) {
-      return make_error("key_file_io",
-                        "激活密钥路径不是普通文件 / activation key path is not a regular file",
-                        {{"path", file.string()}});
-    }
-    if ((st.st_mode & 077) != 0) {
-      return make_error(
-          "key_file_permissions",
-          "激活密钥文件可被组或其他用户访问，拒绝使用（应为 0600） / the activation key "
-          "file is accessible by group or others; refusing it (chmod 600)",
-          {{"path", file.string()},
-           {"mode", fmt::format("{:04o}", static_cast<unsigned>(st.st_mode & 07777))}});
-    }
-    char buf[66];
-    ssize_t n = 0;
-    std::size_t got = 0;
-    while (got < sizeof buf && (n = ::read(fd.fd, buf + got, sizeof buf - got)) != 0) {
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return io_error(file, "read", errno);
-      got += static_cast<std::size_t>(n);
-    }
-    std::string_view text(buf, got);
-    if (text.ends_with('\n')) text.remove_suffix(1);
-    auto h = text.size() == 64 ? hash_from_hex(text) : std::nullopt;
-    OPENSSL_cleanse(buf, sizeof buf);
-    if (!h) {
-      return make_error("key_file_invalid",
-                        "激活密钥文件格式错误 / the activation key file is not 64 hex characters",
-                        {{"path", file.string()}});
-    }
-    ActivationKey key(*h);
-    OPENSSL_cleanse(h->data(), h->size());
-    return key;
-  }
-  return io_error(file, "create", EEXIST);
+  SUNBID_ASSIGN_OR_RETURN(Hash bytes,
+                          audit::load_or_create_secret_file(file, "激活密钥", "activation key"));
+  ActivationKey key(bytes);
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  return key;
 }
 
 Hash ActivationKey::code_hmac(std::string_view normalized) const {

@@ -134,7 +134,10 @@ class Contract:
         content = resp.get("content")
         if not content:
             return [] if not body else [f"{method} {template} {status}: body not expected"]
-        want_ct = next(iter(content))
+        # The answer's own media type when the operation offers several
+        # (e.g. JSON or, asked with Accept, a PDF); else the first.
+        got_ct = (content_type or "").split(";")[0].strip()
+        want_ct = got_ct if got_ct in content else next(iter(content))
         return self._check_body(content[want_ct]["schema"], want_ct, content_type, body)
 
     def _check_body(self, schema, want_ct, content_type, body):
@@ -146,6 +149,8 @@ class Contract:
                 value = json.loads(body.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError) as e:
                 return [f"body is not JSON: {e}"]
+        elif want_ct == "application/pdf":
+            return [] if body.startswith(b"%PDF-") else ["body is not a PDF"]
         else:
             try:
                 value = body.decode("utf-8")
