@@ -101,7 +101,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (r.status >= 400) {
     auto v = boost::json::parse(r.body);
     const auto& e = v.at("error").as_object();
-    if (e.size() != 3 || !e.at("message").is_string() || !e.at("details").is_object()) std::abort();
+    // {code, message, message_zh, message_en, details} (issue 15: bilingual errors).
+    if (e.size() != 5 || !e.at("message").is_string() || !e.at("message_zh").is_string() ||
+        !e.at("message_en").is_string() || !e.at("details").is_object()) {
+      std::abort();
+    }
     if (http_status(error_kind(e.at("code").as_string())) != r.status) std::abort();
   }
   // Keep the dev clock from running off to the year 9999.
