@@ -213,9 +213,9 @@ const json::object* bid_detail(const json::object& r, std::string_view bid_id) {
   return nullptr;
 }
 
-Status apply_award(json::object& r, const json::object& entry) {
-  const json::object& payload = obj(entry, "payload");
-  const std::string winner = str(payload, "winner");
+// `winner`: the bid decided (decision.made's `winner`, or the winner a
+// lottery's draw.made decided).
+Status apply_award(json::object& r, const json::object& entry, const std::string& winner) {
   const json::object* bid = bid_detail(r, winner);
   if (bid == nullptr) {
     return make_error("ocds_unknown_bid",
@@ -243,6 +243,44 @@ Status apply_award(json::object& r, const json::object& entry) {
   award["suppliers"] = json::array{supplier};
   award["relatedBid"] = winner;
   r["awards"] = json::array{std::move(award)};
+  return ok_status();
+}
+
+// 合同: the contract recorded after the award (contract.recorded). The
+// signed document is named by its SHA-256 only; the platform keeps no copy.
+Status apply_contract(json::object& r, const json::object& entry) {
+  const json::object& payload = obj(entry, "payload");
+  const auto* awards = r.if_contains("awards");
+  const json::object* award = nullptr;
+  if (awards != nullptr && awards->is_array() && !awards->as_array().empty()) {
+    award = &awards->as_array().front().as_object();
+  }
+  if (award == nullptr) {
+    return make_error("ocds_unknown_bid",
+                      "合同所属的决定不在开放数据中 / the contract's award is not in the release",
+                      {{"bid_id", str(payload, "awarded_bid_id")}});
+  }
+  const std::string digest = str(payload, "document_sha256");
+  const std::int64_t months = num(payload, "term_months");
+  json::object contract;
+  contract["id"] = "contract-" + str(payload, "tender_id");
+  contract["awardID"] = award->at("id");
+  contract["title"] = "物业服务合同 / property service contract";
+  contract["description"] = "合同期限 " + std::to_string(months) + " 个月；合同文件 SHA-256 " +
+                            digest + " / a term of " + std::to_string(months) +
+                            " months; the signed document's SHA-256 " + digest;
+  contract["status"] = "active";
+  // The signing date is a China date: its midnight, China time.
+  contract["dateSigned"] = str(payload, "signed_on") + "T00:00:00+08:00";
+  if (const auto* v = award->if_contains("value")) contract["value"] = *v;
+  json::object doc{{"id", "contract-document"},
+                   {"documentType", "contractSigned"},
+                   {"title", "已签订的合同 / the signed contract"},
+                   {"description", "SHA-256 " + digest},
+                   {"datePublished", entry.at("time")},
+                   {"language", "zh"}};
+  contract["documents"] = json::array{std::move(doc)};
+  r["contracts"] = json::array{std::move(contract)};
   return ok_status();
 }
 
@@ -281,19 +319,29 @@ Result<std::optional<json::object>> next_release(audit::Database& db, const Ocds
       const std::string result = str(payload, "result");
       if (result == "award") {
         tag = "award";
-        SUNBID_TRY(apply_award(r, entry));
+        SUNBID_TRY(apply_award(r, entry, str(payload, "winner")));
       } else if (result == "failed") {
         tag = "tenderUpdate";
         t["status"] = "unsuccessful";
       } else {
         return std::optional<json::object>{};  // a round, a draw pending: no new stage
       }
+    } else if (type == "draw.made") {
+      // A lottery (抽签) or a vote's tie broken by lot decides the winner
+      // in the draw's own entry (decision.made said pending_draw).
+      const json::object& decision = obj(payload, "decision");
+      if (str(decision, "kind") != "winner") return std::optional<json::object>{};
+      tag = "award";
+      SUNBID_TRY(apply_award(r, entry, str(decision, "winner")));
     } else if (type == "tender.awarded") {
       tag = "awardUpdate";
       t["status"] = "complete";
       if (auto* a = r.if_contains("awards")) {
         for (auto& x : a->as_array()) x.as_object()["status"] = "active";
       }
+    } else if (type == "contract.recorded") {
+      tag = "contract";
+      SUNBID_TRY(apply_contract(r, entry));
     } else if (type == "tender.failed") {
       tag = "tenderUpdate";
       t["status"] = "unsuccessful";

@@ -40,7 +40,7 @@ bool maybe_stage(std::string_view bytes) {
   for (std::string_view t :
        {"\"type\":\"tender.published\"", "\"type\":\"tender.amended\"",
         "\"type\":\"tender.opened\"", "\"type\":\"decision.made\"", "\"type\":\"tender.awarded\"",
-        "\"type\":\"tender.failed\"", "\"type\":\"tender.cancelled\""}) {
+        "\"type\":\"contract.recorded\"", "\"type\":\"draw.made\"", "\"type\":\"tender.failed\"", "\"type\":\"tender.cancelled\""}) {
     if (bytes.find(t) != std::string_view::npos) return true;
   }
   return false;

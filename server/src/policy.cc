@@ -20,7 +20,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 34> kPolicy = {{
+constexpr std::array<Rule, 36> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -173,6 +173,17 @@ constexpr std::array<Rule, 34> kPolicy = {{
     // Activations and resets made within 15 days before an owners' vote.
     {Action::kReadActivationFlags,
      "read_activation_flags",
+     false,
+     false,
+     {false, false, false, false, false, true}},
+    {Action::kRecordContract,
+     "record_contract",
+     false,
+     false,
+     {false, true, false, false, false, false}},
+    // Contracts signed or recorded after the 30 days of 招标投标法 art. 46.
+    {Action::kReadContractFlags,
+     "read_contract_flags",
      false,
      false,
      {false, false, false, false, false, true}},

@@ -310,6 +310,27 @@ CREATE TABLE calendar_versions (
   working_days TEXT NOT NULL,
   log_index    INTEGER NOT NULL
 );
+)sql"},
+          {kContractMigration, "tender_core_contracts",
+           // The contract of an awarded tender (招标投标法 art. 46), one per
+           // tender, as its public contract.recorded entry states it; `late`
+           // flags it to supervisors (signed or recorded after the 30 days).
+           R"sql(
+CREATE TABLE tender_contracts (
+  tender_id       TEXT PRIMARY KEY REFERENCES tenders(id),
+  signed_on       TEXT NOT NULL,
+  term_months     INTEGER NOT NULL CHECK (term_months BETWEEN 1 AND 120),
+  document_sha256 TEXT NOT NULL,
+  awarded_bid_id  TEXT NOT NULL,
+  recorded_ms     INTEGER NOT NULL,
+  award_notice_ms INTEGER NOT NULL,
+  due_ms          INTEGER NOT NULL,
+  signed_late     INTEGER NOT NULL CHECK (signed_late IN (0, 1)),
+  recorded_late   INTEGER NOT NULL CHECK (recorded_late IN (0, 1)),
+  log_index       INTEGER NOT NULL UNIQUE
+);
+CREATE INDEX tender_contracts_late ON tender_contracts(log_index)
+  WHERE signed_late = 1 OR recorded_late = 1;
 )sql"}};
 }
 

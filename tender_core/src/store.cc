@@ -64,7 +64,7 @@ Result<std::string> tables_digest(audit::Database& db) {
       "ratings",           "service_tiers",  "tenders",           "tender_suspensions",
       "tender_amendments", "bid_versions",   "bid_current",       "bid_reveals",
       "rating_snapshots",  "opening_rows",   "tender_candidates", "objections",
-      "bid_merge",         "audit_withheld", "calendar_versions"};
+      "bid_merge",         "audit_withheld", "calendar_versions", "tender_contracts"};
   Sha256 h;
   for (std::string_view table : kTables) {
     SUNBID_ASSIGN_OR_RETURN(audit::Statement cols,

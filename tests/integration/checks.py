@@ -139,6 +139,10 @@ ENDPOINTS = [
     ("POST", "/tenders/T1/decision-committee/recusal", "committee_vote", lambda ctx: {"reason": "近亲属任职于投标企业"}),
     ("POST", "/tenders/T1/decision", "decide", None),
     ("GET", "/tenders/T1/award", "read_decision", None),
+    ("POST", "/tenders/T1/contract", "record_contract",
+     lambda ctx: {"signed_on": "2027-03-02", "term_months": 36, "document_sha256_hex": "0" * 64}),
+    ("GET", "/tenders/T1/contract", "read_tender", None),
+    ("GET", "/contract-flags", "read_contract_flags", None),
     ("GET", "/tenders/T1/trail", "read_tender", None),
     ("GET", "/ocds/releases", "read_open_data", None),
     ("GET", "/tenders/T1/ocds", "read_open_data", None),
@@ -274,7 +278,8 @@ EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_de
                   "read_evaluation": "supervisor", "cast_ballot": "owner", "committee_vote": "tenderer",
                   "decide": "tenderer", "read_decision": None,
                   "issue_activation_codes": "supervisor", "activate_account": None,
-                  "manage_motion": "tenderer", "cast_motion_ballot": "owner", "read_motion": None}
+                  "manage_motion": "tenderer", "cast_motion_ballot": "owner", "read_motion": None,
+                  "record_contract": "tenderer"}
 
 
 def check_examples(ctx, results):

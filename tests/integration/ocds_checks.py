@@ -2,7 +2,7 @@
 
 Runs after the scenarios and the other rules checks, so that the feed holds
 tenders of every decision method at every stage: published, amended,
-opened, awarded, failed, cancelled. It reads the whole feed page by page,
+opened, awarded, contracted, failed, cancelled. It reads the whole feed page by page,
 then checks:
 - every page is a release package valid against the official OCDS 1.1.5
   release package schema with the bids extension v1.1.5 (the derived schema
@@ -213,6 +213,28 @@ def check_ocds(ctx, results):
                     aw["suppliers"][0]["id"] in {p["id"] for p in rels[-1]["parties"] if "supplier" in p["roles"]}
                     for aw in rels[-1].get("awards", []))
                 for o, rels in by_ocid.items() if o in awarded), awarded[:3])
+
+    # Every tender whose award publicity ended has its award, whatever its method decided it
+    # (a lottery's draw.made included).
+    no_award = [o for o, rels in by_ocid.items()
+                if any(x["tag"] == ["awardUpdate"] for x in rels) and not rels[-1].get("awards")]
+    r.check("ocds: every awarded tender has its award (lotteries included)", not no_award, no_award[:5])
+
+    # 合同: the contract release follows the award (POST /tenders/{id}/contract, recorded by the
+    # scenarios), with the award's id and value and the signed document's digest.
+    contracted = [o for o, rels in by_ocid.items() if any(x["tag"] == ["contract"] for x in rels)]
+    bad_contracts = []
+    for o in contracted:
+        rel = next(x for x in by_ocid[o] if x["tag"] == ["contract"])
+        k = rel.get("contracts", [{}])[0]
+        aw = rel.get("awards", [{}])[0]
+        if not (k.get("awardID") == aw.get("id") and k.get("value") == aw.get("value")
+                and k.get("status") == "active" and _date_time_ok(k.get("dateSigned"))
+                and k.get("documents", [{}])[0].get("documentType") == "contractSigned"
+                and re.search(r"SHA-256 [0-9a-f]{64}", k.get("documents", [{}])[0].get("description", ""))):
+            bad_contracts.append(f"{o}: {json.dumps(k, ensure_ascii=False)[:200]}")
+    r.check(f"ocds: contract releases name their award, its value and the signed document's digest "
+            f"({len(contracted)} tenders)", contracted and not bad_contracts, bad_contracts[:3])
 
     # One tender's package.
     ocid, rels = next(iter(by_ocid.items()))

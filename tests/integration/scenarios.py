@@ -857,9 +857,52 @@ class Scenarios:
                 d.get("winner") == expected, f"server {d.get('winner')}, here {expected}")
         return expected
 
+    def record_contracts(self):
+        """The tenderer records each awarded tender's signed contract (招标投标法
+        art. 46; docs/contract.md): public, once, with its OCDS contract
+        release; bad input and other roles are refused."""
+        r = self.r
+        tenderer = f"{self.p}.tenderer0"
+        self.login([tenderer, self.sup, f"{self.p}.owner.a", f"{self.p}.ent3"])
+        today = (self.now_server() + timedelta(hours=8)).date()
+        for t in self.tenders.values():
+            body = {"signed_on": today.isoformat(), "term_months": 36,
+                    "document_sha256_hex": hashlib.sha256(f"合同 {t.id}".encode()).hexdigest()}
+            bad = dict(body, signed_on=(today + timedelta(days=1)).isoformat())
+            a = self.req("POST", f"/tenders/{t.id}/contract", tenderer, json_body=bad)
+            r.check(f"scenario: {t.method}: a contract signed tomorrow → 422 contract_invalid /signed_on",
+                    a.status == 422 and a.code == "contract_invalid"
+                    and a.json().get("error", {}).get("details", {}).get("field") == "/signed_on", repr(a))
+            a = self.req("POST", f"/tenders/{t.id}/contract", f"{self.p}.ent3", json_body=body)
+            self.expect(f"{t.method}: an enterprise records a contract", a, 403)
+            a = self.req("POST", f"/tenders/{t.id}/contract", tenderer, json_body=body)
+            self.expect(f"{t.method}: the tenderer records the contract", a, 201)
+            c = a.json() if a.status == 201 else {}
+            r.check(f"scenario: {t.method}: the contract names the winner, not late, due 30 days after the notice",
+                    c.get("awarded_bid_id") == t.expected and c.get("late") == []
+                    and c.get("signed_on") == body["signed_on"]
+                    and parse_time(c.get("due_at", "1970-01-01T00:00:00Z"))
+                    > parse_time(c.get("award_notice_at", "1970-01-01T00:00:00Z")) + timedelta(days=30),
+                    repr(c)[:400])
+            a = self.req("POST", f"/tenders/{t.id}/contract", tenderer, json_body=body)
+            r.check(f"scenario: {t.method}: a second contract → 409 contract_already_recorded",
+                    a.status == 409 and a.code == "contract_already_recorded", repr(a))
+            a = self.req("GET", f"/tenders/{t.id}/contract")
+            r.check(f"scenario: {t.method}: GET /contract is public and is the recorded one",
+                    a.status == 200 and a.json().get("log_index") == c.get("log_index")
+                    and a.json().get("document_sha256_hex") == body["document_sha256_hex"], repr(a))
+        a = self.req("GET", "/contract-flags", self.sup)
+        on_time = {t.id for t in self.tenders.values()}
+        r.check("scenario: GET /contract-flags (supervisor) lists no contract signed on time",
+                a.status == 200 and not any(x.get("tender_id") in on_time for x in a.json().get("items", [])),
+                repr(a))
+        a = self.req("GET", "/contract-flags", tenderer)
+        self.expect("GET /contract-flags as a tenderer", a, 403)
+
     def finish(self):
         r = self.r
         self.advance_past_days(PUBLICITY_DAYS)
+        self.record_contracts()
         self.login(["scen.expert1"])
         key = self.req("GET", "/audit/key").body.decode()
         self.wait_checkpoint()
@@ -880,7 +923,8 @@ class Scenarios:
             trail = a.json()
             types = [json.loads(e["entry"])["type"] for e in trail["entries"]]
             want = {"tender.published", "bid.committed", "bid.revealed", "tender.opened", "committee.drawn",
-                    "committee.declared", "review.submitted", "review.concluded", "decision.made"}
+                    "committee.declared", "review.submitted", "review.concluded", "decision.made",
+                    "tender.awarded", "contract.recorded"}
             want |= {"owners_vote": {"decision.vote_opened", "ballot.cast"},
                      "lottery": {"draw.made"}, "committee_vote": {"committee_vote.cast"},
                      "vote_then_lottery": {"committee_vote.cast", "draw.made"}}.get(t.method, set())

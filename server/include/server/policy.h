@@ -72,6 +72,11 @@ enum class Action {
   kIssueActivationCodes,
   kActivateAccount,
   kReadActivationFlags,
+  // The contract after the award (docs/contract.md): the community's
+  // tenderer records it (tender_core checks the relation); supervisors read
+  // the contracts signed or recorded after the 30 days of 法 46.
+  kRecordContract,
+  kReadContractFlags,
 };
 
 std::string_view action_name(Action action);

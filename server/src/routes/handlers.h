@@ -79,6 +79,11 @@ Result<Response> post_objection(Ctx& c, const ReqText& req);
 Result<Response> post_objection_answer(Ctx& c, const ReqObjectionAnswer& req);
 Result<Response> get_objections(Ctx& c);
 
+// ---- The contract after the award (contracts.cc)
+Result<Response> post_contract(Ctx& c, const ReqContract& req);
+Result<Response> get_contract(Ctx& c);
+Result<Response> get_contract_flags(Ctx& c);
+
 // ---- Evaluation (evaluation.cc)
 Result<Response> post_experts(Ctx& c, const ReqExpert& req);
 Result<Response> patch_expert(Ctx& c, const ReqExpertUpdate& req);

@@ -69,6 +69,10 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("POST",   "/tenders/{id}/objections",                 kFileObjection,       kWorker,      kJson,           post_objection),
       route("GET",    "/tenders/{id}/objections",                 kReadTender,          kWorker,      kNone,           get_objections),
       route("POST",   "/tenders/{id}/objections/{oid}/answer",    kAnswerObjection,     kWorker,      kJson,           post_objection_answer),
+      // contracts.cc
+      route("POST",   "/tenders/{id}/contract",                   kRecordContract,      kWorker,      kJson,           post_contract),
+      route("GET",    "/tenders/{id}/contract",                   kReadTender,          kWorker,      kNone,           get_contract),
+      route("GET",    "/contract-flags",                          kReadContractFlags,   kInline,      kNone,           get_contract_flags),
       // evaluation.cc
       route("POST",   "/experts",                                 kManageExperts,       kWorker,      kJson,           post_experts),
       route("PATCH",  "/experts/{id}",                            kManageExperts,       kWorker,      kJson,           patch_expert),

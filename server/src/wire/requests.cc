@@ -367,6 +367,15 @@ Result<ReqObjectionAnswer> ReqObjectionAnswer::decode(const boost::json::object&
   return r;
 }
 
+Result<ReqContract> ReqContract::decode(const boost::json::object& body) {
+  ReqContract r;
+  SUNBID_TRY(JsonFields(body).read_all({required("signed_on", r.input.signed_on),
+                                        required("term_months", r.input.term_months),
+                                        required("document_sha256_hex",
+                                                 r.input.document_sha256_hex)}));
+  return r;
+}
+
 namespace {
 
 template <class Req>
@@ -394,6 +403,7 @@ const std::vector<RequestDecoder>& request_decoders() {
       decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
       decoder<ReqActivationCodes>(), decoder<ReqActivate>(),     decoder<ReqMotion>(),
       decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(), decoder<ReqMotionBallot>(),
+      decoder<ReqContract>(),
   };
   return all;
 }

@@ -158,6 +158,12 @@ struct ReqObjectionAnswer {
   bool amends_documents = false;
 };
 
+// POST /tenders/{id}/contract.
+struct ReqContract {
+  SUNBID_REQUEST(ReqContract);
+  core::ContractInput input;
+};
+
 // ---- evaluation and decision
 struct ReqExpert {
   SUNBID_REQUEST(ReqExpert);

@@ -4,7 +4,7 @@
 // qualification gate and bidder floor on the tenders row, retender_of), 14
 // (the decision binds: cancel_rule, candidate_publicity_ended_ms) and 21
 // (periods in calendar days, the holiday calendar, document objections that
-// hold the deadline); version
+// hold the deadline) and 29 (tender_contracts); version
 // numbers are global to the file (docs/ledger.md). All of them are written only through ledger
 // commands of Registry and TenderService (and the evaluation hooks of tender_hooks.h), each command
 // together with exactly one audit entry.
@@ -39,6 +39,8 @@
 //   tender_candidates, objections
 //   calendar_versions                    the platform holiday calendar, one
 //                                        row per version (calendar.h)
+//   tender_contracts                     the contract recorded after the
+//                                        award (one per tender)
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -59,8 +61,10 @@ inline constexpr int kGateMigration = 11;
 // publicity really ended: objections answered, suspensions over).
 inline constexpr int kDecisionBindsMigration = 14;
 inline constexpr int kPeriodsMigration = 21;
+// tender_contracts: the signed contract of an awarded tender (法 46).
+inline constexpr int kContractMigration = 29;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kPeriodsMigration;
+inline constexpr int kTenderCoreSchemaVersion = kContractMigration;
 
 std::vector<audit::Migration> tender_core_migrations();
 

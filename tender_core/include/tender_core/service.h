@@ -55,7 +55,7 @@
 // tender.reveal_extended, tender.failed, tender.bidding_closed,
 // tender.reveal_opened, tender.opened, tender.candidate_publicity_ended,
 // tender.awarded, bid.committed, bid.withdrawn, bid.revealed,
-// objection.filed, objection.answered.
+// objection.filed, objection.answered, contract.recorded.
 //
 // Thread-safety: safe for concurrent use. Readers take a connection the
 // calling thread owns (Ledger::open_reader), one per thread.
@@ -107,6 +107,10 @@ struct PlatformSettings {
   // merge). Over a cap: field_too_long, nothing stored.
   std::size_t max_title_bytes = 512;
   std::size_t max_rules_bytes = 64 * 1024;
+  // 招标投标法 art. 46: the contract is signed within 30 days of the award
+  // notice (a granted period, calendar.h). A contract signed or recorded
+  // after it is flagged to supervisors, not refused: the record must exist.
+  std::int64_t contract_days = 30;
 };
 
 struct TenderDraftInput {
@@ -155,6 +159,40 @@ struct ObjectionAnswered {
   // A document objection's answer that moved the deadline: the amendment
   // notice (its own tender.amended entry, after the answer's).
   std::optional<Amended> deadline_moved;
+};
+
+// ---- the contract (合同), recorded after the award ----
+
+// ReqContract of the OpenAPI.
+struct ContractInput {
+  std::string signed_on;            // the China date it was signed, YYYY-MM-DD
+  std::int64_t term_months = 0;     // the service term, 1–120 months
+  std::string document_sha256_hex;  // SHA-256 of the signed contract's file, 64 lowercase hex
+};
+
+// The contract as recorded (table tender_contracts; entry contract.recorded).
+struct ContractRecord {
+  std::string tender_id;
+  std::string community_id;
+  std::string signed_on;
+  std::int64_t term_months = 0;
+  std::string document_sha256_hex;
+  std::string awarded_bid_id;
+  std::int64_t recorded_ms = 0;
+  // The award notice (中标通知书): the instant the award publicity ended and
+  // the award became final (the tender.awarded transition). Until a logged
+  // notice action exists (issue 14), the 30 days count from it.
+  std::int64_t award_notice_ms = 0;
+  std::int64_t due_ms = 0;     // exclusive end of the contract period (法 46)
+  bool signed_late = false;    // signed after the period's last day
+  bool recorded_late = false;  // recorded after the period ended
+  std::uint64_t log_index = 0;
+  bool late() const { return signed_late || recorded_late; }
+};
+
+struct ContractFlagPage {
+  std::vector<ContractRecord> items;      // late contracts, in log order
+  std::optional<std::uint64_t> next_cursor;  // the last item's log index when more follow
 };
 
 // ---- views ----
@@ -370,6 +408,18 @@ class TenderService {
                                              std::string_view objection_id, std::string_view text,
                                              bool amends_documents = false);
 
+  // ---- the contract ----
+  // The community's tenderer records the signed contract of an awarded
+  // tender, once: a public contract.recorded entry (the document only as its
+  // digest) from which the OCDS contract release is made. Refuses
+  // contract_invalid (details.field /signed_on: not a date, before the award
+  // notice's date, or after today's; /term_months: outside 1–120;
+  // /document_sha256_hex: not 64 lowercase hex digits), contract_not_allowed
+  // (the tender is not awarded), contract_already_recorded,
+  // not_tenderer_of_community, tender_not_found.
+  Result<ContractRecord> record_contract(const Actor& actor, std::string_view tender_id,
+                                         const ContractInput& input);
+
   // ---- time ----
   // Applies the due transitions of one tender (each its own command and
   // entry); returns how many were applied.
@@ -427,6 +477,15 @@ class TenderService {
   // late, over all tenders.
   Result<std::vector<ObjectionView>> overdue_objections(audit::Database& db,
                                                         std::int64_t now_ms) const;
+  // The recorded contract: public, as its entry is (a hidden draft is
+  // tender_not_found, as for view). Refuses contract_not_found.
+  static Result<ContractRecord> contract(audit::Database& db, std::string_view tender_id,
+                                         const Viewer& viewer);
+  // Supervisors: the contracts signed or recorded after the 30 days, in log
+  // order, after the log index `after`. REQUIRES: limit >= 1.
+  static Result<ContractFlagPage> late_contracts(audit::Database& db,
+                                                 std::optional<std::uint64_t> after,
+                                                 std::size_t limit);
   // The registry values copied at the deadline (nullopt: none in force).
   static Result<std::vector<std::pair<std::string, std::optional<CreditRating>>>> rating_snapshot(
       audit::Database& db, std::string_view tender_id);
