@@ -72,6 +72,9 @@ enum class Action {
   kIssueActivationCodes,
   kActivateAccount,
   kReadActivationFlags,
+  // GET /me: any logged-in account reads its own account, community and,
+  // for an owner, units and open votes.
+  kReadOwnAccount,
 };
 
 std::string_view action_name(Action action);

@@ -187,10 +187,22 @@ export async function parseVerifierKey(text: string): Promise<VerifierKey> {
   return { name, keyId, keyIdHex: idHex.toLowerCase(), publicKey: key.slice(1) };
 }
 
+// A browser without Ed25519 in WebCrypto (Chrome < 137, older in-app
+// browsers such as some WeChat versions) cannot check the signature: that is
+// said plainly, never reported as a bad signature.
+export const NO_ED25519 =
+  '此浏览器不支持 Ed25519 签名验证（WebCrypto），请用新版 Chrome、Edge、Firefox 或 Safari 打开，或使用 sunbid-verify / this browser has no Ed25519 in WebCrypto: open the page in a recent Chrome, Edge, Firefox or Safari, or use sunbid-verify';
+
 async function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
   if (signature.length !== 64) return false;
+  let k: CryptoKey;
   try {
-    const k = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+    k = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+  } catch (e) {
+    if ((e as Error).name === 'NotSupportedError' || !crypto.subtle) throw new VerifyFailure('input_unusable', NO_ED25519);
+    return false; // a key WebCrypto refuses (not a valid point) verifies nothing
+  }
+  try {
     return await crypto.subtle.verify({ name: 'Ed25519' }, k, signature, message);
   } catch {
     return false;
