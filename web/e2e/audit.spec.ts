@@ -40,6 +40,8 @@ test('the trail of T1 verifies in the browser; a one-byte change is caught and i
   const t0 = Date.now();
   await page.locator('[data-test=trail-fetch]').click();
   await expect(page.locator('[data-test=trail-ok]')).toContainText('验证通过');
+  await expect(page.getByText('来源：服务器上项目 T1 的轨迹')).toBeVisible();
+  await expect(page.getByLabel('招标项目编号')).toHaveValue('T1');
   console.log(`trail of T1 verified in the browser in ${Date.now() - t0} ms`);
 
   // A one-byte change in the second entry's type: that entry is named.
