@@ -4,9 +4,22 @@
 // browser, a one-byte change of it is caught and the entry named, and the
 // page never fetched the key from the server itself.
 import { expect, test, type Page, type Request } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const shots = resolve(process.env.SUNBID_E2E_OUT ?? './test-results', 'screens');
+const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+
+// axe on the page as it stands (the router-table loop sees these pages
+// before a key is pinned; this sees the verified and failed states).
+async function axeSerious(page: Page): Promise<unknown[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: (v as unknown as { nodes: { target: string[]; failureSummary: string }[] }).nodes.map((n) => n.target.join(' ') + ' ' + n.failureSummary) }));
+  });
+}
 
 async function pin(page: Page, key: string): Promise<void> {
   await page.getByLabel('验证公钥', { exact: true }).fill(key);
@@ -58,8 +71,10 @@ test('the trail of T1 verifies in the browser; a one-byte change is caught and i
   await expect(page.locator('[data-test=trail-failure]')).toHaveText('验证失败');
   await expect(page.locator('[data-test=trail-blame]')).toHaveText(`出错的条目：第 ${k} 条`);
   await expect(page.locator('[data-test=trail-reason]')).toContainText(`entry ${k}: inclusion proof fails`);
+  expect(await axeSerious(page)).toEqual([]);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${shots}/audit-tampered-phone.png`, fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
   await page.setViewportSize({ width: 1366, height: 768 });
   // The untouched file verifies.
   await page.locator('[data-test=trail-file]').setInputFiles({ name: 'T1-trail.json', mimeType: 'application/json', buffer: trail });
@@ -87,6 +102,8 @@ test('/verify#index=N: the QR link checks the entry and its inclusion proof unde
   await pin(page, key);
   await expect(page.locator('[data-test=entry-verified]')).toContainText('第 1 条');
   await page.screenshot({ path: `${shots}/verify-entry-phone.png`, fullPage: true });
+  expect(await axeSerious(page)).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
   // A sealed bid (a stub before the deadline) still proves in, content hidden.
   const page0 = (await (await request.get('/api/v1/audit/entries?start=0&end=500')).json()) as { items: Record<string, unknown>[] };
   const stub = page0.items.find((e) => 'entry_hash' in e);
