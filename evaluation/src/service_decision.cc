@@ -1086,6 +1086,23 @@ Result<std::map<int, bool>> rounds_closed(audit::Database& db, std::string_view 
 
 }  // namespace
 
+Result<std::optional<EvaluationService::VoteRoundOpen>> EvaluationService::open_round(
+    audit::Database& db, std::string_view tender, std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(auto closed, rounds_closed(db, tender, now_ms));
+  SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT round, opens_ms, closes_ms FROM "
+                                                    "eval_vote_rounds WHERE tender_id = ? "
+                                                    "ORDER BY round DESC LIMIT 1"));
+  st->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  std::optional<VoteRoundOpen> out;
+  if (row) {
+    VoteRoundOpen r{st->column_int64(0), st->column_int64(1), st->column_int64(2)};
+    if (r.opens_ms <= now_ms && !closed[static_cast<int>(r.round)]) out = r;
+  }
+  st->reset();
+  return out;
+}
+
 Result<std::vector<VoteView>> EvaluationService::votes_visible_to(audit::Database& db,
                                                                   std::string_view tender,
                                                                   const core::Actor& viewer,

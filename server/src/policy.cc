@@ -20,7 +20,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 36> kPolicy = {{
+constexpr std::array<Rule, 37> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -187,6 +187,12 @@ constexpr std::array<Rule, 36> kPolicy = {{
      false,
      false,
      {false, false, false, false, false, true}},
+    // One's own account (GET /me): every role with a session, nobody without.
+    {Action::kReadOwnAccount,
+     "read_own_account",
+     false,
+     false,
+     {true, true, true, true, true, true}},
 }};
 
 const Rule& rule_for(Action action) {

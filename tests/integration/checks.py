@@ -81,6 +81,7 @@ ENDPOINTS = [
     ("POST", "/sessions", "create_session", _admin_login),
     ("DELETE", "/sessions/current", "delete_session", None),
     ("DELETE", "/sessions/others", "delete_session", None),
+    ("GET", "/me", "read_own_account", None),
     ("POST", "/accounts", "create_account", _new_account),
     ("POST", "/accounts/T1/disable", "manage_accounts", lambda ctx: {"reason": "r"}),
     ("POST", "/account-approvals", "create_account", _new_account),

@@ -60,6 +60,24 @@ def check_web(ctx, results):
     tok = c.login(user, password)
     r.check("web: a bearer login still answers its token", bool(tok))
 
+    # GET /me: the caller's own account; an owner's units, area, head and open votes.
+    a = c.request("GET", "/me")
+    r.check("web: GET /me without a session is 401", a.status == 401 and a.code == "unauthenticated", repr(a))
+    a = c.request("GET", "/me", token=tok)
+    me = a.json() if a.status == 200 else {}
+    r.check("web: GET /me as a supervisor: the account, no community, no owner part",
+            me.get("username") == user and me.get("role") == "supervisor"
+            and me.get("community") is None and me.get("owner") is None, repr(a))
+    if "owner" in ctx.credentials:
+        a = c.request("GET", "/me", token=c.login(*ctx.credentials["owner"]))
+        owner = (a.json() if a.status == 200 else {}).get("owner") or {}
+        # The set-up roster (checks.setup_accounts): one sold unit of 89.50 m².
+        r.check("web: GET /me as an owner: their unit, area and head from the roster",
+                a.status == 200 and a.json()["community"]["id"] == ctx.community_id
+                and [u["unit"] for u in owner.get("units", [])] == ["1-0101"]
+                and owner.get("area_centi_m2") == 8950 and owner.get("heads") == 1
+                and isinstance(owner.get("open_votes"), list), repr(a))
+
     # GET /tenders's filters answer (their results are in server_tests [static]).
     for q in ({"district": "湖里区"}, {"tier": "T2"}, {"community": "C-none"}):
         a = c.request("GET", "/tenders", params=q)

@@ -418,6 +418,18 @@ class EvaluationService {
                                                         std::string_view tender,
                                                         const core::Actor& viewer,
                                                         std::int64_t now_ms);
+  // The round of the tender's decision vote (owners' or committee) open at
+  // `now_ms`: opened (decision.vote_opened written; the window opens lazily,
+  // so catch_up first), not decided, its window not closed or paused by a
+  // suspension. nullopt when none (GET /me lists an owner's open votes).
+  struct VoteRoundOpen {
+    std::int64_t round = 0;
+    std::int64_t opens_ms = 0;
+    std::int64_t closes_ms = 0;
+  };
+  static Result<std::optional<VoteRoundOpen>> open_round(audit::Database& db,
+                                                         std::string_view tender,
+                                                         std::int64_t now_ms);
   // The decision's state and result; refuses not_allowed to evaluators.
   static Result<boost::json::object> decision(audit::Database& db, std::string_view tender,
                                               const core::Actor& viewer);

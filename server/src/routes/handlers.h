@@ -28,6 +28,8 @@ Result<Pending> post_accounts(Ctx& c, const ReqNewAccount& req);
 Result<Pending> post_account_approval(Ctx& c, const ReqNewAccount& req);
 Result<Pending> post_approve_account(Ctx& c, const ReqEmpty&);
 Result<Response> get_account_approvals(Ctx& c);
+// GET /me (me.cc): the caller's account, community and, for an owner, units and open votes.
+Result<Response> get_me(Ctx& c);
 Result<Pending> post_disable_account(Ctx& c, const ReqDisableAccount& req);
 
 // ---- Owner onboarding (activation.cc)

@@ -21,6 +21,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("POST",   "/sessions",                                kCreateSession,       kLogin,       kJson,           post_sessions),
       route("DELETE", "/sessions/current",                        kDeleteSession,       kLedgerAsync, kNone,           delete_session),
       route("DELETE", "/sessions/others",                         kDeleteSession,       kLedgerAsync, kNone,           delete_other_sessions),
+      route("GET",    "/me",                                      kReadOwnAccount,      kWorker,      kNone,           get_me),
       route("POST",   "/accounts",                                kCreateAccount,       kLedgerAsync, kJson,           post_accounts),
       route("POST",   "/accounts/{id}/disable",                   kManageAccounts,      kLedgerAsync, kJson,           post_disable_account),
       route("POST",   "/account-approvals",                       kCreateAccount,       kLedgerAsync, kJson,           post_account_approval),
