@@ -39,6 +39,8 @@
 //   tender_candidates, objections
 //   calendar_versions                    the platform holiday calendar, one
 //                                        row per version (calendar.h)
+//   tender_documents, tender_document_pdfs  official documents' source data
+//                                        and PDFs (documents.h)
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -59,8 +61,10 @@ inline constexpr int kGateMigration = 11;
 // publicity really ended: objections answered, suspensions over).
 inline constexpr int kDecisionBindsMigration = 14;
 inline constexpr int kPeriodsMigration = 21;
+// Migration 30 (tender_core/documents.h): tender_documents and
+// tender_document_pdfs, the official documents' source data and PDFs.
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kPeriodsMigration;
+inline constexpr int kTenderCoreSchemaVersion = 30;
 
 std::vector<audit::Migration> tender_core_migrations();
 
