@@ -5,6 +5,7 @@
 
 #include "audit_log/log_store.h"
 #include "audit_log/sha256.h"
+#include "documents/tender_amended.h"
 #include "documents/tender_failed.h"
 #include "documents/tender_notice.h"
 #include "tender_core/calendar.h"
@@ -46,12 +47,13 @@ struct Source {
   }
 };
 
-// "2026-01-26 08:00（北京时间）"; an instant at 00:00 China time, the end of a
-// period counted in days, prints as 24:00 of the day before.
-std::string china_time(std::int64_t utc_ms) {
+// "2026-01-26 08:00（北京时间）"; the end of a period counted in days (an
+// instant at 00:00 China time, `period_end`) prints as 24:00 of the day
+// before, as the law counts it.
+std::string china_time(std::int64_t utc_ms, bool period_end = false) {
   core::ChinaDate d = core::china_date(utc_ms);
   std::int64_t minutes = (utc_ms - core::china_midnight_ms(d)) / 60'000;
-  if (minutes == 0) {
+  if (minutes == 0 && period_end) {
     d -= 1;
     minutes = 24 * 60;
   }
@@ -126,7 +128,8 @@ Result<documents::TenderNoticeInput> tender_notice_input(const json::object& roo
   SUNBID_ASSIGN_OR_RETURN(std::int64_t vote_days, s.integer("vote_window_days"));
   SUNBID_ASSIGN_OR_RETURN(std::int64_t award_days, s.integer("award_publicity_days"));
   n.timeline.push_back({"公告发布 published", china_time(published_ms)});
-  n.timeline.push_back({"招标文件异议截止 objections to the documents", china_time(objections_ms)});
+  n.timeline.push_back(
+      {"招标文件异议截止 objections to the documents", china_time(objections_ms, true)});
   n.timeline.push_back({"投标截止 bid deadline", china_time(deadline_ms)});
   n.timeline.push_back(
       {"报价揭示期 reveal window", "投标截止后 " + std::to_string(reveal_s / 3600) + " 小时"});
@@ -182,6 +185,29 @@ Result<documents::TenderFailedInput> tender_failed_input(const json::object& roo
   return n;
 }
 
+Result<documents::TenderAmendedInput> tender_amended_input(const json::object& root) {
+  Source s{root};
+  documents::TenderAmendedInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.tender_id, s.text("tender_id"));
+  SUNBID_ASSIGN_OR_RETURN(n.title, s.text("title"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
+  SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
+  SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t published_ms, s.integer("published_ms"));
+  if (published_ms > 0) n.published_on = china_day_text(published_ms);
+  SUNBID_ASSIGN_OR_RETURN(n.amendment, s.integer("amendment"));
+  SUNBID_ASSIGN_OR_RETURN(n.text, s.text("text"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t old_ms, s.integer("old_deadline_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t new_ms, s.integer("new_deadline_ms"));
+  n.old_deadline = china_time(old_ms);
+  n.new_deadline = china_time(new_ms);
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t amended_ms, s.integer("amended_ms"));
+  n.issued_on = china_day_text(amended_ms);
+  n.event_time_ms = amended_ms;
+  return n;
+}
+
 }  // namespace
 
 Result<std::string> render_document(std::string_view kind, std::string_view source_json,
@@ -196,6 +222,11 @@ Result<std::string> render_document(std::string_view kind, std::string_view sour
     SUNBID_ASSIGN_OR_RETURN(documents::TenderNoticeInput n, tender_notice_input(o));
     n.verification = footer;
     return documents::render_tender_notice(n);
+  }
+  if (kind == core::kTenderAmendedKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::TenderAmendedInput n, tender_amended_input(o));
+    n.verification = footer;
+    return documents::render_tender_amended(n);
   }
   if (kind == core::kTenderFailedKind) {
     SUNBID_ASSIGN_OR_RETURN(documents::TenderFailedInput n, tender_failed_input(o));
@@ -215,12 +246,14 @@ std::string verifier_key_id(std::string_view verifier_key) {
 std::string_view document_title_zh(std::string_view kind) {
   if (kind == core::kTenderNoticeKind) return "招标公告";
   if (kind == core::kTenderFailedKind) return "流标公告";
+  if (kind == core::kTenderAmendedKind) return "补遗公告";
   return kind;
 }
 
 std::string_view document_title_en(std::string_view kind) {
   if (kind == core::kTenderNoticeKind) return "Tender notice";
   if (kind == core::kTenderFailedKind) return "Tender failed notice";
+  if (kind == core::kTenderAmendedKind) return "Amendment notice";
   return kind;
 }
 

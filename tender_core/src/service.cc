@@ -459,6 +459,22 @@ Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender
     p["new_deadline"] = format_rfc3339_ms(target);
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
                             append_tender_entry(txn, actor, "tender.amended", tender_id, p));
+    // 补遗/更正公告 (docs/documents.md): the amendment as a notice.
+    boost::json::object notice;
+    notice["kind"] = kTenderAmendedKind;
+    notice["format"] = 1;
+    notice["tender_id"] = row.id;
+    notice["title"] = row.title;
+    SUNBID_TRY(notice_parties(db, row, notice));
+    notice["amendment"] = seq.value_or(0) + 1;
+    notice["text"] = text;
+    notice["old_deadline_ms"] = old_effective;
+    notice["new_deadline_ms"] = target;
+    notice["published_ms"] = row.published_ms.value_or(0);
+    notice["amended_ms"] = now;
+    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
+                            detail::draft_for(txn, actor, "document.published", tender_id));
+    SUNBID_TRY(publish_document(txn, std::move(draft), tender_id, kTenderAmendedKind, notice));
     return Amended{idx, old_effective, target};
   });
 }

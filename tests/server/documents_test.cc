@@ -2,6 +2,8 @@
 // entry, the worker's render / store / document.rendered, catch-up without a
 // second render, byte-stable re-rendering from the stored source, and the
 // two endpoints.
+#include "tender_core/documents.h"
+
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 #include <string>
@@ -11,7 +13,6 @@
 #include "audit_log/log_store.h"
 #include "audit_log/sha256.h"
 #include "server/document_publisher.h"
-#include "tender_core/documents.h"
 #include "tender_world.h"
 
 namespace sunbid::server::testing {
@@ -276,10 +277,45 @@ TEST_CASE("a tender failing unopened publishes a 流标公告 without the number
   auto pdf = w.call("GET", std::string(items[1].at("url").as_string()));
   REQUIRE(pdf.status == 200);
   const auto stored_failed = stored(*w.ledger, doc.log_index);
-  auto again = render_document(stored_failed.kind, stored_failed.source_json,
-                               stored_footer(stored_failed));
+  auto again =
+      render_document(stored_failed.kind, stored_failed.source_json, stored_footer(stored_failed));
   REQUIRE(again.ok());
   CHECK(*again == pdf.body);
+}
+
+TEST_CASE("an amendment publishes a 补遗公告 in its own command", "[documents]") {
+  TenderWorld w;
+  const std::string id = w.published_tender();
+  w.clock.set_ms(kT0 + 2LL * 86'400'000);
+  w.relogin();
+  auto a =
+      w.call("POST", "/api/v1/tenders/" + id + "/amendments",
+             R"({"text":"补充电梯维保要求：每月一次。","new_bid_deadline":"2026-02-05T02:00:00Z"})",
+             w.tenderer);
+  REQUIRE(a.status == 201);
+  auto amended = entries_of_type(*w.ledger, "tender.amended");
+  auto docs = entries_of_type(*w.ledger, "document.published");
+  REQUIRE(amended.size() == 1);
+  REQUIRE(docs.size() == 2);
+  CHECK(docs.back().at("index").as_int64() == amended.front().at("index").as_int64() + 1);
+  CHECK(docs.back().at("payload").at("kind").as_string() == "tender_amended");
+  const auto doc =
+      stored(*w.ledger, static_cast<std::uint64_t>(docs.back().at("index").as_int64()));
+  const json::object source = json::parse(doc.source_json).as_object();
+  CHECK(source.at("amendment").as_int64() == 1);
+  CHECK(source.at("text").as_string() == "补充电梯维保要求：每月一次。");
+  CHECK(source.at("old_deadline_ms").as_int64() == kDeadlineMs);
+
+  REQUIRE(render_pending(*w.ledger) == 2);
+  auto list = w.call("GET", "/api/v1/tenders/" + id + "/documents");
+  const auto list_body = body_json(list);
+  const auto& items = list_body.at("items").as_array();
+  REQUIRE(items.size() == 2);
+  CHECK(items[1].at("title_zh").as_string() == "补遗公告");
+  const auto rendered = stored(*w.ledger, doc.log_index);
+  auto again = render_document(rendered.kind, rendered.source_json, stored_footer(rendered));
+  REQUIRE(again.ok());
+  CHECK(hex_encode(sha256(*again)) == *rendered.pdf_sha256_hex);
 }
 
 }  // namespace sunbid::server::testing

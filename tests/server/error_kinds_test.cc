@@ -449,6 +449,8 @@ TEST_CASE("every code keeps the status it had before the registry", "[error_kind
       {"motion_window_too_long", ErrorKind::unprocessable},
       {"motion_window_too_short", ErrorKind::unprocessable},
       {"motion_wrong_status", ErrorKind::conflict},
+      // issue 14 §1, official documents (docs/documents.md).
+      {"document_not_found", ErrorKind::not_found},
   };
   for (const auto& c : error_codes()) {
     INFO(c.code);

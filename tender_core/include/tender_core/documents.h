@@ -45,8 +45,9 @@ namespace sunbid::core {
 inline constexpr int kDocumentsMigration = 30;
 
 // The kinds of document; the source's own "kind" member and the entries'.
-inline constexpr std::string_view kTenderNoticeKind = "tender_notice";  // 招标公告
-inline constexpr std::string_view kTenderFailedKind = "tender_failed";  // 流标公告
+inline constexpr std::string_view kTenderNoticeKind = "tender_notice";    // 招标公告
+inline constexpr std::string_view kTenderFailedKind = "tender_failed";    // 流标公告
+inline constexpr std::string_view kTenderAmendedKind = "tender_amended";  // 补遗/更正公告
 
 // Inside a command: stores `source` (canonical JSON) as document `kind` of
 // `tender` and appends the public document.published entry from `draft`
