@@ -89,7 +89,8 @@ Result<documents::TenderNoticeInput> tender_notice_input(const json::object& roo
   SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
   SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
   SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
-  n.community_address = address.starts_with(district) ? address : district + " " + address;
+  n.community_address =
+      address.find(district) != std::string::npos ? address : district + " " + address;
   SUNBID_ASSIGN_OR_RETURN(n.units, Source::integer_of(*community, "units"));
   SUNBID_ASSIGN_OR_RETURN(n.total_area_centi_m2, s.integer("area_centi_m2"));
   SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
@@ -172,7 +173,8 @@ Result<documents::TenderFailedInput> tender_failed_input(const json::object& roo
   SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
   SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
   SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
-  n.community_address = address.starts_with(district) ? address : district + " " + address;
+  n.community_address =
+      address.find(district) != std::string::npos ? address : district + " " + address;
   SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
   SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
   SUNBID_ASSIGN_OR_RETURN(std::int64_t published_ms, s.integer("published_ms"));

@@ -6,6 +6,8 @@
 
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -316,6 +318,21 @@ TEST_CASE("an amendment publishes a 补遗公告 in its own command", "[document
   auto again = render_document(rendered.kind, rendered.source_json, stored_footer(rendered));
   REQUIRE(again.ok());
   CHECK(hex_encode(sha256(*again)) == *rendered.pdf_sha256_hex);
+}
+
+// Writes a published tender's 招标公告 as the pipeline renders it to
+// $SUNBID_DOCUMENTS_SAMPLE (docs/images/tender-notice.png is its first page).
+TEST_CASE("sample: the 招标公告 of a published tender", "[.documents_sample]") {
+  const char* path = std::getenv("SUNBID_DOCUMENTS_SAMPLE");
+  REQUIRE(path != nullptr);
+  TenderWorld w;
+  const std::string id = w.published_tender();
+  REQUIRE(render_pending(*w.ledger) == 1);
+  auto list = w.call("GET", "/api/v1/tenders/" + id + "/documents");
+  const auto list_body = body_json(list);
+  auto pdf = w.call("GET", std::string(list_body.at("items").at(0).at("url").as_string()));
+  REQUIRE(pdf.status == 200);
+  std::ofstream(path, std::ios::binary) << pdf.body;
 }
 
 }  // namespace sunbid::server::testing
