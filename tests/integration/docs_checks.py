@@ -17,7 +17,12 @@ documents list to show the notice rendered, then checks:
   footer the log index, the checkpoint size and the source digest;
 - one 404 document_not_found for an unknown index, an index of another
   kind of entry, a non-number, an unknown tender and the document asked
-  under another tender; a draft's list is 404 for the public.
+  under another tender; a draft's list is 404 for the public;
+- across every tender the earlier steps made (the scenarios of every
+  decision method, the rules checks): each has its 招标公告, each failed one
+  its 流标公告 (too few bidders, too few valid or qualified bids, a failed
+  decision), each document rendered, and no 流标公告 prints a count of
+  bidders.
 """
 import hashlib
 import re
@@ -181,3 +186,50 @@ def check_docs(ctx, results):
                 repr(a))
     a = c.request("GET", "/tenders/T999999/documents")
     r.check("docs: an unknown tender's list → 404", a.status == 404, repr(a))
+
+    # Every tender made so far: its documents, once the worker has caught up.
+    c.documents_settled()
+    tenders, cursor = [], None
+    while True:
+        a = c.request("GET", "/tenders", params={"limit": 100, **({"cursor": cursor} if cursor else {})})
+        if a.status != 200:
+            r.fail("docs: GET /tenders", repr(a))
+            return
+        page = a.json()
+        tenders += page["items"]
+        cursor = page.get("next_cursor")
+        if cursor is None:
+            break
+    missing, failed_seen = [], 0
+    for t in tenders:
+        a = c.request("GET", f"/tenders/{t['id']}/documents")
+        if a.status != 200:
+            missing.append(f"{t['id']}: list {a.status}")
+            continue
+        items = a.json()["items"]
+        kinds = [i["kind"] for i in items]
+        # A draft cancelled before publication never had a notice.
+        if t.get("published_at") and "tender_notice" not in kinds:
+            missing.append(f"{t['id']} ({t['status']}): no 招标公告")
+        if not t.get("published_at") and kinds:
+            missing.append(f"{t['id']}: documents of a tender never published: {kinds}")
+        if t["status"] == "failed":
+            failed_seen += 1
+            if "tender_failed" not in kinds:
+                missing.append(f"{t['id']}: failed without a 流标公告")
+        missing += [f"{t['id']}: {i['kind']} at {i['log_index']} not rendered" for i in items
+                    if i["status"] != "rendered"]
+    r.check(f"docs: every one of {len(tenders)} tenders listed has its 招标公告 if published, each of the "
+            f"{failed_seen} failed ones its 流标公告, all rendered", not missing and failed_seen > 0,
+            "; ".join(missing[:8]))
+    if failed_seen:
+        t = next(t for t in tenders if t["status"] == "failed")
+        item = next(i for i in c.request("GET", f"/tenders/{t['id']}/documents").json()["items"]
+                    if i["kind"] == "tender_failed")
+        a = c.request("GET", item["url"][len("/api/v1"):])
+        text = subprocess.run(["pdftotext", "-", "-"], input=a.body, capture_output=True,
+                              timeout=120).stdout.decode("utf-8")
+        flat = re.sub(r"\s+", "", text)
+        r.check(f"docs: the 流标公告 of {t['id']} reads back: title, reason, its log index in the footer",
+                "流标公告" in flat and "流标原因" in flat and re.sub(r"\s+", "", t["title"]) in flat
+                and f"本文件登记于透明日志第{item['log_index']}条" in flat, text[:400])
