@@ -460,21 +460,10 @@ Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
                             append_tender_entry(txn, actor, "tender.amended", tender_id, p));
     // 补遗/更正公告 (docs/documents.md): the amendment as a notice.
-    boost::json::object notice;
-    notice["kind"] = kTenderAmendedKind;
-    notice["format"] = 1;
-    notice["tender_id"] = row.id;
-    notice["title"] = row.title;
-    SUNBID_TRY(notice_parties(db, row, notice));
-    notice["amendment"] = seq.value_or(0) + 1;
-    notice["text"] = text;
-    notice["old_deadline_ms"] = old_effective;
-    notice["new_deadline_ms"] = target;
-    notice["published_ms"] = row.published_ms.value_or(0);
-    notice["amended_ms"] = now;
     SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
                             detail::draft_for(txn, actor, "document.published", tender_id));
-    SUNBID_TRY(publish_document(txn, std::move(draft), tender_id, kTenderAmendedKind, notice));
+    SUNBID_TRY(detail::publish_amendment_notice(txn, std::move(draft), row, seq.value_or(0) + 1,
+                                                text, old_effective, target, now));
     return Amended{idx, old_effective, target};
   });
 }
@@ -620,6 +609,26 @@ Result<std::uint64_t> TenderService::fail_tender(const Actor& actor, std::string
 }
 
 namespace detail {
+
+Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
+                                std::int64_t amendment, std::string_view text,
+                                std::int64_t old_deadline_ms, std::int64_t new_deadline_ms,
+                                std::int64_t amended_ms) {
+  boost::json::object notice;
+  notice["kind"] = kTenderAmendedKind;
+  notice["format"] = 1;
+  notice["tender_id"] = row.id;
+  notice["title"] = row.title;
+  SUNBID_TRY(notice_parties(txn.db(), row, notice));
+  notice["amendment"] = amendment;
+  notice["text"] = text;
+  notice["old_deadline_ms"] = old_deadline_ms;
+  notice["new_deadline_ms"] = new_deadline_ms;
+  notice["published_ms"] = row.published_ms.value_or(0);
+  notice["amended_ms"] = amended_ms;
+  SUNBID_TRY(publish_document(txn, std::move(draft), row.id, kTenderAmendedKind, notice));
+  return ok_status();
+}
 
 Status publish_failure_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
                               std::string_view reason, std::string_view reason_text,

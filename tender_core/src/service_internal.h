@@ -38,6 +38,15 @@ Status publish_failure_notice(audit::WriteTxn& txn, audit::EntryDraft draft, con
                               std::string_view reason, std::string_view reason_text,
                               std::int64_t failed_ms);
 
+// The 补遗/更正公告 (issue 14 §1): inside the command that amended the
+// tender, after its tender.amended entry, stores the notice's source and
+// appends its document.published entry from `draft`. `amended_ms`: the
+// amendment's instant (the PDF's dates).
+Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
+                                std::int64_t amendment, std::string_view text,
+                                std::int64_t old_deadline_ms, std::int64_t new_deadline_ms,
+                                std::int64_t amended_ms);
+
 Status require_tenderer(const Actor& actor, const TenderRow& row);
 Status require_supervisor(const Actor& actor);
 Status require_text(std::string_view text, std::string_view code, std::string_view what_zh,

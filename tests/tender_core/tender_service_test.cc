@@ -511,9 +511,10 @@ TEST_CASE(
   auto ans = f.service->answer_objection(m.tenderer, t, o->objection_id, "已修改");
   REQUIRE(ans.ok());
   CHECK(ans->late);
-  // The answer and the amendment notice: the deadline keeps the 11 days it
-  // had left at filing (20 June -> 1 July), from 24 June: 5 July, 10:00.
-  CHECK(f.log_size() == before + 2);
+  // The answer, the amendment and its 更正公告's document.published: the
+  // deadline keeps the 11 days it had left at filing (20 June -> 1 July),
+  // from 24 June: 5 July, 10:00.
+  CHECK(f.log_size() == before + 3);
   REQUIRE(ans->deadline_moved);
   CHECK(ans->deadline_moved->new_deadline_ms == ms("2025-07-05T10:00:00+08:00"));
   expect_refused(
