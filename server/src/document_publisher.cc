@@ -55,7 +55,7 @@ std::string china_time(std::int64_t utc_ms, bool period_end = false) {
   std::int64_t minutes = (utc_ms - core::china_midnight_ms(d)) / 60'000;
   if (minutes == 0 && period_end) {
     d -= 1;
-    minutes = 24 * 60;
+    minutes = std::int64_t{24} * 60;
   }
   char hm[8];
   std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60),
