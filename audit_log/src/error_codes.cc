@@ -90,6 +90,10 @@ constexpr ErrorCodeInfo kErrorCodes[] = {
     {"verifier_key_malformed", K::internal, "验证公钥格式错误", "the verifier key is malformed"},
     // documents: the PDF renderer (pinned fonts, QR codes, cairo).
     {"document_render_failed", K::internal, "文档生成失败", "document rendering failed"},
+    // official documents (issue 14 §1): the list, the stored PDFs, the worker.
+    {"document_not_found", K::not_found, "文档不存在", "no such document"},
+    {"document_source_invalid", K::internal, "文档源数据无效",
+     "a document's stored source data is invalid"},
     // tender_core: registry, tenders, bids, objections, rules.
     {"action_not_allowed", K::conflict, "当前状态不允许此操作",
      "the tender's status does not allow this action"},

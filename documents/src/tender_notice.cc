@@ -47,11 +47,20 @@ Result<std::string> render_tender_notice(const TenderNoticeInput& n) {
   doc.key_value("招标人", n.tenderer_name).key_value("类型", n.tenderer_kind);
 
   heading("选聘方案");
-  doc.key_value("预算", format_centi(n.budget_min_fen_per_m2_month) + " – " +
-                            format_centi(n.budget_max_fen_per_m2_month) + " 元/m²·月");
-  doc.key_value("最高投标限价",
-                format_centi(n.budget_max_fen_per_m2_month) + " 元/m²·月（高于此价的报价无效）");
-  doc.key_value("合同期限", std::to_string(n.contract_term_months) + " 个月");
+  if (n.budget_min_fen_per_m2_month != 0 || n.budget_max_fen_per_m2_month != 0) {
+    doc.key_value("预算", format_centi(n.budget_min_fen_per_m2_month) + " – " +
+                              format_centi(n.budget_max_fen_per_m2_month) + " 元/m²·月");
+    doc.key_value("最高投标限价",
+                  format_centi(n.budget_max_fen_per_m2_month) + " 元/m²·月（高于此价的报价无效）");
+  }
+  if (n.reference_min_fen_per_m2_month != 0 || n.reference_max_fen_per_m2_month != 0) {
+    doc.key_value("参考价格", format_centi(n.reference_min_fen_per_m2_month) + " – " +
+                                  format_centi(n.reference_max_fen_per_m2_month) +
+                                  " 元/m²·月（服务等级参考价，超出者清标时标注质价不符）");
+  }
+  if (n.contract_term_months > 0) {
+    doc.key_value("合同期限", std::to_string(n.contract_term_months) + " 个月");
+  }
   doc.key_value("评定方式", n.decision_method);
   if (!n.selection_plan_ref.empty()) doc.key_value("选聘方案", n.selection_plan_ref);
 

@@ -485,6 +485,13 @@ Result<StageResult> run_method(WriteTxn& txn, const detail::TenderInfo& t,
   d.payload = payload;
   SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
   SUNBID_TRY(detail::record_decision_index(db, tender, out.log_index));
+  if (out.next == "failed") {
+    // 流标公告 after the decision (docs/documents.md).
+    const auto* reason = payload.if_contains("reason");
+    SUNBID_TRY(core::publish_failure_notice(
+        txn, tender,
+        reason && reason->is_string() ? std::string_view(reason->as_string()) : "failed"));
+  }
   out.record = std::move(payload);
   return out;
 }

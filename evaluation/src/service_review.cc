@@ -295,6 +295,10 @@ Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluato
     c.tender = std::string(tender);
     c.payload = payload;
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(c));
+    // 流标公告 after the conclusion (docs/documents.md).
+    if (out.next == "failed") {
+      SUNBID_TRY(core::publish_failure_notice(txn, tender, "too_few_qualified"));
+    }
     out.record = std::move(payload);
     return out;
   });

@@ -20,7 +20,13 @@ struct Api::Impl {
   explicit Impl(ApiOptions o)
       : services(std::move(o)),
         router(services, all_routes(services.options.dev_clock != nullptr)) {
-    if (services.options.tick_interval.count() > 0) ticker = std::thread([this] { tick_loop(); });
+    if (services.options.tick_interval.count() > 0) {
+      // Documents are rendered on a thread of their own (never the writer's
+      // or a network thread's): at start, which catches up a restart, and
+      // after every tick.
+      document_worker = std::make_unique<DocumentWorker>(services.documents);
+      ticker = std::thread([this] { tick_loop(); });
+    }
   }
 
   ~Impl() {
@@ -30,6 +36,7 @@ struct Api::Impl {
     }
     tick_cv.notify_all();
     if (ticker.joinable()) ticker.join();
+    document_worker.reset();  // before the services it renders for
   }
 
   // The background tick: time-driven transitions happen without requests.
@@ -48,6 +55,8 @@ struct Api::Impl {
       } else if (r.ok()) {
         reported = false;
       }
+      // A checkpoint covering a newly published document may exist now.
+      if (document_worker) document_worker->wake();
       lock.lock();
     }
   }
@@ -60,6 +69,7 @@ struct Api::Impl {
   std::condition_variable tick_cv;
   bool stopping = false;
   std::thread ticker;
+  std::unique_ptr<DocumentWorker> document_worker;
 };
 
 Api::Api(ApiOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}

@@ -1,10 +1,13 @@
 #include "tender_core/schema.h"
 
 #include "store.h"
+#include "tender_core/documents.h"
 
 namespace sunbid::core {
 
-std::vector<audit::Migration> tender_core_migrations() {
+namespace {
+
+std::vector<audit::Migration> base_migrations() {
   return {{kTenderCoreBaseMigration, "tender_core",
            R"sql(
 CREATE TABLE core_counters (
@@ -332,6 +335,15 @@ CREATE TABLE tender_contracts (
 CREATE INDEX tender_contracts_late ON tender_contracts(log_index)
   WHERE signed_late = 1 OR recorded_late = 1;
 )sql"}};
+}
+
+}  // namespace
+
+std::vector<audit::Migration> tender_core_migrations() {
+  std::vector<audit::Migration> out = base_migrations();
+  // Official documents (issue 14 §1): their source data and stored PDFs.
+  for (auto& m : documents_migrations()) out.push_back(std::move(m));
+  return out;
 }
 
 Result<std::string> core_tables_digest(audit::Database& db) {

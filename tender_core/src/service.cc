@@ -8,6 +8,8 @@
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/calendar.h"
+#include "tender_core/documents.h"
+#include "tender_core/registry.h"
 #include "tender_core/time.h"
 
 namespace sunbid::core {
@@ -157,7 +159,69 @@ Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const Tender
   p["reason"] = reason;
   std::optional<std::int64_t> release;
   if (row.status == TenderStatus::draft) release = detail::kReleaseAtPublication;
-  return append_tender_entry(txn, actor, type, row.id, std::move(p), release);
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
+                          append_tender_entry(txn, actor, type, row.id, std::move(p), release));
+  if (to == TenderStatus::failed) {
+    // 流标公告: the reason as the tenderer or supervisor gave it.
+    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
+                            detail::draft_for(txn, actor, "document.published", row.id));
+    SUNBID_TRY(detail::publish_failure_notice(txn, std::move(draft), row, reason,
+                                              std::string(reason), txn.now_ms()));
+  }
+  return idx;
+}
+
+// The community and tenderer members every notice's source carries.
+Status notice_parties(audit::Database& db, const TenderRow& row, boost::json::object& s) {
+  SUNBID_ASSIGN_OR_RETURN(Community c, Registry::community(db, row.community_id));
+  s["community"] = boost::json::object{{"id", c.id},
+                                       {"name", c.name},
+                                       {"district", c.district},
+                                       {"street", c.street},
+                                       {"address", c.address},
+                                       {"units", c.totals.units},
+                                       {"total_area_centi_m2", c.totals.total_area_centi_m2}};
+  // The organisation that tenders, as the OCDS procuringEntity names it
+  // (publication/ocds_release.cc): never a person.
+  s["tenderer"] = boost::json::object{{"name", c.name + "业主委员会"}, {"kind", "业主委员会"}};
+  return ok_status();
+}
+
+// The 招标公告's source data (docs/documents.md, "The tender notice's
+// source"): the facts the notice prints, as of the publication, in plain
+// JSON with integers only. The PDF is rendered from exactly this later
+// (server/document_publisher.h), so it holds everything the layout needs.
+Result<boost::json::object> tender_notice_source(audit::Database& db, const TenderRow& row,
+                                                 const TenderRules& rules, const ServiceTier& tier,
+                                                 std::int64_t now_ms,
+                                                 std::int64_t objections_until_ms) {
+  boost::json::object s;
+  s["kind"] = kTenderNoticeKind;
+  s["format"] = 1;
+  s["tender_id"] = row.id;
+  s["title"] = row.title;
+  SUNBID_TRY(notice_parties(db, row, s));
+  s["area_centi_m2"] = rules.area_centi_m2;
+  s["service_tier"] = to_json(tier);
+  s["qualification"] = boost::json::object{{"min_credit_grade", rules.min_credit_grade},
+                                           {"min_star_rating", rules.min_star_rating},
+                                           {"min_bidders", rules.min_bidders}};
+  boost::json::array criteria;
+  for (const auto& k : rules.criteria)
+    criteria.push_back(boost::json::object{{"code", k.code}, {"title", k.title}});
+  s["criteria"] = std::move(criteria);
+  s["decision_method"] = to_string(rules.decision.method);
+  s["candidate_cap"] = rules.candidate_cap;
+  s["candidate_cap_method"] = to_string(rules.candidate_cap_method);
+  s["bid_deadline_ms"] = rules.bid_deadline_ms;
+  s["document_objections_until_ms"] = objections_until_ms;
+  s["reveal_window_s"] = rules.reveal_window_s;
+  s["candidate_publicity_days"] = rules.candidate_publicity_days;
+  s["vote_window_days"] = rules.vote_window_days;
+  s["award_publicity_days"] = rules.award_publicity_days;
+  s["published_ms"] = now_ms;
+  if (row.retender_of) s["retender_of"] = *row.retender_of;
+  return s;
 }
 
 // A draft's title or rules over their cap (PlatformSettings).
@@ -330,10 +394,18 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     p["service_tier"] = to_json(*tier);
     if (row.retender_of) p["retender_of"] = *row.retender_of;
     // 条例 22: document objections until the deadline's date − 11 (no roll).
-    p["document_objections_until"] = format_rfc3339_ms(
-        days_before_cutoff_ms(rules.bid_deadline_ms, settings_.document_objection_cutoff_days));
+    const std::int64_t objections_until =
+        days_before_cutoff_ms(rules.bid_deadline_ms, settings_.document_objection_cutoff_days);
+    p["document_objections_until"] = format_rfc3339_ms(objections_until);
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
                             append_tender_entry(txn, actor, "tender.published", tender_id, p));
+    // The 招标公告 (issue 14 §1): its source and the public
+    // document.published entry, in this same command; the PDF follows.
+    SUNBID_ASSIGN_OR_RETURN(boost::json::object notice,
+                            tender_notice_source(db, row, rules, *tier, now, objections_until));
+    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft doc_draft,
+                            detail::draft_for(txn, actor, "document.published", tender_id));
+    SUNBID_TRY(publish_document(txn, std::move(doc_draft), tender_id, kTenderNoticeKind, notice));
     return Published{idx, now, false};
   });
 }
@@ -387,6 +459,11 @@ Result<Amended> TenderService::amend(const Actor& actor, std::string_view tender
     p["new_deadline"] = format_rfc3339_ms(target);
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx,
                             append_tender_entry(txn, actor, "tender.amended", tender_id, p));
+    // 补遗/更正公告 (docs/documents.md): the amendment as a notice.
+    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft draft,
+                            detail::draft_for(txn, actor, "document.published", tender_id));
+    SUNBID_TRY(detail::publish_amendment_notice(txn, std::move(draft), row, seq.value_or(0) + 1,
+                                                text, old_effective, target, now));
     return Amended{idx, old_effective, target};
   });
 }
@@ -530,5 +607,46 @@ Result<std::uint64_t> TenderService::fail_tender(const Actor& actor, std::string
     return end_tender(txn, actor, row, to, reason, "tender.failed");
   });
 }
+
+namespace detail {
+
+Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
+                                std::int64_t amendment, std::string_view text,
+                                std::int64_t old_deadline_ms, std::int64_t new_deadline_ms,
+                                std::int64_t amended_ms) {
+  boost::json::object notice;
+  notice["kind"] = kTenderAmendedKind;
+  notice["format"] = 1;
+  notice["tender_id"] = row.id;
+  notice["title"] = row.title;
+  SUNBID_TRY(notice_parties(txn.db(), row, notice));
+  notice["amendment"] = amendment;
+  notice["text"] = text;
+  notice["old_deadline_ms"] = old_deadline_ms;
+  notice["new_deadline_ms"] = new_deadline_ms;
+  notice["published_ms"] = row.published_ms.value_or(0);
+  notice["amended_ms"] = amended_ms;
+  SUNBID_TRY(publish_document(txn, std::move(draft), row.id, kTenderAmendedKind, notice));
+  return ok_status();
+}
+
+Status publish_failure_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
+                              std::string_view reason, std::string_view reason_text,
+                              std::int64_t failed_ms) {
+  boost::json::object s;
+  s["kind"] = kTenderFailedKind;
+  s["format"] = 1;
+  s["tender_id"] = row.id;
+  s["title"] = row.title;
+  SUNBID_TRY(notice_parties(txn.db(), row, s));
+  s["published_ms"] = row.published_ms.value_or(0);
+  s["failed_ms"] = failed_ms;
+  s["reason"] = reason;
+  s["reason_text"] = reason_text;
+  SUNBID_TRY(publish_document(txn, std::move(draft), row.id, kTenderFailedKind, s));
+  return ok_status();
+}
+
+}  // namespace detail
 
 }  // namespace sunbid::core

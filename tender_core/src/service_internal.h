@@ -28,6 +28,25 @@ namespace sunbid::core::detail {
 inline constexpr std::int64_t kReleaseAtRevealOpening = std::numeric_limits<std::int64_t>::max();
 inline constexpr std::int64_t kReleaseAtPublication = std::numeric_limits<std::int64_t>::max() - 2;
 
+// The 流标公告 (issue 14 §1): inside the command that failed the tender,
+// after its tender.failed entry, stores the notice's source and appends its
+// document.published entry from `draft` (the failing actor's, or the
+// system's). `reason_text` is what the notice prints as the reason: never a
+// count of bidders ("fewer than three bidders", not how many).
+// `failed_ms`: the failure's instant (the PDF's dates).
+Status publish_failure_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
+                              std::string_view reason, std::string_view reason_text,
+                              std::int64_t failed_ms);
+
+// The 补遗/更正公告 (issue 14 §1): inside the command that amended the
+// tender, after its tender.amended entry, stores the notice's source and
+// appends its document.published entry from `draft`. `amended_ms`: the
+// amendment's instant (the PDF's dates).
+Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
+                                std::int64_t amendment, std::string_view text,
+                                std::int64_t old_deadline_ms, std::int64_t new_deadline_ms,
+                                std::int64_t amended_ms);
+
 Status require_tenderer(const Actor& actor, const TenderRow& row);
 Status require_supervisor(const Actor& actor);
 Status require_text(std::string_view text, std::string_view code, std::string_view what_zh,

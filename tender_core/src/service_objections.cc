@@ -105,6 +105,11 @@ Result<std::optional<Amended>> resume_after_document_objection(
     draft.payload["old_deadline"] = format_rfc3339_ms(old_effective);
     draft.payload["new_deadline"] = format_rfc3339_ms(target);
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, txn.append(draft));
+    // The 更正公告 of the move (docs/documents.md), after its entry.
+    SUNBID_ASSIGN_OR_RETURN(auto doc_draft,
+                            detail::draft_for(txn, actor, "document.published", row.id));
+    SUNBID_TRY(detail::publish_amendment_notice(txn, std::move(doc_draft), row, seq.value_or(0) + 1,
+                                                notice, old_effective, target, now));
     out = Amended{idx, old_effective, target};
   }
   return out;

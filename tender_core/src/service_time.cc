@@ -313,6 +313,21 @@ Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64
     }
     SUNBID_TRY(detail::set_status(db, tender_id, p->to, std::nullopt));
     SUNBID_TRY(txn.append(draft));
+    if (p->action == TenderAction::fail) {
+      // 流标公告 (docs/documents.md): the floor, never the number of bidders.
+      std::string text;
+      if (p->fail_reason == kTooFewBidders) {
+        text = too_few_bidders_notice(bidder_floor(row));
+      } else if (p->fail_reason == "too_few_valid_bids") {
+        const std::string n = std::to_string(row.min_valid_bids);
+        text = "有效投标少于本招标要求的" + n + "个，招标失败 / fewer than the " + n +
+               " valid bids this tender requires: the tender has failed";
+      } else {
+        text = p->fail_reason;
+      }
+      SUNBID_TRY(detail::publish_failure_notice(txn, detail::system_draft("document.published"),
+                                                row, p->fail_reason, text, p->due_at));
+    }
     return true;
   });
 }

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "service_internal.h"
 #include "store.h"
 #include "tender_core/time.h"
 #include "tender_core/unchecked_reads.h"
@@ -119,6 +120,33 @@ Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string
   up->bind(1, reason).bind(2, tender_id);
   SUNBID_TRY(up->run());
   return detail::set_status(txn.db(), tender_id, to, std::nullopt);
+}
+
+Status publish_failure_notice(audit::WriteTxn& txn, std::string_view tender_id,
+                              std::string_view reason) {
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(txn.db(), tender_id));
+  std::string text;
+  if (reason == "too_few_qualified") {
+    const std::string n = std::to_string(row.min_valid_bids);
+    text = "评审后合格的投标少于本招标要求的" + n + "个，招标失败 / fewer than the " + n +
+           " qualified bids this tender requires after the review: the tender has failed";
+  } else if (reason == "decision_failed_quorum") {
+    text =
+        "业主表决的参与未达专有部分面积和人数均三分之二以上，表决不成立，招标失败 / the owners' "
+        "vote missed its quorum (two thirds of the area and of the owners): the tender has failed";
+  } else if (reason == "decision_failed_no_winner") {
+    text =
+        "没有候选人获得参与表决的专有部分面积和人数均过半数，招标失败 / no candidate won more "
+        "than half of the participating area and owners: the tender has failed";
+  } else if (reason == "decision_failed_no_majority") {
+    text =
+        "票决未形成多数，招标失败 / the committee vote reached no majority: the tender has "
+        "failed";
+  } else {
+    text = std::string(reason);
+  }
+  return detail::publish_failure_notice(txn, detail::system_draft("document.published"), row,
+                                        reason, text, txn.now_ms());
 }
 
 Result<std::vector<OpenedBid>> opened_bids(audit::Database& db, std::string_view tender_id) {

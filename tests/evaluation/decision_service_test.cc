@@ -17,8 +17,16 @@ void no_vote(boost::json::object& r, boost::json::object decision) {
   r["vote_window_s"] = 0;
 }
 
+// The last entry of the evaluation's own: a failed tender's 流标公告
+// (document.published, docs/documents.md) follows its decision.made.
 boost::json::object last_entry(EvalFixture& f) {
-  return boost::json::parse(f.all_entries().back()).as_object();
+  auto all = f.all_entries();
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    auto e = boost::json::parse(*it).as_object();
+    if (e["type"].as_string() != "document.published") return e;
+  }
+  FAIL("no entry");
+  return {};
 }
 
 // After the award: the award publicity ends, the tender is awarded.
@@ -295,6 +303,13 @@ eval::StageResult close_and_decide(EvalFixture& f, OwnersVote& o) {
   eval::StageResult r;
   r.record = e["payload"].as_object();
   const std::string result(r.record["result"].as_string());
+  if (result == "failed") {
+    // The 流标公告 right after the decision, in the same command.
+    auto doc = boost::json::parse(f.all_entries().back()).as_object();
+    CHECK(doc["type"].as_string() == "document.published");
+    CHECK(doc["payload"].as_object()["kind"].as_string() == "tender_failed");
+    CHECK(doc["index"].as_int64() == e["index"].as_int64() + 1);
+  }
   r.next = result == "award" ? "award_publicized" : result == "failed" ? "failed" : "vote_round";
   if (result == "award") r.winner = std::string(r.record["winner"].as_string());
   return r;
@@ -471,8 +486,9 @@ TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the
       f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); }, "vote_window_open");
   f.clock.advance_ms(1);
   // At the close the platform decides by itself (nobody's click):
-  // K1 (89.50 m²) of K1 + K2 (189.99 m² in all): 1 of 2 heads < 2/3 -> fails.
-  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  // K1 (89.50 m²) of K1 + K2 (189.99 m² in all): 1 of 2 heads < 2/3 -> fails:
+  // decision.made and the 流标公告's document.published (docs/documents.md).
+  (void)expect_eval_entries(f, 2, [&] { return f.eval->catch_up(d.t.id); });
   expect_eval_refused(
       f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
   auto r = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });

@@ -215,6 +215,15 @@ TEST_CASE("review: fewer qualified than min_valid_bids fails the tender") {
   auto db = f.reader();
   CHECK(core::detail::unchecked_view(db, r.t.id)->status == core::TenderStatus::failed);
   CHECK(core::detail::unchecked_view(db, r.t.id)->end_reason == "too_few_qualified");
+  // The 流标公告 right after review.concluded, in the same command
+  // (docs/documents.md).
+  auto all = f.all_entries();
+  REQUIRE(all.size() >= 2);
+  auto concluded = boost::json::parse(all[all.size() - 2]).as_object();
+  auto doc = boost::json::parse(all.back()).as_object();
+  CHECK(concluded["type"].as_string() == "review.concluded");
+  CHECK(doc["type"].as_string() == "document.published");
+  CHECK(doc["payload"].as_object()["kind"].as_string() == "tender_failed");
 }
 
 TEST_CASE("review: a member must declare first; one who submitted marks cannot be replaced") {

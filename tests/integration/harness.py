@@ -406,5 +406,19 @@ class Client:
         return a.json()["token"]
 
     def log_size(self):
+        self.documents_settled()
         a = self.request("GET", "/audit/entries", params={"start": 0, "end": 0})
         return a.json()["log_size"]
+
+    def documents_settled(self, timeout=60):
+        """Waits until the server's document worker has rendered every
+        published document (GET /metrics, sunbid_documents_unrendered = 0),
+        so that no document.rendered entry, appended a second or two after a
+        publication, lands between two reads of the log's size."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            a = self.request("GET", "/metrics", validate=False)
+            m = re.search(rb"^sunbid_documents_unrendered (\d+)$", a.body, re.M)
+            if a.status != 200 or m is None or m.group(1) == b"0":
+                return
+            time.sleep(0.1)

@@ -29,6 +29,7 @@ import draws_checks  # noqa: E402
 import redraw_checks  # noqa: E402
 import abuse_checks  # noqa: E402
 import ocds_checks  # noqa: E402
+import docs_checks  # noqa: E402
 import secrets_checks  # noqa: E402
 import web_checks  # noqa: E402
 import letters_checks  # noqa: E402
@@ -98,6 +99,7 @@ def main():
                  ("(i) secrets: limits and insiders", abuse_checks.check_abuse),
                  ("(i) secrets: blinded stubs and the access record", secrets_checks.check_secrets),
                  ("(j) open data: OCDS releases", ocds_checks.check_ocds),
+                 ("(j2) official documents: the 招标公告 as a verifiable PDF", docs_checks.check_docs),
                  ("(k) web: cookie sessions, bilingual errors, the app at /", web_checks.check_web),
                  ("(l) owners: activation letters as a PDF", letters_checks.check_letters),
                  # These move the dev clock (a motion's notice and window; a code's expiry).

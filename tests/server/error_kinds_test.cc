@@ -454,6 +454,8 @@ TEST_CASE("every code keeps the status it had before the registry", "[error_kind
       {"contract_invalid", ErrorKind::unprocessable},
       {"contract_not_allowed", ErrorKind::conflict},
       {"contract_not_found", ErrorKind::not_found},
+      // issue 14 §1, official documents (docs/documents.md).
+      {"document_not_found", ErrorKind::not_found},
   };
   for (const auto& c : error_codes()) {
     INFO(c.code);

@@ -516,7 +516,8 @@ TEST_CASE("POST /dev/clock ticks: due transitions are applied before it answers"
     // The same tick also commits the access record of the days passed.
     if (type != "access_record.committed") types.push_back(std::move(type));
   }
-  CHECK(types ==
-        std::vector<std::string>{"dev.clock_advanced", "tender.bidding_closed", "tender.failed"});
+  // document.published: the 流标公告 (docs/documents.md).
+  CHECK(types == std::vector<std::string>{"dev.clock_advanced", "tender.bidding_closed",
+                                          "tender.failed", "document.published"});
   CHECK(core::detail::unchecked_view(*db, id)->status == core::TenderStatus::failed);
 }

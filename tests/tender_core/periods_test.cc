@@ -328,10 +328,16 @@ TEST_CASE("a document objection holds the deadline; the answer restores its days
   REQUIRE(ans->deadline_moved);
   CHECK(ans->deadline_moved->old_deadline_ms == ms("2025-07-03T10:00:00+08:00"));
   CHECK(ans->deadline_moved->new_deadline_ms == ms("2025-07-18T10:00:00+08:00"));
-  CHECK(f.log_size() == before + 2);
-  auto notice = boost::json::parse(f.all_entries().back()).as_object();
+  // objection.answered, tender.amended and its 更正公告's document.published
+  // (docs/documents.md).
+  CHECK(f.log_size() == before + 3);
+  const auto all = f.all_entries();
+  auto notice = boost::json::parse(all[all.size() - 2]).as_object();
   CHECK(notice["type"].as_string() == "tender.amended");
   CHECK(notice["payload"].as_object()["reason"].as_string() == "document_objection_answered");
+  auto doc = boost::json::parse(all.back()).as_object();
+  CHECK(doc["type"].as_string() == "document.published");
+  CHECK(doc["payload"].as_object()["kind"].as_string() == "tender_amended");
   CHECK_FALSE(detail::unchecked_view(db, t)->deadline_held);
   CHECK(*detail::unchecked_view(db, t)->bid_deadline_ms == ms("2025-07-18T10:00:00+08:00"));
   // Still not open to new document objections (the cutoff stays 22 June).

@@ -253,17 +253,31 @@ void expect_refused(CoreFixture& f, F&& command, std::string_view code) {
   CHECK(f.snapshot() == before);
 }
 
-// Runs a command that must succeed with exactly one entry and a state change.
+// Runs a command that must succeed with exactly `entries` entries and a
+// state change.
 template <class F>
-auto expect_one_entry(CoreFixture& f, F&& command) {
+auto expect_entries(CoreFixture& f, std::uint64_t entries, F&& command) {
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   const auto before = f.snapshot();
   auto r = command();
   if (!r.ok()) FAIL(r.error().to_string());
   const auto after = f.snapshot();
-  CHECK(after.first == before.first + 1);
+  CHECK(after.first == before.first + entries);
   CHECK(after.second != before.second);
   return r;
+}
+
+// Runs a command that must succeed with exactly one entry and a state change.
+template <class F>
+auto expect_one_entry(CoreFixture& f, F&& command) {
+  return expect_entries(f, 1, std::forward<F>(command));
+}
+
+// A command that also publishes an official document (docs/documents.md):
+// its own entry and document.published.
+template <class F>
+auto expect_entry_and_document(CoreFixture& f, F&& command) {
+  return expect_entries(f, 2, std::forward<F>(command));
 }
 
 }  // namespace sunbid::testing

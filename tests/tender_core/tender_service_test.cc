@@ -85,7 +85,7 @@ TEST_CASE("draft, edit and publish: rules validated and frozen, publish idempote
   fix["committee_size"] = 5;
   expect_one_entry(f, [&] { return f.service->edit_draft(m.tenderer, *id, {std::nullopt, fix}); });
   // Exactly 20 days is enough.
-  auto p = expect_one_entry(f, [&] { return f.service->publish(m.tenderer, *id); });
+  auto p = expect_entry_and_document(f, [&] { return f.service->publish(m.tenderer, *id); });
   CHECK_FALSE(p->already_published);
   // Again: the same answer, nothing appended.
   const auto before = f.snapshot();
@@ -194,13 +194,13 @@ TEST_CASE("amendment: pushes the deadline out to 15 days; bid entries stay withh
   });
   // 20 days before the deadline an amendment needs no push.
   f.clock.set_ms(ms("2025-06-11T02:00:00Z"));
-  auto a1 =
-      expect_one_entry(f, [&] { return f.service->amend(m.tenderer, t, "补遗一", std::nullopt); });
+  auto a1 = expect_entry_and_document(
+      f, [&] { return f.service->amend(m.tenderer, t, "补遗一", std::nullopt); });
   CHECK(a1->new_deadline_ms == ms(kDeadline));
   // 10 days before: pushed to now + 15 days.
   f.clock.set_ms(ms("2025-06-21T02:00:00Z"));
-  auto a2 =
-      expect_one_entry(f, [&] { return f.service->amend(m.tenderer, t, "补遗二", std::nullopt); });
+  auto a2 = expect_entry_and_document(
+      f, [&] { return f.service->amend(m.tenderer, t, "补遗二", std::nullopt); });
   CHECK(a2->new_deadline_ms == ms("2025-07-06T02:00:00Z"));
   expect_refused(
       f, [&] { return f.service->amend(m.tenderer, t, "x", ms("2025-07-05T00:00:00Z")); },
@@ -511,9 +511,10 @@ TEST_CASE(
   auto ans = f.service->answer_objection(m.tenderer, t, o->objection_id, "已修改");
   REQUIRE(ans.ok());
   CHECK(ans->late);
-  // The answer and the amendment notice: the deadline keeps the 11 days it
-  // had left at filing (20 June -> 1 July), from 24 June: 5 July, 10:00.
-  CHECK(f.log_size() == before + 2);
+  // The answer, the amendment and its 更正公告's document.published: the
+  // deadline keeps the 11 days it had left at filing (20 June -> 1 July),
+  // from 24 June: 5 July, 10:00.
+  CHECK(f.log_size() == before + 3);
   REQUIRE(ans->deadline_moved);
   CHECK(ans->deadline_moved->new_deadline_ms == ms("2025-07-05T10:00:00+08:00"));
   expect_refused(

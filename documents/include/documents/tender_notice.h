@@ -30,9 +30,15 @@ struct TenderNoticeInput {
   std::int64_t total_area_centi_m2 = 0;  // 专有部分总面积 (the roster's exclusive area, SPC art. 8)
   std::int64_t units = 0;                // 户数 (roster units)
   std::string service_tier;              // 服务等级, as the frozen rules name it
+  // The selection plan's budget; budget_max is also the price ceiling
+  // (最高投标限价). Both 0: no budget printed (a tender without a plan's budget).
   std::int64_t budget_min_fen_per_m2_month = 0;
-  std::int64_t budget_max_fen_per_m2_month = 0;  // also the price ceiling (最高投标限价)
-  std::int64_t contract_term_months = 0;
+  std::int64_t budget_max_fen_per_m2_month = 0;
+  // The service tier's reference price range (a price outside it is flagged
+  // 质价不符 at clearing, not refused). Both 0: not printed.
+  std::int64_t reference_min_fen_per_m2_month = 0;
+  std::int64_t reference_max_fen_per_m2_month = 0;
+  std::int64_t contract_term_months = 0;  // 0: not printed
   std::string decision_method;  // 评定方式, e.g. "业主大会表决（定性评审，评定分离）"
   std::string selection_plan_ref;  // e.g. "业主大会议题 12，2026-05-20 通过"; empty: not printed
   std::vector<std::string> qualifications;  // 投标人资格要求, one line each

@@ -26,6 +26,7 @@
 #include "evaluation/service.h"
 #include "publication/ocds.h"
 #include "server/api.h"
+#include "server/document_publisher.h"
 #include "server/login_throttle.h"
 #include "server/rate_limiter.h"
 #include "server/session_cache.h"
@@ -113,6 +114,9 @@ struct Services {
   assembly::MotionService motions;
   publication::OcdsPublisher ocds{options.ocds};
   PlatformTick tick{*options.ledger, evaluation, motions, ocds};
+  // Official documents' PDFs, rendered after their event's commit by the
+  // Api's DocumentWorker (server/document_publisher.h).
+  DocumentPublisher documents{*options.ledger, options.public_base_url};
   SessionCache sessions;
   TenderViewCache tender_views;
   LoginThrottle throttle{options.limits};

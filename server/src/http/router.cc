@@ -38,9 +38,16 @@ bool match(const std::vector<std::string>& pattern, const std::vector<std::strin
   params.clear();
   for (std::size_t i = 0; i < segs.size(); ++i) {
     const std::string& p = pattern[i];
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+    const std::size_t close = p.find('}');
+    if (p.size() > 2 && p.front() == '{' && close == p.size() - 1) {
       if (segs[i].empty()) return false;
       params[p.substr(1, p.size() - 2)] = segs[i];
+    } else if (p.size() > 2 && p.front() == '{' && close != std::string::npos) {
+      // "{name}.pdf": a parameter followed by a literal suffix in one segment.
+      const std::string_view suffix = std::string_view(p).substr(close + 1);
+      const std::string& seg = segs[i];
+      if (seg.size() <= suffix.size() || !seg.ends_with(suffix)) return false;
+      params[p.substr(1, close - 1)] = seg.substr(0, seg.size() - suffix.size());
     } else if (p != segs[i]) {
       return false;
     }

@@ -119,4 +119,8 @@ Result<Response> get_trail(Ctx& c);
 Result<Response> get_ocds_releases(Ctx& c);
 Result<Response> get_tender_ocds(Ctx& c);
 
+// documents.cc: official documents (issue 14 §1, docs/documents.md).
+Result<Response> get_tender_documents(Ctx& c);
+Result<Response> get_tender_document_pdf(Ctx& c);
+
 }  // namespace sunbid::server::routes

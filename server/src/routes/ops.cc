@@ -5,6 +5,7 @@
 #include "http/answer.h"
 #include "http/route.h"
 #include "routes/handlers.h"
+#include "tender_core/documents.h"
 #include "wire/requests.h"
 
 namespace sunbid::server::routes {
@@ -44,6 +45,14 @@ Result<Response> get_metrics(Ctx& c) {
   line("sunbid_ledger_stopped", "gauge", "1 when the ledger has stopped for good.",
        ledger.failure() ? 1 : 0);
   line("sunbid_audit_log_size", "gauge", "Entries in the audit log.", ledger.committed_log().size);
+  {
+    // The document worker's backlog (docs/documents.md): 0 once every
+    // published document has its PDF and document.rendered entry.
+    SUNBID_ASSIGN_OR_RETURN(auto lease, ledger.reader());
+    SUNBID_ASSIGN_OR_RETURN(std::uint64_t unrendered, core::unrendered_count(lease.db()));
+    line("sunbid_documents_unrendered", "gauge",
+         "Official documents published but not yet rendered.", unrendered);
+  }
   if (c.s.options.extra_metrics) out += c.s.options.extra_metrics();
   Response r = text_response(std::move(out));
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";

@@ -103,6 +103,9 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       // open_data.cc
       route("GET",    "/ocds/releases",                           kReadOpenData,        kWorker,      kNone,           get_ocds_releases),
       route("GET",    "/tenders/{id}/ocds",                       kReadOpenData,        kWorker,      kNone,           get_tender_ocds),
+      // documents.cc
+      route("GET",    "/tenders/{id}/documents",                  kReadOpenData,        kWorker,      kNone,           get_tender_documents),
+      route("GET",    "/tenders/{id}/documents/{log_index}.pdf",  kReadOpenData,        kWorker,      kNone,           get_tender_document_pdf),
       // ops.cc
       route("GET",    "/health",                                  kReadHealth,          kInline,      kNone,           get_health),
       route("GET",    "/metrics",                                 kReadMetrics,         kInline,      kNone,           get_metrics),

@@ -41,6 +41,8 @@
 //                                        row per version (calendar.h)
 //   tender_contracts                     the contract recorded after the
 //                                        award (one per tender)
+//   tender_documents, tender_document_pdfs  official documents' source data
+//                                        and PDFs (documents.h)
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -63,8 +65,10 @@ inline constexpr int kDecisionBindsMigration = 14;
 inline constexpr int kPeriodsMigration = 21;
 // tender_contracts: the signed contract of an awarded tender (法 46).
 inline constexpr int kContractMigration = 29;
+// Migration 30 (tender_core/documents.h): tender_documents and
+// tender_document_pdfs, the official documents' source data and PDFs.
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = kContractMigration;
+inline constexpr int kTenderCoreSchemaVersion = 30;
 
 std::vector<audit::Migration> tender_core_migrations();
 

@@ -61,6 +61,16 @@ Result<HolidayCalendar> calendar_in_force(audit::Database& db, std::int64_t at_m
 // -> failed (流标) from any status the table allows, with a reason code.
 Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string_view reason);
 
+// The 流标公告 of a tender fail_in_txn failed (docs/documents.md): call it in
+// the same command AFTER the caller's own entry (review.concluded,
+// decision.made), so that indices the caller recorded stay its entry's. It
+// stores the notice's source and appends document.published (actor system).
+// Reasons too_few_qualified, decision_failed_quorum,
+// decision_failed_no_winner and decision_failed_no_majority print as
+// sentences; others verbatim.
+Status publish_failure_notice(audit::WriteTxn& txn, std::string_view tender_id,
+                              std::string_view reason);
+
 // The valid bids of the opening record with their revealed contents and the
 // rating snapshot (for clearing, review and decision).
 struct OpenedBid {

@@ -1,0 +1,137 @@
+// Benchmark (issue 14 §1): the official notices the document worker renders,
+// each under 200 ms. The 招标公告 of a tender sized for 30 bids (a 1,200-unit
+// community, the full timeline, five criteria) and the 流标公告, each with the
+// verification footer, as the worker renders them. A warm-up render first
+// pays the per-thread font scan once, as the worker's thread does at its
+// first document. Prints each kind's median of N runs (wall and CPU).
+// Run from a release build: ./build/release/bench/bench_notices [runs]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "documents/tender_failed.h"
+#include "documents/tender_notice.h"
+
+namespace {
+
+using namespace sunbid::documents;
+
+VerificationFooter footer() {
+  VerificationFooter f;
+  f.log_index = 123'457;
+  f.checkpoint_size = 123'460;
+  f.checkpoint_root_hex = std::string(64, 'a');
+  f.source_sha256_hex = std::string(64, 'b');
+  f.verifier_key_id = "sunbid.example.cn/log+1a2b3c4d";
+  f.public_base_url = "https://sunbid.example.cn";
+  return f;
+}
+
+TenderNoticeInput notice() {
+  TenderNoticeInput n;
+  n.tender_id = "T1024";
+  n.title = "海沧区阳光花园物业服务选聘（2027—2030）";
+  n.tenderer_name = "阳光花园业主委员会";
+  n.tenderer_kind = "业主委员会 owners' committee";
+  n.community_name = "阳光花园";
+  n.community_address = "厦门市海沧区海沧街道滨湖北路 88 号";
+  n.total_area_centi_m2 = 12'345'678;
+  n.units = 1'200;
+  n.service_tier = "二级服务（T2）";
+  n.reference_min_fen_per_m2_month = 150;
+  n.reference_max_fen_per_m2_month = 300;
+  n.decision_method = "业主大会表决（定性评审，评定分离） owners' vote";
+  n.qualifications = {"依法登记的物业服务企业，持有统一社会信用代码", "投标截止时信用等级不低于 A",
+                      "投标截止时物业服务质量星级不低于 3 星", "未被列入物业服务企业黑名单",
+                      "投标人少于 3 家时不开标，本次招标失败（流标）"};
+  n.timeline = {{"公告发布 published", "2027-03-01 10:00（北京时间）"},
+                {"招标文件异议截止 objections to the documents", "2027-03-21 24:00（北京时间）"},
+                {"投标截止 bid deadline", "2027-04-01 10:00（北京时间）"},
+                {"报价揭示期 reveal window", "投标截止后 24 小时"},
+                {"中标候选人公示 candidate publicity", "3 日"},
+                {"业主表决 owners' vote", "7 日"},
+                {"中标结果公示 award publicity", "3 日"}};
+  n.how_to_bid = {
+      "投标人以企业账户登录本平台，在投标截止前提交密封投标（承诺值）；截止前可替换或撤回。"
+      "投标截止后，投标人在报价揭示期内揭示报价与盐值，平台核对承诺值；未揭示的投标视为撤销。",
+      "评审标准（定性评审，逐项合格/"
+      "不合格）：服务方案；人员配置；设施设备管理；应急预案；收费测算。",
+      "本公告登记于平台透明日志，可扫描页脚二维码核验。"};
+  n.issued_on = "2027年3月1日";
+  n.event_time_ms = 1'803'434'400'000;
+  n.verification = footer();
+  return n;
+}
+
+TenderFailedInput failed() {
+  TenderFailedInput n;
+  n.tender_id = "T1024";
+  n.title = "海沧区阳光花园物业服务选聘（2027—2030）";
+  n.tenderer_name = "阳光花园业主委员会";
+  n.community_name = "阳光花园";
+  n.community_address = "厦门市海沧区海沧街道滨湖北路 88 号";
+  n.published_on = "2027年3月1日";
+  n.failed_at = "2027-04-01 10:00（北京时间）";
+  n.reason =
+      "投标人少于3个，依法不予开标，招标失败 / fewer than three bidders: the bids are not "
+      "opened and the tender has failed";
+  n.issued_on = "2027年4月1日";
+  n.event_time_ms = 1'806'026'400'000;
+  n.verification = footer();
+  return n;
+}
+
+int measure(const char* name, int runs,
+            const std::function<sunbid::Result<std::string>()>& render) {
+  std::vector<double> ms, cpu_ms;
+  std::size_t bytes = 0;
+  for (int r = 0; r < runs; ++r) {
+    const std::clock_t c0 = std::clock();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto pdf = render();
+    const auto t1 = std::chrono::steady_clock::now();
+    const std::clock_t c1 = std::clock();
+    if (!pdf.ok()) {
+      std::fprintf(stderr, "%s: render failed: %s\n", name, pdf.error().to_string().c_str());
+      return 1;
+    }
+    bytes = pdf->size();
+    ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    cpu_ms.push_back(1000.0 * static_cast<double>(c1 - c0) / CLOCKS_PER_SEC);
+  }
+  std::sort(ms.begin(), ms.end());
+  std::sort(cpu_ms.begin(), cpu_ms.end());
+  std::printf(
+      "%s (%zu bytes): median %.1f ms wall (min %.1f, max %.1f), %.1f ms CPU, of %d runs "
+      "(target < 200 ms): %s\n",
+      name, bytes, ms[ms.size() / 2], ms.front(), ms.back(), cpu_ms[cpu_ms.size() / 2], runs,
+      ms[ms.size() / 2] < 200.0 ? "ok" : "OVER");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 21;
+  {
+    const auto w0 = std::chrono::steady_clock::now();
+    auto warm = render_tender_notice(notice());
+    std::printf(
+        "first render on this thread (font scan + 1 notice): %.1f ms\n",
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - w0).count());
+    if (!warm.ok()) {
+      std::fprintf(stderr, "render failed: %s\n", warm.error().to_string().c_str());
+      return 1;
+    }
+  }
+  const auto n = notice();
+  const auto f = failed();
+  int rc = measure("招标公告 tender notice", runs, [&] { return render_tender_notice(n); });
+  rc |= measure("流标公告 tender failed", runs, [&] { return render_tender_failed(f); });
+  return rc;
+}

@@ -1,0 +1,348 @@
+#include "server/document_publisher.h"
+
+#include <boost/json/parse.hpp>
+#include <cstdio>
+
+#include "audit_log/log_store.h"
+#include "audit_log/sha256.h"
+#include "documents/tender_amended.h"
+#include "documents/tender_failed.h"
+#include "documents/tender_notice.h"
+#include "tender_core/calendar.h"
+#include "tender_core/documents.h"
+
+namespace sunbid::server {
+
+namespace json = boost::json;
+
+namespace {
+
+Error source_invalid(std::string_view what) {
+  return make_error("document_source_invalid",
+                    "文档源数据无效 / the document's source data is invalid: " + std::string(what),
+                    {{"member", what}});
+}
+
+// Members of the source, each naming what is missing.
+struct Source {
+  const json::object& o;
+
+  Result<const json::object*> object(std::string_view key) const {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || !v->is_object()) return source_invalid(key);
+    return &v->as_object();
+  }
+  Result<std::string> text(std::string_view key) const { return text_of(o, key); }
+  Result<std::int64_t> integer(std::string_view key) const { return integer_of(o, key); }
+
+  static Result<std::string> text_of(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || !v->is_string()) return source_invalid(key);
+    return std::string(v->as_string());
+  }
+  static Result<std::int64_t> integer_of(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || !v->is_int64()) return source_invalid(key);
+    return v->as_int64();
+  }
+};
+
+// "2026-01-26 08:00（北京时间）"; the end of a period counted in days (an
+// instant at 00:00 China time, `period_end`) prints as 24:00 of the day
+// before, as the law counts it.
+std::string china_time(std::int64_t utc_ms, bool period_end = false) {
+  core::ChinaDate d = core::china_date(utc_ms);
+  std::int64_t minutes = (utc_ms - core::china_midnight_ms(d)) / 60'000;
+  if (minutes == 0 && period_end) {
+    d -= 1;
+    minutes = std::int64_t{24} * 60;
+  }
+  char hm[8];
+  std::snprintf(hm, sizeof hm, "%02d:%02d", static_cast<int>(minutes / 60),
+                static_cast<int>(minutes % 60));
+  return core::format_china_date(d) + " " + hm + "（北京时间）";
+}
+
+// "2026年1月1日": the China date of `utc_ms`.
+std::string china_day_text(std::int64_t utc_ms) {
+  const std::string ymd = core::format_china_date(core::china_date(utc_ms));  // YYYY-MM-DD
+  return ymd.substr(0, 4) + "年" + std::to_string(std::stoi(ymd.substr(5, 2))) + "月" +
+         std::to_string(std::stoi(ymd.substr(8, 2))) + "日";
+}
+
+std::string decision_method_text(std::string_view m) {
+  if (m == "owners_vote") return "业主大会表决（定性评审，评定分离） owners' vote";
+  if (m == "composite_score") return "综合评分择优 composite score";
+  if (m == "lowest_price") return "价格竞争（最低价） lowest price";
+  if (m == "lottery") return "抽签 lottery";
+  if (m == "committee_vote") return "票决 committee vote";
+  if (m == "vote_then_lottery") return "票决抽签 vote, then lottery";
+  return std::string(m);
+}
+
+Result<documents::TenderNoticeInput> tender_notice_input(const json::object& root) {
+  Source s{root};
+  documents::TenderNoticeInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.tender_id, s.text("tender_id"));
+  SUNBID_ASSIGN_OR_RETURN(n.title, s.text("title"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
+  SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
+  SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
+  n.community_address =
+      address.find(district) != std::string::npos ? address : district + " " + address;
+  SUNBID_ASSIGN_OR_RETURN(n.units, Source::integer_of(*community, "units"));
+  SUNBID_ASSIGN_OR_RETURN(n.total_area_centi_m2, s.integer("area_centi_m2"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
+  SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::string kind, Source::text_of(*tenderer, "kind"));
+  n.tenderer_kind = kind == "业主委员会" ? "业主委员会 owners' committee" : kind;
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tier, s.object("service_tier"));
+  SUNBID_ASSIGN_OR_RETURN(std::string tier_code, Source::text_of(*tier, "code"));
+  SUNBID_ASSIGN_OR_RETURN(std::string tier_name, Source::text_of(*tier, "name"));
+  n.service_tier = tier_name + "（" + tier_code + "）";
+  SUNBID_ASSIGN_OR_RETURN(n.reference_min_fen_per_m2_month,
+                          Source::integer_of(*tier, "min_fen_per_m2_month"));
+  SUNBID_ASSIGN_OR_RETURN(n.reference_max_fen_per_m2_month,
+                          Source::integer_of(*tier, "max_fen_per_m2_month"));
+  SUNBID_ASSIGN_OR_RETURN(std::string method, s.text("decision_method"));
+  n.decision_method = decision_method_text(method);
+
+  SUNBID_ASSIGN_OR_RETURN(const json::object* q, s.object("qualification"));
+  SUNBID_ASSIGN_OR_RETURN(std::string grade, Source::text_of(*q, "min_credit_grade"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t stars, Source::integer_of(*q, "min_star_rating"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t min_bidders, Source::integer_of(*q, "min_bidders"));
+  n.qualifications.push_back("依法登记的物业服务企业，持有统一社会信用代码");
+  n.qualifications.push_back("投标截止时信用等级不低于 " + grade);
+  if (stars > 0) {
+    n.qualifications.push_back("投标截止时物业服务质量星级不低于 " + std::to_string(stars) + " 星");
+  }
+  n.qualifications.push_back("未被列入物业服务企业黑名单");
+  n.qualifications.push_back("投标人少于 " + std::to_string(min_bidders) +
+                             " 家时不开标，本次招标失败（流标）");
+
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t published_ms, s.integer("published_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t objections_ms, s.integer("document_objections_until_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t deadline_ms, s.integer("bid_deadline_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t reveal_s, s.integer("reveal_window_s"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t cand_days, s.integer("candidate_publicity_days"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t vote_days, s.integer("vote_window_days"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t award_days, s.integer("award_publicity_days"));
+  n.timeline.push_back({"公告发布 published", china_time(published_ms)});
+  n.timeline.push_back(
+      {"招标文件异议截止 objections to the documents", china_time(objections_ms, true)});
+  n.timeline.push_back({"投标截止 bid deadline", china_time(deadline_ms)});
+  n.timeline.push_back(
+      {"报价揭示期 reveal window", "投标截止后 " + std::to_string(reveal_s / 3600) + " 小时"});
+  n.timeline.push_back({"中标候选人公示 candidate publicity", std::to_string(cand_days) + " 日"});
+  if (vote_days > 0) {
+    n.timeline.push_back({"业主表决 owners' vote", std::to_string(vote_days) + " 日"});
+  }
+  n.timeline.push_back({"中标结果公示 award publicity", std::to_string(award_days) + " 日"});
+
+  n.how_to_bid.push_back(
+      "投标人以企业账户登录本平台，在投标截止前提交密封投标（承诺值）；截止前可替换或撤回。"
+      "投标截止后，投标人在报价揭示期内揭示报价与盐值，平台核对承诺值；未揭示的投标视为撤销。");
+  if (const auto* criteria = root.if_contains("criteria");
+      criteria != nullptr && criteria->is_array() && !criteria->as_array().empty()) {
+    std::string line = "评审标准（定性评审，逐项合格/不合格）：";
+    bool first = true;
+    for (const auto& c : criteria->as_array()) {
+      if (!c.is_object()) return source_invalid("criteria");
+      SUNBID_ASSIGN_OR_RETURN(std::string title, Source::text_of(c.as_object(), "title"));
+      if (!first) line += "；";
+      first = false;
+      line += title;
+    }
+    n.how_to_bid.push_back(line + "。");
+  }
+  n.how_to_bid.push_back(
+      "本公告登记于平台透明日志，可扫描页脚二维码核验。 This notice is recorded in the "
+      "platform's transparency log; scan the code in the footer to verify it.");
+  n.issued_on = china_day_text(published_ms);
+  n.event_time_ms = published_ms;
+  return n;
+}
+
+Result<documents::TenderFailedInput> tender_failed_input(const json::object& root) {
+  Source s{root};
+  documents::TenderFailedInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.tender_id, s.text("tender_id"));
+  SUNBID_ASSIGN_OR_RETURN(n.title, s.text("title"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
+  SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
+  SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
+  n.community_address =
+      address.find(district) != std::string::npos ? address : district + " " + address;
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
+  SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t published_ms, s.integer("published_ms"));
+  if (published_ms > 0) n.published_on = china_day_text(published_ms);
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t failed_ms, s.integer("failed_ms"));
+  n.failed_at = china_time(failed_ms);
+  SUNBID_ASSIGN_OR_RETURN(n.reason, s.text("reason_text"));
+  n.issued_on = china_day_text(failed_ms);
+  n.event_time_ms = failed_ms;
+  return n;
+}
+
+Result<documents::TenderAmendedInput> tender_amended_input(const json::object& root) {
+  Source s{root};
+  documents::TenderAmendedInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.tender_id, s.text("tender_id"));
+  SUNBID_ASSIGN_OR_RETURN(n.title, s.text("title"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
+  SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
+  SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t published_ms, s.integer("published_ms"));
+  if (published_ms > 0) n.published_on = china_day_text(published_ms);
+  SUNBID_ASSIGN_OR_RETURN(n.amendment, s.integer("amendment"));
+  SUNBID_ASSIGN_OR_RETURN(n.text, s.text("text"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t old_ms, s.integer("old_deadline_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t new_ms, s.integer("new_deadline_ms"));
+  n.old_deadline = china_time(old_ms);
+  n.new_deadline = china_time(new_ms);
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t amended_ms, s.integer("amended_ms"));
+  n.issued_on = china_day_text(amended_ms);
+  n.event_time_ms = amended_ms;
+  return n;
+}
+
+}  // namespace
+
+Result<std::string> render_document(std::string_view kind, std::string_view source_json,
+                                    const documents::VerificationFooter& footer) {
+  boost::system::error_code ec;
+  json::value v = json::parse(source_json, ec);
+  if (ec || !v.is_object()) return source_invalid("(not a JSON object)");
+  const json::object& o = v.as_object();
+  SUNBID_ASSIGN_OR_RETURN(std::string source_kind, Source::text_of(o, "kind"));
+  if (source_kind != kind) return source_invalid("kind");
+  if (kind == core::kTenderNoticeKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::TenderNoticeInput n, tender_notice_input(o));
+    n.verification = footer;
+    return documents::render_tender_notice(n);
+  }
+  if (kind == core::kTenderAmendedKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::TenderAmendedInput n, tender_amended_input(o));
+    n.verification = footer;
+    return documents::render_tender_amended(n);
+  }
+  if (kind == core::kTenderFailedKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::TenderFailedInput n, tender_failed_input(o));
+    n.verification = footer;
+    return documents::render_tender_failed(n);
+  }
+  return source_invalid("kind");
+}
+
+std::string verifier_key_id(std::string_view verifier_key) {
+  const auto first = verifier_key.find('+');
+  if (first == std::string_view::npos) return std::string(verifier_key);
+  const auto second = verifier_key.find('+', first + 1);
+  return std::string(verifier_key.substr(0, second));
+}
+
+std::string_view document_title_zh(std::string_view kind) {
+  if (kind == core::kTenderNoticeKind) return "招标公告";
+  if (kind == core::kTenderFailedKind) return "流标公告";
+  if (kind == core::kTenderAmendedKind) return "补遗公告";
+  return kind;
+}
+
+std::string_view document_title_en(std::string_view kind) {
+  if (kind == core::kTenderNoticeKind) return "Tender notice";
+  if (kind == core::kTenderFailedKind) return "Tender failed notice";
+  if (kind == core::kTenderAmendedKind) return "Amendment notice";
+  return kind;
+}
+
+std::string document_file_name(std::string_view kind, std::string_view tender_id,
+                               std::uint64_t log_index) {
+  return std::string(document_title_zh(kind)) + "-" + std::string(tender_id) + "-" +
+         std::to_string(log_index) + ".pdf";
+}
+
+Result<std::size_t> DocumentPublisher::catch_up() {
+  std::lock_guard lock(mu_);
+  std::size_t rendered = 0;
+  for (;;) {
+    std::vector<core::StoredDocument> pending;
+    std::optional<audit::StoredCheckpoint> checkpoint;
+    {
+      SUNBID_ASSIGN_OR_RETURN(auto lease, ledger_.reader());
+      SUNBID_ASSIGN_OR_RETURN(checkpoint, audit::latest_checkpoint(lease.db()));
+      if (!checkpoint) return rendered;
+      SUNBID_ASSIGN_OR_RETURN(pending,
+                              core::unrendered_documents(lease.db(), checkpoint->tree_size, 8));
+    }
+    if (pending.empty()) return rendered;
+    for (const auto& doc : pending) {
+      documents::VerificationFooter footer;
+      footer.log_index = static_cast<std::int64_t>(doc.log_index);
+      footer.checkpoint_size = static_cast<std::int64_t>(checkpoint->tree_size);
+      footer.checkpoint_root_hex = hex_encode(checkpoint->root);
+      footer.source_sha256_hex = doc.source_sha256_hex;
+      footer.verifier_key_id = verifier_key_id(ledger_.verifier_key());
+      footer.public_base_url = public_base_url_;
+      // Off the writer: the command below only stores the bytes.
+      SUNBID_ASSIGN_OR_RETURN(std::string pdf, render_document(doc.kind, doc.source_json, footer));
+      core::RenderedPdf out{std::move(pdf), checkpoint->tree_size, footer.checkpoint_root_hex,
+                            footer.verifier_key_id, footer.public_base_url};
+      const std::uint64_t index = doc.log_index;
+      SUNBID_ASSIGN_OR_RETURN(
+          std::optional<std::uint64_t> appended,
+          ledger_.run<std::optional<std::uint64_t>>(
+              [&](audit::WriteTxn& txn) -> Result<std::optional<std::uint64_t>> {
+                return core::store_rendered_document(txn, index, out);
+              }));
+      if (appended) ++rendered;
+    }
+  }
+}
+
+DocumentWorker::DocumentWorker(DocumentPublisher& publisher)
+    : publisher_(publisher), thread_([this] { loop(); }) {}
+
+DocumentWorker::~DocumentWorker() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DocumentWorker::wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void DocumentWorker::loop() {
+  std::string reported;  // the failure last reported, so that it is not repeated
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stopping_ || woken_; });
+    if (stopping_) return;
+    woken_ = false;
+    lock.unlock();
+    auto r = publisher_.catch_up();
+    if (!r.ok()) {
+      const std::string text = r.error().to_string();
+      if (text != reported) {
+        std::fprintf(stderr, "sunbid: documents not rendered: %s\n", text.c_str());
+        reported = text;
+      }
+    } else {
+      reported.clear();
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace sunbid::server

@@ -1,0 +1,144 @@
+// Official documents (公告, issue 14 §1; docs/documents.md): a tender's
+// public list and each stored PDF. Public (action read_open_data): a
+// document is listed and served once its document.published entry is
+// public. Nothing is rendered here: the DocumentWorker renders off the
+// network threads and the writer (server/document_publisher.h).
+#include "tender_core/documents.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <string>
+
+#include "http/answer.h"
+#include "http/route.h"
+#include "routes/handlers.h"
+#include "routes/reads.h"
+#include "server/document_publisher.h"
+#include "tender_core/time.h"
+
+namespace sunbid::server::routes {
+
+namespace {
+
+std::string pdf_path(std::string_view tender, std::uint64_t log_index) {
+  return "/api/v1/tenders/" + std::string(tender) + "/documents/" + std::to_string(log_index) +
+         ".pdf";
+}
+
+// RFC 8187 ext-value: UTF-8 bytes percent-encoded except attr-char.
+std::string rfc8187(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : text) {
+    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
+    if (keep) {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+// The one answer for an unknown tender, an unknown document and one not yet
+// public or not yet rendered: nothing tells them apart.
+Error no_document() {
+  return make_error("document_not_found", "文档不存在 / no such document");
+}
+
+// A decimal log index without sign or leading zeros; nullopt otherwise.
+std::optional<std::uint64_t> parse_index(std::string_view s) {
+  if (s.empty() || s.size() > 19 || (s.size() > 1 && s.front() == '0')) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  return v;
+}
+
+// Whether an If-None-Match header names `etag` (or is "*"); weak
+// validators compare as strong ones (RFC 9110 13.1.2 uses weak comparison).
+bool none_match_hits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// GET /tenders/{id}/documents: every document of the tender whose published
+// entry is public, by log index. A document not rendered yet is listed with
+// status "rendering" and without sha256_hex, rendered_at and url (its
+// document.published entry is public already; its PDF follows within
+// seconds). 404 tender_not_found as the tender's own view answers.
+Result<Response> get_tender_documents(Ctx& c) {
+  SUNBID_TRY(caught_up_view(c));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(std::vector<core::StoredDocument> docs,
+                          core::tender_documents(lease.db(), c.id(), c.now_ms()));
+  boost::json::array items;
+  for (const auto& d : docs) {
+    boost::json::object o;
+    o["kind"] = d.kind;
+    o["title_zh"] = document_title_zh(d.kind);
+    o["title_en"] = document_title_en(d.kind);
+    o["log_index"] = d.log_index;
+    o["source_sha256_hex"] = d.source_sha256_hex;
+    o["published_at"] = core::format_rfc3339_ms(d.published_ms);
+    if (d.pdf_sha256_hex) {
+      o["status"] = "rendered";
+      o["sha256_hex"] = *d.pdf_sha256_hex;
+      o["rendered_log_index"] = *d.rendered_index;
+      o["rendered_at"] = core::format_rfc3339_ms(*d.rendered_ms);
+      o["checkpoint_size"] = *d.checkpoint_size;
+      o["url"] = pdf_path(d.tender_id, d.log_index);
+    } else {
+      o["status"] = "rendering";
+    }
+    items.push_back(std::move(o));
+  }
+  return ok_json(boost::json::object{{"tender_id", c.id()}, {"items", std::move(items)}});
+}
+
+// GET /tenders/{id}/documents/{log_index}.pdf: the stored PDF, immutable,
+// its ETag the PDF's SHA-256 (the digest of document.rendered and the list).
+Result<Response> get_tender_document_pdf(Ctx& c) {
+  const auto index = parse_index(c.param("log_index"));
+  if (!index) return no_document();
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(std::optional<core::DocumentPdf> found,
+                          core::document_pdf(lease.db(), c.id(), *index, c.now_ms()));
+  if (!found) return no_document();
+  const std::string etag = "\"" + *found->document.pdf_sha256_hex + "\"";
+  Response r;
+  // Cache-Control first: the Api adds no-store to answers without one.
+  r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+  r.headers.emplace_back("ETag", etag);
+  if (none_match_hits(c.call.request.if_none_match, etag)) {
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
+  const std::string name =
+      document_file_name(found->document.kind, found->document.tender_id, *index);
+  const std::string ascii =
+      "tender-document-" + found->document.tender_id + "-" + std::to_string(*index) + ".pdf";
+  r.headers.emplace_back("Content-Disposition",
+                         "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + rfc8187(name));
+  r.content_type = "application/pdf";
+  r.body = std::move(found->pdf);
+  return r;
+}
+
+}  // namespace sunbid::server::routes

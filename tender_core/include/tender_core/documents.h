@@ -1,0 +1,122 @@
+// Official documents (公告, issue 14 §1): what the log records of them and
+// where their source data and PDFs are kept. Rendering is not here: tender_core
+// does not link the renderer (documents/); the server's DocumentPublisher
+// renders (server/document_publisher.h).
+//
+// The pipeline (docs/documents.md):
+//  1. The event's command (e.g. TenderService::publish) builds the document's
+//     source data, a JSON object of plain facts, and calls publish_document
+//     INSIDE its own command: the source's canonical JSON is stored
+//     (tender_documents) and a public `document.published {kind,
+//     source_sha256}` entry is appended, in the same savepoint as the event.
+//  2. After the commit, once a signed checkpoint covers that entry, a worker
+//     off the writer renders the PDF from the stored source with the
+//     verification footer and calls store_rendered_document in a command of
+//     its own: the PDF is stored (tender_document_pdfs) and a
+//     `document.rendered {kind, published_index, pdf_sha256}` entry appended.
+//     Storing twice stores nothing and appends nothing (idempotent).
+//
+// Invariants:
+//  - a document's identity is its published entry's index (`log_index`);
+//  - a tender_documents row exists iff its document.published entry does
+//    (same savepoint); a tender_document_pdfs row iff its document.rendered
+//    entry does; rows are immutable (triggers refuse UPDATE and DELETE);
+//  - source_sha256 = SHA-256 of source_json, which is canonical JSON
+//    (docs/canonical-json.md).
+//
+// Thread-safety: the writer functions run inside a ledger command (writer
+// thread); the readers take a connection the calling thread owns.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit_log/ledger.h"
+#include "audit_log/result.h"
+#include "audit_log/sqlite.h"
+
+namespace sunbid::core {
+
+// Migration 30: tender_documents (the source data) and tender_document_pdfs.
+inline constexpr int kDocumentsMigration = 30;
+
+// The kinds of document; the source's own "kind" member and the entries'.
+inline constexpr std::string_view kTenderNoticeKind = "tender_notice";    // 招标公告
+inline constexpr std::string_view kTenderFailedKind = "tender_failed";    // 流标公告
+inline constexpr std::string_view kTenderAmendedKind = "tender_amended";  // 补遗/更正公告
+
+// Inside a command: stores `source` (canonical JSON) as document `kind` of
+// `tender` and appends the public document.published entry from `draft`
+// (actor and source already set by the caller; type, tender and payload are
+// set here). Returns the entry's index. Errors: those of canonical JSON
+// (a double in `source`), storage.
+Result<std::uint64_t> publish_document(audit::WriteTxn& txn, audit::EntryDraft draft,
+                                       std::string_view tender, std::string_view kind,
+                                       const boost::json::object& source);
+
+struct StoredDocument {
+  std::uint64_t log_index = 0;  // the document.published entry
+  std::string tender_id;
+  std::string kind;
+  std::string source_json;  // canonical JSON, exactly as hashed
+  std::string source_sha256_hex;
+  std::int64_t published_ms = 0;
+  // Set once rendered:
+  std::optional<std::string> pdf_sha256_hex;
+  std::optional<std::uint64_t> rendered_index;  // the document.rendered entry
+  std::optional<std::int64_t> rendered_ms;
+  std::optional<std::uint64_t> checkpoint_size;  // the footer's checkpoint
+  std::optional<std::string> checkpoint_root_hex;
+  std::optional<std::string> verifier_key_id;
+  std::optional<std::string> public_base_url;  // the footer's QR link base
+};
+
+// Documents not yet rendered whose published entry lies below `log_size`
+// (a checkpoint of that size covers them), oldest first, at most `limit`.
+Result<std::vector<StoredDocument>> unrendered_documents(audit::Database& db,
+                                                         std::uint64_t log_size, std::size_t limit);
+
+// How many documents have no PDF yet (GET /metrics: the worker's backlog).
+Result<std::uint64_t> unrendered_count(audit::Database& db);
+
+// What the worker rendered for document `log_index`.
+struct RenderedPdf {
+  std::string pdf;
+  std::uint64_t checkpoint_size = 0;
+  std::string checkpoint_root_hex;
+  std::string verifier_key_id;
+  std::string public_base_url;
+};
+
+// Inside a command: stores the PDF of document `log_index` and appends
+// document.rendered {kind, published_index, pdf_sha256} (actor system).
+// Returns the entry's index, or nullopt when the document was already
+// rendered (nothing stored, nothing appended). Error `document_not_found`.
+Result<std::optional<std::uint64_t>> store_rendered_document(audit::WriteTxn& txn,
+                                                             std::uint64_t log_index,
+                                                             const RenderedPdf& rendered);
+
+// The documents of `tender` whose published entry is public at `now_ms`,
+// by log index (without PDFs).
+Result<std::vector<StoredDocument>> tender_documents(audit::Database& db, std::string_view tender,
+                                                     std::int64_t now_ms);
+
+// Document `log_index` (without its PDF); nullopt when there is none.
+Result<std::optional<StoredDocument>> stored_document(audit::Database& db, std::uint64_t log_index);
+
+// The stored PDF of document `log_index` of `tender`, when it exists, is
+// rendered and its published entry is public at `now_ms`; else nullopt.
+struct DocumentPdf {
+  StoredDocument document;
+  std::string pdf;
+};
+Result<std::optional<DocumentPdf>> document_pdf(audit::Database& db, std::string_view tender,
+                                                std::uint64_t log_index, std::int64_t now_ms);
+
+std::vector<audit::Migration> documents_migrations();
+
+}  // namespace sunbid::core

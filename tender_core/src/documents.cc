@@ -1,0 +1,243 @@
+#include "tender_core/documents.h"
+
+#include "audit_log/canonical_json.h"
+#include "audit_log/error_codes.h"
+#include "audit_log/sha256.h"
+
+namespace sunbid::core {
+
+using audit::Statement;
+
+std::vector<audit::Migration> documents_migrations() {
+  return {{kDocumentsMigration, "tender_core_documents",
+           R"sql(
+CREATE TABLE tender_documents (
+  log_index     INTEGER PRIMARY KEY,
+  tender_id     TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  source_json   TEXT NOT NULL,
+  source_sha256 TEXT NOT NULL,
+  published_ms  INTEGER NOT NULL
+);
+CREATE INDEX tender_documents_by_tender ON tender_documents(tender_id, log_index);
+CREATE TRIGGER tender_documents_no_update BEFORE UPDATE ON tender_documents
+BEGIN SELECT RAISE(ABORT, 'documents are immutable'); END;
+CREATE TRIGGER tender_documents_no_delete BEFORE DELETE ON tender_documents
+BEGIN SELECT RAISE(ABORT, 'documents are immutable'); END;
+CREATE TABLE tender_document_pdfs (
+  log_index       INTEGER PRIMARY KEY REFERENCES tender_documents(log_index),
+  pdf             BLOB NOT NULL,
+  pdf_sha256      TEXT NOT NULL,
+  rendered_index  INTEGER NOT NULL,
+  rendered_ms     INTEGER NOT NULL,
+  checkpoint_size INTEGER NOT NULL,
+  checkpoint_root TEXT NOT NULL,
+  verifier_key_id TEXT NOT NULL,
+  public_base_url TEXT NOT NULL
+);
+CREATE TRIGGER tender_document_pdfs_no_update BEFORE UPDATE ON tender_document_pdfs
+BEGIN SELECT RAISE(ABORT, 'stored PDFs are immutable'); END;
+CREATE TRIGGER tender_document_pdfs_no_delete BEFORE DELETE ON tender_document_pdfs
+BEGIN SELECT RAISE(ABORT, 'stored PDFs are immutable'); END;
+)sql"}};
+}
+
+namespace {
+
+constexpr std::string_view kColumns =
+    "d.log_index, d.tender_id, d.kind, d.source_json, d.source_sha256, d.published_ms, "
+    "p.pdf_sha256, p.rendered_index, p.rendered_ms, p.checkpoint_size, p.checkpoint_root, "
+    "p.verifier_key_id, p.public_base_url";
+
+StoredDocument read_row(const Statement& st) {
+  StoredDocument d;
+  d.log_index = static_cast<std::uint64_t>(st.column_int64(0));
+  d.tender_id = std::string(st.column_text(1));
+  d.kind = std::string(st.column_text(2));
+  d.source_json = std::string(st.column_text(3));
+  d.source_sha256_hex = std::string(st.column_text(4));
+  d.published_ms = st.column_int64(5);
+  if (!st.column_is_null(6)) {
+    d.pdf_sha256_hex = std::string(st.column_text(6));
+    d.rendered_index = static_cast<std::uint64_t>(st.column_int64(7));
+    d.rendered_ms = st.column_int64(8);
+    d.checkpoint_size = static_cast<std::uint64_t>(st.column_int64(9));
+    d.checkpoint_root_hex = std::string(st.column_text(10));
+    d.verifier_key_id = std::string(st.column_text(11));
+    d.public_base_url = std::string(st.column_text(12));
+  }
+  return d;
+}
+
+// Runs `st` (already bound) and collects its rows.
+Result<std::vector<StoredDocument>> collect(Statement& st) {
+  std::vector<StoredDocument> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row.ok()) {
+      st.reset();
+      return std::move(row).error();
+    }
+    if (!*row) break;
+    out.push_back(read_row(st));
+  }
+  st.reset();
+  return out;
+}
+
+// Whether the entry at `index` is public at `now_ms` (not withheld).
+Result<bool> entry_public(audit::Database& db, std::uint64_t index, std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT release_at_ms FROM audit_withheld WHERE idx = ?"));
+  st->bind(1, static_cast<std::int64_t>(index));
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  const bool withheld = row && now_ms < st->column_int64(0);
+  st->reset();
+  return !withheld;
+}
+
+}  // namespace
+
+Result<std::uint64_t> publish_document(audit::WriteTxn& txn, audit::EntryDraft draft,
+                                       std::string_view tender, std::string_view kind,
+                                       const boost::json::object& source) {
+  SUNBID_ASSIGN_OR_RETURN(std::string text, audit::to_canonical_json(source));
+  const std::string digest = hex_encode(sha256(text));
+  const std::uint64_t index = txn.log_size();
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * ins,
+      txn.db().cached("INSERT INTO tender_documents(log_index, tender_id, kind, source_json, "
+                      "source_sha256, published_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+  ins->bind(1, static_cast<std::int64_t>(index)).bind(2, tender).bind(3, kind).bind(4, text);
+  ins->bind(5, digest).bind(6, txn.now_ms());
+  SUNBID_TRY(ins->run());
+  draft.type = "document.published";
+  draft.tender = std::string(tender);
+  draft.release_at_ms.reset();  // public with the event that publishes it
+  boost::json::object p;
+  p["tender_id"] = tender;
+  p["kind"] = kind;
+  p["source_sha256"] = digest;
+  draft.payload = std::move(p);
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t appended, txn.append(draft));
+  if (appended != index) {
+    return make_error("internal_error", "文档登记序号不一致 / the document's log index moved");
+  }
+  return appended;
+}
+
+Result<std::vector<StoredDocument>> unrendered_documents(audit::Database& db,
+                                                         std::uint64_t log_size,
+                                                         std::size_t limit) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT " + std::string(kColumns) +
+                " FROM tender_documents d LEFT JOIN tender_document_pdfs p ON p.log_index = "
+                "d.log_index WHERE p.log_index IS NULL AND d.log_index < ? ORDER BY d.log_index "
+                "LIMIT ?"));
+  st->bind(1, static_cast<std::int64_t>(log_size)).bind(2, static_cast<std::int64_t>(limit));
+  return collect(*st);
+}
+
+Result<std::uint64_t> unrendered_count(audit::Database& db) {
+  SUNBID_ASSIGN_OR_RETURN(
+      std::int64_t n,
+      db.query_int64("SELECT count(*) FROM tender_documents d WHERE NOT EXISTS (SELECT 1 FROM "
+                     "tender_document_pdfs p WHERE p.log_index = d.log_index)"));
+  return static_cast<std::uint64_t>(n);
+}
+
+Result<std::optional<std::uint64_t>> store_rendered_document(audit::WriteTxn& txn,
+                                                             std::uint64_t log_index,
+                                                             const RenderedPdf& rendered) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(std::optional<StoredDocument> doc, stored_document(db, log_index));
+  if (!doc) {
+    return make_error("document_not_found",
+                      "文档不存在 / no such document: " + std::to_string(log_index),
+                      {{"log_index", log_index}});
+  }
+  if (doc->pdf_sha256_hex) return std::optional<std::uint64_t>{};  // rendered before
+  const std::string digest = hex_encode(sha256(rendered.pdf));
+  const std::uint64_t index = txn.log_size();
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * ins,
+      db.cached("INSERT INTO tender_document_pdfs(log_index, pdf, pdf_sha256, rendered_index, "
+                "rendered_ms, checkpoint_size, checkpoint_root, verifier_key_id, public_base_url) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins->bind(1, static_cast<std::int64_t>(log_index));
+  ins->bind_blob(
+      2, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(rendered.pdf.data()),
+                                       rendered.pdf.size()));
+  ins->bind(3, digest).bind(4, static_cast<std::int64_t>(index)).bind(5, txn.now_ms());
+  ins->bind(6, static_cast<std::int64_t>(rendered.checkpoint_size));
+  ins->bind(7, rendered.checkpoint_root_hex).bind(8, rendered.verifier_key_id);
+  ins->bind(9, rendered.public_base_url);
+  SUNBID_TRY(ins->run());
+  audit::EntryDraft draft;  // the system: no person renders
+  draft.type = "document.rendered";
+  draft.tender = doc->tender_id;
+  boost::json::object p;
+  p["tender_id"] = doc->tender_id;
+  p["kind"] = doc->kind;
+  p["published_index"] = log_index;
+  p["pdf_sha256"] = digest;
+  draft.payload = std::move(p);
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t appended, txn.append(draft));
+  return std::optional<std::uint64_t>(appended);
+}
+
+Result<std::vector<StoredDocument>> tender_documents(audit::Database& db, std::string_view tender,
+                                                     std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT " + std::string(kColumns) +
+                " FROM tender_documents d LEFT JOIN tender_document_pdfs p ON p.log_index = "
+                "d.log_index WHERE d.tender_id = ? ORDER BY d.log_index"));
+  st->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(std::vector<StoredDocument> all, collect(*st));
+  std::vector<StoredDocument> out;
+  for (auto& d : all) {
+    SUNBID_ASSIGN_OR_RETURN(bool visible, entry_public(db, d.log_index, now_ms));
+    if (visible) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<std::optional<StoredDocument>> stored_document(audit::Database& db,
+                                                      std::uint64_t log_index) {
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT " + std::string(kColumns) +
+                " FROM tender_documents d LEFT JOIN tender_document_pdfs p ON p.log_index = "
+                "d.log_index WHERE d.log_index = ?"));
+  st->bind(1, static_cast<std::int64_t>(log_index));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<StoredDocument> rows, collect(*st));
+  if (rows.empty()) return std::optional<StoredDocument>{};
+  return std::optional<StoredDocument>(std::move(rows.front()));
+}
+
+Result<std::optional<DocumentPdf>> document_pdf(audit::Database& db, std::string_view tender,
+                                                std::uint64_t log_index, std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(std::optional<StoredDocument> doc, stored_document(db, log_index));
+  if (!doc || doc->tender_id != tender || !doc->pdf_sha256_hex) {
+    return std::optional<DocumentPdf>{};
+  }
+  SUNBID_ASSIGN_OR_RETURN(bool visible, entry_public(db, log_index, now_ms));
+  if (!visible) return std::optional<DocumentPdf>{};
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT pdf FROM tender_document_pdfs WHERE log_index = ?"));
+  st->bind(1, static_cast<std::int64_t>(log_index));
+  SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+  if (!row) {
+    st->reset();
+    return std::optional<DocumentPdf>{};
+  }
+  auto blob = st->column_blob(0);
+  DocumentPdf out{std::move(*doc),
+                  std::string(reinterpret_cast<const char*>(blob.data()), blob.size())};
+  st->reset();
+  return std::optional<DocumentPdf>(std::move(out));
+}
+
+}  // namespace sunbid::core

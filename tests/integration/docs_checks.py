@@ -1,0 +1,235 @@
+"""(j2) official documents: the 招标公告 as a verifiable PDF (issue 14 §1), over HTTPS.
+
+A tenderer of a new community publishes a tender. The publish command
+writes a public document.published entry with the SHA-256 of the notice's
+source data; the server's document worker renders the PDF once a checkpoint
+covers that entry and appends document.rendered. The test waits for the
+documents list to show the notice rendered, then checks:
+- the list against the log: log_index is a document.published entry of the
+  tender whose source_sha256 is the list's source digest; rendered_log_index
+  is its document.rendered entry, naming the same published index and the
+  PDF's SHA-256 the list gives;
+- the PDF: application/pdf whose SHA-256 is the list's digest, the ETag
+  (that digest, quoted), Cache-Control public/immutable, a Content-Disposition
+  with filename*=UTF-8''招标公告-…; If-None-Match with the ETag → 304;
+- its text, read back with pdftotext: the tender's title, id and community
+  name, the bid deadline in China time as the API gives it, and in the
+  footer the log index, the checkpoint size and the source digest;
+- one 404 document_not_found for an unknown index, an index of another
+  kind of entry, a non-number, an unknown tender and the document asked
+  under another tender; a draft's list is 404 for the public;
+- across every tender the earlier steps made (the scenarios of every
+  decision method, the rules checks): each has its 招标公告, each failed one
+  its 流标公告 (too few bidders, too few valid or qualified bids, a failed
+  decision), each document rendered, and no 流标公告 prints a count of
+  bidders.
+"""
+import hashlib
+import re
+import secrets
+import shutil
+import subprocess
+import time
+from datetime import datetime, timedelta, timezone
+
+from harness import Skip
+
+DAY = 86400
+CHINA = timezone(timedelta(hours=8))
+
+
+def _parse_time(s):
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def _rfc3339(t):
+    return t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _entry(c, index):
+    a = c.request("GET", "/audit/entries", params={"start": index, "end": index + 1})
+    items = a.json().get("items", []) if a.status == 200 else []
+    return items[0] if items else {}
+
+
+def check_docs(ctx, results):
+    c, r = ctx.client, results
+    if shutil.which("pdftotext") is None:
+        raise Skip("pdftotext (poppler-utils) is not installed")
+    tag = secrets.token_hex(2)
+    admin = c.login("admin", ctx.server.admin_password)
+    name = f"公告测试花园{tag}"
+    a = c.request("POST", "/communities", token=admin, json_body={
+        "name": name, "district": "集美区", "street": "侨英街道", "address": "集美区侨英路 18 号"})
+    r.check("docs: POST /communities → 201", a.status == 201, repr(a))
+    community = a.json()["id"]
+    user, pw = f"docs.tenderer.{tag}", f"docs-pw-{tag}"
+    a = c.request("POST", "/accounts", token=admin, json_body={
+        "username": user, "password": pw, "role": "tenderer", "display_name": "公告业委会",
+        "community_id": community})
+    r.check("docs: the community's tenderer → 201", a.status == 201, repr(a))
+    tenderer = c.login(user, pw)
+    # The scenarios registered tier T2; run alone (--only), register it.
+    tiers = c.request("GET", "/service-tiers", token=admin).json().get("items", [])
+    if not any(t.get("code") == "T2" for t in tiers):
+        a = c.request("PUT", "/service-tiers", token=admin, json_body={"items": tiers + [
+            {"code": "T2", "name": "二级服务", "min_fen_per_m2_month": 150, "max_fen_per_m2_month": 300,
+             "required_items": ["保洁", "秩序维护"]}]})
+        r.check("docs: PUT /service-tiers (T2, for a run of this check alone)", a.status == 200, repr(a))
+
+    now = _parse_time(c.request("GET", "/health").json()["time"])
+    deadline = (now + timedelta(days=30)).replace(microsecond=0, second=0)
+    title = f"公告测试花园物业服务选聘 {tag}"
+    body = {"community_id": community, "title": title, "service_tier": "T2", "area_centi_m2": 1234567,
+            "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
+            "criteria": [{"code": "plan", "title": "服务方案"}, {"code": "staff", "title": "人员配置"}],
+            "committee_size": 5, "min_valid_bids": 3, "candidate_cap": 3,
+            "candidate_cap_method": "lowest_price", "decision": {"method": "lowest_price"},
+            "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": _rfc3339(deadline),
+            "reveal_window_s": DAY, "candidate_publicity_days": 3, "vote_window_s": 0,
+            "award_publicity_days": 3}
+    a = c.request("POST", "/tenders", token=tenderer, json_body=body)
+    r.check("docs: POST /tenders → 201", a.status == 201, repr(a))
+    tid = a.json()["id"]
+    # A draft has no documents and its list is not public.
+    a = c.request("GET", f"/tenders/{tid}/documents")
+    r.check("docs: a draft's documents list → 404 for the public", a.status == 404, repr(a))
+    before = c.log_size()
+    a = c.request("POST", f"/tenders/{tid}/publish", token=tenderer)
+    r.check("docs: publish → 200", a.status == 200, repr(a))
+    published_index = a.json()["log_index"]
+    r.check("docs: publishing appends tender.published and document.published, nothing else",
+            c.log_size() >= before + 2)
+    doc_entry = _entry(c, published_index + 1)
+    r.check("docs: document.published follows tender.published, public, naming the notice",
+            doc_entry.get("type") == "document.published" and doc_entry.get("tender") == tid
+            and doc_entry.get("payload", {}).get("kind") == "tender_notice"
+            and "blind" not in doc_entry.get("payload", {}), str(doc_entry)[:300])
+
+    # The worker renders after a checkpoint covers the entry.
+    item, t0 = None, time.monotonic()
+    while time.monotonic() - t0 < 60:
+        a = c.request("GET", f"/tenders/{tid}/documents")
+        items = a.json().get("items", []) if a.status == 200 else []
+        if items and items[0].get("status") == "rendered":
+            item = items[0]
+            break
+        time.sleep(0.5)
+    r.check(f"docs: the notice is listed rendered within 60 s ({time.monotonic() - t0:.1f} s)",
+            item is not None, repr(a))
+    if item is None:
+        return
+    r.check("docs: the list names the notice, its published entry and its source digest",
+            item["kind"] == "tender_notice" and item["title_zh"] == "招标公告"
+            and item["log_index"] == published_index + 1
+            and item["source_sha256_hex"] == doc_entry.get("payload", {}).get("source_sha256"), str(item))
+    rendered = _entry(c, item["rendered_log_index"])
+    rp = rendered.get("payload", {})
+    r.check("docs: document.rendered names the published index and the PDF's digest",
+            rendered.get("type") == "document.rendered" and rp.get("published_index") == item["log_index"]
+            and rp.get("pdf_sha256") == item["sha256_hex"] and rendered.get("tender") == tid,
+            str(rendered)[:300])
+    r.check("docs: the footer's checkpoint covers the published entry",
+            item["checkpoint_size"] > item["log_index"], str(item))
+
+    url = item["url"]
+    r.check("docs: the url is the PDF path", url == f"/api/v1/tenders/{tid}/documents/{item['log_index']}.pdf", url)
+    path = url[len("/api/v1"):]
+    a = c.request("GET", path)
+    r.check("docs: GET the PDF → 200 application/pdf",
+            a.status == 200 and (a.content_type or "").startswith("application/pdf") and a.body[:5] == b"%PDF-",
+            f"{a.status} {a.content_type}")
+    if a.status != 200:
+        return
+    digest = hashlib.sha256(a.body).hexdigest()
+    r.check("docs: the PDF's SHA-256 is the list's and the log's", digest == item["sha256_hex"], digest)
+    r.check("docs: ETag is the quoted digest", a.headers.get("ETag") == f'"{digest}"', str(a.headers))
+    r.check("docs: Cache-Control public, max-age=31536000, immutable",
+            a.headers.get("Cache-Control") == "public, max-age=31536000, immutable", str(a.headers))
+    cd = a.headers.get("Content-Disposition", "")
+    r.check("docs: Content-Disposition with filename*=UTF-8'' 招标公告-<tender>-<index>.pdf",
+            "filename*=UTF-8''%E6%8B%9B%E6%A0%87%E5%85%AC%E5%91%8A-" + f"{tid}-{item['log_index']}.pdf" in cd, cd)
+    a304 = c.request("GET", path, headers={"If-None-Match": f'"{digest}"'})
+    r.check("docs: If-None-Match with the ETag → 304, no body",
+            a304.status == 304 and not a304.body and a304.headers.get("ETag") == f'"{digest}"', repr(a304))
+    a2 = c.request("GET", path, headers={"If-None-Match": '"' + "0" * 64 + '"'})
+    r.check("docs: another ETag → 200, the same bytes", a2.status == 200 and a2.body == a.body, repr(a2)[:100])
+
+    text = subprocess.run(["pdftotext", "-", "-"], input=a.body, capture_output=True,
+                          timeout=120).stdout.decode("utf-8")
+    flat = re.sub(r"\s+", "", text)
+    view = c.request("GET", f"/tenders/{tid}", token=tenderer).json()
+    api_deadline = view.get("bid_deadline") or view.get("rules", {}).get("bid_deadline")
+    china_deadline = _parse_time(api_deadline).astimezone(CHINA).strftime("%Y-%m-%d%H:%M")
+    facts = {"title (API)": re.sub(r"\s+", "", view.get("title", "")), "tender id": tid,
+             "community name": name, "bid deadline in China time": china_deadline,
+             "招标公告": "招标公告",
+             "footer: log index": f"本文件登记于透明日志第{item['log_index']}条",
+             "footer: checkpoint size": f"检查点大小{item['checkpoint_size']}",
+             "footer: source digest": item["source_sha256_hex"],
+             "footer: verify link": f"/verify#index={item['log_index']}"}
+    missing = [k for k, v in facts.items() if not v or v not in flat]
+    r.check("docs: pdftotext finds the title, id, community, deadline and the footer's index, "
+            "checkpoint and source digest", not missing, f"missing {missing}; text {text[:600]!r}")
+    r.check("docs: the PDF's own digest is not in its footer", digest not in flat)
+
+    # One 404 for every absence.
+    base = f"/tenders/{tid}/documents/"
+    for what, p in [("an unknown index", base + f"{item['rendered_log_index'] + 100000}.pdf"),
+                    ("the tender.published entry's index", base + f"{published_index}.pdf"),
+                    ("a non-number", base + "notice.pdf"),
+                    ("a leading zero", base + f"0{item['log_index']}.pdf"),
+                    ("an unknown tender", f"/tenders/T999999/documents/{item['log_index']}.pdf"),
+                    ("another tender's path", f"/tenders/{ctx.tender_id}/documents/{item['log_index']}.pdf")]:
+        a = c.request("GET", p)
+        r.check(f"docs: {what} → 404 document_not_found", a.status == 404 and a.code == "document_not_found",
+                repr(a))
+    a = c.request("GET", "/tenders/T999999/documents")
+    r.check("docs: an unknown tender's list → 404", a.status == 404, repr(a))
+
+    # Every tender made so far: its documents, once the worker has caught up.
+    c.documents_settled()
+    tenders, cursor = [], None
+    while True:
+        a = c.request("GET", "/tenders", params={"limit": 100, **({"cursor": cursor} if cursor else {})})
+        if a.status != 200:
+            r.fail("docs: GET /tenders", repr(a))
+            return
+        page = a.json()
+        tenders += page["items"]
+        cursor = page.get("next_cursor")
+        if cursor is None:
+            break
+    missing, failed_seen = [], 0
+    for t in tenders:
+        a = c.request("GET", f"/tenders/{t['id']}/documents")
+        if a.status != 200:
+            missing.append(f"{t['id']}: list {a.status}")
+            continue
+        items = a.json()["items"]
+        kinds = [i["kind"] for i in items]
+        # A draft cancelled before publication never had a notice.
+        if t.get("published_at") and "tender_notice" not in kinds:
+            missing.append(f"{t['id']} ({t['status']}): no 招标公告")
+        if not t.get("published_at") and kinds:
+            missing.append(f"{t['id']}: documents of a tender never published: {kinds}")
+        if t["status"] == "failed":
+            failed_seen += 1
+            if "tender_failed" not in kinds:
+                missing.append(f"{t['id']}: failed without a 流标公告")
+        missing += [f"{t['id']}: {i['kind']} at {i['log_index']} not rendered" for i in items
+                    if i["status"] != "rendered"]
+    r.check(f"docs: every one of {len(tenders)} tenders listed has its 招标公告 if published, each of the "
+            f"{failed_seen} failed ones its 流标公告, all rendered", not missing and failed_seen > 0,
+            "; ".join(missing[:8]))
+    if failed_seen:
+        t = next(t for t in tenders if t["status"] == "failed")
+        item = next(i for i in c.request("GET", f"/tenders/{t['id']}/documents").json()["items"]
+                    if i["kind"] == "tender_failed")
+        a = c.request("GET", item["url"][len("/api/v1"):])
+        text = subprocess.run(["pdftotext", "-", "-"], input=a.body, capture_output=True,
+                              timeout=120).stdout.decode("utf-8")
+        flat = re.sub(r"\s+", "", text)
+        r.check(f"docs: the 流标公告 of {t['id']} reads back: title, reason, its log index in the footer",
+                "流标公告" in flat and "流标原因" in flat and re.sub(r"\s+", "", t["title"]) in flat
+                and f"本文件登记于透明日志第{item['log_index']}条" in flat, text[:400])
