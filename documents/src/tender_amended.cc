@@ -3,28 +3,14 @@
 #include <string>
 
 #include "documents/renderer.h"
+#include "notice_parts.h"
 
 namespace sunbid::documents {
-
-namespace {
-
-TextStyle body(double after_mm = 1.5) {
-  TextStyle s;
-  s.size_pt = 12.0;
-  s.space_after_mm = after_mm;
-  return s;
-}
-
-}  // namespace
 
 Result<std::string> render_tender_amended(const TenderAmendedInput& n) {
   Document doc(DocumentInfo{"补遗公告 " + n.title, n.event_time_ms,
                             "tender amendment notice " + n.tender_id});
-  doc.title("补遗/更正公告");
-  TextStyle sub = body(4.0);
-  sub.align = Align::center;
-  sub.size_pt = 13.0;
-  doc.paragraph(n.title + "（第 " + std::to_string(n.amendment) + " 号补遗）", sub);
+  detail::notice_title(doc, "补遗/更正公告", n.title + "（第 " + std::to_string(n.amendment) + " 号补遗）");
 
   doc.heading("一、项目概况");
   doc.key_value("项目名称", n.title)
@@ -34,7 +20,7 @@ Result<std::string> render_tender_amended(const TenderAmendedInput& n) {
   if (!n.published_on.empty()) doc.key_value("招标公告发布", n.published_on);
 
   doc.heading("二、补遗内容");
-  doc.paragraph(n.text, body());
+  doc.paragraph(n.text, detail::body_text());
 
   doc.heading("三、投标截止时间");
   if (n.old_deadline == n.new_deadline) {
@@ -45,19 +31,9 @@ Result<std::string> render_tender_amended(const TenderAmendedInput& n) {
   doc.paragraph(
       "本补遗为招标文件的组成部分，与招标公告具有同等效力；投标截止前已提交的密封投标可替换或撤回。"
       " This amendment forms part of the tender documents.",
-      body());
+      detail::body_text());
 
-  TextStyle sign = body(1.0);
-  sign.align = Align::right;
-  sign.space_before_mm = 8.0;
-  doc.paragraph(n.tenderer_name, sign);
-  sign.space_before_mm = 0.0;
-  doc.paragraph(n.issued_on, sign);
-
-  if (n.verification) {
-    doc.footer(verification_footer_hook(*n.verification), kVerificationFooterHeightMm);
-  }
-  return doc.render_pdf();
+  return detail::sign_and_render(doc, n.tenderer_name, n.issued_on, n.verification);
 }
 
 }  // namespace sunbid::documents

@@ -4,28 +4,14 @@
 #include <utility>
 
 #include "documents/renderer.h"
+#include "notice_parts.h"
 
 namespace sunbid::documents {
-
-namespace {
-
-TextStyle body(double after_mm = 1.5) {
-  TextStyle s;
-  s.size_pt = 12.0;
-  s.space_after_mm = after_mm;
-  return s;
-}
-
-}  // namespace
 
 Result<std::string> render_tender_notice(const TenderNoticeInput& n) {
   Document doc(
       DocumentInfo{"招标公告 " + n.title, n.event_time_ms, "tender notice " + n.tender_id});
-  doc.title("招标公告");
-  TextStyle sub = body(4.0);
-  sub.align = Align::center;
-  sub.size_pt = 13.0;
-  doc.paragraph(n.title, sub);
+  detail::notice_title(doc, "招标公告", n.title);
 
   // Sections are numbered as printed: an empty optional section takes no number.
   static constexpr const char* kNumerals[] = {"一", "二", "三", "四", "五", "六", "七", "八"};
@@ -68,7 +54,7 @@ Result<std::string> render_tender_notice(const TenderNoticeInput& n) {
     heading("投标人资格要求");
     int i = 1;
     for (const auto& q : n.qualifications) {
-      doc.paragraph("（" + std::to_string(i++) + "）" + q, body(1.0));
+      doc.paragraph("（" + std::to_string(i++) + "）" + q, detail::body_text(1.0));
     }
   }
 
@@ -83,24 +69,14 @@ Result<std::string> render_tender_notice(const TenderNoticeInput& n) {
 
   if (!n.how_to_bid.empty()) {
     heading("投标方式");
-    for (const auto& p : n.how_to_bid) doc.paragraph(p, body());
+    for (const auto& p : n.how_to_bid) doc.paragraph(p, detail::body_text());
   }
   if (!n.contact.empty()) {
     heading("联系方式");
-    doc.paragraph(n.contact, body());
+    doc.paragraph(n.contact, detail::body_text());
   }
 
-  TextStyle sign = body(1.0);
-  sign.align = Align::right;
-  sign.space_before_mm = 8.0;
-  doc.paragraph(n.tenderer_name, sign);
-  sign.space_before_mm = 0.0;
-  doc.paragraph(n.issued_on, sign);
-
-  if (n.verification) {
-    doc.footer(verification_footer_hook(*n.verification), kVerificationFooterHeightMm);
-  }
-  return doc.render_pdf();
+  return detail::sign_and_render(doc, n.tenderer_name, n.issued_on, n.verification);
 }
 
 }  // namespace sunbid::documents

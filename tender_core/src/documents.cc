@@ -240,4 +240,47 @@ Result<std::optional<DocumentPdf>> document_pdf(audit::Database& db, std::string
   return std::optional<DocumentPdf>(std::move(out));
 }
 
+Result<std::vector<FeedDocument>> feed_documents(audit::Database& db, const FeedQuery& query,
+                                                 std::int64_t now_ms) {
+  // Public at now_ms: no withheld row releasing it later (entry_public).
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * st,
+      db.cached("SELECT " + std::string(kColumns) +
+                ", t.title, t.community_id, c.name, c.district FROM tender_documents d "
+                "JOIN tender_document_pdfs p ON p.log_index = d.log_index "
+                "JOIN tenders t ON t.id = d.tender_id JOIN communities c ON c.id = t.community_id "
+                "WHERE (?1 IS NULL OR t.community_id = ?1) AND (?2 IS NULL OR c.district = ?2) "
+                "AND NOT EXISTS (SELECT 1 FROM audit_withheld w WHERE w.idx = d.log_index "
+                "AND w.release_at_ms > ?3) ORDER BY d.log_index DESC LIMIT ?4"));
+  if (query.community_id) {
+    st->bind(1, *query.community_id);
+  } else {
+    st->bind_null(1);
+  }
+  if (query.district) {
+    st->bind(2, *query.district);
+  } else {
+    st->bind_null(2);
+  }
+  st->bind(3, now_ms).bind(4, static_cast<std::int64_t>(query.limit));
+  std::vector<FeedDocument> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row.ok()) {
+      st->reset();
+      return std::move(row).error();
+    }
+    if (!*row) break;
+    FeedDocument f;
+    f.document = read_row(*st);
+    f.tender_title = std::string(st->column_text(13));
+    f.community_id = std::string(st->column_text(14));
+    f.community_name = std::string(st->column_text(15));
+    f.district = std::string(st->column_text(16));
+    out.push_back(std::move(f));
+  }
+  st->reset();
+  return out;
+}
+
 }  // namespace sunbid::core

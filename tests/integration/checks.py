@@ -147,6 +147,7 @@ ENDPOINTS = [
     ("GET", "/tenders/T1/trail", "read_tender", None),
     ("GET", "/ocds/releases", "read_open_data", None),
     ("GET", "/tenders/T1/ocds", "read_open_data", None),
+    ("GET", "/feeds/notices.atom", "read_open_data", None),
     ("GET", "/tenders/T1/documents", "read_open_data", None),
     ("GET", "/tenders/T1/documents/O1.pdf", "read_open_data", None),
     ("POST", "/communities/C1/motions", "manage_motion", lambda ctx: {"title": "t", "text": "x", "kind": "general", "matter_item": 4, "window_days": 7}),

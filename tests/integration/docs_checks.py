@@ -233,3 +233,88 @@ def check_docs(ctx, results):
         r.check(f"docs: the 流标公告 of {t['id']} reads back: title, reason, its log index in the footer",
                 "流标公告" in flat and "流标原因" in flat and re.sub(r"\s+", "", t["title"]) in flat
                 and f"本文件登记于透明日志第{item['log_index']}条" in flat, text[:400])
+
+    _check_feed(c, r, tid, community)
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _check_feed(c, r, tid, community):
+    """(issue 14 §3) The notice feed: Atom 1.0 (RFC 4287), platform-wide, per community, per
+    district; each entry links a PDF whose digest its summary names."""
+    import xml.etree.ElementTree as ET
+    notice = next(i for i in c.request("GET", f"/tenders/{tid}/documents").json()["items"]
+                  if i["kind"] == "tender_notice")
+
+    def feed(**params):
+        a = c.request("GET", "/feeds/notices.atom", params=params)
+        if a.status != 200:
+            return a, None
+        try:
+            return a, ET.fromstring(a.body)
+        except ET.ParseError as e:
+            r.fail(f"docs: the feed {params} is well-formed XML", str(e))
+            return a, None
+
+    def entries(root):
+        return root.findall(f"{ATOM}entry") if root is not None else []
+
+    a, root = feed()
+    r.check("docs: GET /feeds/notices.atom (public) → 200 application/atom+xml, public, max-age=60",
+            a.status == 200 and a.headers.get("Content-Type", "").startswith("application/atom+xml")
+            and a.headers.get("Cache-Control") == "public, max-age=60", repr(a)[:300])
+    if root is None:
+        return
+    r.check("docs: the feed has Atom's required id, title, updated and author, and a self link",
+            root.tag == f"{ATOM}feed" and all(root.find(f"{ATOM}{x}") is not None
+                                                for x in ("id", "title", "updated", "author"))
+            and any(l.get("rel") == "self" for l in root.findall(f"{ATOM}link")), a.body[:300])
+    es = entries(root)
+    bad = []
+    for e in es:
+        if any(e.find(f"{ATOM}{x}") is None for x in ("id", "title", "updated", "summary")):
+            bad.append("missing element")
+        alt = [l for l in e.findall(f"{ATOM}link") if l.get("rel") == "alternate"]
+        if not alt or alt[0].get("type") != "application/pdf" or e.findtext(f"{ATOM}id") != alt[0].get("href"):
+            bad.append(f"{e.findtext(f'{ATOM}id')}: alternate PDF link")
+    indexes = [int(re.search(r"/documents/(\d+)\.pdf$", e.findtext(f"{ATOM}id") or "/documents/0.pdf").group(1))
+               for e in es]
+    r.check(f"docs: every feed entry ({len(es)}) has id = its PDF link, title, updated, summary; newest first",
+            es and not bad and indexes == sorted(indexes, reverse=True), bad[:3] + indexes[:5])
+
+    a, root = feed(community_id=community)
+    es = entries(root)
+    ours = [e for e in es if e.findtext(f"{ATOM}id", "").endswith(f"/tenders/{tid}/documents/{notice['log_index']}.pdf")]
+    r.check("docs: ?community_id= → only that community's documents, the 招标公告 among them",
+            a.status == 200 and ours and all(f"/tenders/{tid}/" in e.findtext(f"{ATOM}id", "") for e in es),
+            [e.findtext(f"{ATOM}id") for e in es][:5])
+    if ours:
+        e = ours[0]
+        href = next(l.get("href") for l in e.findall(f"{ATOM}link") if l.get("rel") == "alternate")
+        pdf = c.request("GET", href[href.index("/api/v1") + len("/api/v1"):])
+        digest = hashlib.sha256(pdf.body).hexdigest()
+        summary = e.findtext(f"{ATOM}summary", "")
+        related = [l.get("href") for l in e.findall(f"{ATOM}link") if l.get("rel") == "related"]
+        r.check("docs: the entry's PDF is the document, its digests and log index in the summary, "
+                "a link to /verify#index=N",
+                pdf.status == 200 and f"PDF SHA-256 {digest}" in summary
+                and f"源数据 SHA-256 {notice['source_sha256_hex']}" in summary
+                and any(h.endswith(f"/verify#index={notice['log_index']}") for h in related),
+                summary[:300])
+    a, root = feed(district="集美区")
+    es = entries(root)
+    r.check("docs: ?district=集美区 → its documents only (category), ours among them",
+            a.status == 200 and any(e.findtext(f"{ATOM}id", "").endswith(f"/documents/{notice['log_index']}.pdf")
+                                    for e in es)
+            and all(any(k.get("term") == "集美区" for k in e.findall(f"{ATOM}category")) for e in es),
+            len(es))
+    a, root = feed(district="没有这个区")
+    r.check("docs: an unknown district → 200, a valid feed with no entries", a.status == 200 and root is not None
+            and not entries(root) and root.find(f"{ATOM}updated") is not None, repr(a)[:200])
+    a, root = feed(limit=1)
+    r.check("docs: ?limit=1 → one entry", a.status == 200 and len(entries(root)) == 1, repr(a)[:200])
+    for params in ({"limit": 0}, {"limit": 201}, {"community_id": community, "district": "集美区"}):
+        a = c.request("GET", "/feeds/notices.atom", params=params)
+        r.check(f"docs: the feed with {params} → 400 invalid_query", a.status == 400 and a.code == "invalid_query",
+                repr(a)[:200])

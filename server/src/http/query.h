@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "audit_log/result.h"
 #include "http/context.h"
@@ -21,5 +22,9 @@ Result<std::uint64_t> query_limit(const Query& query, std::uint64_t most);
 Result<std::uint64_t> list_limit(const Query& query);
 // The value, "" when absent.
 std::string query_text(const Query& query, const std::string& name);
+// Percent-encodes every byte of UTF-8 `text` but the RFC 3986 unreserved
+// characters (ALPHA DIGIT - . _ ~): a query value in a link, or an RFC 8187
+// ext-value (filename*=UTF-8''…), whose attr-char includes them.
+std::string percent_encode(std::string_view text);
 
 }  // namespace sunbid::server

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/answer.h"
+#include "http/query.h"
 #include "http/route.h"
 #include "routes/handlers.h"
 #include "routes/reads.h"
@@ -23,24 +24,6 @@ namespace {
 std::string pdf_path(std::string_view tender, std::uint64_t log_index) {
   return "/api/v1/tenders/" + std::string(tender) + "/documents/" + std::to_string(log_index) +
          ".pdf";
-}
-
-// RFC 8187 ext-value: UTF-8 bytes percent-encoded except attr-char.
-std::string rfc8187(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : text) {
-    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-                      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
-    if (keep) {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
 }
 
 // The one answer for an unknown tender, an unknown document and one not yet
@@ -135,7 +118,7 @@ Result<Response> get_tender_document_pdf(Ctx& c) {
   const std::string ascii =
       "tender-document-" + found->document.tender_id + "-" + std::to_string(*index) + ".pdf";
   r.headers.emplace_back("Content-Disposition",
-                         "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + rfc8187(name));
+                         "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + percent_encode(name));
   r.content_type = "application/pdf";
   r.body = std::move(found->pdf);
   return r;

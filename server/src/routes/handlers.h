@@ -122,5 +122,6 @@ Result<Response> get_tender_ocds(Ctx& c);
 // documents.cc: official documents (issue 14 §1, docs/documents.md).
 Result<Response> get_tender_documents(Ctx& c);
 Result<Response> get_tender_document_pdf(Ctx& c);
+Result<Response> get_notice_feed(Ctx& c);  // feeds.cc
 
 }  // namespace sunbid::server::routes

@@ -106,6 +106,8 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       // documents.cc
       route("GET",    "/tenders/{id}/documents",                  kReadOpenData,        kWorker,      kNone,           get_tender_documents),
       route("GET",    "/tenders/{id}/documents/{log_index}.pdf",  kReadOpenData,        kWorker,      kNone,           get_tender_document_pdf),
+      // feeds.cc
+      route("GET",    "/feeds/notices.atom",                      kReadOpenData,        kWorker,      kNone,           get_notice_feed),
       // ops.cc
       route("GET",    "/health",                                  kReadHealth,          kInline,      kNone,           get_health),
       route("GET",    "/metrics",                                 kReadMetrics,         kInline,      kNone,           get_metrics),

@@ -117,6 +117,24 @@ struct DocumentPdf {
 Result<std::optional<DocumentPdf>> document_pdf(audit::Database& db, std::string_view tender,
                                                 std::uint64_t log_index, std::int64_t now_ms);
 
+// The notice feed (公告订阅, issue 14 §3): rendered documents whose published
+// entry is public at `now_ms`, newest first, platform-wide or of one
+// community or one district (区).
+struct FeedQuery {
+  std::optional<std::string> community_id;
+  std::optional<std::string> district;
+  std::size_t limit = 50;  // REQUIRES: >= 1
+};
+struct FeedDocument {
+  StoredDocument document;  // rendered: pdf_sha256_hex and rendered_* are set
+  std::string tender_title;
+  std::string community_id;
+  std::string community_name;
+  std::string district;
+};
+Result<std::vector<FeedDocument>> feed_documents(audit::Database& db, const FeedQuery& query,
+                                                 std::int64_t now_ms);
+
 std::vector<audit::Migration> documents_migrations();
 
 }  // namespace sunbid::core
