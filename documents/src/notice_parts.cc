@@ -19,8 +19,7 @@ void notice_title(Document& doc, std::string title, std::string subtitle) {
   doc.paragraph(std::move(subtitle), sub);
 }
 
-Result<std::string> sign_and_render(Document& doc, std::string tenderer_name,
-                                    std::string issued_on,
+Result<std::string> sign_and_render(Document& doc, std::string tenderer_name, std::string issued_on,
                                     const std::optional<VerificationFooter>& verification) {
   TextStyle sign = body_text(1.0);
   sign.align = Align::right;

@@ -20,8 +20,7 @@ TextStyle body_text(double after_mm = 1.5);
 void notice_title(Document& doc, std::string title, std::string subtitle);
 
 // The signature block, the footer when `verification` is given, the PDF.
-Result<std::string> sign_and_render(Document& doc, std::string tenderer_name,
-                                    std::string issued_on,
+Result<std::string> sign_and_render(Document& doc, std::string tenderer_name, std::string issued_on,
                                     const std::optional<VerificationFooter>& verification);
 
 }  // namespace sunbid::documents::detail

@@ -2,6 +2,7 @@
 
 #include "audit_log/canonical_json.h"
 #include "audit_log/error_codes.h"
+#include "audit_log/rows.h"
 #include "audit_log/sha256.h"
 
 namespace sunbid::core {
@@ -72,16 +73,7 @@ StoredDocument read_row(const Statement& st) {
 // Runs `st` (already bound) and collects its rows.
 Result<std::vector<StoredDocument>> collect(Statement& st) {
   std::vector<StoredDocument> out;
-  for (;;) {
-    auto row = st.step();
-    if (!row.ok()) {
-      st.reset();
-      return std::move(row).error();
-    }
-    if (!*row) break;
-    out.push_back(read_row(st));
-  }
-  st.reset();
+  SUNBID_TRY(audit::each_row(st, [&](Statement& row) { out.push_back(read_row(row)); }));
   return out;
 }
 
@@ -264,22 +256,15 @@ Result<std::vector<FeedDocument>> feed_documents(audit::Database& db, const Feed
   }
   st->bind(3, now_ms).bind(4, static_cast<std::int64_t>(query.limit));
   std::vector<FeedDocument> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row.ok()) {
-      st->reset();
-      return std::move(row).error();
-    }
-    if (!*row) break;
+  SUNBID_TRY(audit::each_row(*st, [&](Statement& row) {
     FeedDocument f;
-    f.document = read_row(*st);
-    f.tender_title = std::string(st->column_text(13));
-    f.community_id = std::string(st->column_text(14));
-    f.community_name = std::string(st->column_text(15));
-    f.district = std::string(st->column_text(16));
+    f.document = read_row(row);
+    f.tender_title = std::string(row.column_text(13));
+    f.community_id = std::string(row.column_text(14));
+    f.community_name = std::string(row.column_text(15));
+    f.district = std::string(row.column_text(16));
     out.push_back(std::move(f));
-  }
-  st->reset();
+  }));
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "audit_log/error_codes.h"
+#include "audit_log/rows.h"
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/calendar.h"
@@ -101,8 +102,9 @@ Result<ContractRecord> TenderService::record_contract(const Actor& actor,
     SUNBID_ASSIGN_OR_RETURN(TenderTimeline timeline, detail::load_timeline(db, row));
     const std::optional<std::int64_t> notice = award_publicity_end_ms(timeline);
     if (!notice) {
-      return make_error(audit::kStorageError,
-                        "已定标的招标缺少中标结果公示期 / an awarded tender has no award publicity");
+      return make_error(
+          audit::kStorageError,
+          "已定标的招标缺少中标结果公示期 / an awarded tender has no award publicity");
     }
     const std::int64_t now = txn.now_ms();
     if (signed_on < china_date(*notice)) {
@@ -158,7 +160,8 @@ Result<ContractRecord> TenderService::record_contract(const Actor& actor,
     ins->bind(1, tender_id).bind(2, r.signed_on).bind(3, r.term_months);
     ins->bind(4, r.document_sha256_hex).bind(5, r.awarded_bid_id).bind(6, r.recorded_ms);
     ins->bind(7, r.award_notice_ms).bind(8, r.due_ms);
-    ins->bind(9, std::int64_t{r.signed_late ? 1 : 0}).bind(10, std::int64_t{r.recorded_late ? 1 : 0});
+    ins->bind(9, std::int64_t{r.signed_late ? 1 : 0})
+        .bind(10, std::int64_t{r.recorded_late ? 1 : 0});
     ins->bind(11, static_cast<std::int64_t>(r.log_index));
     SUNBID_TRY(ins->run());
     return r;
@@ -168,24 +171,15 @@ Result<ContractRecord> TenderService::record_contract(const Actor& actor,
 Result<ContractRecord> TenderService::contract(audit::Database& db, std::string_view tender_id,
                                                const Viewer& viewer) {
   SUNBID_TRY(view(db, tender_id, viewer));
-  SUNBID_ASSIGN_OR_RETURN(
-      Statement * st,
-      db.cached(std::string("SELECT ") + std::string(kColumns) +
-                " FROM tender_contracts c JOIN tenders t ON t.id = c.tender_id "
-                "WHERE c.tender_id = ?"));
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached(std::string("SELECT ") + std::string(kColumns) +
+                                    " FROM tender_contracts c JOIN tenders t ON t.id = c.tender_id "
+                                    "WHERE c.tender_id = ?"));
   st->bind(1, tender_id);
-  auto found = st->step();
-  if (!found.ok()) {
-    st->reset();
-    return std::move(found).error();
-  }
-  if (!*found) {
-    st->reset();
-    return detail::not_found("contract_not_found", "合同", "contract", tender_id);
-  }
-  ContractRecord r = read_row(*st);
-  st->reset();
-  return r;
+  std::optional<ContractRecord> r;
+  SUNBID_TRY(audit::each_row(*st, [&](Statement& row) { r = read_row(row); }));
+  if (!r) return detail::not_found("contract_not_found", "合同", "contract", tender_id);
+  return *r;
 }
 
 Result<ContractFlagPage> TenderService::late_contracts(audit::Database& db,
@@ -200,16 +194,7 @@ Result<ContractFlagPage> TenderService::late_contracts(audit::Database& db,
   st->bind(1, after ? static_cast<std::int64_t>(*after) : std::int64_t{-1});
   st->bind(2, static_cast<std::int64_t>(limit) + 1);
   ContractFlagPage page;
-  for (;;) {
-    auto row = st->step();
-    if (!row.ok()) {
-      st->reset();
-      return std::move(row).error();
-    }
-    if (!*row) break;
-    page.items.push_back(read_row(*st));
-  }
-  st->reset();
+  SUNBID_TRY(audit::each_row(*st, [&](Statement& row) { page.items.push_back(read_row(row)); }));
   if (page.items.size() > limit) {
     page.items.pop_back();
     page.next_cursor = page.items.back().log_index;

@@ -1,10 +1,11 @@
 // The Atom serializer of the notice feed (publication/atom.h): the elements
 // RFC 4287 requires, every text escaped, the feed's `updated` its newest
 // entry's, deterministic bytes.
+#include "publication/atom.h"
+
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "publication/atom.h"
 #include "tender_core/time.h"
 
 using namespace sunbid;
@@ -44,7 +45,8 @@ std::size_t count(const std::string& s, const std::string& what) {
 
 TEST_CASE("atom: the required elements, escaped text, updated = the newest entry") {
   const std::string xml = atom_xml(sample());
-  CHECK(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+  CHECK(xml.starts_with(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""));
   CHECK(xml.ends_with("</feed>\n"));
   CHECK(count(xml, "<entry>") == 2);
   CHECK(count(xml, "</entry>") == 2);
@@ -59,7 +61,8 @@ TEST_CASE("atom: the required elements, escaped text, updated = the newest entry
   // Escaped: no raw markup from the data; a control character dropped.
   CHECK(xml.find("金山花园 &lt;A&amp;B&gt; &quot;选聘&quot; &apos;x&apos;") != std::string::npos);
   CHECK(xml.find("<A&B>") == std::string::npos);
-  CHECK(xml.find("href=\"https://sunbid.example.cn/api/v1/tenders/T1/documents/7.pdf?a=1&amp;b=2\"") !=
+  CHECK(xml.find(
+            "href=\"https://sunbid.example.cn/api/v1/tenders/T1/documents/7.pdf?a=1&amp;b=2\"") !=
         std::string::npos);
   CHECK(xml.find("<summary type=\"text\">lineone &amp; two</summary>") != std::string::npos);
   CHECK(xml.find('\x01') == std::string::npos);

@@ -43,8 +43,8 @@ Awarded award_tender(CoreFixture& f, const Market& m) {
   }
   f.clock.set_ms(ms(deadline));
   for (std::size_t i = 0; i < 3; ++i) {
-    REQUIRE(f.service->reveal_bid(m.enterprises[who[i]], a.tender, bids[i].salt_hex, bids[i].bid)
-                .ok());
+    REQUIRE(
+        f.service->reveal_bid(m.enterprises[who[i]], a.tender, bids[i].salt_hex, bids[i].bid).ok());
   }
   f.clock.set_ms(ms(deadline) + kDayMs);
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
@@ -53,8 +53,8 @@ Awarded award_tender(CoreFixture& f, const Market& m) {
   REQUIRE(opened.ok());
   REQUIRE(opened->size() == 3);
   a.bid = opened->at(0).bid_id;
-  REQUIRE(f.ledger->execute([&](audit::WriteTxn& txn) { return mark_reviewing(txn, a.tender); })
-              .ok());
+  REQUIRE(
+      f.ledger->execute([&](audit::WriteTxn& txn) { return mark_reviewing(txn, a.tender); }).ok());
   const std::int64_t cand_start = f.clock.now_ms();
   REQUIRE(f.ledger
               ->execute([&](audit::WriteTxn& txn) -> Status {
@@ -103,8 +103,7 @@ TEST_CASE("contract: recorded once by the tenderer after the award, public, not 
       f, [&] { return f.service->record_contract(m.owner, a.tender, input(signed_ms)); },
       "not_tenderer_of_community");
   expect_refused(
-      f,
-      [&] { return f.service->record_contract(f.supervisor, a.tender, input(signed_ms)); },
+      f, [&] { return f.service->record_contract(f.supervisor, a.tender, input(signed_ms)); },
       "not_tenderer_of_community");
   // Bad input: each member named; nothing changes.
   auto refused_field = [&](ContractInput in, std::string_view field) {
