@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "account_rows.h"
+#include "audit_log/rows.h"
 #include "audit_log/time_format.h"
 #include "tender_core/calendar.h"
 #include "tender_core/registry.h"
@@ -540,6 +541,81 @@ Status store_certificate_tails(audit::WriteTxn& txn, std::string_view community_
     SUNBID_TRY(ins->run());
   }
   return {};
+}
+
+Status disable_removed_owners(audit::WriteTxn& txn, std::string_view community_id,
+                              const core::Roster& roster, const core::Actor& actor) {
+  std::unordered_set<std::string_view> keys;
+  for (const core::Unit& u : roster.units) keys.insert(u.owner_key);
+  auto& db = txn.db();
+  std::vector<std::string> removed;  // account ids
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * st,
+      db.cached("SELECT id, owner_key FROM accounts WHERE community_id = ? AND role = 'owner' "
+                "AND owner_key IS NOT NULL AND disabled_ms IS NULL ORDER BY id"));
+  st->bind(1, community_id);
+  SUNBID_TRY(audit::each_row(*st, [&](audit::Statement& row) {
+    if (!keys.contains(row.column_text(1))) removed.emplace_back(row.column_text(0));
+  }));
+  const Actor who{actor.account, actor.role,
+                  actor.source_address.empty() ? std::nullopt
+                                               : std::optional<std::string>(actor.source_address)};
+  for (const std::string& id : removed) {
+    SUNBID_ASSIGN_OR_RETURN(
+        bool disabled, disable_account(txn, id,
+                                       "roster_key_removed: 业主编号已不在重新导入的业主名册中 "
+                                       "/ the owner key is no longer on the re-imported roster",
+                                       who));
+    (void)disabled;
+  }
+  // Unused codes of keys the roster no longer lists: none may open an
+  // account for an owner the roster does not know.
+  std::vector<std::string> stale;
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * codes,
+      db.cached("SELECT DISTINCT owner_key FROM activation_codes WHERE community_id = ? AND "
+                "state = 'issued' ORDER BY owner_key"));
+  codes->bind(1, community_id);
+  SUNBID_TRY(audit::each_row(*codes, [&](audit::Statement& row) {
+    if (!keys.contains(row.column_text(0))) stale.emplace_back(row.column_text(0));
+  }));
+  if (stale.empty()) return {};
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * revoke,
+      db.cached("UPDATE activation_codes SET state = 'revoked', ended_ms = ? "
+                "WHERE community_id = ? AND owner_key = ? AND state = 'issued'"));
+  std::int64_t revoked = 0;
+  for (const std::string& key : stale) {
+    revoke->bind(1, txn.now_ms()).bind(2, community_id).bind(3, key);
+    SUNBID_TRY(revoke->run());
+    revoked += static_cast<std::int64_t>(db.changes());
+  }
+  audit::EntryDraft draft = draft_for(who, "activation.codes_revoked");
+  draft.payload["community_id"] = std::string(community_id);
+  draft.payload["reason"] = "roster_key_removed";
+  draft.payload["codes_revoked"] = revoked;
+  SUNBID_TRY(txn.append(draft));
+  return {};
+}
+
+void add_roster_hooks(core::Registry& registry) {
+  registry.add_roster_hook(
+      [](audit::WriteTxn& txn, std::string_view community, const core::Roster& roster,
+         const core::Actor&) { return store_certificate_tails(txn, community, roster); });
+  registry.add_roster_hook(disable_removed_owners);
+}
+
+Result<std::vector<std::string>> disabled_owner_accounts(audit::Database& db,
+                                                         std::string_view community_id) {
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * st,
+      db.cached("SELECT id FROM accounts WHERE community_id = ? AND role = 'owner' AND "
+                "disabled_ms IS NOT NULL ORDER BY id"));
+  st->bind(1, community_id);
+  std::vector<std::string> ids;
+  SUNBID_TRY(
+      audit::each_row(*st, [&](audit::Statement& row) { ids.emplace_back(row.column_text(0)); }));
+  return ids;
 }
 
 Result<ActivationFlagPage> activation_flags(audit::Database& db,

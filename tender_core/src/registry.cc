@@ -170,7 +170,6 @@ Result<RosterImport> Registry::import_roster(const Actor& actor, std::string_vie
       ins->bind(5, u.owner_name).bind(6, u.status == UnitStatus::sold ? "sold" : "unsold");
       SUNBID_TRY(ins->run());
     }
-    for (const RosterHook& hook : roster_hooks_) SUNBID_TRY(hook(txn, cid, roster));
     const std::int64_t new_version = *version + 1;
     SUNBID_ASSIGN_OR_RETURN(
         Statement * up,
@@ -188,6 +187,7 @@ Result<RosterImport> Registry::import_roster(const Actor& actor, std::string_vie
     draft.payload["owners_headcount"] = sums.owners_headcount;
     draft.payload["total_area_centi_m2"] = sums.total_area_centi_m2;
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t idx, txn.append(draft));
+    for (const RosterHook& hook : roster_hooks_) SUNBID_TRY(hook(txn, cid, roster, actor));
     return RosterImport{sums, new_version, idx};
   });
 }

@@ -33,7 +33,7 @@ constexpr std::string_view kRoster =
 
 struct Onboarding : AccountsFixture {
   Onboarding() {
-    registry->add_roster_hook(accounts::store_certificate_tails);
+    accounts::add_roster_hooks(*registry);
     auto c = registry->create_community(admin, {"金山花园", "湖里区", "金山街道", "金山路1号"});
     REQUIRE(c.ok());
     community = c->id;
@@ -580,4 +580,63 @@ TEST_CASE("no code, HMAC, certificate tail or owner key ever enters the log", "[
     }
   }
   CHECK(counted);
+}
+
+TEST_CASE("roster re-import: keys it drops lose their accounts and unused codes, logged",
+          "[activation][roster]") {
+  Onboarding f;
+  auto batch = f.issue_all();
+  REQUIRE(batch.ok());
+  auto k1 = f.activate(f.code_of(*batch, "K1").code, "wang.fang");
+  REQUIRE(k1.ok());
+  REQUIRE(f.activate(f.code_of(*batch, "K3").code, "k3.owner").ok());
+  const auto log_before = f.all_entries().size();
+
+  // K1 (an account) and K2 (an unused code) leave the roster; K3 and DEV stay.
+  constexpr std::string_view kSmaller =
+      "unit,area_centi_m2,owner_key,owner_name,status\n"
+      "1-2-1503,9000,K3,,sold\n"
+      "3-1-101,5000,DEV,开发商,unsold\n";
+  REQUIRE(f.registry->import_roster(f.admin, f.community, kSmaller).ok());
+  auto db = f.reader();
+  auto acct = accounts::find_account_by_id(db, k1->account_id);
+  REQUIRE(acct.ok());
+  REQUIRE(*acct);
+  CHECK((*acct)->disabled);
+  auto kept = accounts::find_account_by_username(db, "k3.owner");
+  REQUIRE(kept.ok());
+  REQUIRE(*kept);
+  CHECK_FALSE((*kept)->disabled);
+  auto disabled = accounts::disabled_owner_accounts(db, f.community);
+  REQUIRE(disabled.ok());
+  CHECK(*disabled == std::vector<std::string>{k1->account_id});
+  {
+    const auto before = f.state();
+    auto r = f.activate(f.code_of(*batch, "K2").code, "li.ming", std::string("a7b9"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == "activation_code_revoked");
+    CHECK(f.state() == before);
+  }
+  // The import's entry first, then one disable and one revocation entry.
+  const auto entries = f.all_entries();
+  REQUIRE(entries.size() == log_before + 3);
+  CHECK(entries[log_before].find("community.roster_imported") != std::string::npos);
+  CHECK(entries[log_before + 1].find("account.disabled") != std::string::npos);
+  CHECK(entries[log_before + 1].find(k1->account_id) != std::string::npos);
+  CHECK(entries[log_before + 1].find("roster_key_removed") != std::string::npos);
+  CHECK(entries[log_before + 2].find("activation.codes_revoked") != std::string::npos);
+  CHECK(entries[log_before + 2].find("\"codes_revoked\":1") != std::string::npos);
+  for (std::size_t i = log_before; i < entries.size(); ++i) {
+    CHECK(entries[i].find("\"K1\"") == std::string::npos);
+    CHECK(entries[i].find("\"K2\"") == std::string::npos);
+  }
+
+  // The same roster again: nothing more to disable or revoke.
+  REQUIRE(f.registry->import_roster(f.admin, f.community, kSmaller).ok());
+  CHECK(f.all_entries().size() == log_before + 4);
+  // K1 returns: its account stays disabled (a supervisor decides).
+  REQUIRE(f.registry->import_roster(f.admin, f.community, kRoster).ok());
+  acct = accounts::find_account_by_id(db, k1->account_id);
+  REQUIRE(acct.ok());
+  CHECK((*acct)->disabled);
 }

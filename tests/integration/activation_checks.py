@@ -297,6 +297,45 @@ class Onboarding:
             if t:
                 c.tokens[role] = t
 
+        # -- a roster re-imported without A1 and A4: A1's account is disabled
+        #    and its live session ends at once; A4's unused code is revoked
+        #    (docs/activation.md, "A roster re-imported without a key")
+        self.tok["admin"] = c.login("admin", self.ctx.server.admin_password)
+        self.tok["tenderer"] = c.login(f"act.tenderer.{self.tag}", self.pw[f"act.tenderer.{self.tag}"])
+        a = self.req("POST", codes_path, "tenderer", json_body={"owner_keys": ["A4"]})
+        self.expect("a fresh code for A4", a, 201)
+        a4 = a.json()["codes"][0]["code"] if a.status == 201 else "0000-0000-0000-0"
+        self.secrets.append(a4)
+        self.tok["a1"] = self.login(f"a1.{self.tag}", "owner-pw-a1")
+        self.expect("GET /me as A1's owner before the re-import", self.req("GET", "/me", "a1"), 200)
+        before = c.log_size()
+        smaller = ("unit,area_centi_m2,owner_key,owner_name,status,certificate_tail\n"
+                   "1-1-0201,10050,A2,李明,sold,Q7Z4\n"
+                   "1-1-0202,9000,A3,陈敏,sold,\n"
+                   "1-2-0101,7000,A3,陈敏,sold,\n"
+                   "3-1-0101,5000,DEV,建设单位,unsold,\n")
+        a = self.req("PUT", f"/communities/{self.community}/roster", "admin", data=smaller.encode("utf-8"),
+                     headers={"Content-Type": "text/csv; charset=utf-8"})
+        self.expect("PUT a roster without A1 and A4", a, 200)
+        self.expect("A1's session after the re-import", self.req("GET", "/me", "a1"), 401)
+        a = self.req("POST", "/sessions", json_body={"username": f"a1.{self.tag}", "password": "owner-pw-a1"})
+        self.expect("A1's owner logs in after the re-import", a, 403, "account_disabled")
+        self.refused("A4's code after the re-import", {"code": a4, "username": f"a4.{self.tag}",
+                                                      "password": "owner-pw-a4"}, 409, "activation_code_revoked")
+        a = self.req("GET", "/audit/entries", params={"start": before})
+        items = a.json().get("items", []) if a.status == 200 else []
+        kinds = [e.get("type") for e in items]
+        disabled = [e for e in items if e.get("type") == "account.disabled"]
+        revoked = [e for e in items if e.get("type") == "activation.codes_revoked"]
+        r.check("activation: the re-import logs the roster, then one account.disabled and one "
+                "activation.codes_revoked", kinds[:3] == ["community.roster_imported", "account.disabled",
+                                                          "activation.codes_revoked"], str(kinds))
+        r.check("activation: the disabled account is A1's, reason roster_key_removed",
+                len(disabled) == 1 and disabled[0]["payload"]["reason"].startswith("roster_key_removed"),
+                repr(disabled)[:300])
+        r.check("activation: one unused code revoked",
+                len(revoked) == 1 and revoked[0]["payload"]["codes_revoked"] == 1, repr(revoked)[:300])
+
 
 def check_activation(ctx, results):
     Onboarding(ctx, results).run()

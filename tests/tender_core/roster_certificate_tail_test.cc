@@ -52,13 +52,13 @@ TEST_CASE("roster import: hooks see the tails; units and the entry never hold th
           "[roster][activation]") {
   CoreFixture f;
   std::vector<std::pair<std::string, std::string>> seen;
-  f.registry->add_roster_hook(
-      [&](audit::WriteTxn&, std::string_view community, const core::Roster& roster) -> Status {
-        for (const auto& u : roster.units) {
-          if (u.certificate_tail) seen.emplace_back(std::string(community), *u.certificate_tail);
-        }
-        return {};
-      });
+  f.registry->add_roster_hook([&](audit::WriteTxn&, std::string_view community,
+                                  const core::Roster& roster, const core::Actor&) -> Status {
+    for (const auto& u : roster.units) {
+      if (u.certificate_tail) seen.emplace_back(std::string(community), *u.certificate_tail);
+    }
+    return {};
+  });
   auto c = f.registry->create_community(f.admin, {"金山花园", "湖里区", "金山街道", "金山路1号"});
   REQUIRE(c.ok());
   REQUIRE(f.registry
@@ -80,7 +80,7 @@ TEST_CASE("roster import: hooks see the tails; units and the entry never hold th
   // A hook's refusal refuses the import.
   const auto before = f.snapshot();
   f.registry->add_roster_hook(
-      [](audit::WriteTxn&, std::string_view, const core::Roster&) -> Status {
+      [](audit::WriteTxn&, std::string_view, const core::Roster&, const core::Actor&) -> Status {
         return make_error("roster_invalid", "refused by a hook");
       });
   CHECK_FALSE(f.registry

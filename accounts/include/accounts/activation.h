@@ -50,6 +50,8 @@
 #include "accounts/activation_code.h"
 #include "audit_log/ledger.h"
 #include "audit_log/sqlite.h"
+#include "tender_core/actor.h"
+#include "tender_core/registry.h"
 #include "tender_core/roster.h"
 
 namespace sunbid::accounts {
@@ -182,6 +184,25 @@ std::string activation_link(std::string_view base_url, std::string_view grouped_
 // community's certificate tail digests with those of `roster`.
 Status store_certificate_tails(audit::WriteTxn& txn, std::string_view community_id,
                                const core::Roster& roster);
+
+// A registry roster hook (core::Registry::add_roster_hook, after the
+// community.roster_imported entry): the owner accounts of the community
+// whose owner key the new roster no longer lists are disabled (one
+// "account.disabled" entry each, reason roster_key_removed, their sessions
+// deleted), and the unused activation and reset codes of those keys are
+// revoked (one "activation.codes_revoked" entry {community_id,
+// roster_version?, codes_revoked} when any was). A key that returns in a
+// later roster keeps its account disabled: a supervisor decides.
+Status disable_removed_owners(audit::WriteTxn& txn, std::string_view community_id,
+                              const core::Roster& roster, const core::Actor& actor);
+// Adds accounts' two roster hooks to `registry`: store_certificate_tails,
+// then disable_removed_owners. Before any command (not synchronized).
+void add_roster_hooks(core::Registry& registry);
+
+// The ids of the community's disabled owner accounts (the server drops their
+// cached sessions after an import).
+Result<std::vector<std::string>> disabled_owner_accounts(audit::Database& db,
+                                                         std::string_view community_id);
 
 // A certificate tail as compared: ASCII whitespace trimmed at both ends,
 // ASCII letters upper-cased.

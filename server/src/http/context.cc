@@ -105,9 +105,9 @@ Services::Services(ApiOptions o)
           std::chrono::duration_cast<std::chrono::milliseconds>(options.limits.replacement_window),
           options.limits.max_throttle_keys) {
   registry.set_calendar_hook(evaluation.calendar_hook());
-  // The roster's certificate tails, kept only as salted digests
-  // (docs/activation.md).
-  registry.add_roster_hook(accounts::store_certificate_tails);
+  // The roster's certificate tails, kept only as salted digests, and the
+  // owner accounts of keys a new roster drops disabled (docs/activation.md).
+  accounts::add_roster_hooks(registry);
   activation_key_ = options.activation_key;
 }
 

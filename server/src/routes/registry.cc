@@ -3,6 +3,7 @@
 // commands wait for their commit, so they run on the worker pool.
 #include <boost/json/object.hpp>
 
+#include "accounts/activation.h"
 #include "http/answer.h"
 #include "http/route.h"
 #include "routes/handlers.h"
@@ -24,9 +25,16 @@ Result<Response> get_community(Ctx& c) {
   return ok_json(community_json(community));
 }
 
+// PUT /communities/{id}/roster: the import disables the owner accounts of
+// keys the roster no longer lists (accounts::disable_removed_owners, a roster
+// hook); their cached sessions end with the answer.
 Result<Response> put_roster(Ctx& c, const CsvBody& csv) {
   SUNBID_ASSIGN_OR_RETURN(core::RosterImport r,
                           c.s.registry.import_roster(c.viewer, c.id(), csv.text));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> disabled,
+                          accounts::disabled_owner_accounts(lease.db(), c.id()));
+  for (const std::string& account : disabled) c.s.sessions.erase_account(account);
   return ok_json(boost::json::object{{"units", r.totals.units},
                                      {"owners_headcount", r.totals.owners_headcount},
                                      {"total_area_centi_m2", r.totals.total_area_centi_m2},

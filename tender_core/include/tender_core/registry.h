@@ -151,12 +151,15 @@ class Registry {
   void set_calendar_hook(CalendarHook hook) { calendar_hook_ = std::move(hook); }
 
   // Run inside import_roster's command, after the new units are written and
-  // before its entry: a module above keeps what the roster carries beyond
-  // the units (accounts: the salted digests of certificate_tail,
-  // docs/activation.md). A hook appends no entry; its refusal refuses the
-  // import. Add hooks before any command (not synchronized).
-  using RosterHook =
-      std::function<Status(audit::WriteTxn&, std::string_view community_id, const Roster&)>;
+  // its community.roster_imported entry appended, with the importing actor:
+  // a module above keeps what the roster carries beyond the units (accounts:
+  // the salted digests of certificate_tail, docs/activation.md) and acts on
+  // the change (accounts: the owner accounts and codes of keys the roster no
+  // longer lists are disabled and revoked). A hook's entries follow the
+  // import's; its refusal refuses the whole import. Add hooks before any
+  // command (not synchronized).
+  using RosterHook = std::function<Status(audit::WriteTxn&, std::string_view community_id,
+                                          const Roster&, const Actor&)>;
   void add_roster_hook(RosterHook hook) { roster_hooks_.push_back(std::move(hook)); }
   // A module above (the owners' assembly: a motion of the community open)
   // that locks the roster too: asked inside import_roster's command; true
