@@ -316,7 +316,7 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
        "trading day after each stage"},
       {"bid_deadline", core::format_rfc3339_ms(deadline)},
       {"reveal_window_s", 2 * 86'400},
-      {"candidate_publicity_days", 3},
+      {"candidate_publicity_days", 15},  // the vote notice: 15 days (物业管理条例 12)
       {"vote_window_days", 14},
       {"award_publicity_days", 3}};
   {

@@ -337,6 +337,7 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
                         {{"service_tier", rules.service_tier}});
     }
     SUNBID_TRY(check_window_minimums(rules, settings_.window_minimums));
+    SUNBID_TRY(check_owners_vote_notice(rules));
     const std::int64_t now = txn.now_ms();
     // 招标投标法 24: the deadline's China date at least 20 days after the
     // publication's (rest days do not extend it; docs/periods.md).

@@ -375,6 +375,23 @@ Status check_window_minimums(const TenderRules& r, const WindowMinimums& m) {
   return ok_status();
 }
 
+Status check_owners_vote_notice(const TenderRules& r) {
+  if (r.decision.method != DecisionMethod::owners_vote ||
+      r.candidate_publicity_days >= kOwnersVoteNoticeDays) {
+    return ok_status();
+  }
+  boost::json::object d;
+  d["field"] = "candidate_publicity_days";
+  d["minimum"] = kOwnersVoteNoticeDays;
+  return make_error("rules_invalid_value",
+                    "字段candidate_publicity_days取值无效：业主表决的通知随中标候选人公示发出，"
+                    "表决须在通知15日后开始（物业管理条例第十二条），公示期不得少于15日 / field "
+                    "candidate_publicity_days is invalid: an owners' vote is announced with the "
+                    "candidate publicity and opens at least 15 days after the notice (物业管理条例 "
+                    "art. 12), so the publicity lasts at least 15 days",
+                    std::move(d));
+}
+
 std::int64_t vote_window_close_ms(const TenderRules& r, const HolidayCalendar& calendar,
                                   std::int64_t opens_ms) {
   if (r.decision.method == DecisionMethod::owners_vote) {

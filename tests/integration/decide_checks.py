@@ -14,7 +14,7 @@ its vote by the scenario machinery of scenarios.py, then:
   and the public tender.cancelled entry carries it.
 """
 import scenarios
-from scenarios import PUBLICITY_DAYS, VOTE_DAYS, Scenarios
+from scenarios import CANDIDATE_PUBLICITY_DAYS, VOTE_DAYS, Scenarios
 
 RULE = "《物业管理条例》第十九条"
 
@@ -33,7 +33,7 @@ class DecideScenario(Scenarios):
     def self_executing(self):
         r, p = self.r, self.p
         t = self.tenders["owners_vote"]
-        self.advance_past_days(PUBLICITY_DAYS)
+        self.advance_past_days(CANDIDATE_PUBLICITY_DAYS)
         self.login([self.sup] + self.tenderers + list(self.owner_accounts.values()))
         # The vote has opened: the tenderer is bound.
         a = self.req("POST", f"/tenders/{t.id}/cancel", f"{p}.tenderer0", json_body={"reason": "改用其他方式"})

@@ -60,14 +60,17 @@ def check_periods(ctx, results):
                 "min_valid_bids": 1, "candidate_cap": 3, "candidate_cap_method": "lowest_price",
                 "decision": {"method": "owners_vote", "allow_runoff": False},
                 "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": _rfc3339(deadline),
-                "reveal_window_s": 86400, "candidate_publicity_days": 3, "vote_window_days": 7,
+                "reveal_window_s": 86400, "candidate_publicity_days": 15, "vote_window_days": 7,
                 "award_publicity_days": 3}
         body.update(changes)
         a = c.request("POST", "/tenders", role="tenderer", json_body=body)
         r.check("rules: POST /tenders (draft) → 201", a.status == 201, repr(a))
         return a.json().get("id", "T0") if a.status == 201 else "T0"
 
+    # The owners' vote notice goes out with the candidate publicity: at least
+    # 15 days before the vote opens (物业管理条例 art. 12).
     for changes, field in (({"vote_window_days": 6}, "vote_window_days"),
+                           ({"candidate_publicity_days": 14}, "candidate_publicity_days"),
                            ({"reveal_window_s": 86399}, "reveal_window_s"),
                            ({"decision": {"method": "committee_vote"}, "vote_window_days": 0,
                              "vote_window_s": 3600}, "vote_window_s")):

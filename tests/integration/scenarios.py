@@ -27,7 +27,11 @@ import checks
 
 DAY = 86400
 REVEAL_S = DAY
-PUBLICITY_DAYS = 3  # calendar days (docs/periods.md)
+PUBLICITY_DAYS = 3  # calendar days (docs/periods.md): the award publicity
+# The candidate publicity: 15 days for every method, as owners_vote needs
+# (its vote notice goes out with it: 物业管理条例 art. 12), so that the six
+# tenders keep moving together.
+CANDIDATE_PUBLICITY_DAYS = 15
 VOTE_DAYS = 7       # the owners' vote, calendar days
 VOTE_S = 7 * DAY    # a committee round, seconds
 CHINA = timezone(timedelta(hours=8))
@@ -442,7 +446,7 @@ class Scenarios:
                     "criteria": CRITERIA, "committee_size": 5, "min_valid_bids": 2, "candidate_cap": 3,
                     "candidate_cap_method": "lowest_price", "decision": DECISIONS[t.method],
                     "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": rfc3339(self.deadline),
-                    "reveal_window_s": REVEAL_S, "candidate_publicity_days": PUBLICITY_DAYS,
+                    "reveal_window_s": REVEAL_S, "candidate_publicity_days": CANDIDATE_PUBLICITY_DAYS,
                     "vote_window_days": VOTE_DAYS if t.method == "owners_vote" else 0,
                     "vote_window_s": VOTE_S if vote and t.method != "owners_vote" else 0,
                     "award_publicity_days": PUBLICITY_DAYS}
@@ -734,7 +738,7 @@ class Scenarios:
 
     def decide(self):
         r = self.r
-        self.advance_past_days(PUBLICITY_DAYS)
+        self.advance_past_days(CANDIDATE_PUBLICITY_DAYS)
         self.login([self.sup] + self.tenderers + list(self.owner_accounts.values()))
         T = self.tenders
         X, Y, Z = (T["owners_vote"].bid_of[i] for i in range(3))

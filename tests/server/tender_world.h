@@ -76,7 +76,7 @@ inline std::string rules_body(const std::string& community, std::string_view dea
   r["beacon_source"] = "上证综合指数次一交易日收盘值";
   r["bid_deadline"] = deadline;
   r["reveal_window_s"] = 86400;
-  r["candidate_publicity_days"] = 3;
+  r["candidate_publicity_days"] = 15;  // owners_vote: its vote notice (物业管理条例 12)
   r["vote_window_days"] = 7;
   r["award_publicity_days"] = 3;
   return boost::json::serialize(r);

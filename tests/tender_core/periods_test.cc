@@ -220,6 +220,16 @@ TEST_CASE("window minimums are platform settings, checked at publication", "[per
         })) == "ok");
   // Methods without a vote: a zero window.
   CHECK(field_of(draft([](auto& r) { r["decision"] = {{"method", "lowest_price"}}; })) == "ok");
+  // The owners' vote notice goes out with the candidate publicity: 15 days
+  // before the vote opens (物业管理条例 art. 12), whatever the settings;
+  // the other methods keep the 3 days of publicity.
+  CHECK(field_of(draft([](auto& r) { r["candidate_publicity_days"] = 14; })) ==
+        "candidate_publicity_days");
+  CHECK(field_of(draft([](auto& r) { r["candidate_publicity_days"] = 15; })) == "ok");
+  CHECK(field_of(draft([](auto& r) {
+          r["decision"] = {{"method", "lowest_price"}};
+          r["candidate_publicity_days"] = 3;
+        })) == "ok");
   // Other settings move the minimums.
   PlatformSettings s;
   s.window_minimums.owners_vote_days = 15;

@@ -166,7 +166,7 @@ inline boost::json::object rules_json(std::string_view deadline, int min_valid_b
   r["beacon_source"] = "上证综合指数次一交易日收盘值";
   r["bid_deadline"] = deadline;
   r["reveal_window_s"] = reveal_window_s;
-  r["candidate_publicity_days"] = 3;
+  r["candidate_publicity_days"] = 15;  // owners_vote: its vote notice (物业管理条例 12)
   r["vote_window_days"] = 7;
   r["award_publicity_days"] = 3;
   return r;

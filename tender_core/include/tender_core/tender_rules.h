@@ -67,6 +67,11 @@
 namespace sunbid::core {
 
 inline constexpr std::int64_t kMinPublicityDays = 3;  // 公示 at least 3 days
+// 物业管理条例 art. 12 (issue 13 decisions): owners are told of a vote at
+// least 15 days before it. An owners_vote tender's vote notice goes out with
+// its candidate publicity and its window opens when the publicity ends, so
+// that publicity lasts at least 15 calendar days.
+inline constexpr std::int64_t kOwnersVoteNoticeDays = 15;
 inline constexpr std::int64_t kMaxWindowDays = 3650;
 inline constexpr std::int64_t kMaxWindowSeconds = kMaxWindowDays * 86'400;
 inline constexpr std::int32_t kMinCommitteeSize = 5;
@@ -186,6 +191,13 @@ struct WindowMinimums {
 // rules_invalid_value (details.field, details.minimum) when a window of
 // `rules` is shorter than the platform's minimum. REQUIRES: validate(rules).
 Status check_window_minimums(const TenderRules& rules, const WindowMinimums& minimums);
+
+// rules_invalid_value (details.field candidate_publicity_days,
+// details.minimum 15) when an owners_vote tender's candidate publicity, its
+// vote notice, is shorter than kOwnersVoteNoticeDays. Checked at
+// publication (a stored tender published before the rule keeps its rules).
+// REQUIRES: validate(rules).
+Status check_owners_vote_notice(const TenderRules& rules);
 
 // The close of a vote window (an owners' run-off, a committee round) that
 // opens at `opens_ms`: owners_vote grants vote_window_days as a period in
