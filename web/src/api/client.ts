@@ -63,3 +63,8 @@ export async function must<T>(
   if (r.error !== undefined || !r.response.ok) throw toApiError(r.response.status, r.error);
   return r.data as T;
 }
+
+// Any failure as an ApiError, for a page's error state.
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, 'client', String(e), String(e));
+}
