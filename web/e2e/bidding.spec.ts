@@ -13,6 +13,7 @@ import { expect, test, type Browser, type BrowserContext, type Page } from '@pla
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { seriousViolations } from './axe';
 import { advanceDevClock, createTenderViaApi, type ApiServer, type CreatedTender } from './fixtures';
 import { startSunbid, stopSunbid, type Sunbid } from './global-setup';
 
@@ -82,13 +83,15 @@ async function login(page: Page, user: string, to: string): Promise<void> {
   await expect(page).toHaveURL(new RegExp(to.replace(/[/]/g, '\\/') + '$'));
 }
 
-// Both widths: a full-page PNG, and nothing overflows sideways.
+// Both widths: a full-page PNG, nothing overflows sideways, and axe finds
+// no serious or critical violation in this state of the page.
 async function shoot(page: Page, name: string): Promise<void> {
   for (const [size, vp] of Object.entries(viewports)) {
     await page.setViewportSize(vp);
     await page.screenshot({ path: `${shots}/${name}-${size}.png`, fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `${name} overflows at ${size}`).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page), `${name} at ${size}`).toEqual([]);
   }
   await page.setViewportSize(viewports.desktop);
 }
