@@ -222,8 +222,10 @@ test('three companies seal bids in the browser, reveal from their files, and the
   }
 
   // ---- the reveal window closes: the public opening record ------------------------
-  await advanceDevClock(api, tender.revealWindowS + 600);
   const { context, page, problems } = await browse(browser);
+  await page.goto(`/tenders/${tender.id}/opening`);
+  await expect(page.locator('[data-test=not-yet]')).toContainText('尚未开标');
+  await advanceDevClock(api, tender.revealWindowS + 600);
   await page.goto(`/tenders/${tender.id}`);
   await page.locator('[data-test=to-opening]').click();
   await expect(page).toHaveURL(new RegExp(`/tenders/${tender.id}/opening$`));
