@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "audit_log/canonical_json.h"
+#include "audit_log/log_store.h"
 #include "bid_store.h"
 #include "service_internal.h"
 #include "store.h"
@@ -162,6 +163,10 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
     return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
   }
   receipt.log_index = idx;
+  SUNBID_ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> e,
+                          audit::read_entries(txn.db(), idx, idx + 1));
+  if (e.size() != 1) return make_error("log_corrupt", "条目缺失 / entry missing");
+  receipt.entry = std::move(e[0].bytes);
   return receipt;
 }
 

@@ -294,6 +294,9 @@ TEST_CASE("bids and objections: commit, replace, withdraw, reveal, opening, answ
     auto e = audit::read_entries(*db, idx, idx + 1);
     REQUIRE(e.ok());
     CHECK(str(boost::json::parse((*e)[0].bytes), "type") == "bid.committed");
+    // The receipt carries that entry's exact bytes, the commitment inside.
+    CHECK(str(body_json(replaced), "entry") == (*e)[0].bytes);
+    CHECK((*e)[0].bytes.find(a.commitment) != std::string::npos);
   }
   REQUIRE(w.call("POST", t + "/bids", body(b), w.enterprises[1]).status == 201);
   REQUIRE(w.call("POST", t + "/bids", body(seal(id, kUsccs[2], 250, 0x33, "x")), w.enterprises[2])

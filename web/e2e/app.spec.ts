@@ -6,10 +6,10 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { routeTable } from '../src/routes';
+import { seriousViolations } from './axe';
 import { STATE } from './global-setup';
 
 const server = JSON.parse(readFileSync(STATE, 'utf8')) as { passwords: Record<string, string> };
-const axeSource = readFileSync(resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 const shots = resolve(process.env.SUNBID_E2E_OUT ?? './test-results', 'screens');
 const viewports = { desktop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } };
 
@@ -134,13 +134,7 @@ for (const row of routeTable) {
       // Nothing overflows sideways at either width.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${row.name} overflows at ${name}`).toBeLessThanOrEqual(0);
-      await page.evaluate(axeSource);
-      const result = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-        const r = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
-        return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-      });
-      const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const bad = await seriousViolations(page);
       expect(bad, `${row.name} at ${name}: ${JSON.stringify(bad)}`).toEqual([]);
     }
     expect(problems).toEqual([]);

@@ -13,10 +13,13 @@ export interface RouteRow {
 export const routeTable: RouteRow[] = [
   { path: '/tenders', name: 'tenders', sample: '/tenders', load: () => import('./pages/TenderList.vue') },
   { path: '/tenders/:id', name: 'tender', sample: '/tenders/T1', load: () => import('./pages/TenderNotice.vue') },
+  { path: '/tenders/:id/bid', name: 'bid', sample: '/tenders/T1/bid', auth: true, load: () => import('./pages/BidPage.vue') },
+  { path: '/tenders/:id/opening', name: 'opening', sample: '/tenders/T1/opening', load: () => import('./pages/OpeningPage.vue') },
   { path: '/audit', name: 'audit', sample: '/audit', load: () => import('./pages/AuditPage.vue') },
   { path: '/verify', name: 'verify', sample: '/verify#index=1', load: () => import('./pages/VerifyPage.vue') },
   { path: '/login', name: 'login', sample: '/login', load: () => import('./pages/LoginPage.vue') },
   { path: '/account', name: 'account', sample: '/account', auth: true, load: () => import('./pages/AccountPage.vue') },
+  { path: '/company', name: 'company', sample: '/company', auth: true, load: () => import('./pages/CompanyPage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', sample: '/no-such-page', load: () => import('./pages/NotFound.vue') },
 ];
 

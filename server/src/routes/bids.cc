@@ -28,8 +28,10 @@ Result<Pending> post_bid(Ctx& c, const ReqBidCommitment& req) {
         tenders.submit_bid_async(actor, id, commitment, std::move(done));
       },
       [](core::BidReceipt r) -> Result<Response> {
-        return created(boost::json::object{
-            {"bid_id", r.bid_id}, {"log_index", idx(r.log_index)}, {"replaced", r.replaced}});
+        return created(boost::json::object{{"bid_id", r.bid_id},
+                                           {"log_index", idx(r.log_index)},
+                                           {"entry", r.entry},
+                                           {"replaced", r.replaced}});
       });
 }
 

@@ -143,6 +143,7 @@ struct Amended {
 struct BidReceipt {
   std::string bid_id;
   std::uint64_t log_index = 0;  // of the bid.committed entry: the receipt
+  std::string entry;            // that entry's exact bytes: the bidder checks its commitment in it
   bool replaced = false;
 };
 
@@ -191,7 +192,7 @@ struct ContractRecord {
 };
 
 struct ContractFlagPage {
-  std::vector<ContractRecord> items;      // late contracts, in log order
+  std::vector<ContractRecord> items;         // late contracts, in log order
   std::optional<std::uint64_t> next_cursor;  // the last item's log index when more follow
 };
 

@@ -2,6 +2,7 @@
 // calls through openapi-fetch. The session is the HttpOnly cookie
 // (__Host-sunbid_session); page scripts never see a token.
 import createClient, { type Middleware } from 'openapi-fetch';
+import { ref, type Ref } from 'vue';
 import type { components, paths } from './schema';
 
 export type ErrorBody = components['schemas']['Error'];
@@ -62,4 +63,28 @@ export async function must<T>(
   }
   if (r.error !== undefined || !r.response.ok) throw toApiError(r.response.status, r.error);
   return r.data as T;
+}
+
+// Any failure as an ApiError, for a page's error state.
+export function asApiError(e: unknown): ApiError {
+  return e instanceof ApiError ? e : new ApiError(0, 'client', String(e), String(e));
+}
+
+// A page's load with its loading and error states: `run` fills the page's
+// refs; any failure becomes the ApiError LoadState shows.
+export function useLoad(run: () => Promise<void>): { loading: Ref<boolean>; error: Ref<ApiError | null>; load: () => Promise<void> } {
+  const loading = ref(true);
+  const error = ref<ApiError | null>(null);
+  async function load(): Promise<void> {
+    loading.value = true;
+    error.value = null;
+    try {
+      await run();
+    } catch (e) {
+      error.value = asApiError(e);
+    } finally {
+      loading.value = false;
+    }
+  }
+  return { loading, error, load };
 }
