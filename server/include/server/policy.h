@@ -80,6 +80,9 @@ enum class Action {
   // GET /me: any logged-in account reads its own account, community and,
   // for an owner, units and open votes.
   kReadOwnAccount,
+  // POST /tenders/preview-windows: the windows a draft's rules would have
+  // (reads only); the tenderers who draft them.
+  kPreviewTender,
 };
 
 std::string_view action_name(Action action);

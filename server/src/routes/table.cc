@@ -55,6 +55,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("GET",    "/tenders",                                 kReadTender,          kInline,      kNone,           get_tenders),
       route("GET",    "/tenders/{id}",                            kReadTender,          kInlineThenWorker, kNone,    get_tender, get_tender_fast),
       route("PATCH",  "/tenders/{id}",                            kManageTender,        kWorker,      kJson,           patch_tender),
+      route("POST",   "/tenders/preview-windows",                 kPreviewTender,       kWorker,      kJson,           post_preview_windows),
       route("POST",   "/tenders/{id}/publish",                    kManageTender,        kWorker,      kOptionalJson,   post_publish),
       route("POST",   "/tenders/{id}/amendments",                 kManageTender,        kWorker,      kJson,           post_amendment),
       route("POST",   "/tenders/{id}/cancel",                     kCancelTender,        kWorker,      kOptionalJson,   post_cancel),

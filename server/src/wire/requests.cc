@@ -302,6 +302,23 @@ Result<ReqTenderPatch> ReqTenderPatch::decode(const boost::json::object& body) {
   return r;
 }
 
+Result<ReqWindowPreview> ReqWindowPreview::decode(const boost::json::object& body) {
+  ReqWindowPreview r;
+  boost::json::value rules;
+  std::optional<std::string> published_at;
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("rules", rules), optional("published_at", published_at)}));
+  if (!rules.is_object()) {
+    return make_error("invalid_field", "规则须为对象 / the rules must be an object",
+                      {{"field", "/rules"}});
+  }
+  r.rules = std::move(rules.as_object());
+  if (published_at) {
+    SUNBID_ASSIGN_OR_RETURN(r.published_ms, rfc3339(*published_at, "/published_at"));
+  }
+  return r;
+}
+
 Result<ReqAmendment> ReqAmendment::decode(const boost::json::object& body) {
   ReqAmendment r;
   std::optional<std::string> deadline;
@@ -369,10 +386,9 @@ Result<ReqObjectionAnswer> ReqObjectionAnswer::decode(const boost::json::object&
 
 Result<ReqContract> ReqContract::decode(const boost::json::object& body) {
   ReqContract r;
-  SUNBID_TRY(JsonFields(body).read_all({required("signed_on", r.input.signed_on),
-                                        required("term_months", r.input.term_months),
-                                        required("document_sha256_hex",
-                                                 r.input.document_sha256_hex)}));
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("signed_on", r.input.signed_on), required("term_months", r.input.term_months),
+       required("document_sha256_hex", r.input.document_sha256_hex)}));
   return r;
 }
 
@@ -391,19 +407,19 @@ RequestDecoder decoder() {
 
 const std::vector<RequestDecoder>& request_decoders() {
   static const std::vector<RequestDecoder> all = {
-      decoder<ReqSession>(),         decoder<ReqNewAccount>(),   decoder<ReqDisableAccount>(),
-      decoder<ReqDevClock>(),        decoder<ReqCommunity>(),    decoder<ReqEnterprise>(),
-      decoder<ReqRatings>(),         decoder<ReqServiceTiers>(), decoder<ReqCalendar>(),
-      decoder<ReqNewTender>(),       decoder<ReqTenderPatch>(),  decoder<ReqAmendment>(),
-      decoder<ReqCancel>(),          decoder<ReqReason>(),       decoder<ReqRevealExtend>(),
-      decoder<ReqBidCommitment>(),   decoder<ReqBidReveal>(),    decoder<ReqText>(),
-      decoder<ReqObjectionAnswer>(), decoder<ReqExpert>(),       decoder<ReqExpertUpdate>(),
-      decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),         decoder<ReqDeclaration>(),
-      decoder<ReqReplace>(),         decoder<ReqReview>(),       decoder<ReqBallot>(),
-      decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
-      decoder<ReqActivationCodes>(), decoder<ReqActivate>(),     decoder<ReqMotion>(),
-      decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(), decoder<ReqMotionBallot>(),
-      decoder<ReqContract>(),
+      decoder<ReqSession>(),         decoder<ReqNewAccount>(),    decoder<ReqDisableAccount>(),
+      decoder<ReqDevClock>(),        decoder<ReqCommunity>(),     decoder<ReqEnterprise>(),
+      decoder<ReqRatings>(),         decoder<ReqServiceTiers>(),  decoder<ReqCalendar>(),
+      decoder<ReqNewTender>(),       decoder<ReqTenderPatch>(),   decoder<ReqAmendment>(),
+      decoder<ReqCancel>(),          decoder<ReqReason>(),        decoder<ReqRevealExtend>(),
+      decoder<ReqBidCommitment>(),   decoder<ReqBidReveal>(),     decoder<ReqText>(),
+      decoder<ReqObjectionAnswer>(), decoder<ReqExpert>(),        decoder<ReqExpertUpdate>(),
+      decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),          decoder<ReqDeclaration>(),
+      decoder<ReqReplace>(),         decoder<ReqReview>(),        decoder<ReqBallot>(),
+      decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),       decoder<ReqDecision>(),
+      decoder<ReqActivationCodes>(), decoder<ReqActivate>(),      decoder<ReqMotion>(),
+      decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(),  decoder<ReqMotionBallot>(),
+      decoder<ReqContract>(),        decoder<ReqWindowPreview>(),
   };
   return all;
 }
