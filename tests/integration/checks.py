@@ -100,6 +100,7 @@ ENDPOINTS = [
     ("GET", "/activation-flags", "read_activation_flags", None),
     ("POST", "/communities", "manage_registry", lambda ctx: {"name": "n", "district": "d", "street": "s", "address": "a"}),
     ("GET", "/communities/C1", "read_registry", None),
+    ("GET", "/communities/C1/roster", "read_roster", None),
     ("PUT", "/communities/C1/roster", "manage_registry", None),
     ("POST", "/enterprises", "manage_registry", lambda ctx: {"uscc": "91350200776049653A", "name": "x"}),
     ("PUT", "/registry/ratings", "manage_registry", lambda ctx: {"items": []}),

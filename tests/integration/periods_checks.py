@@ -52,9 +52,8 @@ def check_periods(ctx, results):
     now = _parse(c.request("GET", "/health").json()["time"])
     deadline = (now + timedelta(days=30)).replace(microsecond=0)
 
-    def tender(**changes):
-        body = {"community_id": ctx.community_id, "title": "期间规则测试招标", "service_tier": "T2",
-                "area_centi_m2": 1000000,
+    def rules_of(**changes):
+        body = {"service_tier": "T2", "area_centi_m2": 1000000,
                 "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
                 "criteria": [{"code": "plan", "title": "服务方案"}], "committee_size": 5,
                 "min_valid_bids": 1, "candidate_cap": 3, "candidate_cap_method": "lowest_price",
@@ -63,6 +62,10 @@ def check_periods(ctx, results):
                 "reveal_window_s": 86400, "candidate_publicity_days": 3, "vote_window_days": 7,
                 "award_publicity_days": 3}
         body.update(changes)
+        return body
+
+    def tender(**changes):
+        body = {"community_id": ctx.community_id, "title": "期间规则测试招标", **rules_of(**changes)}
         a = c.request("POST", "/tenders", role="tenderer", json_body=body)
         r.check("rules: POST /tenders (draft) → 201", a.status == 201, repr(a))
         return a.json().get("id", "T0") if a.status == 201 else "T0"
@@ -84,18 +87,6 @@ def check_periods(ctx, results):
             a.status == 400, repr(a))
 
     # The window preview (issue 15): the draft's windows as publication fixes them.
-    def rules_of(**changes):
-        body = {"service_tier": "T2", "area_centi_m2": 1000000,
-                "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
-                "criteria": [{"code": "plan", "title": "服务方案"}], "committee_size": 5,
-                "min_valid_bids": 1, "candidate_cap": 3, "candidate_cap_method": "lowest_price",
-                "decision": {"method": "owners_vote", "allow_runoff": False},
-                "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": _rfc3339(deadline),
-                "reveal_window_s": 86400, "candidate_publicity_days": 3, "vote_window_days": 7,
-                "award_publicity_days": 3}
-        body.update(changes)
-        return body
-
     before = c.log_size()
     pv = c.request("POST", "/tenders/preview-windows", role="tenderer", json_body={"rules": rules_of()})
     r.check("preview: POST /tenders/preview-windows (tenderer) → 200, the 20 days met",

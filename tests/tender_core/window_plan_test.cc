@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "calendar_fixture.h"
 #include "service_fixture.h"
 #include "tender_core/calendar.h"
 #include "tender_core/tender_rules.h"
@@ -16,12 +17,6 @@ using namespace sunbid::testing;
 
 namespace {
 
-ChinaDate date(std::string_view s) {
-  auto d = parse_china_date(s);
-  REQUIRE(d.ok());
-  return *d;
-}
-
 TenderRules rules_with(std::string_view deadline, std::string_view method = "owners_vote") {
   boost::json::object j = rules_json(deadline);
   if (method != "owners_vote") j["decision"] = {{"method", method}};
@@ -31,15 +26,10 @@ TenderRules rules_with(std::string_view deadline, std::string_view method = "own
   return *r;
 }
 
-// 2025's National Day week: 1–8 October off, 28 September and 11 October worked.
-HolidayCalendar national_day_2025() {
-  HolidayCalendar c;
+// 2025's National Day week as calendar version 4.
+HolidayCalendar national_day_v4() {
+  HolidayCalendar c = national_day_2025();
   c.version = 4;
-  for (const char* d :
-       {"2025-10-01", "2025-10-02", "2025-10-03", "2025-10-06", "2025-10-07", "2025-10-08"}) {
-    c.holidays.insert(date(d));
-  }
-  c.working_days = {date("2025-09-28"), date("2025-10-11")};
   return c;
 }
 
@@ -73,7 +63,7 @@ TEST_CASE("window plan: the 20-day minimum at its boundary, as publish counts it
 TEST_CASE("window plan: every window of an owners' vote with the National Day calendar",
           "[window_plan][periods]") {
   const PlatformSettings settings;
-  const HolidayCalendar calendar = national_day_2025();
+  const HolidayCalendar calendar = national_day_v4();
   // Published Monday 1 September 2025 09:00; deadline Monday 22 September 10:00.
   const std::int64_t published = ms("2025-09-01T01:00:00Z");
   const TenderRules rules = rules_with("2025-09-22T02:00:00Z");

@@ -25,6 +25,9 @@ test('the desk shows the community and the roster totals of art. 278, read-only'
   await expect(page.locator('[data-test=roster-area]')).toContainText(`.${String(area % 100).padStart(2, '0')} ㎡`);
   // Two thirds, rounded up, in whole owners.
   await expect(page.locator('[data-test=quorum]')).toContainText(`不少于 ${Math.ceil((2 * c.roster.owners_headcount) / 3)} 人`);
+  // The units themselves, one row each, behind a summary.
+  await page.locator('[data-test=roster-units-list] summary').click();
+  await expect(page.locator('[data-test=roster-unit]')).toHaveCount(c.roster.units);
   // Read-only: nothing on the page writes the roster.
   await expect(page.locator('[data-test=roster] input, [data-test=roster] button')).toHaveCount(0);
   await expect(page.locator('[data-test=my-tender]').first()).toBeVisible();

@@ -83,6 +83,10 @@ enum class Action {
   // POST /tenders/preview-windows: the windows a draft's rules would have
   // (reads only); the tenderers who draft them.
   kPreviewTender,
+  // GET /communities/{id}/roster: the roster's units and owners, read-only:
+  // the community's tenderers (the handler checks the relation), the admin
+  // and supervisors.
+  kReadRoster,
 };
 
 std::string_view action_name(Action action);

@@ -50,6 +50,7 @@ Result<Response> get_motion_trail(Ctx& c);
 Result<Response> post_communities(Ctx& c, const ReqCommunity& req);
 Result<Response> get_community(Ctx& c);
 Result<Response> put_roster(Ctx& c, const CsvBody& csv);
+Result<Response> get_roster(Ctx& c);
 Result<Response> post_enterprises(Ctx& c, const ReqEnterprise& req);
 Result<Response> put_ratings(Ctx& c, const ReqRatings& req);
 Result<Response> get_service_tiers(Ctx& c);

@@ -34,6 +34,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       // registry.cc
       route("POST",   "/communities",                             kManageRegistry,      kWorker,      kJson,           post_communities),
       route("GET",    "/communities/{id}",                        kReadRegistry,        kInline,      kNone,           get_community),
+      route("GET",    "/communities/{id}/roster",                 kReadRoster,          kWorker,      kNone,           get_roster),
       route("PUT",    "/communities/{id}/roster",                 kManageRegistry,      kWorker,      kCsvUpload,      put_roster),
       route("POST",   "/enterprises",                             kManageRegistry,      kWorker,      kJson,           post_enterprises),
       route("PUT",    "/registry/ratings",                        kManageRegistry,      kWorker,      kJson,           put_ratings),
