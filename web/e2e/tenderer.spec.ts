@@ -49,12 +49,28 @@ test('a deadline too early: the preview says so and the publish refusal explains
   await expect(page.locator('[data-test=rule-20]')).toContainText('第二十四条');
   // The earliest instant the refusal names is the one the preview showed.
   await expect(page.locator('[data-test=rule-20]')).toContainText(earliest!.trim());
-  await expect(page.locator('[data-test=draft-id]')).toBeVisible();
+  const draft = (await page.locator('[data-test=draft-id]').textContent())!.trim();
   await page.screenshot({ path: `${shots}/wizard-refused-desktop.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${shots}/wizard-refused-phone.png`, fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+
+  // The draft stays a draft; continued from its page with a later deadline, it publishes.
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(`/tenderer/tenders/${draft}`);
+  await expect(page.locator('[data-test=manage-status]')).toHaveText('草稿');
+  await page.locator('[data-test=continue-draft]').click();
+  await expect(page.getByLabel('项目名称')).toHaveValue('截止过早的招标（测试）');
+  await page.locator('[data-test=step-4]').click();
+  await expect(page.getByLabel('投标截止时间（北京时间）')).toHaveValue(early);
+  await page.getByLabel('投标截止时间（北京时间）').fill(await chinaDeadline(page, 21));
+  await page.locator('[data-test=preview]').click();
+  await expect(page.locator('[data-test=plan-ok]')).toBeVisible();
+  await page.locator('[data-test=step-5]').click();
+  await page.locator('[data-test=publish]').click();
+  await expect(page).toHaveURL(new RegExp(`/tenderer/tenders/${draft}\\?published=1$`));
+  await expect(page.locator('[data-test=manage-status]')).toHaveText('公告中（投标期）');
 });
 
 test('walk the wizard, see the computed end dates, publish, and find it in the public list', async ({ page, baseURL }) => {

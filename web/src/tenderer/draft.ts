@@ -2,7 +2,7 @@
 // field of a draft, in the units a person types (yuan, hours, China-time
 // dates), and its conversion to the API's rules (tender_rules.h: fen, 0.01 m²,
 // seconds, RFC 3339 UTC). New rule fields are added here, in `TenderForm`,
-// `newTenderForm` and `toRules`, and nowhere else.
+// `newTenderForm`, `toRules` and `fromRules`, and nowhere else.
 // The windows' calendar end dates are never counted here: the server
 // computes them (POST /tenders/preview-windows).
 
@@ -136,4 +136,43 @@ export function toRules(f: TenderForm): Record<string, unknown> {
     vote_window_s: rounds ? Math.round(f.voteRoundHours * 3600) : 0,
     award_publicity_days: f.awardPublicityDays,
   };
+}
+
+// A saved draft's rules back into the form (members the draft lacks keep
+// the defaults).
+export function fromRules(title: string, rules: Record<string, unknown>): TenderForm {
+  const f = newTenderForm();
+  f.title = title;
+  const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
+  const str = <T extends string>(v: unknown, d: T) => (typeof v === 'string' ? (v as T) : d);
+  const q = (rules.qualification ?? {}) as Record<string, unknown>;
+  const d = (rules.decision ?? {}) as Record<string, unknown>;
+  const w = (d.weights_bp ?? {}) as Record<string, unknown>;
+  f.serviceTier = str(rules.service_tier, f.serviceTier);
+  f.areaCentiM2 = num(rules.area_centi_m2, f.areaCentiM2);
+  f.minCreditGrade = str(q.min_credit_grade, f.minCreditGrade);
+  f.minStarRating = num(q.min_star_rating, f.minStarRating);
+  if (Array.isArray(rules.criteria)) f.criteria = (rules.criteria as Criterion[]).map((c) => ({ code: c.code, title: c.title }));
+  f.committeeSize = num(rules.committee_size, f.committeeSize);
+  f.minBidders = num(rules.min_bidders, f.minBidders);
+  f.minValidBids = num(rules.min_valid_bids, f.minValidBids);
+  f.candidateCap = num(rules.candidate_cap, f.candidateCap);
+  f.candidateCapMethod = str(rules.candidate_cap_method, f.candidateCapMethod);
+  f.method = str(d.method, f.method);
+  f.allowRunoff = typeof d.allow_runoff === 'boolean' ? d.allow_runoff : f.allowRunoff;
+  f.weightPriceBp = num(w.price, f.weightPriceBp);
+  f.weightCreditBp = num(w.credit, f.weightCreditBp);
+  f.weightStarBp = num(w.star, f.weightStarBp);
+  f.benchmark = str(d.benchmark, f.benchmark);
+  f.kAbove = num(d.k_above, f.kAbove);
+  f.kBelow = num(d.k_below, f.kBelow);
+  f.shortlistSize = num(d.shortlist_size, f.shortlistSize);
+  f.beaconSource = str(rules.beacon_source, f.beaconSource);
+  if (typeof rules.bid_deadline === 'string') f.bidDeadlineChina = utcToChinaInput(rules.bid_deadline);
+  f.revealWindowHours = num(rules.reveal_window_s, f.revealWindowHours * 3600) / 3600;
+  f.candidatePublicityDays = num(rules.candidate_publicity_days, f.candidatePublicityDays);
+  if (num(rules.vote_window_days, 0) > 0) f.voteWindowDays = num(rules.vote_window_days, f.voteWindowDays);
+  if (num(rules.vote_window_s, 0) > 0) f.voteRoundHours = num(rules.vote_window_s, 0) / 3600;
+  f.awardPublicityDays = num(rules.award_publicity_days, f.awardPublicityDays);
+  return f;
 }
