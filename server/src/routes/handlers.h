@@ -62,7 +62,7 @@ Result<Response> put_calendar(Ctx& c, const ReqCalendar& req);
 Result<Response> post_tenders(Ctx& c, const ReqNewTender& req);
 Result<Response> patch_tender(Ctx& c, const ReqTenderPatch& req);
 Result<Response> post_publish(Ctx& c, const ReqEmpty&);
-Result<Response> post_preview_windows(Ctx& c, const ReqWindowPreview& req);
+Result<Response> post_preview_windows(Ctx& c, const ReqWindowPlan& req);
 Result<Response> post_amendment(Ctx& c, const ReqAmendment& req);
 Result<Response> post_cancel(Ctx& c, const ReqCancel& req);
 Result<Response> post_suspend(Ctx& c, const ReqReason& req);

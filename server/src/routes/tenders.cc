@@ -47,7 +47,7 @@ Result<Response> post_publish(Ctx& c, const ReqEmpty&) {
 
 // The windows of a draft's rules if published at `published_at` (now by
 // default): the same functions publish() uses (tender_core/window_plan.h).
-Result<Response> post_preview_windows(Ctx& c, const ReqWindowPreview& req) {
+Result<Response> post_preview_windows(Ctx& c, const ReqWindowPlan& req) {
   const std::int64_t at = req.published_ms.value_or(c.now_ms());
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
   SUNBID_ASSIGN_OR_RETURN(core::WindowPlan p,

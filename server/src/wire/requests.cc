@@ -302,8 +302,8 @@ Result<ReqTenderPatch> ReqTenderPatch::decode(const boost::json::object& body) {
   return r;
 }
 
-Result<ReqWindowPreview> ReqWindowPreview::decode(const boost::json::object& body) {
-  ReqWindowPreview r;
+Result<ReqWindowPlan> ReqWindowPlan::decode(const boost::json::object& body) {
+  ReqWindowPlan r;
   boost::json::value rules;
   std::optional<std::string> published_at;
   SUNBID_TRY(JsonFields(body).read_all(
@@ -386,9 +386,10 @@ Result<ReqObjectionAnswer> ReqObjectionAnswer::decode(const boost::json::object&
 
 Result<ReqContract> ReqContract::decode(const boost::json::object& body) {
   ReqContract r;
-  SUNBID_TRY(JsonFields(body).read_all(
-      {required("signed_on", r.input.signed_on), required("term_months", r.input.term_months),
-       required("document_sha256_hex", r.input.document_sha256_hex)}));
+  SUNBID_TRY(JsonFields(body).read_all({required("signed_on", r.input.signed_on),
+                                        required("term_months", r.input.term_months),
+                                        required("document_sha256_hex",
+                                                 r.input.document_sha256_hex)}));
   return r;
 }
 
@@ -407,19 +408,19 @@ RequestDecoder decoder() {
 
 const std::vector<RequestDecoder>& request_decoders() {
   static const std::vector<RequestDecoder> all = {
-      decoder<ReqSession>(),         decoder<ReqNewAccount>(),    decoder<ReqDisableAccount>(),
-      decoder<ReqDevClock>(),        decoder<ReqCommunity>(),     decoder<ReqEnterprise>(),
-      decoder<ReqRatings>(),         decoder<ReqServiceTiers>(),  decoder<ReqCalendar>(),
-      decoder<ReqNewTender>(),       decoder<ReqTenderPatch>(),   decoder<ReqAmendment>(),
-      decoder<ReqCancel>(),          decoder<ReqReason>(),        decoder<ReqRevealExtend>(),
-      decoder<ReqBidCommitment>(),   decoder<ReqBidReveal>(),     decoder<ReqText>(),
-      decoder<ReqObjectionAnswer>(), decoder<ReqExpert>(),        decoder<ReqExpertUpdate>(),
-      decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),          decoder<ReqDeclaration>(),
-      decoder<ReqReplace>(),         decoder<ReqReview>(),        decoder<ReqBallot>(),
-      decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),       decoder<ReqDecision>(),
-      decoder<ReqActivationCodes>(), decoder<ReqActivate>(),      decoder<ReqMotion>(),
-      decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(),  decoder<ReqMotionBallot>(),
-      decoder<ReqContract>(),        decoder<ReqWindowPreview>(),
+      decoder<ReqSession>(),         decoder<ReqNewAccount>(),   decoder<ReqDisableAccount>(),
+      decoder<ReqDevClock>(),        decoder<ReqCommunity>(),    decoder<ReqEnterprise>(),
+      decoder<ReqRatings>(),         decoder<ReqServiceTiers>(), decoder<ReqCalendar>(),
+      decoder<ReqNewTender>(),       decoder<ReqTenderPatch>(),  decoder<ReqAmendment>(),
+      decoder<ReqCancel>(),          decoder<ReqReason>(),       decoder<ReqRevealExtend>(),
+      decoder<ReqBidCommitment>(),   decoder<ReqBidReveal>(),    decoder<ReqText>(),
+      decoder<ReqObjectionAnswer>(), decoder<ReqExpert>(),       decoder<ReqExpertUpdate>(),
+      decoder<ReqCommitteeDraw>(),   decoder<ReqDraw>(),         decoder<ReqDeclaration>(),
+      decoder<ReqReplace>(),         decoder<ReqReview>(),       decoder<ReqBallot>(),
+      decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
+      decoder<ReqActivationCodes>(), decoder<ReqActivate>(),     decoder<ReqMotion>(),
+      decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(), decoder<ReqMotionBallot>(),
+      decoder<ReqContract>(),        decoder<ReqWindowPlan>(),
   };
   return all;
 }

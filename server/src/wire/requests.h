@@ -118,8 +118,8 @@ struct ReqTenderPatch {
 };
 // POST /tenders/preview-windows: a draft's complete rules and the
 // hypothetical publication time (default: now).
-struct ReqWindowPreview {
-  SUNBID_REQUEST(ReqWindowPreview);
+struct ReqWindowPlan {
+  SUNBID_REQUEST(ReqWindowPlan);
   boost::json::object rules;
   std::optional<std::int64_t> published_ms;
 };
