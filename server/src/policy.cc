@@ -20,7 +20,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 37> kPolicy = {{
+constexpr std::array<Rule, 39> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -193,6 +193,15 @@ constexpr std::array<Rule, 37> kPolicy = {{
      false,
      false,
      {true, true, true, true, true, true}},
+    // A draft's windows before publication (window_plan.h): the tenderers.
+    {Action::kPreviewTender,
+     "preview_tender",
+     false,
+     false,
+     {false, true, false, false, false, false}},
+    // The roster's units and owners (业主名册): the community's tenderers,
+    // the admin who imports it, supervisors.
+    {Action::kReadRoster, "read_roster", false, false, {true, true, false, false, false, true}},
 }};
 
 const Rule& rule_for(Action action) {

@@ -11,6 +11,7 @@
 #include "tender_core/documents.h"
 #include "tender_core/registry.h"
 #include "tender_core/time.h"
+#include "tender_core/window_plan.h"
 
 namespace sunbid::core {
 
@@ -330,26 +331,13 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
                        row.published_ms.value_or(0), true};
     }
     SUNBID_ASSIGN_OR_RETURN(boost::json::object json, parse_object(row.rules_json));
-    SUNBID_ASSIGN_OR_RETURN(TenderRules rules, tender_rules_from_json(json, settings_.scale));
-    SUNBID_ASSIGN_OR_RETURN(auto tier, Registry::service_tier(db, rules.service_tier));
-    if (!tier) {
-      return make_error("service_tier_unknown", "服务等级不存在 / no such service tier",
-                        {{"service_tier", rules.service_tier}});
-    }
-    SUNBID_TRY(check_window_minimums(rules, settings_.window_minimums));
-    SUNBID_TRY(check_owners_vote_notice(rules));
+    SUNBID_ASSIGN_OR_RETURN(PublishableRules checked, publishable_rules(db, json, settings_));
+    const TenderRules& rules = checked.rules;
+    const ServiceTier& tier = checked.tier;
     const std::int64_t now = txn.now_ms();
     // 招标投标法 24: the deadline's China date at least 20 days after the
     // publication's (rest days do not extend it; docs/periods.md).
-    if (!meets_minimum_period(now, rules.bid_deadline_ms, settings_.min_bidding_period_days)) {
-      const std::int64_t earliest =
-          china_midnight_ms(china_date(now) + settings_.min_bidding_period_days);
-      return make_error("deadline_too_soon",
-                        "投标截止时间距发布不足规定天数 / the bid deadline leaves less than the "
-                        "minimum bidding period after publication",
-                        {{"earliest", format_rfc3339_ms(earliest)},
-                         {"minimum_days", settings_.min_bidding_period_days}});
-    }
+    SUNBID_TRY(check_bidding_period(now, rules.bid_deadline_ms, settings_.min_bidding_period_days));
     if (rules.decision.method == DecisionMethod::owners_vote) {
       // The owners decide: without a roster nobody could vote (SPC art. 9).
       SUNBID_ASSIGN_OR_RETURN(auto units,
@@ -370,7 +358,7 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     }
     const boost::json::object frozen = to_json(rules);
     SUNBID_ASSIGN_OR_RETURN(std::string frozen_json, canonical(frozen));
-    SUNBID_ASSIGN_OR_RETURN(std::string tier_json, canonical(to_json(*tier)));
+    SUNBID_ASSIGN_OR_RETURN(std::string tier_json, canonical(to_json(tier)));
     const std::uint64_t index = txn.log_size();
     SUNBID_ASSIGN_OR_RETURN(
         Statement * up,
@@ -392,7 +380,7 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     p["community_id"] = row.community_id;
     p["title"] = row.title;
     p["rules"] = frozen;
-    p["service_tier"] = to_json(*tier);
+    p["service_tier"] = to_json(tier);
     if (row.retender_of) p["retender_of"] = *row.retender_of;
     // 条例 22: document objections until the deadline's date − 11 (no roll).
     const std::int64_t objections_until =
@@ -403,7 +391,7 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     // The 招标公告 (issue 14 §1): its source and the public
     // document.published entry, in this same command; the PDF follows.
     SUNBID_ASSIGN_OR_RETURN(boost::json::object notice,
-                            tender_notice_source(db, row, rules, *tier, now, objections_until));
+                            tender_notice_source(db, row, rules, tier, now, objections_until));
     SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft doc_draft,
                             detail::draft_for(txn, actor, "document.published", tender_id));
     SUNBID_TRY(publish_document(txn, std::move(doc_draft), tender_id, kTenderNoticeKind, notice));

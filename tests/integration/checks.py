@@ -100,6 +100,7 @@ ENDPOINTS = [
     ("GET", "/activation-flags", "read_activation_flags", None),
     ("POST", "/communities", "manage_registry", lambda ctx: {"name": "n", "district": "d", "street": "s", "address": "a"}),
     ("GET", "/communities/C1", "read_registry", None),
+    ("GET", "/communities/C1/roster", "read_roster", None),
     ("PUT", "/communities/C1/roster", "manage_registry", None),
     ("POST", "/enterprises", "manage_registry", lambda ctx: {"uscc": "91350200776049653A", "name": "x"}),
     ("PUT", "/registry/ratings", "manage_registry", lambda ctx: {"items": []}),
@@ -113,6 +114,7 @@ ENDPOINTS = [
     ("GET", "/tenders", "read_tender", None),
     ("GET", "/tenders/T1", "read_tender", None),
     ("PATCH", "/tenders/T1", "manage_tender", lambda ctx: {"title": "t"}),
+    ("POST", "/tenders/preview-windows", "preview_tender", lambda ctx: {"rules": {}}),
     ("POST", "/tenders/T1/publish", "manage_tender", None),
     ("POST", "/tenders/T1/amendments", "manage_tender", lambda ctx: {"text": "t"}),
     ("POST", "/tenders/T1/cancel", "cancel_tender", lambda ctx: {"reason": "r"}),
@@ -284,7 +286,7 @@ EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_de
                   "decide": "tenderer", "read_decision": None,
                   "issue_activation_codes": "supervisor", "activate_account": None,
                   "manage_motion": "tenderer", "cast_motion_ballot": "owner", "read_motion": None,
-                  "record_contract": "tenderer"}
+                  "record_contract": "tenderer", "preview_tender": "tenderer"}
 
 
 def check_examples(ctx, results):

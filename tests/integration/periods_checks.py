@@ -52,9 +52,8 @@ def check_periods(ctx, results):
     now = _parse(c.request("GET", "/health").json()["time"])
     deadline = (now + timedelta(days=30)).replace(microsecond=0)
 
-    def tender(**changes):
-        body = {"community_id": ctx.community_id, "title": "期间规则测试招标", "service_tier": "T2",
-                "area_centi_m2": 1000000,
+    def rules_of(**changes):
+        body = {"service_tier": "T2", "area_centi_m2": 1000000,
                 "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
                 "criteria": [{"code": "plan", "title": "服务方案"}], "committee_size": 5,
                 "min_valid_bids": 1, "candidate_cap": 3, "candidate_cap_method": "lowest_price",
@@ -63,6 +62,10 @@ def check_periods(ctx, results):
                 "reveal_window_s": 86400, "candidate_publicity_days": 15, "vote_window_days": 7,
                 "award_publicity_days": 3}
         body.update(changes)
+        return body
+
+    def tender(**changes):
+        body = {"community_id": ctx.community_id, "title": "期间规则测试招标", **rules_of(**changes)}
         a = c.request("POST", "/tenders", role="tenderer", json_body=body)
         r.check("rules: POST /tenders (draft) → 201", a.status == 201, repr(a))
         return a.json().get("id", "T0") if a.status == 201 else "T0"
@@ -86,10 +89,37 @@ def check_periods(ctx, results):
     r.check("rules: the old field candidate_publicity_s is refused → 400",
             a.status == 400, repr(a))
 
+    # The window preview (issue 15): the draft's windows as publication fixes them.
+    before = c.log_size()
+    pv = c.request("POST", "/tenders/preview-windows", role="tenderer", json_body={"rules": rules_of()})
+    r.check("preview: POST /tenders/preview-windows (tenderer) → 200, the 20 days met",
+            pv.status == 200 and pv.json().get("meets_minimum_period") is True, repr(pv))
+    preview = pv.json() if pv.status == 200 else {}
+    soon = _parse(preview.get("earliest_bid_deadline", "2000-01-01T00:00:00Z")) - timedelta(seconds=1)
+    a = c.request("POST", "/tenders/preview-windows", role="tenderer",
+                  json_body={"rules": rules_of(bid_deadline=_rfc3339(soon))})
+    r.check("preview: a deadline before the earliest → 200, meets_minimum_period false",
+            a.status == 200 and a.json().get("meets_minimum_period") is False, repr(a))
+    a = c.request("POST", "/tenders/preview-windows", role="tenderer",
+                  json_body={"rules": rules_of(vote_window_days=6)})
+    r.check("preview: a vote window under the platform's 7 days → 422 rules_invalid_value",
+            a.status == 422 and a.code == "rules_invalid_value"
+            and a.json()["error"].get("message_zh"), repr(a))
+    a = c.request("POST", "/tenders/preview-windows", role="enterprise", json_body={"rules": rules_of()})
+    r.check("preview: an enterprise → 403", a.status == 403, repr(a))
+    r.check("preview: previews changed nothing", c.log_size() == before)
+    t = tender(bid_deadline=_rfc3339(soon))
+    a = c.request("POST", f"/tenders/{t}/publish", role="tenderer")
+    r.check("preview: publish refuses the same deadline, naming the previewed earliest instant",
+            a.status == 422 and a.code == "deadline_too_soon"
+            and a.json()["error"]["details"].get("earliest") == preview.get("earliest_bid_deadline"), repr(a))
+
     # A document objection holds the deadline; the answer moves it (条例 22).
     t = tender()
     a = c.request("POST", f"/tenders/{t}/publish", role="tenderer")
     r.check("rules: publish a 30-day tender → 200", a.status == 200, repr(a))
+    r.check("preview: the published tender's reveal close is the previewed one",
+            a.status == 200 and a.json().get("reveal_closes_at") == preview.get("reveal_closes_at"), repr(a))
     a = c.request("POST", f"/tenders/{t}/objections", role="enterprise",
                   json_body={"text": "资格条件排斥潜在投标人"})
     r.check("rules: a document objection → 201 with its answer_due", a.status == 201

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
+#include "calendar_fixture.h"
 #include "service_fixture.h"
 #include "tender_core/calendar.h"
 #include "tender_core/tender_rules.h"
@@ -17,27 +18,9 @@ using namespace sunbid::testing;
 
 namespace {
 
-ChinaDate date(std::string_view s) {
-  auto d = parse_china_date(s);
-  REQUIRE(d.ok());
-  return *d;
-}
-
 // 00:00 China time on `s`.
 std::int64_t midnight(std::string_view s) {
   return china_midnight_ms(date(s));
-}
-
-// The National Day week of 2025: 1–8 October off, Sunday 28 September and
-// Saturday 11 October worked (国务院办公厅 2024 notice).
-HolidayCalendar national_day_2025() {
-  HolidayCalendar c;
-  for (const char* d :
-       {"2025-10-01", "2025-10-02", "2025-10-03", "2025-10-06", "2025-10-07", "2025-10-08"}) {
-    c.holidays.insert(date(d));
-  }
-  c.working_days = {date("2025-09-28"), date("2025-10-11")};
-  return c;
 }
 
 }  // namespace

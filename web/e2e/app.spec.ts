@@ -122,7 +122,7 @@ for (const row of routeTable) {
     const problems = watch(page);
     if (row.auth) {
       await page.goto('/login');
-      await login(page, 'ent1');
+      await login(page, row.role ?? 'ent1');
       await expect(page).toHaveURL(/\/account$/);
     }
     for (const [name, size] of Object.entries(viewports)) {

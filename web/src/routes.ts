@@ -7,6 +7,8 @@ export interface RouteRow {
   name: string;
   sample: string;
   auth?: boolean;
+  // The demo account the browser tests log in as for this page (default ent1).
+  role?: string;
   load: () => Promise<unknown>;
 }
 
@@ -19,7 +21,10 @@ export const routeTable: RouteRow[] = [
   { path: '/verify', name: 'verify', sample: '/verify#index=1', load: () => import('./pages/VerifyPage.vue') },
   { path: '/login', name: 'login', sample: '/login', load: () => import('./pages/LoginPage.vue') },
   { path: '/account', name: 'account', sample: '/account', auth: true, load: () => import('./pages/AccountPage.vue') },
-  { path: '/company', name: 'company', sample: '/company', auth: true, load: () => import('./pages/CompanyPage.vue') },
+  { path: '/company', name: 'company', sample: '/company', auth: true, role: 'enterprise', load: () => import('./pages/CompanyPage.vue') },
+  { path: '/tenderer', name: 'tenderer', sample: '/tenderer', auth: true, role: 'tenderer', load: () => import('./pages/TendererHome.vue') },
+  { path: '/tenderer/new', name: 'tender-wizard', sample: '/tenderer/new', auth: true, role: 'tenderer', load: () => import('./pages/TenderWizard.vue') },
+  { path: '/tenderer/tenders/:id', name: 'tender-manage', sample: '/tenderer/tenders/T1', auth: true, role: 'tenderer', load: () => import('./pages/TenderManage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', sample: '/no-such-page', load: () => import('./pages/NotFound.vue') },
 ];
 

@@ -35,3 +35,14 @@ export function timeLeft(iso: string, now: number): Left | null {
     s: total % 60,
   };
 }
+
+// An exclusive end instant as people say it: 00:00 China time on a date is
+// "24:00" of the day before (民法典 203: a period ends at 24:00 of its last
+// day). Formatting only: the instant itself comes from the server.
+export function chinaEnd(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  if ((t + 8 * 3_600_000) % 86_400_000 !== 0) return fmt.format(t);
+  return fmt.format(t - 1).replace(/\d{2}:\d{2}$/, '24:00');
+}

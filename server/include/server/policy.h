@@ -80,6 +80,13 @@ enum class Action {
   // GET /me: any logged-in account reads its own account, community and,
   // for an owner, units and open votes.
   kReadOwnAccount,
+  // POST /tenders/preview-windows: the windows a draft's rules would have
+  // (reads only); the tenderers who draft them.
+  kPreviewTender,
+  // GET /communities/{id}/roster: the roster's units and owners, read-only:
+  // the community's tenderers (the handler checks the relation), the admin
+  // and supervisors.
+  kReadRoster,
 };
 
 std::string_view action_name(Action action);

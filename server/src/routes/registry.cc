@@ -1,6 +1,7 @@
 // The registers (tender_core/registry.h): communities and their rosters,
 // enterprises and their ratings, service tiers, the holiday calendar. The
 // commands wait for their commit, so they run on the worker pool.
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include "accounts/activation.h"
@@ -23,6 +24,33 @@ Result<Response> get_community(Ctx& c) {
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
   SUNBID_ASSIGN_OR_RETURN(core::Community community, core::Registry::community(lease.db(), c.id()));
   return ok_json(community_json(community));
+}
+
+// GET /communities/{id}/roster: the roster as imported (业主名册), read-only:
+// each unit with its exclusive area, owner and status, and the art. 278
+// totals. The community's own tenderers (who keep the owners' register),
+// the admin and supervisors; another community's tenderer is refused.
+Result<Response> get_roster(Ctx& c) {
+  if (c.viewer.role == "tenderer" && c.viewer.community_id != c.id()) {
+    return make_error("not_tenderer_of_community",
+                      "只有本小区的招标人可以查看业主名册 / only a tenderer of the community may "
+                      "read its roster");
+  }
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(core::Community community, core::Registry::community(lease.db(), c.id()));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<core::Unit> units,
+                          core::Registry::roster_units(lease.db(), c.id()));
+  boost::json::array items;
+  for (const core::Unit& u : units) {
+    items.push_back(
+        boost::json::object{{"unit", u.unit},
+                            {"area_centi_m2", u.area_centi_m2},
+                            {"owner_name", u.owner_name},
+                            {"status", u.status == core::UnitStatus::sold ? "sold" : "unsold"}});
+  }
+  boost::json::object o = community_json(community);
+  o["items"] = std::move(items);
+  return ok_json(o);
 }
 
 // PUT /communities/{id}/roster: the import disables the owner accounts of

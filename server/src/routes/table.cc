@@ -34,6 +34,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       // registry.cc
       route("POST",   "/communities",                             kManageRegistry,      kWorker,      kJson,           post_communities),
       route("GET",    "/communities/{id}",                        kReadRegistry,        kInline,      kNone,           get_community),
+      route("GET",    "/communities/{id}/roster",                 kReadRoster,          kWorker,      kNone,           get_roster),
       route("PUT",    "/communities/{id}/roster",                 kManageRegistry,      kWorker,      kCsvUpload,      put_roster),
       route("POST",   "/enterprises",                             kManageRegistry,      kWorker,      kJson,           post_enterprises),
       route("PUT",    "/registry/ratings",                        kManageRegistry,      kWorker,      kJson,           put_ratings),
@@ -55,6 +56,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("GET",    "/tenders",                                 kReadTender,          kInline,      kNone,           get_tenders),
       route("GET",    "/tenders/{id}",                            kReadTender,          kInlineThenWorker, kNone,    get_tender, get_tender_fast),
       route("PATCH",  "/tenders/{id}",                            kManageTender,        kWorker,      kJson,           patch_tender),
+      route("POST",   "/tenders/preview-windows",                 kPreviewTender,       kWorker,      kJson,           post_preview_windows),
       route("POST",   "/tenders/{id}/publish",                    kManageTender,        kWorker,      kOptionalJson,   post_publish),
       route("POST",   "/tenders/{id}/amendments",                 kManageTender,        kWorker,      kJson,           post_amendment),
       route("POST",   "/tenders/{id}/cancel",                     kCancelTender,        kWorker,      kOptionalJson,   post_cancel),

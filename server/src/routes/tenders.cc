@@ -10,6 +10,7 @@
 #include "routes/handlers.h"
 #include "routes/reads.h"
 #include "tender_core/time.h"
+#include "tender_core/window_plan.h"
 #include "wire/requests.h"
 #include "wire/tender_json.h"
 
@@ -42,6 +43,16 @@ Result<Response> post_publish(Ctx& c, const ReqEmpty&) {
   SUNBID_ASSIGN_OR_RETURN(boost::json::object o, view_with_log_index(c, p.log_index));
   o["already_published"] = p.already_published;
   return ok_json(o);
+}
+
+// The windows of a draft's rules if published at `published_at` (now by
+// default): the same functions publish() uses (tender_core/window_plan.h).
+Result<Response> post_preview_windows(Ctx& c, const ReqWindowPlan& req) {
+  const std::int64_t at = req.published_ms.value_or(c.now_ms());
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(core::WindowPlan p,
+                          core::preview_windows(lease.db(), req.rules, c.s.tenders.settings(), at));
+  return ok_json(window_plan_json(p));
 }
 
 Result<Response> post_amendment(Ctx& c, const ReqAmendment& req) {

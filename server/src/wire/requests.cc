@@ -302,6 +302,23 @@ Result<ReqTenderPatch> ReqTenderPatch::decode(const boost::json::object& body) {
   return r;
 }
 
+Result<ReqWindowPlan> ReqWindowPlan::decode(const boost::json::object& body) {
+  ReqWindowPlan r;
+  boost::json::value rules;
+  std::optional<std::string> published_at;
+  SUNBID_TRY(JsonFields(body).read_all(
+      {required("rules", rules), optional("published_at", published_at)}));
+  if (!rules.is_object()) {
+    return make_error("invalid_field", "规则须为对象 / the rules must be an object",
+                      {{"field", "/rules"}});
+  }
+  r.rules = std::move(rules.as_object());
+  if (published_at) {
+    SUNBID_ASSIGN_OR_RETURN(r.published_ms, rfc3339(*published_at, "/published_at"));
+  }
+  return r;
+}
+
 Result<ReqAmendment> ReqAmendment::decode(const boost::json::object& body) {
   ReqAmendment r;
   std::optional<std::string> deadline;
@@ -403,7 +420,7 @@ const std::vector<RequestDecoder>& request_decoders() {
       decoder<ReqCommitteeVote>(),   decoder<ReqRecusal>(),      decoder<ReqDecision>(),
       decoder<ReqActivationCodes>(), decoder<ReqActivate>(),     decoder<ReqMotion>(),
       decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(), decoder<ReqMotionBallot>(),
-      decoder<ReqContract>(),
+      decoder<ReqContract>(),        decoder<ReqWindowPlan>(),
   };
   return all;
 }

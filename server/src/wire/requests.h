@@ -116,6 +116,13 @@ struct ReqTenderPatch {
   SUNBID_REQUEST(ReqTenderPatch);
   core::TenderDraftEdit edit;
 };
+// POST /tenders/preview-windows: a draft's complete rules and the
+// hypothetical publication time (default: now).
+struct ReqWindowPlan {
+  SUNBID_REQUEST(ReqWindowPlan);
+  boost::json::object rules;
+  std::optional<std::int64_t> published_ms;
+};
 struct ReqAmendment {
   SUNBID_REQUEST(ReqAmendment);
   std::string text;

@@ -18,6 +18,26 @@ boost::json::object community_json(const core::Community& c) {
   return o;
 }
 
+boost::json::object window_plan_json(const core::WindowPlan& p) {
+  using core::format_rfc3339_ms;
+  boost::json::object o;
+  o["published_at"] = format_rfc3339_ms(p.published_ms);
+  o["bid_deadline"] = format_rfc3339_ms(p.bid_deadline_ms);
+  o["minimum_bidding_days"] = p.minimum_bidding_days;
+  o["earliest_bid_deadline"] = format_rfc3339_ms(p.earliest_deadline_ms);
+  o["meets_minimum_period"] = p.meets_minimum_period;
+  o["document_objections_until"] = format_rfc3339_ms(p.document_objections_until_ms);
+  o["amendments_keep_deadline_until"] = format_rfc3339_ms(p.amendments_keep_deadline_until_ms);
+  o["reveal_closes_at"] = format_rfc3339_ms(p.reveal_closes_ms);
+  o["calendar_version"] = p.calendar_version;
+  o["earliest_candidate_publicity_end"] = format_rfc3339_ms(p.earliest_candidate_publicity_end_ms);
+  o["earliest_vote_close"] = p.earliest_vote_close_ms
+                                 ? boost::json::value(format_rfc3339_ms(*p.earliest_vote_close_ms))
+                                 : boost::json::value(nullptr);
+  o["earliest_award_publicity_end"] = format_rfc3339_ms(p.earliest_award_publicity_end_ms);
+  return o;
+}
+
 boost::json::object tender_json(const core::TenderView& t) {
   auto time_or_null = [](const std::optional<std::int64_t>& ms) -> boost::json::value {
     if (!ms) return nullptr;

@@ -15,11 +15,13 @@
 #include "audit_log/result.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
+#include "tender_core/window_plan.h"
 
 namespace sunbid::server {
 
 boost::json::object community_json(const core::Community& c);
 boost::json::object tender_json(const core::TenderView& t);
+boost::json::object window_plan_json(const core::WindowPlan& p);
 boost::json::object bid_summary_json(const core::BidSummary& b);
 boost::json::object opening_row_json(const core::OpeningRow& r);
 boost::json::object objection_json(const core::ObjectionView& o);

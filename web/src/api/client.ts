@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly messageZh: string,
     readonly messageEn: string,
+    // The error's `details` (e.g. deadline_too_soon's `earliest`).
+    readonly details: Record<string, unknown> = {},
   ) {
     super(messageZh);
   }
@@ -30,7 +32,8 @@ export function toApiError(status: number, body: unknown): ApiError {
   const e = (body as Partial<ErrorBody> | undefined)?.error;
   if (!e) return new ApiError(status, 'http_' + status, `HTTP ${status}`, `HTTP ${status}`);
   const [zh, en] = e.message.includes(' / ') ? e.message.split(' / ', 2) : [e.message, e.message];
-  return new ApiError(status, e.code, e.message_zh ?? zh ?? e.message, e.message_en ?? en ?? e.message);
+  const details = (e as { details?: Record<string, unknown> }).details ?? {};
+  return new ApiError(status, e.code, e.message_zh ?? zh ?? e.message, e.message_en ?? en ?? e.message, details);
 }
 
 let onUnauthenticated: () => void = () => {};
