@@ -105,6 +105,13 @@ def check_periods(ctx, results):
     r.check("preview: a vote window under the platform's 7 days → 422 rules_invalid_value",
             a.status == 422 and a.code == "rules_invalid_value"
             and a.json()["error"].get("message_zh"), repr(a))
+    a = c.request("POST", "/tenders/preview-windows", role="tenderer",
+                  json_body={"rules": rules_of(candidate_publicity_days=14)})
+    r.check("preview: an owners' vote notice (candidate publicity) of 14 days → 422 naming "
+            "candidate_publicity_days, minimum 15",
+            a.status == 422 and a.code == "rules_invalid_value"
+            and a.json()["error"]["details"].get("field") == "candidate_publicity_days"
+            and a.json()["error"]["details"].get("minimum") == 15, repr(a))
     a = c.request("POST", "/tenders/preview-windows", role="enterprise", json_body={"rules": rules_of()})
     r.check("preview: an enterprise → 403", a.status == 403, repr(a))
     r.check("preview: previews changed nothing", c.log_size() == before)
