@@ -15,6 +15,7 @@ namespace {
 void no_vote(boost::json::object& r, boost::json::object decision) {
   r["decision"] = std::move(decision);
   r["vote_window_s"] = 0;
+  r["candidate_publicity_days"] = 3;
 }
 
 // The last entry of the evaluation's own: a failed tender's 流标公告

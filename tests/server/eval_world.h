@@ -104,6 +104,9 @@ struct EvalWorld : TenderWorld {
     const bool owners = decision.at("method").as_string() == "owners_vote";
     rules["vote_window_days"] = owners ? vote_window_s / 86'400 : 0;
     rules["vote_window_s"] = owners ? 0 : vote_window_s;
+    // The candidate publicity: an owners' vote's 15-day notice (物业管理条例
+    // art. 12), else the legal 3 days.
+    rules["candidate_publicity_days"] = owners ? 15 : 3;
     auto d = call("POST", "/api/v1/tenders", boost::json::serialize(rules), tenderer);
     REQUIRE(d.status == 201);
     std::string id(body_json(d).at("id").as_string());

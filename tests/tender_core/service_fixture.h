@@ -3,6 +3,8 @@
 // after a command.
 #pragma once
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -196,6 +198,15 @@ inline void fit_vote_window(boost::json::object& r) {
   }
   r["vote_window_days"] = days;
   r["vote_window_s"] = secs;
+  // The candidate publicity at its legal minimum for the method: an owners'
+  // vote is announced with it 15 days ahead (物业管理条例 art. 12,
+  // core::kOwnersVoteNoticeDays); the other methods publicize 3 days.
+  const std::int64_t publicity = get("candidate_publicity_days");
+  if (method == "owners_vote") {
+    r["candidate_publicity_days"] = std::max<std::int64_t>(publicity, 15);
+  } else if (publicity == 15) {
+    r["candidate_publicity_days"] = 3;
+  }
 }
 
 // The exclusive end of a period of `days` calendar days granted from
