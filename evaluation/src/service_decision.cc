@@ -492,6 +492,10 @@ Result<StageResult> run_method(WriteTxn& txn, const detail::TenderInfo& t,
         txn, tender,
         reason && reason->is_string() ? std::string_view(reason->as_string()) : "failed"));
   }
+  if (out.next == "award_publicized") {
+    // 中标结果公示 after the decision (docs/documents.md).
+    SUNBID_TRY(core::publish_award_notice(txn, tender));
+  }
   out.record = std::move(payload);
   return out;
 }

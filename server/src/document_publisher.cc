@@ -5,6 +5,7 @@
 
 #include "audit_log/log_store.h"
 #include "audit_log/sha256.h"
+#include "documents/stage_notices.h"
 #include "documents/tender_amended.h"
 #include "documents/tender_failed.h"
 #include "documents/tender_notice.h"
@@ -210,6 +211,184 @@ Result<documents::TenderAmendedInput> tender_amended_input(const json::object& r
   return n;
 }
 
+// The header every stage notice shares; `event_key` names the event's
+// instant (the PDF's dates and the date under the tenderer).
+Result<documents::StageNoticeHeader> stage_header(const json::object& root,
+                                                  std::string_view event_key) {
+  Source s{root};
+  documents::StageNoticeHeader h;
+  SUNBID_ASSIGN_OR_RETURN(h.tender_id, s.text("tender_id"));
+  SUNBID_ASSIGN_OR_RETURN(h.title, s.text("title"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
+  SUNBID_ASSIGN_OR_RETURN(h.community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
+  SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
+  h.community_address =
+      address.find(district) != std::string::npos ? address : district + " " + address;
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
+  SUNBID_ASSIGN_OR_RETURN(h.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(h.event_time_ms, s.integer(event_key));
+  h.issued_on = china_day_text(h.event_time_ms);
+  return h;
+}
+
+Result<const json::array*> array_of(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_array()) return source_invalid(key);
+  return &v->as_array();
+}
+
+// A bidder of a stage source: {bidder_name, bidder_uscc} and, when present,
+// price_fen_per_m2_month printed as exact yuan.
+Result<documents::BidderLine> bidder_line(const json::value& v, std::string_view what) {
+  if (!v.is_object()) return source_invalid(what);
+  const json::object& o = v.as_object();
+  documents::BidderLine b;
+  SUNBID_ASSIGN_OR_RETURN(b.name, Source::text_of(o, "bidder_name"));
+  SUNBID_ASSIGN_OR_RETURN(b.uscc, Source::text_of(o, "bidder_uscc"));
+  if (o.contains("price_fen_per_m2_month")) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t fen, Source::integer_of(o, "price_fen_per_m2_month"));
+    b.price = documents::format_centi(fen);
+  }
+  return b;
+}
+
+// The opening record's conclusion for one bid, Chinese first.
+std::string opening_conclusion(const json::object& row) {
+  const auto* valid = row.if_contains("valid");
+  if (valid != nullptr && valid->is_bool() && valid->as_bool()) return "有效 valid";
+  const auto* reason = row.if_contains("reason");
+  const std::string_view r = reason != nullptr && reason->is_string()
+                                 ? std::string_view(reason->as_string())
+                                 : std::string_view();
+  if (r == "not_revealed") {
+    return "无效：未在报价揭示期内揭示报价，视为撤销 invalid: not revealed";
+  }
+  if (r == "price_above_ceiling") return "无效：报价高于最高投标限价 invalid: above the ceiling";
+  if (r == "not_qualified") {
+    std::string why;
+    if (const auto* d = row.if_contains("disqualified"); d != nullptr && d->is_array()) {
+      for (const auto& x : d->as_array()) {
+        if (!x.is_string()) continue;
+        const std::string_view code = x.as_string();
+        std::string text = code == "no_rating"                ? "无有效信用记录"
+                           : code == "blacklisted"            ? "列入黑名单"
+                           : code == "credit_below_threshold" ? "信用等级低于要求"
+                           : code == "star_below_threshold"   ? "服务星级低于要求"
+                                                              : std::string(code);
+        why += why.empty() ? text : "、" + text;
+      }
+    }
+    return "无效：投标截止时资格不符（" + why + "） invalid: not qualified at the deadline";
+  }
+  return "无效 invalid: " + std::string(r);
+}
+
+Result<documents::OpeningRecordInput> opening_record_input(const json::object& root) {
+  Source s{root};
+  documents::OpeningRecordInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, "opened_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t deadline_ms, s.integer("bid_deadline_ms"));
+  n.bid_deadline = china_time(deadline_ms);
+  n.opened_at = china_time(n.notice.event_time_ms);
+  if (root.contains("price_ceiling_fen_per_m2_month")) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t ceiling, s.integer("price_ceiling_fen_per_m2_month"));
+    n.price_ceiling = documents::format_centi(ceiling) + " 元/m²·月";
+  }
+  SUNBID_ASSIGN_OR_RETURN(n.valid_bids, s.integer("valid_bids"));
+  SUNBID_ASSIGN_OR_RETURN(n.min_valid_bids, s.integer("min_valid_bids"));
+  SUNBID_ASSIGN_OR_RETURN(const json::array* rows, array_of(root, "rows"));
+  for (const auto& v : *rows) {
+    documents::OpeningRecordInput::Row row;
+    SUNBID_ASSIGN_OR_RETURN(row.bidder, bidder_line(v, "rows"));
+    const json::object& o = v.as_object();
+    const auto* valid = o.if_contains("valid");
+    row.valid = valid != nullptr && valid->is_bool() && valid->as_bool();
+    row.conclusion = opening_conclusion(o);
+    SUNBID_ASSIGN_OR_RETURN(const json::array* docs, array_of(o, "documents"));
+    for (const auto& d : *docs) {
+      if (!d.is_object()) return source_invalid("documents");
+      documents::OpeningRecordInput::DocumentDigest digest;
+      SUNBID_ASSIGN_OR_RETURN(digest.name, Source::text_of(d.as_object(), "name"));
+      SUNBID_ASSIGN_OR_RETURN(digest.sha256_hex, Source::text_of(d.as_object(), "sha256_hex"));
+      row.documents.push_back(std::move(digest));
+    }
+    n.rows.push_back(std::move(row));
+  }
+  return n;
+}
+
+// The publicity window and how to object (招标投标法实施条例 54: objections to
+// the result during the candidate publicity, answered within 3 days).
+Result<documents::PublicityTerms> publicity_terms(const json::object& root,
+                                                  std::string_view from_key, bool candidates) {
+  Source s{root};
+  documents::PublicityTerms p;
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t from_ms, s.integer(from_key));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t until_ms, s.integer("publicity_ends_ms"));
+  SUNBID_ASSIGN_OR_RETURN(p.days, s.integer("publicity_days"));
+  p.from = china_time(from_ms);
+  p.until = until_ms > 0 ? china_time(until_ms, true) : "公示暂停中 suspended";
+  p.objecting.push_back(
+      std::string(
+          candidates
+              ? "投标人、本小区业主及其他利害关系人对评标结果有异议的，应当在公示期内提出"
+                "（招标投标法实施条例第54条）。"
+              : "投标人、本小区业主及其他利害关系人对中标结果有异议的，应当在公示期内提出。") +
+      "提出方式：登录本平台，在本项目页面「异议」中提交书面异议（写明异议事项与理由）；异议及其答复"
+      "登记于平台透明日志。招标人自收到异议之日起3日内作出答复，答复前暂停后续活动，公示期相应顺延"
+      "。");
+  p.objecting.push_back(
+      "Objections: bidders, the community's owners and other interested parties object on the "
+      "platform (the tender's page, Objections) within the publicity window; the tenderer answers "
+      "within 3 days and the process waits until then.");
+  return p;
+}
+
+Result<documents::CandidatePublicityInput> candidate_publicity_input(const json::object& root) {
+  Source s{root};
+  documents::CandidatePublicityInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, "publicized_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::string method, s.text("decision_method"));
+  n.decision_method = decision_method_text(method);
+  SUNBID_ASSIGN_OR_RETURN(n.seats, s.integer("seats"));
+  SUNBID_ASSIGN_OR_RETURN(const json::array* candidates, array_of(root, "candidates"));
+  for (const auto& v : *candidates) {
+    documents::CandidatePublicityInput::Candidate c;
+    SUNBID_ASSIGN_OR_RETURN(c.bidder, bidder_line(v, "candidates"));
+    SUNBID_ASSIGN_OR_RETURN(const json::array* review, array_of(v.as_object(), "review"));
+    for (const auto& k : *review) {
+      if (!k.is_object()) return source_invalid("review");
+      SUNBID_ASSIGN_OR_RETURN(std::string title, Source::text_of(k.as_object(), "title"));
+      SUNBID_ASSIGN_OR_RETURN(std::int64_t passed, Source::integer_of(k.as_object(), "pass_seats"));
+      c.review.push_back(title + "：" + (passed * 2 > n.seats ? "合格" : "不合格") + "（" +
+                         std::to_string(passed) + "/" + std::to_string(n.seats) + " 席合格）");
+    }
+    n.candidates.push_back(std::move(c));
+  }
+  SUNBID_ASSIGN_OR_RETURN(n.publicity, publicity_terms(root, "publicized_ms", true));
+  return n;
+}
+
+Result<documents::AwardPublicityInput> award_publicity_input(const json::object& root) {
+  Source s{root};
+  documents::AwardPublicityInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, "awarded_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::string method, s.text("decision_method"));
+  n.decision_method = decision_method_text(method);
+  n.decided_at = china_time(n.notice.event_time_ms);
+  const auto* winner = root.if_contains("winner");
+  if (winner == nullptr) return source_invalid("winner");
+  SUNBID_ASSIGN_OR_RETURN(n.winner, bidder_line(*winner, "winner"));
+  SUNBID_ASSIGN_OR_RETURN(const json::array* candidates, array_of(root, "candidates"));
+  for (const auto& v : *candidates) {
+    SUNBID_ASSIGN_OR_RETURN(documents::BidderLine b, bidder_line(v, "candidates"));
+    n.candidates.push_back(std::move(b));
+  }
+  SUNBID_ASSIGN_OR_RETURN(n.publicity, publicity_terms(root, "awarded_ms", false));
+  return n;
+}
+
 }  // namespace
 
 Result<std::string> render_document(std::string_view kind, std::string_view source_json,
@@ -235,6 +414,21 @@ Result<std::string> render_document(std::string_view kind, std::string_view sour
     n.verification = footer;
     return documents::render_tender_failed(n);
   }
+  if (kind == core::kOpeningRecordKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::OpeningRecordInput n, opening_record_input(o));
+    n.notice.verification = footer;
+    return documents::render_opening_record(n);
+  }
+  if (kind == core::kCandidatePublicityKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::CandidatePublicityInput n, candidate_publicity_input(o));
+    n.notice.verification = footer;
+    return documents::render_candidate_publicity(n);
+  }
+  if (kind == core::kAwardPublicityKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::AwardPublicityInput n, award_publicity_input(o));
+    n.notice.verification = footer;
+    return documents::render_award_publicity(n);
+  }
   return source_invalid("kind");
 }
 
@@ -249,6 +443,9 @@ std::string_view document_title_zh(std::string_view kind) {
   if (kind == core::kTenderNoticeKind) return "招标公告";
   if (kind == core::kTenderFailedKind) return "流标公告";
   if (kind == core::kTenderAmendedKind) return "补遗公告";
+  if (kind == core::kOpeningRecordKind) return "开标记录表";
+  if (kind == core::kCandidatePublicityKind) return "中标候选人公示";
+  if (kind == core::kAwardPublicityKind) return "中标结果公示";
   return kind;
 }
 
@@ -256,6 +453,9 @@ std::string_view document_title_en(std::string_view kind) {
   if (kind == core::kTenderNoticeKind) return "Tender notice";
   if (kind == core::kTenderFailedKind) return "Tender failed notice";
   if (kind == core::kTenderAmendedKind) return "Amendment notice";
+  if (kind == core::kOpeningRecordKind) return "Opening record";
+  if (kind == core::kCandidatePublicityKind) return "Candidate publicity";
+  if (kind == core::kAwardPublicityKind) return "Award publicity";
   return kind;
 }
 

@@ -303,13 +303,14 @@ TEST_CASE("the owners' decision executes itself; POST /decision is idempotent", 
   f.clock.set_ms(closes);
   // The background tick (tender_core's, then evaluation's catch_up) decides.
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
-  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  (void)expect_eval_entry_and_notice(f, "award_publicity",
+                                     [&] { return f.eval->catch_up(d.t.id); });
   auto e = last_entry(f);
   CHECK(e["type"].as_string() == "decision.made");
   CHECK(e["actor"].as_string() == "system");
   CHECK(e["payload"].as_object()["winner"].as_string() == A);
   CHECK(status_of(f, d.t.id) == core::TenderStatus::award_publicized);
-  const auto decided_at = f.all_entries().size() - 1;
+  const auto decided_at = f.all_entries().size() - 2;  // the 中标结果公示 follows
   // The tenderer's click answers the stored result and appends nothing.
   for (int i = 0; i < 2; ++i) {
     auto r = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
@@ -327,8 +328,8 @@ TEST_CASE("a lowest_price decision repeated answers the stored result", "[decide
     r["vote_window_s"] = 0;
   });
   f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
-  auto first =
-      expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
+  auto first = expect_eval_entry_and_notice(
+      f, "award_publicity", [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   auto again =
       expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(again->log_index == first->log_index);

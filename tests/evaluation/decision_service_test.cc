@@ -68,7 +68,8 @@ TEST_CASE("decision lowest_price: the lowest candidate wins at once") {
       f, [&] { return f.eval->decide(stranger, d.t.id); }, "not_tenderer_of_community");
   expect_eval_refused(
       f, [&] { return f.eval->decide(f.supervisor, d.t.id); }, "not_tenderer");
-  auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
+  auto r = expect_eval_entry_and_notice(
+      f, "award_publicity", [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(r->next == "award_publicized");
   CHECK(*r->winner == d.bid_of[kUsccA]);
   CHECK(last_entry(f)["type"].as_string() == "decision.made");
@@ -95,8 +96,9 @@ TEST_CASE("decision lowest_price: equal lowest prices go to the tie-break draw")
       "checkpoint_pending");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   const std::string date = beacon_date_for(f, d.t.id, "tie_break");
-  auto drawn = expect_eval_one_entry(
-      f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "3301.25", date); });
+  auto drawn = expect_eval_entry_and_notice(f, "award_publicity", [&] {
+    return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "3301.25", date);
+  });
   auto cp = first_covering(f, r->log_index);
   auto seed = eval::draw_seed("tie_break", d.t.id, cp.root, "3301.25", date);
   CHECK(*drawn->winner == sorted_pick({d.bid_of[kUsccA], d.bid_of[kUsccB]}, *seed));
@@ -120,7 +122,8 @@ TEST_CASE("decision composite_score: the worked example") {
                 {"k_below", 50}});
   });
   f.clock.set_ms(days_end(f.clock.now_ms(), 3));
-  auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
+  auto r = expect_eval_entry_and_notice(
+      f, "award_publicity", [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(*r->winner == d.bid_of[kUsccB]);
   CHECK(r->record["benchmark_fen"].as_int64() == 210);
   std::map<std::string, std::int64_t> totals;
@@ -143,8 +146,9 @@ TEST_CASE("decision lottery: waits for the beacon, then draws among the candidat
   CHECK(r->next == "draw:lottery");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   const std::string date = beacon_date_for(f, d.t.id, "lottery");
-  auto drawn = expect_eval_one_entry(
-      f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "712.33", date); });
+  auto drawn = expect_eval_entry_and_notice(f, "award_publicity", [&] {
+    return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "712.33", date);
+  });
   auto cp = first_covering(f, r->log_index);
   auto seed = eval::draw_seed("lottery", d.t.id, cp.root, "712.33", date);
   CHECK(*drawn->winner == sorted_pick(d.candidates, *seed));
@@ -204,7 +208,8 @@ TEST_CASE("decision committee_vote: rounds eliminate the last, a majority of all
   for (int i = 0; i < 5; ++i) {
     REQUIRE(f.eval->committee_vote(voters[i], d.t.id, round2[i], 2).ok());
   }
-  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  (void)expect_eval_entry_and_notice(f, "award_publicity",
+                                     [&] { return f.eval->catch_up(d.t.id); });
   // The tenderer's POST /decision answers the stored result.
   auto r2 = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(*r2->winner == A);

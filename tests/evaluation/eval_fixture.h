@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 
 #include "../tender_core/service_fixture.h"
 #include "accounts/accounts.h"
@@ -159,6 +160,18 @@ auto expect_eval_unchanged(EvalFixture& f, F&& command) {
 template <class F>
 auto expect_eval_one_entry(EvalFixture& f, F&& command) {
   return expect_eval_entries(f, 1, std::forward<F>(command));
+}
+
+// The command publicizes the candidates or records the award: its own entry,
+// then the document.published of the notice `kind` (candidate_publicity,
+// award_publicity) after it (docs/documents.md).
+template <class F>
+auto expect_eval_entry_and_notice(EvalFixture& f, std::string_view kind, F&& command) {
+  auto r = expect_eval_entries(f, 2, std::forward<F>(command));
+  auto last = boost::json::parse(f.all_entries().back()).as_object();
+  CHECK(last["type"].as_string() == "document.published");
+  CHECK(last["payload"].as_object()["kind"].as_string() == kind);
+  return r;
 }
 
 }  // namespace sunbid::testing

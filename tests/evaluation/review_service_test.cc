@@ -151,8 +151,9 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
                   .error()
                   .code == "not_allowed");
       }
-      // The completing submission also appends the public review.concluded.
-      auto res = expect_eval_entries(f, i == 4 && b == 3 ? 2 : 1, [&] {
+      // The completing submission also appends the public review.concluded
+      // and the 中标候选人公示's document.published.
+      auto res = expect_eval_entries(f, i == 4 && b == 3 ? 3 : 1, [&] {
         return f.eval->submit_review(m(i), r.t.id, marks(bids[b], staffing, plan));
       });
       if (i == 4 && b == 3) {
@@ -167,13 +168,16 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
       }
     }
   }
-  auto concluded = last_entry(f);
+  auto notice = last_entry(f);
+  CHECK(notice["type"].as_string() == "document.published");
+  CHECK(notice["payload"].as_object()["kind"].as_string() == "candidate_publicity");
+  auto concluded = boost::json::parse(f.all_entries()[f.all_entries().size() - 2]).as_object();
   CHECK(concluded["type"].as_string() == "review.concluded");
   // By the system, naming seats: the members stay confidential until the decision.
   CHECK(concluded["actor"].as_string() == "system");
   CHECK(concluded["payload"].as_object()["report"].as_object()["seats"].as_int64() == 5);
   CHECK(f.all_entries().back().find(r.members[0]) == std::string::npos);
-  auto completing = boost::json::parse(f.all_entries()[f.all_entries().size() - 2]).as_object();
+  auto completing = boost::json::parse(f.all_entries()[f.all_entries().size() - 3]).as_object();
   CHECK(completing["type"].as_string() == "review.submitted");
   CHECK(completing["payload"].as_object()["seats"].as_array().size() == 5);
   auto& payload = concluded["payload"].as_object();
@@ -272,8 +276,9 @@ TEST_CASE("review: a member must declare first; one who submitted marks cannot b
   // The report names seats; the completing (withheld) review.submitted maps
   // them to the active members in draw order, without the replaced member.
   CHECK(last->record["report"].as_object()["seats"].as_int64() == 5);
-  const auto entries = f.all_entries();
-  auto completing = boost::json::parse(entries[entries.size() - 2]).as_object();
+  const auto entries =
+      f.all_entries();  // ..., review.submitted, review.concluded, document.published
+  auto completing = boost::json::parse(entries[entries.size() - 3]).as_object();
   std::vector<std::string> seats;
   for (const auto& v : completing["payload"].as_object()["seats"].as_array()) {
     seats.emplace_back(v.as_string());
@@ -313,7 +318,7 @@ TEST_CASE("review: candidate cap by lottery waits for the beacon") {
       "checkpoint_pending");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   const std::string date = beacon_date_for(f, r.t.id, "candidate_cap");
-  auto drawn = expect_eval_one_entry(f, [&] {
+  auto drawn = expect_eval_entry_and_notice(f, "candidate_publicity", [&] {
     return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.50", date);
   });
   CHECK(drawn->next == "candidates_publicized");

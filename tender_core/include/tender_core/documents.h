@@ -48,6 +48,10 @@ inline constexpr int kDocumentsMigration = 30;
 inline constexpr std::string_view kTenderNoticeKind = "tender_notice";    // 招标公告
 inline constexpr std::string_view kTenderFailedKind = "tender_failed";    // 流标公告
 inline constexpr std::string_view kTenderAmendedKind = "tender_amended";  // 补遗/更正公告
+inline constexpr std::string_view kOpeningRecordKind = "opening_record";  // 开标记录表
+inline constexpr std::string_view kCandidatePublicityKind =
+    "candidate_publicity";                                                  // 中标候选人公示
+inline constexpr std::string_view kAwardPublicityKind = "award_publicity";  // 中标结果公示
 
 // Inside a command: stores `source` (canonical JSON) as document `kind` of
 // `tender` and appends the public document.published entry from `draft`
