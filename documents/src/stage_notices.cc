@@ -16,12 +16,8 @@ Document start(const StageNoticeHeader& n, const char* title, const char* englis
   Document doc(DocumentInfo{std::string(title) + " " + n.title, n.event_time_ms,
                             std::string(english) + " " + n.tender_id});
   detail::notice_title(doc, title, n.title);
-  doc.heading("一、项目概况");
-  doc.key_value("项目名称", n.title)
-      .key_value("项目编号", n.tender_id)
-      .key_value("物业名称", n.community_name);
-  if (!n.community_address.empty()) doc.key_value("物业地址", n.community_address);
-  doc.key_value("招标人", n.tenderer_name);
+  detail::project_overview(doc, n.title, n.tender_id, n.community_name, n.community_address,
+                           n.tenderer_name);
   return doc;
 }
 

@@ -165,26 +165,42 @@ Result<documents::TenderNoticeInput> tender_notice_input(const json::object& roo
   return n;
 }
 
-Result<documents::TenderFailedInput> tender_failed_input(const json::object& root) {
+// The header every stage notice shares; `event_key` names the event's
+// instant (the PDF's dates and the date under the tenderer).
+Result<documents::StageNoticeHeader> stage_header(const json::object& root,
+                                                  std::string_view event_key) {
   Source s{root};
-  documents::TenderFailedInput n;
-  SUNBID_ASSIGN_OR_RETURN(n.tender_id, s.text("tender_id"));
-  SUNBID_ASSIGN_OR_RETURN(n.title, s.text("title"));
+  documents::StageNoticeHeader h;
+  SUNBID_ASSIGN_OR_RETURN(h.tender_id, s.text("tender_id"));
+  SUNBID_ASSIGN_OR_RETURN(h.title, s.text("title"));
   SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
-  SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(h.community_name, Source::text_of(*community, "name"));
   SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
   SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
-  n.community_address =
+  h.community_address =
       address.find(district) != std::string::npos ? address : district + " " + address;
   SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
-  SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(h.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(h.event_time_ms, s.integer(event_key));
+  h.issued_on = china_day_text(h.event_time_ms);
+  return h;
+}
+
+Result<documents::TenderFailedInput> tender_failed_input(const json::object& root) {
+  Source s{root};
+  SUNBID_ASSIGN_OR_RETURN(documents::StageNoticeHeader h, stage_header(root, "failed_ms"));
+  documents::TenderFailedInput n;
+  n.tender_id = std::move(h.tender_id);
+  n.title = std::move(h.title);
+  n.tenderer_name = std::move(h.tenderer_name);
+  n.community_name = std::move(h.community_name);
+  n.community_address = std::move(h.community_address);
   SUNBID_ASSIGN_OR_RETURN(std::int64_t published_ms, s.integer("published_ms"));
   if (published_ms > 0) n.published_on = china_day_text(published_ms);
-  SUNBID_ASSIGN_OR_RETURN(std::int64_t failed_ms, s.integer("failed_ms"));
-  n.failed_at = china_time(failed_ms);
+  n.failed_at = china_time(h.event_time_ms);
   SUNBID_ASSIGN_OR_RETURN(n.reason, s.text("reason_text"));
-  n.issued_on = china_day_text(failed_ms);
-  n.event_time_ms = failed_ms;
+  n.issued_on = std::move(h.issued_on);
+  n.event_time_ms = h.event_time_ms;
   return n;
 }
 
@@ -209,27 +225,6 @@ Result<documents::TenderAmendedInput> tender_amended_input(const json::object& r
   n.issued_on = china_day_text(amended_ms);
   n.event_time_ms = amended_ms;
   return n;
-}
-
-// The header every stage notice shares; `event_key` names the event's
-// instant (the PDF's dates and the date under the tenderer).
-Result<documents::StageNoticeHeader> stage_header(const json::object& root,
-                                                  std::string_view event_key) {
-  Source s{root};
-  documents::StageNoticeHeader h;
-  SUNBID_ASSIGN_OR_RETURN(h.tender_id, s.text("tender_id"));
-  SUNBID_ASSIGN_OR_RETURN(h.title, s.text("title"));
-  SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
-  SUNBID_ASSIGN_OR_RETURN(h.community_name, Source::text_of(*community, "name"));
-  SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
-  SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
-  h.community_address =
-      address.find(district) != std::string::npos ? address : district + " " + address;
-  SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
-  SUNBID_ASSIGN_OR_RETURN(h.tenderer_name, Source::text_of(*tenderer, "name"));
-  SUNBID_ASSIGN_OR_RETURN(h.event_time_ms, s.integer(event_key));
-  h.issued_on = china_day_text(h.event_time_ms);
-  return h;
 }
 
 Result<const json::array*> array_of(const json::object& o, std::string_view key) {
@@ -327,6 +322,7 @@ Result<documents::PublicityTerms> publicity_terms(const json::object& root,
   SUNBID_ASSIGN_OR_RETURN(std::int64_t from_ms, s.integer(from_key));
   SUNBID_ASSIGN_OR_RETURN(std::int64_t until_ms, s.integer("publicity_ends_ms"));
   SUNBID_ASSIGN_OR_RETURN(p.days, s.integer("publicity_days"));
+  SUNBID_ASSIGN_OR_RETURN(std::string tender_id, s.text("tender_id"));
   p.from = china_time(from_ms);
   p.until = until_ms > 0 ? china_time(until_ms, true) : "公示暂停中 suspended";
   p.objecting.push_back(
@@ -335,13 +331,17 @@ Result<documents::PublicityTerms> publicity_terms(const json::object& root,
               ? "投标人、本小区业主及其他利害关系人对评标结果有异议的，应当在公示期内提出"
                 "（招标投标法实施条例第54条）。"
               : "投标人、本小区业主及其他利害关系人对中标结果有异议的，应当在公示期内提出。") +
-      "提出方式：登录本平台，在本项目页面「异议」中提交书面异议（写明异议事项与理由）；异议及其答复"
-      "登记于平台透明日志。招标人自收到异议之日起3日内作出答复，答复前暂停后续活动，公示期相应顺延"
-      "。");
+      "提出方式：以本人账户登录本平台（投标人用企业账户，业主用业主账户），向本项目提交书面异议，"
+      "写明异议事项与理由（平台接口 POST /api/v1/tenders/" +
+      tender_id +
+      "/objections）；异议及其答复登记于平台透明日志。招标人自收到异议之日起3日内作出答复，"
+      "答复前暂停后续活动，公示期相应顺延。");
   p.objecting.push_back(
-      "Objections: bidders, the community's owners and other interested parties object on the "
-      "platform (the tender's page, Objections) within the publicity window; the tenderer answers "
-      "within 3 days and the process waits until then.");
+      "Objections: bidders, the community's owners and other interested parties sign in and file "
+      "a written objection to this tender on the platform (POST /api/v1/tenders/" +
+      tender_id +
+      "/objections) within the publicity window; the tenderer answers within 3 days and the "
+      "process waits until then.");
   return p;
 }
 
