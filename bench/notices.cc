@@ -2,7 +2,8 @@
 // each under 200 ms. The 招标公告 of a tender sized for 30 bids (a 1,200-unit
 // community, the full timeline, five criteria), the 流标公告, and for a 30-bid
 // tender the 开标记录表 (30 bidders, two document digests per valid bid), the
-// 中标候选人公示 (three candidates, five criteria) and the 中标结果公示, each
+// 中标候选人公示 (three candidates, five criteria), the 中标结果公示 and the
+// 评标报告 by seat (27 reviewed bids, five criteria, seven seats), each
 // with the verification footer, as the worker renders them. A warm-up render first
 // pays the per-thread font scan once, as the worker's thread does at its
 // first document. Prints each kind's median of N runs (wall and CPU).
@@ -167,6 +168,36 @@ AwardPublicityInput award() {
   return n;
 }
 
+// The seat-numbered 评标报告 of a 30-bid tender: 27 reviewed bids, five
+// criteria, seven seats, one remark per seat and bid, two bids failing a
+// criterion with reasons.
+EvaluationReportInput report() {
+  EvaluationReportInput n;
+  n.notice = header(1'807'581'600'000, "2027年4月20日");
+  n.seats = 7;
+  for (int i = 1; i <= 27; ++i) {
+    EvaluationReportInput::Bid b{bidder(i, false), i % 13 != 0, {}, {}};
+    for (const char* k : {"服务方案", "人员配置", "设施设备管理", "应急预案", "收费测算"}) {
+      EvaluationReportInput::Criterion c{k, 7, 0, false, {}};
+      if (i % 13 == 0 && std::string(k) == "人员配置") {
+        c = {k, 2, 5, true, {}};
+        for (int seat = 1; seat <= 5; ++seat) {
+          c.reasons.push_back("席位 " + std::to_string(seat) +
+                              "：秩序维护人员配置低于服务等级要求");
+        }
+      }
+      b.criteria.push_back(std::move(c));
+    }
+    for (int seat = 1; seat <= 7; ++seat) {
+      b.remarks.push_back(
+          "席位 " + std::to_string(seat) +
+          " 优势：服务方案完整，响应时限明确；不足：绿化养护频次偏低；风险：人员流动");
+    }
+    n.bids.push_back(std::move(b));
+  }
+  return n;
+}
+
 int measure(const char* name, int runs,
             const std::function<sunbid::Result<std::string>()>& render) {
   std::vector<double> ms, cpu_ms;
@@ -222,5 +253,8 @@ int main(int argc, char** argv) {
   rc |= measure("中标候选人公示 candidate publicity", runs,
                 [&] { return render_candidate_publicity(c); });
   rc |= measure("中标结果公示 award publicity", runs, [&] { return render_award_publicity(a); });
+  const auto e = report();
+  rc |= measure("评标报告 evaluation report (27 bids, 7 seats)", runs,
+                [&] { return render_evaluation_report(e); });
   return rc;
 }

@@ -101,6 +101,57 @@ Result<std::string> render_opening_record(const OpeningRecordInput& r) {
                                  r.notice.verification);
 }
 
+Result<std::string> render_evaluation_report(const EvaluationReportInput& n) {
+  const bool named = !n.members.empty();
+  Document doc =
+      start(n.notice, "评标报告", named ? "evaluation report (named)" : "evaluation report");
+  doc.key_value("评标委员会", std::to_string(n.seats) + " 席（定性评审，逐项合格/不合格）");
+  doc.key_value("版本", named ? "定标后署名版（成员姓名公开） named, after the decision"
+                              : "评审结论版（以席位编号代替成员姓名） by seat, until the decision");
+  int section = 2;
+  static constexpr const char* kNumerals[] = {"一", "二", "三", "四"};
+  if (named) {
+    doc.heading(std::string(kNumerals[section++ - 1]) + "、评标委员会成员 Committee");
+    Table t;
+    t.font_pt = 11.0;
+    t.columns = {{"席位", 20.0, Align::center}, {"姓名", 146.0}};
+    for (std::size_t i = 0; i < n.members.size(); ++i) {
+      t.rows.push_back({std::to_string(i + 1), n.members[i]});
+    }
+    doc.table(std::move(t));
+  }
+  doc.heading(std::string(kNumerals[section - 1]) +
+              "、评审情况（不打分、不排名）Review by criterion, no score, no rank");
+  TextStyle bidder_style = detail::body_text(1.5);
+  bidder_style.bold = true;
+  bidder_style.space_before_mm = 2.0;
+  bidder_style.keep_with_next_mm = 30.0;
+  int i = 1;
+  for (const auto& b : n.bids) {
+    const std::string who =
+        b.bidder.name.empty() ? b.bidder.uscc : b.bidder.name + "（" + b.bidder.uscc + "）";
+    doc.paragraph("（" + std::to_string(i++) + "）" + who + "　评审结论：" +
+                      (b.qualified ? "合格 passed" : "不合格 failed"),
+                  bidder_style);
+    Table t;
+    t.font_pt = 10.0;
+    t.columns = {{"评审标准", 36.0}, {"结论", 44.0, Align::center}, {"不合格理由（按席位）", 86.0}};
+    for (const auto& c : b.criteria) {
+      std::string reasons;
+      for (const auto& r : c.reasons) reasons += (reasons.empty() ? "" : "\n") + r;
+      t.rows.push_back({c.title,
+                        std::string(c.failed ? "不合格" : "合格") + "\n合格 " +
+                            std::to_string(c.pass_seats) + " 席 / 不合格 " +
+                            std::to_string(c.fail_seats) + " 席",
+                        reasons.empty() ? "—" : reasons});
+    }
+    doc.table(std::move(t));
+    for (const auto& r : b.remarks) doc.paragraph(r, detail::body_text(1.0));
+  }
+  return detail::sign_and_render(doc, n.notice.tenderer_name, n.notice.issued_on,
+                                 n.notice.verification);
+}
+
 Result<std::string> render_candidate_publicity(const CandidatePublicityInput& n) {
   Document doc = start(n.notice, "中标候选人公示", "candidate publicity");
   doc.key_value("评定方式", n.decision_method);

@@ -330,6 +330,14 @@ Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluato
       SUNBID_TRY(core::publish_failure_notice(txn, tender, "too_few_qualified"));
     }
     SUNBID_TRY(publish_candidates_if_publicized(txn, t, out));
+    // 评标报告 by seat: withheld until the decision, unless the review ended
+    // the tender (the committee is public then, and so are the names).
+    boost::json::object report = payload.at("report").as_object();
+    boost::json::object titles;
+    for (const auto& k : t.rules.criteria) titles[k.code] = k.title;
+    report["criteria_titles"] = std::move(titles);
+    SUNBID_TRY(core::publish_evaluation_report(txn, tender, report, out.next != "failed"));
+    if (out.next == "failed") SUNBID_TRY(detail::publish_named_report(txn, tender));
     out.record = std::move(payload);
     return out;
   });
@@ -391,6 +399,9 @@ Result<StageResult> EvaluationService::enter_beacon(const core::Actor& superviso
     // The notice of what the draw made public, after its entry (docs/documents.md).
     SUNBID_TRY(publish_candidates_if_publicized(txn, t, out));
     if (out.next == "award_publicized") SUNBID_TRY(core::publish_award_notice(txn, tender));
+    if (out.next == "award_publicized" || out.next == "failed") {
+      SUNBID_TRY(detail::publish_named_report(txn, tender));  // the committee is public
+    }
     out.record = std::move(payload);
     return out;
   });

@@ -389,6 +389,83 @@ Result<documents::AwardPublicityInput> award_publicity_input(const json::object&
   return n;
 }
 
+// The 评标报告's source (either rendering): "席位 k" or, named, "席位 k（name）".
+Result<documents::EvaluationReportInput> evaluation_report_input(const json::object& root,
+                                                                 bool named) {
+  documents::EvaluationReportInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, named ? "named_ms" : "concluded_ms"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* report, Source{root}.object("report"));
+  Source r{*report};
+  SUNBID_ASSIGN_OR_RETURN(n.seats, r.integer("seats"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* titles, r.object("criteria_titles"));
+  if (named) {
+    SUNBID_ASSIGN_OR_RETURN(const json::array* members, array_of(root, "members"));
+    for (const auto& m : *members) {
+      if (!m.is_object()) return source_invalid("members");
+      SUNBID_ASSIGN_OR_RETURN(std::string name, Source::text_of(m.as_object(), "name"));
+      SUNBID_ASSIGN_OR_RETURN(std::string account, Source::text_of(m.as_object(), "account"));
+      n.members.push_back(name.empty() ? account : name);
+    }
+  }
+  const auto seat = [&](std::int64_t k) {
+    std::string s = "席位 " + std::to_string(k);
+    if (k >= 1 && static_cast<std::size_t>(k) <= n.members.size()) {
+      s += "（" + n.members[static_cast<std::size_t>(k) - 1] + "）";
+    }
+    return s;
+  };
+  SUNBID_ASSIGN_OR_RETURN(const json::array* bids, array_of(*report, "bids"));
+  for (const auto& v : *bids) {
+    if (!v.is_object()) return source_invalid("bids");
+    const json::object& b = v.as_object();
+    documents::EvaluationReportInput::Bid bid;
+    const auto* bidder = b.if_contains("bidder");
+    if (bidder == nullptr) return source_invalid("bidder");
+    SUNBID_ASSIGN_OR_RETURN(bid.bidder, bidder_line(*bidder, "bidder"));
+    const auto* qualified = b.if_contains("qualified");
+    bid.qualified = qualified != nullptr && qualified->is_bool() && qualified->as_bool();
+    SUNBID_ASSIGN_OR_RETURN(const json::array* criteria, array_of(b, "criteria"));
+    for (const auto& cv : *criteria) {
+      if (!cv.is_object()) return source_invalid("criteria");
+      const json::object& c = cv.as_object();
+      documents::EvaluationReportInput::Criterion k;
+      SUNBID_ASSIGN_OR_RETURN(std::string code, Source::text_of(c, "criterion"));
+      k.title = titles->contains(code) && titles->at(code).is_string()
+                    ? std::string(titles->at(code).as_string())
+                    : code;
+      SUNBID_ASSIGN_OR_RETURN(k.pass_seats, Source::integer_of(c, "pass_count"));
+      SUNBID_ASSIGN_OR_RETURN(k.fail_seats, Source::integer_of(c, "fail_count"));
+      const auto* failed = c.if_contains("failed");
+      k.failed = failed != nullptr && failed->is_bool() && failed->as_bool();
+      SUNBID_ASSIGN_OR_RETURN(const json::array* reasons, array_of(c, "reasons"));
+      for (const auto& rv : *reasons) {
+        if (!rv.is_object()) return source_invalid("reasons");
+        SUNBID_ASSIGN_OR_RETURN(std::int64_t k_seat, Source::integer_of(rv.as_object(), "seat"));
+        SUNBID_ASSIGN_OR_RETURN(std::string why, Source::text_of(rv.as_object(), "reason"));
+        k.reasons.push_back(seat(k_seat) + "：" + why);
+      }
+      bid.criteria.push_back(std::move(k));
+    }
+    SUNBID_ASSIGN_OR_RETURN(const json::array* remarks, array_of(b, "remarks"));
+    for (const auto& rv : *remarks) {
+      if (!rv.is_object()) return source_invalid("remarks");
+      const json::object& o = rv.as_object();
+      SUNBID_ASSIGN_OR_RETURN(std::int64_t k_seat, Source::integer_of(o, "seat"));
+      std::string line;
+      for (const auto& [key, label] :
+           {std::pair{"strengths", "优势"}, std::pair{"weaknesses", "不足"},
+            std::pair{"risks", "风险"}}) {
+        SUNBID_ASSIGN_OR_RETURN(std::string text, Source::text_of(o, key));
+        if (text.empty()) continue;
+        line += (line.empty() ? "" : "；") + std::string(label) + "：" + text;
+      }
+      if (!line.empty()) bid.remarks.push_back(seat(k_seat) + " " + line);
+    }
+    n.bids.push_back(std::move(bid));
+  }
+  return n;
+}
+
 }  // namespace
 
 Result<std::string> render_document(std::string_view kind, std::string_view source_json,
@@ -429,6 +506,12 @@ Result<std::string> render_document(std::string_view kind, std::string_view sour
     n.notice.verification = footer;
     return documents::render_award_publicity(n);
   }
+  if (kind == core::kEvaluationReportKind || kind == core::kEvaluationReportNamedKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::EvaluationReportInput n,
+                            evaluation_report_input(o, kind == core::kEvaluationReportNamedKind));
+    n.notice.verification = footer;
+    return documents::render_evaluation_report(n);
+  }
   return source_invalid("kind");
 }
 
@@ -446,6 +529,8 @@ std::string_view document_title_zh(std::string_view kind) {
   if (kind == core::kOpeningRecordKind) return "开标记录表";
   if (kind == core::kCandidatePublicityKind) return "中标候选人公示";
   if (kind == core::kAwardPublicityKind) return "中标结果公示";
+  if (kind == core::kEvaluationReportKind) return "评标报告";
+  if (kind == core::kEvaluationReportNamedKind) return "评标报告（署名）";
   return kind;
 }
 
@@ -456,6 +541,8 @@ std::string_view document_title_en(std::string_view kind) {
   if (kind == core::kOpeningRecordKind) return "Opening record";
   if (kind == core::kCandidatePublicityKind) return "Candidate publicity";
   if (kind == core::kAwardPublicityKind) return "Award publicity";
+  if (kind == core::kEvaluationReportKind) return "Evaluation report";
+  if (kind == core::kEvaluationReportNamedKind) return "Evaluation report (named)";
   return kind;
 }
 

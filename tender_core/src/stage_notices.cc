@@ -4,7 +4,10 @@
 // inside the command that makes its facts public and only from facts that
 // command makes public: nothing names a bidder or a price before its time.
 #include <algorithm>
+#include <boost/json/parse.hpp>
 
+#include "audit_log/error_codes.h"
+#include "audit_log/log_store.h"
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/documents.h"
@@ -166,6 +169,64 @@ Status publish_award_notice(audit::WriteTxn& txn, std::string_view tender_id) {
   }
   s["candidates"] = std::move(candidates);
   return publish(txn, tender_id, kAwardPublicityKind, s);
+}
+
+Status publish_evaluation_report(audit::WriteTxn& txn, std::string_view tender_id,
+                                 const json::object& report, bool withheld) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(json::object s, stage_source(db, row, kEvaluationReportKind));
+  s["concluded_ms"] = txn.now_ms();
+  SUNBID_ASSIGN_OR_RETURN(std::vector<OpeningRow> record,
+                          detail::unchecked_opening_record(db, tender_id));
+  json::object r = report;
+  if (auto* bids = r.if_contains("bids"); bids != nullptr && bids->is_array()) {
+    for (auto& b : bids->as_array()) {
+      if (!b.is_object()) continue;
+      for (const auto& o : record) {
+        if (!b.as_object().contains("bid_id") || b.at("bid_id") != json::value(o.bid_id)) continue;
+        SUNBID_ASSIGN_OR_RETURN(json::object who, bidder_of(db, o));
+        b.as_object()["bidder"] = std::move(who);
+      }
+    }
+  }
+  s["report"] = std::move(r);
+  std::optional<std::int64_t> release;
+  if (withheld) release = audit::kReleaseAtEvent;
+  auto index = publish_document(txn, detail::system_draft("document.published"), tender_id,
+                                kEvaluationReportKind, s, release);
+  if (!index.ok()) return std::move(index).error();
+  return ok_status();
+}
+
+Status publish_named_evaluation_report(audit::WriteTxn& txn, std::string_view tender_id,
+                                       const std::vector<SeatMember>& members) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<std::string> sources,
+      db.query_strings("SELECT source_json FROM tender_documents WHERE tender_id = ? AND kind = ? "
+                       "ORDER BY log_index DESC LIMIT 1",
+                       {tender_id, kEvaluationReportKind}));
+  if (sources.empty()) return ok_status();  // reviewed before the reports existed
+  boost::system::error_code ec;
+  json::value v = json::parse(sources.front(), ec);
+  if (ec || !v.is_object()) {
+    return make_error(audit::kStorageError, "评标报告损坏 / a stored evaluation report is corrupt");
+  }
+  json::object s = std::move(v.as_object());
+  s["kind"] = kEvaluationReportNamedKind;
+  s["named_ms"] = txn.now_ms();
+  json::array names;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    names.push_back(json::object{{"seat", static_cast<std::int64_t>(i) + 1},
+                                 {"account", members[i].account},
+                                 {"name", members[i].name}});
+  }
+  s["members"] = std::move(names);
+  auto index = publish_document(txn, detail::system_draft("document.published"), tender_id,
+                                kEvaluationReportNamedKind, s);
+  if (!index.ok()) return std::move(index).error();
+  return ok_status();
 }
 
 }  // namespace sunbid::core

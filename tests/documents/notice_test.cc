@@ -318,6 +318,62 @@ TEST_CASE("an award publicity names the winner and its price", "[documents]") {
   CHECK(flat.find("30日内") != std::string::npos);
 }
 
+namespace {
+
+// A 评标报告 of 10 bids, 5 seats, two criteria; bid 3 fails one criterion.
+EvaluationReportInput sample_report(bool named) {
+  EvaluationReportInput n;
+  n.notice = stage_header(1'782'700'000'000, "2026年6月29日");
+  n.seats = 5;
+  if (named) n.members = {"王建国", "李秀英", "张伟", "刘洋", "陈静"};
+  const auto seat = [&](int k) {
+    std::string s = "席位 " + std::to_string(k);
+    return named ? s + "（" + n.members[static_cast<std::size_t>(k - 1)] + "）" : s;
+  };
+  for (int i = 1; i <= 10; ++i) {
+    EvaluationReportInput::Bid b;
+    b.bidder = bidder(i, 0);
+    b.qualified = i != 3;
+    b.criteria.push_back({"服务方案", 5, 0, false, {}});
+    if (i == 3) {
+      b.criteria.push_back({"人员配置",
+                            1,
+                            4,
+                            true,
+                            {seat(1) + "：项目经理无从业经历证明", seat(2) + "：保安人数不足"}});
+    } else {
+      b.criteria.push_back({"人员配置", 5, 0, false, {}});
+    }
+    b.remarks.push_back(seat(1) + " 优势：方案完整；不足：夜间巡查频次偏低；风险：人员流动");
+    n.bids.push_back(std::move(b));
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an evaluation report gives pass/fail by seat, names only once named", "[documents]") {
+  const auto by_seat = sample_report(false);
+  const std::string pdf =
+      check_stable(by_seat, render_evaluation_report,
+                   [](EvaluationReportInput& c) { c.bids[2].qualified = true; });
+  const auto named = sample_report(true);
+  const std::string named_pdf = check_stable(
+      named, render_evaluation_report, [](EvaluationReportInput& c) { c.members[4] = "陈晶"; });
+  CHECK(sunbid::sha256(pdf) != sunbid::sha256(named_pdf));
+  if (!have_pdftotext()) return;
+  const std::string flat = squeeze(text_of(pdf));
+  CHECK(flat.find("评标报告") != std::string::npos);
+  CHECK(flat.find("不打分、不排名") != std::string::npos);
+  CHECK(flat.find("席位1：项目经理无从业经历证明") != std::string::npos);
+  CHECK(flat.find("合格1席/不合格4席") != std::string::npos);
+  for (const auto& name : named.members) CHECK(flat.find(name) == std::string::npos);
+  const std::string named_flat = squeeze(text_of(named_pdf));
+  for (const auto& name : named.members) CHECK(named_flat.find(name) != std::string::npos);
+  CHECK(named_flat.find("席位1（王建国）：项目经理无从业经历证明") != std::string::npos);
+  CHECK(named_flat.find("得分") == std::string::npos);
+}
+
 // Writes the three stage notices to $SUNBID_DOCUMENTS_SAMPLE_DIR (by hand).
 TEST_CASE("sample stage notices for inspection", "[.stage_sample]") {
   const char* dir = std::getenv("SUNBID_DOCUMENTS_SAMPLE_DIR");
@@ -330,6 +386,8 @@ TEST_CASE("sample stage notices for inspection", "[.stage_sample]") {
   write("opening.pdf", render_opening_record(sample_opening(30)));
   write("candidates.pdf", render_candidate_publicity(sample_candidates()));
   write("award.pdf", render_award_publicity(sample_award()));
+  write("report.pdf", render_evaluation_report(sample_report(false)));
+  write("report-named.pdf", render_evaluation_report(sample_report(true)));
 }
 
 // Writes a notice to $SUNBID_DOCUMENTS_SAMPLE (for looking at the layout by hand).

@@ -455,9 +455,8 @@ TEST_CASE("enter_beacon: the first trading day after the entry that left the dra
   expect_eval_refused(
       f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "07 12 33", date); },
       "beacon_invalid");
-  (void)expect_eval_entry_and_notice(f, "award_publicity", [&] {
-    return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "3301.25", date);
-  });
+  (void)expect_award_entries(
+      f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "3301.25", date); });
 }
 
 TEST_CASE("succession: an unmet specialty minimum goes to the first reserve holding it",

@@ -208,7 +208,9 @@ def check_docs(ctx, results):
         if cursor is None:
             break
     missing, failed_seen = [], 0
-    stage_seen = {"opening_record": 0, "candidate_publicity": 0, "award_publicity": 0}
+    stage_seen = {"opening_record": 0, "candidate_publicity": 0, "award_publicity": 0,
+                  "evaluation_report_named": 0}
+    supervisor = c.login(*ctx.credentials["supervisor"]) if "supervisor" in ctx.credentials else None
     for t in tenders:
         a = c.request("GET", f"/tenders/{t['id']}/documents")
         if a.status != 200:
@@ -228,12 +230,15 @@ def check_docs(ctx, results):
         missing += [f"{t['id']}: {i['kind']} at {i['log_index']} not rendered" for i in items
                     if i["status"] != "rendered"]
         missing += _check_stage_notices(c, t, items, stage_seen)
+        missing += _check_evaluation_reports(c, t, items, stage_seen, supervisor)
     r.check(f"docs: every one of {len(tenders)} tenders listed has its 招标公告 if published, each of the "
             f"{failed_seen} failed ones its 流标公告, all rendered", not missing and failed_seen > 0,
             "; ".join(missing[:8]))
     r.check(f"docs: each opened tender has its 开标记录表, each with public candidates its 中标候选人公示, "
             f"each awarded one its 中标结果公示 (and no other tender has them), read back against the API "
-            f"(bidders, prices, digests, candidates, the winner, the footer): {stage_seen}",
+            f"(bidders, prices, digests, candidates, the winner, the footer); the 评标报告 public by seat "
+            f"and named together once decided, by seat only to a supervisor before (the same 404 for the "
+            f"public): {stage_seen}",
             not missing and all(stage_seen.values()), "; ".join(missing[:8]))
     if failed_seen:
         t = next(t for t in tenders if t["status"] == "failed")
@@ -326,6 +331,41 @@ def _check_stage_notices(c, t, items, seen):
                 or f"中标价格{_yuan(row['bid']['price_fen_per_m2_month'])}" not in flat:
             problems.append(f"{tid}: 中标结果公示 does not name the winner {winner} with its price")
         seen["award_publicity"] += 1
+    return problems
+
+
+def _check_evaluation_reports(c, t, items, seen, supervisor):
+    """The 评标报告: the public sees the seat-numbered and the named renderings together, once the
+    committee is public (an awarded tender has both); before that a supervisor sees the seat-numbered
+    one (private) and the public gets the 404 of a document that does not exist."""
+    tid, problems = t["id"], []
+    seat = [i for i in items if i["kind"] == "evaluation_report"]
+    named = [i for i in items if i["kind"] == "evaluation_report_named"]
+    if len(seat) != len(named) or len(seat) > 1:
+        problems.append(f"{tid} ({t['status']}): {len(seat)} 评标报告 by seat, {len(named)} named in public")
+    if c.request("GET", f"/tenders/{tid}").json().get("awarded_bid_id") and not named:
+        problems.append(f"{tid}: awarded without a public named 评标报告")
+    if named and seat:
+        flat, bad = _flat_pdf(c, named[0])
+        seat_flat, seat_bad = _flat_pdf(c, seat[0])
+        if bad or seat_bad or "评标报告" not in flat or "席位1（" not in flat or "席位1（" in seat_flat \
+                or "不打分、不排名" not in seat_flat:
+            problems.append(f"{tid}: 评标报告 renderings: {bad or seat_bad or 'names or seats wrong'}")
+        seen["evaluation_report_named"] += 1
+    if supervisor and not seat:
+        mine = c.request("GET", f"/tenders/{tid}/documents", token=supervisor)
+        hidden = [i for i in mine.json().get("items", []) if i["kind"] == "evaluation_report"] \
+            if mine.status == 200 else []
+        for i in hidden:
+            if i.get("status") != "rendered":
+                continue
+            a = c.request("GET", i["url"][len("/api/v1"):], token=supervisor)
+            anon = c.request("GET", i["url"][len("/api/v1"):])
+            if a.status != 200 or a.headers.get("Cache-Control") != "private, no-store" \
+                    or anon.status != 404 or anon.code != "document_not_found":
+                problems.append(f"{tid}: the 评标报告 before the decision: supervisor {a.status} "
+                                f"{a.headers.get('Cache-Control')}, public {anon.status} {anon.code}")
+            seen["evaluation_report_before_decision"] = seen.get("evaluation_report_before_decision", 0) + 1
     return problems
 
 

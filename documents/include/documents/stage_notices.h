@@ -91,7 +91,32 @@ struct AwardPublicityInput {
   PublicityTerms publicity;
 };
 
+// 评标报告 (qualitative evaluation report): per bid and criterion, pass/fail
+// by seat with the reasons, and each seat's strengths, weaknesses and risks.
+// By seat numbers until the decision (members empty), with the members'
+// names at the decision. No score and no rank.
+struct EvaluationReportInput {
+  StageNoticeHeader notice;
+  std::int64_t seats = 0;
+  std::vector<std::string> members;  // seat k's name at [k - 1]; empty: seat numbers only
+  struct Criterion {
+    std::string title;
+    std::int64_t pass_seats = 0;
+    std::int64_t fail_seats = 0;
+    bool failed = false;               // the committee's conclusion on it
+    std::vector<std::string> reasons;  // "席位 2：…", one per seat that failed it
+  };
+  struct Bid {
+    BidderLine bidder;
+    bool qualified = false;
+    std::vector<Criterion> criteria;
+    std::vector<std::string> remarks;  // "席位 1 优势：…；不足：…；风险：…"
+  };
+  std::vector<Bid> bids;  // in the report's order (by bid id): unranked
+};
+
 Result<std::string> render_opening_record(const OpeningRecordInput& record);
+Result<std::string> render_evaluation_report(const EvaluationReportInput& report);
 Result<std::string> render_candidate_publicity(const CandidatePublicityInput& notice);
 Result<std::string> render_award_publicity(const AwardPublicityInput& notice);
 

@@ -96,6 +96,27 @@ Status publish_candidate_notice(audit::WriteTxn& txn, std::string_view tender_id
 // when the tender has no award.
 Status publish_award_notice(audit::WriteTxn& txn, std::string_view tender_id);
 
+// The 评标报告 by seat (docs/documents.md): call it in the command that
+// concluded the review, AFTER review.concluded. `report` is that entry's
+// report {seats, criteria, bids} with `criteria_titles` {code: title} added;
+// each bid gains its bidder. Stored with document.published (actor system)
+// withheld until the decision (audit::kReleaseAtEvent) when `withheld`, else
+// public (a review that failed the tender ends it: the committee is public).
+Status publish_evaluation_report(audit::WriteTxn& txn, std::string_view tender_id,
+                                 const boost::json::object& report, bool withheld);
+
+// The 评标报告 with the members' names (docs/documents.md): call it in the
+// command that makes the committee public (the decision, or the review that
+// failed the tender), AFTER its entry. `members`: seat k is members[k - 1]
+// ({account, name}). The report is the stored seat-numbered one's; public.
+// Publishes nothing when the tender has no seat-numbered report.
+struct SeatMember {
+  std::string account;
+  std::string name;  // display name; empty: the account
+};
+Status publish_named_evaluation_report(audit::WriteTxn& txn, std::string_view tender_id,
+                                       const std::vector<SeatMember>& members);
+
 // The valid bids of the opening record with their revealed contents and the
 // rating snapshot (for clearing, review and decision).
 struct OpenedBid {
