@@ -10,8 +10,7 @@ namespace sunbid::documents {
 Result<std::string> render_tender_amended(const TenderAmendedInput& n) {
   Document doc(DocumentInfo{"补遗公告 " + n.title, n.event_time_ms,
                             "tender amendment notice " + n.tender_id});
-  detail::notice_title(doc, "补遗/更正公告",
-                       n.title + "（第 " + std::to_string(n.amendment) + " 号补遗）");
+  detail::notice_title(doc, "补遗/更正公告", n.title + "（第 " + std::to_string(n.amendment) + " 号补遗）");
 
   doc.heading("一、项目概况");
   doc.key_value("项目名称", n.title)

@@ -169,9 +169,10 @@ Status merge_bid_tail(WriteTxn& txn) {
       SUNBID_TRY(upsert->run());
     }
   }
-  SUNBID_ASSIGN_OR_RETURN(Statement * mark,
-                          db.cached("UPDATE bid_merge SET merged_upto = "
-                                    "(SELECT coalesce(max(receipt_index), 0) FROM bid_versions)"));
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * mark,
+      db.cached("UPDATE bid_merge SET merged_upto = "
+                "(SELECT coalesce(max(receipt_index), 0) FROM bid_versions)"));
   SUNBID_TRY(mark->run());
   t.newest.clear();
   t.rows = 0;

@@ -1,10 +1,10 @@
 #include "tender_core/time.h"
 
+#include "audit_log/time_format.h"
+
 #include <cassert>
 #include <chrono>
 #include <cstdio>
-
-#include "audit_log/time_format.h"
 
 namespace sunbid::core {
 namespace {

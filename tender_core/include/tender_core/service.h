@@ -191,7 +191,7 @@ struct ContractRecord {
 };
 
 struct ContractFlagPage {
-  std::vector<ContractRecord> items;         // late contracts, in log order
+  std::vector<ContractRecord> items;      // late contracts, in log order
   std::optional<std::uint64_t> next_cursor;  // the last item's log index when more follow
 };
 
