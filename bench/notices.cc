@@ -1,7 +1,10 @@
 // Benchmark (issue 14 §1): the official notices the document worker renders,
 // each under 200 ms. The 招标公告 of a tender sized for 30 bids (a 1,200-unit
-// community, the full timeline, five criteria) and the 流标公告, each with the
-// verification footer, as the worker renders them. A warm-up render first
+// community, the full timeline, five criteria), the 流标公告, and for a 30-bid
+// tender the 开标记录表 (30 bidders, two document digests per valid bid), the
+// 中标候选人公示 (three candidates, five criteria), the 中标结果公示 and the
+// 评标报告 by seat (27 reviewed bids, five criteria, seven seats), each
+// with the verification footer, as the worker renders them. A warm-up render first
 // pays the per-thread font scan once, as the worker's thread does at its
 // first document. Prints each kind's median of N runs (wall and CPU).
 // Run from a release build: ./build/release/bench/bench_notices [runs]
@@ -14,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "documents/stage_notices.h"
 #include "documents/tender_failed.h"
 #include "documents/tender_notice.h"
 
@@ -86,6 +90,114 @@ TenderFailedInput failed() {
   return n;
 }
 
+StageNoticeHeader header(std::int64_t event_ms, const char* issued_on) {
+  return {"T1024",
+          "海沧区阳光花园物业服务选聘（2027—2030）",
+          "阳光花园业主委员会",
+          "阳光花园",
+          "厦门市海沧区海沧街道滨湖北路 88 号",
+          issued_on,
+          event_ms,
+          footer()};
+}
+
+BidderLine bidder(int i, bool priced) {
+  char uscc[19];
+  std::snprintf(uscc, sizeof uscc, "91350205MA%08d", 31 * i);
+  return {"厦门市海沧区第" + std::to_string(i) + "物业管理有限公司", uscc,
+          priced ? format_centi(180 + 3 * i) : ""};
+}
+
+// 30 bidders: two not revealed, one not qualified, 27 valid.
+OpeningRecordInput opening() {
+  OpeningRecordInput r;
+  r.notice = header(1'806'112'800'000, "2027年4月2日");
+  r.bid_deadline = "2027-04-01 10:00（北京时间）";
+  r.opened_at = "2027-04-02 10:00（北京时间）";
+  r.min_valid_bids = 3;
+  for (int i = 1; i <= 30; ++i) {
+    OpeningRecordInput::Row row;
+    row.bidder = bidder(i, i % 10 != 0 && i != 17);
+    row.valid = !row.bidder.price.empty();
+    row.conclusion = row.valid ? "有效 valid"
+                     : i == 17
+                         ? "无效：投标截止时资格不符（信用等级低于要求） invalid: not qualified"
+                         : "无效：未在报价揭示期内揭示报价，视为撤销 invalid: not revealed";
+    if (row.valid) {
+      row.documents = {{"服务方案.pdf", std::string(64, static_cast<char>('a' + i % 6))},
+                       {"人员配置表.pdf", std::string(64, static_cast<char>('0' + i % 10))}};
+      ++r.valid_bids;
+    }
+    r.rows.push_back(std::move(row));
+  }
+  return r;
+}
+
+PublicityTerms terms() {
+  return {"2027-04-20 10:00（北京时间）",
+          "2027-04-23 24:00（北京时间）",
+          3,
+          {"投标人、本小区业主及其他利害关系人对评标结果有异议的，应当在公示期内在本平台提出。",
+           "Objections are made on the platform within the publicity window."}};
+}
+
+CandidatePublicityInput candidates() {
+  CandidatePublicityInput n;
+  n.notice = header(1'807'581'600'000, "2027年4月20日");
+  n.decision_method = "业主大会表决（定性评审，评定分离） owners' vote";
+  n.seats = 7;
+  for (int i : {3, 8, 21}) {
+    CandidatePublicityInput::Candidate c{bidder(i, true), {}};
+    for (const char* k : {"服务方案", "人员配置", "设施设备管理", "应急预案", "收费测算"}) {
+      c.review.push_back(std::string(k) + "：合格（6/7 席合格）");
+    }
+    n.candidates.push_back(std::move(c));
+  }
+  n.publicity = terms();
+  return n;
+}
+
+AwardPublicityInput award() {
+  AwardPublicityInput n;
+  n.notice = header(1'808'964'000'000, "2027年5月6日");
+  n.decision_method = "业主大会表决（定性评审，评定分离） owners' vote";
+  n.decided_at = "2027-05-06 10:00（北京时间）";
+  n.winner = bidder(8, true);
+  for (int i : {3, 8, 21}) n.candidates.push_back(bidder(i, true));
+  n.publicity = terms();
+  return n;
+}
+
+// The seat-numbered 评标报告 of a 30-bid tender: 27 reviewed bids, five
+// criteria, seven seats, one remark per seat and bid, two bids failing a
+// criterion with reasons.
+EvaluationReportInput report() {
+  EvaluationReportInput n;
+  n.notice = header(1'807'581'600'000, "2027年4月20日");
+  n.seats = 7;
+  for (int i = 1; i <= 27; ++i) {
+    EvaluationReportInput::Bid b{bidder(i, false), i % 13 != 0, {}, {}};
+    for (const char* k : {"服务方案", "人员配置", "设施设备管理", "应急预案", "收费测算"}) {
+      EvaluationReportInput::Criterion c{k, 7, 0, false, {}};
+      if (i % 13 == 0 && std::string(k) == "人员配置") {
+        c = {k, 2, 5, true, {}};
+        for (int seat = 1; seat <= 5; ++seat) {
+          c.reasons.push_back("席位 " + std::to_string(seat) +
+                              "：秩序维护人员配置低于服务等级要求");
+        }
+      }
+      b.criteria.push_back(std::move(c));
+    }
+    for (int seat = 1; seat <= 7; ++seat) {
+      b.remarks.push_back(
+          "席位 " + std::to_string(seat) +
+          " 优势：服务方案完整，响应时限明确；不足：绿化养护频次偏低；风险：人员流动");
+    }
+    n.bids.push_back(std::move(b));
+  }
+  return n;
+}
+
 int measure(const char* name, int runs,
             const std::function<sunbid::Result<std::string>()>& render) {
   std::vector<double> ms, cpu_ms;
@@ -133,5 +245,16 @@ int main(int argc, char** argv) {
   const auto f = failed();
   int rc = measure("招标公告 tender notice", runs, [&] { return render_tender_notice(n); });
   rc |= measure("流标公告 tender failed", runs, [&] { return render_tender_failed(f); });
+  const auto o = opening();
+  const auto c = candidates();
+  const auto a = award();
+  rc |= measure("开标记录表 opening record (30 bids)", runs,
+                [&] { return render_opening_record(o); });
+  rc |= measure("中标候选人公示 candidate publicity", runs,
+                [&] { return render_candidate_publicity(c); });
+  rc |= measure("中标结果公示 award publicity", runs, [&] { return render_award_publicity(a); });
+  const auto e = report();
+  rc |= measure("评标报告 evaluation report (27 bids, 7 seats)", runs,
+                [&] { return render_evaluation_report(e); });
   return rc;
 }

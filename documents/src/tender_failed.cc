@@ -12,12 +12,8 @@ Result<std::string> render_tender_failed(const TenderFailedInput& n) {
       DocumentInfo{"流标公告 " + n.title, n.event_time_ms, "tender failed notice " + n.tender_id});
   detail::notice_title(doc, "流标公告", n.title);
 
-  doc.heading("一、项目概况");
-  doc.key_value("项目名称", n.title)
-      .key_value("项目编号", n.tender_id)
-      .key_value("物业名称", n.community_name);
-  if (!n.community_address.empty()) doc.key_value("物业地址", n.community_address);
-  doc.key_value("招标人", n.tenderer_name);
+  detail::project_overview(doc, n.title, n.tender_id, n.community_name, n.community_address,
+                           n.tenderer_name);
   if (!n.published_on.empty()) doc.key_value("招标公告发布", n.published_on);
   doc.key_value("流标时间", n.failed_at);
 

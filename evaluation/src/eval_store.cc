@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "accounts/accounts.h"
 #include "evaluation/draw.h"
 #include "tender_core/tender_hooks.h"
 #include "tender_core/time.h"
@@ -34,6 +35,17 @@ void withhold_until_decision(audit::EntryDraft& draft) {
 
 Status release_committee_entries(audit::WriteTxn& txn, std::string_view tender) {
   return audit::release_tender_entries(txn.db(), tender, audit::kReleaseAtEvent, txn.now_ms());
+}
+
+Status publish_named_report(audit::WriteTxn& txn, std::string_view tender) {
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> seats, active_members(txn.db(), tender));
+  std::vector<core::SeatMember> members;
+  for (const auto& account : seats) {
+    SUNBID_ASSIGN_OR_RETURN(std::optional<accounts::AccountRecord> a,
+                            accounts::find_account_by_username(txn.db(), account));
+    members.push_back({account, a ? a->display_name : std::string()});
+  }
+  return core::publish_named_evaluation_report(txn, tender, members);
 }
 
 Error refusal(std::string code, std::string_view zh, std::string_view en,

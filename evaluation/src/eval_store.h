@@ -32,6 +32,11 @@ Result<audit::EntryDraft> draft_for(audit::WriteTxn& txn, const core::Actor& act
 void withhold_until_decision(audit::EntryDraft& draft);
 Status release_committee_entries(audit::WriteTxn& txn, std::string_view tender);
 
+// The 评标报告 with the members' names (core::publish_named_evaluation_report):
+// the active members in draw order (seat k = k-th) with their display names.
+// Call it after the entry of the command that makes the committee public.
+Status publish_named_report(audit::WriteTxn& txn, std::string_view tender);
+
 struct TenderInfo {
   core::TenderView view;
   core::TenderRules rules;

@@ -492,6 +492,14 @@ Result<StageResult> run_method(WriteTxn& txn, const detail::TenderInfo& t,
         txn, tender,
         reason && reason->is_string() ? std::string_view(reason->as_string()) : "failed"));
   }
+  if (out.next == "award_publicized") {
+    // 中标结果公示 after the decision (docs/documents.md).
+    SUNBID_TRY(core::publish_award_notice(txn, tender));
+  }
+  if (out.next == "award_publicized" || out.next == "failed") {
+    // The committee is public: the 评标报告 with its names.
+    SUNBID_TRY(detail::publish_named_report(txn, tender));
+  }
   out.record = std::move(payload);
   return out;
 }

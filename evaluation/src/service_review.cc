@@ -96,6 +96,36 @@ Status apply_candidates(WriteTxn& txn, const detail::TenderInfo& t, const Candid
   return {};
 }
 
+// The 中标候选人公示 of a stage that publicized the candidates: each
+// candidate's review summary — per criterion, how many seats marked it 合格
+// (the public review.concluded report's counts; no score, no rank).
+Status publish_candidates_if_publicized(WriteTxn& txn, const detail::TenderInfo& t,
+                                        const StageResult& out) {
+  if (out.next != "candidates_publicized" || !out.candidates) return {};
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(auto stored, stored_reviews(db, t.view.id));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<std::string> seats, detail::active_members(db, t.view.id));
+  std::vector<core::CandidateReview> reviews;
+  for (const auto& bid_id : *out.candidates) {
+    core::CandidateReview c{bid_id, {}};
+    for (const auto& k : t.rules.criteria) {
+      std::int64_t passed = 0;
+      for (const auto& r : stored) {
+        if (r.bid_id != bid_id || std::find(seats.begin(), seats.end(), r.member) == seats.end()) {
+          continue;
+        }
+        for (const auto& m : to_submission(r).marks) {
+          if (m.criterion == k.code && m.pass) ++passed;
+        }
+      }
+      c.criteria.push_back({k.title, passed});
+    }
+    reviews.push_back(std::move(c));
+  }
+  return core::publish_candidate_notice(txn, t.view.id, static_cast<std::int64_t>(seats.size()),
+                                        reviews);
+}
+
 // The review is complete: aggregate, log the evaluation report, narrow. The
 // report names seats, not members: seat k is members[k - 1] (the active
 // members in draw order), a mapping only the withheld review.submitted
@@ -295,10 +325,19 @@ Result<StageResult> EvaluationService::submit_review(const core::Actor& evaluato
     c.tender = std::string(tender);
     c.payload = payload;
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(c));
-    // 流标公告 after the conclusion (docs/documents.md).
+    // 流标公告 or 中标候选人公示 after the conclusion (docs/documents.md).
     if (out.next == "failed") {
       SUNBID_TRY(core::publish_failure_notice(txn, tender, "too_few_qualified"));
     }
+    SUNBID_TRY(publish_candidates_if_publicized(txn, t, out));
+    // 评标报告 by seat: withheld until the decision, unless the review ended
+    // the tender (the committee is public then, and so are the names).
+    boost::json::object report = payload.at("report").as_object();
+    boost::json::object titles;
+    for (const auto& k : t.rules.criteria) titles[k.code] = k.title;
+    report["criteria_titles"] = std::move(titles);
+    SUNBID_TRY(core::publish_evaluation_report(txn, tender, report, out.next != "failed"));
+    if (out.next == "failed") SUNBID_TRY(detail::publish_named_report(txn, tender));
     out.record = std::move(payload);
     return out;
   });
@@ -356,6 +395,12 @@ Result<StageResult> EvaluationService::enter_beacon(const core::Actor& superviso
     SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
     if (purpose != draw_purpose::kCandidateCap) {
       SUNBID_TRY(detail::record_decision_index(db, tender, out.log_index));
+    }
+    // The notice of what the draw made public, after its entry (docs/documents.md).
+    SUNBID_TRY(publish_candidates_if_publicized(txn, t, out));
+    if (out.next == "award_publicized") SUNBID_TRY(core::publish_award_notice(txn, tender));
+    if (out.next == "award_publicized" || out.next == "failed") {
+      SUNBID_TRY(detail::publish_named_report(txn, tender));  // the committee is public
     }
     out.record = std::move(payload);
     return out;

@@ -5,6 +5,7 @@
 
 #include "audit_log/log_store.h"
 #include "audit_log/sha256.h"
+#include "documents/stage_notices.h"
 #include "documents/tender_amended.h"
 #include "documents/tender_failed.h"
 #include "documents/tender_notice.h"
@@ -164,26 +165,42 @@ Result<documents::TenderNoticeInput> tender_notice_input(const json::object& roo
   return n;
 }
 
-Result<documents::TenderFailedInput> tender_failed_input(const json::object& root) {
+// The header every stage notice shares; `event_key` names the event's
+// instant (the PDF's dates and the date under the tenderer).
+Result<documents::StageNoticeHeader> stage_header(const json::object& root,
+                                                  std::string_view event_key) {
   Source s{root};
-  documents::TenderFailedInput n;
-  SUNBID_ASSIGN_OR_RETURN(n.tender_id, s.text("tender_id"));
-  SUNBID_ASSIGN_OR_RETURN(n.title, s.text("title"));
+  documents::StageNoticeHeader h;
+  SUNBID_ASSIGN_OR_RETURN(h.tender_id, s.text("tender_id"));
+  SUNBID_ASSIGN_OR_RETURN(h.title, s.text("title"));
   SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
-  SUNBID_ASSIGN_OR_RETURN(n.community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(h.community_name, Source::text_of(*community, "name"));
   SUNBID_ASSIGN_OR_RETURN(std::string district, Source::text_of(*community, "district"));
   SUNBID_ASSIGN_OR_RETURN(std::string address, Source::text_of(*community, "address"));
-  n.community_address =
+  h.community_address =
       address.find(district) != std::string::npos ? address : district + " " + address;
   SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
-  SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(h.tenderer_name, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(h.event_time_ms, s.integer(event_key));
+  h.issued_on = china_day_text(h.event_time_ms);
+  return h;
+}
+
+Result<documents::TenderFailedInput> tender_failed_input(const json::object& root) {
+  Source s{root};
+  SUNBID_ASSIGN_OR_RETURN(documents::StageNoticeHeader h, stage_header(root, "failed_ms"));
+  documents::TenderFailedInput n;
+  n.tender_id = std::move(h.tender_id);
+  n.title = std::move(h.title);
+  n.tenderer_name = std::move(h.tenderer_name);
+  n.community_name = std::move(h.community_name);
+  n.community_address = std::move(h.community_address);
   SUNBID_ASSIGN_OR_RETURN(std::int64_t published_ms, s.integer("published_ms"));
   if (published_ms > 0) n.published_on = china_day_text(published_ms);
-  SUNBID_ASSIGN_OR_RETURN(std::int64_t failed_ms, s.integer("failed_ms"));
-  n.failed_at = china_time(failed_ms);
+  n.failed_at = china_time(h.event_time_ms);
   SUNBID_ASSIGN_OR_RETURN(n.reason, s.text("reason_text"));
-  n.issued_on = china_day_text(failed_ms);
-  n.event_time_ms = failed_ms;
+  n.issued_on = std::move(h.issued_on);
+  n.event_time_ms = h.event_time_ms;
   return n;
 }
 
@@ -207,6 +224,245 @@ Result<documents::TenderAmendedInput> tender_amended_input(const json::object& r
   SUNBID_ASSIGN_OR_RETURN(std::int64_t amended_ms, s.integer("amended_ms"));
   n.issued_on = china_day_text(amended_ms);
   n.event_time_ms = amended_ms;
+  return n;
+}
+
+Result<const json::array*> array_of(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_array()) return source_invalid(key);
+  return &v->as_array();
+}
+
+// A bidder of a stage source: {bidder_name, bidder_uscc} and, when present,
+// price_fen_per_m2_month printed as exact yuan.
+Result<documents::BidderLine> bidder_line(const json::value& v, std::string_view what) {
+  if (!v.is_object()) return source_invalid(what);
+  const json::object& o = v.as_object();
+  documents::BidderLine b;
+  SUNBID_ASSIGN_OR_RETURN(b.name, Source::text_of(o, "bidder_name"));
+  SUNBID_ASSIGN_OR_RETURN(b.uscc, Source::text_of(o, "bidder_uscc"));
+  if (o.contains("price_fen_per_m2_month")) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t fen, Source::integer_of(o, "price_fen_per_m2_month"));
+    b.price = documents::format_centi(fen);
+  }
+  return b;
+}
+
+// The opening record's conclusion for one bid, Chinese first.
+std::string opening_conclusion(const json::object& row) {
+  const auto* valid = row.if_contains("valid");
+  if (valid != nullptr && valid->is_bool() && valid->as_bool()) return "有效 valid";
+  const auto* reason = row.if_contains("reason");
+  const std::string_view r = reason != nullptr && reason->is_string()
+                                 ? std::string_view(reason->as_string())
+                                 : std::string_view();
+  if (r == "not_revealed") {
+    return "无效：未在报价揭示期内揭示报价，视为撤销 invalid: not revealed";
+  }
+  if (r == "price_above_ceiling") return "无效：报价高于最高投标限价 invalid: above the ceiling";
+  if (r == "not_qualified") {
+    std::string why;
+    if (const auto* d = row.if_contains("disqualified"); d != nullptr && d->is_array()) {
+      for (const auto& x : d->as_array()) {
+        if (!x.is_string()) continue;
+        const std::string_view code = x.as_string();
+        std::string text = code == "no_rating"                ? "无有效信用记录"
+                           : code == "blacklisted"            ? "列入黑名单"
+                           : code == "credit_below_threshold" ? "信用等级低于要求"
+                           : code == "star_below_threshold"   ? "服务星级低于要求"
+                                                              : std::string(code);
+        why += why.empty() ? text : "、" + text;
+      }
+    }
+    return "无效：投标截止时资格不符（" + why + "） invalid: not qualified at the deadline";
+  }
+  return "无效 invalid: " + std::string(r);
+}
+
+Result<documents::OpeningRecordInput> opening_record_input(const json::object& root) {
+  Source s{root};
+  documents::OpeningRecordInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, "opened_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t deadline_ms, s.integer("bid_deadline_ms"));
+  n.bid_deadline = china_time(deadline_ms);
+  n.opened_at = china_time(n.notice.event_time_ms);
+  if (root.contains("price_ceiling_fen_per_m2_month")) {
+    SUNBID_ASSIGN_OR_RETURN(std::int64_t ceiling, s.integer("price_ceiling_fen_per_m2_month"));
+    n.price_ceiling = documents::format_centi(ceiling) + " 元/m²·月";
+  }
+  SUNBID_ASSIGN_OR_RETURN(n.valid_bids, s.integer("valid_bids"));
+  SUNBID_ASSIGN_OR_RETURN(n.min_valid_bids, s.integer("min_valid_bids"));
+  SUNBID_ASSIGN_OR_RETURN(const json::array* rows, array_of(root, "rows"));
+  for (const auto& v : *rows) {
+    documents::OpeningRecordInput::Row row;
+    SUNBID_ASSIGN_OR_RETURN(row.bidder, bidder_line(v, "rows"));
+    const json::object& o = v.as_object();
+    const auto* valid = o.if_contains("valid");
+    row.valid = valid != nullptr && valid->is_bool() && valid->as_bool();
+    row.conclusion = opening_conclusion(o);
+    SUNBID_ASSIGN_OR_RETURN(const json::array* docs, array_of(o, "documents"));
+    for (const auto& d : *docs) {
+      if (!d.is_object()) return source_invalid("documents");
+      documents::OpeningRecordInput::DocumentDigest digest;
+      SUNBID_ASSIGN_OR_RETURN(digest.name, Source::text_of(d.as_object(), "name"));
+      SUNBID_ASSIGN_OR_RETURN(digest.sha256_hex, Source::text_of(d.as_object(), "sha256_hex"));
+      row.documents.push_back(std::move(digest));
+    }
+    n.rows.push_back(std::move(row));
+  }
+  return n;
+}
+
+// The publicity window and how to object (招标投标法实施条例 54: objections to
+// the result during the candidate publicity, answered within 3 days).
+Result<documents::PublicityTerms> publicity_terms(const json::object& root,
+                                                  std::string_view from_key, bool candidates) {
+  Source s{root};
+  documents::PublicityTerms p;
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t from_ms, s.integer(from_key));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t until_ms, s.integer("publicity_ends_ms"));
+  SUNBID_ASSIGN_OR_RETURN(p.days, s.integer("publicity_days"));
+  SUNBID_ASSIGN_OR_RETURN(std::string tender_id, s.text("tender_id"));
+  p.from = china_time(from_ms);
+  p.until = until_ms > 0 ? china_time(until_ms, true) : "公示暂停中 suspended";
+  p.objecting.push_back(
+      std::string(
+          candidates
+              ? "投标人、本小区业主及其他利害关系人对评标结果有异议的，应当在公示期内提出"
+                "（招标投标法实施条例第54条）。"
+              : "投标人、本小区业主及其他利害关系人对中标结果有异议的，应当在公示期内提出。") +
+      "提出方式：以本人账户登录本平台（投标人用企业账户，业主用业主账户），向本项目提交书面异议，"
+      "写明异议事项与理由（平台接口 POST /api/v1/tenders/" +
+      tender_id +
+      "/objections）；异议及其答复登记于平台透明日志。招标人自收到异议之日起3日内作出答复，"
+      "答复前暂停后续活动，公示期相应顺延。");
+  p.objecting.push_back(
+      "Objections: bidders, the community's owners and other interested parties sign in and file "
+      "a written objection to this tender on the platform (POST /api/v1/tenders/" +
+      tender_id +
+      "/objections) within the publicity window; the tenderer answers within 3 days and the "
+      "process waits until then.");
+  return p;
+}
+
+Result<documents::CandidatePublicityInput> candidate_publicity_input(const json::object& root) {
+  Source s{root};
+  documents::CandidatePublicityInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, "publicized_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::string method, s.text("decision_method"));
+  n.decision_method = decision_method_text(method);
+  SUNBID_ASSIGN_OR_RETURN(n.seats, s.integer("seats"));
+  SUNBID_ASSIGN_OR_RETURN(const json::array* candidates, array_of(root, "candidates"));
+  for (const auto& v : *candidates) {
+    documents::CandidatePublicityInput::Candidate c;
+    SUNBID_ASSIGN_OR_RETURN(c.bidder, bidder_line(v, "candidates"));
+    SUNBID_ASSIGN_OR_RETURN(const json::array* review, array_of(v.as_object(), "review"));
+    for (const auto& k : *review) {
+      if (!k.is_object()) return source_invalid("review");
+      SUNBID_ASSIGN_OR_RETURN(std::string title, Source::text_of(k.as_object(), "title"));
+      SUNBID_ASSIGN_OR_RETURN(std::int64_t passed, Source::integer_of(k.as_object(), "pass_seats"));
+      c.review.push_back(title + "：" + (passed * 2 > n.seats ? "合格" : "不合格") + "（" +
+                         std::to_string(passed) + "/" + std::to_string(n.seats) + " 席合格）");
+    }
+    n.candidates.push_back(std::move(c));
+  }
+  SUNBID_ASSIGN_OR_RETURN(n.publicity, publicity_terms(root, "publicized_ms", true));
+  return n;
+}
+
+Result<documents::AwardPublicityInput> award_publicity_input(const json::object& root) {
+  Source s{root};
+  documents::AwardPublicityInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, "awarded_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::string method, s.text("decision_method"));
+  n.decision_method = decision_method_text(method);
+  n.decided_at = china_time(n.notice.event_time_ms);
+  const auto* winner = root.if_contains("winner");
+  if (winner == nullptr) return source_invalid("winner");
+  SUNBID_ASSIGN_OR_RETURN(n.winner, bidder_line(*winner, "winner"));
+  SUNBID_ASSIGN_OR_RETURN(const json::array* candidates, array_of(root, "candidates"));
+  for (const auto& v : *candidates) {
+    SUNBID_ASSIGN_OR_RETURN(documents::BidderLine b, bidder_line(v, "candidates"));
+    n.candidates.push_back(std::move(b));
+  }
+  SUNBID_ASSIGN_OR_RETURN(n.publicity, publicity_terms(root, "awarded_ms", false));
+  return n;
+}
+
+// The 评标报告's source (either rendering): "席位 k" or, named, "席位 k（name）".
+Result<documents::EvaluationReportInput> evaluation_report_input(const json::object& root,
+                                                                 bool named) {
+  documents::EvaluationReportInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, named ? "named_ms" : "concluded_ms"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* report, Source{root}.object("report"));
+  Source r{*report};
+  SUNBID_ASSIGN_OR_RETURN(n.seats, r.integer("seats"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* titles, r.object("criteria_titles"));
+  if (named) {
+    SUNBID_ASSIGN_OR_RETURN(const json::array* members, array_of(root, "members"));
+    for (const auto& m : *members) {
+      if (!m.is_object()) return source_invalid("members");
+      SUNBID_ASSIGN_OR_RETURN(std::string name, Source::text_of(m.as_object(), "name"));
+      SUNBID_ASSIGN_OR_RETURN(std::string account, Source::text_of(m.as_object(), "account"));
+      n.members.push_back(name.empty() ? account : name);
+    }
+  }
+  const auto seat = [&](std::int64_t k) {
+    std::string s = "席位 " + std::to_string(k);
+    if (k >= 1 && static_cast<std::size_t>(k) <= n.members.size()) {
+      s += "（" + n.members[static_cast<std::size_t>(k) - 1] + "）";
+    }
+    return s;
+  };
+  SUNBID_ASSIGN_OR_RETURN(const json::array* bids, array_of(*report, "bids"));
+  for (const auto& v : *bids) {
+    if (!v.is_object()) return source_invalid("bids");
+    const json::object& b = v.as_object();
+    documents::EvaluationReportInput::Bid bid;
+    const auto* bidder = b.if_contains("bidder");
+    if (bidder == nullptr) return source_invalid("bidder");
+    SUNBID_ASSIGN_OR_RETURN(bid.bidder, bidder_line(*bidder, "bidder"));
+    const auto* qualified = b.if_contains("qualified");
+    bid.qualified = qualified != nullptr && qualified->is_bool() && qualified->as_bool();
+    SUNBID_ASSIGN_OR_RETURN(const json::array* criteria, array_of(b, "criteria"));
+    for (const auto& cv : *criteria) {
+      if (!cv.is_object()) return source_invalid("criteria");
+      const json::object& c = cv.as_object();
+      documents::EvaluationReportInput::Criterion k;
+      SUNBID_ASSIGN_OR_RETURN(std::string code, Source::text_of(c, "criterion"));
+      k.title = titles->contains(code) && titles->at(code).is_string()
+                    ? std::string(titles->at(code).as_string())
+                    : code;
+      SUNBID_ASSIGN_OR_RETURN(k.pass_seats, Source::integer_of(c, "pass_count"));
+      SUNBID_ASSIGN_OR_RETURN(k.fail_seats, Source::integer_of(c, "fail_count"));
+      const auto* failed = c.if_contains("failed");
+      k.failed = failed != nullptr && failed->is_bool() && failed->as_bool();
+      SUNBID_ASSIGN_OR_RETURN(const json::array* reasons, array_of(c, "reasons"));
+      for (const auto& rv : *reasons) {
+        if (!rv.is_object()) return source_invalid("reasons");
+        SUNBID_ASSIGN_OR_RETURN(std::int64_t k_seat, Source::integer_of(rv.as_object(), "seat"));
+        SUNBID_ASSIGN_OR_RETURN(std::string why, Source::text_of(rv.as_object(), "reason"));
+        k.reasons.push_back(seat(k_seat) + "：" + why);
+      }
+      bid.criteria.push_back(std::move(k));
+    }
+    SUNBID_ASSIGN_OR_RETURN(const json::array* remarks, array_of(b, "remarks"));
+    for (const auto& rv : *remarks) {
+      if (!rv.is_object()) return source_invalid("remarks");
+      const json::object& o = rv.as_object();
+      SUNBID_ASSIGN_OR_RETURN(std::int64_t k_seat, Source::integer_of(o, "seat"));
+      std::string line;
+      for (const auto& [key, label] :
+           {std::pair{"strengths", "优势"}, std::pair{"weaknesses", "不足"},
+            std::pair{"risks", "风险"}}) {
+        SUNBID_ASSIGN_OR_RETURN(std::string text, Source::text_of(o, key));
+        if (text.empty()) continue;
+        line += (line.empty() ? "" : "；") + std::string(label) + "：" + text;
+      }
+      if (!line.empty()) bid.remarks.push_back(seat(k_seat) + " " + line);
+    }
+    n.bids.push_back(std::move(bid));
+  }
   return n;
 }
 
@@ -235,6 +491,27 @@ Result<std::string> render_document(std::string_view kind, std::string_view sour
     n.verification = footer;
     return documents::render_tender_failed(n);
   }
+  if (kind == core::kOpeningRecordKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::OpeningRecordInput n, opening_record_input(o));
+    n.notice.verification = footer;
+    return documents::render_opening_record(n);
+  }
+  if (kind == core::kCandidatePublicityKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::CandidatePublicityInput n, candidate_publicity_input(o));
+    n.notice.verification = footer;
+    return documents::render_candidate_publicity(n);
+  }
+  if (kind == core::kAwardPublicityKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::AwardPublicityInput n, award_publicity_input(o));
+    n.notice.verification = footer;
+    return documents::render_award_publicity(n);
+  }
+  if (kind == core::kEvaluationReportKind || kind == core::kEvaluationReportNamedKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::EvaluationReportInput n,
+                            evaluation_report_input(o, kind == core::kEvaluationReportNamedKind));
+    n.notice.verification = footer;
+    return documents::render_evaluation_report(n);
+  }
   return source_invalid("kind");
 }
 
@@ -249,6 +526,11 @@ std::string_view document_title_zh(std::string_view kind) {
   if (kind == core::kTenderNoticeKind) return "招标公告";
   if (kind == core::kTenderFailedKind) return "流标公告";
   if (kind == core::kTenderAmendedKind) return "补遗公告";
+  if (kind == core::kOpeningRecordKind) return "开标记录表";
+  if (kind == core::kCandidatePublicityKind) return "中标候选人公示";
+  if (kind == core::kAwardPublicityKind) return "中标结果公示";
+  if (kind == core::kEvaluationReportKind) return "评标报告";
+  if (kind == core::kEvaluationReportNamedKind) return "评标报告（署名）";
   return kind;
 }
 
@@ -256,6 +538,11 @@ std::string_view document_title_en(std::string_view kind) {
   if (kind == core::kTenderNoticeKind) return "Tender notice";
   if (kind == core::kTenderFailedKind) return "Tender failed notice";
   if (kind == core::kTenderAmendedKind) return "Amendment notice";
+  if (kind == core::kOpeningRecordKind) return "Opening record";
+  if (kind == core::kCandidatePublicityKind) return "Candidate publicity";
+  if (kind == core::kAwardPublicityKind) return "Award publicity";
+  if (kind == core::kEvaluationReportKind) return "Evaluation report";
+  if (kind == core::kEvaluationReportNamedKind) return "Evaluation report (named)";
   return kind;
 }
 

@@ -77,22 +77,38 @@ Result<std::vector<StoredDocument>> collect(Statement& st) {
   return out;
 }
 
-// Whether the entry at `index` is public at `now_ms` (not withheld).
-Result<bool> entry_public(audit::Database& db, std::uint64_t index, std::int64_t now_ms) {
+// When the entry at `index` becomes public, if it is withheld at `now_ms`.
+Result<std::optional<std::int64_t>> withheld_until(audit::Database& db, std::uint64_t index,
+                                                   std::int64_t now_ms) {
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           db.cached("SELECT release_at_ms FROM audit_withheld WHERE idx = ?"));
   st->bind(1, static_cast<std::int64_t>(index));
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
-  const bool withheld = row && now_ms < st->column_int64(0);
+  std::optional<std::int64_t> out;
+  if (row && now_ms < st->column_int64(0)) out = st->column_int64(0);
   st->reset();
-  return !withheld;
+  return out;
+}
+
+// Whether `doc` is shown at `now_ms` (to `viewer`, when given); sets
+// doc.restricted when only the viewer's role shows it.
+Result<bool> visible(audit::Database& db, StoredDocument& doc, std::int64_t now_ms,
+                     const Actor* viewer) {
+  SUNBID_ASSIGN_OR_RETURN(std::optional<std::int64_t> until,
+                          withheld_until(db, doc.log_index, now_ms));
+  if (!until) return true;
+  if (viewer == nullptr || doc.kind != kEvaluationReportKind) return false;
+  SUNBID_ASSIGN_OR_RETURN(bool reads, reads_report_before_decision(db, doc.tender_id, *viewer));
+  doc.restricted = reads;
+  return reads;
 }
 
 }  // namespace
 
 Result<std::uint64_t> publish_document(audit::WriteTxn& txn, audit::EntryDraft draft,
                                        std::string_view tender, std::string_view kind,
-                                       const boost::json::object& source) {
+                                       const boost::json::object& source,
+                                       std::optional<std::int64_t> release_at_ms) {
   SUNBID_ASSIGN_OR_RETURN(std::string text, audit::to_canonical_json(source));
   const std::string digest = hex_encode(sha256(text));
   const std::uint64_t index = txn.log_size();
@@ -105,7 +121,7 @@ Result<std::uint64_t> publish_document(audit::WriteTxn& txn, audit::EntryDraft d
   SUNBID_TRY(ins->run());
   draft.type = "document.published";
   draft.tender = std::string(tender);
-  draft.release_at_ms.reset();  // public with the event that publishes it
+  draft.release_at_ms = release_at_ms;  // nullopt: public with the event that publishes it
   boost::json::object p;
   p["tender_id"] = tender;
   p["kind"] = kind;
@@ -169,6 +185,9 @@ Result<std::optional<std::uint64_t>> store_rendered_document(audit::WriteTxn& tx
   audit::EntryDraft draft;  // the system: no person renders
   draft.type = "document.rendered";
   draft.tender = doc->tender_id;
+  // A withheld document's rendering is withheld with it: its entry would
+  // otherwise tell that the document exists.
+  SUNBID_ASSIGN_OR_RETURN(draft.release_at_ms, withheld_until(db, log_index, txn.now_ms()));
   boost::json::object p;
   p["tender_id"] = doc->tender_id;
   p["kind"] = doc->kind;
@@ -180,7 +199,7 @@ Result<std::optional<std::uint64_t>> store_rendered_document(audit::WriteTxn& tx
 }
 
 Result<std::vector<StoredDocument>> tender_documents(audit::Database& db, std::string_view tender,
-                                                     std::int64_t now_ms) {
+                                                     std::int64_t now_ms, const Actor* viewer) {
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
       db.cached("SELECT " + std::string(kColumns) +
@@ -190,10 +209,21 @@ Result<std::vector<StoredDocument>> tender_documents(audit::Database& db, std::s
   SUNBID_ASSIGN_OR_RETURN(std::vector<StoredDocument> all, collect(*st));
   std::vector<StoredDocument> out;
   for (auto& d : all) {
-    SUNBID_ASSIGN_OR_RETURN(bool visible, entry_public(db, d.log_index, now_ms));
-    if (visible) out.push_back(std::move(d));
+    SUNBID_ASSIGN_OR_RETURN(bool shown, visible(db, d, now_ms, viewer));
+    if (shown) out.push_back(std::move(d));
   }
   return out;
+}
+
+Result<bool> reads_report_before_decision(audit::Database& db, std::string_view tender,
+                                          const Actor& viewer) {
+  if (viewer.role == "supervisor") return true;
+  if (viewer.role != "tenderer" && viewer.role != "owner") return false;
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<std::string> community,
+      db.query_strings("SELECT community_id FROM tenders WHERE id = ?", {tender}));
+  return !community.empty() && !viewer.community_id.empty() &&
+         community.front() == viewer.community_id;
 }
 
 Result<std::optional<StoredDocument>> stored_document(audit::Database& db,
@@ -210,13 +240,14 @@ Result<std::optional<StoredDocument>> stored_document(audit::Database& db,
 }
 
 Result<std::optional<DocumentPdf>> document_pdf(audit::Database& db, std::string_view tender,
-                                                std::uint64_t log_index, std::int64_t now_ms) {
+                                                std::uint64_t log_index, std::int64_t now_ms,
+                                                const Actor* viewer) {
   SUNBID_ASSIGN_OR_RETURN(std::optional<StoredDocument> doc, stored_document(db, log_index));
   if (!doc || doc->tender_id != tender || !doc->pdf_sha256_hex) {
     return std::optional<DocumentPdf>{};
   }
-  SUNBID_ASSIGN_OR_RETURN(bool visible, entry_public(db, log_index, now_ms));
-  if (!visible) return std::optional<DocumentPdf>{};
+  SUNBID_ASSIGN_OR_RETURN(bool shown, visible(db, *doc, now_ms, viewer));
+  if (!shown) return std::optional<DocumentPdf>{};
   SUNBID_ASSIGN_OR_RETURN(Statement * st,
                           db.cached("SELECT pdf FROM tender_document_pdfs WHERE log_index = ?"));
   st->bind(1, static_cast<std::int64_t>(log_index));
@@ -234,7 +265,7 @@ Result<std::optional<DocumentPdf>> document_pdf(audit::Database& db, std::string
 
 Result<std::vector<FeedDocument>> feed_documents(audit::Database& db, const FeedQuery& query,
                                                  std::int64_t now_ms) {
-  // Public at now_ms: no withheld row releasing it later (entry_public).
+  // Public at now_ms: no withheld row releasing it later (withheld_until).
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
       db.cached("SELECT " + std::string(kColumns) +

@@ -172,8 +172,10 @@ Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const Tender
   return idx;
 }
 
+}  // namespace
+
 // The community and tenderer members every notice's source carries.
-Status notice_parties(audit::Database& db, const TenderRow& row, boost::json::object& s) {
+Status detail::notice_parties(audit::Database& db, const TenderRow& row, boost::json::object& s) {
   SUNBID_ASSIGN_OR_RETURN(Community c, Registry::community(db, row.community_id));
   s["community"] = boost::json::object{{"id", c.id},
                                        {"name", c.name},
@@ -187,6 +189,8 @@ Status notice_parties(audit::Database& db, const TenderRow& row, boost::json::ob
   s["tenderer"] = boost::json::object{{"name", c.name + "业主委员会"}, {"kind", "业主委员会"}};
   return ok_status();
 }
+
+namespace {
 
 // The 招标公告's source data (docs/documents.md, "The tender notice's
 // source"): the facts the notice prints, as of the publication, in plain

@@ -47,6 +47,16 @@ Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, c
                                 std::int64_t old_deadline_ms, std::int64_t new_deadline_ms,
                                 std::int64_t amended_ms);
 
+// The 开标记录表 (issue 14 §1): inside the tick's command that wrote the
+// opening record, after its tender.opened entry: every bidder at the
+// deadline with its name, price (valid bids), document digests and
+// valid/invalid with the reason; appends document.published (actor system).
+// `opened_ms`: the reveal window's close (the PDF's dates).
+Status publish_opening_notice(audit::WriteTxn& txn, const TenderRow& row, std::int64_t opened_ms);
+
+// The community and tenderer members every notice's source carries.
+Status notice_parties(audit::Database& db, const TenderRow& row, boost::json::object& s);
+
 Status require_tenderer(const Actor& actor, const TenderRow& row);
 Status require_supervisor(const Actor& actor);
 Status require_text(std::string_view text, std::string_view code, std::string_view what_zh,

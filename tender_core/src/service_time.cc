@@ -313,6 +313,10 @@ Result<bool> TenderService::apply_one_due(std::string_view tender_id, std::int64
     }
     SUNBID_TRY(detail::set_status(db, tender_id, p->to, std::nullopt));
     SUNBID_TRY(txn.append(draft));
+    if (p->action == TenderAction::close_reveal) {
+      // 开标记录表 (docs/documents.md): public with the opening record.
+      SUNBID_TRY(detail::publish_opening_notice(txn, row, p->due_at));
+    }
     if (p->action == TenderAction::fail) {
       // 流标公告 (docs/documents.md): the floor, never the number of bidders.
       std::string text;

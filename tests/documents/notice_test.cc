@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "audit_log/sha256.h"
+#include "documents/stage_notices.h"
 #include "documents/tender_notice.h"
 #include "documents/verification_footer.h"
 
@@ -155,6 +156,238 @@ TEST_CASE("a tender notice prints its facts and the footer on every page", "[doc
     CHECK(flat.find(f.verifier_key_id) != std::string::npos);
     CHECK(flat.find("https://sunbid.example.cn/verify#index=4711") != std::string::npos);
   }
+}
+
+namespace {
+
+StageNoticeHeader stage_header(std::int64_t event_ms, const char* issued_on) {
+  StageNoticeHeader h;
+  h.tender_id = "T-2026-0042";
+  h.title = "阳光花园物业服务选聘";
+  h.tenderer_name = "阳光花园业主委员会";
+  h.community_name = "阳光花园";
+  h.community_address = "厦门市海沧区海沧街道滨湖北路 88 号";
+  h.issued_on = issued_on;
+  h.event_time_ms = event_ms;
+  h.verification = sample_footer();
+  return h;
+}
+
+// USCC-like codes and names for bidder i (unranked: by USCC).
+BidderLine bidder(int i, std::int64_t price_fen) {
+  char uscc[19];
+  std::snprintf(uscc, sizeof uscc, "91350200MA%08d", i);
+  return {"厦门第" + std::to_string(i) + "物业服务有限公司", uscc,
+          price_fen > 0 ? format_centi(price_fen) : ""};
+}
+
+PublicityTerms publicity() {
+  return {"2026-07-01 10:00（北京时间）",
+          "2026-07-03 24:00（北京时间）",
+          3,
+          {"投标人、本小区业主及其他利害关系人对评标结果有异议的，应当在公示期内在本平台提出。"}};
+}
+
+// An opening record of `bids` bidders: every fifth not revealed, every
+// seventh not qualified, the rest valid with two documents.
+OpeningRecordInput sample_opening(int bids) {
+  OpeningRecordInput r;
+  r.notice = stage_header(1'782'100'000'000, "2026年6月23日");
+  r.bid_deadline = "2026-06-22 17:00（北京时间）";
+  r.opened_at = "2026-06-23 17:00（北京时间）";
+  r.min_valid_bids = 3;
+  for (int i = 1; i <= bids; ++i) {
+    OpeningRecordInput::Row row;
+    if (i % 5 == 0) {
+      row.bidder = bidder(i, 0);
+      row.conclusion = "无效：未在报价揭示期内揭示报价，视为撤销 invalid: not revealed";
+    } else if (i % 7 == 0) {
+      row.bidder = bidder(i, 0);
+      row.conclusion = "无效：投标截止时资格不符（信用等级低于要求） invalid: not qualified";
+    } else {
+      row.bidder = bidder(i, 200 + 7 * i);
+      row.valid = true;
+      row.conclusion = "有效 valid";
+      ++r.valid_bids;
+      row.documents = {
+          {"服务方案.pdf", sunbid::hex_encode(sunbid::sha256("plan" + std::to_string(i)))},
+          {"人员配置.pdf", sunbid::hex_encode(sunbid::sha256("staff" + std::to_string(i)))}};
+    }
+    r.rows.push_back(std::move(row));
+  }
+  return r;
+}
+
+CandidatePublicityInput sample_candidates() {
+  CandidatePublicityInput n;
+  n.notice = stage_header(1'782'900'000'000, "2026年7月1日");
+  n.decision_method = "业主大会表决（定性评审，评定分离） owners' vote";
+  n.seats = 5;
+  for (int i : {1, 2, 3}) {
+    n.candidates.push_back(
+        {bidder(i, 200 + 7 * i), {"服务方案：合格（5/5 席合格）", "人员配置：合格（4/5 席合格）"}});
+  }
+  n.publicity = publicity();
+  return n;
+}
+
+AwardPublicityInput sample_award() {
+  AwardPublicityInput n;
+  n.notice = stage_header(1'783'900'000'000, "2026年7月12日");
+  n.decision_method = "业主大会表决（定性评审，评定分离） owners' vote";
+  n.decided_at = "2026-07-12 10:00（北京时间）";
+  n.winner = bidder(2, 214);
+  for (int i : {1, 2, 3}) n.candidates.push_back(bidder(i, 200 + 7 * i));
+  n.publicity = publicity();
+  return n;
+}
+
+// Renders twice (same bytes), then once with `change` applied (another digest).
+template <typename Input, typename Render, typename Change>
+std::string check_stable(const Input& input, Render render, Change change) {
+  auto pdf = render(input);
+  REQUIRE(pdf.ok());
+  auto again = render(input);
+  REQUIRE(again.ok());
+  CHECK(*pdf == *again);
+  Input changed = input;
+  change(changed);
+  auto other = render(changed);
+  REQUIRE(other.ok());
+  CHECK(sunbid::sha256(*other) != sunbid::sha256(*pdf));
+  return *pdf;
+}
+
+}  // namespace
+
+TEST_CASE("an opening record lists every bidder, price, digest and conclusion", "[documents]") {
+  const auto r = sample_opening(30);
+  const std::string pdf = check_stable(r, render_opening_record, [](OpeningRecordInput& c) {
+    c.rows[0].bidder.price = format_centi(208);  // one price, one fen more
+  });
+  if (!have_pdftotext()) {
+    WARN("pdftotext (poppler-utils) is not installed: the record's text not checked");
+    return;
+  }
+  const std::string text = text_of(pdf);
+  const std::string flat = squeeze(text);
+  CHECK(text.find("开标记录表") != std::string::npos);
+  CHECK(text.find("本招标未设最高投标限价") != std::string::npos);
+  for (const auto& row : r.rows) {
+    INFO(row.bidder.uscc);
+    CHECK(flat.find(squeeze(row.bidder.name)) != std::string::npos);
+    CHECK(flat.find(row.bidder.uscc) != std::string::npos);
+    if (row.valid) CHECK(flat.find(row.bidder.price) != std::string::npos);
+    for (const auto& d : row.documents) CHECK(flat.find(d.sha256_hex) != std::string::npos);
+  }
+  CHECK(flat.find("视为撤销") != std::string::npos);
+  CHECK(flat.find("资格不符") != std::string::npos);
+  CHECK(flat.find("透明日志第4711条") != std::string::npos);
+}
+
+TEST_CASE("a candidate publicity lists candidates unranked with price and review", "[documents]") {
+  const auto n = sample_candidates();
+  const std::string pdf = check_stable(
+      n, render_candidate_publicity,
+      [](CandidatePublicityInput& c) { c.publicity.until = "2026-07-04 24:00（北京时间）"; });
+  if (!have_pdftotext()) return;
+  const std::string flat = squeeze(text_of(pdf));
+  CHECK(flat.find("中标候选人公示") != std::string::npos);
+  CHECK(flat.find("排名不分先后") != std::string::npos);
+  for (const auto& c : n.candidates) {
+    CHECK(flat.find(c.bidder.uscc) != std::string::npos);
+    CHECK(flat.find(c.bidder.price) != std::string::npos);
+  }
+  CHECK(flat.find("人员配置：合格（4/5席合格）") != std::string::npos);
+  CHECK(flat.find("2026-07-0324:00") != std::string::npos);
+  CHECK(flat.find("异议") != std::string::npos);
+  // No score and no rank anywhere.
+  CHECK(flat.find("得分") == std::string::npos);
+  CHECK(flat.find("排名第") == std::string::npos);
+}
+
+TEST_CASE("an award publicity names the winner and its price", "[documents]") {
+  const auto n = sample_award();
+  const std::string pdf = check_stable(n, render_award_publicity,
+                                       [](AwardPublicityInput& c) { c.winner = bidder(3, 221); });
+  if (!have_pdftotext()) return;
+  const std::string flat = squeeze(text_of(pdf));
+  CHECK(flat.find("中标结果公示") != std::string::npos);
+  CHECK(flat.find("中标人" + squeeze(n.winner.name)) != std::string::npos);
+  CHECK(flat.find("2.14元/m²·月") != std::string::npos);
+  CHECK(flat.find("30日内") != std::string::npos);
+}
+
+namespace {
+
+// A 评标报告 of 10 bids, 5 seats, two criteria; bid 3 fails one criterion.
+EvaluationReportInput sample_report(bool named) {
+  EvaluationReportInput n;
+  n.notice = stage_header(1'782'700'000'000, "2026年6月29日");
+  n.seats = 5;
+  if (named) n.members = {"王建国", "李秀英", "张伟", "刘洋", "陈静"};
+  const auto seat = [&](int k) {
+    std::string s = "席位 " + std::to_string(k);
+    return named ? s + "（" + n.members[static_cast<std::size_t>(k - 1)] + "）" : s;
+  };
+  for (int i = 1; i <= 10; ++i) {
+    EvaluationReportInput::Bid b;
+    b.bidder = bidder(i, 0);
+    b.qualified = i != 3;
+    b.criteria.push_back({"服务方案", 5, 0, false, {}});
+    if (i == 3) {
+      b.criteria.push_back({"人员配置",
+                            1,
+                            4,
+                            true,
+                            {seat(1) + "：项目经理无从业经历证明", seat(2) + "：保安人数不足"}});
+    } else {
+      b.criteria.push_back({"人员配置", 5, 0, false, {}});
+    }
+    b.remarks.push_back(seat(1) + " 优势：方案完整；不足：夜间巡查频次偏低；风险：人员流动");
+    n.bids.push_back(std::move(b));
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an evaluation report gives pass/fail by seat, names only once named", "[documents]") {
+  const auto by_seat = sample_report(false);
+  const std::string pdf =
+      check_stable(by_seat, render_evaluation_report,
+                   [](EvaluationReportInput& c) { c.bids[2].qualified = true; });
+  const auto named = sample_report(true);
+  const std::string named_pdf = check_stable(
+      named, render_evaluation_report, [](EvaluationReportInput& c) { c.members[4] = "陈晶"; });
+  CHECK(sunbid::sha256(pdf) != sunbid::sha256(named_pdf));
+  if (!have_pdftotext()) return;
+  const std::string flat = squeeze(text_of(pdf));
+  CHECK(flat.find("评标报告") != std::string::npos);
+  CHECK(flat.find("不打分、不排名") != std::string::npos);
+  CHECK(flat.find("席位1：项目经理无从业经历证明") != std::string::npos);
+  CHECK(flat.find("合格1席/不合格4席") != std::string::npos);
+  for (const auto& name : named.members) CHECK(flat.find(name) == std::string::npos);
+  const std::string named_flat = squeeze(text_of(named_pdf));
+  for (const auto& name : named.members) CHECK(named_flat.find(name) != std::string::npos);
+  CHECK(named_flat.find("席位1（王建国）：项目经理无从业经历证明") != std::string::npos);
+  CHECK(named_flat.find("得分") == std::string::npos);
+}
+
+// Writes the three stage notices to $SUNBID_DOCUMENTS_SAMPLE_DIR (by hand).
+TEST_CASE("sample stage notices for inspection", "[.stage_sample]") {
+  const char* dir = std::getenv("SUNBID_DOCUMENTS_SAMPLE_DIR");
+  REQUIRE(dir != nullptr);
+  const auto write = [&](const char* name, const sunbid::Result<std::string>& pdf) {
+    REQUIRE(pdf.ok());
+    std::ofstream(fs::path(dir) / name, std::ios::binary)
+        .write(pdf->data(), static_cast<std::streamsize>(pdf->size()));
+  };
+  write("opening.pdf", render_opening_record(sample_opening(30)));
+  write("candidates.pdf", render_candidate_publicity(sample_candidates()));
+  write("award.pdf", render_award_publicity(sample_award()));
+  write("report.pdf", render_evaluation_report(sample_report(false)));
+  write("report-named.pdf", render_evaluation_report(sample_report(true)));
 }
 
 // Writes a notice to $SUNBID_DOCUMENTS_SAMPLE (for looking at the layout by hand).

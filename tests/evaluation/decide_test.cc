@@ -66,14 +66,9 @@ std::pair<std::int64_t, std::int64_t> opened_window(EvalFixture& f) {
 // Ballots (and committee votes) a public reader of the feed sees in full at
 // `now`: the feed's rule (server/src/api.cc get_entries) over the stored log.
 int public_entries_of(EvalFixture& f, std::string_view type, std::int64_t now) {
-  auto db = f.reader();
-  auto n = audit::log_size(db);
-  auto es = audit::read_entries(db, 0, *n);
-  REQUIRE(es.ok());
   int count = 0;
-  for (const auto& e : *es) {
-    if (e.release_at_ms && now < *e.release_at_ms) continue;  // a stub
-    if (boost::json::parse(e.bytes).at("type").as_string() == type) ++count;
+  for (const auto& o : public_entries(f, now)) {
+    if (o.at("type").as_string() == type) ++count;
   }
   return count;
 }
@@ -303,13 +298,14 @@ TEST_CASE("the owners' decision executes itself; POST /decision is idempotent", 
   f.clock.set_ms(closes);
   // The background tick (tender_core's, then evaluation's catch_up) decides.
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
-  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  (void)expect_award_entries(f, [&] { return f.eval->catch_up(d.t.id); });
   auto e = last_entry(f);
   CHECK(e["type"].as_string() == "decision.made");
   CHECK(e["actor"].as_string() == "system");
   CHECK(e["payload"].as_object()["winner"].as_string() == A);
   CHECK(status_of(f, d.t.id) == core::TenderStatus::award_publicized);
-  const auto decided_at = f.all_entries().size() - 1;
+  // The 中标结果公示 and the named 评标报告 follow.
+  const auto decided_at = f.all_entries().size() - 3;
   // The tenderer's click answers the stored result and appends nothing.
   for (int i = 0; i < 2; ++i) {
     auto r = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
@@ -327,8 +323,7 @@ TEST_CASE("a lowest_price decision repeated answers the stored result", "[decide
     r["vote_window_s"] = 0;
   });
   f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
-  auto first =
-      expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
+  auto first = expect_award_entries(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   auto again =
       expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(again->log_index == first->log_index);

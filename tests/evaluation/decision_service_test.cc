@@ -5,6 +5,7 @@
 
 #include "eval_fixture.h"
 #include "evaluation/draw.h"
+#include "tender_core/documents.h"
 #include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
@@ -69,10 +70,24 @@ TEST_CASE("decision lowest_price: the lowest candidate wins at once") {
       f, [&] { return f.eval->decide(stranger, d.t.id); }, "not_tenderer_of_community");
   expect_eval_refused(
       f, [&] { return f.eval->decide(f.supervisor, d.t.id); }, "not_tenderer");
-  auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
+  auto r = expect_award_entries(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(r->next == "award_publicized");
   CHECK(*r->winner == d.bid_of[kUsccA]);
   CHECK(last_entry(f)["type"].as_string() == "decision.made");
+  {
+    // The decision makes both renderings of the 评标报告 public.
+    auto db = f.reader();
+    auto docs = core::tender_documents(db, d.t.id, f.clock.now_ms());
+    REQUIRE(docs.ok());
+    int reports = 0;
+    for (const auto& doc : *docs) {
+      if (doc.kind == "evaluation_report" || doc.kind == "evaluation_report_named") {
+        ++reports;
+        CHECK_FALSE(doc.restricted);
+      }
+    }
+    CHECK(reports == 2);
+  }
   finish_award(f, d.t.id, d.bid_of[kUsccA]);
 }
 
@@ -96,7 +111,7 @@ TEST_CASE("decision lowest_price: equal lowest prices go to the tie-break draw")
       "checkpoint_pending");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   const std::string date = beacon_date_for(f, d.t.id, "tie_break");
-  auto drawn = expect_eval_one_entry(
+  auto drawn = expect_award_entries(
       f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "tie_break", "3301.25", date); });
   auto cp = first_covering(f, r->log_index);
   auto seed = eval::draw_seed("tie_break", d.t.id, cp.root, "3301.25", date);
@@ -121,7 +136,7 @@ TEST_CASE("decision composite_score: the worked example") {
                 {"k_below", 50}});
   });
   f.clock.set_ms(days_end(f.clock.now_ms(), 3));
-  auto r = expect_eval_one_entry(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
+  auto r = expect_award_entries(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(*r->winner == d.bid_of[kUsccB]);
   CHECK(r->record["benchmark_fen"].as_int64() == 210);
   std::map<std::string, std::int64_t> totals;
@@ -144,7 +159,7 @@ TEST_CASE("decision lottery: waits for the beacon, then draws among the candidat
   CHECK(r->next == "draw:lottery");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   const std::string date = beacon_date_for(f, d.t.id, "lottery");
-  auto drawn = expect_eval_one_entry(
+  auto drawn = expect_award_entries(
       f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "712.33", date); });
   auto cp = first_covering(f, r->log_index);
   auto seed = eval::draw_seed("lottery", d.t.id, cp.root, "712.33", date);
@@ -205,7 +220,7 @@ TEST_CASE("decision committee_vote: rounds eliminate the last, a majority of all
   for (int i = 0; i < 5; ++i) {
     REQUIRE(f.eval->committee_vote(voters[i], d.t.id, round2[i], 2).ok());
   }
-  (void)expect_eval_one_entry(f, [&] { return f.eval->catch_up(d.t.id); });
+  (void)expect_award_entries(f, [&] { return f.eval->catch_up(d.t.id); });
   // The tenderer's POST /decision answers the stored result.
   auto r2 = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
   CHECK(*r2->winner == A);
@@ -305,8 +320,13 @@ eval::StageResult close_and_decide(EvalFixture& f, OwnersVote& o) {
   r.record = e["payload"].as_object();
   const std::string result(r.record["result"].as_string());
   if (result == "failed") {
-    // The 流标公告 right after the decision, in the same command.
-    auto doc = boost::json::parse(f.all_entries().back()).as_object();
+    // The 流标公告 right after the decision, in the same command (then the
+    // named 评标报告: the committee is public).
+    const auto all = f.all_entries();
+    auto doc =
+        boost::json::parse(all[static_cast<std::size_t>(e["index"].as_int64()) + 1]).as_object();
+    auto named = boost::json::parse(all.back()).as_object();
+    CHECK(named["payload"].as_object()["kind"].as_string() == "evaluation_report_named");
     CHECK(doc["type"].as_string() == "document.published");
     CHECK(doc["payload"].as_object()["kind"].as_string() == "tender_failed");
     CHECK(doc["index"].as_int64() == e["index"].as_int64() + 1);
@@ -488,8 +508,9 @@ TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the
   f.clock.advance_ms(1);
   // At the close the platform decides by itself (nobody's click):
   // K1 (89.50 m²) of K1 + K2 (189.99 m² in all): 1 of 2 heads < 2/3 -> fails:
-  // decision.made and the 流标公告's document.published (docs/documents.md).
-  (void)expect_eval_entries(f, 2, [&] { return f.eval->catch_up(d.t.id); });
+  // decision.made, the 流标公告's and the named 评标报告's document.published
+  // (docs/documents.md).
+  (void)expect_eval_entries(f, 3, [&] { return f.eval->catch_up(d.t.id); });
   expect_eval_refused(
       f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
   auto r = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });

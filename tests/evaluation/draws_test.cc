@@ -455,7 +455,7 @@ TEST_CASE("enter_beacon: the first trading day after the entry that left the dra
   expect_eval_refused(
       f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "07 12 33", date); },
       "beacon_invalid");
-  (void)expect_eval_one_entry(
+  (void)expect_award_entries(
       f, [&] { return f.eval->enter_beacon(f.supervisor, d.t.id, "lottery", "3301.25", date); });
 }
 

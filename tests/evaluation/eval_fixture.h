@@ -4,11 +4,13 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 
 #include "../tender_core/service_fixture.h"
 #include "accounts/accounts.h"
 #include "accounts/relations.h"
 #include "accounts/schema.h"
+#include "audit_log/log_store.h"
 #include "evaluation/schema.h"
 #include "evaluation/service.h"
 #include "tender_core/unchecked_reads.h"
@@ -159,6 +161,58 @@ auto expect_eval_unchanged(EvalFixture& f, F&& command) {
 template <class F>
 auto expect_eval_one_entry(EvalFixture& f, F&& command) {
   return expect_eval_entries(f, 1, std::forward<F>(command));
+}
+
+// The command publicizes the candidates or records the award: its own entry,
+// then a document.published for each of `kinds`, in order, after it
+// (docs/documents.md): candidate_publicity and evaluation_report after the
+// review's conclusion, award_publicity and evaluation_report_named after the
+// award.
+template <class F>
+auto expect_eval_entry_and_documents(EvalFixture& f, std::vector<std::string_view> kinds,
+                                     F&& command) {
+  auto r = expect_eval_entries(f, 1 + kinds.size(), std::forward<F>(command));
+  const auto all = f.all_entries();
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    auto e = boost::json::parse(all[all.size() - kinds.size() + i]).as_object();
+    CHECK(e["type"].as_string() == "document.published");
+    CHECK(e["payload"].as_object()["kind"].as_string() == kinds[i]);
+  }
+  return r;
+}
+
+// The entries a public reader of the log sees in full at `now` (a withheld
+// entry is a stub until released): the feed's rule over the stored log.
+inline std::vector<boost::json::object> public_entries(EvalFixture& f, std::int64_t now) {
+  auto db = f.reader();
+  auto n = audit::log_size(db);
+  auto es = audit::read_entries(db, 0, *n);
+  REQUIRE(es.ok());
+  std::vector<boost::json::object> out;
+  for (const auto& e : *es) {
+    if (e.release_at_ms && now < *e.release_at_ms) continue;  // a stub
+    out.push_back(boost::json::parse(e.bytes).as_object());
+  }
+  return out;
+}
+
+// document.published entries of `kind` that a public reader sees now.
+inline int public_entries_of_kind(EvalFixture& f, std::string_view kind) {
+  int count = 0;
+  for (auto& o : public_entries(f, f.clock.now_ms())) {
+    if (o["type"].as_string() == "document.published" &&
+        o["payload"].as_object()["kind"].as_string() == kind) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+// The award: decision.made (or draw.made), the 中标结果公示 and the named 评标报告.
+template <class F>
+auto expect_award_entries(EvalFixture& f, F&& command) {
+  return expect_eval_entry_and_documents(f, {"award_publicity", "evaluation_report_named"},
+                                         std::forward<F>(command));
 }
 
 }  // namespace sunbid::testing

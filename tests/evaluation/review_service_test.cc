@@ -6,6 +6,7 @@
 
 #include "eval_fixture.h"
 #include "evaluation/draw.h"
+#include "tender_core/documents.h"
 #include "tender_core/unchecked_reads.h"
 
 using namespace sunbid;
@@ -151,8 +152,9 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
                   .error()
                   .code == "not_allowed");
       }
-      // The completing submission also appends the public review.concluded.
-      auto res = expect_eval_entries(f, i == 4 && b == 3 ? 2 : 1, [&] {
+      // The completing submission also appends the public review.concluded,
+      // the 中标候选人公示's document.published and the 评标报告's (withheld).
+      auto res = expect_eval_entries(f, i == 4 && b == 3 ? 4 : 1, [&] {
         return f.eval->submit_review(m(i), r.t.id, marks(bids[b], staffing, plan));
       });
       if (i == 4 && b == 3) {
@@ -167,13 +169,46 @@ TEST_CASE("review: refusals, hidden marks, conclusion with the unranked candidat
       }
     }
   }
-  auto concluded = last_entry(f);
+  const auto n = f.all_entries().size();
+  auto notice = boost::json::parse(f.all_entries()[n - 2]).as_object();
+  CHECK(notice["type"].as_string() == "document.published");
+  CHECK(notice["payload"].as_object()["kind"].as_string() == "candidate_publicity");
+  auto report_doc = last_entry(f);
+  CHECK(report_doc["payload"].as_object()["kind"].as_string() == "evaluation_report");
+  // Withheld until the decision: the seat-numbered report is not public yet.
+  CHECK(public_entries_of_kind(f, "evaluation_report") == 0);
+  {
+    // Before the decision the documents list shows it (restricted) to those
+    // who decide and supervise, and to nobody else.
+    auto db = f.reader();
+    const auto community = r.t.market.tenderer.community_id;
+    const auto shows = [&](const core::Actor* viewer) {
+      auto docs = core::tender_documents(db, r.t.id, f.clock.now_ms(), viewer);
+      REQUIRE(docs.ok());
+      for (const auto& d : *docs) {
+        if (d.kind == "evaluation_report") return d.restricted ? 1 : 2;
+      }
+      return 0;
+    };
+    const auto owner = CoreFixture::actor("owner-1", "owner", community);
+    const auto stranger = CoreFixture::actor("tenderer-x", "tenderer", "C999");
+    const auto enterprise = CoreFixture::actor("ent-1", "enterprise", "");
+    CHECK(shows(nullptr) == 0);
+    CHECK(shows(&f.supervisor) == 1);
+    CHECK(shows(&r.t.market.tenderer) == 1);
+    CHECK(shows(&owner) == 1);
+    CHECK(shows(&stranger) == 0);
+    CHECK(shows(&enterprise) == 0);
+    const auto member = evaluator(r.members[0]);
+    CHECK(shows(&member) == 0);
+  }
+  auto concluded = boost::json::parse(f.all_entries()[n - 3]).as_object();
   CHECK(concluded["type"].as_string() == "review.concluded");
   // By the system, naming seats: the members stay confidential until the decision.
   CHECK(concluded["actor"].as_string() == "system");
   CHECK(concluded["payload"].as_object()["report"].as_object()["seats"].as_int64() == 5);
   CHECK(f.all_entries().back().find(r.members[0]) == std::string::npos);
-  auto completing = boost::json::parse(f.all_entries()[f.all_entries().size() - 2]).as_object();
+  auto completing = boost::json::parse(f.all_entries()[n - 4]).as_object();
   CHECK(completing["type"].as_string() == "review.submitted");
   CHECK(completing["payload"].as_object()["seats"].as_array().size() == 5);
   auto& payload = concluded["payload"].as_object();
@@ -215,15 +250,21 @@ TEST_CASE("review: fewer qualified than min_valid_bids fails the tender") {
   auto db = f.reader();
   CHECK(core::detail::unchecked_view(db, r.t.id)->status == core::TenderStatus::failed);
   CHECK(core::detail::unchecked_view(db, r.t.id)->end_reason == "too_few_qualified");
-  // The 流标公告 right after review.concluded, in the same command
+  // The 流标公告 right after review.concluded, in the same command, then the
+  // 评标报告 by seat and with names, both public: the tender has ended
   // (docs/documents.md).
   auto all = f.all_entries();
-  REQUIRE(all.size() >= 2);
-  auto concluded = boost::json::parse(all[all.size() - 2]).as_object();
-  auto doc = boost::json::parse(all.back()).as_object();
+  REQUIRE(all.size() >= 4);
+  auto concluded = boost::json::parse(all[all.size() - 4]).as_object();
   CHECK(concluded["type"].as_string() == "review.concluded");
-  CHECK(doc["type"].as_string() == "document.published");
-  CHECK(doc["payload"].as_object()["kind"].as_string() == "tender_failed");
+  const char* kinds[] = {"tender_failed", "evaluation_report", "evaluation_report_named"};
+  for (int i = 0; i < 3; ++i) {
+    auto doc = boost::json::parse(all[all.size() - 3 + i]).as_object();
+    CHECK(doc["type"].as_string() == "document.published");
+    CHECK(doc["payload"].as_object()["kind"].as_string() == kinds[i]);
+  }
+  CHECK(public_entries_of_kind(f, "evaluation_report") == 1);
+  CHECK(public_entries_of_kind(f, "evaluation_report_named") == 1);
 }
 
 TEST_CASE("review: a member must declare first; one who submitted marks cannot be replaced") {
@@ -272,8 +313,9 @@ TEST_CASE("review: a member must declare first; one who submitted marks cannot b
   // The report names seats; the completing (withheld) review.submitted maps
   // them to the active members in draw order, without the replaced member.
   CHECK(last->record["report"].as_object()["seats"].as_int64() == 5);
+  // ..., review.submitted, review.concluded, two document.published
   const auto entries = f.all_entries();
-  auto completing = boost::json::parse(entries[entries.size() - 2]).as_object();
+  auto completing = boost::json::parse(entries[entries.size() - 4]).as_object();
   std::vector<std::string> seats;
   for (const auto& v : completing["payload"].as_object()["seats"].as_array()) {
     seats.emplace_back(v.as_string());
@@ -313,7 +355,7 @@ TEST_CASE("review: candidate cap by lottery waits for the beacon") {
       "checkpoint_pending");
   REQUIRE(f.ledger->publish_checkpoint().ok());
   const std::string date = beacon_date_for(f, r.t.id, "candidate_cap");
-  auto drawn = expect_eval_one_entry(f, [&] {
+  auto drawn = expect_eval_entry_and_documents(f, {"candidate_publicity"}, [&] {
     return f.eval->enter_beacon(f.supervisor, r.t.id, "candidate_cap", "3310.50", date);
   });
   CHECK(drawn->next == "candidates_publicized");

@@ -22,7 +22,14 @@ documents list to show the notice rendered, then checks:
   decision method, the rules checks): each has its 招标公告, each failed one
   its 流标公告 (too few bidders, too few valid or qualified bids, a failed
   decision), each document rendered, and no 流标公告 prints a count of
-  bidders.
+  bidders;
+- the stage notices of those tenders: a 开标记录表 exactly when GET /opening
+  is public, a 中标候选人公示 exactly when GET /candidates is, a 中标结果公示
+  exactly when the tender has an award; each PDF's digest is the listed one,
+  its footer names its log index and source digest, and its text holds what
+  the API gives (every bidder, the valid bids' prices and document digests;
+  the candidates and their prices and no other bidder; the winner and its
+  price).
 """
 import hashlib
 import re
@@ -201,6 +208,9 @@ def check_docs(ctx, results):
         if cursor is None:
             break
     missing, failed_seen = [], 0
+    stage_seen = {"opening_record": 0, "candidate_publicity": 0, "award_publicity": 0,
+                  "evaluation_report_named": 0}
+    supervisor = c.login(*ctx.credentials["supervisor"]) if "supervisor" in ctx.credentials else None
     for t in tenders:
         a = c.request("GET", f"/tenders/{t['id']}/documents")
         if a.status != 200:
@@ -219,9 +229,17 @@ def check_docs(ctx, results):
                 missing.append(f"{t['id']}: failed without a 流标公告")
         missing += [f"{t['id']}: {i['kind']} at {i['log_index']} not rendered" for i in items
                     if i["status"] != "rendered"]
+        missing += _check_stage_notices(c, t, items, stage_seen)
+        missing += _check_evaluation_reports(c, t, items, stage_seen, supervisor)
     r.check(f"docs: every one of {len(tenders)} tenders listed has its 招标公告 if published, each of the "
             f"{failed_seen} failed ones its 流标公告, all rendered", not missing and failed_seen > 0,
             "; ".join(missing[:8]))
+    r.check(f"docs: each opened tender has its 开标记录表, each with public candidates its 中标候选人公示, "
+            f"each awarded one its 中标结果公示 (and no other tender has them), read back against the API "
+            f"(bidders, prices, digests, candidates, the winner, the footer); the 评标报告 public by seat "
+            f"and named together once decided, by seat only to a supervisor before (the same 404 for the "
+            f"public): {stage_seen}",
+            not missing and all(stage_seen.values()), "; ".join(missing[:8]))
     if failed_seen:
         t = next(t for t in tenders if t["status"] == "failed")
         item = next(i for i in c.request("GET", f"/tenders/{t['id']}/documents").json()["items"]
@@ -235,6 +253,120 @@ def check_docs(ctx, results):
                 and f"本文件登记于透明日志第{item['log_index']}条" in flat, text[:400])
 
     _check_feed(c, r, tid, community)
+
+
+def _yuan(fen):
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def _flat_pdf(c, item):
+    """The document's PDF as text without whitespace, and a problem when it is not the listed one."""
+    a = c.request("GET", item["url"][len("/api/v1"):])
+    if a.status != 200:
+        return "", f"PDF {a.status}"
+    if hashlib.sha256(a.body).hexdigest() != item["sha256_hex"]:
+        return "", "the PDF's SHA-256 is not the listed digest"
+    text = subprocess.run(["pdftotext", "-", "-"], input=a.body, capture_output=True,
+                          timeout=120).stdout.decode("utf-8")
+    flat = re.sub(r"\s+", "", text)
+    if f"本文件登记于透明日志第{item['log_index']}条" not in flat or item["source_sha256_hex"] not in flat:
+        return flat, "the footer lacks the log index or the source digest"
+    return flat, None
+
+
+def _check_stage_notices(c, t, items, seen):
+    """The 开标记录表, 中标候选人公示 and 中标结果公示 of tender t: present exactly when the API
+    makes their facts public (nothing before its time), and their text matches the API."""
+    tid, problems = t["id"], []
+    by_kind = {}
+    for i in items:
+        by_kind.setdefault(i["kind"], []).append(i)
+    a = c.request("GET", f"/tenders/{tid}/opening")
+    opening = a.json()["items"] if a.status == 200 else None
+    a = c.request("GET", f"/tenders/{tid}/candidates")
+    candidates = a.json()["items"] if a.status == 200 else None
+    view = c.request("GET", f"/tenders/{tid}").json()
+    winner = view.get("awarded_bid_id")
+    expected = {"opening_record": opening is not None, "candidate_publicity": candidates is not None,
+                "award_publicity": bool(winner)}
+    for kind, want in expected.items():
+        got = len(by_kind.get(kind, []))
+        if got != (1 if want else 0):
+            problems.append(f"{tid} ({t['status']}): {got} {kind}, expected {1 if want else 0}")
+    if opening is not None and by_kind.get("opening_record"):
+        flat, bad = _flat_pdf(c, by_kind["opening_record"][0])
+        if bad:
+            problems.append(f"{tid}: 开标记录表: {bad}")
+        for row in opening:
+            if row["bidder_uscc"] not in flat:
+                problems.append(f"{tid}: 开标记录表 lacks bidder {row['bidder_uscc']}")
+            if row.get("valid") and row.get("bid"):
+                bid = row["bid"]
+                if _yuan(bid["price_fen_per_m2_month"]) not in flat:
+                    problems.append(f"{tid}: 开标记录表 lacks the price of {row['bidder_uscc']}")
+                problems += [f"{tid}: 开标记录表 lacks the digest of {d['name']}"
+                             for d in bid.get("documents", []) if d["sha256_hex"] not in flat]
+            elif "无效" not in flat:
+                problems.append(f"{tid}: 开标记录表 does not mark {row['bidder_uscc']} invalid")
+        seen["opening_record"] += 1
+    if candidates is not None and by_kind.get("candidate_publicity"):
+        flat, bad = _flat_pdf(c, by_kind["candidate_publicity"][0])
+        if bad:
+            problems.append(f"{tid}: 中标候选人公示: {bad}")
+        if "排名不分先后" not in flat or "异议" not in flat or "公示截止" not in flat:
+            problems.append(f"{tid}: 中标候选人公示 lacks 排名不分先后, 公示截止 or 异议")
+        for x in candidates:
+            if x["bidder_uscc"] not in flat or _yuan(x["price_fen_per_m2_month"]) not in flat:
+                problems.append(f"{tid}: 中标候选人公示 lacks candidate {x['bidder_uscc']} or its price")
+        names = {x["bidder_uscc"] for x in candidates}
+        problems += [f"{tid}: 中标候选人公示 names non-candidate {row['bidder_uscc']}"
+                     for row in opening or [] if row["bidder_uscc"] not in names and row["bidder_uscc"] in flat]
+        seen["candidate_publicity"] += 1
+    if winner and by_kind.get("award_publicity"):
+        flat, bad = _flat_pdf(c, by_kind["award_publicity"][0])
+        if bad:
+            problems.append(f"{tid}: 中标结果公示: {bad}")
+        row = next((x for x in opening or [] if x["bid_id"] == winner), None)
+        if row is None or f"信用代码{row['bidder_uscc']}" not in flat \
+                or f"中标价格{_yuan(row['bid']['price_fen_per_m2_month'])}" not in flat:
+            problems.append(f"{tid}: 中标结果公示 does not name the winner {winner} with its price")
+        seen["award_publicity"] += 1
+    return problems
+
+
+def _check_evaluation_reports(c, t, items, seen, supervisor):
+    """The 评标报告: the public sees the seat-numbered and the named renderings together, once the
+    committee is public (an awarded tender has both); before that a supervisor sees the seat-numbered
+    one (private) and the public gets the 404 of a document that does not exist."""
+    tid, problems = t["id"], []
+    seat = [i for i in items if i["kind"] == "evaluation_report"]
+    named = [i for i in items if i["kind"] == "evaluation_report_named"]
+    if len(seat) != len(named) or len(seat) > 1:
+        problems.append(f"{tid} ({t['status']}): {len(seat)} 评标报告 by seat, {len(named)} named in public")
+    if c.request("GET", f"/tenders/{tid}").json().get("awarded_bid_id") and not named:
+        problems.append(f"{tid}: awarded without a public named 评标报告")
+    if named and seat:
+        flat, bad = _flat_pdf(c, named[0])
+        seat_flat, seat_bad = _flat_pdf(c, seat[0])
+        if bad or seat_bad or "评标报告" not in flat or "席位1（" not in flat or "席位1（" in seat_flat \
+                or "不打分、不排名" not in seat_flat:
+            problems.append(f"{tid}: 评标报告 renderings: {bad or seat_bad or 'names or seats wrong'}")
+        seen["evaluation_report_named"] += 1
+    if supervisor and not seat:
+        mine = c.request("GET", f"/tenders/{tid}/documents", token=supervisor)
+        hidden = [i for i in mine.json().get("items", []) if i["kind"] == "evaluation_report"] \
+            if mine.status == 200 else []
+        for i in hidden:
+            if i.get("status") != "rendered":
+                continue
+            a = c.request("GET", i["url"][len("/api/v1"):], token=supervisor)
+            anon = c.request("GET", i["url"][len("/api/v1"):])
+            if a.status != 200 or a.headers.get("Cache-Control") != "private, no-store" \
+                    or anon.status != 404 or anon.code != "document_not_found":
+                problems.append(f"{tid}: the 评标报告 before the decision: supervisor {a.status} "
+                                f"{a.headers.get('Cache-Control')}, public {anon.status} {anon.code}")
+            seen["evaluation_report_before_decision"] = seen.get("evaluation_report_before_decision", 0) + 1
+    return problems
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -704,6 +704,30 @@ class Scenarios:
         got = sorted(x["bid_id"] for x in a.json()["items"]) if a.status == 200 else None
         r.check(f"scenario: {t.method}: candidates = the qualified bids computed here {qualified}",
                 got == qualified, repr(a))
+        self.check_report_before_decision(t)
+
+    def check_report_before_decision(self, t):
+        """The 评标报告 by seat before the decision (docs/documents.md): listed to the supervisor and
+        the community's tenderer, not to the public; its PDF is the public's 404 document_not_found,
+        and private (no-store) for the supervisor once rendered."""
+        r = self.r
+
+        def reports(who):
+            a = self.req("GET", f"/tenders/{t.id}/documents", who)
+            return [i for i in a.json().get("items", []) if i["kind"] == "evaluation_report"] \
+                if a.status == 200 else None
+        sup, tenderer, public = reports(self.sup), reports(f"{self.p}.tenderer0"), reports(None)
+        ok = sup is not None and len(sup) == 1 and tenderer is not None and len(tenderer) == 1 \
+            and public == []
+        if ok:
+            pdf = f"/tenders/{t.id}/documents/{sup[0]['log_index']}.pdf"
+            anon = self.req("GET", pdf)
+            ok = anon.status == 404 and anon.code == "document_not_found"
+            if sup[0].get("status") == "rendered":
+                a = self.req("GET", pdf, self.sup)
+                ok = ok and a.status == 200 and a.headers.get("Cache-Control") == "private, no-store"
+        r.check(f"scenario: {t.method}: before the decision the 评标报告 by seat is the supervisor's and "
+                f"the tenderer's, the public's 404", ok, f"supervisor {sup}, tenderer {tenderer}, public {public}")
 
     def check_committee_secret(self, when, tenders=None):
         """《招标投标法》 art. 37: the committee list stays confidential until

@@ -187,6 +187,100 @@ TEST_CASE("re-rendering a stored document's source reproduces its digest; one fi
             .code == "document_source_invalid");
 }
 
+TEST_CASE("the stage notices render from their sources; one field changes the digest",
+          "[documents]") {
+  // Sources as tender_core writes them (docs/documents.md, "The stage notices' sources").
+  const json::object common = {
+      {"format", 1},
+      {"tender_id", "T7"},
+      {"title", "金山花园物业服务项目招标"},
+      {"community",
+       {{"id", "C1"},
+        {"name", "金山花园"},
+        {"district", "湖里区"},
+        {"street", "金山街道"},
+        {"address", "厦门市湖里区金山路88号"},
+        {"units", 3},
+        {"total_area_centi_m2", 30000}}},
+      {"tenderer", {{"name", "金山花园业主委员会"}, {"kind", "业主委员会"}}},
+      {"published_ms", 1'780'300'000'000},
+      {"decision_method", "owners_vote"}};
+  const json::object bidder = {{"bid_id", "B1"},
+                               {"bidder_uscc", "91350200776049653A"},
+                               {"bidder_name", "集成测试物业服务有限公司"},
+                               {"price_fen_per_m2_month", 230}};
+  json::object opening = common;
+  opening["kind"] = "opening_record";
+  opening["bid_deadline_ms"] = 1'782'100'000'000;
+  opening["opened_ms"] = 1'782'186'400'000;
+  opening["min_valid_bids"] = 3;
+  opening["valid_bids"] = 1;
+  json::object valid_row = bidder;
+  valid_row["valid"] = true;
+  valid_row["reason"] = "";
+  valid_row["disqualified"] = json::array{};
+  valid_row["documents"] =
+      json::array{{{"name", "服务方案.pdf"}, {"sha256_hex", std::string(64, 'c')}}};
+  opening["rows"] = json::array{valid_row,
+                                {{"bid_id", "B2"},
+                                 {"bidder_uscc", "91350500798359476R"},
+                                 {"bidder_name", "鹭江物业"},
+                                 {"valid", false},
+                                 {"reason", "not_qualified"},
+                                 {"disqualified", {"blacklisted"}},
+                                 {"documents", json::array{}}}};
+  json::object candidates = common;
+  candidates["kind"] = "candidate_publicity";
+  candidates["publicized_ms"] = 1'782'900'000'000;
+  candidates["publicity_days"] = 3;
+  candidates["publicity_ends_ms"] = 1'783'180'800'000;
+  candidates["seats"] = 5;
+  json::object candidate = bidder;
+  candidate["review"] = json::array{{{"title", "服务方案"}, {"pass_seats", 4}}};
+  candidates["candidates"] = json::array{candidate};
+  json::object award = common;
+  award["kind"] = "award_publicity";
+  award["awarded_ms"] = 1'783'900'000'000;
+  award["publicity_days"] = 3;
+  award["publicity_ends_ms"] = 1'784'180'800'000;
+  award["winner"] = bidder;
+  award["candidates"] = json::array{bidder};
+
+  documents::VerificationFooter footer;
+  footer.log_index = 41;
+  footer.checkpoint_size = 42;
+  footer.checkpoint_root_hex = std::string(64, 'a');
+  footer.source_sha256_hex = std::string(64, 'b');
+  footer.verifier_key_id = "sunbid.example+1a2b3c4d";
+  footer.public_base_url = "https://sunbid.example";
+  for (json::object* source : {&opening, &candidates, &award}) {
+    const std::string kind(source->at("kind").as_string());
+    INFO(kind);
+    auto text = audit::to_canonical_json(*source);
+    REQUIRE(text.ok());
+    auto pdf = render_document(kind, *text, footer);
+    REQUIRE(pdf.ok());
+    auto again = render_document(kind, *text, footer);
+    REQUIRE(again.ok());
+    CHECK(*again == *pdf);
+    json::object changed = *source;
+    changed["title"] = "金山花园物业服务项目招标（二）";
+    auto other = render_document(kind, *audit::to_canonical_json(changed), footer);
+    REQUIRE(other.ok());
+    CHECK(sha256(*other) != sha256(*pdf));
+    // A source without a member its layout needs is refused, never printed half.
+    changed = *source;
+    changed.erase(kind == "opening_record" ? "rows" : "publicity_ends_ms");
+    CHECK(render_document(kind, *audit::to_canonical_json(changed), footer).error().code ==
+          "document_source_invalid");
+  }
+  // One fen more on the winner changes the 中标结果公示.
+  json::object dearer = award;
+  dearer["winner"].as_object()["price_fen_per_m2_month"] = 231;
+  CHECK(sha256(*render_document("award_publicity", *audit::to_canonical_json(dearer), footer)) !=
+        sha256(*render_document("award_publicity", *audit::to_canonical_json(award), footer)));
+}
+
 TEST_CASE("the documents list and the PDF: headers, ETag, 304 and one 404 for every absence",
           "[documents]") {
   TenderWorld w;

@@ -189,12 +189,13 @@ TEST_CASE("https end to end: from a community to the opening record and a verifi
     types.emplace_back(boost::json::parse(e.entry).at("type").as_string());
     indices.insert(static_cast<std::int64_t>(e.index));
   }
-  // document.published: the 招标公告 (docs/documents.md); the fixture's Api
-  // runs no document worker, so no document.rendered follows.
+  // document.published: the 招标公告 and the 开标记录表 (docs/documents.md);
+  // the fixture's Api runs no document worker, so no document.rendered follows.
   const std::vector<std::string> expected = {
-      "tender.drafted", "tender.published", "document.published",    "bid.committed",
-      "bid.committed",  "bid.committed",    "tender.bidding_closed", "tender.reveal_opened",
-      "bid.revealed",   "bid.revealed",     "bid.revealed",          "tender.opened"};
+      "tender.drafted",    "tender.published", "document.published",    "bid.committed",
+      "bid.committed",     "bid.committed",    "tender.bidding_closed", "tender.reveal_opened",
+      "bid.revealed",      "bid.revealed",     "bid.revealed",          "tender.opened",
+      "document.published"};
   CHECK(types == expected);
   for (auto r : receipts) CHECK(indices.contains(r));
   // A tampered trail does not verify.

@@ -184,18 +184,22 @@ TEST_CASE("story: 湖里区 金山花园 selects its property-service company") 
     types.emplace_back(o["type"].as_string());
   }
   // document.published: the 招标公告, the 更正公告 of the deadline moved by
-  // the objection's answer and the 补遗公告 (docs/documents.md).
+  // the objection's answer, the 补遗公告 and the 开标记录表 (docs/documents.md).
   const std::vector<std::string> expected = {
       "tender.drafted",     "tender.published", "document.published",    "objection.filed",
       "objection.answered", "tender.amended",   "document.published",    "bid.committed",
       "bid.committed",      "bid.committed",    "tender.amended",        "document.published",
       "bid.committed",      "bid.committed",    "tender.bidding_closed", "tender.reveal_opened",
-      "bid.revealed",       "bid.revealed",     "bid.revealed",          "tender.opened"};
+      "bid.revealed",       "bid.revealed",     "bid.revealed",          "tender.opened",
+      "document.published"};
   CHECK(types == expected);
   for (const auto& e : f.all_entries()) {
     CHECK(e.find("陈志强") == std::string::npos);
     CHECK(e.find("O-001") == std::string::npos);
   }
-  auto opened = boost::json::parse(f.all_entries().back()).as_object();
+  const auto all = f.all_entries();
+  auto opened = boost::json::parse(all[all.size() - 2]).as_object();
   CHECK(opened["payload"].as_object()["due_at"].as_string() == "2025-06-12T02:00:00.000Z");
+  auto notice = boost::json::parse(all.back()).as_object();
+  CHECK(notice["payload"].as_object()["kind"].as_string() == "opening_record");
 }

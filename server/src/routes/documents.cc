@@ -69,7 +69,7 @@ Result<Response> get_tender_documents(Ctx& c) {
   SUNBID_TRY(caught_up_view(c));
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
   SUNBID_ASSIGN_OR_RETURN(std::vector<core::StoredDocument> docs,
-                          core::tender_documents(lease.db(), c.id(), c.now_ms()));
+                          core::tender_documents(lease.db(), c.id(), c.now_ms(), &c.viewer));
   boost::json::array items;
   for (const auto& d : docs) {
     boost::json::object o;
@@ -101,12 +101,16 @@ Result<Response> get_tender_document_pdf(Ctx& c) {
   if (!index) return no_document();
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
   SUNBID_ASSIGN_OR_RETURN(std::optional<core::DocumentPdf> found,
-                          core::document_pdf(lease.db(), c.id(), *index, c.now_ms()));
+                          core::document_pdf(lease.db(), c.id(), *index, c.now_ms(), &c.viewer));
   if (!found) return no_document();
   const std::string etag = "\"" + *found->document.pdf_sha256_hex + "\"";
   Response r;
-  // Cache-Control first: the Api adds no-store to answers without one.
-  r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+  // Cache-Control first: the Api adds no-store to answers without one. A
+  // document shown only to the viewer's role (the 评标报告 before the
+  // decision) is no shared cache's business.
+  r.headers.emplace_back("Cache-Control", found->document.restricted
+                                              ? "private, no-store"
+                                              : "public, max-age=31536000, immutable");
   r.headers.emplace_back("ETag", etag);
   if (none_match_hits(c.call.request.if_none_match, etag)) {
     r.status = 304;
@@ -117,8 +121,8 @@ Result<Response> get_tender_document_pdf(Ctx& c) {
       document_file_name(found->document.kind, found->document.tender_id, *index);
   const std::string ascii =
       "tender-document-" + found->document.tender_id + "-" + std::to_string(*index) + ".pdf";
-  r.headers.emplace_back("Content-Disposition",
-                         "inline; filename=\"" + ascii + "\"; filename*=UTF-8''" + percent_encode(name));
+  r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + ascii +
+                                                    "\"; filename*=UTF-8''" + percent_encode(name));
   r.content_type = "application/pdf";
   r.body = std::move(found->pdf);
   return r;

@@ -38,6 +38,7 @@
 #include "audit_log/ledger.h"
 #include "audit_log/result.h"
 #include "audit_log/sqlite.h"
+#include "tender_core/actor.h"
 
 namespace sunbid::core {
 
@@ -48,15 +49,28 @@ inline constexpr int kDocumentsMigration = 30;
 inline constexpr std::string_view kTenderNoticeKind = "tender_notice";    // 招标公告
 inline constexpr std::string_view kTenderFailedKind = "tender_failed";    // 流标公告
 inline constexpr std::string_view kTenderAmendedKind = "tender_amended";  // 补遗/更正公告
+inline constexpr std::string_view kOpeningRecordKind = "opening_record";  // 开标记录表
+inline constexpr std::string_view kCandidatePublicityKind =
+    "candidate_publicity";                                                  // 中标候选人公示
+inline constexpr std::string_view kAwardPublicityKind = "award_publicity";  // 中标结果公示
+// 评标报告 in two renderings: by seat at the review's conclusion (withheld
+// from the public until the decision; read before it by the community's
+// owners and tenderers and by supervisors), and with the members' names at
+// the decision (public).
+inline constexpr std::string_view kEvaluationReportKind = "evaluation_report";
+inline constexpr std::string_view kEvaluationReportNamedKind = "evaluation_report_named";
 
 // Inside a command: stores `source` (canonical JSON) as document `kind` of
 // `tender` and appends the public document.published entry from `draft`
 // (actor and source already set by the caller; type, tender and payload are
 // set here). Returns the entry's index. Errors: those of canonical JSON
-// (a double in `source`), storage.
+// (a double in `source`), storage. `release_at_ms`: when the entry is
+// withheld (the seat-numbered 评标报告: audit::kReleaseAtEvent); nullopt:
+// public at once.
 Result<std::uint64_t> publish_document(audit::WriteTxn& txn, audit::EntryDraft draft,
                                        std::string_view tender, std::string_view kind,
-                                       const boost::json::object& source);
+                                       const boost::json::object& source,
+                                       std::optional<std::int64_t> release_at_ms = std::nullopt);
 
 struct StoredDocument {
   std::uint64_t log_index = 0;  // the document.published entry
@@ -73,7 +87,15 @@ struct StoredDocument {
   std::optional<std::string> checkpoint_root_hex;
   std::optional<std::string> verifier_key_id;
   std::optional<std::string> public_base_url;  // the footer's QR link base
+  // Not public yet: shown only to a viewer who reads it before the decision.
+  bool restricted = false;
 };
+
+// Whether `viewer` reads the seat-numbered 评标报告 of `tender` before it is
+// public: supervisors, and the tender's community's tenderers and owners
+// (评定分离: those who decide read it).
+Result<bool> reads_report_before_decision(audit::Database& db, std::string_view tender,
+                                          const Actor& viewer);
 
 // Documents not yet rendered whose published entry lies below `log_size`
 // (a checkpoint of that size covers them), oldest first, at most `limit`.
@@ -101,9 +123,11 @@ Result<std::optional<std::uint64_t>> store_rendered_document(audit::WriteTxn& tx
                                                              const RenderedPdf& rendered);
 
 // The documents of `tender` whose published entry is public at `now_ms`,
-// by log index (without PDFs).
+// by log index (without PDFs); with `viewer`, also the withheld 评标报告 when
+// reads_report_before_decision (StoredDocument::restricted set).
 Result<std::vector<StoredDocument>> tender_documents(audit::Database& db, std::string_view tender,
-                                                     std::int64_t now_ms);
+                                                     std::int64_t now_ms,
+                                                     const Actor* viewer = nullptr);
 
 // Document `log_index` (without its PDF); nullopt when there is none.
 Result<std::optional<StoredDocument>> stored_document(audit::Database& db, std::uint64_t log_index);
@@ -115,7 +139,8 @@ struct DocumentPdf {
   std::string pdf;
 };
 Result<std::optional<DocumentPdf>> document_pdf(audit::Database& db, std::string_view tender,
-                                                std::uint64_t log_index, std::int64_t now_ms);
+                                                std::uint64_t log_index, std::int64_t now_ms,
+                                                const Actor* viewer = nullptr);
 
 // The notice feed (公告订阅, issue 14 §3): rendered documents whose published
 // entry is public at `now_ms`, newest first, platform-wide or of one

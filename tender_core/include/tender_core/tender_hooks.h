@@ -71,6 +71,52 @@ Status fail_in_txn(audit::WriteTxn& txn, std::string_view tender_id, std::string
 Status publish_failure_notice(audit::WriteTxn& txn, std::string_view tender_id,
                               std::string_view reason);
 
+// The 中标候选人公示 (docs/documents.md): call it in the command that
+// publicized the candidates (review.concluded, or the candidate-cap
+// draw.made), AFTER that entry. It stores the notice's source — the
+// candidates unranked (by USCC) with bidder, price and `reviews`' summary,
+// the publicity window and how to object — and appends document.published
+// (actor system). `seats`: the committee's size. Refuses
+// candidates_invalid when the tender has no candidates.
+struct CandidateReview {
+  std::string bid_id;
+  struct Criterion {
+    std::string title;
+    std::int64_t pass_seats = 0;  // seats that marked it 合格
+  };
+  std::vector<Criterion> criteria;  // in the tender's criteria order
+};
+Status publish_candidate_notice(audit::WriteTxn& txn, std::string_view tender_id,
+                                std::int64_t seats, const std::vector<CandidateReview>& reviews);
+
+// The 中标结果公示 (docs/documents.md): call it in the command that recorded
+// the award (decision.made, or a decision draw's draw.made), AFTER that
+// entry. Stores the winner, its price, the candidates and the publicity
+// window; appends document.published (actor system). Refuses award_invalid
+// when the tender has no award.
+Status publish_award_notice(audit::WriteTxn& txn, std::string_view tender_id);
+
+// The 评标报告 by seat (docs/documents.md): call it in the command that
+// concluded the review, AFTER review.concluded. `report` is that entry's
+// report {seats, criteria, bids} with `criteria_titles` {code: title} added;
+// each bid gains its bidder. Stored with document.published (actor system)
+// withheld until the decision (audit::kReleaseAtEvent) when `withheld`, else
+// public (a review that failed the tender ends it: the committee is public).
+Status publish_evaluation_report(audit::WriteTxn& txn, std::string_view tender_id,
+                                 const boost::json::object& report, bool withheld);
+
+// The 评标报告 with the members' names (docs/documents.md): call it in the
+// command that makes the committee public (the decision, or the review that
+// failed the tender), AFTER its entry. `members`: seat k is members[k - 1]
+// ({account, name}). The report is the stored seat-numbered one's; public.
+// Publishes nothing when the tender has no seat-numbered report.
+struct SeatMember {
+  std::string account;
+  std::string name;  // display name; empty: the account
+};
+Status publish_named_evaluation_report(audit::WriteTxn& txn, std::string_view tender_id,
+                                       const std::vector<SeatMember>& members);
+
 // The valid bids of the opening record with their revealed contents and the
 // rating snapshot (for clearing, review and decision).
 struct OpenedBid {
