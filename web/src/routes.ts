@@ -20,6 +20,9 @@ export const routeTable: RouteRow[] = [
   { path: '/login', name: 'login', sample: '/login', load: () => import('./pages/LoginPage.vue') },
   { path: '/account', name: 'account', sample: '/account', auth: true, load: () => import('./pages/AccountPage.vue') },
   { path: '/company', name: 'company', sample: '/company', auth: true, load: () => import('./pages/CompanyPage.vue') },
+  { path: '/owner', name: 'owner', sample: '/owner', auth: true, load: () => import('./pages/OwnerPage.vue') },
+  { path: '/vote/:kind(tender|motion)/:id', name: 'vote', sample: '/vote/motion/M1', load: () => import('./pages/VotePage.vue') },
+  { path: '/activate', name: 'activate', sample: '/activate#code=7K3M-Q9TZ-4WXA-R', load: () => import('./pages/ActivatePage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', sample: '/no-such-page', load: () => import('./pages/NotFound.vue') },
 ];
 
