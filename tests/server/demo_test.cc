@@ -134,6 +134,11 @@ TEST_CASE("demo: seeds a community, registers, accounts and a tender with sealed
     }
     std::string owner = f.login("owner2", owner_pw);
     auto me = body_json(f.call("GET", "/api/v1/me", "", owner));
+    CHECK(me.at("enterprise").is_null());
+    // The bidding tender has no vote yet: its turnout has no round.
+    auto none = body_json(f.call("GET", "/api/v1/tenders/" + seeded->tender_id + "/turnout"));
+    CHECK(none.at("round").is_null());
+    CHECK(none.as_object().size() == 2);
     const auto& votes = me.at("owner").at("open_votes").as_array();
     REQUIRE(votes.size() == 2);
     std::set<std::string> kinds;
