@@ -334,10 +334,7 @@ Result<MotionBallotCast> ballot_command(WriteTxn& txn, const core::Actor& owner,
   MotionBallotCast out;
   out.replaced = replaced;
   SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
-  SUNBID_ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> e,
-                          audit::read_entries(db, out.log_index, out.log_index + 1));
-  if (e.size() != 1) return make_error("log_corrupt", "条目缺失 / entry missing");
-  out.entry = e[0].bytes;
+  SUNBID_ASSIGN_OR_RETURN(out.entry, audit::read_entry_bytes(db, out.log_index));
   SUNBID_ASSIGN_OR_RETURN(
       Statement * ins,
       db.cached("INSERT OR REPLACE INTO assembly_ballots(motion_id, owner_key, choice, "

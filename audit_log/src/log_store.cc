@@ -314,6 +314,12 @@ Result<std::uint64_t> log_size(Database& db) {
   return static_cast<std::uint64_t>(n);
 }
 
+Result<std::string> read_entry_bytes(Database& db, std::uint64_t index) {
+  SUNBID_ASSIGN_OR_RETURN(std::vector<StoredEntry> e, read_entries(db, index, index + 1));
+  if (e.size() != 1) return make_error("log_corrupt", "条目缺失 / entry missing");
+  return std::move(e[0].bytes);
+}
+
 Result<std::vector<StoredEntry>> read_entries(Database& db, std::uint64_t start,
                                               std::uint64_t end) {
   std::vector<StoredEntry> out;

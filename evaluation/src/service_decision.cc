@@ -716,6 +716,7 @@ Result<BallotCast> ballot_command(WriteTxn& txn, const core::Actor& owner, std::
   out.replaced = replaced;
   out.round = r->round;
   SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
+  SUNBID_ASSIGN_OR_RETURN(out.entry, audit::read_entry_bytes(txn.db(), out.log_index));
   return out;
 }
 

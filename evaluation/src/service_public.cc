@@ -50,4 +50,43 @@ Result<AwardView> EvaluationService::award(audit::Database& db, std::string_view
   return AwardView{v.id, v.status, v.awarded_bid_id, std::move(d)};
 }
 
+Result<std::optional<EvaluationService::OwnersTurnout>> EvaluationService::owners_turnout(
+    audit::Database& db, std::string_view tender) {
+  std::optional<OwnersTurnout> out;
+  {
+    SUNBID_ASSIGN_OR_RETURN(audit::Statement * st,
+                            db.cached("SELECT round, opens_ms, closes_ms FROM "
+                                      "eval_vote_rounds WHERE tender_id = ? "
+                                      "ORDER BY round DESC LIMIT 1"));
+    st->bind(1, tender);
+    SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
+    if (row) out = OwnersTurnout{st->column_int64(0), st->column_int64(1), st->column_int64(2)};
+    st->reset();
+  }
+  if (!out) return out;
+  SUNBID_ASSIGN_OR_RETURN(audit::Statement * totals,
+                          db.cached("SELECT COALESCE(SUM(area_centi_m2), 0), COUNT(*) FROM "
+                                    "eval_roster_snapshot WHERE tender_id = ?"));
+  totals->bind(1, tender);
+  SUNBID_ASSIGN_OR_RETURN(bool row, totals->step());
+  if (row) {
+    out->total_area_centi_m2 = totals->column_int64(0);
+    out->total_heads = totals->column_int64(1);
+  }
+  totals->reset();
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * part,
+      db.cached("SELECT COALESCE(SUM(s.area_centi_m2), 0), COUNT(*) FROM eval_ballots b JOIN "
+                "eval_roster_snapshot s ON s.tender_id = b.tender_id AND s.owner_key = "
+                "b.owner_key WHERE b.tender_id = ? AND b.round = ?"));
+  part->bind(1, tender).bind(2, out->round);
+  SUNBID_ASSIGN_OR_RETURN(row, part->step());
+  if (row) {
+    out->participating_area_centi_m2 = part->column_int64(0);
+    out->participating_heads = part->column_int64(1);
+  }
+  part->reset();
+  return out;
+}
+
 }  // namespace sunbid::eval

@@ -97,6 +97,10 @@ void print_demo(const server::DemoSeed& demo, const std::string& listen,
   }
   std::printf("\ndemo seeded: community %s (200 units), tender %s published with 3 sealed bids\n",
               demo.community_id.c_str(), demo.tender_id.c_str());
+  std::printf(
+      "  owners' vote open now: tender %s (candidates publicized) and motion %s\n"
+      "  (owners open https://%s/owner on a phone after logging in as owner1..owner4)\n",
+      demo.vote_tender_id.c_str(), demo.motion_id.c_str(), listen.c_str());
   std::printf("DEMO ACCOUNTS — shown once, write them down:\n");
   for (const auto& a : demo.accounts) {
     std::printf("  %-12s %-12s %-10s %s\n", a.username.c_str(), a.password.c_str(), a.role.c_str(),
@@ -169,14 +173,23 @@ int serve(const std::string& data_dir, const ServeArgs& args) {
   }
 
   server::DevClock dev_clock;
-  const Clock* clock = args.dev_clock ? &dev_clock : nullptr;
+  static SystemClock system_clock;
+  // The demo seeds its past through the ledger's own clock (demo.h).
+  server::DemoClock demo_clock(args.dev_clock ? static_cast<const Clock&>(dev_clock)
+                                              : system_clock);
+  const Clock* clock = nullptr;
+  if (args.demo) {
+    clock = &demo_clock;
+  } else if (args.dev_clock) {
+    clock = &dev_clock;
+  }
   auto ledger = open_ledger(data_dir, clock, config.log_origin);
   if (!ledger.ok()) return fail(ledger.error());
 
   std::optional<server::DemoSeed> demo;
   if (args.demo) {
-    static SystemClock system_clock;
-    auto seeded = server::seed_demo(**ledger, clock ? *clock : system_clock, data_dir);
+    auto seeded = server::seed_demo(**ledger, demo_clock.begin_seeding(), data_dir);
+    demo_clock.end_seeding();
     if (!seeded.ok()) return fail(seeded.error());
     demo = std::move(seeded).value();
   }

@@ -8,9 +8,11 @@
 #include <fstream>
 
 #include "accounts/accounts.h"
+#include "assembly/motion_service.h"
 #include "audit_log/sha256.h"
 #include "evaluation/service.h"
 #include "tender_core/bid_commitment.h"
+#include "tender_core/calendar.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
 #include "tender_core/time.h"
@@ -20,6 +22,14 @@ namespace sunbid::server {
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
+// How far back the demo's past starts: the owners' vote tender's 21 days
+// of bidding, 2 of reveal, the committee's beacon day (up to a week's
+// holiday later), 15 of candidate publicity, then its vote, open at `now`
+// (a 20-day window, so open for days yet), as is the motion's (noticed
+// after the tender's review, 16 days before its 21-day window).
+constexpr std::int64_t kPastDays = 50;
+constexpr std::int64_t kVoteWindowDays = 20;
+constexpr std::int64_t kMotionWindowDays = 21;
 
 template <class T>
 Status drop(Result<T> r) {
@@ -136,9 +146,8 @@ constexpr std::array<DemoExpert, 9> kDemoExperts = {{
     {"物业管理", "", "91350200776049653A"},  // employed by a bidder
 }};
 
-Status seed_demo_experts(audit::Ledger& ledger, const Clock& clock, core::TenderService& service,
+Status seed_demo_experts(audit::Ledger& ledger, eval::EvaluationService& evaluation,
                          const core::Actor& admin) {
-  eval::EvaluationService evaluation(ledger, clock, service);
   SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
   for (std::size_t i = 0; i < kDemoExperts.size(); ++i) {
     SUNBID_ASSIGN_OR_RETURN(
@@ -155,6 +164,177 @@ Status seed_demo_experts(audit::Ledger& ledger, const Clock& clock, core::Tender
   return {};
 }
 
+// The three qualified bidders' offers (厦门海湾物业 meets A/3★ exactly):
+// the floor of 条例 44, so a tender opens; the other two enterprises would
+// be refused at submission (bidder_not_qualified).
+struct Offer {
+  std::int64_t price;  // fen per m² per month
+  const char* plan;
+};
+constexpr std::array<Offer, 3> kOffers = {{
+    {268, "驻场团队18人，24小时秩序维护，电梯维保外包至原厂，季度业主满意度调查。"},
+    {239, "驻场团队15人，保洁每日两次，绿化每月修剪，智慧门禁升级。"},
+    {252, "驻场团队16人，秩序维护三班倒，电梯日常巡检，每月公示收支。"},
+}};
+
+struct SealedOffer {
+  std::string commitment;
+  boost::json::object opening;  // {salt_hex, bid}: what the bidder keeps to reveal
+};
+
+// The bid of `uscc` in `tender`, sealed as the browser does
+// (docs/bid-commitment.md) with a fresh 32-byte salt.
+Result<SealedOffer> seal_offer(const std::string& tender, const std::string& uscc, const Offer& o) {
+  std::array<std::uint8_t, core::kBidSaltBytes> salt{};
+  if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
+    return make_error("crypto_failure", "随机数生成失败 / random generation failed");
+  }
+  boost::json::object bid{
+      {"tender_id", tender},
+      {"bidder_uscc", uscc},
+      {"price_fen_per_m2_month", o.price},
+      {"staffing", {{"项目经理", 1}, {"秩序维护员", 8}, {"保洁员", 6}}},
+      {"service_plan", o.plan},
+      {"documents", boost::json::array{boost::json::object{
+                        {"name", "服务方案.pdf"}, {"sha256_hex", hex_encode(sha256(o.plan))}}}}};
+  SUNBID_ASSIGN_OR_RETURN(core::Bid parsed, core::bid_from_json(bid));
+  SUNBID_ASSIGN_OR_RETURN(std::string canonical, core::canonical_bid(parsed));
+  SealedOffer s;
+  s.commitment = hex_encode(core::bid_commitment(salt, canonical));
+  s.opening = {{"salt_hex", hex_encode(std::span<const std::uint8_t>(salt))}, {"bid", bid}};
+  return s;
+}
+
+// 10:00 Beijing time (02:00 UTC) of the UTC day `days` after `from_ms`.
+std::int64_t ten_am_after(std::int64_t from_ms, std::int64_t days) {
+  return (from_ms + days * kDayMs) / kDayMs * kDayMs + 2 * 3'600'000;
+}
+
+// A tender of the community for 二级服务 (tier T2) decided by the owners'
+// vote (the candidate publicity is the vote notice: 15 days, 物业管理条例
+// art. 12), drafted by the tenderer now.
+Result<std::string> draft_tender(audit::Ledger& ledger, core::TenderService& service,
+                                 const core::Actor& tenderer, const std::string& community,
+                                 const std::string& title, std::int64_t deadline_ms,
+                                 std::int64_t vote_window_days) {
+  boost::json::object rules{
+      {"service_tier", "T2"},
+      {"area_centi_m2", 0},
+      {"qualification", {{"min_credit_grade", "A"}, {"min_star_rating", 3}}},
+      {"criteria",
+       boost::json::array{boost::json::object{{"code", "staffing"}, {"title", "人员配置"}},
+                          boost::json::object{{"code", "plan"}, {"title", "服务方案"}},
+                          boost::json::object{{"code", "emergency"}, {"title", "应急预案"}}}},
+      {"committee_size", 5},
+      {"min_valid_bids", 2},
+      {"candidate_cap", 3},
+      {"candidate_cap_method", "lowest_price"},
+      {"decision", {{"method", "owners_vote"}, {"allow_runoff", true}}},
+      {"beacon_source",
+       "各阶段结束后第一个交易日上证综合指数收盘值 / SSE Composite close, first "
+       "trading day after each stage"},
+      {"bid_deadline", core::format_rfc3339_ms(deadline_ms)},
+      {"reveal_window_s", 2 * 86'400},
+      {"candidate_publicity_days", 15},
+      {"vote_window_days", vote_window_days},
+      {"award_publicity_days", 3}};
+  {
+    SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
+    SUNBID_ASSIGN_OR_RETURN(core::Community c, core::Registry::community(db, community));
+    rules["area_centi_m2"] = c.totals.total_area_centi_m2;
+  }
+  return service.create_draft(tenderer, {community, title, rules});
+}
+
+// The demo's part: who acts in the tenders.
+struct Cast {
+  core::Actor tenderer;
+  core::Actor supervisor;
+  std::vector<core::Actor> clerks;      // ent1..ent5
+  std::vector<std::string> usccs;       // theirs
+  std::vector<core::Actor> evaluators;  // evaluator1..9
+};
+
+// The owners' vote tender, from the clock's time (the demo's past) through
+// every stage: published, three bids sealed and revealed, the opening
+// record, the committee drawn (the beacon: a demo value of the index), every
+// member's declaration and pass/fail review (all pass), the candidates
+// publicized; the vote opens 15 days later (the caller's clock, catch_up).
+Result<std::string> seed_vote_tender(audit::Ledger& ledger, ManualClock& clock,
+                                     core::TenderService& service,
+                                     eval::EvaluationService& evaluation,
+                                     const std::string& community, const Cast& cast) {
+  const std::int64_t deadline = ten_am_after(clock.now_ms(), 21);
+  SUNBID_ASSIGN_OR_RETURN(
+      std::string id,
+      draft_tender(ledger, service, cast.tenderer, community,
+                   "金山花园物业服务企业选聘（2027—2029年）业主表决", deadline, kVoteWindowDays));
+  SUNBID_TRY(drop(service.publish(cast.tenderer, id)));
+  std::vector<SealedOffer> sealed;
+  for (std::size_t i = 0; i < kOffers.size(); ++i) {
+    SUNBID_ASSIGN_OR_RETURN(SealedOffer s, seal_offer(id, cast.usccs[i], kOffers[i]));
+    SUNBID_TRY(drop(service.submit_bid(cast.clerks[i], id, s.commitment)));
+    sealed.push_back(std::move(s));
+  }
+  clock.set_ms(deadline + 3'600'000);
+  for (std::size_t i = 0; i < sealed.size(); ++i) {
+    SUNBID_TRY(
+        drop(service.reveal_bid(cast.clerks[i], id, sealed[i].opening.at("salt_hex").as_string(),
+                                sealed[i].opening.at("bid"))));
+  }
+  SUNBID_TRY(evaluation.catch_up(id));  // bidding closed: the pool list is committed
+  clock.set_ms(deadline + 2 * kDayMs + 1000);
+  SUNBID_TRY(drop(service.tick(clock.now_ms())));  // the reveal window closed: the opening
+  SUNBID_TRY(ledger.publish_checkpoint());
+
+  std::string beacon_date;
+  std::vector<core::OpeningRow> opening;
+  {
+    SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
+    SUNBID_ASSIGN_OR_RETURN(beacon_date, evaluation.required_beacon_date(db, id, "committee"));
+    SUNBID_ASSIGN_OR_RETURN(opening, core::TenderService::opening(db, id, cast.supervisor));
+  }
+  SUNBID_ASSIGN_OR_RETURN(core::ChinaDate day, core::parse_china_date(beacon_date));
+  clock.set_ms(std::max(clock.now_ms(), core::china_midnight_ms(day) + 16 * 3'600'000));
+  SUNBID_ASSIGN_OR_RETURN(eval::CommitteeDrawn drawn,
+                          evaluation.draw_committee(cast.supervisor, id, "3412.56", beacon_date));
+  for (const std::string& member : drawn.members) {
+    auto who = std::find_if(cast.evaluators.begin(), cast.evaluators.end(),
+                            [&](const core::Actor& a) { return a.account == member; });
+    if (who == cast.evaluators.end()) {
+      return make_error("internal_error",
+                        "抽取的专家不在演示专家库 / drawn expert not in the demo pool");
+    }
+    SUNBID_TRY(drop(evaluation.declare(*who, id, true, std::nullopt)));
+    for (const auto& row : opening) {
+      eval::ReviewInput in;
+      in.bid_id = row.bid_id;
+      for (const char* code : {"staffing", "plan", "emergency"}) {
+        in.marks.push_back({code, true, std::nullopt});
+      }
+      SUNBID_TRY(drop(evaluation.submit_review(*who, id, in)));
+    }
+  }
+  return id;
+}
+
+// An owners' assembly motion (议题) of 民法典 art. 278 item 9 (other major
+// matters: more than half), noticed now; its window opens 16 days later.
+Result<std::string> seed_motion(assembly::MotionService& motions, const core::Actor& tenderer,
+                                const std::string& community) {
+  assembly::MotionInput in;
+  in.title = "关于续签小区电梯维保与增设电动车充电桩的议题";
+  in.text =
+      "业主委员会提议：一、由物业服务企业在2号楼、4号楼架空层增设电动车集中充电桩共40个，"
+      "费用由公共收益列支；二、电梯维保合同续签三年。请各位业主在表决期内投票。";
+  in.kind = assembly::MotionKind::general;
+  in.matter_item = 9;
+  in.window_days = kMotionWindowDays;
+  SUNBID_ASSIGN_OR_RETURN(assembly::MotionView m, motions.create(tenderer, community, in));
+  SUNBID_TRY(drop(motions.give_notice(tenderer, m.id, std::nullopt)));
+  return m.id;
+}
+
 core::Actor demo_admin_actor(const accounts::AccountRecord& admin) {
   core::Actor a;
   a.account = admin.id;
@@ -165,7 +345,7 @@ core::Actor demo_admin_actor(const accounts::AccountRecord& admin) {
 
 }  // namespace
 
-Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
+Result<DemoSeed> seed_demo(audit::Ledger& ledger, ManualClock& clock,
                            const std::filesystem::path& data_dir,
                            const accounts::ScryptParams& scrypt) {
   DemoSeed seed;
@@ -176,13 +356,20 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
     if (existing) {
       seed.already_seeded = true;
       core::TenderService service(ledger, clock);
-      SUNBID_TRY(seed_demo_experts(ledger, clock, service, demo_admin_actor(*existing)));
+      eval::EvaluationService evaluation(ledger, clock, service);
+      SUNBID_TRY(seed_demo_experts(ledger, evaluation, demo_admin_actor(*existing)));
       return seed;
     }
   }
 
+  // The demo's past: everything up to the bidding tender happens in it, the
+  // clock moving forward through the owners' vote tender's stages.
+  const std::int64_t now = clock.now_ms();
+  clock.set_ms(now - kPastDays * kDayMs);
   core::Registry registry(ledger);
   core::TenderService service(ledger, clock);
+  eval::EvaluationService evaluation(ledger, clock, service);
+  assembly::MotionService motions(ledger, clock, registry);
 
   // Accounts go through create_account in their own ledger command each.
   auto add_account = [&](const std::string& username, accounts::Role role,
@@ -267,7 +454,9 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
       core::Actor tenderer,
       add_account("tenderer", accounts::Role::kTenderer, "金山花园业委会 陈主任", community.id, {},
                   {}, "owners' committee of " + community.id));
-  std::vector<core::Actor> clerks;
+  Cast cast;
+  cast.tenderer = tenderer;
+  cast.supervisor = supervisor;
   for (std::size_t i = 0; i < companies.size(); ++i) {
     SUNBID_ASSIGN_OR_RETURN(
         core::Actor clerk,
@@ -276,7 +465,8 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
                     companies[i].name + " (" + companies[i].grade + ", " +
                         std::to_string(companies[i].stars) + "★" +
                         (companies[i].blacklisted ? ", blacklisted" : "") + ")"));
-    clerks.push_back(std::move(clerk));
+    cast.clerks.push_back(std::move(clerk));
+    cast.usccs.push_back(companies[i].uscc);
   }
   SUNBID_TRY(drop(add_account("owner1", accounts::Role::kOwner, "陈志强", community.id, {},
                               "O-0001", "O-0001, two flats (1-201, 1-202)")));
@@ -286,86 +476,56 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, const Clock& clock,
                                 community.id, {}, key, key)));
   }
   for (int i = 1; i <= 9; ++i) {
-    SUNBID_TRY(drop(add_account("evaluator" + std::to_string(i), accounts::Role::kEvaluator,
-                                "评标专家" + std::to_string(i), {}, {}, {},
-                                std::string("expert pool: ") +
-                                    kDemoExperts[static_cast<std::size_t>(i - 1)].specialty +
-                                    (i == 9 ? ", employed by bidder 厦门鹭岛物业" : ""))));
+    SUNBID_ASSIGN_OR_RETURN(
+        core::Actor expert,
+        add_account("evaluator" + std::to_string(i), accounts::Role::kEvaluator,
+                    "评标专家" + std::to_string(i), {}, {}, {},
+                    std::string("expert pool: ") +
+                        kDemoExperts[static_cast<std::size_t>(i - 1)].specialty +
+                        (i == 9 ? ", employed by bidder 厦门鹭岛物业" : "")));
+    cast.evaluators.push_back(std::move(expert));
   }
-  SUNBID_TRY(seed_demo_experts(ledger, clock, service, admin));
-  (void)supervisor;
+  SUNBID_TRY(seed_demo_experts(ledger, evaluation, admin));
 
-  // The tender: published now, deadline 25 days later at 10:00 Beijing time.
-  std::int64_t now = clock.now_ms();
-  std::int64_t deadline = (now + 25 * kDayMs) / kDayMs * kDayMs + 2 * 3'600'000;
-  boost::json::object rules{
-      {"service_tier", "T2"},
-      {"area_centi_m2", 0},
-      {"qualification", {{"min_credit_grade", "A"}, {"min_star_rating", 3}}},
-      {"criteria",
-       boost::json::array{boost::json::object{{"code", "staffing"}, {"title", "人员配置"}},
-                          boost::json::object{{"code", "plan"}, {"title", "服务方案"}},
-                          boost::json::object{{"code", "emergency"}, {"title", "应急预案"}}}},
-      {"committee_size", 5},
-      {"min_valid_bids", 2},
-      {"candidate_cap", 3},
-      {"candidate_cap_method", "lowest_price"},
-      {"decision", {{"method", "owners_vote"}, {"allow_runoff", true}}},
-      {"beacon_source",
-       "各阶段结束后第一个交易日上证综合指数收盘值 / SSE Composite close, first "
-       "trading day after each stage"},
-      {"bid_deadline", core::format_rfc3339_ms(deadline)},
-      {"reveal_window_s", 2 * 86'400},
-      {"candidate_publicity_days", 15},  // the vote notice: 15 days (物业管理条例 12)
-      {"vote_window_days", 14},
-      {"award_publicity_days", 3}};
+  // The bidding tender (T1) is drafted first, to be published at `now`
+  // with its deadline 25 days later at 10:00 Beijing time. The owners' vote
+  // tender's past runs through every stage, then the motion's notice; at
+  // `now` both windows are open.
+  SUNBID_ASSIGN_OR_RETURN(seed.tender_id, draft_tender(ledger, service, tenderer, community.id,
+                                                       "金山花园物业服务项目招标（2026—2028年）",
+                                                       ten_am_after(now, 25), kVoteWindowDays));
+  SUNBID_ASSIGN_OR_RETURN(seed.vote_tender_id,
+                          seed_vote_tender(ledger, clock, service, evaluation, community.id, cast));
+  SUNBID_ASSIGN_OR_RETURN(seed.motion_id, seed_motion(motions, tenderer, community.id));
+  if (clock.now_ms() > now) {
+    return make_error("internal_error",
+                      "演示数据的过去超出当前时间 / the demo's past ran beyond now");
+  }
+  clock.set_ms(now);
+  SUNBID_TRY(evaluation.catch_up(seed.vote_tender_id));
+  SUNBID_TRY(motions.catch_up(seed.motion_id));
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
-    SUNBID_ASSIGN_OR_RETURN(core::Community c, core::Registry::community(db, community.id));
-    rules["area_centi_m2"] = c.totals.total_area_centi_m2;
-  }
-  SUNBID_ASSIGN_OR_RETURN(
-      seed.tender_id,
-      service.create_draft(tenderer,
-                           {community.id, "金山花园物业服务项目招标（2026—2028年）", rules}));
-  SUNBID_TRY(drop(service.publish(tenderer, seed.tender_id)));
-
-  // Three sealed bids from the three qualified enterprises (厦门海湾物业 meets
-  // A/3★ exactly): the floor of 条例 44, so the tender opens; the other two
-  // enterprises would be refused at submission (bidder_not_qualified). Their
-  // openings are kept for the demo's reveal step.
-  struct Offer {
-    std::size_t clerk;
-    std::int64_t price;
-    std::string plan;
-  };
-  const std::vector<Offer> offers = {
-      {0, 268, "驻场团队18人，24小时秩序维护，电梯维保外包至原厂，季度业主满意度调查。"},
-      {1, 239, "驻场团队15人，保洁每日两次，绿化每月修剪，智慧门禁升级。"},
-      {2, 252, "驻场团队16人，秩序维护三班倒，电梯日常巡检，每月公示收支。"},
-  };
-  for (const auto& o : offers) {
-    std::array<std::uint8_t, core::kBidSaltBytes> salt{};
-    if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
-      return make_error("crypto_failure", "随机数生成失败 / random generation failed");
+    SUNBID_ASSIGN_OR_RETURN(auto round,
+                            eval::EvaluationService::open_round(db, seed.vote_tender_id, now));
+    SUNBID_ASSIGN_OR_RETURN(assembly::Turnout turnout,
+                            assembly::MotionService::turnout(db, seed.motion_id));
+    if (!round || turnout.status != assembly::MotionStatus::open) {
+      return make_error("internal_error",
+                        "演示的业主表决未开放 / the demo's owners' votes are not open");
     }
-    boost::json::object bid{
-        {"tender_id", seed.tender_id},
-        {"bidder_uscc", companies[o.clerk].uscc},
-        {"price_fen_per_m2_month", o.price},
-        {"staffing", {{"项目经理", 1}, {"秩序维护员", 8}, {"保洁员", 6}}},
-        {"service_plan", o.plan},
-        {"documents", boost::json::array{boost::json::object{
-                          {"name", "服务方案.pdf"}, {"sha256_hex", hex_encode(sha256(o.plan))}}}}};
-    SUNBID_ASSIGN_OR_RETURN(core::Bid parsed, core::bid_from_json(bid));
-    SUNBID_ASSIGN_OR_RETURN(std::string canonical, core::canonical_bid(parsed));
-    std::string commitment = hex_encode(core::bid_commitment(salt, canonical));
-    SUNBID_TRY(drop(service.submit_bid(clerks[o.clerk], seed.tender_id, commitment)));
-    boost::json::object opening{{"salt_hex", hex_encode(std::span<const std::uint8_t>(salt))},
-                                {"bid", bid}};
+  }
+
+  // The bidding tender published now; the sealed bids' openings are kept
+  // for the demo's reveal.
+  SUNBID_TRY(drop(service.publish(tenderer, seed.tender_id)));
+  for (std::size_t i = 0; i < kOffers.size(); ++i) {
+    SUNBID_ASSIGN_OR_RETURN(SealedOffer sealed,
+                            seal_offer(seed.tender_id, cast.usccs[i], kOffers[i]));
+    SUNBID_TRY(drop(service.submit_bid(cast.clerks[i], seed.tender_id, sealed.commitment)));
     SUNBID_TRY(
-        write_private_file(data_dir / "demo-bids" / ("ent" + std::to_string(o.clerk + 1) + ".json"),
-                           boost::json::serialize(opening) + "\n"));
+        write_private_file(data_dir / "demo-bids" / ("ent" + std::to_string(i + 1) + ".json"),
+                           boost::json::serialize(sealed.opening) + "\n"));
   }
   return seed;
 }

@@ -163,10 +163,7 @@ Result<BidReceipt> commit_bid(WriteTxn& txn, const Actor& actor, const std::stri
     return make_error(audit::kStorageError, "投标回执序号错位 / bid receipt index mismatch");
   }
   receipt.log_index = idx;
-  SUNBID_ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> e,
-                          audit::read_entries(txn.db(), idx, idx + 1));
-  if (e.size() != 1) return make_error("log_corrupt", "条目缺失 / entry missing");
-  receipt.entry = std::move(e[0].bytes);
+  SUNBID_ASSIGN_OR_RETURN(receipt.entry, audit::read_entry_bytes(txn.db(), idx));
   return receipt;
 }
 

@@ -133,6 +133,7 @@ ENDPOINTS = [
     ("POST", "/tenders/T1/reviews", "evaluate", lambda ctx: {"bid_id": "B1", "marks": [{"criterion": "c", "pass": True}]}),
     ("GET", "/tenders/T1/reviews", "read_evaluation", None),
     ("GET", "/tenders/T1/candidates", "read_tender", None),
+    ("GET", "/tenders/T1/turnout", "read_tender", None),
     ("POST", "/tenders/T1/draws", "supervise_evaluation", lambda ctx: {"purpose": "lottery", "beacon": "1.00", "beacon_date": "2026-01-01"}),
     ("POST", "/tenders/T1/objections", "file_objection", lambda ctx: {"text": "t"}),
     ("POST", "/tenders/T1/objections/O1/answer", "answer_objection", lambda ctx: {"text": "t"}),

@@ -1,6 +1,7 @@
 // The account page reads GET /me: an owner (the demo's owner1, two flats)
-// sees their units and weight in plain words on a phone; nothing is open for
-// their vote while the demo tender is still in its bidding period.
+// sees their units and weight in plain words on a phone, and what is open for
+// their vote: the demo's owners' vote tender and its motion, each linking to
+// its ballot page.
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,6 +24,8 @@ test('an owner sees their units, area and head, and what is open for their vote 
   await expect(page.locator('[data-test=owner-weight]')).toContainText('计 1 人');
   const area = answer.owner.area_centi_m2 as number;
   await expect(page.locator('[data-test=owner-weight]')).toContainText(`${Math.floor(area / 100)}.${String(area % 100).padStart(2, '0')} 平方米`);
-  await expect(page.locator('[data-test=no-votes]')).toBeVisible();
+  // The demo's owners' vote tender and its motion are open (the demo seeds their past).
+  expect(answer.owner.open_votes.map((v: { kind: string }) => v.kind).sort()).toEqual(['motion', 'tender']);
+  await expect(page.locator('[data-test=open-vote]')).toHaveCount(2);
   await page.screenshot({ path: `${shots}/account-owner-phone.png`, fullPage: true });
 });

@@ -1,12 +1,17 @@
-// First-load JavaScript of the public tender page (issue 15's budget): the
-// scripts and module preloads index.html references plus the route's chunk
-// and the chunks it imports, each gzip -9. Reads dist/ and Vite's manifest.
+// First-load JavaScript of the public tender page and the owner's pages
+// (issue 15's budgets): the scripts and module preloads index.html
+// references plus the route's chunk and the chunks it imports, each gzip
+// -9. Reads dist/ and Vite's manifest.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGETS = [
   { route: 'src/pages/TenderList.vue', name: 'public tender list', limitKb: 250 },
   { route: 'src/pages/TenderNotice.vue', name: 'tender notice', limitKb: 250 },
+  // The owner's phone pages: 150 KB.
+  { route: 'src/pages/OwnerPage.vue', name: 'owner: my votes', limitKb: 150 },
+  { route: 'src/pages/VotePage.vue', name: 'owner: ballot and result', limitKb: 150 },
+  { route: 'src/pages/ActivatePage.vue', name: 'owner: activation', limitKb: 150 },
 ];
 
 const manifest = JSON.parse(readFileSync('dist/.vite/manifest.json', 'utf8'));

@@ -21,10 +21,13 @@ export const routeTable: RouteRow[] = [
   { path: '/verify', name: 'verify', sample: '/verify#index=1', load: () => import('./pages/VerifyPage.vue') },
   { path: '/login', name: 'login', sample: '/login', load: () => import('./pages/LoginPage.vue') },
   { path: '/account', name: 'account', sample: '/account', auth: true, load: () => import('./pages/AccountPage.vue') },
-  { path: '/company', name: 'company', sample: '/company', auth: true, role: 'enterprise', load: () => import('./pages/CompanyPage.vue') },
+  { path: '/company', name: 'company', sample: '/company', auth: true, load: () => import('./pages/CompanyPage.vue') },
   { path: '/tenderer', name: 'tenderer', sample: '/tenderer', auth: true, role: 'tenderer', load: () => import('./pages/TendererHome.vue') },
   { path: '/tenderer/new', name: 'tender-wizard', sample: '/tenderer/new', auth: true, role: 'tenderer', load: () => import('./pages/TenderWizard.vue') },
   { path: '/tenderer/tenders/:id', name: 'tender-manage', sample: '/tenderer/tenders/T1', auth: true, role: 'tenderer', load: () => import('./pages/TenderManage.vue') },
+  { path: '/owner', name: 'owner', sample: '/owner', auth: true, role: 'owner1', load: () => import('./pages/OwnerPage.vue') },
+  { path: '/vote/:kind(tender|motion)/:id', name: 'vote', sample: '/vote/motion/M1', load: () => import('./pages/VotePage.vue') },
+  { path: '/activate', name: 'activate', sample: '/activate#code=7K3M-Q9TZ-4WXA-R', load: () => import('./pages/ActivatePage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', sample: '/no-such-page', load: () => import('./pages/NotFound.vue') },
 ];
 

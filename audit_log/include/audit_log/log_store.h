@@ -63,6 +63,9 @@ struct StoredEntry {
 };
 // Entries [start, end) in order (end clamped to the log size).
 Result<std::vector<StoredEntry>> read_entries(Database& db, std::uint64_t start, std::uint64_t end);
+// The exact bytes of entry `index` (a receipt's entry, read back in the
+// command that appended it); log_corrupt when it is missing.
+Result<std::string> read_entry_bytes(Database& db, std::uint64_t index);
 
 // Whether the entry is still withheld at `now_ms`: the one rule every public
 // reader (the feed, the trail, the export) applies.

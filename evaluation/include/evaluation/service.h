@@ -143,6 +143,7 @@ struct BallotCast {
   std::uint64_t log_index = 0;
   bool replaced = false;
   int round = 1;
+  std::string entry;  // the ballot entry's exact bytes: the owner's receipt
 };
 
 // One member's marks as a viewer may see them.
@@ -430,6 +431,21 @@ class EvaluationService {
   static Result<std::optional<VoteRoundOpen>> open_round(audit::Database& db,
                                                          std::string_view tender,
                                                          std::int64_t now_ms);
+  // The participation in the owners' vote's latest round, public as a
+  // motion's turnout (no choices, issue 13 §2): the frozen roster's totals
+  // and the area and heads of the owners who have cast a ballot
+  // (abstentions included). nullopt before the vote opens.
+  struct OwnersTurnout {
+    std::int64_t round = 0;
+    std::int64_t opens_ms = 0;
+    std::int64_t closes_ms = 0;
+    std::int64_t total_area_centi_m2 = 0;
+    std::int64_t total_heads = 0;
+    std::int64_t participating_area_centi_m2 = 0;
+    std::int64_t participating_heads = 0;
+  };
+  static Result<std::optional<OwnersTurnout>> owners_turnout(audit::Database& db,
+                                                             std::string_view tender);
   // The decision's state and result; refuses not_allowed to evaluators.
   static Result<boost::json::object> decision(audit::Database& db, std::string_view tender,
                                               const core::Actor& viewer);

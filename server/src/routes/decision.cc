@@ -21,8 +21,10 @@ Result<Pending> post_ballot(Ctx& c, const ReqBallot& req) {
         s.evaluation.cast_ballot_async(viewer, id, candidate, std::move(done));
       },
       [](eval::BallotCast b) -> Result<Response> {
-        return created(boost::json::object{
-            {"log_index", idx(b.log_index)}, {"replaced", b.replaced}, {"round", b.round}});
+        return created(boost::json::object{{"log_index", idx(b.log_index)},
+                                           {"replaced", b.replaced},
+                                           {"round", b.round},
+                                           {"entry", std::move(b.entry)}});
       });
 }
 

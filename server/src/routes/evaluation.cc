@@ -9,6 +9,7 @@
 #include "http/route.h"
 #include "routes/handlers.h"
 #include "routes/reads.h"
+#include "tender_core/time.h"
 #include "wire/eval_json.h"
 #include "wire/requests.h"
 
@@ -114,19 +115,47 @@ Result<Response> get_reviews(Ctx& c) {
       });
 }
 
-// GET /tenders/{id}/candidates: unranked, with bidders and prices.
+// GET /tenders/{id}/candidates: unranked, with bidders (their registered
+// name and the rating in force at the deadline) and prices.
 Result<Response> get_candidates(Ctx& c) {
   return evaluation_read(c, [](audit::Database& db, const core::TenderView& v) -> Result<Response> {
     SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(db, v.id));
     boost::json::array items;
     for (const auto& k : list) {
       boost::json::object item{{"bid_id", k.bid_id}};
-      if (!k.bidder_uscc.empty()) item["bidder_uscc"] = k.bidder_uscc;
+      if (!k.bidder_uscc.empty()) {
+        item["bidder_uscc"] = k.bidder_uscc;
+        SUNBID_ASSIGN_OR_RETURN(item["bidder"],
+                                enterprise_json(db, k.bidder_uscc, v.bid_deadline_ms.value_or(0)));
+      }
       if (k.price_fen_per_m2_month) item["price_fen_per_m2_month"] = *k.price_fen_per_m2_month;
       items.push_back(std::move(item));
     }
     return ok_json(boost::json::object{
         {"tender_id", v.id}, {"items", std::move(items)}, {"next_cursor", nullptr}});
+  });
+}
+
+// GET /tenders/{id}/turnout: the owners' vote's participation, public
+// during the window (no choices); round null before the vote opens.
+Result<Response> get_owners_turnout(Ctx& c) {
+  return evaluation_read(c, [](audit::Database& db, const core::TenderView& v) -> Result<Response> {
+    SUNBID_ASSIGN_OR_RETURN(auto t, eval::EvaluationService::owners_turnout(db, v.id));
+    if (!t) {
+      return ok_json(boost::json::object{{"tender_id", v.id}, {"round", nullptr}});
+    }
+    // The tally's integer rule (owners_vote.cc): 3·part ≥ 2·total.
+    return ok_json(boost::json::object{
+        {"tender_id", v.id},
+        {"round", t->round},
+        {"opens_at", core::format_rfc3339_ms(t->opens_ms)},
+        {"closes_at", core::format_rfc3339_ms(t->closes_ms)},
+        {"total_area_centi_m2", t->total_area_centi_m2},
+        {"total_heads", t->total_heads},
+        {"participating_area_centi_m2", t->participating_area_centi_m2},
+        {"participating_heads", t->participating_heads},
+        {"area_quorum", 3 * t->participating_area_centi_m2 >= 2 * t->total_area_centi_m2},
+        {"head_quorum", 3 * t->participating_heads >= 2 * t->total_heads}});
   });
 }
 

@@ -100,6 +100,7 @@ Result<Response> get_committee(Ctx& c);
 Result<Response> get_clearing_report(Ctx& c);
 Result<Response> get_reviews(Ctx& c);
 Result<Response> get_candidates(Ctx& c);
+Result<Response> get_owners_turnout(Ctx& c);
 
 // ---- Decision (decision.cc)
 Result<Pending> post_ballot(Ctx& c, const ReqBallot& req);

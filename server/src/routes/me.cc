@@ -3,8 +3,9 @@
 // community's roster with their exclusive area and head (民法典 art. 278:
 // one owner counts one head however many units), and what is open for their
 // vote: tenders of the community in an owners_vote window and its motions in
-// their window. The rules stay in their modules; this handler reads, catches
-// the tenders and motions up (their windows open lazily) and shapes.
+// their window; for an enterprise's clerk its registration and the rating in
+// force (the public registry: enterprise_json). The rules stay in their modules; this handler
+// reads, catches the tenders and motions up (their windows open lazily) and shapes.
 #include <boost/json/object.hpp>
 
 #include "accounts/accounts.h"
@@ -13,6 +14,7 @@
 #include "http/answer.h"
 #include "http/route.h"
 #include "routes/handlers.h"
+#include "routes/reads.h"
 #include "tender_core/registry.h"
 #include "tender_core/service.h"
 #include "tender_core/time.h"
@@ -86,6 +88,7 @@ Result<Response> get_me(Ctx& c) {
   boost::json::value community = nullptr;
   boost::json::array units;
   std::int64_t area = 0;
+  boost::json::value enterprise = nullptr;
   {
     SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
     SUNBID_ASSIGN_OR_RETURN(account, accounts::find_account_by_id(lease.db(), c.viewer.account));
@@ -96,6 +99,10 @@ Result<Response> get_me(Ctx& c) {
       SUNBID_ASSIGN_OR_RETURN(core::Community cm,
                               core::Registry::community(lease.db(), *account->community_id));
       community = boost::json::object{{"id", cm.id}, {"name", cm.name}, {"district", cm.district}};
+    }
+    if (account->role == accounts::Role::kEnterprise && account->enterprise_uscc) {
+      SUNBID_ASSIGN_OR_RETURN(enterprise,
+                              enterprise_json(lease.db(), *account->enterprise_uscc, c.now_ms()));
     }
     if (account->role == accounts::Role::kOwner && account->community_id && account->owner_key) {
       SUNBID_ASSIGN_OR_RETURN(std::vector<core::Unit> roster,
@@ -114,6 +121,7 @@ Result<Response> get_me(Ctx& c) {
                         {"role", std::string(accounts::role_name(account->role))},
                         {"community", std::move(community)},
                         {"enterprise_uscc", or_null(account->enterprise_uscc)},
+                        {"enterprise", std::move(enterprise)},
                         {"owner", nullptr}};
   if (account->role == accounts::Role::kOwner && account->community_id) {
     SUNBID_ASSIGN_OR_RETURN(boost::json::array votes, open_tender_votes(c, *account->community_id));

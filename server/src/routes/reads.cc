@@ -1,6 +1,8 @@
 #include "routes/reads.h"
 
 #include "http/answer.h"
+#include "tender_core/registry.h"
+#include "tender_core/time.h"
 #include "wire/tender_json.h"
 
 namespace sunbid::server {
@@ -47,6 +49,21 @@ Result<boost::json::object> view_with_log_index(Ctx& c, std::uint64_t log_index)
   boost::json::object o = tender_json(v);
   o["log_index"] = idx(log_index);
   return o;
+}
+
+Result<boost::json::object> enterprise_json(audit::Database& db, const std::string& uscc,
+                                            std::int64_t at_ms) {
+  SUNBID_ASSIGN_OR_RETURN(auto name, core::Registry::enterprise_name(db, uscc));
+  SUNBID_ASSIGN_OR_RETURN(auto rating, core::Registry::rating_as_of(db, uscc, at_ms));
+  boost::json::value r = nullptr;
+  if (rating) {
+    r = boost::json::object{{"credit_grade", rating->credit_grade},
+                            {"credit_score", rating->credit_score},
+                            {"star_rating", rating->star_rating},
+                            {"blacklisted", rating->blacklisted},
+                            {"effective_from", core::format_rfc3339_ms(rating->effective_from_ms)}};
+  }
+  return boost::json::object{{"uscc", uscc}, {"name", or_null(name)}, {"rating", std::move(r)}};
 }
 
 }  // namespace sunbid::server

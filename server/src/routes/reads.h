@@ -31,6 +31,12 @@ Result<Response> evaluation_read(Ctx& c, Read read) {
   return read(lease.db(), v);
 }
 
+// An enterprise as the public registry shows it: {uscc, name (null when not
+// registered), rating (null when none is in force at `at_ms`, else
+// credit_grade, credit_score, star_rating, blacklisted, effective_from)}.
+Result<boost::json::object> enterprise_json(audit::Database& db, const std::string& uscc,
+                                            std::int64_t at_ms);
+
 // The tender's view (tender_json) as the viewer sees it now, with the
 // command's log_index.
 Result<boost::json::object> view_with_log_index(Ctx& c, std::uint64_t log_index);

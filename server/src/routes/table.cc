@@ -87,6 +87,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("POST",   "/tenders/{id}/reviews",                    kEvaluate,            kWorker,      kJson,           post_review),
       route("GET",    "/tenders/{id}/reviews",                    kReadEvaluation,      kWorker,      kNone,           get_reviews),
       route("GET",    "/tenders/{id}/candidates",                 kReadTender,          kWorker,      kNone,           get_candidates),
+      route("GET",    "/tenders/{id}/turnout",                    kReadTender,          kWorker,      kNone,           get_owners_turnout),
       route("POST",   "/tenders/{id}/draws",                      kSuperviseEvaluation, kWorker,      kJson,           post_draw),
       // decision.cc
       route("POST",   "/tenders/{id}/ballots",                    kCastBallot,          kLedgerAsync, kJson,           post_ballot),
