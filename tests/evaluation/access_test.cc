@@ -150,7 +150,7 @@ TEST_CASE("access: ballots are secret until the vote window closes") {
   }
   auto elsewhere = CoreFixture::actor("owner-elsewhere", "owner", "other-community");
   elsewhere.owner_key = "O1";  // the same key in another community is not O1 here
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   REQUIRE(f.eval->cast_ballot(owner["O1"], d.t.id, d.candidates[0]).ok());
   REQUIRE(f.eval->cast_ballot(owner["O2"], d.t.id, std::nullopt).ok());

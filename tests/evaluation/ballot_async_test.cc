@@ -31,7 +31,7 @@ TEST_CASE("cast_ballot_async records the ballot and answers from the completion"
   REQUIRE(f.registry->import_roster(f.admin, community, kOwnersRoster).ok());
   auto o1 = CoreFixture::actor("owner-O1", "owner", community);
   o1.owner_key = "O1";
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));
   REQUIRE(f.eval->catch_up(d.t.id).ok());
 
   auto first = cast_async(f, o1, d.t.id, d.candidates[0]);

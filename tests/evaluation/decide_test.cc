@@ -108,16 +108,17 @@ TEST_CASE("china_day and the extension by calendar days touched", "[decide]") {
 
 TEST_CASE("the vote opens when a candidate objection is answered, not at the nominal end",
           "[decide]") {
-  // Legal D2: objection at +1 day, answer at +12 days. On main the window
-  // was [+3 d, +10 d), already closed when the tender became deciding, and
-  // every ballot was refused.
+  // Legal D2: objection at +1 day, answer at +20 days, after the nominal
+  // end of the 15-day publicity (the owners' vote notice). Before legal D2
+  // the window opened at the nominal end and could close before the tender
+  // became deciding, and every ballot was refused.
   EvalFixture f;
   auto d = owners_vote_candidates(f);
   const std::int64_t publicized = f.clock.now_ms();
   f.clock.advance_ms(eval::kDayMs);
   auto o = f.service->file_objection(d.t.market.owner, d.t.id, "候选人资格存疑");
   REQUIRE(o.ok());
-  f.clock.set_ms(publicized + 12 * eval::kDayMs);
+  f.clock.set_ms(publicized + 20 * eval::kDayMs);
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   CHECK(status_of(f, d.t.id) == core::TenderStatus::candidates_publicized);
   const std::int64_t answered = f.clock.now_ms();
@@ -150,7 +151,7 @@ TEST_CASE("a suspension during the publicity moves the vote's opening past it", 
   // (docs/periods.md); the vote opens there and lasts 7 calendar days.
   const core::Pause pause{publicized + eval::kDayMs, resumed};
   const std::int64_t publicity_end =
-      *core::granted_period_end_ms(core::HolidayCalendar{}, publicized, 3, {&pause, 1});
+      *core::granted_period_end_ms(core::HolidayCalendar{}, publicized, 15, {&pause, 1});
   CHECK(publicity_end > resumed);
   f.clock.set_ms(publicity_end - 1);
   REQUIRE(f.eval->catch_up(d.t.id).ok());
@@ -169,7 +170,7 @@ TEST_CASE(
   EvalFixture f;
   auto d = owners_vote_candidates(f);
   const auto A = d.bid_of[kUsccA];
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto [opens, closes] = opened_window(f);
   f.clock.advance_ms(kHourMs);
@@ -287,7 +288,7 @@ TEST_CASE("the owners' decision executes itself; POST /decision is idempotent", 
   EvalFixture f;
   auto d = owners_vote_candidates(f);
   const auto A = d.bid_of[kUsccA];
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto [opens, closes] = opened_window(f);
   REQUIRE(f.eval->cast_ballot(owner(d, "K1"), d.t.id, A).ok());
@@ -333,7 +334,7 @@ TEST_CASE("a lowest_price decision repeated answers the stored result", "[decide
 TEST_CASE("once the owners' vote opened only a supervisor cancels, citing the rule", "[decide]") {
   EvalFixture f;
   auto d = owners_vote_candidates(f);
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   expect_eval_refused(
       f, [&] { return f.service->cancel(d.t.market.tenderer, d.t.id, "改用其他方式"); },
@@ -447,7 +448,7 @@ TEST_CASE("the vote snapshot accepts the developer's key on sold-but-undelivered
                               "A-101,9000,dev,开发商,unsold\nA-102,7000,dev,开发商,sold\n"
                               "A-103,8000,o1,甲,sold\n")
               .ok());
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   auto roster = payload_of_last(f, "decision.vote_opened")["roster"].as_object();
   CHECK(roster["total_heads"].as_int64() == 2);

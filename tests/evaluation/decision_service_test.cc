@@ -292,7 +292,7 @@ OwnersVote owners_vote(EvalFixture& f, bool allow_runoff) {
   o.A = o.d.bid_of[kUsccA];
   o.B = o.d.bid_of[kUsccB];
   o.C = o.d.bid_of[kUsccC];
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));
   REQUIRE(f.eval->catch_up(o.d.t.id).ok());
   auto opened = last_entry(f);
   REQUIRE(opened["type"].as_string() == "decision.vote_opened");
@@ -493,7 +493,7 @@ TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the
   auto o = CoreFixture::actor("owner-1", "owner", d.t.market.tenderer.community_id);
   o.owner_key = "K1";
   const auto A = d.bid_of[kUsccA];
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3) - 1);
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15) - 1);
   expect_eval_refused(
       f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
   f.clock.advance_ms(1);

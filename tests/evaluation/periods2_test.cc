@@ -69,7 +69,7 @@ OwnersVote open_owners_vote(EvalFixture& f, const std::function<void()>& before_
     r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", false}};
   });
   if (before_opening) before_opening();
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));  // the candidate publicity ends
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));  // the candidate publicity ends
   REQUIRE(f.eval->catch_up(v.d.t.id).ok());
   auto w = entries_of(f, "decision.vote_opened").back()["window"].as_object();
   v.opens = ms(std::string(w["opens_at"].as_string()));
@@ -142,7 +142,7 @@ TEST_CASE("a suspension in the owners' vote counts with the calendar of the open
   std::int64_t touched = 0;
   core::HolidayCalendar at_opening;
   auto v = open_owners_vote(f, [&] {
-    const std::int64_t opens = days_end(f.clock.now_ms(), 3);
+    const std::int64_t opens = days_end(f.clock.now_ms(), 15);
     last = core::china_date(days_end(opens, 7) - 1);
     touched = 6 - core::weekday(last);
     // The Monday after the Saturday the suspension reaches is a holiday.

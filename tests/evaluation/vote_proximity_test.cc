@@ -37,7 +37,7 @@ TEST_CASE("a scheduled and an open owners' vote are near; a closed one is not",
   const auto community = d.t.market.tenderer.community_id;
   CHECK(near(f, community));  // candidates publicized: the vote is scheduled
   CHECK_FALSE(near(f, "C999"));
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   CHECK(near(f, community));  // the round is open
   f.clock.advance_ms(30 * kDayMs);

@@ -349,7 +349,7 @@ TEST_CASE("barriers: evaluators read nothing of the decision; ballots stay hidde
   CHECK_REFUSED(w,
                 w.call("POST", t + "/ballots", R"({"candidate_bid_id":")" + A + R"("})", w.owner),
                 409, "vote_window_closed");
-  w.at(days_end(w.clock.now_ms(), 3));
+  w.at(days_end(w.clock.now_ms(), 15));
   w.settle(id);
   REQUIRE(
       w.call("POST", t + "/ballots", R"({"candidate_bid_id":")" + A + R"("})", w.owner).status ==
@@ -399,7 +399,7 @@ TEST_CASE("scenario owners_vote: two owners carry the vote", "[api][eval][scenar
   auto cands = to_candidates(w, id);
   REQUIRE(cands.size() == 3);
   const std::string A = w.bid_of[kUsccs[0]], B = w.bid_of[kUsccs[1]];
-  w.at(days_end(w.clock.now_ms(), 3));
+  w.at(days_end(w.clock.now_ms(), 15));
   w.settle(id);
   // Roster (TenderWorld): O-001 17900 (two units, one head), O-002 12030,
   // the developer 14400: total 44330, 3 heads. O-001 first votes B, then

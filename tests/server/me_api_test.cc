@@ -55,7 +55,7 @@ TEST_CASE("GET /me: account, community, an owner's units, area, head and open vo
   auto members = w.draw(id);
   REQUIRE(members.size() == 5);
   w.review_all(id, members);
-  w.at(days_end(w.clock.now_ms(), 3));
+  w.at(days_end(w.clock.now_ms(), 15));
   w.settle(id);
   auto during = me(w, w.owner);
   const auto& votes = during.at("owner").at("open_votes").as_array();

@@ -62,7 +62,7 @@ Awarded award_tender(CoreFixture& f, const Market& m) {
                 return ok_status();
               })
               .ok());
-  f.clock.set_ms(days_end(cand_start, 3));
+  f.clock.set_ms(days_end(cand_start, 15));
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   const std::int64_t award_start = f.clock.now_ms();
   REQUIRE(f.ledger

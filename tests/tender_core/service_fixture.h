@@ -3,8 +3,6 @@
 // after a command.
 #pragma once
 
-#include <algorithm>
-
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
@@ -198,13 +196,14 @@ inline void fit_vote_window(boost::json::object& r) {
   }
   r["vote_window_days"] = days;
   r["vote_window_s"] = secs;
-  // The candidate publicity at its legal minimum for the method: an owners'
-  // vote is announced with it 15 days ahead (物业管理条例 art. 12,
-  // core::kOwnersVoteNoticeDays); the other methods publicize 3 days.
+  // The candidate publicity at its legal minimum for the method, when it is
+  // the other method's minimum: an owners' vote is announced with it 15 days
+  // ahead (物业管理条例 art. 12, core::kOwnersVoteNoticeDays); the other
+  // methods publicize 3 days. Any other value is the test's own.
   const std::int64_t publicity = get("candidate_publicity_days");
-  if (method == "owners_vote") {
-    r["candidate_publicity_days"] = std::max<std::int64_t>(publicity, 15);
-  } else if (publicity == 15) {
+  if (method == "owners_vote" && publicity == 3) {
+    r["candidate_publicity_days"] = 15;
+  } else if (method != "owners_vote" && publicity == 15) {
     r["candidate_publicity_days"] = 3;
   }
 }
