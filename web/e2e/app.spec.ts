@@ -124,7 +124,7 @@ for (const row of routeTable) {
     if (row.auth) {
       await page.goto('/login');
       await login(page, row.role ?? 'ent1');
-      await expect(page).toHaveURL(/\/account$/);
+      await expect(page).toHaveURL(/\/(account|owner)$/);  // owners land on 我的表决
     }
     for (const [name, size] of Object.entries(viewports)) {
       await page.setViewportSize(size);
