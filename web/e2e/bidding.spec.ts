@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { seriousViolations } from './axe';
-import { advanceDevClock, createTenderViaApi, type ApiServer, type CreatedTender } from './fixtures';
+import { advanceDevClock, type ApiServer, type CreatedTender } from './fixtures';
+import { publishTenderInBrowser } from './tenderer-steps';
 import { startSunbid, stopSunbid, type Sunbid } from './global-setup';
 
 const port = process.env.SUNBID_E2E_BID_PORT ?? '18744';
@@ -52,11 +53,29 @@ let tender: CreatedTender;
 const sent: { phase: 'sealed' | 'revealing'; method: string; url: string; body: string }[] = [];
 let phase: 'sealed' | 'revealing' = 'sealed';
 
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
+// Step 1 of the journey: the demo's tenderer drafts and publishes the tender
+// in the browser (招标向导), a lowest-price tender whose bids close 30 days on.
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
   server = await startSunbid(port);
   api = { baseURL, passwords: server.passwords };
-  tender = await createTenderViaApi(api, '海湾花园物业服务项目招标（浏览器投标测试）');
+  // The tenderer's own context: its requests are not the companies' (the
+  // journey's record of what the bidding pages sent starts with them).
+  const context = await browser.newContext({ baseURL, ignoreHTTPSErrors: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: viewports.desktop });
+  const page = await context.newPage();
+  const title = '海湾花园物业服务项目招标（浏览器投标测试）';
+  const id = await publishTenderInBrowser(page, {
+    title,
+    login: { username: 'tenderer', password: server.passwords.tenderer! },
+    method: 'lowest_price',
+    minValidBids: 3,
+  });
+  const r = await page.request.get(`/api/v1/tenders/${id}`);
+  expect(r.ok()).toBeTruthy();
+  const t = (await r.json()) as { title: string; status: string; rules: { bid_deadline: string; reveal_window_s: number } };
+  expect(t.status).toBe('published');
+  tender = { id, title: t.title, bidDeadlineMs: Date.parse(t.rules.bid_deadline), revealWindowS: t.rules.reveal_window_s };
+  await context.close();
   mkdirSync(files, { recursive: true });
 });
 test.afterAll(async () => {

@@ -1,6 +1,6 @@
-// Set-up through the API for the browser journeys. createTenderViaApi is the
-// one place a tender is made without the browser: the tenderer's wizard
-// replaces it once it lands.
+// Set-up through the API for the browser journeys: logging in with a bearer
+// token and moving the dev clock as the admin. Tenders are made in the
+// browser (tenderer-steps.ts, the wizard).
 import { request, type APIRequestContext } from '@playwright/test';
 
 export interface ApiServer {
@@ -23,43 +23,6 @@ export interface CreatedTender {
   title: string;
   bidDeadlineMs: number;
   revealWindowS: number;
-}
-
-// As the demo's tenderer: a fresh lowest-price tender in community C1 whose
-// bids close `days` after now (at least the 20 days of the rules), published.
-export async function createTenderViaApi(server: ApiServer, title: string, days = 25): Promise<CreatedTender> {
-  const api = await apiAs(server, 'tenderer');
-  const deadline = new Date(Date.now() + days * 86_400_000);
-  deadline.setUTCHours(2, 0, 0, 0);
-  const revealWindowS = 86_400;
-  const draft = await api.post('/api/v1/tenders', {
-    data: {
-      community_id: 'C1',
-      title,
-      service_tier: 'T2',
-      area_centi_m2: 12_000_000,
-      qualification: { min_credit_grade: 'A', min_star_rating: 3 },
-      criteria: [{ code: 'plan', title: '服务方案' }],
-      committee_size: 5,
-      min_valid_bids: 3,
-      candidate_cap: 3,
-      candidate_cap_method: 'lowest_price',
-      decision: { method: 'lowest_price' },
-      beacon_source: '上海证券交易所当日收盘指数',
-      bid_deadline: deadline.toISOString(),
-      reveal_window_s: revealWindowS,
-      candidate_publicity_days: 5,
-      vote_window_days: 0,
-      vote_window_s: 0,
-      award_publicity_days: 5,
-    },
-  });
-  if (draft.status() !== 201) throw new Error(`draft: ${draft.status()} ${await draft.text()}`);
-  const { id } = (await draft.json()) as { id: string };
-  const pub = await api.post(`/api/v1/tenders/${id}/publish`, { data: {} });
-  if (pub.status() !== 200) throw new Error(`publish: ${pub.status()} ${await pub.text()}`);
-  await api.dispose();
-  return { id, title, bidDeadlineMs: deadline.getTime(), revealWindowS };
 }
 
 // As the admin: moves the server's dev clock forward (POST /dev/clock).
