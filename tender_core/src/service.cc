@@ -174,8 +174,15 @@ Result<std::uint64_t> end_tender(WriteTxn& txn, const Actor& actor, const Tender
 
 }  // namespace
 
-// The community and tenderer members every notice's source carries.
-Status detail::notice_parties(audit::Database& db, const TenderRow& row, boost::json::object& s) {
+// The members every notice's source starts with: its kind and format, the
+// tender, the community and the tenderer.
+Result<boost::json::object> detail::notice_source(audit::Database& db, const TenderRow& row,
+                                                  std::string_view kind) {
+  boost::json::object s;
+  s["kind"] = kind;
+  s["format"] = 1;
+  s["tender_id"] = row.id;
+  s["title"] = row.title;
   SUNBID_ASSIGN_OR_RETURN(Community c, Registry::community(db, row.community_id));
   s["community"] = boost::json::object{{"id", c.id},
                                        {"name", c.name},
@@ -187,7 +194,7 @@ Status detail::notice_parties(audit::Database& db, const TenderRow& row, boost::
   // The organisation that tenders, as the OCDS procuringEntity names it
   // (publication/ocds_release.cc): never a person.
   s["tenderer"] = boost::json::object{{"name", c.name + "业主委员会"}, {"kind", "业主委员会"}};
-  return ok_status();
+  return s;
 }
 
 namespace {
@@ -200,12 +207,7 @@ Result<boost::json::object> tender_notice_source(audit::Database& db, const Tend
                                                  const TenderRules& rules, const ServiceTier& tier,
                                                  std::int64_t now_ms,
                                                  std::int64_t objections_until_ms) {
-  boost::json::object s;
-  s["kind"] = kTenderNoticeKind;
-  s["format"] = 1;
-  s["tender_id"] = row.id;
-  s["title"] = row.title;
-  SUNBID_TRY(notice_parties(db, row, s));
+  SUNBID_ASSIGN_OR_RETURN(boost::json::object s, notice_source(db, row, kTenderNoticeKind));
   s["area_centi_m2"] = rules.area_centi_m2;
   s["service_tier"] = to_json(tier);
   s["qualification"] = boost::json::object{{"min_credit_grade", rules.min_credit_grade},
@@ -607,12 +609,8 @@ Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, c
                                 std::int64_t amendment, std::string_view text,
                                 std::int64_t old_deadline_ms, std::int64_t new_deadline_ms,
                                 std::int64_t amended_ms) {
-  boost::json::object notice;
-  notice["kind"] = kTenderAmendedKind;
-  notice["format"] = 1;
-  notice["tender_id"] = row.id;
-  notice["title"] = row.title;
-  SUNBID_TRY(notice_parties(txn.db(), row, notice));
+  SUNBID_ASSIGN_OR_RETURN(boost::json::object notice,
+                          notice_source(txn.db(), row, kTenderAmendedKind));
   notice["amendment"] = amendment;
   notice["text"] = text;
   notice["old_deadline_ms"] = old_deadline_ms;
@@ -626,12 +624,7 @@ Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, c
 Status publish_failure_notice(audit::WriteTxn& txn, audit::EntryDraft draft, const TenderRow& row,
                               std::string_view reason, std::string_view reason_text,
                               std::int64_t failed_ms) {
-  boost::json::object s;
-  s["kind"] = kTenderFailedKind;
-  s["format"] = 1;
-  s["tender_id"] = row.id;
-  s["title"] = row.title;
-  SUNBID_TRY(notice_parties(txn.db(), row, s));
+  SUNBID_ASSIGN_OR_RETURN(boost::json::object s, notice_source(txn.db(), row, kTenderFailedKind));
   s["published_ms"] = row.published_ms.value_or(0);
   s["failed_ms"] = failed_ms;
   s["reason"] = reason;

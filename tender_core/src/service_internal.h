@@ -54,8 +54,10 @@ Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, c
 // `opened_ms`: the reveal window's close (the PDF's dates).
 Status publish_opening_notice(audit::WriteTxn& txn, const TenderRow& row, std::int64_t opened_ms);
 
-// The community and tenderer members every notice's source carries.
-Status notice_parties(audit::Database& db, const TenderRow& row, boost::json::object& s);
+// The members every notice's source starts with: kind, format 1, tender_id,
+// title, community and tenderer (docs/documents.md).
+Result<boost::json::object> notice_source(audit::Database& db, const TenderRow& row,
+                                          std::string_view kind);
 
 Status require_tenderer(const Actor& actor, const TenderRow& row);
 Status require_supervisor(const Actor& actor);

@@ -25,12 +25,7 @@ namespace {
 // The members every stage notice's source starts with.
 Result<json::object> stage_source(audit::Database& db, const detail::TenderRow& row,
                                   std::string_view kind) {
-  json::object s;
-  s["kind"] = kind;
-  s["format"] = 1;
-  s["tender_id"] = row.id;
-  s["title"] = row.title;
-  SUNBID_TRY(detail::notice_parties(db, row, s));
+  SUNBID_ASSIGN_OR_RETURN(json::object s, detail::notice_source(db, row, kind));
   s["published_ms"] = row.published_ms.value_or(0);
   s["decision_method"] = row.decision_method.value_or("");
   return s;
