@@ -61,6 +61,15 @@ boost::json::object tender_json(const core::TenderView& t) {
   o["cancel_rule"] = t.cancel_rule ? boost::json::value(*t.cancel_rule) : nullptr;
   o["awarded_bid_id"] = t.awarded_bid_id ? boost::json::value(*t.awarded_bid_id) : nullptr;
   o["retender_of"] = t.retender_of ? boost::json::value(*t.retender_of) : nullptr;
+  // A publicity window (公示期) once it has started; its end null while a
+  // suspension lasts.
+  auto window = [&](const std::optional<std::int64_t>& start,
+                    const std::optional<std::int64_t>& end) -> boost::json::value {
+    if (!start) return nullptr;
+    return boost::json::object{{"starts_at", time_or_null(start)}, {"ends_at", time_or_null(end)}};
+  };
+  o["candidate_publicity"] = window(t.candidate_publicity_start_ms, t.candidate_publicity_end_ms);
+  o["award_publicity"] = window(t.award_publicity_start_ms, t.award_publicity_end_ms);
   return o;
 }
 
@@ -74,8 +83,10 @@ boost::json::object bid_summary_json(const core::BidSummary& b) {
   return o;
 }
 
-boost::json::object opening_row_json(const core::OpeningRow& r) {
+boost::json::object opening_row_json(const core::OpeningRow& r,
+                                     const std::optional<std::string>& bidder_name) {
   boost::json::object o{{"bid_id", r.bid_id}, {"bidder_uscc", r.bidder_uscc}, {"valid", r.valid}};
+  o["bidder_name"] = bidder_name ? boost::json::value(*bidder_name) : nullptr;
   o["reason"] = r.valid ? boost::json::value(nullptr) : boost::json::value(r.reason);
   boost::json::array disqualified;
   for (const auto& d : r.disqualified) disqualified.emplace_back(d);
