@@ -60,14 +60,6 @@ Result<TenderView> make_view(audit::Database& db, const TenderRow& row) {
     v.bid_deadline_ms = effective_deadline_ms(t);
     v.reveal_close_ms = reveal_close_ms(t);
     v.deadline_held = t.deadline_held && row.status == TenderStatus::published;
-    if (t.candidates_publicized_at_ms) {
-      v.candidate_publicity_start_ms = t.candidates_publicized_at_ms;
-      v.candidate_publicity_end_ms = candidate_publicity_end_ms(t);
-    }
-    if (t.award_publicized_at_ms) {
-      v.award_publicity_start_ms = t.award_publicized_at_ms;
-      v.award_publicity_end_ms = award_publicity_end_ms(t);
-    }
   }
   SUNBID_ASSIGN_OR_RETURN(
       auto n,

@@ -61,15 +61,6 @@ boost::json::object tender_json(const core::TenderView& t) {
   o["cancel_rule"] = t.cancel_rule ? boost::json::value(*t.cancel_rule) : nullptr;
   o["awarded_bid_id"] = t.awarded_bid_id ? boost::json::value(*t.awarded_bid_id) : nullptr;
   o["retender_of"] = t.retender_of ? boost::json::value(*t.retender_of) : nullptr;
-  // A publicity window (公示期) once it has started; its end null while a
-  // suspension lasts.
-  auto window = [&](const std::optional<std::int64_t>& start,
-                    const std::optional<std::int64_t>& end) -> boost::json::value {
-    if (!start) return nullptr;
-    return boost::json::object{{"starts_at", time_or_null(start)}, {"ends_at", time_or_null(end)}};
-  };
-  o["candidate_publicity"] = window(t.candidate_publicity_start_ms, t.candidate_publicity_end_ms);
-  o["award_publicity"] = window(t.award_publicity_start_ms, t.award_publicity_end_ms);
   return o;
 }
 

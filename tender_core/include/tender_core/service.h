@@ -217,13 +217,6 @@ struct TenderView {
   std::optional<std::string> retender_of;  // the failed or cancelled tender it re-tenders
   // A supervisor's cancellation cites the rule violated (物业管理条例 art. 19).
   std::optional<std::string> cancel_rule;
-  // The publicity windows (公示期) once they have started: the start and the
-  // effective end (nullopt while a suspension lasts), as the clock applies
-  // them (tender_machine.h).
-  std::optional<std::int64_t> candidate_publicity_start_ms;
-  std::optional<std::int64_t> candidate_publicity_end_ms;
-  std::optional<std::int64_t> award_publicity_start_ms;
-  std::optional<std::int64_t> award_publicity_end_ms;
 };
 
 struct OpeningRow {
