@@ -284,11 +284,11 @@ test('owners vote on their phones, change a vote, and see the result the test co
   // server's limit (16 KiB) with the server's own message; neither is filed.
   await p3.locator('[data-test=objection-submit]').click();
   await expect(p3.locator('[data-test=objection-problem]')).toHaveText('请填写异议内容');
-  await p3.locator('[data-test=objection-input] textarea').fill('异'.repeat(6000));
+  await p3.getByLabel('异议内容', { exact: true }).fill('异'.repeat(6000));
   await p3.locator('[data-test=objection-submit]').click();
   await expect(p3.locator('[data-test=objection-error]')).toContainText('异议内容过长');
   const objection = '中标企业的项目经理未参加现场踏勘，请核实其投标文件中的人员承诺。';
-  await p3.locator('[data-test=objection-input] textarea').fill(objection);
+  await p3.getByLabel('异议内容', { exact: true }).fill(objection);
   const filed = p3.waitForResponse((r) => r.url().endsWith(`/tenders/${voteTender.id}/objections`) && r.request().method() === 'POST');
   await p3.locator('[data-test=objection-submit]').click();
   expect((await filed).status()).toBe(201);
