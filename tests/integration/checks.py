@@ -123,6 +123,7 @@ ENDPOINTS = [
     ("POST", "/tenders/T1/reveal-window/extend", "supervise_tender", lambda ctx: {"seconds": 1, "reason": "r"}),
     ("POST", "/tenders/T1/bids", "bid", lambda ctx: {"commitment_sha256_hex": "ab" * 32}),
     ("DELETE", "/tenders/T1/bids/mine", "bid", None),
+    ("GET", "/tenders/T1/bids/mine", "bid", None),
     ("POST", "/tenders/T1/bids/mine/reveal", "bid", lambda ctx: {}),
     ("GET", "/tenders/T1/opening", "read_tender", None),
     ("POST", "/tenders/T1/committee/draw", "supervise_evaluation", lambda ctx: {"beacon": "1.00", "beacon_date": "2026-01-01"}),

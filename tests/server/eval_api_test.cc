@@ -71,6 +71,14 @@ void award_is(EvalWorld& w, const std::string& id, const std::string& winner) {
   CHECK(str(av, "status") == "award_publicized");
   CHECK(str(av, "awarded_bid_id") == winner);
   CHECK(str(av.at("decision"), "state") != "not_started");
+  // The winner by its registered name, with its price.
+  CHECK(str(av.at("winner"), "bid_id") == winner);
+  CHECK(!str(av.at("winner").at("bidder"), "name").empty());
+  CHECK(av.at("winner").at("price_fen_per_m2_month").is_int64());
+  // The tender's view carries the award publicity window.
+  auto view = body_json(w.call("GET", "/api/v1/tenders/" + id));
+  CHECK(view.at("award_publicity").is_object());
+  CHECK(view.at("candidate_publicity").is_object());
 }
 
 }  // namespace
@@ -332,7 +340,18 @@ TEST_CASE("review: hidden marks, final submissions, refusals, candidates", "[api
   CHECK(std::is_sorted(ids.begin(), ids.end()));
   for (const auto& i : items) {
     if (str(i, "bid_id") == A) CHECK(i.at("price_fen_per_m2_month").as_int64() == 200);
+    // The review summary the 中标候选人公示 printed: per criterion, the
+    // seats that marked it 合格.
+    REQUIRE(i.as_object().contains("review"));
+    CHECK(!i.at("review").as_array().empty());
+    CHECK(i.at("review").as_array()[0].at("pass_seats").as_int64() >= 4);  // A: 4 of 5
   }
+  CHECK(body_json(cands).at("review_seats").as_int64() == 5);
+  // The tender's view: the candidate publicity window, its end in the future.
+  auto view = body_json(w.call("GET", t));
+  REQUIRE(view.at("candidate_publicity").is_object());
+  CHECK(view.at("candidate_publicity").at("ends_at").is_string());
+  CHECK(view.at("award_publicity").is_null());
   // Now the tenderer reads the clearing report.
   CHECK(w.call("GET", t + "/clearing-report", "", w.tenderer).status == 200);
   CHECK(w.call("GET", t + "/clearing-report", "", w.other_tenderer).status == 403);

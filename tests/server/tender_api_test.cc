@@ -372,6 +372,7 @@ TEST_CASE("bids and objections: commit, replace, withdraw, reveal, opening, answ
   REQUIRE(rows.size() == 3);
   // Ordered by USCC bytes: …0200… before …0500… before …0503….
   CHECK(str(rows[0], "bidder_uscc") == kUsccs[0]);
+  CHECK(str(rows[0], "bidder_name") == "物业公司0");  // the registered name
   CHECK(rows[0].at("bid").at("price_fen_per_m2_month").as_int64() == 260);
   CHECK(str(rows[1], "bidder_uscc") == kUsccs[1]);
   CHECK(rows[1].at("bid").at("price_fen_per_m2_month").as_int64() == 230);
@@ -442,6 +443,27 @@ TEST_CASE("confidentiality: before the deadline nobody but the bidder learns of 
     }
   }
   CHECK(withheld == 3);
+
+  // GET /bids/mine: each bidder reads its own receipt again (the entry's
+  // exact bytes, as the POST answered), and nobody else's.
+  {
+    auto mine = w.call("GET", t + "/bids/mine", "", w.enterprises[0]);
+    REQUIRE(mine.status == 200);
+    auto m = body_json(mine);
+    CHECK(str(m, "commitment_sha256_hex") == a.commitment);
+    CHECK(m.at("log_index").as_int64() == m.at("receipt_index").as_int64());
+    CHECK(str(m, "entry").find(a.commitment) != std::string::npos);
+    CHECK(str(m, "entry").find("bid.committed") != std::string::npos);
+    CHECK(mine.body.find(b.commitment) == std::string::npos);
+    CHECK(mine.body.find(c.commitment) == std::string::npos);
+    for (const auto& [who, token] : w.everyone()) {
+      if (who.starts_with("enterprise")) continue;
+      INFO(who);
+      auto other = w.call("GET", t + "/bids/mine", "", token);
+      CHECK(other.status != 200);
+      CHECK(other.body.find(a.commitment) == std::string::npos);
+    }
+  }
 
   // In the reveal window: bidders are known to supervisors and the
   // tenderer, but no role sees a price, a salt or a plan.

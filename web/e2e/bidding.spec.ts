@@ -28,6 +28,7 @@ const viewports = { desktop: { width: 1366, height: 768 }, phone: { width: 390, 
 interface Company {
   user: string;
   uscc: string;
+  name: string; // as registered (the demo)
   price: string; // yuan as typed
   fen: number;
   plan: string;
@@ -36,9 +37,9 @@ interface Company {
 }
 
 const companies: Company[] = [
-  { user: 'ent1', uscc: '91350200776049653A', price: '2.37', fen: 237, plan: '鹭岛方案：24小时门岗，电梯每日巡检', staffing: ['6', '4', '2'] },
-  { user: 'ent2', uscc: '91350500798359476R', price: '2.58', fen: 258, plan: '九龙江方案：每日两次清扫，绿化每周修剪', staffing: ['5', '5', '1'] },
-  { user: 'ent3', uscc: '91350503MA31DKY80A', price: '2.64', fen: 264, plan: '海湾方案：智能门禁，夜间双人巡逻', staffing: ['7', '3', '2'] },
+  { user: 'ent1', uscc: '91350200776049653A', name: '厦门鹭岛物业服务有限公司', price: '2.37', fen: 237, plan: '鹭岛方案：24小时门岗，电梯每日巡检', staffing: ['6', '4', '2'] },
+  { user: 'ent2', uscc: '91350500798359476R', name: '漳州九龙江物业管理有限公司', price: '2.58', fen: 258, plan: '九龙江方案：每日两次清扫，绿化每周修剪', staffing: ['5', '5', '1'] },
+  { user: 'ent3', uscc: '91350503MA31DKY80A', name: '厦门海湾物业有限公司', price: '2.64', fen: 264, plan: '海湾方案：智能门禁，夜间双人巡逻', staffing: ['7', '3', '2'] },
 ];
 const documents = [
   { name: '服务方案.pdf', mimeType: 'application/pdf', buffer: Buffer.from('plan') },
@@ -189,12 +190,21 @@ test('three companies seal bids in the browser, reveal from their files, and the
       await expect(page.locator('[data-test=no-bid]')).toBeVisible();
       c.file = (await sealAndSend(page, c, c.price, 'final')).file;
     } else {
-      c.file = (await sealAndSend(page, c, c.price, 'final', true)).file;
+      const sealed = await sealAndSend(page, c, c.price, 'final', true);
+      c.file = sealed.file;
       // The receipt's inclusion proof, checked in the page under the pinned key.
       await page.getByLabel('验证公钥', { exact: true }).fill(server.verifierKey);
       await page.locator('[data-test=pin-key]').click();
       await expect(page.locator('[data-test=receipt-proof-ok]')).toBeVisible({ timeout: 15_000 });
       await shoot(page, 'bid-receipt');
+      // After a reload the page reads its own receipt back (GET /bids/mine,
+      // answered only to this company) and checks it again.
+      const again = page.waitForResponse((r) => r.url().endsWith(`/tenders/${tender.id}/bids/mine`) && r.request().method() === 'GET');
+      await page.reload();
+      expect((await again).status()).toBe(200);
+      await expect(page.locator('[data-test=receipt-commitment]')).toHaveText(sealed.commitment);
+      await expect(page.locator('[data-test=receipt-entry-ok]')).toBeVisible();
+      await expect(page.locator('[data-test=receipt-proof-ok]')).toBeVisible({ timeout: 15_000 });
     }
     expect(problems).toEqual([]);
     await context.close();
@@ -252,6 +262,8 @@ test('three companies seal bids in the browser, reveal from their files, and the
   const prices = await page.locator('[data-test=opening-price]').allTextContents();
   expect(prices.sort()).toEqual(companies.map((c) => c.price).sort());
   for (const c of companies) await expect(page.locator('[data-test=opening-row]').filter({ hasText: c.uscc })).toContainText(c.price);
+  // Each bidder by its registered name (the API's bidder_name), not by its USCC alone.
+  for (const c of companies) await expect(page.locator('[data-test=opening-row]').filter({ hasText: c.uscc }).locator('[data-test=opening-bidder]')).toHaveText(c.name);
   await shoot(page, 'opening');
   expect(problems).toEqual([]);
   await context.close();

@@ -44,10 +44,34 @@ let server: Sunbid;
 let api: ApiServer;
 let voteTender: { id: string; title: string; closesAt: string };
 let motionId: string;
+let motionClosesAt: string;
 let codes: Code[];
 let candidates: Candidate[];
 // owner key → (area, final choice): the ballots this test cast, as it cast them.
 const ballots = new Map<string, { area: number; choice: string }>();
+// The same for the motion (M1).
+const motionBallots = new Map<string, { area: number; choice: string }>();
+
+// 民法典 art. 278, computed here from the ballots the test cast and the
+// roster, independently of the server and of the page's code: participation
+// at least 2/3 of the area and of the heads; approval more than 1/2 (or at
+// least 3/4) of the participating area and heads.
+function art278(cast: Map<string, { area: number; choice: string }>, totalArea: number, totalHeads: number) {
+  let partArea = 0;
+  let partHeads = 0;
+  const per = new Map<string, { area: number; heads: number }>();
+  for (const { area, choice } of cast.values()) {
+    partArea += area;
+    partHeads += 1;
+    if (choice === 'abstain') continue;
+    const x = per.get(choice) ?? { area: 0, heads: 0 };
+    per.set(choice, { area: x.area + area, heads: x.heads + 1 });
+  }
+  const quorum = 3 * partArea >= 2 * totalArea && 3 * partHeads >= 2 * totalHeads;
+  const approves = (threeQuarters: boolean, x: { area: number; heads: number }) =>
+    threeQuarters ? 4 * x.area >= 3 * partArea && 4 * x.heads >= 3 * partHeads : 2 * x.area > partArea && 2 * x.heads > partHeads;
+  return { partArea, partHeads, per, quorum, approves };
+}
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
@@ -59,6 +83,7 @@ test.beforeAll(async () => {
   const motion = me.owner.open_votes.find((v: { kind: string }) => v.kind === 'motion');
   voteTender = { id: tender.id, title: tender.title, closesAt: tender.closes_at };
   motionId = motion.id;
+  motionClosesAt = motion.closes_at;
   await owner.dispose();
   const tenderer = await apiAs(api, 'tenderer');
   const issued = await tenderer.post('/api/v1/communities/C1/activation-codes', { data: {} });
@@ -128,6 +153,25 @@ test('owners vote on their phones, change a vote, and see the result the test co
   test.setTimeout(600_000);
   const [a, b, c] = candidates.map((x) => x.bid_id) as [string, string, string];
 
+  // ---- the public candidates page: names, ratings, prices, review summary ------
+  const pub = await phonePage(browser);
+  await pub.goto(`/tenders/${voteTender.id}`);
+  await pub.locator('[data-test=to-candidates]').click();
+  await expect(pub).toHaveURL(new RegExp(`/tenders/${voteTender.id}/candidates$`));
+  for (const x of candidates) {
+    const li = pub.locator(`[data-test="candidate-${x.bid_id}"]`);
+    await expect(li.locator('[data-test=candidate-name]')).toHaveText(x.bidder.name!);
+    await expect(li.locator('[data-test=candidate-price]')).toContainText((x.price_fen_per_m2_month / 100).toFixed(2));
+    await expect(li.locator('[data-test=candidate-review]')).toContainText('席合格');
+  }
+  await expect(pub.locator('[data-test=publicity-countdown]')).toHaveText('公示期已结束');
+  // The candidates' publicity is over: no form, the objection period is closed.
+  await expect(pub.locator('[data-test=objection-closed]')).toBeVisible();
+  await shoot(pub, 'owner-candidates');
+  await pub.goto(`/tenders/${voteTender.id}/award`);
+  await expect(pub.locator('[data-test=not-yet]')).toContainText('尚未定标');
+  await pub.context().close();
+
   // ---- one owner activates from the letter's link and votes -------------------
   const first = codes.find((x) => !x.developer)!;
   const page = await phonePage(browser);
@@ -169,6 +213,7 @@ test('owners vote on their phones, change a vote, and see the result the test co
   ballots.set('O-0001', { area: me1.owner.area_centi_m2, choice: c });
   await p1.goto(`/vote/motion/${motionId}`);
   await castInPage(p1, 'for', '同意');
+  motionBallots.set('O-0001', { area: me1.owner.area_centi_m2, choice: 'for' });
   await expect(p1.locator('[data-test=quorum-chart]')).toBeVisible();
   await expect(p1.locator('[data-test=chart-row-1]')).toContainText('1 / 184');
   await shoot(p1, 'owner-motion');
@@ -194,8 +239,12 @@ test('owners vote on their phones, change a vote, and see the result the test co
         const choice = pick(n);
         const r = await ctx.post(`/api/v1/tenders/${voteTender.id}/ballots`, { data: { candidate_bid_id: choice } });
         expect(r.status(), await r.text()).toBe(201);
-        await ctx.dispose();
         ballots.set(o.owner_key, { area: o.area_centi_m2, choice });
+        const motionChoice = n % 4 === 0 ? 'against' : n % 9 === 0 ? 'abstain' : 'for';
+        const m = await ctx.post(`/api/v1/motions/${motionId}/ballots`, { data: { choice: motionChoice } });
+        expect(m.status(), await m.text()).toBe(201);
+        motionBallots.set(o.owner_key, { area: o.area_centi_m2, choice: motionChoice });
+        await ctx.dispose();
       }),
     );
   }
@@ -206,18 +255,8 @@ test('owners vote on their phones, change a vote, and see the result the test co
   await anon.dispose();
   const totalArea = community.roster.total_area_centi_m2 as number;
   const totalHeads = community.roster.owners_headcount as number;
-  let partArea = 0;
-  let partHeads = 0;
-  const per = new Map<string, { area: number; heads: number }>();
-  for (const { area, choice } of ballots.values()) {
-    partArea += area;
-    partHeads += 1;
-    if (choice === 'abstain') continue;
-    const x = per.get(choice) ?? { area: 0, heads: 0 };
-    per.set(choice, { area: x.area + area, heads: x.heads + 1 });
-  }
-  const quorum = 3 * partArea >= 2 * totalArea && 3 * partHeads >= 2 * totalHeads;
-  const winners = [...per.entries()].filter(([, v]) => 2 * v.area > partArea && 2 * v.heads > partHeads).map(([k]) => k);
+  const { partArea, partHeads, per, quorum, approves } = art278(ballots, totalArea, totalHeads);
+  const winners = [...per.entries()].filter(([, v]) => approves(false, v)).map(([k]) => k);
   const expected = quorum && winners.length === 1 ? winners[0]! : null;
   console.log(`art. 278: ${partHeads}/${totalHeads} heads, ${partArea}/${totalArea} area; winner ${expected}`);
   expect(expected).toBe(a);
@@ -231,4 +270,74 @@ test('owners vote on their phones, change a vote, and see the result the test co
   await expect(p2.locator('[data-test=quorum-chart]').first()).toContainText(`${partHeads} / ${totalHeads}`);
   await shoot(p2, 'owner-result');
   await p2.context().close();
+
+  // ---- the award: public, the winner by name; an owner objects in the browser ----
+  const p3 = await phonePage(browser);
+  await login(p3, 'owner1', server.passwords.owner1!, `/tenders/${voteTender.id}`);
+  await p3.locator('[data-test=to-award]').click();
+  await expect(p3).toHaveURL(new RegExp(`/tenders/${voteTender.id}/award$`));
+  await expect(p3.locator('[data-test=award-winner]')).toHaveText(nameOf(expected!));
+  await expect(p3.locator('[data-test=award-price]')).toContainText((candidates.find((x) => x.bid_id === expected)!.price_fen_per_m2_month / 100).toFixed(2));
+  await expect(p3.locator('[data-test=publicity-countdown]')).toContainText('天');
+  await expect(p3.locator('[data-test=objections-none]')).toBeVisible();
+  // Clear errors: an empty objection is refused in the page, one over the
+  // server's limit (16 KiB) with the server's own message; neither is filed.
+  await p3.locator('[data-test=objection-submit]').click();
+  await expect(p3.locator('[data-test=objection-problem]')).toHaveText('请填写异议内容');
+  await p3.getByLabel('异议内容', { exact: true }).fill('异'.repeat(6000));
+  await p3.locator('[data-test=objection-submit]').click();
+  await expect(p3.locator('[data-test=objection-error]')).toContainText('异议内容过长');
+  const objection = '中标企业的项目经理未参加现场踏勘，请核实其投标文件中的人员承诺。';
+  await p3.getByLabel('异议内容', { exact: true }).fill(objection);
+  const filed = p3.waitForResponse((r) => r.url().endsWith(`/tenders/${voteTender.id}/objections`) && r.request().method() === 'POST');
+  await p3.locator('[data-test=objection-submit]').click();
+  expect((await filed).status()).toBe(201);
+  await expect(p3.locator('[data-test=objection-sent]')).toBeVisible();
+  await expect(p3.locator('[data-test=objection]')).toHaveCount(1);
+  await expect(p3.locator('[data-test=objection-mine]')).toBeVisible();
+  await expect(p3.locator('[data-test=objection-awaiting]')).toBeVisible();
+  await shoot(p3, 'owner-award');
+  // The tenderer answers (through the API here; its own page is TenderManage);
+  // the owner sees the answer under its objection.
+  const tenderer = await apiAs(api, 'tenderer');
+  const list = await (await tenderer.get(`/api/v1/tenders/${voteTender.id}/objections`)).json();
+  const oid = list.items.find((o: { text: string }) => o.text === objection).id as string;
+  const answered = await tenderer.post(`/api/v1/tenders/${voteTender.id}/objections/${oid}/answer`, { data: { text: '经核实，项目经理已于投标前参加踏勘，附签到表。' } });
+  expect(answered.status(), await answered.text()).toBe(200);
+  await tenderer.dispose();
+  await p3.reload();
+  await expect(p3.locator('[data-test=objection-answer]')).toContainText('附签到表');
+  await expect(p3.locator('[data-test=objection-mine]')).toBeVisible();
+  // Anyone sees the objection and its answer, but not who filed it.
+  const anonPage = await phonePage(browser);
+  await anonPage.goto(`/tenders/${voteTender.id}/award`);
+  await expect(anonPage.locator('[data-test=objection-text]')).toHaveText(objection);
+  await expect(anonPage.locator('[data-test=objection-mine]')).toHaveCount(0);
+  await expect(anonPage.locator('[data-test=objection-login]')).toBeVisible();
+  await anonPage.context().close();
+  await p3.context().close();
+
+  // ---- the motion's window closes: its result and chart, checked independently -----
+  // The server's clock stands about an hour past the tender vote's close.
+  const serverNow = closes + 3_600_000;
+  const motionCloses = Date.parse(motionClosesAt);
+  if (motionCloses > serverNow - 600_000) await advanceDevClock(api, Math.ceil((motionCloses - serverNow) / 1000) + 3600);
+  const anonM = await request.newContext({ baseURL, ignoreHTTPSErrors: true });
+  const m = await (await anonM.get(`/api/v1/motions/${motionId}`)).json();
+  await anonM.dispose();
+  const mt = art278(motionBallots, totalArea, totalHeads);
+  const forVotes = mt.per.get('for') ?? { area: 0, heads: 0 };
+  const motionExpected = !mt.quorum ? '参与人数或面积不足三分之二，表决不成立' : mt.approves(m.approval === 'at_least_three_quarters', forVotes) ? '议题通过' : '议题未通过';
+  console.log(`motion art. 278: ${mt.partHeads}/${totalHeads} heads, ${mt.partArea}/${totalArea} area; for ${forVotes.heads} heads, ${forVotes.area} area: ${motionExpected}`);
+  expect(motionExpected).toBe('议题通过');
+  const p4 = await phonePage(browser);
+  await login(p4, 'owner1', server.passwords.owner1!, `/vote/motion/${motionId}`);
+  // The jump past the motion's close is caught up on the first read (the
+  // tally, its entry and documents): allow it a minute on a loaded machine.
+  await expect(p4.locator('[data-test=result-text]')).toHaveText(motionExpected, { timeout: 60_000 });
+  await expect(p4.locator('[data-test=quorum-chart]').first()).toContainText(`${mt.partHeads} / ${totalHeads}`);
+  await expect(p4.locator('[data-test=quorum-chart]').nth(1)).toContainText(`${forVotes.heads} / ${mt.partHeads}`);
+  await shoot(p4, 'owner-motion-result');
+  await p4.context().close();
 });
+

@@ -8,6 +8,8 @@ import { gzipSync } from 'node:zlib';
 const BUDGETS = [
   { route: 'src/pages/TenderList.vue', name: 'public tender list', limitKb: 250 },
   { route: 'src/pages/TenderNotice.vue', name: 'tender notice', limitKb: 250 },
+  { route: 'src/pages/CandidatesPage.vue', name: 'candidates (public)', limitKb: 250 },
+  { route: 'src/pages/AwardPage.vue', name: 'award (public)', limitKb: 250 },
   // The owner's phone pages: 150 KB.
   { route: 'src/pages/OwnerPage.vue', name: 'owner: my votes', limitKb: 150 },
   { route: 'src/pages/VotePage.vue', name: 'owner: ballot and result', limitKb: 150 },

@@ -17,6 +17,8 @@ export const routeTable: RouteRow[] = [
   { path: '/tenders/:id', name: 'tender', sample: '/tenders/T1', load: () => import('./pages/TenderNotice.vue') },
   { path: '/tenders/:id/bid', name: 'bid', sample: '/tenders/T1/bid', auth: true, load: () => import('./pages/BidPage.vue') },
   { path: '/tenders/:id/opening', name: 'opening', sample: '/tenders/T1/opening', load: () => import('./pages/OpeningPage.vue') },
+  { path: '/tenders/:id/candidates', name: 'candidates', sample: '/tenders/T2/candidates', load: () => import('./pages/CandidatesPage.vue') },
+  { path: '/tenders/:id/award', name: 'award', sample: '/tenders/T2/award', load: () => import('./pages/AwardPage.vue') },
   { path: '/audit', name: 'audit', sample: '/audit', load: () => import('./pages/AuditPage.vue') },
   { path: '/verify', name: 'verify', sample: '/verify#index=1', load: () => import('./pages/VerifyPage.vue') },
   { path: '/login', name: 'login', sample: '/login', load: () => import('./pages/LoginPage.vue') },

@@ -64,9 +64,29 @@ Result<Response> get_award(Ctx& c) {
       c, [&](audit::Database& db, const core::TenderView& v) -> Result<Response> {
         SUNBID_ASSIGN_OR_RETURN(eval::AwardView a,
                                 eval::EvaluationService::award(db, v.id, c.viewer));
+        // The winner as the candidate list names it: registered name and
+        // rating at the deadline, and its price.
+        boost::json::value winner = nullptr;
+        if (a.awarded_bid_id) {
+          SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(db, v.id));
+          for (const auto& k : list) {
+            if (k.bid_id != *a.awarded_bid_id) continue;
+            boost::json::object w{{"bid_id", k.bid_id}, {"bidder_uscc", k.bidder_uscc}};
+            w["bidder"] = nullptr;
+            if (!k.bidder_uscc.empty()) {
+              SUNBID_ASSIGN_OR_RETURN(
+                  w["bidder"], enterprise_json(db, k.bidder_uscc, v.bid_deadline_ms.value_or(0)));
+            }
+            w["price_fen_per_m2_month"] = k.price_fen_per_m2_month
+                                              ? boost::json::value(*k.price_fen_per_m2_month)
+                                              : boost::json::value(nullptr);
+            winner = std::move(w);
+          }
+        }
         return ok_json(boost::json::object{{"tender_id", a.tender_id},
                                            {"status", std::string(core::to_string(a.status))},
                                            {"awarded_bid_id", or_null(a.awarded_bid_id)},
+                                           {"winner", std::move(winner)},
                                            {"decision", std::move(a.decision)}});
       });
 }

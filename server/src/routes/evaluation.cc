@@ -118,22 +118,39 @@ Result<Response> get_reviews(Ctx& c) {
 // GET /tenders/{id}/candidates: unranked, with bidders (their registered
 // name and the rating in force at the deadline) and prices.
 Result<Response> get_candidates(Ctx& c) {
-  return evaluation_read(c, [](audit::Database& db, const core::TenderView& v) -> Result<Response> {
-    SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(db, v.id));
-    boost::json::array items;
-    for (const auto& k : list) {
-      boost::json::object item{{"bid_id", k.bid_id}};
-      if (!k.bidder_uscc.empty()) {
-        item["bidder_uscc"] = k.bidder_uscc;
-        SUNBID_ASSIGN_OR_RETURN(item["bidder"],
-                                enterprise_json(db, k.bidder_uscc, v.bid_deadline_ms.value_or(0)));
-      }
-      if (k.price_fen_per_m2_month) item["price_fen_per_m2_month"] = *k.price_fen_per_m2_month;
-      items.push_back(std::move(item));
-    }
-    return ok_json(boost::json::object{
-        {"tender_id", v.id}, {"items", std::move(items)}, {"next_cursor", nullptr}});
-  });
+  return evaluation_read(
+      c, [&](audit::Database& db, const core::TenderView& v) -> Result<Response> {
+        SUNBID_ASSIGN_OR_RETURN(auto list, eval::EvaluationService::candidate_list(db, v.id));
+        // The review summary the 中标候选人公示 printed (per criterion, the
+        // seats that marked it 合格): its stored source, public with it.
+        SUNBID_ASSIGN_OR_RETURN(boost::json::object notice,
+                                candidate_notice_source(db, v.id, c.now_ms()));
+        boost::json::array items;
+        for (const auto& k : list) {
+          boost::json::object item{{"bid_id", k.bid_id}};
+          if (!k.bidder_uscc.empty()) {
+            item["bidder_uscc"] = k.bidder_uscc;
+            SUNBID_ASSIGN_OR_RETURN(
+                item["bidder"], enterprise_json(db, k.bidder_uscc, v.bid_deadline_ms.value_or(0)));
+          }
+          if (k.price_fen_per_m2_month) item["price_fen_per_m2_month"] = *k.price_fen_per_m2_month;
+          if (const auto* cands = notice.if_contains("candidates"); cands && cands->is_array()) {
+            for (const auto& e : cands->as_array()) {
+              const auto* bid = e.is_object() ? e.as_object().if_contains("bid_id") : nullptr;
+              const auto* review = e.is_object() ? e.as_object().if_contains("review") : nullptr;
+              if (bid && review && bid->is_string() && bid->as_string() == k.bid_id) {
+                item["review"] = *review;
+              }
+            }
+          }
+          items.push_back(std::move(item));
+        }
+        boost::json::object out{
+            {"tender_id", v.id}, {"items", std::move(items)}, {"next_cursor", nullptr}};
+        const auto* seats = notice.if_contains("seats");
+        out["review_seats"] = seats && seats->is_int64() ? *seats : boost::json::value(nullptr);
+        return ok_json(std::move(out));
+      });
 }
 
 // GET /tenders/{id}/turnout: the owners' vote's participation, public

@@ -76,6 +76,7 @@ Result<Response> get_tender(Ctx& c);
 Result<Pending> post_bid(Ctx& c, const ReqBidCommitment& req);
 Result<Pending> delete_bid(Ctx& c);
 Result<Pending> post_reveal(Ctx& c, const ReqBidReveal& req);
+Result<Response> get_own_bid(Ctx& c);
 Result<Response> get_opening(Ctx& c);
 
 // ---- Objections (objections.cc)

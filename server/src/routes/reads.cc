@@ -1,6 +1,9 @@
 #include "routes/reads.h"
 
+#include <boost/json/parse.hpp>
+
 #include "http/answer.h"
+#include "tender_core/documents.h"
 #include "tender_core/registry.h"
 #include "tender_core/time.h"
 #include "wire/tender_json.h"
@@ -64,6 +67,19 @@ Result<boost::json::object> enterprise_json(audit::Database& db, const std::stri
                             {"effective_from", core::format_rfc3339_ms(rating->effective_from_ms)}};
   }
   return boost::json::object{{"uscc", uscc}, {"name", or_null(name)}, {"rating", std::move(r)}};
+}
+
+Result<boost::json::object> candidate_notice_source(audit::Database& db, const std::string& tender,
+                                                    std::int64_t now_ms) {
+  SUNBID_ASSIGN_OR_RETURN(auto docs, core::tender_documents(db, tender, now_ms));
+  boost::json::object out;
+  for (const auto& d : docs) {  // by log index: the newest notice last
+    if (d.kind != core::kCandidatePublicityKind) continue;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(d.source_json, ec);
+    if (!ec && v.is_object()) out = std::move(v.as_object());
+  }
+  return out;
 }
 
 }  // namespace sunbid::server

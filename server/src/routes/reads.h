@@ -37,6 +37,12 @@ Result<Response> evaluation_read(Ctx& c, Read read) {
 Result<boost::json::object> enterprise_json(audit::Database& db, const std::string& uscc,
                                             std::int64_t at_ms);
 
+// The stored source of the tender's newest public 中标候选人公示
+// (docs/documents.md `candidate_publicity`: candidates [{bid_id, …, review
+// [{title, pass_seats}]}], seats); empty when none is public.
+Result<boost::json::object> candidate_notice_source(audit::Database& db, const std::string& tender,
+                                                    std::int64_t now_ms);
+
 // The tender's view (tender_json) as the viewer sees it now, with the
 // command's log_index.
 Result<boost::json::object> view_with_log_index(Ctx& c, std::uint64_t log_index);

@@ -67,6 +67,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("POST",   "/tenders/{id}/bids",                       kBid,                 kLedgerAsync, kJson,           post_bid),
       route("DELETE", "/tenders/{id}/bids/mine",                  kBid,                 kLedgerAsync, kNone,           delete_bid),
       route("POST",   "/tenders/{id}/bids/mine/reveal",           kBid,                 kLedgerAsync, kJson,           post_reveal),
+      route("GET",    "/tenders/{id}/bids/mine",                  kBid,                 kWorker,      kNone,           get_own_bid),
       route("GET",    "/tenders/{id}/opening",                    kReadTender,          kWorker,      kNone,           get_opening),
       // objections.cc
       route("POST",   "/tenders/{id}/objections",                 kFileObjection,       kWorker,      kJson,           post_objection),

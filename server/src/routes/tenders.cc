@@ -9,6 +9,7 @@
 #include "http/route.h"
 #include "routes/handlers.h"
 #include "routes/reads.h"
+#include "tender_core/publicity.h"
 #include "tender_core/time.h"
 #include "tender_core/window_plan.h"
 #include "wire/requests.h"
@@ -126,6 +127,17 @@ Result<Response> tender_with_bids(audit::Database& db, const core::TenderView& v
   boost::json::array b;
   for (const auto& s : bids) b.push_back(bid_summary_json(s));
   o["bids"] = std::move(b);
+  // The publicity windows (公示期) once started, as the clock applies them.
+  SUNBID_ASSIGN_OR_RETURN(core::PublicityWindows w, core::publicity_windows(db, v.id));
+  auto window = [](const std::optional<core::PublicityWindow>& x) -> boost::json::value {
+    if (!x) return nullptr;
+    boost::json::object out{{"starts_at", core::format_rfc3339_ms(x->start_ms)}};
+    out["ends_at"] = x->end_ms ? boost::json::value(core::format_rfc3339_ms(*x->end_ms))
+                               : boost::json::value(nullptr);
+    return out;
+  };
+  o["candidate_publicity"] = window(w.candidates);
+  o["award_publicity"] = window(w.award);
   return ok_json(o);
 }
 

@@ -74,8 +74,10 @@ boost::json::object bid_summary_json(const core::BidSummary& b) {
   return o;
 }
 
-boost::json::object opening_row_json(const core::OpeningRow& r) {
+boost::json::object opening_row_json(const core::OpeningRow& r,
+                                     const std::optional<std::string>& bidder_name) {
   boost::json::object o{{"bid_id", r.bid_id}, {"bidder_uscc", r.bidder_uscc}, {"valid", r.valid}};
+  o["bidder_name"] = bidder_name ? boost::json::value(*bidder_name) : nullptr;
   o["reason"] = r.valid ? boost::json::value(nullptr) : boost::json::value(r.reason);
   boost::json::array disqualified;
   for (const auto& d : r.disqualified) disqualified.emplace_back(d);

@@ -23,7 +23,10 @@ boost::json::object community_json(const core::Community& c);
 boost::json::object tender_json(const core::TenderView& t);
 boost::json::object window_plan_json(const core::WindowPlan& p);
 boost::json::object bid_summary_json(const core::BidSummary& b);
-boost::json::object opening_row_json(const core::OpeningRow& r);
+// bidder_name: the registered name (Registry::enterprise_name), null when
+// the enterprise is not registered.
+boost::json::object opening_row_json(const core::OpeningRow& r,
+                                     const std::optional<std::string>& bidder_name);
 boost::json::object objection_json(const core::ObjectionView& o);
 
 }  // namespace sunbid::server
