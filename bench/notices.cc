@@ -3,7 +3,9 @@
 // community, the full timeline, five criteria), the 流标公告, and for a 30-bid
 // tender the 开标记录表 (30 bidders, two document digests per valid bid), the
 // 中标候选人公示 (three candidates, five criteria), the 中标结果公示 and the
-// 评标报告 by seat (27 reviewed bids, five criteria, seven seats), each
+// 评标报告 by seat (27 reviewed bids, five criteria, seven seats), the
+// 中标通知书 and the 中标结果通知书 (29 other bidders), and the 投票结果公告
+// (three candidates, with its chart), each
 // with the verification footer, as the worker renders them. A warm-up render first
 // pays the per-thread font scan once, as the worker's thread does at its
 // first document. Prints each kind's median of N runs (wall and CPU).
@@ -17,9 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "documents/award_letters.h"
 #include "documents/stage_notices.h"
 #include "documents/tender_failed.h"
 #include "documents/tender_notice.h"
+#include "documents/vote_result.h"
 
 namespace {
 
@@ -168,6 +172,47 @@ AwardPublicityInput award() {
   return n;
 }
 
+// The 中标通知书 / 中标结果通知书 of the 30-bid tender: bidder 8 won.
+AwardLetterInput letter() {
+  AwardLetterInput n;
+  n.notice = header(1'809'400'000'000, "2027年5月11日");
+  n.decision_method = "业主大会表决（定性评审，评定分离） owners' vote";
+  n.award_publicity = "2027-05-06 10:00（北京时间） 至 2027-05-09 24:00（北京时间）";
+  n.winner = bidder(8, true);
+  n.issued_at = "2027-05-11 09:00（北京时间）";
+  n.contract_due = "2027-06-10 24:00（北京时间）";
+  for (int i = 1; i <= 30; ++i) {
+    if (i != 8) n.other_bidders.push_back(bidder(i, false));
+  }
+  return n;
+}
+
+// The 投票结果公告 of its owners' vote: 1,200 owners, three candidates.
+VoteResultInput vote() {
+  VoteResultInput n;
+  n.title = "投票结果公告";
+  n.subject_title = "海沧区阳光花园物业服务选聘（2027—2030）";
+  n.overview = {{"项目编号", "T1024"}, {"物业名称", "阳光花园"}, {"表决轮次", "第 1 轮"}};
+  n.total_area_centi_m2 = 12'345'678;
+  n.total_heads = 1'200;
+  n.participating_area_centi_m2 = 9'012'345;
+  n.participating_heads = 903;
+  n.abstain_area_centi_m2 = 234'567;
+  n.abstain_heads = 21;
+  n.area_quorum = n.head_quorum = true;
+  for (int i : {3, 8, 21}) {
+    const BidderLine b = bidder(i, false);
+    n.options.push_back(
+        {b.name + "\n" + b.uscc, i == 8 ? 5'012'345 : 1'800'000, i == 8 ? 500 : 180, i == 8});
+  }
+  n.conclusion = "厦门市海沧区第8物业管理有限公司 获双过半同意，为中标人。";
+  n.signer = "阳光花园业主委员会";
+  n.issued_on = "2027年5月6日";
+  n.event_time_ms = 1'808'964'000'000;
+  n.verification = footer();
+  return n;
+}
+
 // The seat-numbered 评标报告 of a 30-bid tender: 27 reviewed bids, five
 // criteria, seven seats, one remark per seat and bid, two bids failing a
 // criterion with reasons.
@@ -256,5 +301,12 @@ int main(int argc, char** argv) {
   const auto e = report();
   rc |= measure("评标报告 evaluation report (27 bids, 7 seats)", runs,
                 [&] { return render_evaluation_report(e); });
+  const auto l = letter();
+  rc |= measure("中标通知书 award notice", runs, [&] { return render_award_notice(l); });
+  rc |= measure("中标结果通知书 award result notice (29 bidders)", runs,
+                [&] { return render_award_result_notice(l); });
+  const auto v = vote();
+  rc |= measure("投票结果公告 vote result (3 candidates, chart)", runs,
+                [&] { return render_vote_result(v); });
   return rc;
 }

@@ -9,6 +9,8 @@
 #include "audit_log/sha256.h"
 #include "evaluation/owners_vote.h"
 #include "tender_core/calendar.h"
+#include "tender_core/document_kinds.h"
+#include "tender_core/documents.h"
 #include "tender_core/time.h"
 
 namespace sunbid::assembly {
@@ -237,6 +239,50 @@ Status open_motion(WriteTxn& txn, const MotionView& m) {
   return {};
 }
 
+// The 表决结果公告 (docs/documents.md): the motion's result as a document of
+// the subject motion:<id>, its source the plain facts of the close (the
+// motion.closed payload's tally, the motion, its community and tenderer).
+Status publish_motion_result(WriteTxn& txn, const MotionView& m,
+                             const boost::json::object& closed) {
+  auto& db = txn.db();
+  boost::json::object s;
+  s["kind"] = core::kMotionResultKind;
+  s["format"] = 1;
+  s["motion_id"] = m.id;
+  s["title"] = m.input.title;
+  // The organisation that puts the motion, never a person (as the tender notices).
+  SUNBID_TRY(core::put_notice_parties(db, m.community_id, s));
+  s["matter_item"] = m.input.matter_item;
+  s["approval"] = closed.at("approval");
+  s["tally"] = closed.at("tally");
+  s["outcome"] = closed.at("outcome");
+  s["winner"] = closed.at("winner").is_string() ? closed.at("winner") : boost::json::value("");
+  boost::json::array options;
+  for (const auto& o : m.options) {
+    const auto& t = closed.at("tally").as_object();
+    std::int64_t area = 0, heads = 0;
+    for (const auto& x : t.at("options").as_array()) {
+      if (x.at("option") != boost::json::value(o)) continue;
+      area = x.at("area_centi_m2").as_int64();
+      heads = x.at("heads").as_int64();
+    }
+    options.push_back(boost::json::object{
+        {"option", o},
+        {"approved", eval::approves(approval_for(m.input.matter_item), area, heads,
+                                    t.at("participating_area_centi_m2").as_int64(),
+                                    t.at("participating_heads").as_int64())}});
+  }
+  s["options"] = std::move(options);
+  s["opened_ms"] = m.opens_ms.value_or(0);
+  s["closes_ms"] = m.closes_ms.value_or(0);
+  s["closed_ms"] = txn.now_ms();
+  auto index =
+      core::publish_document(txn, system_draft("document.published", m.id),
+                             core::motion_document_subject(m.id), core::kMotionResultKind, s);
+  if (!index.ok()) return std::move(index).error();
+  return {};
+}
+
 // motion.closed: the one tally of the motion, from the frozen roster and the
 // last ballot of each owner.
 Status close_motion(WriteTxn& txn, const MotionView& m) {
@@ -284,9 +330,10 @@ Status close_motion(WriteTxn& txn, const MotionView& m) {
   up->bind(1, to_string(t.outcome)).bind(2, boost::json::serialize(payload)).bind(3, m.id);
   SUNBID_TRY(up->run());
   audit::EntryDraft d = system_draft("motion.closed", m.id);
-  d.payload = std::move(payload);
+  d.payload = payload;
   SUNBID_TRY(txn.append(d));
-  return {};
+  // 表决结果公告 right after motion.closed (docs/documents.md).
+  return publish_motion_result(txn, m, payload);
 }
 
 Result<MotionBallotCast> ballot_command(WriteTxn& txn, const core::Actor& owner,

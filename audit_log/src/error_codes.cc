@@ -101,6 +101,8 @@ constexpr ErrorCodeInfo kErrorCodes[] = {
      "an amendment cannot bring the deadline forward"},
     {"amendment_invalid", K::invalid, "补遗内容不能为空", "the amendment text is required"},
     {"award_invalid", K::unprocessable, "定标结果无效", "the award is invalid"},
+    {"award_notice_not_allowed", K::conflict, "只有已定标的招标可以发出中标通知书",
+     "the award notice can be issued only for an awarded tender"},
     {"bid_after_deadline", K::conflict, "投标截止时间已过", "the bid deadline has passed"},
     {"bid_already_revealed", K::conflict, "投标已解密", "the bid is already revealed"},
     {"bid_invalid", K::unprocessable, "投标文件无效", "the bid is invalid"},

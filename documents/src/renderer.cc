@@ -179,6 +179,12 @@ std::vector<LineBox> line_boxes(PangoLayout* layout) {
   return out;
 }
 
+double line_width(PangoLayout* layout) {
+  PangoRectangle logical;
+  pango_layout_get_extents(layout, nullptr, &logical);
+  return static_cast<double>(logical.width) / PANGO_SCALE;
+}
+
 double layout_height(PangoLayout* layout) {
   int w = 0, h = 0;
   pango_layout_get_size(layout, &w, &h);
@@ -198,12 +204,16 @@ struct OpRect {
 };
 struct OpRule {
   double x1, y1, x2, y2, width;
+  bool dashed = false;
+};
+struct OpHatch {  // a rectangle filled with diagonal lines, outlined
+  double x, y, w, h;
 };
 struct OpQr {
   std::shared_ptr<const QrMatrix> matrix;
   double x, y, size;  // the square, quiet zone included
 };
-using Op = std::variant<OpLine, OpRect, OpRule, OpQr>;
+using Op = std::variant<OpLine, OpRect, OpRule, OpQr, OpHatch>;
 
 struct Page {
   std::vector<Op> ops;
@@ -214,7 +224,7 @@ struct Page {
 // ---- blocks ---------------------------------------------------------------
 
 struct Document::Block {
-  enum class Kind { text, key_value, table, qr, qr_beside, rule, spacer, page_break };
+  enum class Kind { text, key_value, table, qr, qr_beside, rule, spacer, page_break, bar_chart };
   Kind kind = Kind::text;
   std::string text;
   std::string text2;
@@ -223,6 +233,7 @@ struct Document::Block {
   Align align = Align::left;
   Table table;
   std::vector<std::pair<std::string, TextStyle>> lines;
+  BarChart chart;
 };
 
 Document::Document(DocumentInfo info) : info_(std::move(info)) {}
@@ -297,6 +308,14 @@ Document& Document::qr_beside(std::string qr_text, double size_mm,
   b->text = std::move(qr_text);
   b->a = size_mm;
   b->lines = std::move(lines);
+  blocks_.push_back(std::move(b));
+  return *this;
+}
+
+Document& Document::bar_chart(BarChart chart) {
+  auto b = std::make_unique<Block>();
+  b->kind = Block::Kind::bar_chart;
+  b->chart = std::move(chart);
   blocks_.push_back(std::move(b));
   return *this;
 }
@@ -536,6 +555,80 @@ class Composer {
     return ok_status();
   }
 
+  void bar_chart(const BarChart& c) {
+    const double label_w = pt(c.label_width_mm);
+    const double value_w = pt(c.value_width_mm);
+    const double bar_x = left_ + label_w;
+    const double bar_w = width_ - label_w - value_w;
+    const double bar_h = pt(c.bar_height_mm);
+    const double gap = pt(1.6);
+    TextStyle group_style;
+    group_style.size_pt = 10.0;
+    group_style.bold = true;
+    TextStyle small;
+    small.size_pt = 9.0;
+    TextStyle value_style = small;
+    value_style.mono = true;
+    const auto fraction = [](std::int64_t n, std::int64_t d) {
+      if (d <= 0) return 0.0;
+      return std::clamp(static_cast<double>(n) / static_cast<double>(d), 0.0, 1.0);
+    };
+    for (const auto& g : c.groups) {
+      auto gl = text_layout(g.label, group_style, width_);
+      const double gh = layout_height(gl.get());
+      const double label_band = pt(4.0);  // the threshold's label above the bars
+      const double h =
+          gh + label_band + static_cast<double>(g.bars.size()) * (bar_h + gap) + pt(1.5);
+      ensure(h);
+      place_lines(gl, left_, y_);
+      y_ += gh;
+      const double bars_top = y_ + label_band;
+      double by = bars_top;
+      for (const auto& b : g.bars) {
+        auto ll = text_layout(b.label, small, label_w - pt(2.0));
+        place_lines(ll, left_ + pt(2.0), by + (bar_h - layout_height(ll.get())) / 2);
+        const double fw = bar_w * fraction(b.numerator, b.denominator);
+        if (fw > 0) {
+          if (b.hatched) {
+            add(OpHatch{bar_x, by, fw, bar_h});
+          } else {
+            add(OpRect{bar_x, by, fw, bar_h, 0.55});
+          }
+        }
+        add(OpRect{bar_x, by, bar_w, bar_h, -1.0});  // the full scale, outlined
+        auto vl = text_layout(b.value, value_style, value_w - pt(2.0));
+        place_lines(vl, bar_x + bar_w + pt(2.0), by + (bar_h - layout_height(vl.get())) / 2);
+        by += bar_h + gap;
+      }
+      if (g.threshold_denominator > 0) {
+        const double tx = bar_x + bar_w * fraction(g.threshold_numerator, g.threshold_denominator);
+        add(OpRule{tx, bars_top - pt(1.5), tx, by - gap + pt(1.0), 1.2, true});
+        auto tl = text_layout(g.threshold_label, small, pt(40.0));
+        const double tw = static_cast<double>(line_width(tl.get()));
+        place_lines(tl, std::clamp(tx - tw / 2, bar_x, bar_x + bar_w - tw),
+                    bars_top - pt(1.5) - layout_height(tl.get()));
+      }
+      y_ = by + pt(1.5) - gap;
+    }
+    // The scale: 0 %, 50 %, 100 % under the last group's bars.
+    const double scale_h = pt(5.0);
+    ensure(scale_h);
+    for (int q = 0; q <= 4; ++q) {
+      const double x = bar_x + bar_w * q / 4.0;
+      add(OpRule{x, y_, x, y_ + pt(1.2), 0.5});
+      auto ql = text_layout(std::to_string(q * 25) + "%", small, pt(20.0));
+      const double qw = line_width(ql.get());
+      place_lines(ql, x - qw / 2, y_ + pt(1.2));
+    }
+    y_ += scale_h;
+    if (!c.legend.empty()) {
+      TextStyle legend = small;
+      legend.space_after_mm = 0.0;
+      text(c.legend, legend);
+    }
+    skip(pt(3.0));
+  }
+
   void rule(double space_mm) {
     skip(pt(space_mm));
     add(OpRule{left_, y_, left_ + width_, y_, 0.8});
@@ -607,6 +700,27 @@ void draw_op(cairo_t* cr, const Op& op) {
     cairo_move_to(cr, u->x1, u->y1);
     cairo_line_to(cr, u->x2, u->y2);
     cairo_set_line_width(cr, u->width);
+    if (u->dashed) {
+      static constexpr double kDash[] = {3.0, 2.0};
+      cairo_set_dash(cr, kDash, 2, 0.0);
+    }
+    cairo_stroke(cr);
+    cairo_set_dash(cr, nullptr, 0, 0.0);
+  } else if (const auto* h = std::get_if<OpHatch>(&op)) {
+    // Diagonal lines 2.4 pt apart, clipped to the rectangle: reads as "filled"
+    // on a photocopy without relying on a grey level.
+    cairo_save(cr);
+    cairo_rectangle(cr, h->x, h->y, h->w, h->h);
+    cairo_clip(cr);
+    for (double d = -h->h; d < h->w; d += 2.4) {
+      cairo_move_to(cr, h->x + d, h->y + h->h);
+      cairo_line_to(cr, h->x + d + h->h, h->y);
+    }
+    cairo_set_line_width(cr, 0.7);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    cairo_rectangle(cr, h->x, h->y, h->w, h->h);
+    cairo_set_line_width(cr, 0.6);
     cairo_stroke(cr);
   } else if (const auto* q = std::get_if<OpQr>(&op)) {
     draw_qr(cr, *q->matrix, q->x, q->y, q->size);
@@ -656,6 +770,9 @@ Result<std::string> Document::render_pdf() const {
           break;
         case Block::Kind::page_break:
           comp.page_break();
+          break;
+        case Block::Kind::bar_chart:
+          comp.bar_chart(b->chart);
           break;
       }
     }

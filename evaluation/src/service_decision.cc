@@ -14,6 +14,7 @@
 #include "evaluation/scoring.h"
 #include "evaluation/service.h"
 #include "evaluation/vote_window.h"
+#include "tender_core/document_kinds.h"
 #include "tender_core/registry.h"
 #include "tender_core/tender_hooks.h"
 #include "tender_core/time.h"
@@ -344,6 +345,29 @@ Status apply_vote_then_lottery(WriteTxn& txn, const detail::TenderInfo& t, const
   return pend(txn, t, draw_purpose::kLottery, ctx, out, payload);
 }
 
+// The 投票结果公告's count (tender_core/document_kinds.h publish_vote_result):
+// the tally with each candidate's approval and the round's outcome.
+boost::json::object vote_result_json(const OwnersVoteResult& v, const Round& r,
+                                     std::string_view outcome) {
+  boost::json::object o = tally_json(v);
+  boost::json::array cands;
+  for (const auto& c : v.candidates) {
+    cands.push_back({{"bid_id", c.bid_id},
+                     {"area_centi_m2", c.area_centi_m2},
+                     {"heads", c.heads},
+                     {"approved", approves(Approval::kMajority, c.area_centi_m2, c.heads,
+                                           v.participating_area_centi_m2, v.participating_heads)}});
+  }
+  o["candidates"] = std::move(cands);
+  o["round"] = r.round;
+  o["approval"] = "majority";
+  o["outcome"] = outcome;
+  o["winner"] = v.outcome == OwnersVoteOutcome::kWinner ? v.winner : std::string();
+  o["opened_ms"] = r.opens_ms;
+  o["closes_ms"] = r.closes_ms;
+  return o;
+}
+
 // The decision (定标) by the method frozen at publication, over the state
 // as it stands: by `actor` (the tenderer's click, for the methods without a
 // vote) or, when `actor` is null, by the platform itself once a vote closed
@@ -361,6 +385,7 @@ Result<StageResult> run_method(WriteTxn& txn, const detail::TenderInfo& t,
                               {"method", core::to_string(method)},
                               {"candidates", detail::string_array(cands)}};
   std::optional<Round> r;
+  std::optional<boost::json::object> vote_result;  // owners_vote: the 投票结果公告's count
   if (core::has_vote(method)) {
     SUNBID_ASSIGN_OR_RETURN(r, current_round(db, tender));
     if (!r) return refusal("vote_window_open", "表决尚未开始", "the vote has not opened");
@@ -432,6 +457,12 @@ Result<StageResult> run_method(WriteTxn& txn, const detail::TenderInfo& t,
       SUNBID_ASSIGN_OR_RETURN(OwnersVoteResult v, tally_owners_vote(in));
       payload["tally"] = tally_json(v);
       payload["ballots"] = in.ballots.size();
+      vote_result = vote_result_json(
+          v, *r,
+          v.outcome == OwnersVoteOutcome::kWinner                         ? "winner"
+          : v.outcome == OwnersVoteOutcome::kQuorumNotMet                 ? "quorum_not_met"
+          : (r->round > 1 || !t.rules.decision.owners_vote->allow_runoff) ? "no_winner"
+                                                                          : "runoff");
       if (v.outcome == OwnersVoteOutcome::kWinner) {
         SUNBID_TRY(award(txn, t, v.winner, out, payload));
       } else if (v.outcome == OwnersVoteOutcome::kQuorumNotMet) {
@@ -485,6 +516,11 @@ Result<StageResult> run_method(WriteTxn& txn, const detail::TenderInfo& t,
   d.payload = payload;
   SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
   SUNBID_TRY(detail::record_decision_index(db, tender, out.log_index));
+  if (vote_result) {
+    // 投票结果公告 right after the count's entry, before the notices that
+    // follow from it (docs/documents.md).
+    SUNBID_TRY(core::publish_vote_result(txn, tender, *vote_result));
+  }
   if (out.next == "failed") {
     // 流标公告 after the decision (docs/documents.md).
     const auto* reason = payload.if_contains("reason");

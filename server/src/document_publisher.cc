@@ -5,11 +5,14 @@
 
 #include "audit_log/log_store.h"
 #include "audit_log/sha256.h"
+#include "documents/award_letters.h"
 #include "documents/stage_notices.h"
 #include "documents/tender_amended.h"
 #include "documents/tender_failed.h"
 #include "documents/tender_notice.h"
+#include "documents/vote_result.h"
 #include "tender_core/calendar.h"
+#include "tender_core/document_kinds.h"
 #include "tender_core/documents.h"
 
 namespace sunbid::server {
@@ -389,6 +392,204 @@ Result<documents::AwardPublicityInput> award_publicity_input(const json::object&
   return n;
 }
 
+// The 中标通知书 and the 中标结果通知书 (the latter with `bidders`).
+Result<documents::AwardLetterInput> award_letter_input(const json::object& root, bool result) {
+  Source s{root};
+  documents::AwardLetterInput n;
+  SUNBID_ASSIGN_OR_RETURN(n.notice, stage_header(root, "issued_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::string method, s.text("decision_method"));
+  n.decision_method = decision_method_text(method);
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t awarded_ms, s.integer("awarded_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t ends_ms, s.integer("publicity_ends_ms"));
+  n.award_publicity = china_time(awarded_ms) + " 至 " + china_time(ends_ms, true);
+  const auto* winner = root.if_contains("winner");
+  if (winner == nullptr) return source_invalid("winner");
+  SUNBID_ASSIGN_OR_RETURN(n.winner, bidder_line(*winner, "winner"));
+  n.issued_at = china_time(n.notice.event_time_ms);
+  SUNBID_ASSIGN_OR_RETURN(n.contract_days, s.integer("contract_days"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t due_ms, s.integer("contract_due_ms"));
+  n.contract_due = china_time(due_ms, true);
+  if (result) {
+    SUNBID_ASSIGN_OR_RETURN(const json::array* bidders, array_of(root, "bidders"));
+    for (const auto& v : *bidders) {
+      SUNBID_ASSIGN_OR_RETURN(documents::BidderLine b, bidder_line(v, "bidders"));
+      n.other_bidders.push_back(std::move(b));
+    }
+  }
+  return n;
+}
+
+// The figures every vote result shares (a tender's owners' vote round or a
+// motion's close): the tally's totals and quorum flags, from `tally`.
+Status vote_figures(const json::object& tally, documents::VoteResultInput& n) {
+  Source t{tally};
+  SUNBID_ASSIGN_OR_RETURN(n.total_area_centi_m2, t.integer("total_area_centi_m2"));
+  SUNBID_ASSIGN_OR_RETURN(n.total_heads, t.integer("total_heads"));
+  SUNBID_ASSIGN_OR_RETURN(n.participating_area_centi_m2, t.integer("participating_area_centi_m2"));
+  SUNBID_ASSIGN_OR_RETURN(n.participating_heads, t.integer("participating_heads"));
+  SUNBID_ASSIGN_OR_RETURN(n.abstain_area_centi_m2, t.integer("abstain_area_centi_m2"));
+  SUNBID_ASSIGN_OR_RETURN(n.abstain_heads, t.integer("abstain_heads"));
+  const auto flag = [&](std::string_view key) -> Result<bool> {
+    const auto* v = tally.if_contains(key);
+    if (v == nullptr || !v->is_bool()) return source_invalid(key);
+    return v->as_bool();
+  };
+  SUNBID_ASSIGN_OR_RETURN(n.area_quorum, flag("area_quorum"));
+  SUNBID_ASSIGN_OR_RETURN(n.head_quorum, flag("head_quorum"));
+  return ok_status();
+}
+
+// The 投票结果公告 of an owners_vote decision round.
+Result<documents::VoteResultInput> vote_result_input(const json::object& root) {
+  SUNBID_ASSIGN_OR_RETURN(documents::StageNoticeHeader h, stage_header(root, "counted_ms"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* vote, Source{root}.object("vote"));
+  Source v{*vote};
+  documents::VoteResultInput n;
+  n.title = "投票结果公告";
+  n.subject_title = h.title;
+  SUNBID_TRY(vote_figures(*vote, n));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t round, v.integer("round"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t opened_ms, v.integer("opened_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t closes_ms, v.integer("closes_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::string outcome, v.text("outcome"));
+  SUNBID_ASSIGN_OR_RETURN(std::string winner, v.text("winner"));
+  n.three_quarters = false;  // 选聘物业服务企业: 民法典 art. 278 par. 1 item 4, more than half
+  n.approval_rule = "过半数 more than 1/2";
+  n.overview = {{"项目名称", h.title},
+                {"项目编号", h.tender_id},
+                {"物业名称", h.community_name},
+                {"招标人", h.tenderer_name},
+                {"表决事项", "选聘物业服务企业（民法典第278条第1款第4项），业主共同决定定标"},
+                {"表决轮次", "第 " + std::to_string(round) + " 轮" + (round > 1 ? "（决选）" : "")},
+                {"表决期", china_time(opened_ms) + " 至 " + china_time(closes_ms, true)},
+                {"计票时间", china_time(h.event_time_ms)}};
+  SUNBID_ASSIGN_OR_RETURN(const json::array* cands, array_of(*vote, "candidates"));
+  std::string winner_label;
+  for (const auto& c : *cands) {
+    if (!c.is_object()) return source_invalid("candidates");
+    const json::object& o = c.as_object();
+    documents::VoteResultInput::Option opt;
+    const auto* bidder = o.if_contains("bidder");
+    if (bidder == nullptr) return source_invalid("bidder");
+    SUNBID_ASSIGN_OR_RETURN(documents::BidderLine b, bidder_line(*bidder, "bidder"));
+    opt.label = (b.name.empty() ? b.uscc : b.name + "\n" + b.uscc);
+    SUNBID_ASSIGN_OR_RETURN(opt.area_centi_m2, Source::integer_of(o, "area_centi_m2"));
+    SUNBID_ASSIGN_OR_RETURN(opt.heads, Source::integer_of(o, "heads"));
+    const auto* approved = o.if_contains("approved");
+    opt.approved = approved != nullptr && approved->is_bool() && approved->as_bool();
+    SUNBID_ASSIGN_OR_RETURN(std::string bid_id, Source::text_of(o, "bid_id"));
+    if (bid_id == winner) winner_label = b.name.empty() ? b.uscc : b.name + "（" + b.uscc + "）";
+    n.options.push_back(std::move(opt));
+  }
+  if (outcome == "winner") {
+    n.conclusion = "参与表决达到法定人数；" + winner_label +
+                   " 获参与表决的专有部分面积和人数均过半数同意，业主共同决定其为中标人，"
+                   "进入中标结果公示。 The owners chose the winner.";
+  } else if (outcome == "quorum_not_met") {
+    n.conclusion =
+        "参与表决的专有部分面积或人数未达总数的三分之二，表决不成立，本次招标失败（流标）。 "
+        "Participation below two thirds: the decision fails.";
+  } else if (outcome == "runoff") {
+    n.conclusion =
+        "参与表决达到法定人数，但无候选人获面积和人数双过半同意，按招标文件进行第二轮表决（决选）。"
+        " "
+        "No candidate has both majorities: a run-off round follows.";
+  } else {
+    n.conclusion =
+        "参与表决达到法定人数，但无候选人获面积和人数双过半同意，本次招标失败（流标）。 "
+        "No candidate has both majorities: the decision fails.";
+  }
+  n.signer = h.tenderer_name;
+  n.issued_on = h.issued_on;
+  n.english_subject = "vote result " + h.tender_id;
+  n.event_time_ms = h.event_time_ms;
+  return n;
+}
+
+// 民法典 art. 278 par. 1's matters, as a motion's source names them by item.
+std::string matter_text(std::int64_t item) {
+  static constexpr const char* kMatters[] = {
+      "制定和修改业主大会议事规则",           "制定和修改管理规约",
+      "选举业主委员会或者更换业主委员会成员", "选聘和解聘物业服务企业或者其他管理人",
+      "使用建筑物及其附属设施的维修资金",     "筹集建筑物及其附属设施的维修资金",
+      "改建、重建建筑物及其附属设施",         "改变共有部分的用途或者利用共有部分从事经营活动",
+      "有关共有和共同管理权利的其他重大事项"};
+  if (item < 1 || item > 9) return "第 " + std::to_string(item) + " 项";
+  return std::string(kMatters[item - 1]) + "（民法典第278条第1款第" + std::to_string(item) + "项）";
+}
+
+// The 表决结果公告 of an owners' assembly motion at its close.
+Result<documents::VoteResultInput> motion_result_input(const json::object& root) {
+  Source s{root};
+  documents::VoteResultInput n;
+  n.title = "表决结果公告";
+  SUNBID_ASSIGN_OR_RETURN(std::string motion_id, s.text("motion_id"));
+  SUNBID_ASSIGN_OR_RETURN(n.subject_title, s.text("title"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* community, s.object("community"));
+  SUNBID_ASSIGN_OR_RETURN(std::string community_name, Source::text_of(*community, "name"));
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
+  SUNBID_ASSIGN_OR_RETURN(n.signer, Source::text_of(*tenderer, "name"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t item, s.integer("matter_item"));
+  SUNBID_ASSIGN_OR_RETURN(std::string approval, s.text("approval"));
+  n.three_quarters = approval == "at_least_three_quarters";
+  n.approval_rule = n.three_quarters ? "四分之三以上 at least 3/4" : "过半数 more than 1/2";
+  SUNBID_ASSIGN_OR_RETURN(const json::object* tally, s.object("tally"));
+  SUNBID_TRY(vote_figures(*tally, n));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t opened_ms, s.integer("opened_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::int64_t closes_ms, s.integer("closes_ms"));
+  SUNBID_ASSIGN_OR_RETURN(n.event_time_ms, s.integer("closed_ms"));
+  SUNBID_ASSIGN_OR_RETURN(std::string outcome, s.text("outcome"));
+  SUNBID_ASSIGN_OR_RETURN(std::string winner, s.text("winner"));
+  n.overview = {{"议题名称", n.subject_title},
+                {"议题编号", motion_id},
+                {"物业名称", community_name},
+                {"提议人", n.signer},
+                {"表决事项", matter_text(item)},
+                {"表决规则", "参与：面积与人数均三分之二以上；同意：参与表决的面积与人数均" +
+                                 std::string(n.three_quarters ? "四分之三以上" : "过半数")},
+                {"表决期", china_time(opened_ms) + " 至 " + china_time(closes_ms, true)},
+                {"计票时间", china_time(n.event_time_ms)}};
+  const auto label = [](const std::string& o) {
+    if (o == "for") return std::string("同意 for");
+    if (o == "against") return std::string("反对 against");
+    return o;
+  };
+  SUNBID_ASSIGN_OR_RETURN(const json::array* options, array_of(root, "options"));
+  SUNBID_ASSIGN_OR_RETURN(const json::array* counted, array_of(*tally, "options"));
+  for (const auto& v : *options) {
+    if (!v.is_object()) return source_invalid("options");
+    documents::VoteResultInput::Option opt;
+    SUNBID_ASSIGN_OR_RETURN(std::string option, Source::text_of(v.as_object(), "option"));
+    opt.label = label(option);
+    const auto* approved = v.as_object().if_contains("approved");
+    opt.approved = approved != nullptr && approved->is_bool() && approved->as_bool();
+    for (const auto& c : *counted) {
+      if (!c.is_object()) return source_invalid("tally");
+      SUNBID_ASSIGN_OR_RETURN(std::string name, Source::text_of(c.as_object(), "option"));
+      if (name != option) continue;
+      SUNBID_ASSIGN_OR_RETURN(opt.area_centi_m2,
+                              Source::integer_of(c.as_object(), "area_centi_m2"));
+      SUNBID_ASSIGN_OR_RETURN(opt.heads, Source::integer_of(c.as_object(), "heads"));
+    }
+    n.options.push_back(std::move(opt));
+  }
+  const std::string rule = n.three_quarters ? "四分之三以上" : "过半数";
+  if (outcome == "passed") {
+    n.conclusion = "议题通过：" + label(winner) + " 获参与表决的专有部分面积和人数均" + rule +
+                   "同意（民法典第278条），业主大会决定生效。 The motion passed.";
+  } else if (outcome == "rejected") {
+    n.conclusion = "议题未通过：参与表决达到法定人数，但无选项获参与表决的专有部分面积和人数均" +
+                   rule + "同意。 The motion was rejected.";
+  } else {
+    n.conclusion =
+        "表决不成立：参与表决的专有部分面积或人数未达总数的三分之二。 Participation "
+        "below two thirds: no decision.";
+  }
+  n.issued_on = china_day_text(n.event_time_ms);
+  n.english_subject = "motion result " + motion_id;
+  return n;
+}
+
 // The 评标报告's source (either rendering): "席位 k" or, named, "席位 k（name）".
 Result<documents::EvaluationReportInput> evaluation_report_input(const json::object& root,
                                                                  bool named) {
@@ -506,6 +707,22 @@ Result<std::string> render_document(std::string_view kind, std::string_view sour
     n.notice.verification = footer;
     return documents::render_award_publicity(n);
   }
+  if (kind == core::kAwardNoticeKind || kind == core::kAwardResultNoticeKind) {
+    const bool result = kind == core::kAwardResultNoticeKind;
+    SUNBID_ASSIGN_OR_RETURN(documents::AwardLetterInput n, award_letter_input(o, result));
+    n.notice.verification = footer;
+    return result ? documents::render_award_result_notice(n) : documents::render_award_notice(n);
+  }
+  if (kind == core::kMotionResultKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::VoteResultInput n, motion_result_input(o));
+    n.verification = footer;
+    return documents::render_vote_result(n);
+  }
+  if (kind == core::kVoteResultKind) {
+    SUNBID_ASSIGN_OR_RETURN(documents::VoteResultInput n, vote_result_input(o));
+    n.verification = footer;
+    return documents::render_vote_result(n);
+  }
   if (kind == core::kEvaluationReportKind || kind == core::kEvaluationReportNamedKind) {
     SUNBID_ASSIGN_OR_RETURN(documents::EvaluationReportInput n,
                             evaluation_report_input(o, kind == core::kEvaluationReportNamedKind));
@@ -531,6 +748,10 @@ std::string_view document_title_zh(std::string_view kind) {
   if (kind == core::kAwardPublicityKind) return "中标结果公示";
   if (kind == core::kEvaluationReportKind) return "评标报告";
   if (kind == core::kEvaluationReportNamedKind) return "评标报告（署名）";
+  if (kind == core::kAwardNoticeKind) return "中标通知书";
+  if (kind == core::kAwardResultNoticeKind) return "中标结果通知书";
+  if (kind == core::kVoteResultKind) return "投票结果公告";
+  if (kind == core::kMotionResultKind) return "表决结果公告";
   return kind;
 }
 
@@ -543,12 +764,24 @@ std::string_view document_title_en(std::string_view kind) {
   if (kind == core::kAwardPublicityKind) return "Award publicity";
   if (kind == core::kEvaluationReportKind) return "Evaluation report";
   if (kind == core::kEvaluationReportNamedKind) return "Evaluation report (named)";
+  if (kind == core::kAwardNoticeKind) return "Award notice";
+  if (kind == core::kAwardResultNoticeKind) return "Award result notice";
+  if (kind == core::kVoteResultKind) return "Vote result";
+  if (kind == core::kMotionResultKind) return "Motion result";
   return kind;
+}
+
+std::string document_pdf_path(std::string_view subject, std::uint64_t log_index) {
+  const auto motion = core::motion_of_subject(subject);
+  return (motion ? "/api/v1/motions/" + std::string(*motion)
+                 : "/api/v1/tenders/" + std::string(subject)) +
+         "/documents/" + std::to_string(log_index) + ".pdf";
 }
 
 std::string document_file_name(std::string_view kind, std::string_view tender_id,
                                std::uint64_t log_index) {
-  return std::string(document_title_zh(kind)) + "-" + std::string(tender_id) + "-" +
+  const std::string_view id = core::motion_of_subject(tender_id).value_or(tender_id);
+  return std::string(document_title_zh(kind)) + "-" + std::string(id) + "-" +
          std::to_string(log_index) + ".pdf";
 }
 

@@ -20,7 +20,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 39> kPolicy = {{
+constexpr std::array<Rule, 40> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -187,6 +187,11 @@ constexpr std::array<Rule, 39> kPolicy = {{
      false,
      false,
      {false, false, false, false, false, true}},
+    {Action::kIssueAwardNotice,
+     "issue_award_notice",
+     false,
+     false,
+     {false, true, false, false, false, false}},
     // One's own account (GET /me): every role with a session, nobody without.
     {Action::kReadOwnAccount,
      "read_own_account",

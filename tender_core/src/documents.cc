@@ -4,6 +4,7 @@
 #include "audit_log/error_codes.h"
 #include "audit_log/rows.h"
 #include "audit_log/sha256.h"
+#include "tender_core/document_kinds.h"
 
 namespace sunbid::core {
 
@@ -103,7 +104,29 @@ Result<bool> visible(audit::Database& db, StoredDocument& doc, std::int64_t now_
   return reads;
 }
 
+// Names the document's subject in an entry: a tender's as `tender` and
+// payload tender_id; a motion's as the trail subject and payload motion_id.
+void name_subject(audit::EntryDraft& draft, boost::json::object& payload,
+                  std::string_view subject) {
+  if (auto motion = motion_of_subject(subject)) {
+    draft.subject = std::string(subject);
+    payload["motion_id"] = *motion;
+  } else {
+    draft.tender = std::string(subject);
+    payload["tender_id"] = subject;
+  }
+}
+
 }  // namespace
+
+std::string motion_document_subject(std::string_view motion_id) {
+  return std::string(kMotionSubjectPrefix) + std::string(motion_id);
+}
+
+std::optional<std::string_view> motion_of_subject(std::string_view subject) {
+  if (!subject.starts_with(kMotionSubjectPrefix)) return std::nullopt;
+  return subject.substr(kMotionSubjectPrefix.size());
+}
 
 Result<std::uint64_t> publish_document(audit::WriteTxn& txn, audit::EntryDraft draft,
                                        std::string_view tender, std::string_view kind,
@@ -120,10 +143,9 @@ Result<std::uint64_t> publish_document(audit::WriteTxn& txn, audit::EntryDraft d
   ins->bind(5, digest).bind(6, txn.now_ms());
   SUNBID_TRY(ins->run());
   draft.type = "document.published";
-  draft.tender = std::string(tender);
   draft.release_at_ms = release_at_ms;  // nullopt: public with the event that publishes it
   boost::json::object p;
-  p["tender_id"] = tender;
+  name_subject(draft, p, tender);
   p["kind"] = kind;
   p["source_sha256"] = digest;
   draft.payload = std::move(p);
@@ -184,12 +206,11 @@ Result<std::optional<std::uint64_t>> store_rendered_document(audit::WriteTxn& tx
   SUNBID_TRY(ins->run());
   audit::EntryDraft draft;  // the system: no person renders
   draft.type = "document.rendered";
-  draft.tender = doc->tender_id;
   // A withheld document's rendering is withheld with it: its entry would
   // otherwise tell that the document exists.
   SUNBID_ASSIGN_OR_RETURN(draft.release_at_ms, withheld_until(db, log_index, txn.now_ms()));
   boost::json::object p;
-  p["tender_id"] = doc->tender_id;
+  name_subject(draft, p, doc->tender_id);
   p["kind"] = doc->kind;
   p["published_index"] = log_index;
   p["pdf_sha256"] = digest;
@@ -268,11 +289,16 @@ Result<std::vector<FeedDocument>> feed_documents(audit::Database& db, const Feed
   // Public at now_ms: no withheld row releasing it later (withheld_until).
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
+      // A tender's document takes its title and community from the tender; a
+      // motion's (no tenders row) from its own source, which names both.
       db.cached("SELECT " + std::string(kColumns) +
-                ", t.title, t.community_id, c.name, c.district FROM tender_documents d "
+                ", coalesce(t.title, json_extract(d.source_json, '$.title')), c.id, c.name, "
+                "c.district FROM tender_documents d "
                 "JOIN tender_document_pdfs p ON p.log_index = d.log_index "
-                "JOIN tenders t ON t.id = d.tender_id JOIN communities c ON c.id = t.community_id "
-                "WHERE (?1 IS NULL OR t.community_id = ?1) AND (?2 IS NULL OR c.district = ?2) "
+                "LEFT JOIN tenders t ON t.id = d.tender_id "
+                "JOIN communities c ON c.id = coalesce(t.community_id, "
+                "json_extract(d.source_json, '$.community.id')) "
+                "WHERE (?1 IS NULL OR c.id = ?1) AND (?2 IS NULL OR c.district = ?2) "
                 "AND NOT EXISTS (SELECT 1 FROM audit_withheld w WHERE w.idx = d.log_index "
                 "AND w.release_at_ms > ?3) ORDER BY d.log_index DESC LIMIT ?4"));
   if (query.community_id) {

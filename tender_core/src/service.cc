@@ -8,6 +8,7 @@
 #include "service_internal.h"
 #include "store.h"
 #include "tender_core/calendar.h"
+#include "tender_core/document_kinds.h"
 #include "tender_core/documents.h"
 #include "tender_core/registry.h"
 #include "tender_core/time.h"
@@ -183,7 +184,13 @@ Result<boost::json::object> detail::notice_source(audit::Database& db, const Ten
   s["format"] = 1;
   s["tender_id"] = row.id;
   s["title"] = row.title;
-  SUNBID_ASSIGN_OR_RETURN(Community c, Registry::community(db, row.community_id));
+  SUNBID_TRY(put_notice_parties(db, row.community_id, s));
+  return s;
+}
+
+Status put_notice_parties(audit::Database& db, std::string_view community_id,
+                          boost::json::object& s) {
+  SUNBID_ASSIGN_OR_RETURN(Community c, Registry::community(db, community_id));
   s["community"] = boost::json::object{{"id", c.id},
                                        {"name", c.name},
                                        {"district", c.district},
@@ -194,7 +201,7 @@ Result<boost::json::object> detail::notice_source(audit::Database& db, const Ten
   // The organisation that tenders, as the OCDS procuringEntity names it
   // (publication/ocds_release.cc): never a person.
   s["tenderer"] = boost::json::object{{"name", c.name + "业主委员会"}, {"kind", "业主委员会"}};
-  return s;
+  return ok_status();
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include "audit_log/rows.h"
 #include "service_internal.h"
 #include "store.h"
+#include "tender_core/award_notice.h"
 #include "tender_core/calendar.h"
 #include "tender_core/service.h"
 #include "tender_core/time.h"
@@ -99,8 +100,13 @@ Result<ContractRecord> TenderService::record_contract(const Actor& actor,
                         "recorded only for an awarded tender (after the award publicity)",
                         {{"status", to_string(row.status)}});
     }
+    // The 30 days count from the 中标通知书 (award_notice.issued); without
+    // one, from the end of the award publicity, the earliest instant a
+    // notice could have been issued (docs/contract.md).
+    SUNBID_ASSIGN_OR_RETURN(std::optional<AwardNoticeRecord> issued, award_notice(db, tender_id));
     SUNBID_ASSIGN_OR_RETURN(TenderTimeline timeline, detail::load_timeline(db, row));
-    const std::optional<std::int64_t> notice = award_publicity_end_ms(timeline);
+    const std::optional<std::int64_t> notice =
+        issued ? std::optional<std::int64_t>(issued->issued_ms) : award_publicity_end_ms(timeline);
     if (!notice) {
       return make_error(
           audit::kStorageError,

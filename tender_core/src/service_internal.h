@@ -54,6 +54,16 @@ Status publish_amendment_notice(audit::WriteTxn& txn, audit::EntryDraft draft, c
 // `opened_ms`: the reveal window's close (the PDF's dates).
 Status publish_opening_notice(audit::WriteTxn& txn, const TenderRow& row, std::int64_t opened_ms);
 
+// The 中标通知书 and the 中标结果通知书 (issue 14 §1): inside the tenderer's
+// award-notice command, after its award_notice.issued entry, stores both
+// sources and appends their document.published entries (actor the
+// tenderer, who issues them). `issued_ms` is the notice's instant (the PDFs'
+// dates), `contract_due_ms` the end of the contract's 30 days. Returns the
+// two entries' indices (notice, result notice).
+Result<std::pair<std::uint64_t, std::uint64_t>> publish_award_letters(
+    audit::WriteTxn& txn, const Actor& actor, const TenderRow& row, std::int64_t issued_ms,
+    std::int64_t contract_due_ms, std::int64_t contract_days);
+
 // The members every notice's source starts with: kind, format 1, tender_id,
 // title, community and tenderer (docs/documents.md).
 Result<boost::json::object> notice_source(audit::Database& db, const TenderRow& row,

@@ -10,6 +10,7 @@
 #include "audit_log/log_store.h"
 #include "service_internal.h"
 #include "store.h"
+#include "tender_core/document_kinds.h"
 #include "tender_core/documents.h"
 #include "tender_core/registry.h"
 #include "tender_core/tender_hooks.h"
@@ -38,6 +39,21 @@ Result<json::object> bidder_of(audit::Database& db, const OpeningRow& r) {
                           Registry::enterprise_name(db, r.bidder_uscc));
   return json::object{
       {"bid_id", r.bid_id}, {"bidder_uscc", r.bidder_uscc}, {"bidder_name", name.value_or("")}};
+}
+
+// Gives each object of `items` that names a bid of `record` (`bid_id`) its
+// bidder ({bid_id, bidder_uscc, bidder_name}) as member `bidder`.
+Status attach_bidders(audit::Database& db, const std::vector<OpeningRow>& record,
+                      json::array& items) {
+  for (auto& item : items) {
+    if (!item.is_object() || !item.as_object().contains("bid_id")) continue;
+    for (const auto& r : record) {
+      if (item.at("bid_id") != json::value(r.bid_id)) continue;
+      SUNBID_ASSIGN_OR_RETURN(json::object who, bidder_of(db, r));
+      item.as_object()["bidder"] = std::move(who);
+    }
+  }
+  return ok_status();
 }
 
 Status publish(audit::WriteTxn& txn, std::string_view tender, std::string_view kind,
@@ -166,6 +182,76 @@ Status publish_award_notice(audit::WriteTxn& txn, std::string_view tender_id) {
   return publish(txn, tender_id, kAwardPublicityKind, s);
 }
 
+Result<std::pair<std::uint64_t, std::uint64_t>> detail::publish_award_letters(
+    audit::WriteTxn& txn, const Actor& actor, const TenderRow& row, std::int64_t issued_ms,
+    std::int64_t contract_due_ms, std::int64_t contract_days) {
+  auto& db = txn.db();
+  if (!row.awarded_bid_id) {
+    return make_error("award_invalid", "尚无中标人 / the tender has no award",
+                      {{"tender_id", row.id}});
+  }
+  SUNBID_ASSIGN_OR_RETURN(TenderTimeline t, detail::load_timeline(db, row));
+  SUNBID_ASSIGN_OR_RETURN(std::vector<OpeningRow> record,
+                          detail::unchecked_opening_record(db, row.id));
+  // Every bidder at the deadline (the opening record's order, by USCC): the
+  // winner with its price, the others by name only — the 中标结果通知书 tells
+  // them the result, not their own standing.
+  std::optional<json::object> winner;
+  json::array others;
+  for (const auto& r : record) {
+    SUNBID_ASSIGN_OR_RETURN(json::object o, bidder_of(db, r));
+    if (r.bid_id == *row.awarded_bid_id && r.bid) {
+      o["price_fen_per_m2_month"] = r.bid->price_fen_per_m2_month;
+      winner = std::move(o);
+    } else {
+      others.push_back(std::move(o));
+    }
+  }
+  if (!winner) {
+    return make_error("award_invalid",
+                      "中标人不在开标记录中 / the winner is not in the opening record",
+                      {{"bid_id", *row.awarded_bid_id}});
+  }
+  auto source = [&](std::string_view kind) -> Result<json::object> {
+    SUNBID_ASSIGN_OR_RETURN(json::object s, stage_source(db, row, kind));
+    s["awarded_ms"] = row.award_publicized_at_ms.value_or(0);
+    s["publicity_ends_ms"] = award_publicity_end_ms(t).value_or(0);
+    s["issued_ms"] = issued_ms;
+    s["contract_days"] = contract_days;
+    s["contract_due_ms"] = contract_due_ms;
+    s["winner"] = *winner;
+    return s;
+  };
+  // Both issued by the tenderer: its document.published entries.
+  auto issue = [&](std::string_view kind, const json::object& doc) -> Result<std::uint64_t> {
+    SUNBID_ASSIGN_OR_RETURN(audit::EntryDraft d,
+                            detail::draft_for(txn, actor, "document.published", row.id));
+    return publish_document(txn, std::move(d), row.id, kind, doc);
+  };
+  SUNBID_ASSIGN_OR_RETURN(json::object notice, source(kAwardNoticeKind));
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t first, issue(kAwardNoticeKind, notice));
+  SUNBID_ASSIGN_OR_RETURN(json::object result, source(kAwardResultNoticeKind));
+  result["bidders"] = std::move(others);
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t second, issue(kAwardResultNoticeKind, result));
+  return std::pair{first, second};
+}
+
+Status publish_vote_result(audit::WriteTxn& txn, std::string_view tender_id,
+                           const json::object& vote) {
+  auto& db = txn.db();
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(db, tender_id));
+  SUNBID_ASSIGN_OR_RETURN(json::object s, stage_source(db, row, kVoteResultKind));
+  s["counted_ms"] = txn.now_ms();
+  SUNBID_ASSIGN_OR_RETURN(std::vector<OpeningRow> record,
+                          detail::unchecked_opening_record(db, tender_id));
+  json::object v = vote;
+  if (auto* cands = v.if_contains("candidates"); cands != nullptr && cands->is_array()) {
+    SUNBID_TRY(attach_bidders(db, record, cands->as_array()));
+  }
+  s["vote"] = std::move(v);
+  return publish(txn, tender_id, kVoteResultKind, s);
+}
+
 Status publish_evaluation_report(audit::WriteTxn& txn, std::string_view tender_id,
                                  const json::object& report, bool withheld) {
   auto& db = txn.db();
@@ -176,14 +262,7 @@ Status publish_evaluation_report(audit::WriteTxn& txn, std::string_view tender_i
                           detail::unchecked_opening_record(db, tender_id));
   json::object r = report;
   if (auto* bids = r.if_contains("bids"); bids != nullptr && bids->is_array()) {
-    for (auto& b : bids->as_array()) {
-      if (!b.is_object()) continue;
-      for (const auto& o : record) {
-        if (!b.as_object().contains("bid_id") || b.at("bid_id") != json::value(o.bid_id)) continue;
-        SUNBID_ASSIGN_OR_RETURN(json::object who, bidder_of(db, o));
-        b.as_object()["bidder"] = std::move(who);
-      }
-    }
+    SUNBID_TRY(attach_bidders(db, record, bids->as_array()));
   }
   s["report"] = std::move(r);
   std::optional<std::int64_t> release;

@@ -2,6 +2,7 @@
 // exact boundaries, the notice and window minimums, the lifecycle through
 // the ledger, ballot secrecy, replacement, turnout, the roster lock, the
 // tally at the close, and refusals that change nothing.
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
 #include "../tender_core/service_fixture.h"
@@ -10,8 +11,11 @@
 #include "assembly/motion_service.h"
 #include "assembly/recompute_motion.h"
 #include "assembly/schema.h"
+#include "audit_log/log_store.h"
 #include "evaluation/schema.h"
 #include "tender_core/calendar.h"
+#include "tender_core/document_kinds.h"
+#include "tender_core/documents.h"
 
 namespace sunbid::testing {
 namespace {
@@ -306,6 +310,29 @@ TEST_CASE("a motion from draft to passed through the ledger", "[motions]") {
     REQUIRE(v->result);
     CHECK(v->result->at("outcome").as_string() == "passed");
     CHECK(v->result->at("tally").as_object().at("participating_heads").as_int64() == 3);
+    // The 表决结果公告 (docs/documents.md): published right after motion.closed,
+    // a document of the subject motion:<id>, public, in the motion's trail.
+    auto docs = core::tender_documents(db, core::motion_document_subject(id), f.clock.now_ms());
+    REQUIRE(docs.ok());
+    REQUIRE(docs->size() == 1);
+    const auto& d = docs->front();
+    CHECK(d.kind == core::kMotionResultKind);
+    auto source = boost::json::parse(d.source_json).as_object();
+    CHECK(source["motion_id"].as_string() == id);
+    CHECK(source["outcome"].as_string() == "passed");
+    CHECK(source["tally"] == v->result->at("tally"));
+    CHECK(source["options"].as_array().at(0).as_object().at("approved").as_bool());
+    CHECK_FALSE(source["options"].as_array().at(1).as_object().at("approved").as_bool());
+    auto entries = audit::read_entries(db, d.log_index - 1, d.log_index + 1);
+    REQUIRE(entries.ok());
+    auto closed = boost::json::parse(entries->at(0).bytes).as_object();
+    auto published = boost::json::parse(entries->at(1).bytes).as_object();
+    CHECK(closed["type"].as_string() == "motion.closed");
+    CHECK(published["type"].as_string() == "document.published");
+    CHECK(published["tender"].is_null());
+    CHECK(published["payload"].as_object()["motion_id"].as_string() == id);
+    CHECK_FALSE(published["payload"].as_object().contains("tender_id"));
+    CHECK(published["payload"].as_object()["source_sha256"].as_string() == d.source_sha256_hex);
   }
   // A second tick does nothing; the roster may be replaced again.
   applied = f.motions->tick(failures);

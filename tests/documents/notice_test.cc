@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "audit_log/sha256.h"
+#include "documents/award_letters.h"
 #include "documents/stage_notices.h"
 #include "documents/tender_notice.h"
 #include "documents/verification_footer.h"
+#include "documents/vote_result.h"
 
 using namespace sunbid::documents;
 namespace fs = std::filesystem;
@@ -374,6 +376,132 @@ TEST_CASE("an evaluation report gives pass/fail by seat, names only once named",
   CHECK(named_flat.find("得分") == std::string::npos);
 }
 
+namespace {
+
+// The 中标通知书 / 中标结果通知书 of a 30-bid tender won by bidder 2.
+AwardLetterInput sample_letter() {
+  AwardLetterInput n;
+  n.notice = stage_header(1'784'500'000'000, "2026年7月19日");
+  n.decision_method = "业主大会表决（定性评审，评定分离） owners' vote";
+  n.award_publicity = "2026-07-12 10:00（北京时间） 至 2026-07-15 24:00（北京时间）";
+  n.winner = bidder(2, 214);
+  n.issued_at = "2026-07-19 09:30（北京时间）";
+  n.contract_days = 30;
+  n.contract_due = "2026-08-18 24:00（北京时间）";
+  for (int i = 1; i <= 30; ++i) {
+    if (i != 2) n.other_bidders.push_back(bidder(i, 0));
+  }
+  return n;
+}
+
+// An owners' vote: 1,200 owners, 3 candidates; candidate 2 has both majorities.
+VoteResultInput sample_vote() {
+  VoteResultInput n;
+  n.title = "投票结果公告";
+  n.subject_title = "阳光花园物业服务选聘";
+  n.overview = {{"项目编号", "T-2026-0042"}, {"表决轮次", "第 1 轮"}};
+  n.approval_rule = "过半数 more than 1/2";
+  n.total_area_centi_m2 = 12'000'000;
+  n.total_heads = 1'200;
+  n.participating_area_centi_m2 = 8'400'000;
+  n.participating_heads = 850;
+  n.abstain_area_centi_m2 = 400'000;
+  n.abstain_heads = 40;
+  n.area_quorum = true;
+  n.head_quorum = true;
+  n.options = {{bidder(1, 0).name, 1'500'000, 150, false},
+               {bidder(2, 0).name, 5'000'000, 520, true},
+               {bidder(3, 0).name, 1'500'000, 140, false}};
+  n.conclusion = "厦门第2物业服务有限公司 获双过半同意，为中标人。";
+  n.signer = "阳光花园业主委员会";
+  n.issued_on = "2026年7月12日";
+  n.english_subject = "vote result T-2026-0042";
+  n.event_time_ms = 1'783'900'000'000;
+  n.verification = sample_footer();
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an award notice names the winner, its price and the contract's 30 days", "[documents]") {
+  auto n = sample_letter();
+  n.other_bidders.clear();
+  const std::string pdf = check_stable(n, render_award_notice,
+                                       [](AwardLetterInput& c) { c.contract_due = "2026-08-19"; });
+  if (!have_pdftotext()) return;
+  const std::string flat = squeeze(text_of(pdf));
+  CHECK(flat.find("中标通知书") != std::string::npos);
+  CHECK(flat.find("致：" + squeeze(n.winner.name)) != std::string::npos);
+  CHECK(flat.find(n.winner.uscc) != std::string::npos);
+  CHECK(flat.find("2.14元/m²·月") != std::string::npos);
+  CHECK(flat.find("30日内") != std::string::npos);
+  CHECK(flat.find("2026-08-1824:00") != std::string::npos);
+  CHECK(flat.find("电子签名法") != std::string::npos);  // the known gap, stated
+  CHECK(flat.find("透明日志第4711条") != std::string::npos);
+}
+
+TEST_CASE("an award result notice tells every other bidder who won", "[documents]") {
+  const auto n = sample_letter();
+  const std::string pdf = check_stable(n, render_award_result_notice,
+                                       [](AwardLetterInput& c) { c.other_bidders.pop_back(); });
+  if (!have_pdftotext()) return;
+  const std::string flat = squeeze(text_of(pdf));
+  CHECK(flat.find("中标结果通知书") != std::string::npos);
+  CHECK(flat.find("中标人" + squeeze(n.winner.name)) != std::string::npos);
+  CHECK(flat.find("2.14元/m²·月") != std::string::npos);
+  for (const auto& b : n.other_bidders) {
+    CHECK(flat.find(squeeze(b.name)) != std::string::npos);
+    CHECK(flat.find(b.uscc) != std::string::npos);
+  }
+}
+
+TEST_CASE("percentages are exact integer fractions rounded half up", "[documents]") {
+  CHECK(format_percent(2, 3) == "66.67%");
+  CHECK(format_percent(1, 2) == "50.00%");
+  CHECK(format_percent(1, 3) == "33.33%");
+  CHECK(format_percent(0, 7) == "0.00%");
+  CHECK(format_percent(7, 7) == "100.00%");
+  CHECK(format_percent(1, 20000) == "0.01%");  // 0.005% rounds half up
+  CHECK(format_percent(1, 20001) == "0.00%");
+  // Areas near 2^53 hundredths do not overflow.
+  CHECK(format_percent(9'000'000'000'000'000, 9'000'000'000'000'000) == "100.00%");
+}
+
+TEST_CASE("a vote result prints participation and approval as fractions with a chart",
+          "[documents]") {
+  const auto n = sample_vote();
+  const std::string pdf =
+      check_stable(n, render_vote_result, [](VoteResultInput& c) { c.options[1].heads = 519; });
+  // The chart changes with the figures even when no text does: a bar longer
+  // by one head's share changes the bytes.
+  auto moved = n;
+  moved.participating_heads = 851;
+  auto other = render_vote_result(moved);
+  REQUIRE(other.ok());
+  CHECK(sunbid::sha256(*other) != sunbid::sha256(pdf));
+  if (!have_pdftotext()) return;
+  const std::string flat = squeeze(text_of(pdf));
+  CHECK(flat.find("投票结果公告") != std::string::npos);
+  // Participation: 84000.00 of 120000.00 m² = 70.00%, 850 of 1200 = 70.83%.
+  CHECK(flat.find("84000.00m²/120000.00m²=70.00%") != std::string::npos);
+  CHECK(flat.find("850人/1200人=70.83%") != std::string::npos);
+  CHECK(flat.find("≥2/3(66.67%)") != std::string::npos);
+  // Candidate 2: 50000.00 of 84000.00 m² = 59.52%, 520 of 850 = 61.18%.
+  CHECK(flat.find("50000.00m²/84000.00m²=59.52%") != std::string::npos);
+  CHECK(flat.find("520人/850人=61.18%") != std::string::npos);
+  CHECK(flat.find("门槛2/3") != std::string::npos);  // the chart's threshold labels
+  CHECK(flat.find("门槛1/2") != std::string::npos);
+  CHECK(flat.find("斜线条") != std::string::npos);  // the legend: not colour alone
+  CHECK(flat.find("为中标人") != std::string::npos);
+  auto three_quarters = n;
+  three_quarters.three_quarters = true;
+  auto tq = render_vote_result(three_quarters);
+  REQUIRE(tq.ok());
+  const std::string tq_flat = squeeze(text_of(*tq));
+  CHECK(tq_flat.find("≥3/4(75.00%)") != std::string::npos);
+  CHECK(tq_flat.find("门槛3/4") != std::string::npos);
+}
+
 // Writes the three stage notices to $SUNBID_DOCUMENTS_SAMPLE_DIR (by hand).
 TEST_CASE("sample stage notices for inspection", "[.stage_sample]") {
   const char* dir = std::getenv("SUNBID_DOCUMENTS_SAMPLE_DIR");
@@ -388,6 +516,9 @@ TEST_CASE("sample stage notices for inspection", "[.stage_sample]") {
   write("award.pdf", render_award_publicity(sample_award()));
   write("report.pdf", render_evaluation_report(sample_report(false)));
   write("report-named.pdf", render_evaluation_report(sample_report(true)));
+  write("award-notice.pdf", render_award_notice(sample_letter()));
+  write("award-result-notice.pdf", render_award_result_notice(sample_letter()));
+  write("vote-result.pdf", render_vote_result(sample_vote()));
 }
 
 // Writes a notice to $SUNBID_DOCUMENTS_SAMPLE (for looking at the layout by hand).

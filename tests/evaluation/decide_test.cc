@@ -299,7 +299,10 @@ TEST_CASE("the owners' decision executes itself; POST /decision is idempotent", 
   f.clock.set_ms(closes);
   // The background tick (tender_core's, then evaluation's catch_up) decides.
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
-  (void)expect_award_entries(f, [&] { return f.eval->catch_up(d.t.id); });
+  // decision.made, then the 投票结果公告 before the award's documents.
+  (void)expect_eval_entry_and_documents(
+      f, {"vote_result", "award_publicity", "evaluation_report_named"},
+      [&] { return f.eval->catch_up(d.t.id); });
   auto e = last_entry(f);
   CHECK(e["type"].as_string() == "decision.made");
   CHECK(e["actor"].as_string() == "system");

@@ -508,9 +508,11 @@ TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the
   f.clock.advance_ms(1);
   // At the close the platform decides by itself (nobody's click):
   // K1 (89.50 m²) of K1 + K2 (189.99 m² in all): 1 of 2 heads < 2/3 -> fails:
-  // decision.made, the 流标公告's and the named 评标报告's document.published
-  // (docs/documents.md).
-  (void)expect_eval_entries(f, 3, [&] { return f.eval->catch_up(d.t.id); });
+  // decision.made, the 投票结果公告's, the 流标公告's and the named 评标报告's
+  // document.published (docs/documents.md).
+  (void)expect_eval_entry_and_documents(f,
+                                        {"vote_result", "tender_failed", "evaluation_report_named"},
+                                        [&] { return f.eval->catch_up(d.t.id); });
   expect_eval_refused(
       f, [&] { return f.eval->cast_ballot(o, d.t.id, A); }, "vote_window_closed");
   auto r = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });

@@ -144,6 +144,7 @@ ENDPOINTS = [
     ("POST", "/tenders/T1/decision-committee/recusal", "committee_vote", lambda ctx: {"reason": "近亲属任职于投标企业"}),
     ("POST", "/tenders/T1/decision", "decide", None),
     ("GET", "/tenders/T1/award", "read_decision", None),
+    ("POST", "/tenders/T1/award-notice", "issue_award_notice", None),
     ("POST", "/tenders/T1/contract", "record_contract",
      lambda ctx: {"signed_on": "2027-03-02", "term_months": 36, "document_sha256_hex": "0" * 64}),
     ("GET", "/tenders/T1/contract", "read_tender", None),
@@ -162,6 +163,8 @@ ENDPOINTS = [
     ("POST", "/motions/T1/ballots", "cast_motion_ballot", lambda ctx: {"choice": "for"}),
     ("GET", "/motions/T1/turnout", "read_motion", None),
     ("GET", "/motions/T1/trail", "read_motion", None),
+    ("GET", "/motions/T1/documents", "read_motion", None),
+    ("GET", "/motions/T1/documents/O1.pdf", "read_open_data", None),
 ]
 
 

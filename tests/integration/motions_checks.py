@@ -20,6 +20,7 @@ On a community of its own, over HTTPS through the dev clock:
   `sunbid-verify trail --key` with the recomputed tally line.
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -137,6 +138,8 @@ def check_motions(ctx, results):
             m.get("status") == "passed" and m.get("result", {}).get("outcome") == "passed"
             and m["result"]["tally"]["participating_heads"] == 3, repr(a)[:400])
 
+    _check_motion_result(s, r, mid, community)
+
     verify = ctx.args.sunbid_verify
     if not verify or not os.path.exists(verify):
         r.fail("motions: sunbid-verify", f"no binary at {verify} (pass --sunbid-verify)")
@@ -146,9 +149,10 @@ def check_motions(ctx, results):
     s.expect("motions: GET /motions/{id}/trail", a, 200)
     trail = a.json() if a.status == 200 else {"entries": []}
     types = [json.loads(e["entry"])["type"] for e in trail["entries"]]
-    r.check("motions: the trail holds created, noticed, opened, 4 ballots, closed",
+    r.check("motions: the trail holds created, noticed, opened, 4 ballots, closed, the 表决结果公告's "
+            "published and rendered entries",
             types == ["motion.created", "motion.noticed", "motion.opened"] + ["motion.ballot_cast"] * 4
-            + ["motion.closed"], repr(types))
+            + ["motion.closed", "document.published", "document.rendered"], repr(types))
     key = s.req("GET", "/audit/key").body.decode()
     tmp = tempfile.mkdtemp(prefix="sunbid-motion-", dir=ctx.server.dir)
     keyfile, path = os.path.join(tmp, "key"), os.path.join(tmp, "trail.json")
@@ -158,3 +162,42 @@ def check_motions(ctx, results):
     out = p.stdout + p.stderr
     r.check("motions: sunbid-verify trail --key recomputes the motion's tally → exit 0",
             p.returncode == 0 and "motion.closed" in out and "passed" in out, out[-800:])
+
+
+def _check_motion_result(s, r, mid, community):
+    """The 表决结果公告 (docs/documents.md): published by the close, rendered by the worker,
+    listed at GET /motions/{id}/documents, its PDF read back against the motion's result, and
+    in the community's notice feed."""
+    s.wait_checkpoint()
+    s.c.documents_settled()
+    a = s.req("GET", f"/motions/{mid}/documents")
+    items = a.json().get("items", []) if a.status == 200 else []
+    r.check("motions: GET /motions/{id}/documents (anonymous) lists one rendered 表决结果公告",
+            a.status == 200 and a.json().get("motion_id") == mid and len(items) == 1
+            and items[0]["kind"] == "motion_result" and items[0]["status"] == "rendered"
+            and items[0]["url"] == f"/api/v1/motions/{mid}/documents/{items[0]['log_index']}.pdf", repr(a)[:400])
+    if not items or items[0]["status"] != "rendered":
+        return
+    item = items[0]
+    a = s.req("GET", item["url"][len("/api/v1"):])
+    text = subprocess.run(["pdftotext", "-", "-"], input=a.body, capture_output=True,
+                          timeout=120).stdout.decode("utf-8") if a.status == 200 else ""
+    flat = "".join(text.split())
+    tally = s.req("GET", f"/motions/{mid}").json()["result"]["tally"]
+    want = ["表决结果公告", "议题通过", "选聘和解聘物业服务企业",
+            f"{tally['participating_heads']}人/{tally['total_heads']}人=",
+            "门槛2/3", "门槛1/2", f"本文件登记于透明日志第{item['log_index']}条", item["source_sha256_hex"]]
+    r.check("motions: the 表决结果公告 PDF is the listed one (its SHA-256 the listed digest)",
+            a.status == 200 and hashlib.sha256(a.body).hexdigest() == item["sha256_hex"], repr(a)[:200])
+    r.check("motions: the 表决结果公告 reads back: outcome, matter, participation, the chart's thresholds, its footer", all(w in flat for w in want),
+            f"missing {[w for w in want if w not in flat]}; {flat[:300]}")
+    a = s.req("GET", "/motions/M999999/documents")
+    r.check("motions: an unknown motion's documents → 404 motion_not_found",
+            a.status == 404 and a.code == "motion_not_found", repr(a)[:200])
+    a = s.req("GET", f"/motions/M999999/documents/{item['log_index']}.pdf")
+    r.check("motions: another motion's path to the PDF → 404 document_not_found",
+            a.status == 404 and a.code == "document_not_found", repr(a)[:200])
+    a = s.req("GET", "/feeds/notices.atom", params={"community_id": community})
+    r.check("motions: the community's notice feed links the 表决结果公告",
+            a.status == 200 and f"/api/v1/motions/{mid}/documents/{item['log_index']}.pdf".encode() in a.body,
+            a.body[:300])

@@ -15,6 +15,7 @@ of the bidding, reveal, review and vote stages run as every role.
 import hashlib
 import json
 import os
+import re
 import secrets
 import struct
 import subprocess
@@ -893,6 +894,7 @@ class Scenarios:
         tenderer = f"{self.p}.tenderer0"
         self.login([tenderer, self.sup, f"{self.p}.owner.a", f"{self.p}.ent3"])
         today = (self.now_server() + timedelta(hours=8)).date()
+        notices = self.issue_award_notices(tenderer)
         for t in self.tenders.values():
             body = {"signed_on": today.isoformat(), "term_months": 36,
                     "document_sha256_hex": hashlib.sha256(f"合同 {t.id}".encode()).hexdigest()}
@@ -912,6 +914,10 @@ class Scenarios:
                     and parse_time(c.get("due_at", "1970-01-01T00:00:00Z"))
                     > parse_time(c.get("award_notice_at", "1970-01-01T00:00:00Z")) + timedelta(days=30),
                     repr(c)[:400])
+            r.check(f"scenario: {t.method}: the contract's 30 days count from the 中标通知书",
+                    t.id in notices and c.get("award_notice_at") == notices[t.id].get("issued_at")
+                    and c.get("due_at") == notices[t.id].get("contract_due_at"),
+                    f"{c!r}"[:300] + f" notice {notices.get(t.id)!r}"[:300])
             a = self.req("POST", f"/tenders/{t.id}/contract", tenderer, json_body=body)
             r.check(f"scenario: {t.method}: a second contract → 409 contract_already_recorded",
                     a.status == 409 and a.code == "contract_already_recorded", repr(a))
@@ -926,6 +932,76 @@ class Scenarios:
                 repr(a))
         a = self.req("GET", "/contract-flags", tenderer)
         self.expect("GET /contract-flags as a tenderer", a, 403)
+
+    def _pdf_text(self, item):
+        """The listed document's PDF as text without whitespace ("" when it is not the listed one)."""
+        a = self.req("GET", item["url"][len("/api/v1"):])
+        if a.status != 200 or hashlib.sha256(a.body).hexdigest() != item.get("sha256_hex"):
+            return ""
+        text = subprocess.run(["pdftotext", "-", "-"], input=a.body, capture_output=True,
+                              timeout=120).stdout.decode("utf-8")
+        return re.sub(r"\s+", "", text)
+
+    def issue_award_notices(self, tenderer):
+        """The tenderer issues each awarded tender's 中标通知书 (招标投标法 art. 45;
+        docs/documents.md): once (a repeat answers the first issue), with the notice to
+        the winner and the result notice to every other bidder, read back against the API;
+        the owners' vote also has its 投票结果公告. Returns {tender id: the notice}."""
+        r, out = self.r, {}
+        for t in self.tenders.values():
+            a = self.req("POST", f"/tenders/{t.id}/award-notice", f"{self.p}.ent3")
+            self.expect(f"{t.method}: an enterprise issues the award notice", a, 403)
+            a = self.req("POST", f"/tenders/{t.id}/award-notice", tenderer)
+            self.expect(f"{t.method}: the tenderer issues the award notice", a, 201)
+            n = a.json() if a.status == 201 else {}
+            out[t.id] = n
+            a = self.req("POST", f"/tenders/{t.id}/award-notice", tenderer)
+            r.check(f"scenario: {t.method}: a repeated award notice → 200, the first issue, nothing appended",
+                    a.status == 200 and a.json().get("already_issued") is True
+                    and a.json().get("log_index") == n.get("log_index")
+                    and a.json().get("issued_at") == n.get("issued_at"), repr(a))
+        self.c.documents_settled()
+        self.wait_checkpoint()
+        self.c.documents_settled()
+        for t in self.tenders.values():
+            n = out.get(t.id, {})
+            items = self.req("GET", f"/tenders/{t.id}/documents").json().get("items", [])
+            by_kind = {i["kind"]: i for i in items}
+            opening = self.req("GET", f"/tenders/{t.id}/opening").json().get("items", [])
+            win = next((x for x in opening if x["bid_id"] == t.expected), None)
+            notice, result = by_kind.get("award_notice"), by_kind.get("award_result_notice")
+            ok = notice is not None and result is not None and win is not None \
+                and notice["log_index"] == n.get("notice_log_index") \
+                and result["log_index"] == n.get("result_notice_log_index")
+            flat = self._pdf_text(notice) if ok else ""
+            price = win["bid"]["price_fen_per_m2_month"] if win and win.get("bid") else 0
+            r.check(f"scenario: {t.method}: the 中标通知书 names the winner, its price, the 30 days and the "
+                    f"e-signature gap; its footer its log index",
+                    ok and "中标通知书" in flat and f"信用代码{win['bidder_uscc']}" in flat
+                    and f"中标价格{price // 100}.{price % 100:02d}" in flat and "30日内" in flat
+                    and "电子签名法" in flat and f"本文件登记于透明日志第{notice['log_index']}条" in flat,
+                    f"{n!r} {sorted(by_kind)} {flat[:300]}")
+            flat = self._pdf_text(result) if ok else ""
+            others = [x["bidder_uscc"] for x in opening if x["bid_id"] != t.expected]
+            r.check(f"scenario: {t.method}: the 中标结果通知书 lists the {len(others)} other bidders and the winner",
+                    ok and "中标结果通知书" in flat and f"信用代码{win['bidder_uscc']}" in flat
+                    and all(u in flat for u in others), flat[:300])
+            if t.method == "owners_vote":
+                votes = [i for i in items if i["kind"] == "vote_result"]
+                made = [json.loads(e["entry"]) for e in self.trail(t).json().get("entries", [])]
+                tallies = [e["payload"]["tally"] for e in made
+                           if e["type"] == "decision.made" and "tally" in e["payload"]]
+                flat = self._pdf_text(votes[-1]) if votes else ""
+                tally = tallies[-1] if tallies else {}
+                want = [f"{tally.get('participating_heads')}人/{tally.get('total_heads')}人=",
+                        "门槛2/3", "门槛1/2", "为中标人", win["bidder_uscc"] if win else "?"]
+                r.check(f"scenario: owners_vote: one 投票结果公告 per counted round ({len(tallies)}), read back: "
+                        f"participation against 2/3, the winner, the chart's thresholds",
+                        votes and len(votes) == len(tallies) and all(w in flat for w in want),
+                        f"{len(votes)} vs {len(tallies)}; missing {[w for w in want if w not in flat]}")
+            elif any(i["kind"] == "vote_result" for i in items):
+                r.fail(f"scenario: {t.method}: a 投票结果公告 without an owners' vote", str(sorted(by_kind)))
+        return out
 
     def finish(self):
         r = self.r
@@ -952,7 +1028,7 @@ class Scenarios:
             types = [json.loads(e["entry"])["type"] for e in trail["entries"]]
             want = {"tender.published", "bid.committed", "bid.revealed", "tender.opened", "committee.drawn",
                     "committee.declared", "review.submitted", "review.concluded", "decision.made",
-                    "tender.awarded", "contract.recorded"}
+                    "tender.awarded", "award_notice.issued", "contract.recorded"}
             want |= {"owners_vote": {"decision.vote_opened", "ballot.cast"},
                      "lottery": {"draw.made"}, "committee_vote": {"committee_vote.cast"},
                      "vote_then_lottery": {"committee_vote.cast", "draw.made"}}.get(t.method, set())

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -246,6 +247,64 @@ TEST_CASE("the stage notices render from their sources; one field changes the di
   award["winner"] = bidder;
   award["candidates"] = json::array{bidder};
 
+  json::object letter = common;
+  letter["kind"] = "award_notice";
+  letter["awarded_ms"] = 1'783'900'000'000;
+  letter["publicity_ends_ms"] = 1'784'180'800'000;
+  letter["issued_ms"] = 1'784'500'000'000;
+  letter["contract_days"] = 30;
+  letter["contract_due_ms"] = 1'787'184'000'000;
+  letter["winner"] = bidder;
+  json::object result_letter = letter;
+  result_letter["kind"] = "award_result_notice";
+  result_letter["bidders"] = json::array{
+      {{"bid_id", "B2"}, {"bidder_uscc", "91350500798359476R"}, {"bidder_name", "鹭江物业"}}};
+  const json::object tally = {{"total_area_centi_m2", 30000},
+                              {"total_heads", 3},
+                              {"participating_area_centi_m2", 20000},
+                              {"participating_heads", 2},
+                              {"abstain_area_centi_m2", 0},
+                              {"abstain_heads", 0},
+                              {"area_quorum", true},
+                              {"head_quorum", true}};
+  json::object vote = common;
+  vote["kind"] = "vote_result";
+  vote["counted_ms"] = 1'783'900'000'000;
+  json::object count = tally;
+  json::object counted = {{"bid_id", "B1"},
+                          {"area_centi_m2", 20000},
+                          {"heads", 2},
+                          {"approved", true},
+                          {"bidder", bidder}};
+  count["candidates"] = json::array{counted};
+  count["round"] = 1;
+  count["approval"] = "majority";
+  count["outcome"] = "winner";
+  count["winner"] = "B1";
+  count["opened_ms"] = 1'783'000'000'000;
+  count["closes_ms"] = 1'783'800'000'000;
+  vote["vote"] = count;
+  json::object motion = {{"kind", "motion_result"},
+                         {"format", 1},
+                         {"motion_id", "M3"},
+                         {"title", "续聘物业服务企业"},
+                         {"community", common.at("community")},
+                         {"tenderer", common.at("tenderer")},
+                         {"matter_item", 4},
+                         {"approval", "more_than_half"},
+                         {"outcome", "passed"},
+                         {"winner", "for"},
+                         {"opened_ms", 1'783'000'000'000},
+                         {"closes_ms", 1'783'800'000'000},
+                         {"closed_ms", 1'783'800'000'000}};
+  json::object motion_tally = tally;
+  motion_tally["options"] =
+      json::array{{{"option", "for"}, {"area_centi_m2", 20000}, {"heads", 2}},
+                  {{"option", "against"}, {"area_centi_m2", 0}, {"heads", 0}}};
+  motion["tally"] = motion_tally;
+  motion["options"] = json::array{{{"option", "for"}, {"approved", true}},
+                                  {{"option", "against"}, {"approved", false}}};
+
   documents::VerificationFooter footer;
   footer.log_index = 41;
   footer.checkpoint_size = 42;
@@ -253,7 +312,16 @@ TEST_CASE("the stage notices render from their sources; one field changes the di
   footer.source_sha256_hex = std::string(64, 'b');
   footer.verifier_key_id = "sunbid.example+1a2b3c4d";
   footer.public_base_url = "https://sunbid.example";
-  for (json::object* source : {&opening, &candidates, &award}) {
+  // The member each layout cannot do without.
+  const std::map<std::string, std::string> needed = {{"opening_record", "rows"},
+                                                     {"candidate_publicity", "publicity_ends_ms"},
+                                                     {"award_publicity", "publicity_ends_ms"},
+                                                     {"award_notice", "contract_due_ms"},
+                                                     {"award_result_notice", "bidders"},
+                                                     {"vote_result", "vote"},
+                                                     {"motion_result", "tally"}};
+  for (json::object* source :
+       {&opening, &candidates, &award, &letter, &result_letter, &vote, &motion}) {
     const std::string kind(source->at("kind").as_string());
     INFO(kind);
     auto text = audit::to_canonical_json(*source);
@@ -270,10 +338,15 @@ TEST_CASE("the stage notices render from their sources; one field changes the di
     CHECK(sha256(*other) != sha256(*pdf));
     // A source without a member its layout needs is refused, never printed half.
     changed = *source;
-    changed.erase(kind == "opening_record" ? "rows" : "publicity_ends_ms");
+    changed.erase(needed.at(kind));
     CHECK(render_document(kind, *audit::to_canonical_json(changed), footer).error().code ==
           "document_source_invalid");
   }
+  // One head more for the winner changes the 投票结果公告 (its table and chart).
+  json::object more = vote;
+  more["vote"].as_object()["candidates"].as_array()[0].as_object()["heads"] = 3;
+  CHECK(sha256(*render_document("vote_result", *audit::to_canonical_json(more), footer)) !=
+        sha256(*render_document("vote_result", *audit::to_canonical_json(vote), footer)));
   // One fen more on the winner changes the 中标结果公示.
   json::object dearer = award;
   dearer["winner"].as_object()["price_fen_per_m2_month"] = 231;

@@ -456,6 +456,8 @@ TEST_CASE("every code keeps the status it had before the registry", "[error_kind
       {"contract_not_found", ErrorKind::not_found},
       // issue 14 §1, official documents (docs/documents.md).
       {"document_not_found", ErrorKind::not_found},
+      // issue 14 §1, the award notice (中标通知书, docs/documents.md).
+      {"award_notice_not_allowed", ErrorKind::conflict},
   };
   for (const auto& c : error_codes()) {
     INFO(c.code);

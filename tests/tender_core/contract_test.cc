@@ -6,7 +6,10 @@
 #include <catch2/catch.hpp>
 
 #include "service_fixture.h"
+#include "tender_core/award_notice.h"
 #include "tender_core/calendar.h"
+#include "tender_core/document_kinds.h"
+#include "tender_core/documents.h"
 #include "tender_core/service.h"
 #include "tender_core/tender_hooks.h"
 
@@ -196,4 +199,103 @@ TEST_CASE("contract: signed or recorded after the 30 days is recorded and flagge
   REQUIRE(rest->items.size() == 1);
   CHECK(rest->items[0].tender_id == b.tender);
   CHECK_FALSE(rest->next_cursor);
+}
+
+// The 中标通知书 (招标投标法 art. 45; docs/documents.md): issued by the
+// community's tenderer once the tender is awarded, with its two documents;
+// a repeat appends nothing; the contract's 30 days then count from it.
+TEST_CASE("award notice: issued once after the award, and the contract counts from it") {
+  CoreFixture f;
+  Market m = setup_market(f);
+  const std::string early = publish_tender(f, m, kDeadline, 1);
+  expect_refused(
+      f, [&] { return issue_award_notice(*f.service, *f.ledger, m.tenderer, early); },
+      "award_notice_not_allowed");
+  Awarded a = award_tender(f, m);
+  expect_refused(
+      f, [&] { return issue_award_notice(*f.service, *f.ledger, m.owner, a.tender); },
+      "not_tenderer_of_community");
+  expect_refused(
+      f, [&] { return issue_award_notice(*f.service, *f.ledger, f.supervisor, a.tender); },
+      "not_tenderer_of_community");
+  expect_refused(
+      f, [&] { return issue_award_notice(*f.service, *f.ledger, m.tenderer, "T999"); },
+      "tender_not_found");
+
+  // Ten days after the award publicity ended.
+  const std::int64_t issued_ms = a.award_end_ms + 10 * kDayMs + 3'600'000;
+  f.clock.set_ms(issued_ms);
+  // Its entry and the two documents' document.published: three entries.
+  REQUIRE(f.service->tick(f.clock.now_ms()).ok());
+  const std::uint64_t size_before = f.log_size();
+  auto r = issue_award_notice(*f.service, *f.ledger, m.tenderer, a.tender);
+  REQUIRE(r.ok());
+  CHECK(f.log_size() == size_before + 3);
+  CHECK(r->awarded_bid_id == a.bid);
+  CHECK(r->issued_ms == issued_ms);
+  CHECK(r->contract_due_ms == days_end(issued_ms, 30));
+  CHECK_FALSE(r->repeated);
+  const auto entries = f.all_entries();
+  REQUIRE(entries.size() >= 3);
+  auto issued = boost::json::parse(entries[r->log_index]).as_object();
+  CHECK(issued["type"].as_string() == "award_notice.issued");
+  CHECK(issued["payload"].as_object()["awarded_bid_id"].as_string() == a.bid);
+  CHECK(issued["payload"].as_object()["issued_at"].as_string() == format_rfc3339_ms(issued_ms));
+  CHECK(r->notice_index == r->log_index + 1);
+  CHECK(r->result_index == r->log_index + 2);
+  for (auto [index, kind] : {std::pair{r->notice_index, kAwardNoticeKind},
+                             std::pair{r->result_index, kAwardResultNoticeKind}}) {
+    auto e = boost::json::parse(entries[index]).as_object();
+    CHECK(e["type"].as_string() == "document.published");
+    CHECK(e["payload"].as_object()["kind"].as_string() == kind);
+    auto db = f.reader();
+    auto doc = stored_document(db, index);
+    REQUIRE(doc.ok());
+    REQUIRE(doc->has_value());
+    auto source = boost::json::parse((*doc)->source_json).as_object();
+    CHECK(source["issued_ms"].as_int64() == issued_ms);
+    CHECK(source["contract_due_ms"].as_int64() == r->contract_due_ms);
+    CHECK(source["winner"].as_object()["bid_id"].as_string() == a.bid);
+    if (kind == kAwardResultNoticeKind) {
+      // Every other bidder at the deadline, never the winner.
+      auto& others = source["bidders"].as_array();
+      CHECK(others.size() == 2);
+      for (const auto& o : others) CHECK(o.as_object().at("bid_id").as_string() != a.bid);
+    } else {
+      CHECK_FALSE(source.contains("bidders"));
+    }
+  }
+
+  // A repeat: the first issue, nothing appended, nothing changed.
+  const auto before = f.snapshot();
+  f.clock.set_ms(issued_ms + kDayMs);
+  auto again = issue_award_notice(*f.service, *f.ledger, m.tenderer, a.tender);
+  REQUIRE(again.ok());
+  CHECK(again->repeated);
+  CHECK(again->log_index == r->log_index);
+  CHECK(again->issued_ms == issued_ms);
+  CHECK(f.snapshot() == before);
+  auto db = f.reader();
+  auto stored = award_notice(db, a.tender);
+  REQUIRE(stored.ok());
+  REQUIRE(stored->has_value());
+  CHECK((*stored)->result_index == r->result_index);
+
+  // The contract: not signed before the notice's date; its 30 days count
+  // from the notice, not from the end of the publicity.
+  expect_refused(
+      f,
+      [&] {
+        return f.service->record_contract(m.tenderer, a.tender, input(issued_ms - 2 * kDayMs));
+      },
+      "contract_invalid");
+  const std::int64_t late_for_publicity = days_end(a.award_end_ms, 30) + kDayMs;
+  f.clock.set_ms(late_for_publicity);
+  auto c = f.service->record_contract(m.tenderer, a.tender, input(late_for_publicity - kDayMs));
+  REQUIRE(c.ok());
+  CHECK(c->award_notice_ms == issued_ms);
+  CHECK(c->due_ms == r->contract_due_ms);
+  CHECK_FALSE(c->late());
+  auto e = last_entry(f);
+  CHECK(e["payload"].as_object()["award_notice_at"].as_string() == format_rfc3339_ms(issued_ms));
 }

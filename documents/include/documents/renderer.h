@@ -106,6 +106,37 @@ struct Table {
   double space_after_mm = 3.0;
 };
 
+// A horizontal bar chart of fractions against thresholds (the 投票结果公告's
+// participation and approval, docs/documents.md), legible in black and
+// white: a bar is an outlined box of the full scale (100 %) filled up to its
+// fraction, HATCHED (diagonal lines) or solid grey by the caller's choice, its
+// label on the left and its value text on the right; each group's threshold
+// is a dashed vertical line across its bars, labelled above. No meaning is
+// carried by colour. A group never splits across pages. The geometry is
+// computed in double from the integer fractions (layout only); the exact
+// figures are the caller's texts.
+struct BarChart {
+  struct Bar {
+    std::string label;  // left of the bar, e.g. "面积"
+    std::int64_t numerator = 0;
+    std::int64_t denominator = 1;  // > 0; the fraction is clamped to [0, 1]
+    bool hatched = false;          // false: solid grey
+    std::string value;             // right of the bar, e.g. "66.67%"
+  };
+  struct Group {
+    std::string label;  // over the bars, bold
+    std::vector<Bar> bars;
+    std::int64_t threshold_numerator = 0;
+    std::int64_t threshold_denominator = 0;  // 0: no threshold line
+    std::string threshold_label;             // e.g. "2/3"
+  };
+  std::vector<Group> groups;
+  std::string legend;  // under the chart, small; empty: none
+  double label_width_mm = 40.0;
+  double value_width_mm = 24.0;
+  double bar_height_mm = 5.0;
+};
+
 // What the caller prints at the foot of each page, above the page number:
 // lines of small text on the left and, when qr_text is not empty, a QR code
 // of qr_text on the right (publication: the verification footer).
@@ -143,6 +174,8 @@ class Document {
   // (letters: the code beside its link).
   Document& qr_beside(std::string qr_text, double size_mm,
                       std::vector<std::pair<std::string, TextStyle>> lines);
+  // A bar chart (see BarChart).
+  Document& bar_chart(BarChart chart);
   // A thin horizontal line across the content width.
   Document& rule(double space_mm = 2.0);
   Document& spacer(double mm);

@@ -46,7 +46,13 @@ Result<std::string> render_document(std::string_view kind, std::string_view sour
 // the footer prints and the verifier page pins.
 std::string verifier_key_id(std::string_view verifier_key);
 
-// The 招标公告's file name, e.g. "招标公告-T1-7.pdf" (Content-Disposition).
+// The PDF's path under the API: /api/v1/tenders/{id}/documents/{index}.pdf,
+// or /api/v1/motions/{id}/documents/{index}.pdf for a motion's document
+// (`subject` as stored, core::motion_document_subject).
+std::string document_pdf_path(std::string_view subject, std::uint64_t log_index);
+
+// The 招标公告's file name, e.g. "招标公告-T1-7.pdf" (Content-Disposition);
+// a motion's document is named by the motion id ("表决结果公告-M1-9.pdf").
 std::string document_file_name(std::string_view kind, std::string_view tender_id,
                                std::uint64_t log_index);
 // Its titles as the documents list shows them.

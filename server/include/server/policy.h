@@ -77,6 +77,9 @@ enum class Action {
   // the contracts signed or recorded after the 30 days of 法 46.
   kRecordContract,
   kReadContractFlags,
+  // The 中标通知书 (docs/documents.md): the community's tenderer issues it
+  // (tender_core checks the relation).
+  kIssueAwardNotice,
   // GET /me: any logged-in account reads its own account, community and,
   // for an owner, units and open votes.
   kReadOwnAccount,

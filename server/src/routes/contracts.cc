@@ -8,6 +8,7 @@
 #include "http/route.h"
 #include "routes/handlers.h"
 #include "routes/reads.h"
+#include "tender_core/award_notice.h"
 #include "tender_core/time.h"
 #include "wire/requests.h"
 
@@ -32,7 +33,26 @@ boost::json::object contract_json(const core::ContractRecord& r) {
           {"log_index", idx(r.log_index)}};
 }
 
+boost::json::object award_notice_json(const core::AwardNoticeRecord& r) {
+  return {{"tender_id", r.tender_id},
+          {"awarded_bid_id", r.awarded_bid_id},
+          {"issued_at", core::format_rfc3339_ms(r.issued_ms)},
+          {"contract_due_at", core::format_rfc3339_ms(r.contract_due_ms)},
+          {"log_index", idx(r.log_index)},
+          {"notice_log_index", idx(r.notice_index)},
+          {"result_notice_log_index", idx(r.result_index)},
+          {"already_issued", r.repeated}};
+}
+
 }  // namespace
+
+// POST /tenders/{id}/award-notice: the 中标通知书 (招标投标法 art. 45), issued
+// once; a repeat answers 200 with the first issue and appends nothing.
+Result<Response> post_award_notice(Ctx& c, const ReqEmpty&) {
+  SUNBID_ASSIGN_OR_RETURN(core::AwardNoticeRecord r,
+                          core::issue_award_notice(c.s.tenders, c.ledger(), c.viewer, c.id()));
+  return r.repeated ? ok_json(award_notice_json(r)) : created(award_notice_json(r));
+}
 
 Result<Response> post_contract(Ctx& c, const ReqContract& req) {
   SUNBID_ASSIGN_OR_RETURN(core::ContractRecord r,

@@ -9,6 +9,7 @@
 #include "publication/atom.h"
 #include "routes/handlers.h"
 #include "server/document_publisher.h"
+#include "tender_core/document_kinds.h"
 #include "tender_core/documents.h"
 
 namespace sunbid::server::routes {
@@ -23,7 +24,8 @@ constexpr std::uint64_t kMaxFeedEntries = 200;
 publication::AtomEntry entry_of(const core::FeedDocument& f, const std::string& base) {
   const core::StoredDocument& d = f.document;
   const std::string index = std::to_string(d.log_index);
-  const std::string pdf = base + "/api/v1/tenders/" + d.tender_id + "/documents/" + index + ".pdf";
+  const std::string pdf = base + document_pdf_path(d.tender_id, d.log_index);
+  const auto motion = core::motion_of_subject(d.tender_id);
   const std::string title_zh(document_title_zh(d.kind));
   publication::AtomEntry e;
   // The PDF's address: it never changes once the document is rendered.
@@ -34,14 +36,20 @@ publication::AtomEntry entry_of(const core::FeedDocument& f, const std::string& 
   e.links.push_back({"alternate", "application/pdf", pdf, title_zh + " PDF"});
   e.links.push_back({"related", "text/html", base + "/verify#index=" + index,
                      "核验日志条目 / verify the log entry"});
-  e.links.push_back(
-      {"related", "text/html", base + "/tenders/" + d.tender_id, "招标详情 / the tender"});
+  if (motion) {
+    e.links.push_back({"related", "text/html", base + "/motions/" + std::string(*motion),
+                       "议题详情 / the motion"});
+  } else {
+    e.links.push_back(
+        {"related", "text/html", base + "/tenders/" + d.tender_id, "招标详情 / the tender"});
+  }
   e.categories = {d.kind, f.district};
   e.summary = title_zh + " / " + std::string(document_title_en(d.kind)) + "。" + f.community_name +
-              "（" + f.district + "），招标 " + d.tender_id + "。透明日志第 " + index +
-              " 条，源数据 SHA-256 " + d.source_sha256_hex + "，PDF SHA-256 " + *d.pdf_sha256_hex +
-              " / log entry " + index + ", source SHA-256 " + d.source_sha256_hex +
-              ", PDF SHA-256 " + *d.pdf_sha256_hex + ".";
+              "（" + f.district + "），" +
+              (motion ? "议题 " + std::string(*motion) : "招标 " + d.tender_id) + "。透明日志第 " +
+              index + " 条，源数据 SHA-256 " + d.source_sha256_hex + "，PDF SHA-256 " +
+              *d.pdf_sha256_hex + " / log entry " + index + ", source SHA-256 " +
+              d.source_sha256_hex + ", PDF SHA-256 " + *d.pdf_sha256_hex + ".";
   return e;
 }
 

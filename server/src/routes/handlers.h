@@ -86,6 +86,7 @@ Result<Response> get_objections(Ctx& c);
 
 // ---- The contract after the award (contracts.cc)
 Result<Response> post_contract(Ctx& c, const ReqContract& req);
+Result<Response> post_award_notice(Ctx& c, const ReqEmpty&);
 Result<Response> get_contract(Ctx& c);
 Result<Response> get_contract_flags(Ctx& c);
 
@@ -126,6 +127,8 @@ Result<Response> get_tender_ocds(Ctx& c);
 // documents.cc: official documents (issue 14 §1, docs/documents.md).
 Result<Response> get_tender_documents(Ctx& c);
 Result<Response> get_tender_document_pdf(Ctx& c);
+Result<Response> get_motion_documents(Ctx& c);
+Result<Response> get_motion_document_pdf(Ctx& c);
 Result<Response> get_notice_feed(Ctx& c);  // feeds.cc
 
 }  // namespace sunbid::server::routes

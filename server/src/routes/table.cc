@@ -74,6 +74,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("GET",    "/tenders/{id}/objections",                 kReadTender,          kWorker,      kNone,           get_objections),
       route("POST",   "/tenders/{id}/objections/{oid}/answer",    kAnswerObjection,     kWorker,      kJson,           post_objection_answer),
       // contracts.cc
+      route("POST",   "/tenders/{id}/award-notice",               kIssueAwardNotice,    kWorker,      kOptionalJson,   post_award_notice),
       route("POST",   "/tenders/{id}/contract",                   kRecordContract,      kWorker,      kJson,           post_contract),
       route("GET",    "/tenders/{id}/contract",                   kReadTender,          kWorker,      kNone,           get_contract),
       route("GET",    "/contract-flags",                          kReadContractFlags,   kInline,      kNone,           get_contract_flags),
@@ -110,6 +111,8 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       // documents.cc
       route("GET",    "/tenders/{id}/documents",                  kReadOpenData,        kWorker,      kNone,           get_tender_documents),
       route("GET",    "/tenders/{id}/documents/{log_index}.pdf",  kReadOpenData,        kWorker,      kNone,           get_tender_document_pdf),
+      route("GET",    "/motions/{id}/documents",                  kReadMotion,          kWorker,      kNone,           get_motion_documents),
+      route("GET",    "/motions/{id}/documents/{log_index}.pdf",  kReadOpenData,        kWorker,      kNone,           get_motion_document_pdf),
       // feeds.cc
       route("GET",    "/feeds/notices.atom",                      kReadOpenData,        kWorker,      kNone,           get_notice_feed),
       // ops.cc
