@@ -46,7 +46,8 @@ std::string draft(TenderWorld& w, const json::object& rules, const std::string& 
 }
 
 std::string field_of(const Response& r) {
-  const auto* f = body_json(r).at("error").at("details").as_object().if_contains("field");
+  const auto doc = body_json(r);
+  const auto* f = doc.at("error").at("details").as_object().if_contains("field");
   return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string();
 }
 
