@@ -138,9 +138,11 @@ TEST_CASE("https end to end: from a community to the opening record and a verifi
               .first == 201);
 
   // The selection plan (docs/motions.md): both owners vote for it.
-  for (const char* key : {"O-001", "O-002"}) {
+  const std::vector<std::pair<std::string, std::string>> owners = {{"O-001", "owner1"},
+                                                                  {"O-002", "owner2"}};
+  for (const auto& [key, username] : owners) {
     REQUIRE(c.send(V::post, "/accounts",
-                   std::string(R"({"username":")") + key +
+                   R"({"username":")" + username +
                        R"(","password":"password-owner","role":"owner","display_name":"业主",)"
                        R"("community_id":")" + community + R"(","owner_key":")" + key + "\"}",
                    admin)
@@ -160,8 +162,8 @@ TEST_CASE("https end to end: from a community to the opening record and a verifi
   REQUIRE(noticed.first == 200);
   f.clock.set_ms(
       *core::parse_rfc3339_ms(boost::json::parse(noticed.second).at("opens_at").as_string()));
-  for (const char* key : {"O-001", "O-002"}) {
-    const std::string owner = c.login(key, "password-owner");
+  for (const auto& [key, username] : owners) {
+    const std::string owner = c.login(username, "password-owner");
     REQUIRE(c.send(V::post, "/motions/" + plan + "/ballots", R"({"choice":"for"})", owner).first ==
             201);
   }
