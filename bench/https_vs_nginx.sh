@@ -97,7 +97,10 @@ echo "$ADMIN_PW" | "$SUNBID" account add --data-dir "$W/data" --role admin --use
 # every other limit keeps its default.
 LIMITS='{"max_connections_per_address": 4096, "max_replacements_per_window": 1000000}'
 echo "{\"limits\": $LIMITS}" >"$W/sunbid.json"
-"$SUNBID" serve --data-dir "$W/data" --listen "127.0.0.1:$SPORT" --threads 2 --config "$W/sunbid.json" >"$W/sunbid.log" 2>&1 &
+# --dev-clock: the setup's owners pass the tenders' selection plans by
+# motion (a 15-day notice and a 7-day window) before they publish.
+"$SUNBID" serve --data-dir "$W/data" --listen "127.0.0.1:$SPORT" --threads 2 --config "$W/sunbid.json" \
+  --dev-clock >"$W/sunbid.log" 2>&1 &
 SUNBID_PID=$!
 CERT="$W/data/tls-cert.pem"
 SBASE="https://127.0.0.1:$SPORT/api/v1"

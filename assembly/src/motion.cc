@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "assembly/selection_plan.h"
 #include "tender_core/calendar.h"
 
 namespace sunbid::assembly {
@@ -62,6 +63,8 @@ Status validate(const MotionInput& in) {
       return invalid("matter_item", "选聘方案属第二百七十八条第（四）项",
                      "a selection plan is item 4 of art. 278");
     if (!in.plan) return invalid("plan", "选聘方案议题须附方案", "a selection plan needs its plan");
+    // The plan's parts follow the tender rules' own rules (selection_plan.h).
+    SUNBID_TRY(selection_plan_from_json(*in.plan));
   } else if (in.plan) {
     return invalid("plan", "仅选聘方案议题附方案", "only a selection_plan motion carries a plan");
   }

@@ -7,6 +7,7 @@
 #include "audit_log/canonical_json.h"
 #include "audit_log/log_store.h"
 #include "audit_log/sha256.h"
+#include "assembly/selection_plan.h"
 #include "evaluation/owners_vote.h"
 #include "tender_core/calendar.h"
 #include "tender_core/document_kinds.h"
@@ -331,7 +332,12 @@ Status close_motion(WriteTxn& txn, const MotionView& m) {
   SUNBID_TRY(up->run());
   audit::EntryDraft d = system_draft("motion.closed", m.id);
   d.payload = payload;
-  SUNBID_TRY(txn.append(d));
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t index, txn.append(d));
+  // A passed selection plan's tenders cite this entry (selection_plan.h).
+  SUNBID_ASSIGN_OR_RETURN(
+      Statement * ix, db.cached("UPDATE assembly_motions SET closed_index = ? WHERE id = ?"));
+  ix->bind(1, static_cast<std::int64_t>(index)).bind(2, m.id);
+  SUNBID_TRY(ix->run());
   // 表决结果公告 right after motion.closed (docs/documents.md).
   return publish_motion_result(txn, m, payload);
 }
@@ -414,6 +420,12 @@ Result<MotionView> MotionService::create(const core::Actor& tenderer, std::strin
     auto& db = txn.db();
     SUNBID_ASSIGN_OR_RETURN(core::Community community, core::Registry::community(db, community_id));
     (void)community;
+    if (input.kind == MotionKind::selection_plan) {
+      // The plan's tier exists and its budget lies within the tier's range.
+      SUNBID_ASSIGN_OR_RETURN(SelectionPlan plan, selection_plan_from_json(*input.plan));
+      SUNBID_ASSIGN_OR_RETURN(auto tier, core::Registry::service_tier(db, plan.tier));
+      SUNBID_TRY(check_plan_tier(plan, tier ? &*tier : nullptr));
+    }
     SUNBID_ASSIGN_OR_RETURN(Statement * q,
                             db.cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM assembly_motions"));
     SUNBID_ASSIGN_OR_RETURN(bool row, q->step());

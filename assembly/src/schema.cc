@@ -38,6 +38,16 @@ CREATE TABLE assembly_ballots (
   log_index     INTEGER NOT NULL,
   PRIMARY KEY (motion_id, owner_key)
 ) WITHOUT ROWID;
+)sql"},
+          {kSelectionPlanMigration, "assembly_selection_plans",
+           R"sql(
+ALTER TABLE assembly_motions ADD COLUMN closed_index INTEGER;
+CREATE TABLE assembly_plan_uses (
+  tender_id       TEXT PRIMARY KEY,
+  motion_id       TEXT NOT NULL,
+  published_index INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX assembly_plan_uses_by_motion ON assembly_plan_uses(motion_id);
 )sql"}};
 }
 

@@ -9,6 +9,7 @@
 
 #include "accounts/accounts.h"
 #include "assembly/motion_service.h"
+#include "assembly/selection_plan.h"
 #include "audit_log/sha256.h"
 #include "evaluation/service.h"
 #include "tender_core/bid_commitment.h"
@@ -28,6 +29,17 @@ constexpr std::int64_t kDayMs = 86'400'000;
 // (a 20-day window, so open for days yet), as is the motion's (noticed
 // after the tender's review, 16 days before its 21-day window).
 constexpr std::int64_t kPastDays = 50;
+// Before that past, the owners pass the community's selection plans (选聘方案,
+// docs/motions.md; no tender publishes without one): noticed this many days
+// before it, their 7-day window opens 16 days after the notice and closes
+// (rolled past rest days) before the past begins.
+constexpr std::int64_t kPlanLeadDays = 30;
+constexpr std::int64_t kPlanWindowDays = 7;
+// The demo tenders' budget (fen per m² and month, within tier T2's
+// 180–300) and contract term, as their plans fix them.
+constexpr std::int64_t kBudgetMinFen = 200;
+constexpr std::int64_t kBudgetMaxFen = 300;
+constexpr std::int64_t kContractTermMonths = 36;
 constexpr std::int64_t kVoteWindowDays = 20;
 constexpr std::int64_t kMotionWindowDays = 21;
 
@@ -216,7 +228,7 @@ std::int64_t ten_am_after(std::int64_t from_ms, std::int64_t days) {
 Result<std::string> draft_tender(audit::Ledger& ledger, core::TenderService& service,
                                  const core::Actor& tenderer, const std::string& community,
                                  const std::string& title, std::int64_t deadline_ms,
-                                 std::int64_t vote_window_days) {
+                                 std::int64_t vote_window_days, const std::string& plan_motion) {
   boost::json::object rules{
       {"service_tier", "T2"},
       {"area_centi_m2", 0},
@@ -237,7 +249,10 @@ Result<std::string> draft_tender(audit::Ledger& ledger, core::TenderService& ser
       {"reveal_window_s", 2 * 86'400},
       {"candidate_publicity_days", 15},
       {"vote_window_days", vote_window_days},
-      {"award_publicity_days", 3}};
+      {"award_publicity_days", 3},
+      {"selection_plan_motion", plan_motion},
+      {"budget_fen_per_m2_month", {{"min", kBudgetMinFen}, {"max", kBudgetMaxFen}}},
+      {"contract_term_months", kContractTermMonths}};
   {
     SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
     SUNBID_ASSIGN_OR_RETURN(core::Community c, core::Registry::community(db, community));
@@ -263,12 +278,14 @@ struct Cast {
 Result<std::string> seed_vote_tender(audit::Ledger& ledger, ManualClock& clock,
                                      core::TenderService& service,
                                      eval::EvaluationService& evaluation,
-                                     const std::string& community, const Cast& cast) {
+                                     const std::string& community, const Cast& cast,
+                                     const std::string& plan_motion) {
   const std::int64_t deadline = ten_am_after(clock.now_ms(), 21);
   SUNBID_ASSIGN_OR_RETURN(
       std::string id,
       draft_tender(ledger, service, cast.tenderer, community,
-                   "金山花园物业服务企业选聘（2027—2029年）业主表决", deadline, kVoteWindowDays));
+                   "金山花园物业服务企业选聘（2027—2029年）业主表决", deadline, kVoteWindowDays,
+                   plan_motion));
   SUNBID_TRY(drop(service.publish(cast.tenderer, id)));
   std::vector<SealedOffer> sealed;
   for (std::size_t i = 0; i < kOffers.size(); ++i) {
@@ -318,6 +335,90 @@ Result<std::string> seed_vote_tender(audit::Ledger& ledger, ManualClock& clock,
   return id;
 }
 
+// The community's selection plans (选聘方案, 民法典 art. 278 item 4): M1 and
+// M2 for the two demo tenders (one live tender per plan), M3 (the same
+// plan) and M4 (decided by the lowest price) for tenders published in the
+// browser: created and noticed now, every owner of the roster votes when the window opens (most for, a
+// tenth against, a tenth abstaining), and the clock moves past the close,
+// where the platform tallies them: passed. Returns the motions' ids.
+Result<std::vector<std::string>> seed_selection_plans(audit::Ledger& ledger, ManualClock& clock,
+                                                      assembly::MotionService& motions,
+                                                      const core::Actor& tenderer,
+                                                      const std::string& community,
+                                                      const std::string& roster_csv) {
+  assembly::MotionInput in;
+  in.title = "关于物业服务企业选聘方案的议题";
+  in.text =
+      "业主委员会提议按以下方案公开招标选聘物业服务企业：二级服务，预算每平方米每月2.00至3.00元"
+      "（最高投标限价3.00元），合同期限三年，投标人信用等级不低于A、服务星级不低于三星，"
+      "由业主表决定标（可进行第二轮表决）。请各位业主在表决期内投票。";
+  in.kind = assembly::MotionKind::selection_plan;
+  in.matter_item = 4;
+  in.window_days = kPlanWindowDays;
+  in.plan = boost::json::object{
+      {"tier", "T2"},
+      {"budget_fen_per_m2_month", {{"min", kBudgetMinFen}, {"max", kBudgetMaxFen}}},
+      {"contract_term_months", kContractTermMonths},
+      {"thresholds", {{"min_credit_grade", "A"}, {"min_star_rating", 3}}},
+      {"decision", {{"method", "owners_vote"}, {"allow_runoff", true}}}};
+  std::vector<std::string> ids;
+  std::int64_t opens_ms = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (i == 3) {
+      in.title = "关于物业服务企业选聘方案（最低价定标）的议题";
+      in.text =
+          "业主委员会提议：二级服务，预算每平方米每月2.00至3.00元，合同期限三年，投标人信用等级"
+          "不低于A、服务星级不低于三星，经评审合格的投标人中报价最低者中标。";
+      (*in.plan)["decision"] = boost::json::object{{"method", "lowest_price"}};
+    }
+    SUNBID_ASSIGN_OR_RETURN(assembly::MotionView m, motions.create(tenderer, community, in));
+    SUNBID_ASSIGN_OR_RETURN(assembly::MotionView n,
+                            motions.give_notice(tenderer, m.id, std::nullopt));
+    opens_ms = n.opens_ms.value_or(0);
+    ids.push_back(m.id);
+  }
+  std::vector<std::string> keys;
+  for (std::size_t at = roster_csv.find('\n'); at != std::string::npos;) {
+    const std::size_t end = roster_csv.find('\n', at + 1);
+    if (end == std::string::npos) break;
+    const std::string line = roster_csv.substr(at + 1, end - at - 1);
+    const std::size_t k = line.find(',', line.find(',') + 1);
+    const std::string key = line.substr(k + 1, line.find(',', k + 1) - k - 1);
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    at = end;
+  }
+  clock.set_ms(opens_ms);
+  std::int64_t closes_ms = opens_ms;
+  for (const auto& id : ids) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      core::Actor owner;
+      owner.role = "owner";
+      // The demo's seed casts them (no account per owner; the key enters
+      // the entry only as its salted digest).
+      owner.account = "demo-seed";
+      owner.community_id = community;
+      owner.owner_key = keys[i];
+      owner.source_address = "127.0.0.1";
+      const char* choice = i % 10 == 3 ? "against" : i % 10 == 7 ? "abstain" : "for";
+      SUNBID_TRY(drop(motions.cast_ballot(owner, id, choice)));
+    }
+    SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
+    SUNBID_ASSIGN_OR_RETURN(assembly::MotionView m, assembly::MotionService::motion(db, id, tenderer));
+    closes_ms = std::max(closes_ms, m.closes_ms.value_or(opens_ms));
+  }
+  clock.set_ms(closes_ms + 1000);
+  for (const auto& id : ids) {
+    SUNBID_TRY(motions.catch_up(id));
+    SUNBID_ASSIGN_OR_RETURN(audit::Database db, ledger.open_reader());
+    SUNBID_ASSIGN_OR_RETURN(assembly::MotionView m, assembly::MotionService::motion(db, id, tenderer));
+    if (m.status != assembly::MotionStatus::passed) {
+      return make_error("internal_error",
+                        "演示的选聘方案未通过 / the demo's selection plan did not pass");
+    }
+  }
+  return ids;
+}
+
 // An owners' assembly motion (议题) of 民法典 art. 278 item 9 (other major
 // matters: more than half), noticed now; its window opens 16 days later.
 Result<std::string> seed_motion(assembly::MotionService& motions, const core::Actor& tenderer,
@@ -365,11 +466,12 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, ManualClock& clock,
   // The demo's past: everything up to the bidding tender happens in it, the
   // clock moving forward through the owners' vote tender's stages.
   const std::int64_t now = clock.now_ms();
-  clock.set_ms(now - kPastDays * kDayMs);
+  clock.set_ms(now - (kPastDays + kPlanLeadDays) * kDayMs);
   core::Registry registry(ledger);
   core::TenderService service(ledger, clock);
   eval::EvaluationService evaluation(ledger, clock, service);
   assembly::MotionService motions(ledger, clock, registry);
+  assembly::install_selection_plan_gate(service);
 
   // Accounts go through create_account in their own ledger command each.
   auto add_account = [&](const std::string& username, accounts::Role role,
@@ -491,11 +593,21 @@ Result<DemoSeed> seed_demo(audit::Ledger& ledger, ManualClock& clock,
   // with its deadline 25 days later at 10:00 Beijing time. The owners' vote
   // tender's past runs through every stage, then the motion's notice; at
   // `now` both windows are open.
-  SUNBID_ASSIGN_OR_RETURN(seed.tender_id, draft_tender(ledger, service, tenderer, community.id,
-                                                       "金山花园物业服务项目招标（2026—2028年）",
-                                                       ten_am_after(now, 25), kVoteWindowDays));
-  SUNBID_ASSIGN_OR_RETURN(seed.vote_tender_id,
-                          seed_vote_tender(ledger, clock, service, evaluation, community.id, cast));
+  // First the owners pass the selection plans the two tenders follow.
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<std::string> plans,
+      seed_selection_plans(ledger, clock, motions, tenderer, community.id, roster.csv));
+  if (clock.now_ms() > now - kPastDays * kDayMs) {
+    return make_error("internal_error",
+                      "演示的选聘方案表决超出预定时间 / the demo's plans ran beyond their time");
+  }
+  clock.set_ms(now - kPastDays * kDayMs);
+  SUNBID_ASSIGN_OR_RETURN(seed.tender_id,
+                          draft_tender(ledger, service, tenderer, community.id,
+                                       "金山花园物业服务项目招标（2026—2028年）",
+                                       ten_am_after(now, 25), kVoteWindowDays, plans[0]));
+  SUNBID_ASSIGN_OR_RETURN(seed.vote_tender_id, seed_vote_tender(ledger, clock, service, evaluation,
+                                                                community.id, cast, plans[1]));
   SUNBID_ASSIGN_OR_RETURN(seed.motion_id, seed_motion(motions, tenderer, community.id));
   if (clock.now_ms() > now) {
     return make_error("internal_error",

@@ -42,6 +42,7 @@ std::int64_t bidder_floor(const TenderRow& row) {
 
 constexpr std::string_view kTooFewBidders = "too_few_bidders";
 constexpr std::string_view kNotQualified = "not_qualified";
+constexpr std::string_view kAboveCeiling = "price_above_ceiling";
 
 // The failure notice: the floor, never the number of bidders.
 std::string too_few_bidders_notice(std::int64_t floor) {
@@ -175,6 +176,8 @@ Status write_opening(WriteTxn& txn, const TenderRow& row, const CreditScale& sca
     if (!found.ok()) return std::move(found).error();
     rows.push_back(std::move(r));
   }
+  // 最高投标限价 (条例 27): the budget's maximum of the frozen rules.
+  const std::optional<std::int64_t> ceiling = detail::price_ceiling(row);
   boost::json::array record;
   std::int64_t valid = 0;
   for (const auto& r : rows) {
@@ -205,6 +208,14 @@ Status write_opening(WriteTxn& txn, const TenderRow& row, const CreditScale& sca
       o["valid"] = false;
       o["reason"] = kNotQualified;
       o["disqualified"] = std::move(f);
+    } else if (r.json && ceiling && r.price > *ceiling) {
+      // Above the price ceiling: invalid (条例 27, 51(5)); the price is shown.
+      ins->bind(4, std::int64_t{0}).bind(5, kAboveCeiling).bind(6, r.price).bind_null(7);
+      ins->bind_null(8);
+      o["valid"] = false;
+      o["reason"] = kAboveCeiling;
+      o["price_fen_per_m2_month"] = r.price;
+      o["ceiling_fen_per_m2_month"] = *ceiling;
     } else if (r.json) {
       ++valid;
       ins->bind(4, std::int64_t{1}).bind_null(5).bind(6, r.price).bind(7, *r.json).bind_null(8);

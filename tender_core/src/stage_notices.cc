@@ -91,6 +91,7 @@ Status detail::publish_opening_notice(audit::WriteTxn& txn, const TenderRow& row
   s["bid_deadline_ms"] = effective_deadline_ms(t).value_or(row.bid_deadline_ms);
   s["opened_ms"] = opened_ms;
   s["min_valid_bids"] = row.min_valid_bids;
+  if (auto ceiling = detail::price_ceiling(row)) s["price_ceiling_fen_per_m2_month"] = *ceiling;
   SUNBID_ASSIGN_OR_RETURN(std::vector<OpeningRow> record,
                           detail::unchecked_opening_record(db, row.id));
   json::array rows;

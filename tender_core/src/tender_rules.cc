@@ -147,14 +147,14 @@ Result<T> required(const json::object& obj, std::string_view path, std::string_v
   return conv(*v, join(path, key));
 }
 
-Result<DecisionRule> decision_from_json(const json::object& obj) {
-  const std::string path = "decision";
+Result<DecisionRule> decision_from_json(const json::object& obj, std::string_view path_in) {
+  const std::string path(path_in);
   DecisionRule d;
   SUNBID_ASSIGN_OR_RETURN(const std::string method,
                           required<std::string>(obj, path, "method", as_string));
   const auto m = decision_method_from_string(method);
   if (!m) {
-    return invalid_value("decision.method",
+    return invalid_value(join(path, "method"),
                          "须为owners_vote、composite_score、lowest_price、lottery、"
                          "committee_vote或vote_then_lottery",
                          "must be owners_vote, composite_score, lowest_price, lottery, "
@@ -175,7 +175,7 @@ Result<DecisionRule> decision_from_json(const json::object& obj) {
       CompositeScoreParams p;
       SUNBID_ASSIGN_OR_RETURN(const json::object* w,
                               required<const json::object*>(obj, path, "weights_bp", as_object));
-      const std::string wpath = "decision.weights_bp";
+      const std::string wpath = join(path, "weights_bp");
       SUNBID_TRY(only_fields(*w, wpath, {"price", "credit", "star"}));
       SUNBID_ASSIGN_OR_RETURN(p.weight_price_bp,
                               required<std::int32_t>(*w, wpath, "price", as_int32));
@@ -190,7 +190,7 @@ Result<DecisionRule> decision_from_json(const json::object& obj) {
       } else if (bench == "lowest") {
         p.benchmark = PriceBenchmark::lowest;
       } else {
-        return invalid_value("decision.benchmark", "须为mean或lowest", "must be mean or lowest");
+        return invalid_value(join(path, "benchmark"), "须为mean或lowest", "must be mean or lowest");
       }
       SUNBID_ASSIGN_OR_RETURN(p.k_above, required<std::int32_t>(obj, path, "k_above", as_int32));
       SUNBID_ASSIGN_OR_RETURN(p.k_below, required<std::int32_t>(obj, path, "k_below", as_int32));
@@ -211,6 +211,73 @@ Result<DecisionRule> decision_from_json(const json::object& obj) {
       break;
   }
   return d;
+}
+
+
+// The thresholds' shape (their values are validate's).
+Result<QualificationThresholds> parse_qualification(const json::object& q,
+                                                    const std::string& path) {
+  SUNBID_TRY(only_fields(q, path, {"min_credit_grade", "min_star_rating"}));
+  QualificationThresholds t;
+  SUNBID_ASSIGN_OR_RETURN(t.min_credit_grade,
+                          required<std::string>(q, path, "min_credit_grade", as_string));
+  SUNBID_ASSIGN_OR_RETURN(t.min_star_rating,
+                          required<std::int32_t>(q, path, "min_star_rating", as_int32));
+  return t;
+}
+
+// The decision's parameters (validate's rules); the shortlist's cap is
+// candidate_cap when given.
+Status validate_decision(const DecisionRule& d, std::string_view path_in,
+                         std::optional<std::int32_t> candidate_cap) {
+  const std::string path(path_in);
+  const bool params_match =
+      d.owners_vote.has_value() == (d.method == DecisionMethod::owners_vote) &&
+      d.composite_score.has_value() == (d.method == DecisionMethod::composite_score) &&
+      d.vote_then_lottery.has_value() == (d.method == DecisionMethod::vote_then_lottery);
+  if (!params_match) {
+    return invalid_value(path, "参数与定标方法不符", "parameters do not match the method");
+  }
+  if (d.composite_score) {
+    const auto& p = *d.composite_score;
+    for (auto [v, name] :
+         {std::pair{p.weight_price_bp, "price"}, std::pair{p.weight_credit_bp, "credit"},
+          std::pair{p.weight_star_bp, "star"}}) {
+      if (v < 0 || v > kBasisPointsTotal) {
+        return invalid_value(join(path, "weights_bp." + std::string(name)), "须在0至10000之间",
+                             "must be 0..10000");
+      }
+    }
+    if (p.weight_price_bp + p.weight_credit_bp + p.weight_star_bp != kBasisPointsTotal) {
+      return invalid_value(join(path, "weights_bp"), "权重之和须为10000",
+                           "weights must sum to 10000");
+    }
+    if (p.k_above < 0 || p.k_above > kMaxPriceDeviationK) {
+      return invalid_value(join(path, "k_above"), "须在0至10000之间", "must be 0..10000");
+    }
+    if (p.k_below < 0 || p.k_below > kMaxPriceDeviationK) {
+      return invalid_value(join(path, "k_below"), "须在0至10000之间", "must be 0..10000");
+    }
+  }
+  if (d.vote_then_lottery) {
+    const auto n = d.vote_then_lottery->shortlist_size;
+    if (n < 2 || (candidate_cap && n > *candidate_cap)) {
+      return invalid_value(join(path, "shortlist_size"), "须至少为2且不超过候选人数上限",
+                           "must be >= 2 and <= candidate_cap");
+    }
+  }
+  return ok_status();
+}
+
+Status validate_budget(const BudgetRange& b, std::string_view path_in) {
+  const std::string path(path_in);
+  if (b.min_fen_per_m2_month <= 0) {
+    return invalid_value(join(path, "min"), "须大于0", "must be positive");
+  }
+  if (b.max_fen_per_m2_month < b.min_fen_per_m2_month) {
+    return invalid_value(join(path, "max"), "不得低于min", "must be >= min");
+  }
+  return ok_status();
 }
 
 }  // namespace
@@ -273,40 +340,7 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
   }
   if (r.candidate_cap < 1) return invalid_value("candidate_cap", "须至少为1", "must be >= 1");
   const auto& d = r.decision;
-  const bool params_match =
-      d.owners_vote.has_value() == (d.method == DecisionMethod::owners_vote) &&
-      d.composite_score.has_value() == (d.method == DecisionMethod::composite_score) &&
-      d.vote_then_lottery.has_value() == (d.method == DecisionMethod::vote_then_lottery);
-  if (!params_match) {
-    return invalid_value("decision", "参数与定标方法不符", "parameters do not match the method");
-  }
-  if (d.composite_score) {
-    const auto& p = *d.composite_score;
-    for (auto [v, name] :
-         {std::pair{p.weight_price_bp, "price"}, std::pair{p.weight_credit_bp, "credit"},
-          std::pair{p.weight_star_bp, "star"}}) {
-      if (v < 0 || v > kBasisPointsTotal) {
-        return invalid_value(std::string("decision.weights_bp.") + name, "须在0至10000之间",
-                             "must be 0..10000");
-      }
-    }
-    if (p.weight_price_bp + p.weight_credit_bp + p.weight_star_bp != kBasisPointsTotal) {
-      return invalid_value("decision.weights_bp", "权重之和须为10000", "weights must sum to 10000");
-    }
-    if (p.k_above < 0 || p.k_above > kMaxPriceDeviationK) {
-      return invalid_value("decision.k_above", "须在0至10000之间", "must be 0..10000");
-    }
-    if (p.k_below < 0 || p.k_below > kMaxPriceDeviationK) {
-      return invalid_value("decision.k_below", "须在0至10000之间", "must be 0..10000");
-    }
-  }
-  if (d.vote_then_lottery) {
-    const auto n = d.vote_then_lottery->shortlist_size;
-    if (n < 2 || n > r.candidate_cap) {
-      return invalid_value("decision.shortlist_size", "须至少为2且不超过候选人数上限",
-                           "must be >= 2 and <= candidate_cap");
-    }
-  }
+  SUNBID_TRY(validate_decision(d, "decision", r.candidate_cap));
   if (r.beacon_source.empty()) {
     return invalid_value("beacon_source", "不能为空", "must not be empty");
   }
@@ -346,6 +380,12 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
                          std::pair{r.award_publicity_days, "award_publicity_days"}}) {
     if (v > kMaxWindowDays) return invalid_value(name, "超过10年", "longer than 10 years");
   }
+  if (r.selection_plan_motion.size() > kMaxMotionIdBytes ||
+      r.selection_plan_motion.find_first_of(" \t\r\n") != std::string::npos) {
+    return invalid_value("selection_plan_motion", "须为议题编号", "must be a motion id");
+  }
+  if (r.budget) SUNBID_TRY(validate_budget(*r.budget, "budget_fen_per_m2_month"));
+  if (r.contract_term_months != 0) SUNBID_TRY(check_contract_term(r.contract_term_months));
   return ok_status();
 }
 
@@ -400,6 +440,73 @@ std::int64_t vote_window_close_ms(const TenderRules& r, const HolidayCalendar& c
   return opens_ms + r.vote_window_s * 1000;
 }
 
+Result<DecisionRule> decision_rule_from_json(const json::object& json, std::string_view path) {
+  SUNBID_ASSIGN_OR_RETURN(DecisionRule d, decision_from_json(json, path));
+  SUNBID_TRY(validate_decision(d, path, std::nullopt));
+  return d;
+}
+
+Result<QualificationThresholds> qualification_from_json(const json::object& q,
+                                                        std::string_view path_in,
+                                                        const CreditScale& scale) {
+  const std::string path(path_in);
+  SUNBID_ASSIGN_OR_RETURN(QualificationThresholds t, parse_qualification(q, path));
+  if (!scale.contains(t.min_credit_grade)) {
+    return invalid_value(join(path, "min_credit_grade"), "不在信用等级序列中",
+                         "is not a grade of the credit scale");
+  }
+  if (t.min_star_rating < 0 || t.min_star_rating > kMaxStarRating) {
+    return invalid_value(join(path, "min_star_rating"), "须在0至5之间", "must be 0..5");
+  }
+  return t;
+}
+
+Result<BudgetRange> budget_from_json(const json::value& v, std::string_view path_in) {
+  const std::string path(path_in);
+  SUNBID_ASSIGN_OR_RETURN(const json::object* o, as_object(v, path));
+  SUNBID_TRY(only_fields(*o, path, {"min", "max"}));
+  BudgetRange b;
+  SUNBID_ASSIGN_OR_RETURN(b.min_fen_per_m2_month, required<std::int64_t>(*o, path, "min", as_int64));
+  SUNBID_ASSIGN_OR_RETURN(b.max_fen_per_m2_month, required<std::int64_t>(*o, path, "max", as_int64));
+  SUNBID_TRY(validate_budget(b, path));
+  return b;
+}
+
+Status check_contract_term(std::int64_t months, std::string_view path) {
+  if (months < 1 || months > kMaxContractTermMonths) {
+    return invalid_value(std::string(path), "须为1至120个月", "must be 1..120 months");
+  }
+  return ok_status();
+}
+
+json::object to_json(const DecisionRule& decision) {
+  json::object d;
+  d["method"] = to_string(decision.method);
+  if (decision.owners_vote) d["allow_runoff"] = decision.owners_vote->allow_runoff;
+  if (decision.composite_score) {
+    const auto& p = *decision.composite_score;
+    d["weights_bp"] = json::object{
+        {"price", p.weight_price_bp}, {"credit", p.weight_credit_bp}, {"star", p.weight_star_bp}};
+    d["benchmark"] = to_string(p.benchmark);
+    d["k_above"] = p.k_above;
+    d["k_below"] = p.k_below;
+  }
+  if (decision.vote_then_lottery) d["shortlist_size"] = decision.vote_then_lottery->shortlist_size;
+  return d;
+}
+
+json::object to_json(const BudgetRange& b) {
+  return {{"min", b.min_fen_per_m2_month}, {"max", b.max_fen_per_m2_month}};
+}
+
+json::object to_json(const QualificationThresholds& q) {
+  return {{"min_credit_grade", q.min_credit_grade}, {"min_star_rating", q.min_star_rating}};
+}
+
+QualificationThresholds thresholds_of(const TenderRules& r) {
+  return {r.min_credit_grade, r.min_star_rating};
+}
+
 bool is_tender_rule_field(std::string_view key) {
   static constexpr std::string_view kFields[] = {"service_tier",
                                                  "area_centi_m2",
@@ -418,7 +525,10 @@ bool is_tender_rule_field(std::string_view key) {
                                                  "candidate_publicity_days",
                                                  "vote_window_days",
                                                  "vote_window_s",
-                                                 "award_publicity_days"};
+                                                 "award_publicity_days",
+                                                 "selection_plan_motion",
+                                                 "budget_fen_per_m2_month",
+                                                 "contract_term_months"};
   for (std::string_view f : kFields)
     if (f == key) return true;
   return false;
@@ -440,11 +550,10 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
 
   SUNBID_ASSIGN_OR_RETURN(const json::object* q,
                           required<const json::object*>(obj, "", "qualification", as_object));
-  SUNBID_TRY(only_fields(*q, "qualification", {"min_credit_grade", "min_star_rating"}));
-  SUNBID_ASSIGN_OR_RETURN(r.min_credit_grade, required<std::string>(*q, "qualification",
-                                                                    "min_credit_grade", as_string));
-  SUNBID_ASSIGN_OR_RETURN(r.min_star_rating,
-                          required<std::int32_t>(*q, "qualification", "min_star_rating", as_int32));
+  SUNBID_ASSIGN_OR_RETURN(const QualificationThresholds thresholds,
+                          parse_qualification(*q, "qualification"));
+  r.min_credit_grade = thresholds.min_credit_grade;
+  r.min_star_rating = thresholds.min_star_rating;
 
   SUNBID_ASSIGN_OR_RETURN(const json::value* crit, get(obj, "", "criteria", true));
   if (!crit->is_array()) return wrong_type("criteria", "数组", "an array");
@@ -500,7 +609,7 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
 
   SUNBID_ASSIGN_OR_RETURN(const json::object* dec,
                           required<const json::object*>(obj, "", "decision", as_object));
-  SUNBID_ASSIGN_OR_RETURN(r.decision, decision_from_json(*dec));
+  SUNBID_ASSIGN_OR_RETURN(r.decision, decision_from_json(*dec, "decision"));
 
   SUNBID_ASSIGN_OR_RETURN(r.beacon_source,
                           required<std::string>(obj, "", "beacon_source", as_string));
@@ -525,6 +634,23 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
   }
   SUNBID_ASSIGN_OR_RETURN(r.award_publicity_days,
                           required<std::int64_t>(obj, "", "award_publicity_days", as_int64));
+  SUNBID_ASSIGN_OR_RETURN(const json::value* plan, get(obj, "", "selection_plan_motion", false));
+  if (plan != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(r.selection_plan_motion, as_string(*plan, "selection_plan_motion"));
+    if (r.selection_plan_motion.empty()) {
+      return invalid_value("selection_plan_motion", "不能为空", "must not be empty");
+    }
+  }
+  SUNBID_ASSIGN_OR_RETURN(const json::value* budget,
+                          get(obj, "", "budget_fen_per_m2_month", false));
+  if (budget != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(r.budget, budget_from_json(*budget, "budget_fen_per_m2_month"));
+  }
+  SUNBID_ASSIGN_OR_RETURN(const json::value* term, get(obj, "", "contract_term_months", false));
+  if (term != nullptr) {
+    SUNBID_ASSIGN_OR_RETURN(r.contract_term_months, as_int64(*term, "contract_term_months"));
+    SUNBID_TRY(check_contract_term(r.contract_term_months));
+  }
   SUNBID_TRY(validate(r, scale));
   return r;
 }
@@ -550,20 +676,7 @@ json::object to_json(const TenderRules& r) {
   o["min_valid_bids"] = r.min_valid_bids;
   o["candidate_cap"] = r.candidate_cap;
   o["candidate_cap_method"] = to_string(r.candidate_cap_method);
-  json::object d;
-  d["method"] = to_string(r.decision.method);
-  if (r.decision.owners_vote) d["allow_runoff"] = r.decision.owners_vote->allow_runoff;
-  if (r.decision.composite_score) {
-    const auto& p = *r.decision.composite_score;
-    d["weights_bp"] = json::object{
-        {"price", p.weight_price_bp}, {"credit", p.weight_credit_bp}, {"star", p.weight_star_bp}};
-    d["benchmark"] = to_string(p.benchmark);
-    d["k_above"] = p.k_above;
-    d["k_below"] = p.k_below;
-  }
-  if (r.decision.vote_then_lottery)
-    d["shortlist_size"] = r.decision.vote_then_lottery->shortlist_size;
-  o["decision"] = std::move(d);
+  o["decision"] = to_json(r.decision);
   o["beacon_source"] = r.beacon_source;
   o["bid_deadline"] = format_rfc3339_ms(r.bid_deadline_ms);
   o["reveal_window_s"] = r.reveal_window_s;
@@ -571,6 +684,9 @@ json::object to_json(const TenderRules& r) {
   o["vote_window_days"] = r.vote_window_days;
   o["vote_window_s"] = r.vote_window_s;
   o["award_publicity_days"] = r.award_publicity_days;
+  if (!r.selection_plan_motion.empty()) o["selection_plan_motion"] = r.selection_plan_motion;
+  if (r.budget) o["budget_fen_per_m2_month"] = to_json(*r.budget);
+  if (r.contract_term_months != 0) o["contract_term_months"] = r.contract_term_months;
   return o;
 }
 

@@ -235,4 +235,15 @@ Error objection_unanswered() {
                     "tender cannot move to its next stage");
 }
 
+std::optional<std::int64_t> price_ceiling(const TenderRow& row) {
+  boost::system::error_code ec;
+  const auto frozen = boost::json::parse(row.rules_json, ec);
+  if (ec || !frozen.is_object()) return std::nullopt;
+  const auto* budget = frozen.get_object().if_contains("budget_fen_per_m2_month");
+  const auto* max =
+      budget != nullptr && budget->is_object() ? budget->get_object().if_contains("max") : nullptr;
+  if (max == nullptr || !max->is_int64()) return std::nullopt;
+  return max->get_int64();
+}
+
 }  // namespace sunbid::core::detail

@@ -52,6 +52,10 @@ struct TenderRow {
 
 // Refuses tender_not_found.
 Result<TenderRow> load_tender(audit::Database& db, std::string_view id);
+// The price ceiling (最高投标限价, 条例 27) of a published tender: its frozen
+// budget's maximum (fen per m² and month); nullopt when it states none.
+std::optional<std::int64_t> price_ceiling(const TenderRow& row);
+
 // The same row without its documents (rules_json empty, tier_json unset):
 // what the bid commands check, read for every bid.
 Result<TenderRow> load_tender_state(audit::Database& db, std::string_view id);

@@ -58,6 +58,25 @@ Result<PublishableRules> publishable_rules(audit::Database& db, const boost::jso
     return make_error("service_tier_unknown", "服务等级不存在 / no such service tier",
                       {{"service_tier", rules.service_tier}});
   }
+  if (rules.budget && tier->max_fen_per_m2_month > 0) {
+    // The budget lies within the tier's reference price range.
+    const auto& b = *rules.budget;
+    const bool low = b.min_fen_per_m2_month < tier->min_fen_per_m2_month;
+    if (low || b.max_fen_per_m2_month > tier->max_fen_per_m2_month) {
+      const std::string field =
+          low ? "budget_fen_per_m2_month.min" : "budget_fen_per_m2_month.max";
+      return make_error("rules_invalid_value",
+                        "字段" + field + "取值无效：预算须在服务等级参考价" +
+                            std::to_string(tier->min_fen_per_m2_month) + "至" +
+                            std::to_string(tier->max_fen_per_m2_month) +
+                            "分/平方米·月之内 / field " + field +
+                            " is invalid: the budget must lie within the service tier's "
+                            "reference price range",
+                        {{"field", field},
+                         {"minimum", tier->min_fen_per_m2_month},
+                         {"maximum", tier->max_fen_per_m2_month}});
+    }
+  }
   SUNBID_TRY(check_window_minimums(rules, settings.window_minimums));
   SUNBID_TRY(check_owners_vote_notice(rules));
   return PublishableRules{std::move(rules), std::move(*tier)};

@@ -111,6 +111,11 @@ TEST_CASE("motion requests: window minimum 7 days, matter items, options", "[mot
   in.plan = boost::json::object{{"tier", "T2"}};
   CHECK_FALSE(assembly::validate(in).ok());  // a selection plan is item 4
   in.matter_item = 4;
+  CHECK_FALSE(assembly::validate(in).ok());  // and its plan is complete (selection_plan.h)
+  in.plan = boost::json::parse(R"({"tier":"T2","budget_fen_per_m2_month":{"min":150,"max":300},
+      "contract_term_months":36,"thresholds":{"min_credit_grade":"A","min_star_rating":3},
+      "decision":{"method":"lowest_price"}})")
+                .as_object();
   CHECK(assembly::validate(in).ok());
   in.kind = assembly::MotionKind::general;
   in.plan.reset();

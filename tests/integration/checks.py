@@ -13,6 +13,9 @@ import time
 from harness import API, Skip
 
 ROLES = ["admin", "tenderer", "enterprise", "evaluator", "owner", "supervisor"]
+# The selection plan setup_accounts passes for its community.
+SETUP_BUDGET = {"min": 150, "max": 300}
+SETUP_TERM_MONTHS = 36
 CALLERS = ROLES + ["anonymous"]
 PASSWORD = "integration-pw-{}"
 ENTERPRISE_USCC = "91350200776049653A"  # a valid code (check character included)
@@ -211,6 +214,28 @@ def setup_accounts(ctx, results):
                 "display_name": f"{role} 测试", **extra.get(role, {})}
         a = c.request("POST", "/accounts", role="admin", json_body=body)
         results.check(f"setup: POST /accounts role {role} → 201", a.status == 201, repr(a))
+    # The developer votes its unsold unit: with the owner, the whole roster
+    # passes the selection plan the periods checks' tender follows (an
+    # owners_vote tender without a run-off; docs/motions.md). The dev clock
+    # jumps before any other check runs.
+    body = {"username": "user.developer", "password": PASSWORD.format("developer"), "role": "owner",
+            "display_name": "建设单位", "community_id": ctx.community_id, "owner_key": "K-DEV"}
+    a = c.request("POST", "/accounts", role="admin", json_body=body)
+    results.check("setup: POST /accounts the developer's owner account → 201", a.status == 201, repr(a))
+    plan = {"tier": "T2", "budget_fen_per_m2_month": SETUP_BUDGET, "contract_term_months": SETUP_TERM_MONTHS,
+            "thresholds": {"min_credit_grade": "A", "min_star_rating": 3},
+            "decision": {"method": "owners_vote", "allow_runoff": False}}
+    a = c.request("PUT", "/service-tiers", role="admin", json_body={"items": [
+        {"code": "T2", "name": "二级服务", "min_fen_per_m2_month": 150, "max_fen_per_m2_month": 300,
+         "required_items": ["保洁"]}]})
+    results.check("setup: PUT /service-tiers → 200", a.status == 200, repr(a))
+    import scenarios  # noqa: PLC0415 (scenarios imports this module)
+    ctx.setup_plans = scenarios.pass_selection_plans(
+        results, c, ctx.community_id, ("user.tenderer", PASSWORD.format("tenderer")),
+        [("user.owner", PASSWORD.format("owner")), ("user.developer", PASSWORD.format("developer"))],
+        ("admin", ctx.server.admin_password), [plan]) or ["M0"]
+    c.tokens["admin"] = c.login("admin", ctx.server.admin_password)
+    for role in ROLES[1:]:
         c.tokens[role] = c.login(f"user.{role}", PASSWORD.format(role))
     # A draft tender of that community (its rules are checked at
     # publication only), for the request examples of the tender endpoints.

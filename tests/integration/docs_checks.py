@@ -41,6 +41,8 @@ from datetime import datetime, timedelta, timezone
 
 from harness import Skip
 
+import scenarios
+
 DAY = 86400
 CHINA = timezone(timedelta(hours=8))
 
@@ -84,6 +86,25 @@ def check_docs(ctx, results):
              "required_items": ["保洁", "秩序维护"]}]})
         r.check("docs: PUT /service-tiers (T2, for a run of this check alone)", a.status == 200, repr(a))
 
+    # One owner, who passes the selection plan the tender follows (the dev
+    # clock jumps: log in again).
+    a = c.request("PUT", f"/communities/{community}/roster", token=admin,
+                  data="unit,area_centi_m2,owner_key,owner_name,status\n1-101,12345,DK1,许明辉,sold\n"
+                  .encode("utf-8"), headers={"Content-Type": "text/csv; charset=utf-8"})
+    r.check("docs: PUT roster → 200", a.status == 200, repr(a))
+    owner, owner_pw = f"docs.owner.{tag}", f"docs-owner-pw-{tag}"
+    a = c.request("POST", "/accounts", token=admin, json_body={
+        "username": owner, "password": owner_pw, "role": "owner", "display_name": "许明辉",
+        "community_id": community, "owner_key": "DK1"})
+    r.check("docs: the owner's account → 201", a.status == 201, repr(a))
+    decision = {"method": "lowest_price"}
+    plans = scenarios.pass_selection_plans(
+        r, c, community, (user, pw), [(owner, owner_pw)], ("admin", ctx.server.admin_password),
+        [scenarios.plan_of({"service_tier": "T2", "decision": decision,
+                            "qualification": {"min_credit_grade": "A", "min_star_rating": 3}})]) or ["M0"]
+    admin = c.login("admin", ctx.server.admin_password)
+    tenderer = c.login(user, pw)
+
     now = _parse_time(c.request("GET", "/health").json()["time"])
     deadline = (now + timedelta(days=30)).replace(microsecond=0, second=0)
     title = f"公告测试花园物业服务选聘 {tag}"
@@ -91,10 +112,11 @@ def check_docs(ctx, results):
             "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
             "criteria": [{"code": "plan", "title": "服务方案"}, {"code": "staff", "title": "人员配置"}],
             "committee_size": 5, "min_valid_bids": 3, "candidate_cap": 3,
-            "candidate_cap_method": "lowest_price", "decision": {"method": "lowest_price"},
+            "candidate_cap_method": "lowest_price", "decision": decision,
             "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": _rfc3339(deadline),
             "reveal_window_s": DAY, "candidate_publicity_days": 3, "vote_window_s": 0,
-            "award_publicity_days": 3}
+            "award_publicity_days": 3, "budget_fen_per_m2_month": scenarios.BUDGET,
+            "contract_term_months": scenarios.TERM_MONTHS, "selection_plan_motion": plans[0]}
     a = c.request("POST", "/tenders", token=tenderer, json_body=body)
     r.check("docs: POST /tenders → 201", a.status == 201, repr(a))
     tid = a.json()["id"]

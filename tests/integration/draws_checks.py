@@ -41,6 +41,7 @@ def check_draws(ctx, results):
     if s is None:
         s = scenarios.Scenarios(ctx, results)
         s.setup()
+        s.pass_plans()
     ent = s.enterprises[:3]
     s.login(["admin", s.sup, "scen.tenderer0"] + ent)
 
@@ -53,7 +54,9 @@ def check_draws(ctx, results):
             "candidate_cap_method": "lowest_price", "decision": {"method": "lowest_price"},
             "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": scenarios.rfc3339(deadline),
             "reveal_window_s": scenarios.REVEAL_S, "candidate_publicity_days": scenarios.PUBLICITY_DAYS,
-            "vote_window_s": 0, "award_publicity_days": scenarios.PUBLICITY_DAYS}
+            "vote_window_s": 0, "award_publicity_days": scenarios.PUBLICITY_DAYS,
+            "budget_fen_per_m2_month": scenarios.BUDGET, "contract_term_months": scenarios.TERM_MONTHS,
+            "selection_plan_motion": s.spare_plans.pop(0) if s.spare_plans else "M0"}
     a = s.req("POST", "/tenders", "scen.tenderer0", json_body=body)
     s.expect("draws: POST /tenders (draft)", a, 201)
     tid = a.json()["id"]

@@ -22,6 +22,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 
+from scenarios import BUDGET, TERM_MONTHS, pass_selection_plans, plan_of
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
@@ -73,6 +75,7 @@ class Gate:
                         "black": ("AAA", 9900, 5, True), "t92": ("AAA", 9000, 5, False),
                         "n2": ("AAA", 9000, 5, False)}
         self.tag = tag
+        self.plans = []  # passed selection plans not yet followed by a tender
 
     # -- plumbing
     def req(self, method, path, who=None, **kw):
@@ -124,9 +127,13 @@ class Gate:
                 "decision": {"method": "lowest_price"}, "beacon_source": "上证综合指数次一交易日收盘值",
                 "bid_deadline": rfc3339(deadline), "reveal_window_s": DAY,
                 "candidate_publicity_days": 3, "vote_window_s": 0, "award_publicity_days": 3,
+                "budget_fen_per_m2_month": BUDGET, "contract_term_months": TERM_MONTHS,
+                **({"selection_plan_motion": self.plans[0]} if self.plans else {}),
                 **extra}
 
     def publish(self, title, deadline, **extra):
+        # One live tender per selection plan: each publication takes the next.
+        extra.setdefault("selection_plan_motion", self.plans.pop(0))
         a = self.req("POST", "/tenders", "gate.tenderer", json_body=self.tender_body(title, deadline, **extra))
         self.expect(f"POST /tenders {title}", a, 201)
         tid = a.json()["id"]
@@ -168,7 +175,17 @@ class Gate:
         self.account("gate.tenderer", "tenderer", community_id=self.community)
         for k, code in self.codes.items():
             self.account(f"gate.{k}", "enterprise", enterprise_uscc=code)
-        self.login(["gate.tenderer"] + [f"gate.{k}" for k in self.codes])
+        # One owner, who passes the two selection plans the tenders follow.
+        a = self.req("PUT", f"/communities/{self.community}/roster", "admin",
+                     data="unit,area_centi_m2,owner_key,owner_name,status\n1-101,20000,GK1,洪文杰,sold\n"
+                     .encode("utf-8"), headers={"Content-Type": "text/csv; charset=utf-8"})
+        self.expect("PUT roster", a, 200)
+        self.account("gate.owner", "owner", community_id=self.community, owner_key="GK1")
+        plan = plan_of(self.tender_body("方案", self.now()))
+        self.plans = pass_selection_plans(
+            self.r, self.c, self.community, ("gate.tenderer", self.pw["gate.tenderer"]),
+            [("gate.owner", self.pw["gate.owner"])], ("admin", self.pw["admin"]), [plan, plan]) or []
+        self.login(["admin", "gate.tenderer"] + [f"gate.{k}" for k in self.codes])
 
     def submission_gate(self, tid):
         r = self.r

@@ -4,6 +4,8 @@ the platform's minimum windows at publication, and a document objection that
 holds the deadline until its answer moves it."""
 from datetime import datetime, timedelta, timezone
 
+import checks
+
 CHINA = timezone(timedelta(hours=8))
 
 
@@ -60,7 +62,9 @@ def check_periods(ctx, results):
                 "decision": {"method": "owners_vote", "allow_runoff": False},
                 "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": _rfc3339(deadline),
                 "reveal_window_s": 86400, "candidate_publicity_days": 15, "vote_window_days": 7,
-                "award_publicity_days": 3}
+                "award_publicity_days": 3, "budget_fen_per_m2_month": checks.SETUP_BUDGET,
+                "contract_term_months": checks.SETUP_TERM_MONTHS,
+                "selection_plan_motion": ctx.setup_plans[0]}
         body.update(changes)
         return body
 
@@ -127,6 +131,26 @@ def check_periods(ctx, results):
     r.check("rules: publish a 30-day tender → 200", a.status == 200, repr(a))
     r.check("preview: the published tender's reveal close is the previewed one",
             a.status == 200 and a.json().get("reveal_closes_at") == preview.get("reveal_closes_at"), repr(a))
+
+    # The selection plan gates every publication (docs/motions.md): each
+    # refusal names its field and changes nothing.
+    for changes, status, code, field in (
+            ({"selection_plan_motion": None}, 422, "selection_plan_required", "selection_plan_motion"),
+            ({"selection_plan_motion": "M999"}, 422, "selection_plan_not_passed", "selection_plan_motion"),
+            ({"contract_term_months": 24}, 422, "selection_plan_mismatch", "contract_term_months"),
+            ({"qualification": {"min_credit_grade": "B", "min_star_rating": 3}}, 422,
+             "selection_plan_mismatch", "qualification.min_credit_grade"),
+            ({}, 409, "selection_plan_in_use", "selection_plan_motion")):
+        body = {"community_id": ctx.community_id, "title": "选聘方案测试招标",
+                **{k: v for k, v in rules_of(**changes).items() if v is not None}}
+        d = c.request("POST", "/tenders", role="tenderer", json_body=body)
+        other = d.json().get("id", "T0") if d.status == 201 else "T0"
+        before = c.log_size()
+        a = c.request("POST", f"/tenders/{other}/publish", role="tenderer")
+        r.check(f"plan gate: publish with {changes or 'the plan of a live tender'} → {status} {code} "
+                f"naming {field}, nothing changed",
+                a.status == status and a.code == code
+                and a.json()["error"]["details"].get("field") == field and c.log_size() == before, repr(a))
     a = c.request("POST", f"/tenders/{t}/objections", role="enterprise",
                   json_body={"text": "资格条件排斥潜在投标人"})
     r.check("rules: a document objection → 201 with its answer_due", a.status == 201

@@ -202,6 +202,73 @@ def parse_time(s):
     return datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
 
 
+# The budget (fen per m² and month; its max is the price ceiling, 最高投标限价)
+# and contract term every tender of this suite states, as its plan fixes them.
+BUDGET = {"min": 150, "max": 300}
+TERM_MONTHS = 36
+
+
+def plan_of(rules):
+    """The selection plan (选聘方案, docs/motions.md) that tender `rules`
+    (a ReqNewTender body) match exactly."""
+    return {"tier": rules["service_tier"],
+            "budget_fen_per_m2_month": rules.get("budget_fen_per_m2_month", BUDGET),
+            "contract_term_months": rules.get("contract_term_months", TERM_MONTHS),
+            "thresholds": rules["qualification"], "decision": rules["decision"]}
+
+
+def pass_selection_plans(results, client, community, tenderer, voters, admin, plans):
+    """The owners of `community` pass `plans` (SelectionPlan objects) by
+    motions of kind selection_plan, through the API: `tenderer` (username,
+    password) creates and notices them, the dev clock moves to their opening,
+    `voters` [(username, password)] (owners holding at least 2/3 of the
+    roster's area and heads) vote for, and the clock moves past the close,
+    where the platform tallies them. Returns the motions' ids, in order, or
+    None when one did not pass. The shared dev clock jumps about 25 days
+    (every session ends): call it before the community's tenders are
+    published, and log in again afterwards. `admin` is (username, password)."""
+    def tok(who):
+        return client.login(*who)
+
+    def now():
+        return parse_time(client.request("GET", "/health").json()["time"])
+
+    def advance_to(t):
+        a = client.request("POST", "/dev/clock", token=tok(admin),
+                           json_body={"advance_s": max(1, int((t - now()).total_seconds()) + 60)})
+        results.check("plans: POST /dev/clock → 200", a.status == 200, repr(a)[:300])
+
+    t = tok(tenderer)
+    ids, opens = [], None
+    for i, plan in enumerate(plans):
+        a = client.request("POST", f"/communities/{community}/motions", token=t, json_body={
+            "title": f"物业服务企业选聘方案（{plan['decision']['method']}）",
+            "text": "提请业主共同决定物业服务企业选聘方案。", "kind": "selection_plan",
+            "matter_item": 4, "window_days": 7, "plan": plan})
+        if not results.check(f"plans: {community} selection plan {i} → 201", a.status == 201, repr(a)[:400]):
+            return None
+        mid = a.json()["id"]
+        a = client.request("POST", f"/motions/{mid}/notice", token=t)
+        if not results.check(f"plans: notice {mid} → 200", a.status == 200, repr(a)[:300]):
+            return None
+        opens = parse_time(a.json()["opens_at"])
+        ids.append(mid)
+    advance_to(opens)
+    for v in voters:
+        vt = tok(v)
+        for mid in ids:
+            a = client.request("POST", f"/motions/{mid}/ballots", token=vt, json_body={"choice": "for"})
+            results.check(f"plans: {v[0]} votes for {mid} → 201", a.status == 201, repr(a)[:300])
+    closes = max(parse_time(client.request("GET", f"/motions/{mid}").json()["closes_at"]) for mid in ids)
+    advance_to(closes)
+    ok = True
+    for mid in ids:
+        a = client.request("GET", f"/motions/{mid}")
+        ok = results.check(f"plans: {mid} passed at its close",
+                           a.status == 200 and a.json().get("status") == "passed", repr(a)[:300]) and ok
+    return ids if ok else None
+
+
 # ---- the scenarios ---------------------------------------------------------------------
 class Tender:
     def __init__(self, method):
@@ -230,6 +297,8 @@ class Scenarios:
         # logs in as the experts an earlier one created.
         self.ids = ctx.__dict__.setdefault("scenario_account_ids", {})
         self.tenders = {m: Tender(m) for m in (methods or METHODS)}
+        self.plans = {}  # method -> the passed selection plan's motion id
+        self.spare_plans = []  # passed lowest_price plans no tender follows yet
 
     # -- plumbing
     def req(self, method, path, who=None, **kw):
@@ -435,22 +504,47 @@ class Scenarios:
         """Every role (and the public) that is not a bidder."""
         return [None, "admin", self.sup, f"{self.p}.tenderer0", f"{self.p}.owner.a", f"scen.expert0", f"{self.p}.ent3"]
 
+    def tender_rules(self, method):
+        """The body of POST /tenders for `method` (its plan's fields included)."""
+        vote = method in ("owners_vote", "committee_vote", "vote_then_lottery")
+        return {"community_id": self.community, "title": f"鹭江花园物业服务招标（{method}）",
+                "service_tier": "T2", "area_centi_m2": sum(x[1] for x in ROSTER),
+                "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
+                "criteria": CRITERIA, "committee_size": 5, "min_valid_bids": 2, "candidate_cap": 3,
+                "candidate_cap_method": "lowest_price", "decision": DECISIONS[method],
+                "beacon_source": "上证综合指数次一交易日收盘值",
+                "reveal_window_s": REVEAL_S, "candidate_publicity_days": CANDIDATE_PUBLICITY_DAYS,
+                "vote_window_days": VOTE_DAYS if method == "owners_vote" else 0,
+                "vote_window_s": VOTE_S if vote and method != "owners_vote" else 0,
+                "award_publicity_days": PUBLICITY_DAYS,
+                "budget_fen_per_m2_month": BUDGET, "contract_term_months": TERM_MONTHS,
+                **({"selection_plan_motion": self.plans[method]} if method in self.plans else {})}
+
+    def pass_plans(self):
+        """The owners pass one selection plan per method before any tender
+        is published (the dev clock jumps; everyone logs in again)."""
+        methods = list(self.tenders)
+        # Two spare lowest_price plans for the later checks' tenders of this
+        # community (draws_checks, secrets_checks): one live tender per plan.
+        spares = ["lowest_price"] * 2
+        voters = [(n, self.pw[n]) for k, n in self.owner_accounts.items() if k != "SC-E"]
+        ids = pass_selection_plans(self.r, self.c, self.community,
+                                   (f"{self.p}.tenderer0", self.pw[f"{self.p}.tenderer0"]),
+                                   voters, ("admin", self.pw["admin"]),
+                                   [plan_of(self.tender_rules(m)) for m in methods + spares]) or []
+        self.plans.update(zip(methods, ids))
+        self.spare_plans = ids[len(methods):]
+        self.login(["admin", self.sup, f"{self.p}.tenderer0", f"{self.p}.owner.a", "scen.expert0"]
+                   + self.enterprises)
+
     def publish_and_bid(self):
         r = self.r
+        if self.tenders and not self.plans:
+            self.pass_plans()
         now = parse_time(self.req("GET", "/health").json()["time"])
         self.deadline = (now + timedelta(days=21)).replace(microsecond=0)
         for t in self.tenders.values():
-            vote = t.method in ("owners_vote", "committee_vote", "vote_then_lottery")
-            body = {"community_id": self.community, "title": f"鹭江花园物业服务招标（{t.method}）",
-                    "service_tier": "T2", "area_centi_m2": sum(x[1] for x in ROSTER),
-                    "qualification": {"min_credit_grade": "A", "min_star_rating": 3},
-                    "criteria": CRITERIA, "committee_size": 5, "min_valid_bids": 2, "candidate_cap": 3,
-                    "candidate_cap_method": "lowest_price", "decision": DECISIONS[t.method],
-                    "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": rfc3339(self.deadline),
-                    "reveal_window_s": REVEAL_S, "candidate_publicity_days": CANDIDATE_PUBLICITY_DAYS,
-                    "vote_window_days": VOTE_DAYS if t.method == "owners_vote" else 0,
-                    "vote_window_s": VOTE_S if vote and t.method != "owners_vote" else 0,
-                    "award_publicity_days": PUBLICITY_DAYS}
+            body = dict(self.tender_rules(t.method), bid_deadline=rfc3339(self.deadline))
             a = self.req("POST", "/tenders", f"{self.p}.tenderer0", json_body=body)
             self.expect(f"{t.method}: POST /tenders (draft)", a, 201)
             t.id = a.json()["id"]

@@ -17,7 +17,8 @@ from datetime import timedelta
 import checks
 import scenarios
 from harness import Skip
-from scenarios import CRITERIA, DECISIONS, DAY, PUBLICITY_DAYS, REVEAL_S, ROSTER, USCCS, parse_time, rfc3339
+from scenarios import (BUDGET, CRITERIA, DECISIONS, DAY, PUBLICITY_DAYS, REVEAL_S, ROSTER, TERM_MONTHS,
+                       USCCS, parse_time, rfc3339)
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -60,7 +61,9 @@ def check_secrets(ctx, results):
             "candidate_cap_method": "lowest_price", "decision": DECISIONS["lowest_price"],
             "beacon_source": "上证综合指数次一交易日收盘值", "bid_deadline": rfc3339(deadline),
             "reveal_window_s": REVEAL_S, "candidate_publicity_days": PUBLICITY_DAYS,
-            "vote_window_s": 0, "award_publicity_days": PUBLICITY_DAYS}
+            "vote_window_s": 0, "award_publicity_days": PUBLICITY_DAYS,
+            "budget_fen_per_m2_month": BUDGET, "contract_term_months": TERM_MONTHS,
+            "selection_plan_motion": world.spare_plans.pop(0) if world.spare_plans else "M0"}
     a = c.request("POST", "/tenders", token=tenderer, json_body=body)
     if a.status != 201:
         raise Skip(f"cannot draft a tender with the scenarios' rules: {a!r}")

@@ -22,9 +22,10 @@ using namespace sunbid::server::testing;
 TEST_CASE("demo: seeds a community, registers, accounts and a tender with sealed bids, once",
           "[demo]") {
   ApiFixture f;
-  // The demo's past (50 days) begins after the fixture's own admin ("root";
-  // the demo's is "admin") was created.
-  const std::int64_t now = kT0 + 60LL * 86'400'000;
+  // The demo's past (80 days: the selection plans' 30, then the tenders'
+  // 50) begins after the fixture's own admin ("root"; the demo's is
+  // "admin") was created.
+  const std::int64_t now = kT0 + 90LL * 86'400'000;
   f.clock.set_ms(now);
   auto seeded = seed_demo(*f.ledger, f.clock, f.dir.path(), kTestScrypt);
   REQUIRE(seeded.ok());

@@ -449,6 +449,11 @@ TEST_CASE("every code keeps the status it had before the registry", "[error_kind
       {"motion_window_too_long", ErrorKind::unprocessable},
       {"motion_window_too_short", ErrorKind::unprocessable},
       {"motion_wrong_status", ErrorKind::conflict},
+      // issue 13 §2, the selection plan gates the tender (docs/motions.md).
+      {"selection_plan_in_use", ErrorKind::conflict},
+      {"selection_plan_mismatch", ErrorKind::unprocessable},
+      {"selection_plan_not_passed", ErrorKind::unprocessable},
+      {"selection_plan_required", ErrorKind::unprocessable},
       // issue 14, the contract after the award (docs/contract.md).
       {"contract_already_recorded", ErrorKind::conflict},
       {"contract_invalid", ErrorKind::unprocessable},

@@ -96,9 +96,12 @@ struct EvalWorld : TenderWorld {
   // enterprises 0..2 at 200, 210, 220 fen, all revealed, opened; a
   // checkpoint covering the opening is signed. Returns its id; bid ids by
   // bidder in `bid_of`.
-  std::string opened_tender(const boost::json::object& decision, std::int64_t vote_window_s) {
+  // `overrides` replace members of the rules.
+  std::string opened_tender(const boost::json::object& decision, std::int64_t vote_window_s,
+                            const boost::json::object& overrides = {}) {
     auto rules = boost::json::parse(rules_body(community, kDeadline)).as_object();
     rules["decision"] = decision;
+    rules["selection_plan_motion"] = take_plan(decision);
     // owners_vote counts its window in calendar days, the committee methods
     // in seconds (tender_rules.h).
     const bool owners = decision.at("method").as_string() == "owners_vote";
@@ -107,6 +110,7 @@ struct EvalWorld : TenderWorld {
     // The candidate publicity: an owners' vote's 15-day notice (物业管理条例
     // art. 12), else the legal 3 days.
     rules["candidate_publicity_days"] = owners ? 15 : 3;
+    for (const auto& kv : overrides) rules[kv.key()] = kv.value();
     auto d = call("POST", "/api/v1/tenders", boost::json::serialize(rules), tenderer);
     REQUIRE(d.status == 201);
     std::string id(body_json(d).at("id").as_string());
@@ -138,7 +142,7 @@ struct EvalWorld : TenderWorld {
       bid_of[std::string(row.at("bidder_uscc").as_string())] =
           std::string(row.at("bid_id").as_string());
     }
-    REQUIRE(bid_of.size() == 3);
+    REQUIRE(rows.at("items").as_array().size() == 3);
     REQUIRE(ledger->publish_checkpoint().ok());
     return id;
   }

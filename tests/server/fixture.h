@@ -26,7 +26,9 @@ inline constexpr std::int64_t kT0 = 1767225600000;
 struct ApiFixture {
   explicit ApiFixture(bool dev_clock = false, std::vector<std::string> trusted = {},
                       limits::Settings settings = {},
-                      std::shared_ptr<const StaticSite> web = nullptr) {
+                      std::shared_ptr<const StaticSite> web = nullptr,
+                      std::int64_t start_ms = kT0) {
+    clock.set_ms(start_ms);
     audit::LedgerOptions lo;
     lo.data_dir = dir.path();
     lo.migrations = all_migrations();

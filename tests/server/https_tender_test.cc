@@ -77,7 +77,8 @@ class TlsClient {
 
 TEST_CASE("https end to end: from a community to the opening record and a verified trail",
           "[https][e2e]") {
-  ApiFixture f;
+  // The owners pass the tender's selection plan first, before kT0.
+  ApiFixture f(false, {}, {}, nullptr, kT0 - kPlanLeadMs);
   auto cert = ensure_self_signed_certificate(f.dir.path());
   REQUIRE(cert.ok());
   ServerOptions o;
@@ -136,8 +137,44 @@ TEST_CASE("https end to end: from a community to the opening record and a verifi
                  admin)
               .first == 201);
 
+  // The selection plan (docs/motions.md): both owners vote for it.
+  const std::vector<std::pair<std::string, std::string>> owners = {{"O-001", "owner1"},
+                                                                  {"O-002", "owner2"}};
+  for (const auto& [key, username] : owners) {
+    REQUIRE(c.send(V::post, "/accounts",
+                   R"({"username":")" + username +
+                       R"(","password":"password-owner","role":"owner","display_name":"业主",)"
+                       R"("community_id":")" + community + R"(","owner_key":")" + key + "\"}",
+                   admin)
+                .first == 201);
+  }
   std::string tenderer = c.login("yeweihui", "password-tenderer");
-  auto draft = c.send(V::post, "/tenders", rules_body(community, kDeadline), tenderer);
+  auto rules = boost::json::parse(rules_body(community, kDeadline)).as_object();
+  const boost::json::object motion{{"title", "选聘方案"}, {"text", "物业服务企业选聘方案"},
+                                   {"kind", "selection_plan"}, {"matter_item", 4},
+                                   {"window_days", 7},
+                                   {"plan", plan_of(rules.at("decision").as_object())}};
+  auto created = c.send(V::post, "/communities/" + community + "/motions",
+                        boost::json::serialize(motion), tenderer);
+  REQUIRE(created.first == 201);
+  const std::string plan(boost::json::parse(created.second).at("id").as_string());
+  auto noticed = c.send(V::post, "/motions/" + plan + "/notice", "{}", tenderer);
+  REQUIRE(noticed.first == 200);
+  f.clock.set_ms(
+      *core::parse_rfc3339_ms(boost::json::parse(noticed.second).at("opens_at").as_string()));
+  for (const auto& [key, username] : owners) {
+    const std::string owner = c.login(username, "password-owner");
+    REQUIRE(c.send(V::post, "/motions/" + plan + "/ballots", R"({"choice":"for"})", owner).first ==
+            201);
+  }
+  f.clock.set_ms(kT0);
+  admin = c.login("root", "correct horse battery");
+  tenderer = c.login("yeweihui", "password-tenderer");
+  auto passed = c.send(V::get, "/motions/" + plan, "", tenderer);
+  REQUIRE(passed.first == 200);
+  REQUIRE(boost::json::parse(passed.second).at("status").as_string() == "passed");
+  rules["selection_plan_motion"] = plan;
+  auto draft = c.send(V::post, "/tenders", boost::json::serialize(rules), tenderer);
   REQUIRE(draft.first == 201);
   std::string id(boost::json::parse(draft.second).at("id").as_string());
   REQUIRE(c.send(V::post, "/tenders/" + id + "/publish", "", tenderer).first == 200);

@@ -3,6 +3,7 @@
 // and an account for every role.
 #pragma once
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <catch2/catch.hpp>
 #include <map>
@@ -14,6 +15,7 @@
 #include "fixture.h"
 #include "tender_core/bid_commitment.h"
 #include "tender_core/calendar.h"
+#include "tender_core/time.h"
 #include "tender_core/schema.h"
 
 namespace sunbid::server::testing {
@@ -59,6 +61,49 @@ inline std::int64_t days_end(std::int64_t from_ms, std::int64_t days) {
   return *core::granted_period_end_ms(core::HolidayCalendar{}, from_ms, days);
 }
 
+// The selection plans the world's owners pass before kT0 (docs/motions.md:
+// no tender publishes without one): for each decision method the tests
+// use, kPlanCopies motions, created in this order (M1–M3 for the first
+// method, and so on), so that a test may publish more than one live tender
+// of a method (one live tender per plan): TenderWorld::take_plan hands out
+// the first copies, rules_body names the last one of owners_vote. Every
+// plan: tier T2, budget 150–300 fen, 36 months, thresholds A and 3 stars —
+// rules_body's.
+inline constexpr int kPlanCopies = 3;
+inline constexpr std::int64_t kPlanLeadMs = 32LL * 86'400'000;
+inline constexpr std::int64_t kPlanTermMonths = 36;
+
+inline std::vector<boost::json::object> plan_decisions() {
+  return {{{"method", "owners_vote"}, {"allow_runoff", true}},
+          {{"method", "lowest_price"}},
+          {{"method", "lottery"}},
+          {{"method", "committee_vote"}},
+          {{"method", "vote_then_lottery"}, {"shortlist_size", 2}},
+          {{"method", "composite_score"},
+           {"weights_bp", {{"price", 6000}, {"credit", 2500}, {"star", 1500}}},
+           {"benchmark", "mean"},
+           {"k_above", 100},
+           {"k_below", 50}}};
+}
+
+inline boost::json::object plan_of(const boost::json::object& decision) {
+  return {{"tier", "T2"},
+          {"budget_fen_per_m2_month", {{"min", 150}, {"max", 300}}},
+          {"contract_term_months", kPlanTermMonths},
+          {"thresholds", {{"min_credit_grade", "A"}, {"min_star_rating", 3}}},
+          {"decision", decision}};
+}
+
+// The world's first plan of `decision` (see plan_decisions).
+inline std::string plan_motion_of(const boost::json::object& decision, int copy = 0) {
+  const auto all = plan_decisions();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i] == decision) return "M" + std::to_string(i * kPlanCopies + copy + 1);
+  }
+  FAIL("no selection plan for " << boost::json::serialize(decision));
+  return {};
+}
+
 inline std::string rules_body(const std::string& community, std::string_view deadline) {
   boost::json::object r;
   r["community_id"] = community;
@@ -79,12 +124,16 @@ inline std::string rules_body(const std::string& community, std::string_view dea
   r["candidate_publicity_days"] = 15;  // owners_vote: its vote notice (物业管理条例 12)
   r["vote_window_days"] = 7;
   r["award_publicity_days"] = 3;
+  // The world's last owners_vote plan (plan_motion_of(…, kPlanCopies - 1)).
+  r["selection_plan_motion"] = "M" + std::to_string(kPlanCopies);
+  r["budget_fen_per_m2_month"] = {{"min", 150}, {"max", 300}};
+  r["contract_term_months"] = kPlanTermMonths;
   return boost::json::serialize(r);
 }
 
 struct TenderWorld : ApiFixture {
   explicit TenderWorld(bool dev_clock = false, limits::Settings settings = {})
-      : ApiFixture(dev_clock, {}, settings) {
+      : ApiFixture(dev_clock, {}, settings, nullptr, kT0 - kPlanLeadMs) {
     admin = login("root", "correct horse battery");
     auto c = call("POST", "/api/v1/communities",
                   R"({"name":"金山花园","district":"湖里区","street":"金山街道",)"
@@ -137,6 +186,60 @@ struct TenderWorld : ApiFixture {
       enterprises.push_back(account("ent" + std::to_string(i), "enterprise",
                                     R"(,"enterprise_uscc":")" + kUsccs[i] + R"(")"));
     }
+    pass_selection_plans();
+    clock.set_ms(kT0);
+    relogin();
+  }
+
+  // The owners pass plan_decisions' selection plans (kPlanCopies each) by
+  // motion, through the API: created and noticed now, voted for by O-001
+  // (owner1) and the developer (DEV: 32300 of 44330 area, 2 of 3 heads)
+  // when the window opens, closed before kT0.
+  void pass_selection_plans() {
+    const std::string developer = account("kaifashang", "owner",
+                                           R"(,"community_id":")" + community +
+                                               R"(","owner_key":"DEV")");
+    std::vector<std::string> ids;
+    std::int64_t opens_ms = 0;
+    for (const auto& decision : plan_decisions()) {
+      for (int copy = 0; copy < kPlanCopies; ++copy) {
+        boost::json::object m{{"title", "选聘方案"},
+                              {"text", "物业服务企业选聘方案"},
+                              {"kind", "selection_plan"},
+                              {"matter_item", 4},
+                              {"window_days", 7},
+                              {"plan", plan_of(decision)}};
+        auto r = call("POST", "/api/v1/communities/" + community + "/motions",
+                      boost::json::serialize(m), tenderer);
+        INFO(r.body);
+        REQUIRE(r.status == 201);
+        const std::string id(body_json(r).at("id").as_string());
+        REQUIRE(id == plan_motion_of(decision, copy));
+        auto n = call("POST", "/api/v1/motions/" + id + "/notice", "{}", tenderer);
+        REQUIRE(n.status == 200);
+        opens_ms = *core::parse_rfc3339_ms(body_json(n).at("opens_at").as_string());
+        ids.push_back(id);
+      }
+    }
+    clock.set_ms(opens_ms);
+    const std::string o1 = login("owner1", "password-owner1");
+    const std::string dev = login("kaifashang", "password-kaifashang");
+    for (const auto& id : ids) {
+      for (const auto& t : {o1, dev}) {
+        REQUIRE(call("POST", "/api/v1/motions/" + id + "/ballots", R"({"choice":"for"})", t)
+                    .status == 201);
+      }
+      // Ten minutes between ballots: within any rate limit a test sets.
+      clock.advance_ms(600'000);
+    }
+    clock.set_ms(kT0 - 86'400'000);
+    const std::string t = login("yeweihui", "password-yeweihui");
+    for (const auto& id : ids) {
+      auto v = call("GET", "/api/v1/motions/" + id, "", t);
+      REQUIRE(v.status == 200);
+      REQUIRE(body_json(v).at("status").as_string() == "passed");
+    }
+    (void)developer;
   }
 
   // Sessions last 12 hours: after moving the clock by days, log in again.
@@ -172,9 +275,19 @@ struct TenderWorld : ApiFixture {
     return login(username, "password-" + username);
   }
 
+  // The next unused plan of `decision` (one live tender per plan).
+  std::string take_plan(const boost::json::object& decision) {
+    const std::string key = boost::json::serialize(decision);
+    const int copy = plans_taken[key]++;
+    REQUIRE(copy < kPlanCopies - 1);  // the last is rules_body's
+    return plan_motion_of(decision, copy);
+  }
+
   // A published tender of `community`; returns its id.
   std::string published_tender() {
-    auto d = call("POST", "/api/v1/tenders", rules_body(community, kDeadline), tenderer);
+    auto rules = boost::json::parse(rules_body(community, kDeadline)).as_object();
+    rules["selection_plan_motion"] = take_plan(rules.at("decision").as_object());
+    auto d = call("POST", "/api/v1/tenders", boost::json::serialize(rules), tenderer);
     REQUIRE(d.status == 201);
     std::string id(body_json(d).at("id").as_string());
     REQUIRE(call("POST", "/api/v1/tenders/" + id + "/publish", "", tenderer).status == 200);
@@ -207,6 +320,7 @@ struct TenderWorld : ApiFixture {
   std::vector<std::string> enterprises;
   std::map<const std::string*, std::string> usernames;
   std::string community, other_community;
+  std::map<std::string, int> plans_taken;  // take_plan's copies used, by decision
 };
 
 // A request that must be refused with `status` and `code`, changing nothing.

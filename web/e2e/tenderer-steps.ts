@@ -8,6 +8,10 @@ export interface PublishOptions {
   title: string;
   // Log in first (else the page's session must already be the tenderer's).
   login?: { username: string; password: string };
+  // The passed selection plan (选聘方案) to follow; default the demo's
+  // owners_vote plan that no tender follows yet (server/src/demo.cc: M1 and
+  // M2 are the seeded tenders', M4 a lowest_price plan).
+  plan?: string;
   tier?: string; // default: the first tier of the table
   method?: 'owners_vote' | 'composite_score' | 'lowest_price' | 'lottery' | 'committee_vote' | 'vote_then_lottery';
   // "YYYY-MM-DDTHH:mm" China time; default 10:00 on the server's date + 30 days.
@@ -39,12 +43,19 @@ export async function loginInBrowser(page: Page, username: string, password: str
   await expect(page).toHaveURL(new RegExp(to.replace(/[/?]/g, '\\$&') + '$'));
 }
 
-// Fills the wizard's five steps up to the publish step, computing the
-// window end dates on the way (POST /tenders/preview-windows).
+// Fills the wizard's six steps up to the publish step — first the owners'
+// selection plan, which fills the tier, budget, term, thresholds and
+// decision — computing the window end dates on the way (POST
+// /tenders/preview-windows).
 export async function fillWizard(page: Page, o: PublishOptions): Promise<void> {
   if (o.login) await loginInBrowser(page, o.login.username, o.login.password, '/tenderer/new');
   else await page.goto('/tenderer/new');
   const deadline = o.deadlineChina ?? (await chinaDeadline(page, 30));
+  await expect(page.getByLabel('选聘方案议题')).toBeVisible();
+  await page.getByLabel('选聘方案议题').selectOption(o.plan ?? 'M3');
+  await expect(page.locator('[data-test=sel-plan]')).toContainText('每平方米每月');
+  if (o.shots) await page.screenshot({ path: `${o.shots}/wizard-0-plan.png`, fullPage: true });
+  await page.locator('[data-test=next]').click();
   await expect(page.getByLabel('项目名称')).toBeVisible();
   await page.getByLabel('项目名称').fill(o.title);
   if (o.tier) await page.getByLabel('服务等级').selectOption(o.tier);

@@ -36,7 +36,8 @@ test('the desk shows the community and the roster totals of art. 278, read-only'
 test('a deadline too early: the preview says so and the publish refusal explains the 20-day rule', async ({ page }) => {
   await loginInBrowser(page, tenderer.username, tenderer.password, '/tenderer');
   const early = await chinaDeadline(page, 10);
-  await fillWizard(page, { title: '截止过早的招标（测试）', deadlineChina: early });
+  // The demo's lowest_price plan: the next test's tender follows the owners_vote one.
+  await fillWizard(page, { title: '截止过早的招标（测试）', deadlineChina: early, plan: 'M4' });
   await expect(page.locator('[data-test=plan-short]')).toContainText('不足 20 日');
   const earliest = await page.locator('[data-test=plan-earliest]').textContent();
   const answer = page.waitForResponse((r) => /\/api\/v1\/tenders\/[^/]+\/publish$/.test(r.url()));
@@ -62,12 +63,12 @@ test('a deadline too early: the preview says so and the publish refusal explains
   await expect(page.locator('[data-test=manage-status]')).toHaveText('草稿');
   await page.locator('[data-test=continue-draft]').click();
   await expect(page.getByLabel('项目名称')).toHaveValue('截止过早的招标（测试）');
-  await page.locator('[data-test=step-4]').click();
+  await page.locator('[data-test=step-5]').click();
   await expect(page.getByLabel('投标截止时间（北京时间）')).toHaveValue(early);
   await page.getByLabel('投标截止时间（北京时间）').fill(await chinaDeadline(page, 21));
   await page.locator('[data-test=preview]').click();
   await expect(page.locator('[data-test=plan-ok]')).toBeVisible();
-  await page.locator('[data-test=step-5]').click();
+  await page.locator('[data-test=step-6]').click();
   await page.locator('[data-test=publish]').click();
   await expect(page).toHaveURL(new RegExp(`/tenderer/tenders/${draft}\\?published=1$`));
   await expect(page.locator('[data-test=manage-status]')).toHaveText('公告中（投标期）');

@@ -28,7 +28,7 @@ export const routeTable: RouteRow[] = [
   { path: '/tenderer/new', name: 'tender-wizard', sample: '/tenderer/new', auth: true, role: 'tenderer', load: () => import('./pages/TenderWizard.vue') },
   { path: '/tenderer/tenders/:id', name: 'tender-manage', sample: '/tenderer/tenders/T1', auth: true, role: 'tenderer', load: () => import('./pages/TenderManage.vue') },
   { path: '/owner', name: 'owner', sample: '/owner', auth: true, role: 'owner1', load: () => import('./pages/OwnerPage.vue') },
-  { path: '/vote/:kind(tender|motion)/:id', name: 'vote', sample: '/vote/motion/M1', load: () => import('./pages/VotePage.vue') },
+  { path: '/vote/:kind(tender|motion)/:id', name: 'vote', sample: '/vote/motion/M5', load: () => import('./pages/VotePage.vue') },
   { path: '/activate', name: 'activate', sample: '/activate#code=7K3M-Q9TZ-4WXA-R', load: () => import('./pages/ActivatePage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', sample: '/no-such-page', load: () => import('./pages/NotFound.vue') },
 ];

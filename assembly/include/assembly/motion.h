@@ -61,11 +61,11 @@ struct MotionInput {
   int matter_item = 0;                              // 1–9
   std::optional<std::vector<std::string>> options;  // absent: for / against
   std::int64_t window_days = 0;
-  std::optional<boost::json::object> plan;  // selection_plan only (not yet checked further)
+  std::optional<boost::json::object> plan;  // selection_plan only: selection_plan.h
 };
 
 // Refuses motion_invalid (details.field: title, text, matter_item, options,
-// plan, kind), motion_window_too_short (window_days < 7; details.minimum),
+// plan or plan.<member> — a selection plan is read by selection_plan_from_json —, kind), motion_window_too_short (window_days < 7; details.minimum),
 // motion_window_too_long (> 90).
 Status validate(const MotionInput& in);
 

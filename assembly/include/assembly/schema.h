@@ -6,6 +6,11 @@
 //   assembly_roster_snapshot  owners' weights copied when the window opens
 //   assembly_ballots          the current ballot per (motion, owner_key)
 //
+// Migration 31 (the selection plan gate, docs/motions.md):
+//   assembly_motions.closed_index  the motion.closed entry's log index
+//   assembly_plan_uses        one row per published tender: the passed
+//                             selection-plan motion it follows
+//
 // Thread-safety: a value.
 #pragma once
 
@@ -16,6 +21,7 @@
 namespace sunbid::assembly {
 
 inline constexpr int kAssemblySchemaVersion = 28;
+inline constexpr int kSelectionPlanMigration = 31;
 
 std::vector<audit::Migration> assembly_migrations();
 

@@ -9,8 +9,11 @@
 // on their phones — a second owners_vote tender IN its owners' vote window
 // and an owners' assembly motion (议题) in its window.
 //
-// The owners' vote tender has a past: the clock starts kPastDays (50) days
-// before now and moves forward through its stages, every one through the
+// The owners first pass the community's selection plans (选聘方案, four
+// motions of kind selection_plan voted by every roster owner; no tender
+// publishes without one, docs/motions.md): the clock starts kPlanLeadDays
+// (30) + kPastDays (50) days before now. Then the owners' vote tender has a
+// past: from kPastDays before now it moves forward through its stages, every one through the
 // real services (published; three bids sealed and revealed; the opening
 // record; the committee drawn with a demo beacon value; every member's
 // declaration and pass/fail review; the candidates publicized for 15 days,

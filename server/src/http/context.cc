@@ -2,6 +2,7 @@
 
 #include "accounts/access_record.h"
 #include "accounts/activation.h"
+#include "assembly/selection_plan.h"
 #include "audit_log/time_format.h"
 #include "tender_core/time.h"
 
@@ -105,6 +106,9 @@ Services::Services(ApiOptions o)
           std::chrono::duration_cast<std::chrono::milliseconds>(options.limits.replacement_window),
           options.limits.max_throttle_keys) {
   registry.set_calendar_hook(evaluation.calendar_hook());
+  // No tender publishes without its owners' passed selection plan (issue 13
+  // §2): composed with evaluation's publication hook.
+  assembly::install_selection_plan_gate(tenders);
   // The roster's certificate tails, kept only as salted digests, and the
   // owner accounts of keys a new roster drops disabled (docs/activation.md).
   accounts::add_roster_hooks(registry);

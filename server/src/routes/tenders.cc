@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <limits>
 
+#include "assembly/selection_plan.h"
 #include "audit_log/sqlite.h"
 #include "http/answer.h"
 #include "http/query.h"
@@ -53,6 +54,12 @@ Result<Response> post_preview_windows(Ctx& c, const ReqWindowPlan& req) {
   SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
   SUNBID_ASSIGN_OR_RETURN(core::WindowPlan p,
                           core::preview_windows(lease.db(), req.rules, c.s.tenders.settings(), at));
+  // The selection plan gate publication applies (assembly/selection_plan.h),
+  // for the tenderer's community.
+  SUNBID_ASSIGN_OR_RETURN(core::PublishableRules checked,
+                          core::publishable_rules(lease.db(), req.rules, c.s.tenders.settings()));
+  SUNBID_TRY(assembly::check_selection_plan(lease.db(), c.viewer.community_id, "", checked.rules,
+                                            c.s.tenders.settings().scale));
   return ok_json(window_plan_json(p));
 }
 

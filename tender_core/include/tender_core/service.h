@@ -434,6 +434,8 @@ class TenderService {
 
   // REQUIRES: called before the service is used concurrently.
   void set_hooks(TenderHooks hooks) { hooks_ = std::move(hooks); }
+  // The hooks installed, for a later module to compose its own with them.
+  const TenderHooks& hooks() const { return hooks_; }
 
   const PlatformSettings& settings() const { return settings_; }
 

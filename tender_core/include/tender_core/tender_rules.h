@@ -23,7 +23,20 @@
 //              | {"method": "lowest_price" | "lottery" | "committee_vote"},
 //    "beacon_source": "...", "bid_deadline": "2025-08-01T02:00:00Z",
 //    "reveal_window_s": 86400, "candidate_publicity_days": 3,
-//    "vote_window_days": 7, "vote_window_s": 0, "award_publicity_days": 3}
+//    "vote_window_days": 7, "vote_window_s": 0, "award_publicity_days": 3,
+//    "selection_plan_motion": "M1",
+//    "budget_fen_per_m2_month": {"min": 150, "max": 300},
+//    "contract_term_months": 36}
+// The selection plan (选聘方案, docs/motions.md): selection_plan_motion names
+// the owners' passed motion of kind selection_plan the tender follows;
+// budget_fen_per_m2_month is the tender's budget range (0 < min <= max,
+// fen per m² and month; the maximum is its price ceiling, 最高投标限价,
+// 条例 27: a revealed price above it is invalid in the opening record);
+// contract_term_months the service term (1..120). The three may be omitted
+// here (rules frozen before they existed still read); the platform's plan
+// gate requires them at publication (selection_plan_required,
+// selection_plan_mismatch), and publication checks that the budget lies
+// within the service tier's reference price range (rules_invalid_value).
 // Only the tender's own rules: community_id and title belong to the tender
 // record and are not accepted here.
 // committee_specialties may be omitted (default none; written back only
@@ -82,6 +95,8 @@ inline constexpr std::int32_t kMinBidders = 3;
 inline constexpr std::int32_t kMaxMinBidders = 1000;
 inline constexpr std::int32_t kBasisPointsTotal = 10'000;
 inline constexpr std::int32_t kMaxPriceDeviationK = 10'000;
+inline constexpr std::int64_t kMaxContractTermMonths = 120;
+inline constexpr std::size_t kMaxMotionIdBytes = 64;
 
 enum class CandidateCapMethod { lowest_price, lottery };
 enum class DecisionMethod {
@@ -152,6 +167,22 @@ struct DecisionRule {
   bool operator==(const DecisionRule&) const = default;
 };
 
+// A budget range in fen per m² and month (预算), 0 < min <= max.
+struct BudgetRange {
+  std::int64_t min_fen_per_m2_month = 0;
+  std::int64_t max_fen_per_m2_month = 0;
+
+  bool operator==(const BudgetRange&) const = default;
+};
+
+// The qualification thresholds (资格条件) of a tender or a selection plan.
+struct QualificationThresholds {
+  std::string min_credit_grade;
+  std::int32_t min_star_rating = 0;  // 0 = no star requirement
+
+  bool operator==(const QualificationThresholds&) const = default;
+};
+
 struct TenderRules {
   std::string service_tier;
   std::int64_t area_centi_m2 = 0;
@@ -172,6 +203,9 @@ struct TenderRules {
   std::int64_t vote_window_days = 0;                          // owners_vote
   std::int64_t vote_window_s = 0;                             // committee methods, per round
   std::int64_t award_publicity_days = kMinPublicityDays;      // calendar days
+  std::string selection_plan_motion;                          // empty: none named
+  std::optional<BudgetRange> budget;                          // fen per m² and month
+  std::int64_t contract_term_months = 0;                      // 0: not stated
 
   bool operator==(const TenderRules&) const = default;
 };
@@ -205,6 +239,30 @@ Status check_owners_vote_notice(const TenderRules& rules);
 // committee methods last vote_window_s exactly. REQUIRES: has_vote.
 std::int64_t vote_window_close_ms(const TenderRules& rules, const HolidayCalendar& calendar,
                                   std::int64_t opens_ms);
+
+// ---- the parts a selection plan shares with the rules (assembly's plan
+// motions read them with these, so a plan and a tender follow one rule).
+// Refusals as the rules' (rules_*), details.field the rules' path with
+// `path` as the member's own path.
+
+// {"method": ..., params}: the decision method with its parameters, checked
+// as validate() checks them (a vote_then_lottery shortlist at least 2; its
+// cap against candidate_cap is the tender's own check).
+Result<DecisionRule> decision_rule_from_json(const boost::json::object& json,
+                                             std::string_view path = "decision");
+// {"min_credit_grade", "min_star_rating"}: the grade on `scale`, stars 0..5.
+Result<QualificationThresholds> qualification_from_json(
+    const boost::json::object& json, std::string_view path = "qualification",
+    const CreditScale& scale = CreditScale::default_scale());
+// {"min": fen, "max": fen}: integers, 0 < min <= max.
+Result<BudgetRange> budget_from_json(const boost::json::value& json,
+                                     std::string_view path = "budget_fen_per_m2_month");
+// 1..kMaxContractTermMonths.
+Status check_contract_term(std::int64_t months, std::string_view path = "contract_term_months");
+boost::json::object to_json(const DecisionRule& decision);
+boost::json::object to_json(const BudgetRange& budget);
+boost::json::object to_json(const QualificationThresholds& q);
+QualificationThresholds thresholds_of(const TenderRules& rules);
 
 // Strict JSON -> rules, then validate().
 // Whether `key` is a top-level member of the rule set (drafts may hold any

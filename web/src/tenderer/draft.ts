@@ -16,6 +16,15 @@ export interface Criterion {
 
 export interface TenderForm {
   title: string;
+  // The owners' passed selection plan (选聘方案) the tender follows: its
+  // motion id; the plan fixes the tier, budget, term, thresholds (minimums)
+  // and the decision method (docs/motions.md).
+  selectionPlanMotion: string;
+  // The budget (预算) as typed, yuan per m² and month with at most two
+  // decimals; its maximum is the price ceiling (最高投标限价).
+  budgetMinYuan: string;
+  budgetMaxYuan: string;
+  contractTermMonths: number;
   serviceTier: string;
   areaCentiM2: number;
   minCreditGrade: string;
@@ -48,6 +57,10 @@ export interface TenderForm {
 export function newTenderForm(): TenderForm {
   return {
     title: '',
+    selectionPlanMotion: '',
+    budgetMinYuan: '',
+    budgetMaxYuan: '',
+    contractTermMonths: 36,
     serviceTier: '',
     areaCentiM2: 0,
     minCreditGrade: 'A',
@@ -96,6 +109,57 @@ export function utcToChinaInput(iso: string): string {
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16);
 }
 
+// Yuan as typed ("2.5", "3.00") -> fen, digits only (no floating point);
+// null when not such an amount.
+export function yuanToFen(s: string): number | null {
+  const m = /^(\d{1,7})(?:\.(\d{0,2}))?$/.exec(s.trim());
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : null;
+}
+
+// Fen -> yuan for the input ("2.50").
+export function fenToYuanInput(fen: number): string {
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+// A selection plan (SelectionPlan of the OpenAPI), as a motion carries it.
+export interface SelectionPlan {
+  tier: string;
+  budget_fen_per_m2_month: { min: number; max: number };
+  contract_term_months: number;
+  thresholds: { min_credit_grade: string; min_star_rating: number };
+  decision: Record<string, unknown>;
+}
+
+// Fills the form with what `plan` fixes (the tender may then raise the
+// thresholds or narrow the budget; the rest must stay equal).
+export function applyPlan(f: TenderForm, motionId: string, plan: SelectionPlan): void {
+  const from = fromRules(f.title, {
+    service_tier: plan.tier,
+    qualification: plan.thresholds,
+    decision: plan.decision,
+    budget_fen_per_m2_month: plan.budget_fen_per_m2_month,
+    contract_term_months: plan.contract_term_months,
+  });
+  f.selectionPlanMotion = motionId;
+  f.serviceTier = from.serviceTier;
+  f.budgetMinYuan = from.budgetMinYuan;
+  f.budgetMaxYuan = from.budgetMaxYuan;
+  f.contractTermMonths = from.contractTermMonths;
+  f.minCreditGrade = from.minCreditGrade;
+  f.minStarRating = from.minStarRating;
+  f.method = from.method;
+  f.allowRunoff = from.allowRunoff;
+  f.weightPriceBp = from.weightPriceBp;
+  f.weightCreditBp = from.weightCreditBp;
+  f.weightStarBp = from.weightStarBp;
+  f.benchmark = from.benchmark;
+  f.kAbove = from.kAbove;
+  f.kBelow = from.kBelow;
+  f.shortlistSize = from.shortlistSize;
+  // The owners' vote is announced with the candidate publicity (15 days).
+  if (f.method === 'owners_vote' && f.candidatePublicityDays < 15) f.candidatePublicityDays = 15;
+}
+
 function decision(f: TenderForm): Record<string, unknown> {
   switch (f.method) {
     case 'owners_vote':
@@ -137,6 +201,9 @@ export function toRules(f: TenderForm): Record<string, unknown> {
     vote_window_days: owners ? f.voteWindowDays : 0,
     vote_window_s: rounds ? Math.round(f.voteRoundHours * 3600) : 0,
     award_publicity_days: f.awardPublicityDays,
+    ...(f.selectionPlanMotion ? { selection_plan_motion: f.selectionPlanMotion } : {}),
+    budget_fen_per_m2_month: { min: yuanToFen(f.budgetMinYuan) ?? 0, max: yuanToFen(f.budgetMaxYuan) ?? 0 },
+    contract_term_months: f.contractTermMonths,
   };
 }
 
@@ -176,5 +243,10 @@ export function fromRules(title: string, rules: Record<string, unknown>): Tender
   if (num(rules.vote_window_days, 0) > 0) f.voteWindowDays = num(rules.vote_window_days, f.voteWindowDays);
   if (num(rules.vote_window_s, 0) > 0) f.voteRoundHours = num(rules.vote_window_s, 0) / 3600;
   f.awardPublicityDays = num(rules.award_publicity_days, f.awardPublicityDays);
+  f.selectionPlanMotion = str(rules.selection_plan_motion, f.selectionPlanMotion);
+  const b = (rules.budget_fen_per_m2_month ?? {}) as Record<string, unknown>;
+  if (typeof b.min === 'number') f.budgetMinYuan = fenToYuanInput(b.min);
+  if (typeof b.max === 'number') f.budgetMaxYuan = fenToYuanInput(b.max);
+  f.contractTermMonths = num(rules.contract_term_months, f.contractTermMonths);
   return f;
 }

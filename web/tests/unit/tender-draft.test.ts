@@ -2,7 +2,7 @@
 // form is the UTC instant sent, each decision method sends exactly its own
 // parameters and vote window, and a saved draft's rules come back unchanged.
 import { describe, expect, it } from 'vitest';
-import { chinaInputToUtc, fromRules, newTenderForm, toRules, utcToChinaInput, type TenderForm } from '../../src/tenderer/draft';
+import { applyPlan, chinaInputToUtc, fromRules, newTenderForm, toRules, utcToChinaInput, yuanToFen, type TenderForm } from '../../src/tenderer/draft';
 
 function form(changes: Partial<TenderForm>): TenderForm {
   return { ...newTenderForm(), serviceTier: 'T2', areaCentiM2: 2173710, bidDeadlineChina: '2027-01-06T10:00', ...changes };
@@ -46,5 +46,25 @@ describe('tender draft form', () => {
       const rules = toRules(f);
       expect(toRules(fromRules('草稿', rules))).toEqual(rules);
     }
+  });
+
+  it('takes the selection plan: tier, budget in fen, term, thresholds, decision', () => {
+    const f = form({ method: 'lowest_price', candidatePublicityDays: 3 });
+    applyPlan(f, 'M3', {
+      tier: 'T2',
+      budget_fen_per_m2_month: { min: 200, max: 305 },
+      contract_term_months: 24,
+      thresholds: { min_credit_grade: 'AA', min_star_rating: 4 },
+      decision: { method: 'owners_vote', allow_runoff: false },
+    });
+    const rules = toRules(f);
+    expect(rules.selection_plan_motion).toBe('M3');
+    expect(rules.budget_fen_per_m2_month).toEqual({ min: 200, max: 305 });
+    expect(rules.contract_term_months).toBe(24);
+    expect(rules.qualification).toEqual({ min_credit_grade: 'AA', min_star_rating: 4 });
+    expect(rules.decision).toEqual({ method: 'owners_vote', allow_runoff: false });
+    expect(rules.candidate_publicity_days).toBe(15);
+    expect(toRules(fromRules(f.title, rules))).toEqual(rules);
+    expect([yuanToFen('3'), yuanToFen('2.5'), yuanToFen('2.05'), yuanToFen('2.555'), yuanToFen('x')]).toEqual([300, 250, 205, null, null]);
   });
 });
