@@ -422,8 +422,9 @@ TEST_CASE("the motion's trail recomputes its tally, and names a mismatch", "[mot
   REQUIRE(f.motions->catch_up(m->id).ok());
 
   audit::VerifiedTrail t = motion_trail(f, m->id);
-  // created, noticed, opened, 4 ballots, closed; no `tender` on any.
-  REQUIRE(t.entries.size() == 8);
+  // created, noticed, opened, 4 ballots, closed, the 表决结果公告's
+  // document.published; no `tender` on any.
+  REQUIRE(t.entries.size() == 9);
   for (const auto& e : t.entries) CHECK(e.entry.find("\"tender\":null") != std::string::npos);
   auto lines = assembly::recompute_motion_trail(t);
   REQUIRE(lines.size() == 1);

@@ -440,8 +440,18 @@ def _check_feed(c, r, tid, community):
     a, root = feed(community_id=community)
     es = entries(root)
     ours = [e for e in es if e.findtext(f"{ATOM}id", "").endswith(f"/tenders/{tid}/documents/{notice['log_index']}.pdf")]
+    def of_community(link):
+        # the tender's documents, or the 表决结果公告 of one of the community's
+        # motions (its selection plans)
+        if f"/tenders/{tid}/" in link:
+            return True
+        m = re.search(r"/motions/([^/]+)/documents/", link)
+        if not m:
+            return False
+        v = c.request("GET", f"/motions/{m.group(1)}")
+        return v.status == 200 and v.json().get("community_id") == community
     r.check("docs: ?community_id= → only that community's documents, the 招标公告 among them",
-            a.status == 200 and ours and all(f"/tenders/{tid}/" in e.findtext(f"{ATOM}id", "") for e in es),
+            a.status == 200 and ours and all(of_community(e.findtext(f"{ATOM}id", "")) for e in es),
             [e.findtext(f"{ATOM}id") for e in es][:5])
     if ours:
         e = ours[0]
