@@ -61,7 +61,10 @@ Status write(const boost::json::value& v, bool as_number, std::string& out) {
         first = false;
         out += boost::json::serialize(boost::json::value(kv.key()));
         out += ':';
-        const bool number = kv.key() == "amount" || kv.key() == "quantity";
+        // A Value's amount and an item's quantity; planning.budget.amount
+        // is itself a Value (an object), written as one.
+        const bool number =
+            (kv.key() == "amount" || kv.key() == "quantity") && !kv.value().is_object();
         SUNBID_TRY(write(kv.value(), number, out));
       }
       out += '}';

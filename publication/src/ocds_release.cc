@@ -4,7 +4,10 @@
 #include <string_view>
 
 #include "audit_log/error_codes.h"
+#include "audit_log/time_format.h"
 #include "ocds_json.h"
+#include "tender_core/document_kinds.h"
+#include "tender_core/documents.h"
 #include "tender_core/registry.h"
 
 namespace sunbid::publication::detail {
@@ -83,6 +86,60 @@ Result<json::object> enterprise_party(audit::Database& db, std::string_view uscc
   return p;
 }
 
+// 选聘方案: the selection plan the owners' assembly passed (条例 27; the
+// tender's frozen rules name it and carry its budget and term, and
+// tender.published records the motion's result entry). OCDS `planning`:
+// the rationale, the budget (its ceiling as the amount, in yuan per m² per
+// month like every amount here, the range and the unit in the description)
+// and the motion's 表决结果公告. A tender without a plan (one published
+// before the gate) has no `planning`.
+Status put_planning(audit::Database& db, const OcdsSettings& settings, json::object& r,
+                    const json::object& entry) {
+  const json::object& payload = obj(entry, "payload");
+  const json::object& rules = obj(payload, "rules");
+  const json::object& plan = obj(payload, "selection_plan");
+  const std::string motion = str(plan, "motion_id");
+  if (motion.empty()) return ok_status();
+  const std::string passed = std::to_string(num(plan, "passed_index"));
+  json::object planning;
+  planning["rationale"] = "业主大会表决通过的选聘方案（议题 " + motion + "，表决结果记于日志第 " +
+                          passed + " 条）/ the selection plan the owners' assembly passed (motion " +
+                          motion + ", its result at log index " + passed + ")";
+  const json::object& budget = obj(rules, "budget_fen_per_m2_month");
+  if (!budget.empty()) {
+    const std::string lo = decimal(num(budget, "min"), 2);
+    const std::string hi = decimal(num(budget, "max"), 2);
+    std::string text = "预算 " + lo + "–" + hi + " 元/平方米·月（上限为最高限价）";
+    std::string en = "budget " + lo + "–" + hi + " yuan per m² per month (the maximum is the price ceiling)";
+    if (const std::int64_t months = num(rules, "contract_term_months"); months > 0) {
+      text += "，合同期限 " + std::to_string(months) + " 个月";
+      en += "; a contract term of " + std::to_string(months) + " months";
+    }
+    planning["budget"] = {{"id", "plan-" + motion},
+                          {"description", text + " / " + en},
+                          {"amount", {{"amount", decimal(num(budget, "max"), 2)}, {"currency", "CNY"}}}};
+  }
+  SUNBID_ASSIGN_OR_RETURN(
+      std::vector<core::StoredDocument> docs,
+      core::tender_documents(db, core::motion_document_subject(motion),
+                             parse_rfc3339_ms_utc(str(entry, "time")).value_or(0)));
+  json::array links;
+  for (const auto& d : docs) {
+    if (d.kind != core::kMotionResultKind) continue;
+    links.push_back(json::object{
+        {"id", "doc-" + std::to_string(d.log_index)},
+        {"documentType", "procurementPlan"},
+        {"title", "选聘方案表决结果公告 / the selection plan's vote result"},
+        {"url", settings.public_base_url + "/api/v1/motions/" + motion + "/documents/" +
+                    std::to_string(d.log_index) + ".pdf"},
+        {"format", "application/pdf"},
+        {"language", "zh"}});
+  }
+  if (!links.empty()) planning["documents"] = std::move(links);
+  r["planning"] = std::move(planning);
+  return ok_status();
+}
+
 Result<json::object> first_release(audit::Database& db, const OcdsSettings& settings,
                                    const json::object& entry) {
   const json::object& payload = obj(entry, "payload");
@@ -155,6 +212,7 @@ Result<json::object> first_release(audit::Database& db, const OcdsSettings& sett
   t["tenderPeriod"] = {{"startDate", entry.at("time")}, {"endDate", str(rules, "bid_deadline")}};
   t["hasEnquiries"] = false;
   r["tender"] = std::move(t);
+  SUNBID_TRY(put_planning(db, settings, r, entry));
   return r;
 }
 
@@ -284,6 +342,73 @@ Status apply_contract(json::object& r, const json::object& entry) {
   return ok_status();
 }
 
+// The official documents (docs/documents.md) a tender's release links: the
+// section that holds the link, its OCDS documentType and its title. Kinds not
+// listed (a motion's) are not a tender's.
+struct DocumentKind {
+  std::string_view kind;
+  bool award;  // awards[0].documents (else tender.documents)
+  std::string_view type;
+  std::string_view title;
+};
+constexpr DocumentKind kDocumentKinds[] = {
+    {core::kTenderNoticeKind, false, "tenderNotice", "招标公告 / tender notice"},
+    {core::kTenderAmendedKind, false, "clarifications", "补遗/更正公告 / amendment notice"},
+    {core::kTenderFailedKind, false, "tenderNotice", "流标公告 / notice of the failed tender"},
+    {core::kOpeningRecordKind, false, "bidders", "开标记录表 / bid opening record"},
+    {core::kEvaluationReportKind, false, "evaluationReports",
+     "评标报告（按席位）/ evaluation report by seat"},
+    {core::kEvaluationReportNamedKind, false, "evaluationReports",
+     "评标报告（署名）/ evaluation report with the members' names"},
+    {core::kCandidatePublicityKind, false, "shortlistedFirms",
+     "中标候选人公示 / publicity of the candidates"},
+    {core::kVoteResultKind, false, "evaluationReports", "投票结果公告 / result of the owners' vote"},
+    {core::kAwardPublicityKind, true, "awardNotice", "中标结果公示 / publicity of the award"},
+    {core::kAwardNoticeKind, true, "awardNotice", "中标通知书 / notice of award to the winner"},
+    {core::kAwardResultNoticeKind, true, "awardNotice",
+     "中标结果通知书 / notice of the result to the other bidders"},
+};
+
+// document.published of a tender: its PDF's link in the section the kind
+// belongs to; the tag of that section's update, or nullopt for a kind that
+// is not a tender's. The link is to the stored PDF, which the document
+// worker renders after the entry (docs/documents.md); the entry's index
+// names it for good.
+std::optional<std::string_view> apply_document(const OcdsSettings& settings, json::object& r,
+                                               const json::object& entry) {
+  const json::object& payload = obj(entry, "payload");
+  const std::string kind = str(payload, "kind");
+  const DocumentKind* k = nullptr;
+  for (const auto& x : kDocumentKinds) {
+    if (x.kind == kind) k = &x;
+  }
+  if (k == nullptr) return std::nullopt;
+  const std::string index = std::to_string(entry.at("index").to_number<std::uint64_t>());
+  json::object doc{{"id", "doc-" + index},
+                   {"documentType", k->type},
+                   {"title", k->title},
+                   {"description", "来源数据 SHA-256 " + str(payload, "source_sha256") +
+                                       " / the source's SHA-256"},
+                   {"url", settings.public_base_url + "/api/v1/tenders/" + str(entry, "tender") +
+                               "/documents/" + index + ".pdf"},
+                   {"datePublished", entry.at("time")},
+                   {"format", "application/pdf"},
+                   {"language", "zh"}};
+  json::object* section = &r["tender"].as_object();
+  std::string_view tag = "tenderUpdate";
+  if (k->award) {
+    if (auto* a = r.if_contains("awards"); a && a->is_array() && !a->as_array().empty()) {
+      section = &a->as_array().front().as_object();
+      tag = "awardUpdate";
+    }
+  }
+  json::array docs;
+  if (const auto* d = section->if_contains("documents")) docs = d->as_array();
+  docs.push_back(std::move(doc));
+  (*section)["documents"] = std::move(docs);
+  return tag;
+}
+
 }  // namespace
 
 Result<std::optional<json::object>> next_release(audit::Database& db, const OcdsSettings& settings,
@@ -345,6 +470,10 @@ Result<std::optional<json::object>> next_release(audit::Database& db, const Ocds
     } else if (type == "tender.failed") {
       tag = "tenderUpdate";
       t["status"] = "unsuccessful";
+    } else if (type == "document.published") {
+      const std::optional<std::string_view> section = apply_document(settings, r, entry);
+      if (!section) return std::optional<json::object>{};
+      tag = *section;
     } else if (type == "tender.cancelled") {
       tag = "tenderCancellation";
       t["status"] = "cancelled";
@@ -354,7 +483,13 @@ Result<std::optional<json::object>> next_release(audit::Database& db, const Ocds
   }
   r["id"] = "log-" + std::to_string(entry.at("index").to_number<std::uint64_t>());
   r["date"] = entry.at("time");
-  r["tag"] = json::array{json::string(tag)};
+  // The first release of a tender behind a selection plan also gives its
+  // planning stage.
+  if (type == "tender.published" && r.contains("planning")) {
+    r["tag"] = json::array{"planning", json::string(tag)};
+  } else {
+    r["tag"] = json::array{json::string(tag)};
+  }
   return std::optional<json::object>{std::move(r)};
 }
 

@@ -236,6 +236,79 @@ def check_ocds(ctx, results):
     r.check(f"ocds: contract releases name their award, its value and the signed document's digest "
             f"({len(contracted)} tenders)", contracted and not bad_contracts, bad_contracts[:3])
 
+    # The official documents (docs/documents.md): each document.published of a tender gives a
+    # release linking its PDF (tenderUpdate, or awardUpdate for the award's notices), with an
+    # OCDS documentType from the codelist; the links open the stored PDFs.
+    doc_types = _codes(ocds_dir, "documentType.csv")
+    doc_bad, doc_count, award_docs = [], 0, 0
+    url_re = re.compile(r"/api/v1(/tenders/(T\d+)/documents/(\d+)\.pdf)$")
+    for ocid, rels in by_ocid.items():
+        last = rels[-1]
+        docs = last["tender"].get("documents", []) + \
+            [d for aw in last.get("awards", []) for d in aw.get("documents", [])]
+        ids = [d["id"] for d in docs]
+        if len(ids) != len(set(ids)):
+            doc_bad.append(f"{ocid}: a document twice")
+        for d in docs:
+            doc_count += 1
+            m = url_re.search(d.get("url", ""))
+            if d.get("documentType") not in doc_types or not m or m.group(2) != last["tender"]["id"] or \
+                    d["id"] != f"doc-{m.group(3)}" or d.get("format") != "application/pdf" or \
+                    not _date_time_ok(d.get("datePublished")):
+                doc_bad.append(f"{ocid}: {json.dumps(d, ensure_ascii=False)[:200]}")
+        for aw in last.get("awards", []):
+            award_docs += sum(1 for d in aw.get("documents", []) if d.get("documentType") == "awardNotice")
+        if any(x["tag"] == ["awardUpdate"] for x in rels) and not any(
+                d.get("documentType") == "awardNotice" for aw in last.get("awards", [])
+                for d in aw.get("documents", [])):
+            doc_bad.append(f"{ocid}: awarded without its 中标结果公示 in awards[0].documents")
+        if not any(d.get("documentType") == "tenderNotice" for d in last["tender"].get("documents", [])):
+            doc_bad.append(f"{ocid}: no 招标公告 link")
+    r.check(f"ocds: every tender links its official documents' PDFs, typed from the documentType codelist "
+            f"({doc_count} links, {award_docs} on awards)", doc_count > 0 and award_docs > 0 and not doc_bad,
+            doc_bad[:4])
+    # The links of one awarded tender open its PDFs (the worker renders them after their entry).
+    sample = next((rels[-1] for rels in by_ocid.values() if rels[-1].get("awards")), None)
+    unopened = []
+    if sample is not None:
+        for d in sample["tender"].get("documents", []) + sample["awards"][0].get("documents", []):
+            path = url_re.search(d["url"]).group(1)
+            for _ in range(40):
+                a = c.request("GET", path)
+                if a.status != 404:
+                    break
+                time.sleep(0.25)
+            if a.status != 200 or not a.body.startswith(b"%PDF"):
+                unopened.append(f"{path}: {a.status}")
+    r.check("ocds: an awarded tender's document links open its PDFs", sample is not None and not unopened,
+            unopened[:4])
+
+    # 选聘方案 (条例 27): a tender published on a passed selection plan opens with the planning
+    # stage: the plan's motion, its budget's ceiling as the amount, and its 表决结果公告.
+    planned, plan_bad = 0, []
+    for ocid, rels in by_ocid.items():
+        first = rels[0]
+        a = c.request("GET", f"/tenders/{first['tender']['id']}")
+        rules = a.json().get("rules", {}) if a.status == 200 else {}
+        motion = rules.get("selection_plan_motion")
+        if not motion:
+            if "planning" in first:
+                plan_bad.append(f"{ocid}: planning without a plan")
+            continue
+        planned += 1
+        p = first.get("planning", {})
+        budget = rules.get("budget_fen_per_m2_month") or {}
+        amount = p.get("budget", {}).get("amount", {})
+        docs = p.get("documents", [])
+        if first["tag"] != ["planning", "tender"] or motion not in p.get("rationale", "") or \
+                Decimal(str(amount.get("amount"))) != Decimal(budget.get("max", -1)) / 100 or \
+                amount.get("currency") != "CNY" or len(docs) != 1 or \
+                not docs[0].get("url", "").endswith(f"/api/v1/motions/{motion}/documents/"
+                                                    f"{docs[0]['id'][4:]}.pdf"):
+            plan_bad.append(f"{ocid}: {json.dumps(p, ensure_ascii=False)[:300]}")
+    r.check(f"ocds: tenders on a selection plan open with its planning: budget ceiling, the motion's "
+            f"表决结果公告 ({planned} tenders)", planned > 0 and not plan_bad, plan_bad[:3])
+
     # One tender's package.
     ocid, rels = next(iter(by_ocid.items()))
     tender_id = rels[0]["tender"]["id"]

@@ -56,6 +56,11 @@ TEST_CASE("the release serializer writes amounts as exact JSON numbers, never a 
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == "ocds_invalid_amount");
   }
+  // planning.budget.amount is a Value: an object, its own amount a number.
+  auto budget = publication::serialize_release(
+      json::object{{"budget", {{"amount", {{"amount", "2.8"}, {"currency", "CNY"}}}}}});
+  REQUIRE(budget.ok());
+  CHECK(*budget == R"({"budget":{"amount":{"amount":2.8,"currency":"CNY"}}})");
   auto d = publication::serialize_release(json::object{{"n", 2.35}});
   REQUIRE_FALSE(d.ok());
   CHECK(d.error().code == "ocds_invalid_amount");
@@ -86,14 +91,16 @@ TEST_CASE("a tender's releases follow its public stages, nothing before its time
   }
   made = publisher.catch_up(*f.ledger);
   REQUIRE(made.ok());
-  CHECK(*made == 2);  // tender, tenderAmendment; the sealed bids are not stages
+  // tender, the 招标公告's link, tenderAmendment, the 补遗公告's link; the
+  // sealed bids are not stages.
+  CHECK(*made == 4);
 
   // Before the opening: no bidder, no count, no price in any release.
   {
     auto db = f.reader();
     auto rels = publication::OcdsPublisher::tender_releases(db, t);
     REQUIRE(rels.ok());
-    REQUIRE(rels->size() == 2);
+    REQUIRE(rels->size() == 4);
     for (const auto& r : *rels) {
       CHECK(r.json.find("tenderer\"") == std::string::npos);
       CHECK(r.json.find("\"bids\"") == std::string::npos);
@@ -106,9 +113,26 @@ TEST_CASE("a tender's releases follow its public stages, nothing before its time
     CHECK(first.at("tag") == json::array{"tender"});
     CHECK(first.at("tender").at("status") == "active");
     CHECK(first.at("buyer").at("id").as_string().starts_with("community-"));
-    auto second = parse((*rels)[1].json);
+    CHECK_FALSE(first.at("tender").as_object().contains("documents"));
+    // The 招标公告 published in the same command: a tenderUpdate linking its PDF.
+    auto notice = parse((*rels)[1].json);
+    CHECK(notice.at("tag") == json::array{"tenderUpdate"});
+    const auto& doc = notice.at("tender").at("documents").at(0).as_object();
+    CHECK(doc.at("documentType") == "tenderNotice");
+    CHECK(doc.at("format") == "application/pdf");
+    CHECK(doc.at("id") == json::value("doc-" + std::to_string((*rels)[1].log_index)));
+    CHECK(doc.at("url") == json::value(settings.public_base_url + "/api/v1/tenders/" + t +
+                                       "/documents/" + std::to_string((*rels)[1].log_index) +
+                                       ".pdf"));
+    auto second = parse((*rels)[2].json);
     CHECK(second.at("tag") == json::array{"tenderAmendment"});
     CHECK(second.at("tender").at("amendments").as_array().size() == 1);
+    auto amended = parse((*rels)[3].json);
+    CHECK(amended.at("tag") == json::array{"tenderUpdate"});
+    CHECK(amended.at("tender").at("documents").as_array().size() == 2);
+    CHECK(amended.at("tender").at("documents").at(1).at("documentType") == "clarifications");
+    // No plan behind this tender (the gate is the assembly's): no planning.
+    CHECK_FALSE(first.contains("planning"));
   }
 
   const std::int64_t deadline = ms(kDeadline);
@@ -121,12 +145,12 @@ TEST_CASE("a tender's releases follow its public stages, nothing before its time
   REQUIRE(f.service->tick(deadline + 2 * kDayMs).ok());
   made = publisher.catch_up(*f.ledger);
   REQUIRE(made.ok());
-  CHECK(*made == 1);  // the opening (tenderUpdate with bids)
+  CHECK(*made == 2);  // the opening (tenderUpdate with bids), the 开标记录表's link
 
   auto db = f.reader();
   auto rels = publication::OcdsPublisher::tender_releases(db, t);
   REQUIRE(rels.ok());
-  REQUIRE(rels->size() == 3);
+  REQUIRE(rels->size() == 6);
   const std::string& text = rels->back().json;
   // Exact decimals from fen: 201 fen -> 2.01, 211 -> 2.11, 221 -> 2.21.
   CHECK(text.find("\"amount\":2.01,") != std::string::npos);
@@ -137,6 +161,9 @@ TEST_CASE("a tender's releases follow its public stages, nothing before its time
   CHECK(opened.at("tender").at("numberOfTenderers") == 3);
   CHECK(opened.at("bids").at("details").as_array().size() == 3);
   CHECK(opened.at("bids").at("statistics").as_array().at(1).at("value") == 3);
+  CHECK(opened.at("tender").at("documents").as_array().size() == 3);
+  CHECK(opened.at("tender").at("documents").at(2).at("documentType") == "bidders");
+  CHECK(parse((*rels)[4].json).at("bids").at("details").as_array().size() == 3);
 
   // Releases never change: a second catch-up makes none, rows cannot be updated.
   made = publisher.catch_up(*f.ledger);
@@ -151,21 +178,21 @@ TEST_CASE("a tender's releases follow its public stages, nothing before its time
   CHECK_FALSE(st.ok());
 
   // The feed pages through in log order.
-  auto page = publication::OcdsPublisher::releases_after(db, std::nullopt, 2);
+  auto page = publication::OcdsPublisher::releases_after(db, std::nullopt, 4);
   REQUIRE(page.ok());
-  CHECK(page->releases.size() == 2);
+  CHECK(page->releases.size() == 4);
   CHECK(page->more);
-  auto rest = publication::OcdsPublisher::releases_after(db, page->next_after, 2);
+  auto rest = publication::OcdsPublisher::releases_after(db, page->next_after, 4);
   REQUIRE(rest.ok());
-  CHECK(rest->releases.size() == 1);
+  CHECK(rest->releases.size() == 2);
   CHECK_FALSE(rest->more);
-  CHECK(rest->releases[0].json == text);
+  CHECK(rest->releases[1].json == text);
 
   // The package around them, byte-stable for the same releases.
   const std::string pkg = publisher.package(*rels, "https://x/p", "2025-07-17T02:00:00.000Z");
   auto p = parse(pkg);
   CHECK(p.at("version") == "1.1");
-  CHECK(p.at("releases").as_array().size() == 3);
+  CHECK(p.at("releases").as_array().size() == 6);
   CHECK(p.at("extensions").at(0) == json::value(publication::kBidsExtensionUrl));
   CHECK(publisher.package(*rels, "https://x/p", "2025-07-17T02:00:00.000Z") == pkg);
 }

@@ -4,7 +4,8 @@
 // A release is made from the tender's public audit entries, never from the
 // live tables: entry i of tender T that is a stage (tender.published,
 // tender.amended, tender.opened, decision.made, tender.awarded, contract.recorded,
-// tender.failed, tender.cancelled) gives one release with id "log-i", dated at the entry's
+// tender.failed, tender.cancelled, and document.published: the official
+// document's PDF link) gives one release with id "log-i", dated at the entry's
 // time, holding everything public about T as of that entry. The names that
 // entries do not carry (the community's, the enterprises') are read from the
 // registers when the release is made, and the release is then stored: a
