@@ -42,7 +42,7 @@ TEST_CASE("accounts' migrations keep the versions and names they had in the serv
                                                           {27, "accounts_activation_flags"}});
 }
 
-TEST_CASE("create_account_with_id keeps the id; create_account draws acct- ids", "[accounts]") {
+TEST_CASE("create_account_with_id keeps the id, create_account draws acct- ids", "[accounts]") {
   AccountsFixture f;
   auto market = setup_market(f);
   const std::string community = market.tenderer.community_id;
@@ -77,7 +77,7 @@ TEST_CASE("create_account_with_id keeps the id; create_account draws acct- ids",
   CHECK(*count == 2);
 }
 
-TEST_CASE("check_login: the account for its password; unknown and wrong alike; disabled",
+TEST_CASE("check_login: the account for its password, unknown and wrong alike, disabled",
           "[accounts][login]") {
   AccountsFixture f;
   auto market = setup_market(f);

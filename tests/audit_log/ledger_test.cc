@@ -412,7 +412,7 @@ TEST_CASE("writer states live from command to command and are dropped with a rol
   CHECK(counter(l) == 1);
 }
 
-TEST_CASE("under load a batch waits at most commit_delay for more commands; a lone caller never") {
+TEST_CASE("under load a batch waits at most commit_delay for more commands, a lone caller never") {
   TempDir dir;
   auto o = options_for(dir);
   o.commit_delay = std::chrono::milliseconds(200);

@@ -25,7 +25,7 @@ Status append_one(Ledger& l) {
 
 }  // namespace
 
-TEST_CASE("reader leases: a returned connection is lent again; two at once differ",
+TEST_CASE("reader leases: a returned connection is lent again, two at once differ",
           "[reader_lease]") {
   TestLog log(false);
   sqlite3* first = nullptr;

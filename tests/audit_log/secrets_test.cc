@@ -51,7 +51,7 @@ std::string read_file(const std::filesystem::path& p) {
 
 }  // namespace
 
-TEST_CASE("every entry appended withheld carries a fresh 32-byte blind; public ones none",
+TEST_CASE("every entry appended withheld carries a fresh 32-byte blind, public ones none",
           "[secrets]") {
   TestLog log(false);
   REQUIRE(log.ledger
@@ -296,7 +296,7 @@ TEST_CASE("the data directory, database, WAL and keys are private", "[secrets]")
   log.open(false);
 }
 
-TEST_CASE("the public export shows withheld entries as stubs; --private in full, 0600",
+TEST_CASE("the public export shows withheld entries as stubs, --private in full, 0600",
           "[secrets]") {
   TestLog log(false);
   REQUIRE(log.ledger

@@ -39,7 +39,7 @@ Status append_withheld(WriteTxn& txn, const std::string& tender, const std::stri
 
 }  // namespace
 
-TEST_CASE("withheld until an event: an amendment does not move it; the event releases it") {
+TEST_CASE("withheld until an event: an amendment does not move it, the event releases it") {
   TestLog log(false);
   const std::int64_t now = sunbid::testing::kTestEpochMs;
   const std::int64_t deadline = now + 86'400'000;

@@ -204,7 +204,7 @@ TEST_CASE("JSONTestSuite: y_ files are accepted except the listed integer/duplic
   }
 }
 
-TEST_CASE("JSONTestSuite: i_ files never crash; the answers are recorded") {
+TEST_CASE("JSONTestSuite: i_ files never crash, the answers are recorded") {
   const auto files = files_with_prefix("i_");
   CHECK(files.size() == 35);
   for (const auto& [name, bytes] : files) {

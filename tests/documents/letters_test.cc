@@ -170,7 +170,7 @@ TEST_CASE("each letter's code and units are on its own page", "[letters]") {
   }
 }
 
-TEST_CASE("letters re-render to the same bytes; one changed field changes the digest",
+TEST_CASE("letters re-render to the same bytes, one changed field changes the digest",
           "[letters]") {
   auto in = community(5);
   auto a = render_activation_letters(in);

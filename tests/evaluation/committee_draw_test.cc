@@ -61,7 +61,7 @@ TEST_CASE("committee draw matches docs/committee-draw.md") {
   CHECK(again->pool_digest == draw->pool_digest);
 }
 
-TEST_CASE("decision participants are excluded; reasons accumulate") {
+TEST_CASE("decision participants are excluded, reasons accumulate") {
   auto pool = fourteen_experts();
   for (auto& e : pool) {
     if (e.account == "e02") {

@@ -108,7 +108,7 @@ constexpr const char* kRoster =
 }  // namespace
 
 TEST_CASE(
-    "confidentiality: the committee is withheld until the decision; ballots until the "
+    "confidentiality: the committee is withheld until the decision, ballots until the "
     "window closes") {
   EvalFixture f;
   auto d = to_candidates(f, {200, 210, 220, 230}, [](boost::json::object& r) {
@@ -152,8 +152,9 @@ TEST_CASE(
   REQUIRE(marks->size() == 20);
   for (const auto& m : *marks) CHECK(m.member.find("expert-") == std::string::npos);
 
-  // The vote window: ballots are withheld until it closes.
-  f.clock.set_ms(days_end(f.clock.now_ms(), 3));
+  // The vote window (open at the end of the 15-day publicity that announced
+  // it, 物业管理条例 12): ballots are withheld until it closes.
+  f.clock.set_ms(days_end(f.clock.now_ms(), 15));
   REQUIRE(f.eval->catch_up(d.t.id).ok());
   const auto A = d.bid_of[kUsccA];
   for (const char* k : {"O1", "O2", "O3"}) {
@@ -230,7 +231,7 @@ TEST_CASE("confidentiality: committee votes are public once their round is decid
   CHECK(lines.pending == 0);
 }
 
-TEST_CASE("confidentiality: a suspension does not release the committee; a cancellation does") {
+TEST_CASE("confidentiality: a suspension does not release the committee, a cancellation does") {
   EvalFixture f;
   add_pool(f, 10);
   auto t = open_tender(f, {200, 210, 220, 230}, [](boost::json::object& r) {

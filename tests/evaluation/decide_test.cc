@@ -165,7 +165,7 @@ TEST_CASE("a suspension during the publicity moves the vote's opening past it", 
 }
 
 TEST_CASE(
-    "a suspension inside the owners' vote extends it by the days touched; ballots stay sealed",
+    "a suspension inside the owners' vote extends it by the days touched, ballots stay sealed",
     "[decide]") {
   EvalFixture f;
   auto d = owners_vote_candidates(f);
@@ -176,7 +176,7 @@ TEST_CASE(
   f.clock.advance_ms(kHourMs);
   REQUIRE(f.eval->cast_ballot(owner(d, "K1"), d.t.id, A).ok());
 
-  SECTION("suspended 23:59 to 00:01 China time: two days touched, rolled past the weekend") {
+  SECTION("suspended 23:59 to 00:01 China time: two days touched") {
     f.clock.set_ms(next_china_time(opens + eval::kDayMs, (23 * 60 + 59) * 60'000));
     const std::int64_t start = f.clock.now_ms();
     REQUIRE(f.service->suspend(f.supervisor, d.t.id, "投诉核查").ok());
@@ -184,12 +184,12 @@ TEST_CASE(
     f.clock.set_ms(start + 2 * 60'000);
     REQUIRE(f.service->resume(f.supervisor, d.t.id).ok());
     auto w = payload_of_last(f, "tender.resumed")["vote_window"].as_object();
-    // The window ended 24:00 on Friday 4 July 2025; two more days end on
-    // Sunday 6 July, a rest day: the end rolls to 24:00 on Monday 7 July
-    // (main ended it on the Sunday).
-    REQUIRE(core::weekday(core::china_date(closes - 1)) == 5);
-    CHECK(w["extended_days"].as_int64() == 3);
-    const std::int64_t new_close = closes + 3 * eval::kDayMs;
+    // The window (opened at the end of the 15-day publicity) ended 24:00 on
+    // Wednesday 16 July 2025; two more days end on Friday 18 July, a
+    // working day. (The roll past rest days: the section below.)
+    REQUIRE(core::weekday(core::china_date(closes - 1)) == 3);
+    CHECK(w["extended_days"].as_int64() == 2);
+    const std::int64_t new_close = closes + 2 * eval::kDayMs;
     CHECK(ms(std::string(w["closes_at"].as_string())) == new_close);
     // At the original close + 1 ms nothing of the ballot is readable, and
     // the window is still open.
@@ -241,14 +241,16 @@ TEST_CASE(
     CHECK(status_of(f, d.t.id) == core::TenderStatus::suspended);
     f.clock.set_ms(closes + 2 * eval::kDayMs);
     REQUIRE(f.service->resume(f.supervisor, d.t.id).ok());
-    // 23:00 China time on the window's last day (Friday 4 July 2025) to
-    // 00:00 three days later: Friday, Saturday and Sunday touched (the
-    // instant a suspension ends is not part of it, docs/periods.md); 4 July
-    // + 3 is Monday 7 July, a working day (main counted four dates).
+    // 23:00 China time on the window's last day (Wednesday 16 July 2025) to
+    // 00:00 three days later: Wednesday, Thursday and Friday touched (the
+    // instant a suspension ends is not part of it, docs/periods.md); 16 July
+    // + 3 is Saturday 19 July, a rest day: the end rolls past the weekend to
+    // 24:00 on Monday 21 July.
     const std::int64_t days = eval::china_day(f.clock.now_ms() - 1) - eval::china_day(start) + 1;
     CHECK(days == 3);
+    REQUIRE(core::weekday(core::china_date(closes - 1)) == 3);
     auto w = payload_of_last(f, "tender.resumed")["vote_window"].as_object();
-    CHECK(ms(std::string(w["closes_at"].as_string())) == closes + days * eval::kDayMs);
+    CHECK(ms(std::string(w["closes_at"].as_string())) == closes + (days + 2) * eval::kDayMs);
     CHECK(public_entries_of(f, "ballot.cast", f.clock.now_ms()) == 0);
   }
 }
@@ -284,7 +286,7 @@ TEST_CASE("a suspension inside a committee round extends it by the exact duratio
   CHECK(public_entries_of(f, "committee_vote.cast", f.clock.now_ms()) == 2);
 }
 
-TEST_CASE("the owners' decision executes itself; POST /decision is idempotent", "[decide]") {
+TEST_CASE("the owners' decision executes itself, POST /decision is idempotent", "[decide]") {
   EvalFixture f;
   auto d = owners_vote_candidates(f);
   const auto A = d.bid_of[kUsccA];
@@ -308,8 +310,8 @@ TEST_CASE("the owners' decision executes itself; POST /decision is idempotent", 
   CHECK(e["actor"].as_string() == "system");
   CHECK(e["payload"].as_object()["winner"].as_string() == A);
   CHECK(status_of(f, d.t.id) == core::TenderStatus::award_publicized);
-  // The 中标结果公示 and the named 评标报告 follow.
-  const auto decided_at = f.all_entries().size() - 3;
+  // The 投票结果公告, the 中标结果公示 and the named 评标报告 follow.
+  const auto decided_at = f.all_entries().size() - 4;
   // The tenderer's click answers the stored result and appends nothing.
   for (int i = 0; i < 2; ++i) {
     auto r = expect_eval_unchanged(f, [&] { return f.eval->decide(d.t.market.tenderer, d.t.id); });
@@ -400,7 +402,7 @@ TEST_CASE("committee methods bind once every vote is in", "[decide]") {
       "cancel_requires_supervisor");
 }
 
-TEST_CASE("vote_then_lottery: the tick opens the draw; POST /decision waits for the beacon",
+TEST_CASE("vote_then_lottery: the tick opens the draw, POST /decision waits for the beacon",
           "[decide]") {
   EvalFixture f;
   auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {

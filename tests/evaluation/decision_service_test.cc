@@ -385,7 +385,7 @@ TEST_CASE("owners_vote: an abstention counts as participation") {
   finish_award(f, o.d.t.id, o.A);
 }
 
-TEST_CASE("owners_vote: exactly half loses; run-off; replaced ballots; one centi-m² more wins") {
+TEST_CASE("owners_vote: exactly half loses, run-off, replaced ballots, one centi-m² more wins") {
   EvalFixture f;
   auto o = owners_vote(f, true);
   // Refusals first.

@@ -84,7 +84,7 @@ TEST_CASE("uniform rejects words at or above 2^64 - (2^64 mod n)") {
   CHECK(s.uniform(n) == 4223150261771066558ULL);
 }
 
-TEST_CASE("uniform(1) consumes a word; sample(n, n) is a permutation") {
+TEST_CASE("uniform(1) consumes a word, sample(n, n) is a permutation") {
   DrawStream a(example_seed());
   CHECK(a.uniform(1) == 0);
   CHECK(a.next_word() == 0xa3cc6f2fff657eebULL);

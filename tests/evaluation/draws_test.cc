@@ -256,7 +256,7 @@ TEST_CASE("experts: conflict USCCs normalised and validated (legal review D9)", 
   CHECK(excluded.count("expert-rel"));
 }
 
-TEST_CASE("experts: updates are logged and effective-dated; entries hold no record in clear",
+TEST_CASE("experts: updates are logged and effective-dated, entries hold no record in clear",
           "[draws]") {
   EvalFixture f;
   add_pool(f, 10);

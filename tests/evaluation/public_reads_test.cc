@@ -10,7 +10,7 @@
 using namespace sunbid;
 using namespace sunbid::testing;
 
-TEST_CASE("candidates carry bidder and price; the award is public only once decided",
+TEST_CASE("candidates carry bidder and price, the award is public only once decided",
           "[public_reads]") {
   EvalFixture f;
   auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {

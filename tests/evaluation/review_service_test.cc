@@ -267,7 +267,7 @@ TEST_CASE("review: fewer qualified than min_valid_bids fails the tender") {
   CHECK(public_entries_of_kind(f, "evaluation_report_named") == 1);
 }
 
-TEST_CASE("review: a member must declare first; one who submitted marks cannot be replaced") {
+TEST_CASE("review: a member must declare first, one who submitted marks cannot be replaced") {
   EvalFixture f;
   add_pool(f, 10);
   auto t = open_tender(f, {230, 200, 220, 0}, two_criteria);

@@ -53,8 +53,11 @@ TEST_CASE("round_half_up is exact") {
   CHECK(round_half_up(1061, 4) == 265);  // 265.25
   CHECK(round_half_up(1062, 4) == 266);  // 265.5
   CHECK(round_half_up(0, 9) == 0);
-  CHECK(round_half_up(Uint128{100'000'000'000'000'000'000ULL}, 1) ==
-        100'000'000'000'000'000'000ULL);
+  // A numerator past 64 bits: 10^20 (2^64 is about 1.8 × 10^19).
+  const Uint128 big = Uint128{100'000'000'000ULL} * 1'000'000'000ULL;
+  CHECK(round_half_up(big, 10) == 10'000'000'000'000'000'000ULL);
+  CHECK(round_half_up(big + 4, 10) == 10'000'000'000'000'000'000ULL);
+  CHECK(round_half_up(big + 5, 10) == 10'000'000'000'000'000'001ULL);
 }
 
 // docs/composite-score.md, worked by hand:

@@ -28,7 +28,7 @@ TEST_CASE("an owners' vote is near from the candidates' publicity to the vote's 
   CHECK_FALSE(near(f, community));  // opened, not reviewed: no vote scheduled yet
 }
 
-TEST_CASE("a scheduled and an open owners' vote are near; a closed one is not",
+TEST_CASE("a scheduled and an open owners' vote are near, a closed one is not",
           "[activation][vote]") {
   EvalFixture f;
   auto d = to_candidates(f, {200, 210, 220}, [](boost::json::object& r) {

@@ -74,7 +74,7 @@ TEST_CASE("login throttle: a stranger's failures delay only its own pair, with b
   CHECK_FALSE(t.begin("ent-rival", "198.51.100.7", t0 + 14000).has_value());
 }
 
-TEST_CASE("login throttle: one address is limited across accounts; IPv6 per /64",
+TEST_CASE("login throttle: one address is limited across accounts, IPv6 per /64",
           "[abuse][login]") {
   limits::Settings s;
   s.max_address_login_failures = 4;
@@ -92,7 +92,7 @@ TEST_CASE("login throttle: one address is limited across accounts; IPv6 per /64"
   CHECK(LoginThrottle::address_bucket("192.0.2.1") == "192.0.2.1");
 }
 
-TEST_CASE("login throttle: state is bounded in count; check and record are one step",
+TEST_CASE("login throttle: state is bounded in count, check and record are one step",
           "[abuse][login]") {
   limits::Settings s;
   s.max_throttle_keys = 50;
@@ -116,7 +116,7 @@ TEST_CASE("login throttle: state is bounded in count; check and record are one s
   CHECK(passed.load() == limits::kMaxLoginFailures);
 }
 
-TEST_CASE("login: scrypt runs on the login pool; beyond max_pending_logins, 503 login_busy",
+TEST_CASE("login: scrypt runs on the login pool, beyond max_pending_logins, 503 login_busy",
           "[abuse][login]") {
   limits::Settings s;
   s.login_threads = 1;
@@ -176,7 +176,7 @@ TEST_CASE("login: a username over 64 bytes is refused before throttling or scryp
   CHECK(f.call("POST", "/api/v1/sessions", login_body(edge, "x-password")).status == 429);
 }
 
-TEST_CASE("login: the old lockout is gone; a victim logs in from its own address",
+TEST_CASE("login: the old lockout is gone, a victim logs in from its own address",
           "[abuse][login]") {
   ApiFixture f;
   // Five failures from a stranger (the old hard lockout of the username).
@@ -195,7 +195,7 @@ TEST_CASE("login: the old lockout is gone; a victim logs in from its own address
 
 // ---- Trusted proxies, loopback (B1) -------------------------------------------
 
-TEST_CASE("proxies: a proxied request is never loopback; the last forwarded hop counts",
+TEST_CASE("proxies: a proxied request is never loopback, the last forwarded hop counts",
           "[abuse][proxy]") {
   ApiFixture f(false, {"127.0.0.1"});
   // The host's own monitoring, directly: allowed.
@@ -218,7 +218,7 @@ TEST_CASE("proxies: a proxied request is never loopback; the last forwarded hop 
 
 // ---- Bodies before authentication (A11) -----------------------------------------
 
-TEST_CASE("bodies: the limit is decided on the header; roster size only for an admin",
+TEST_CASE("bodies: the limit is decided on the header, roster size only for an admin",
           "[abuse][body]") {
   limits::Settings s;
   s.max_anonymous_body_bytes = 100;
@@ -334,7 +334,7 @@ TEST_CASE("trail: pages of one checkpoint, each verifiable, walked with tree_siz
   CHECK(w.call("GET", t + "/trail?tree_size=999999").status == 404);
 }
 
-TEST_CASE("objections: the text is bounded; the list is paginated", "[abuse][objections]") {
+TEST_CASE("objections: the text is bounded, the list is paginated", "[abuse][objections]") {
   limits::Settings s;
   s.max_objection_text_bytes = 30;
   s.objections_per_page = 2;
@@ -415,7 +415,7 @@ TEST_CASE("rate limiter: bounded keys, one step", "[abuse][rate]") {
 
 // ---- /dev/clock (A16) ----------------------------------------------------------
 
-TEST_CASE("dev clock: only the admin moves time; a refused jump changes nothing",
+TEST_CASE("dev clock: only the admin moves time, a refused jump changes nothing",
           "[abuse][devclock]") {
   TenderWorld w(true);
   const std::int64_t before = w.dev.now_ms();
@@ -449,7 +449,7 @@ TEST_CASE("dev clock: a non-loopback listen address is refused", "[abuse][devclo
 
 // ---- Settings ------------------------------------------------------------------
 
-TEST_CASE("config: limits are settings with defaults; each may be lowered", "[abuse][config]") {
+TEST_CASE("config: limits are settings with defaults, each may be lowered", "[abuse][config]") {
   auto d = parse_serve_config("{}");
   REQUIRE(d.ok());
   CHECK(d->limits.max_connections_per_address == limits::kMaxConnectionsPerAddress);

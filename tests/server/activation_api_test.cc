@@ -38,7 +38,7 @@ struct Onboarding : ApiFixture {
   std::string admin, tenderer, community;
 };
 
-TEST_CASE("the issuing answer carries the codes and their links; activation binds the owner",
+TEST_CASE("the issuing answer carries the codes and their links, activation binds the owner",
           "[activation][api]") {
   Onboarding f;
   auto r =

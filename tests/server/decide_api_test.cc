@@ -12,7 +12,7 @@ using namespace sunbid;
 using namespace sunbid::server;
 using namespace sunbid::server::testing;
 
-TEST_CASE("the tick skips a tender whose step fails; the others still move",
+TEST_CASE("the tick skips a tender whose step fails, the others still move",
           "[api][tick][decide]") {
   TenderWorld w(true);
   const std::string broken = w.published_tender();
@@ -45,7 +45,7 @@ TEST_CASE("the tick skips a tender whose step fails; the others still move",
   CHECK(core::detail::unchecked_view(*db, healthy)->status == core::TenderStatus::reveal);
 }
 
-TEST_CASE("a supervisor cancels citing the rule violated; the tender shows it", "[api][decide]") {
+TEST_CASE("a supervisor cancels citing the rule violated, the tender shows it", "[api][decide]") {
   TenderWorld w;
   const std::string id = w.published_tender();
   const std::string t = "/api/v1/tenders/" + id;

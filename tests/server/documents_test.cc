@@ -170,7 +170,7 @@ TEST_CASE("the document worker renders once, stores, logs document.rendered and 
   CHECK(entries_of_type(*w.ledger, "document.rendered").size() == 2);
 }
 
-TEST_CASE("re-rendering a stored document's source reproduces its digest; one field changes it",
+TEST_CASE("re-rendering a stored document's source reproduces its digest, one field changes it",
           "[documents]") {
   DocWorld w;
   w.published_tender();
@@ -200,7 +200,7 @@ TEST_CASE("re-rendering a stored document's source reproduces its digest; one fi
             .code == "document_source_invalid");
 }
 
-TEST_CASE("the stage notices render from their sources; one field changes the digest",
+TEST_CASE("the stage notices render from their sources, one field changes the digest",
           "[documents]") {
   // Sources as tender_core writes them (docs/documents.md, "The stage notices' sources").
   const json::object common = {

@@ -357,7 +357,7 @@ TEST_CASE("review: hidden marks, final submissions, refusals, candidates", "[api
   CHECK(w.call("GET", t + "/clearing-report", "", w.other_tenderer).status == 403);
 }
 
-TEST_CASE("barriers: evaluators read nothing of the decision; ballots stay hidden", "[api][eval]") {
+TEST_CASE("barriers: evaluators read nothing of the decision, ballots stay hidden", "[api][eval]") {
   EvalWorld w;
   const std::string id =
       w.opened_tender({{"method", "owners_vote"}, {"allow_runoff", true}}, 604800);
@@ -606,7 +606,7 @@ TEST_CASE("scenario vote_then_lottery: votes make the shortlist, the draw picks"
   check_trail(w, id, {"committee_vote.cast", "decision.made", "draw.made"});
 }
 
-TEST_CASE("service tiers: a missing name is 400 missing_field; the list has next_cursor",
+TEST_CASE("service tiers: a missing name is 400 missing_field, the list has next_cursor",
           "[api][registry]") {
   TenderWorld w;
   auto r = w.call("PUT", "/api/v1/service-tiers",

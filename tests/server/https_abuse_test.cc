@@ -115,7 +115,7 @@ TEST_CASE("https: a trusted proxy's clients are not capped per address", "[abuse
   CHECK(b.send(kHealth) == 200);
 }
 
-TEST_CASE("https: every X-Forwarded-For field is joined; the trusted proxy's hop counts",
+TEST_CASE("https: every X-Forwarded-For field is joined, the trusted proxy's hop counts",
           "[abuse][https][proxy]") {
   limits::Settings s;
   s.max_address_login_failures = 1;

@@ -157,7 +157,7 @@ TEST_CASE("a tender that contradicts its plan is refused with the field named", 
   CHECK(plan.at("passed_index").as_int64() > 0);
 }
 
-TEST_CASE("one live tender per plan; a re-tender after a cancellation may follow it",
+TEST_CASE("one live tender per plan, a re-tender after a cancellation may follow it",
           "[api][plan]") {
   TenderWorld w;
   const std::string first = w.published_tender();  // the first owners_vote plan, M1

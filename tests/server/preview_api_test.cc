@@ -81,7 +81,7 @@ TEST_CASE("POST /tenders/preview-windows: the instants publication fixes", "[api
   CHECK(body_json(t).at("reveal_closes_at").as_string() == p.at("reveal_closes_at").as_string());
 }
 
-TEST_CASE("POST /tenders/preview-windows: bad input changes nothing; tenderers only",
+TEST_CASE("POST /tenders/preview-windows: bad input changes nothing, tenderers only",
           "[api][preview]") {
   TenderWorld w;
   const std::string target = "/api/v1/tenders/preview-windows";

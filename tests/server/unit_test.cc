@@ -10,7 +10,7 @@
 using namespace sunbid;
 using namespace sunbid::server;
 
-TEST_CASE("policy: every action has a rule; roles and loopback", "[policy]") {
+TEST_CASE("policy: every action has a rule, roles and loopback", "[policy]") {
   for (Action a :
        {Action::kReadHealth, Action::kReadMetrics, Action::kCreateSession, Action::kDeleteSession,
         Action::kCreateAccount, Action::kReadAudit, Action::kAdvanceDevClock,

@@ -238,7 +238,7 @@ TEST_CASE("cookie sessions: a cookie login from another site is refused", "[cook
   CHECK(error_code(bad) == "invalid_field");
 }
 
-TEST_CASE("a bearer token still wins and must be valid; the cookie is not consulted then",
+TEST_CASE("a bearer token still wins and must be valid, the cookie is not consulted then",
           "[cookie]") {
   ApiFixture f;
   Browser b{f};

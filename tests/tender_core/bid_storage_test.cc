@@ -174,7 +174,7 @@ struct Completion {
 }  // namespace
 
 TEST_CASE(
-    "migrations 5, 6 and 11 move bids of a version-4 file; every bid and receipt still reads") {
+    "migrations 5, 6 and 11 move bids of a version-4 file, every bid and receipt still reads") {
   CoreFixture f(ms("2025-06-01T00:00:00Z"), 4096, migrations_up_to_4());
   {
     auto db = f.reader();
@@ -238,13 +238,13 @@ TEST_CASE(
   auto replace_entry = boost::json::parse(entries[replaced->log_index]).as_object();
   CHECK(replace_entry["payload"].as_object()["replaces"].as_int64() ==
         static_cast<std::int64_t>(receipts[0]));
-  expect_one_entry(f, [&] { return f.service->withdraw_bid(m.enterprises[3], t1); });
+  (void)expect_one_entry(f, [&] { return f.service->withdraw_bid(m.enterprises[3], t1); });
 
   // Reveal and open: the migrated commitments open.
   f.clock.set_ms(ms(kDeadline));
   REQUIRE(f.service->tick(f.clock.now_ms()).ok());
   for (std::size_t i = 0; i < 3; ++i) {
-    expect_one_entry(f, [&] {
+    (void)expect_one_entry(f, [&] {
       return f.service->reveal_bid(m.enterprises[i], t1, sealed[i].salt_hex, sealed[i].bid);
     });
   }

@@ -106,7 +106,7 @@ std::string code_of(const std::string& pair, const std::string& org8 = "77604965
 
 }  // namespace
 
-TEST_CASE("gate at submission: each threshold at its boundary; the refusal names the rating",
+TEST_CASE("gate at submission: each threshold at its boundary, the refusal names the rating",
           "[gate]") {
   CoreFixture f;
   Market m = setup_market(f);  // A..D: AA 4★; the tender asks A / 3★
@@ -243,7 +243,7 @@ TEST_CASE("gate on the deadline snapshot: a bid failing it is invalid in the ope
   CHECK(detail::unchecked_view(db, t)->status == TenderStatus::opened);  // 2 >= min_valid_bids 2
 }
 
-TEST_CASE("a bidder failing the snapshot still counts as a bidder; valid bids decide after",
+TEST_CASE("a bidder failing the snapshot still counts as a bidder, valid bids decide after",
           "[gate]") {
   CoreFixture f;
   Market m = setup_market(f);
@@ -396,7 +396,7 @@ TEST_CASE("a cancelled tender never publishes its bids (security A14)", "[gate]"
   CHECK(public_of_type(f, deadline + 400 * kDayMs, "bid.", s) == 0);
 }
 
-TEST_CASE("drafts stay out of the public feed until published; a bid on a draft is 404", "[gate]") {
+TEST_CASE("drafts stay out of the public feed until published, a bid on a draft is 404", "[gate]") {
   CoreFixture f;
   Market m = setup_market(f);
   auto draft =
@@ -441,7 +441,7 @@ TEST_CASE("drafts stay out of the public feed until published; a bid on a draft 
   CHECK(entries_of(f, "tender.cancelled").size() == 1);  // it is in the log, withheld
 }
 
-TEST_CASE("only USCC type 91 may bid; other valid codes register and may object", "[gate]") {
+TEST_CASE("only USCC type 91 may bid, other valid codes register and may object", "[gate]") {
   CoreFixture f;
   Market m = setup_market(f);
   const std::string t = publish_tender(f, m, kDeadline);

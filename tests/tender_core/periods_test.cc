@@ -145,7 +145,7 @@ TEST_CASE("a later calendar extends an open period, never shortens it", "[period
   CHECK(before.in_force_at(opened - 1001).version == 0);
 }
 
-TEST_CASE("minimum periods count China dates; rest days do not extend them", "[periods]") {
+TEST_CASE("minimum periods count China dates, rest days do not extend them", "[periods]") {
   const std::int64_t published = ms("2025-06-01T23:30:00+08:00");
   // The deadline's China date must be at least 20 days after 1 June.
   CHECK(meets_minimum_period(published, midnight("2025-06-21"), 20));
@@ -274,7 +274,7 @@ TEST_CASE("publicity and objection answers follow the calendar in force when the
             .answer_due_ms == midnight("2025-10-11"));
 }
 
-TEST_CASE("a document objection holds the deadline; the answer restores its days", "[periods]") {
+TEST_CASE("a document objection holds the deadline, the answer restores its days", "[periods]") {
   CoreFixture f(ms("2025-06-02T09:00:00+08:00"));
   Market m = setup_market(f);
   // Deadline Thursday 3 July, 10:00 China time; objections until 22 June.

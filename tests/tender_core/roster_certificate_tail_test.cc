@@ -48,7 +48,7 @@ TEST_CASE("roster: an optional certificate_tail column", "[roster][activation]")
   CHECK(long_tail.error().to_string().find(secret) == std::string::npos);
 }
 
-TEST_CASE("roster import: hooks see the tails; units and the entry never hold them",
+TEST_CASE("roster import: hooks see the tails, units and the entry never hold them",
           "[roster][activation]") {
   CoreFixture f;
   std::vector<std::pair<std::string, std::string>> seen;

@@ -82,7 +82,7 @@ TEST_CASE("defaults: min_valid_bids 3, vote windows 0", "[tender_rules]") {
   CHECK(r->vote_window_days == 0);
 }
 
-TEST_CASE("min_bidders: default 3, or min_valid_bids when larger; frozen in to_json",
+TEST_CASE("min_bidders: default 3, or min_valid_bids when larger, frozen in to_json",
           "[tender_rules][gate]") {
   auto o = base();
   auto r = tender_rules_from_json(o);

@@ -105,7 +105,7 @@ TEST_CASE("window plan: every window of an owners' vote with the National Day ca
   CHECK(*plain.earliest_vote_close_ms == ms("2025-10-16T16:00:00Z"));
 }
 
-TEST_CASE("window plan: methods without a vote have no vote window; committee rounds in hours",
+TEST_CASE("window plan: methods without a vote have no vote window, committee rounds in hours",
           "[window_plan]") {
   const PlatformSettings settings;
   const std::int64_t published = ms("2025-09-01T01:00:00Z");

@@ -22,6 +22,11 @@ export const i18n = createI18n({
   messages: { 'zh-CN': zhCN, en },
 });
 
+// The page's language follows the stored choice from the first load (the
+// HTML says zh-CN): a screen reader must not read English with a Chinese
+// voice after a reload.
+document.documentElement.lang = i18n.global.locale.value;
+
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;
