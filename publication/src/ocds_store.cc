@@ -77,9 +77,11 @@ Result<std::size_t> OcdsPublisher::catch_up(audit::Ledger& ledger, std::size_t m
   {
     // Most ticks find nothing new: tell that from a reader, not a command.
     SUNBID_ASSIGN_OR_RETURN(auto lease, ledger.reader());
-    SUNBID_ASSIGN_OR_RETURN(
-        std::int64_t cursor,
-        lease.db().query_int64("SELECT next_index FROM ocds_cursor WHERE id = 1"));
+    SUNBID_ASSIGN_OR_RETURN(Statement * q,
+                            lease.db().cached("SELECT next_index FROM ocds_cursor WHERE id = 1"));
+    SUNBID_ASSIGN_OR_RETURN(bool row, q->step());
+    const std::int64_t cursor = row ? q->column_int64(0) : 0;
+    q->reset();
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t size, audit::log_size(lease.db()));
     if (static_cast<std::uint64_t>(cursor) >= size) return std::size_t{0};
   }
