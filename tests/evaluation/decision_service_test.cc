@@ -490,7 +490,7 @@ TEST_CASE("barrier: the decision writes nothing of the review") {
   CHECK(eval::EvaluationService::decision(db, o.d.t.id, f.supervisor).ok());
 }
 
-TEST_CASE("owners_vote: the window is [end of publicity, + vote_window_s) to the millisecond") {
+TEST_CASE("owners_vote: the window opens at the end of the publicity and closes vote_window_s later, to the millisecond") {
   EvalFixture f;
   auto d = to_candidates(f, {200, 210, 220, 230}, [](auto& r) {
     r["decision"] = {{"method", "owners_vote"}, {"allow_runoff", false}};
