@@ -63,8 +63,14 @@ test('the tender notice: rules in plain Chinese, China time, a countdown', async
   await expect(page).toHaveURL(/\/tenders\/T1$/);
   await expect(page.locator('[data-test=decision]')).toContainText('三分之二');
   await expect(page.locator('[data-test=rules]')).toContainText('每平方米每月 1.80 元至 3.00 元');
-  // 2027-01-01T02:00Z is 10:00 in China.
-  await expect(page.locator('[data-test=deadline]')).toHaveText('2027/01/01 10:00');
+  // The demo sets T1's deadline 25 days after its start at 10:00 China time:
+  // the page shows the API's instant in China time (UTC+8), whatever the day.
+  const t1 = await (await page.request.get('/api/v1/tenders/T1')).json();
+  const china = new Date(Date.parse(t1.bid_deadline) + 8 * 3_600_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const shown = `${china.getUTCFullYear()}/${two(china.getUTCMonth() + 1)}/${two(china.getUTCDate())} ${two(china.getUTCHours())}:${two(china.getUTCMinutes())}`;
+  expect(shown.endsWith(' 10:00')).toBe(true);
+  await expect(page.locator('[data-test=deadline]')).toHaveText(shown);
   const first = await page.locator('[data-test=countdown]').textContent();
   await page.waitForTimeout(1100);
   expect(await page.locator('[data-test=countdown]').textContent()).not.toBe(first);
