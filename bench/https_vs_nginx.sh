@@ -183,10 +183,10 @@ each_rps() { for f in "$W/$1".*.wrk; do awk '/^Requests\/sec:/ {printf "%d ", $2
 loads() { cat "$W/$1".*.load | tr '\n' ' '; }
 non2xx() { cat "$W/$1".*.wrk | awk '/Non-2xx/ {n += $NF} END {print n + 0}'; }
 sockerr() { cat "$W/$1".*.wrk | awk '/Socket errors/ {sub(/.*Socket errors: /, ""); e = e $0 "; "} END {print (e == "" ? "none" : e)}'; }
-rss_kib() {  # total VmRSS of a process and its children
-  local total=0 p
+rss_kib() {  # total VmRSS (or the field $2, e.g. RssAnon) of a process and its children
+  local total=0 p field=${2:-VmRSS}
   for p in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")))
+    total=$((total + $(awk -v f="$field:" '$1 == f {print $2}' "/proc/$p/status")))
   done
   echo "$total"
 }
@@ -213,6 +213,8 @@ LUA
 
 S_IDLE=$(rss_kib "$SUNBID_PID")
 N_IDLE=$(rss_kib "$NGINX_PID")
+S_IDLE_ANON=$(rss_kib "$SUNBID_PID" RssAnon)
+N_IDLE_ANON=$(rss_kib "$NGINX_PID" RssAnon)
 # Memory first, on servers that have not been under load yet (afterwards the
 # heap's high-water mark would hide the connections' own cost).
 for run in $(seq 1 "$RUNS"); do
@@ -227,6 +229,7 @@ for run in $(seq 1 "$RUNS"); do
   wrk_run n_hs "$run" -H "Connection: close" "$NBASE/health"
   wrk_run s_bids "$run" -s "$W/bids.lua" "$SBASE/tenders"
   wrk_run s_ocds "$run" "$SBASE/ocds/releases?after=0&limit=20"
+  wrk_run s_ocdsz "$run" -H "Accept-Encoding: gzip" "$SBASE/ocds/releases?after=0&limit=20"
 done
 # Each file: RSS before opening the connections, RSS with them open (the
 # heap keeps its high-water mark, so the idle figure is the one before all).
@@ -259,8 +262,13 @@ row "GET /ocds/releases (20 releases, $(curl -sf --cacert "$CERT" "$SBASE/ocds/r
 row "  each run; ratio to the tender GET" "$(each_rps s_ocds)" "-" ""
 row "  p50 / p99 latency (ms)" "$(pct s_ocds 50%) / $(pct s_ocds 99%)" "-" ""
 row "  non-2xx; socket errors" "$(non2xx s_ocds); $(sockerr s_ocds)" "-" ""
+row "  the same with Accept-Encoding: gzip ($(curl -sf --cacert "$CERT" -H 'Accept-Encoding: gzip' "$SBASE/ocds/releases?after=0&limit=20" | wc -c) B) req/s" "$(rps s_ocdsz)" "-" "$(ratio "$(rps s_ocdsz)" "$(rps s_get)")"
+row "  each run" "$(each_rps s_ocdsz)" "-" ""
+row "  p50 / p99 latency (ms)" "$(pct s_ocdsz 50%) / $(pct s_ocdsz 99%)" "-" ""
+row "  non-2xx; socket errors" "$(non2xx s_ocdsz); $(sockerr s_ocdsz)" "-" ""
 row "GET ratio of each run pair" "$(for r in $(seq 1 "$RUNS"); do ratio "$(awk '/^Requests\/sec:/ {print $2}' "$W/s_get.$r.wrk")" "$(awk '/^Requests\/sec:/ {print $2}' "$W/n_get.$r.wrk")"; done | tr '\n' ' ')" "" ""
 row "RSS idle (MiB)" "$(mib "$S_IDLE")" "$(mib "$N_IDLE")" "$(ratio "$S_IDLE" "$N_IDLE")"
+row "  of which anonymous (RssAnon; the rest is mapped files: fonts, libraries)" "$(mib "$S_IDLE_ANON")" "$(mib "$N_IDLE_ANON")" ""
 row "RSS with 1,000 idle TLS connections (MiB)" "$(mib "$S_1K")" "$(mib "$N_1K")" "$(ratio "$S_1K" "$N_1K")"
 row "  per connection (KiB, (with - idle) / 1,000)" "$S_PER" "$N_PER" "$(ratio "$S_PER" "$N_PER")"
 row "RSS after all runs (MiB)" "$(mib "$(rss_kib "$SUNBID_PID")")" "$(mib "$(rss_kib "$NGINX_PID")")" ""

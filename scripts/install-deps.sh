@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache g++ clang-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libssl-dev openssl libfmt-dev catch2 libcli11-dev
+  libsqlite3-dev sqlite3 libssl-dev openssl zlib1g-dev libfmt-dev catch2 libcli11-dev
   python3 python3-jsonschema python3-requests curl
   pkg-config libcairo2-dev libpango1.0-dev libqrencode-dev fontconfig fonts-noto-cjk poppler-utils
   chromium

@@ -74,6 +74,7 @@ Result<std::optional<json::object>> last_state(audit::Database& db, std::string_
 }  // namespace
 
 Result<std::size_t> OcdsPublisher::catch_up(audit::Ledger& ledger, std::size_t max_entries) const {
+  if (caught_up(ledger)) return std::size_t{0};
   {
     // Most ticks find nothing new: tell that from a reader, not a command.
     SUNBID_ASSIGN_OR_RETURN(auto lease, ledger.reader());
@@ -83,6 +84,7 @@ Result<std::size_t> OcdsPublisher::catch_up(audit::Ledger& ledger, std::size_t m
     const std::int64_t cursor = row ? q->column_int64(0) : 0;
     q->reset();
     SUNBID_ASSIGN_OR_RETURN(std::uint64_t size, audit::log_size(lease.db()));
+    advance_cursor(static_cast<std::uint64_t>(cursor));
     if (static_cast<std::uint64_t>(cursor) >= size) return std::size_t{0};
   }
   std::size_t made_total = 0;
@@ -90,6 +92,7 @@ Result<std::size_t> OcdsPublisher::catch_up(audit::Ledger& ledger, std::size_t m
     struct Step {
       std::size_t made = 0;
       bool more = false;
+      std::uint64_t end = 0;  // the cursor after the command
     };
     SUNBID_ASSIGN_OR_RETURN(Step step, ledger.run<Step>([&](audit::WriteTxn& txn) -> Result<Step> {
       auto& db = txn.db();
@@ -97,7 +100,7 @@ Result<std::size_t> OcdsPublisher::catch_up(audit::Ledger& ledger, std::size_t m
                               db.query_int64("SELECT next_index FROM ocds_cursor WHERE id = 1"));
       const std::uint64_t start = static_cast<std::uint64_t>(cursor);
       const std::uint64_t size = txn.log_size();
-      if (start >= size) return Step{};
+      if (start >= size) return Step{0, false, start};
       const std::uint64_t end = std::min<std::uint64_t>(size, start + max_entries);
       SUNBID_ASSIGN_OR_RETURN(std::vector<audit::StoredEntry> entries,
                               audit::read_entries(db, start, end));
@@ -141,9 +144,11 @@ Result<std::size_t> OcdsPublisher::catch_up(audit::Ledger& ledger, std::size_t m
       up->bind(1, static_cast<std::int64_t>(end));
       SUNBID_TRY(up->run());
       out.more = end < size;
+      out.end = end;
       return out;
     }));
     made_total += step.made;
+    advance_cursor(step.end);
     if (!step.more) return made_total;
   }
 }

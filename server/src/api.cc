@@ -3,6 +3,8 @@
 // routes/ and wire/; see docs/server.md.
 #include "server/api.h"
 
+#include <algorithm>
+
 #include <condition_variable>
 #include <cstdio>
 #include <future>
@@ -101,11 +103,12 @@ void Api::handle_async(Request request, std::function<void(Response)> reply) {
     int cls = resp.status / 100;
     if (cls >= 1 && cls <= 5)
       metrics.responses_by_class[static_cast<std::size_t>(cls)].fetch_add(1);
-    // The web app's files say their own (static_site.h); API answers are
-    // never stored.
-    if (resp.headers.empty() || resp.headers.front().first != "Cache-Control") {
-      resp.headers.emplace_back("Cache-Control", "no-store");
-    }
+    // The web app's files, the documents' PDFs and open data say their own
+    // (static_site.h, server/public_body.h); other API answers are never
+    // stored.
+    const bool own = std::any_of(resp.headers.begin(), resp.headers.end(),
+                                 [](const auto& h) { return h.first == "Cache-Control"; });
+    if (!own) resp.headers.emplace_back("Cache-Control", "no-store");
     reply(std::move(resp));
   };
   try {

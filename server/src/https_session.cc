@@ -147,6 +147,7 @@ Request to_request(http::request<http::string_body>&& msg, const std::string& pe
   req.host = std::string(msg[http::field::host]);
   req.accept = std::string(msg[http::field::accept]);
   req.if_none_match = std::string(msg[http::field::if_none_match]);
+  req.accept_encoding = std::string(msg[http::field::accept_encoding]);
   // Every X-Forwarded-For field, joined: a proxy may append a field of
   // its own rather than extend the client's (security B1).
   for (const auto& field : msg) {

@@ -23,6 +23,7 @@ then checks:
   unknown tender, and a malformed `after` is a 400.
 """
 import csv
+import gzip
 import json
 import os
 import re
@@ -105,6 +106,48 @@ def _read_feed(c, limit=20):
     return releases, pages
 
 
+def _check_codings(c, r, releases):
+    """The feed over the wire: gzip when asked for, the same bytes decoded; a
+    strong ETag per coding and 304 on If-None-Match; a complete page
+    immutable, the feed's end revalidated."""
+    target = "/api/v1/ocds/releases?limit=2"
+    plain = c.raw("GET", target)
+    zipped = c.raw("GET", target, headers={"Accept-Encoding": "gzip"})
+    refused = c.raw("GET", target, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    r.check("ocds: without Accept-Encoding the page is sent as it is",
+            plain.status == 200 and "Content-Encoding" not in plain.headers
+            and plain.body.startswith(b"{"), (plain.status, dict(plain.headers)))
+    r.check("ocds: Accept-Encoding gzip gets gzip, which decodes to the same bytes (Vary: Accept-Encoding)",
+            zipped.status == 200 and zipped.headers.get("Content-Encoding") == "gzip"
+            and gzip.decompress(zipped.body) == plain.body
+            and len(zipped.body) < len(plain.body)
+            and zipped.headers.get("Vary") == "Accept-Encoding",
+            (zipped.status, dict(zipped.headers), len(zipped.body), len(plain.body)))
+    r.check("ocds: gzip;q=0 is honoured (identity)",
+            refused.status == 200 and "Content-Encoding" not in refused.headers
+            and refused.body == plain.body, dict(refused.headers))
+    e_plain, e_zip = plain.headers.get("ETag", ""), zipped.headers.get("ETag", "")
+    r.check("ocds: each coding has its own strong ETag",
+            re.fullmatch(r'"[0-9a-f]{16}"', e_plain) is not None and e_zip == e_plain[:-1] + '-gzip"',
+            (e_plain, e_zip))
+    again = c.raw("GET", target, headers={"If-None-Match": e_plain})
+    again_zip = c.raw("GET", target, headers={"If-None-Match": e_zip, "Accept-Encoding": "gzip"})
+    crossed = c.raw("GET", target, headers={"If-None-Match": e_plain, "Accept-Encoding": "gzip"})
+    r.check("ocds: If-None-Match with the page's ETag answers 304 without a body, per coding",
+            again.status == 304 and not again.body and again_zip.status == 304
+            and crossed.status == 200 and crossed.headers.get("Content-Encoding") == "gzip",
+            (again.status, again_zip.status, crossed.status))
+    if len(releases) > 2:
+        r.check("ocds: a complete page is immutable",
+                plain.headers.get("Cache-Control") == "public, max-age=31536000, immutable",
+                plain.headers.get("Cache-Control"))
+    last = releases[-1]["id"].removeprefix("log-")
+    end = c.raw("GET", f"/api/v1/ocds/releases?after={int(last) - 1}&limit=100")
+    r.check("ocds: the feed's end (an incomplete page) is revalidated, never immutable",
+            end.status == 200 and end.headers.get("Cache-Control") == "public, no-cache"
+            and end.headers.get("ETag"), dict(end.headers))
+
+
 def check_ocds(ctx, results):
     c, r = ctx.client, results
     ocds_dir = os.path.join(ctx.args.conformance, "ocds")
@@ -154,6 +197,8 @@ def check_ocds(ctx, results):
         wrong += [f"{rel['id']}: tag {x}" for x in rel["tag"] if x not in tags]
     r.check("ocds: open codelist values are the listed ones (partyRole, submissionMethod, "
             "awardCriteria, bidStatistics, releaseTag)", not wrong, wrong[:5])
+
+    _check_codings(c, r, releases)
 
     ids = [(x["ocid"], x["id"]) for x in releases]
     r.check("ocds: release ids are unique within their ocid", len(ids) == len(set(ids)))

@@ -31,6 +31,7 @@
 // readers take a connection the calling thread owns.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -89,6 +90,12 @@ class OcdsPublisher {
   // at `now_ms`, at most `max_entries` entries a command. Returns the number
   // of releases made.
   Result<std::size_t> catch_up(audit::Ledger& ledger, std::size_t max_entries = 5000) const;
+  // Whether every committed entry has been through catch_up (no read: the
+  // cursor as this publisher last saw it against the committed log's size).
+  // False until this publisher's first catch_up.
+  bool caught_up(const audit::Ledger& ledger) const {
+    return seen_ && ledger.committed_log().size <= cursor_.load(std::memory_order_acquire);
+  }
 
   // The feed: releases with log index > `after`, in log order, at most
   // `limit` (REQUIRES: limit >= 1). `after` = -1 (nullopt) starts at the first.
@@ -110,7 +117,18 @@ class OcdsPublisher {
   Status export_all(audit::Database& db, std::ostream& out) const;
 
  private:
+  void advance_cursor(std::uint64_t to) const {
+    std::uint64_t was = cursor_.load(std::memory_order_relaxed);
+    while (was < to && !cursor_.compare_exchange_weak(was, to, std::memory_order_release)) {
+    }
+    seen_.store(true, std::memory_order_release);
+  }
+
   OcdsSettings settings_;
+  // The cursor as of this publisher's last catch_up: a lower bound of the
+  // stored one (only catch_up moves it, forward).
+  mutable std::atomic<std::uint64_t> cursor_{0};
+  mutable std::atomic<bool> seen_{false};
 };
 
 }  // namespace sunbid::publication

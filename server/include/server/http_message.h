@@ -22,6 +22,7 @@ struct Request {
   std::string host;             // the Host header, "" when absent
   std::string accept;           // the Accept header, "" when absent
   std::string if_none_match;    // the If-None-Match header, "" when absent
+  std::string accept_encoding;  // the Accept-Encoding header, "" when absent
   std::string body;
   std::string peer_address;  // the TCP peer's IP address in text form
 };

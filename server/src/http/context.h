@@ -24,6 +24,7 @@
 #include "audit_log/clock.h"
 #include "audit_log/ledger.h"
 #include "evaluation/service.h"
+#include "server/page_cache.h"
 #include "publication/ocds.h"
 #include "server/api.h"
 #include "server/document_publisher.h"
@@ -113,6 +114,8 @@ struct Services {
   eval::EvaluationService evaluation;
   assembly::MotionService motions;
   publication::OcdsPublisher ocds{options.ocds};
+  // The OCDS feed's complete pages (routes/open_data.cc).
+  PageCache ocds_pages;
   PlatformTick tick{*options.ledger, evaluation, motions, ocds};
   // Official documents' PDFs, rendered after their event's commit by the
   // Api's DocumentWorker (server/document_publisher.h).

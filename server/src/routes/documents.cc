@@ -11,6 +11,7 @@
 #include <string>
 
 #include "http/answer.h"
+#include "server/public_body.h"
 #include "http/query.h"
 #include "http/route.h"
 #include "routes/handlers.h"
@@ -37,21 +38,6 @@ std::optional<std::uint64_t> parse_index(std::string_view s) {
     v = v * 10 + static_cast<std::uint64_t>(ch - '0');
   }
   return v;
-}
-
-// Whether an If-None-Match header names `etag` (or is "*"); weak
-// validators compare as strong ones (RFC 9110 13.1.2 uses weak comparison).
-bool none_match_hits(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == "*" || item == etag) return true;
-  }
-  return false;
 }
 
 // The documents of `subject` (a tender id or a motion subject) whose

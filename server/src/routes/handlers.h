@@ -122,6 +122,7 @@ Result<Response> get_trail(Ctx& c);
 
 // ---- Open data (open_data.cc)
 Result<Response> get_ocds_releases(Ctx& c);
+Result<std::optional<Response>> get_ocds_releases_fast(Ctx& c);
 Result<Response> get_tender_ocds(Ctx& c);
 
 // documents.cc: official documents (issue 14 §1, docs/documents.md).

@@ -106,7 +106,7 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("GET",    "/access-record",                           kReadAccessRecord,    kInline,      kNone,           get_access_record),
       route("GET",    "/tenders/{id}/trail",                      kReadTender,          kWorker,      kNone,           get_trail),
       // open_data.cc
-      route("GET",    "/ocds/releases",                           kReadOpenData,        kWorker,      kNone,           get_ocds_releases),
+      route("GET",    "/ocds/releases",                           kReadOpenData,        kInlineThenWorker, kNone,    get_ocds_releases, get_ocds_releases_fast),
       route("GET",    "/tenders/{id}/ocds",                       kReadOpenData,        kWorker,      kNone,           get_tender_ocds),
       // documents.cc
       route("GET",    "/tenders/{id}/documents",                  kReadOpenData,        kWorker,      kNone,           get_tender_documents),
