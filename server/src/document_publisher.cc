@@ -1,6 +1,8 @@
 #include "server/document_publisher.h"
 
 #include <boost/json/parse.hpp>
+#include <malloc.h>
+
 #include <cstdio>
 
 #include "audit_log/log_store.h"
@@ -862,6 +864,14 @@ void DocumentWorker::loop() {
       reported.clear();
     }
     lock.lock();
+    if (r.ok() && *r > 0 && !woken_) {
+      // Idle after rendering: give the heap pages that pango, cairo and
+      // fontconfig freed back to the system (glibc keeps them per arena
+      // otherwise), so that an idle server holds only what it uses.
+      lock.unlock();
+      malloc_trim(0);
+      lock.lock();
+    }
   }
 }
 
