@@ -312,6 +312,27 @@ def check_ocds(ctx, results):
     r.check(f"ocds: every tender links its official documents' PDFs, typed from the documentType codelist "
             f"({doc_count} links, {award_docs} on awards)", doc_count > 0 and award_docs > 0 and not doc_bad,
             doc_bad[:4])
+    # The seat-numbered 评标报告 is withheld until the decision: it is never linked, even once
+    # public (a release must not depend on when the catch-up ran); the named one is.
+    seat_linked, named_missing, reports = [], [], 0
+    for ocid, rels in by_ocid.items():
+        last = rels[-1]
+        linked = {d["id"] for d in last["tender"].get("documents", []) +
+                  [d for aw in last.get("awards", []) for d in aw.get("documents", [])]}
+        a = c.request("GET", f"/tenders/{last['tender']['id']}/documents")
+        if a.status != 200:
+            continue
+        for item in a.json()["items"]:
+            if item["kind"] == "evaluation_report":
+                reports += 1
+                if f"doc-{item['log_index']}" in linked:
+                    seat_linked.append(f"{ocid}: doc-{item['log_index']}")
+            elif item["kind"] == "evaluation_report_named" and f"doc-{item['log_index']}" not in linked:
+                named_missing.append(f"{ocid}: doc-{item['log_index']}")
+    r.check(f"ocds: the seat-numbered 评标报告 is never linked, the named one always "
+            f"({reports} seat-numbered reports public after their decision)",
+            reports > 0 and not seat_linked and not named_missing, (seat_linked + named_missing)[:4])
+
     # The links of one awarded tender open its PDFs (the worker renders them after their entry).
     sample = next((rels[-1] for rels in by_ocid.values() if rels[-1].get("awards")), None)
     unopened = []
