@@ -86,16 +86,28 @@ Result<ReqNewAccount> ReqNewAccount::decode(const boost::json::object& body) {
   ReqNewAccount r;
   accounts::NewAccount& a = r.account;
   std::string role;
+  std::optional<std::string> kind;
   SUNBID_TRY(JsonFields(body).read_all(
       {required("username", a.username), required("password", r.password), required("role", role),
        required("display_name", a.display_name), optional("community_id", a.community_id),
-       optional("enterprise_uscc", a.enterprise_uscc), optional("owner_key", a.owner_key)}));
+       optional("enterprise_uscc", a.enterprise_uscc), optional("owner_key", a.owner_key),
+       optional("tenderer_kind", kind)}));
   auto parsed = accounts::parse_role(role);
   if (!parsed) {
     return make_error("invalid_field", "角色无效 / unknown role",
                       {{"field", "/role"}, {"value", role}});
   }
   a.role = *parsed;
+  if (kind) {
+    a.tenderer_kind = accounts::parse_tenderer_kind(*kind);
+    if (!a.tenderer_kind) {
+      return make_error("invalid_field",
+                        "招标人类型无效（owners_committee、provisional_committee 或 "
+                        "community_office） / unknown tenderer kind (owners_committee, "
+                        "provisional_committee or community_office)",
+                        {{"field", "/tenderer_kind"}, {"value", *kind}});
+    }
+  }
   // The fields' formats and the role's requirements (accounts.h).
   SUNBID_TRY(accounts::validate_new_account(a));
   SUNBID_TRY(accounts::validate_password(r.password));
