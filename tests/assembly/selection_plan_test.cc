@@ -235,6 +235,7 @@ TEST_CASE("a menu plan: packages as the motion's options, items on the tier's me
   CHECK(st.error().details.at("plan_value") == json::parse(R"(["cleaning","security"])"));
   // A plan without packages wants no items.
   auto plain = assembly::selection_plan_from_json(plan_json()).value();
+  r.service_tier = "T2";
   CHECK(field_of(assembly::check_plan_match(plain, r).error()) == "menu_items");
 }
 

@@ -108,14 +108,14 @@ TEST_CASE("only a community office tenders menu services; it decides by no commi
 
 TEST_CASE("menu_items in the rules: read, validated, written back only when given", "[menu]") {
   auto o = json::parse(R"({"service_tier":"MENU","area_centi_m2":100,
-    "qualification":{"min_credit_grade":"A","min_star_rating":0},"criteria":[],
+    "qualification":{"min_credit_grade":"A","min_star_rating":0},"criteria":[{"code":"plan","title":"方案"}],
     "committee_size":5,"candidate_cap":1,"candidate_cap_method":"lowest_price",
     "decision":{"method":"lowest_price"},"beacon_source":"b","bid_deadline":"2026-03-01T02:00:00Z",
     "reveal_window_s":86400,"candidate_publicity_days":3,"vote_window_days":0,"vote_window_s":0,
     "award_publicity_days":3,"menu_items":["security","waste"]})")
                .as_object();
   auto r = core::tender_rules_from_json(o);
-  REQUIRE(r.ok());
+  if (!r.ok()) FAIL(r.error().to_string());
   CHECK(r->menu_items == std::vector<std::string>{"security", "waste"});
   CHECK(core::to_json(*r).at("menu_items") == o.at("menu_items"));
   o["menu_items"] = json::parse(R"(["security","security"])");

@@ -262,6 +262,8 @@ Result<ReqServiceTiers> ReqServiceTiers::decode(const boost::json::object& body)
     SUNBID_ASSIGN_OR_RETURN(auto max, f.required_int("max_fen_per_m2_month"));
     SUNBID_ASSIGN_OR_RETURN(auto present, f.required_value("required_items"));
     SUNBID_ASSIGN_OR_RETURN(auto required, f.optional_string_array("required_items"));
+    // A menu tier's items (菜单式服务): their shape is the registry's check.
+    (void)f.optional_value("menu_items");
     SUNBID_TRY(f.finish());
     (void)code, (void)name, (void)min, (void)max, (void)present, (void)required;
     auto tier = core::service_tier_from_json(item.as_object());
