@@ -61,10 +61,6 @@ void bind_account_columns(audit::Statement& ins, const NewAccount& account,
 // platform-wide, so a second account of one enterprise shows the same one.
 Status add_binding(audit::WriteTxn& txn, const NewAccount& account, boost::json::object& payload) {
   if (account.community_id) payload["community_id"] = *account.community_id;
-  if (account.role == Role::kTenderer) {
-    payload["tenderer_kind"] =
-        tenderer_kind_name(account.tenderer_kind.value_or(TendererKind::kOwnersCommittee));
-  }
   if (account.enterprise_uscc) {
     SUNBID_ASSIGN_OR_RETURN(std::string uscc_digest,
                             txn.personal_digest("enterprise_uscc", *account.enterprise_uscc, ""));
@@ -283,6 +279,12 @@ Status add_account_fields(audit::WriteTxn& txn, const std::string& id, const New
   SUNBID_ASSIGN_OR_RETURN(std::string name_digest,
                           txn.personal_digest("name", account.display_name, ""));
   payload["display_name_digest"] = name_digest;
+  // A tenderer's kind (account.created only: an approval request binds an
+  // enterprise or an owner key, never a tenderer).
+  if (account.role == Role::kTenderer) {
+    payload["tenderer_kind"] =
+        tenderer_kind_name(account.tenderer_kind.value_or(TendererKind::kOwnersCommittee));
+  }
   return add_binding(txn, account, payload);
 }
 

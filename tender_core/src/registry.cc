@@ -382,13 +382,19 @@ Result<std::uint64_t> Registry::replace_service_tiers(const Actor& actor,
     for (const auto& t : tiers) {
       boost::json::array items;
       for (const auto& i : t.required_items) items.emplace_back(i);
+      // A tier without a menu leaves menu_items to its default ('[]'): the
+      // statement of the files before migration 33.
       SUNBID_ASSIGN_OR_RETURN(
           Statement * ins,
-          db.cached("INSERT INTO service_tiers(code, name, min_fen_per_m2_month, "
-                    "max_fen_per_m2_month, required_items, menu_items) VALUES (?, ?, ?, ?, ?, ?)"));
+          db.cached(t.menu_items.empty()
+                        ? "INSERT INTO service_tiers(code, name, min_fen_per_m2_month, "
+                          "max_fen_per_m2_month, required_items) VALUES (?, ?, ?, ?, ?)"
+                        : "INSERT INTO service_tiers(code, name, min_fen_per_m2_month, "
+                          "max_fen_per_m2_month, required_items, menu_items) "
+                          "VALUES (?, ?, ?, ?, ?, ?)"));
       ins->bind(1, t.code).bind(2, t.name).bind(3, t.min_fen_per_m2_month);
       ins->bind(4, t.max_fen_per_m2_month).bind(5, boost::json::serialize(items));
-      ins->bind(6, boost::json::serialize(menu_json(t.menu_items)));
+      if (!t.menu_items.empty()) ins->bind(6, boost::json::serialize(menu_json(t.menu_items)));
       SUNBID_TRY(ins->run());
       logged.push_back(to_json(t));
     }
@@ -507,9 +513,16 @@ Result<std::optional<CreditRating>> Registry::rating_as_of(
 }
 
 Result<std::vector<ServiceTier>> Registry::service_tiers(audit::Database& db) {
+  // A file before migration 33 has no menu_items column (tests open such
+  // files with today's registry): its tiers have no menu.
+  auto with_menu = db.cached(
+      "SELECT code, name, min_fen_per_m2_month, max_fen_per_m2_month, required_items, menu_items "
+      "FROM service_tiers ORDER BY code");
   SUNBID_ASSIGN_OR_RETURN(
-      Statement * st, db.cached("SELECT code, name, min_fen_per_m2_month, max_fen_per_m2_month, "
-                                "required_items, menu_items FROM service_tiers ORDER BY code"));
+      Statement * st,
+      with_menu.ok() ? std::move(with_menu)
+                     : db.cached("SELECT code, name, min_fen_per_m2_month, max_fen_per_m2_month, "
+                                 "required_items, '[]' FROM service_tiers ORDER BY code"));
   std::vector<ServiceTier> out;
   for (;;) {
     SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
