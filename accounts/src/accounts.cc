@@ -81,7 +81,9 @@ std::optional<std::string> optional_text(const audit::Statement& st, int col) {
 
 constexpr std::string_view kAccountColumns =
     "id, username, role, display_name, community_id, enterprise_uscc, owner_key, password_n, "
-    "password_r, password_p, password_salt, password_hash, disabled_ms";
+    "password_r, password_p, password_salt, password_hash, disabled_ms, CASE role WHEN 'tenderer' "
+    "THEN coalesce((SELECT kind FROM tenderer_kinds k WHERE k.account_id = accounts.id), "
+    "'owners_committee') END";
 
 Result<AccountRecord> read_account_row(const audit::Statement& st) {
   AccountRecord a;
@@ -105,6 +107,13 @@ Result<AccountRecord> read_account_row(const audit::Statement& st) {
   auto hash = st.column_blob(11);
   a.password.hash.assign(hash.begin(), hash.end());
   a.disabled = !st.column_is_null(12);
+  if (!st.column_is_null(13)) {
+    a.tenderer_kind = parse_tenderer_kind(st.column_text(13));
+    if (!a.tenderer_kind) {
+      return make_error(audit::kStorageError, "招标人类型无效 / stored tenderer kind is invalid",
+                        {{"account", a.id}});
+    }
+  }
   return a;
 }
 
@@ -124,6 +133,28 @@ Result<std::optional<AccountRecord>> find_account_where(audit::Database& db,
   st->reset();
   if (!rec.ok()) return std::move(rec).error();
   return std::optional<AccountRecord>(std::move(rec).value());
+}
+
+// A community's tenderer accounts are of one kind (issue 13 §3): the enabled
+// tenderer accounts of `community` of another kind than `kind` refuse it.
+Status check_tenderer_kind(audit::Database& db, std::string_view community, std::string_view kind) {
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * st,
+      db.cached("SELECT kind FROM (SELECT coalesce(k.kind, 'owners_committee') AS kind FROM "
+                "accounts a LEFT JOIN tenderer_kinds k ON k.account_id = a.id WHERE a.role = "
+                "'tenderer' AND a.community_id = ? AND a.disabled_ms IS NULL) WHERE kind != ? "
+                "LIMIT 1"));
+  st->bind(1, community).bind(2, kind);
+  SUNBID_ASSIGN_OR_RETURN(bool other, st->step());
+  std::string held = other ? std::string(st->column_text(0)) : std::string();
+  st->reset();
+  if (!other) return ok_status();
+  return make_error("tenderer_kind_mixed",
+                    "本小区已有其他类型的招标人账户（" + held +
+                        "），一个小区的招标人只能是同一类型 / the community already has tenderer "
+                        "accounts of another kind (" +
+                        held + "): a community's tenderers are all of one kind",
+                    {{"field", "/tenderer_kind"}, {"community_kind", held}});
 }
 
 }  // namespace
@@ -173,6 +204,10 @@ Status validate_new_account(const NewAccount& a) {
   SUNBID_TRY(check_presence(a.community_id, needs_community, "/community_id"));
   SUNBID_TRY(check_presence(a.owner_key, needs_owner_key, "/owner_key"));
   SUNBID_TRY(check_presence(a.enterprise_uscc, needs_uscc, "/enterprise_uscc"));
+  if (a.tenderer_kind && a.role != Role::kTenderer) {
+    return field_error("invalid_field", "/tenderer_kind",
+                       "只有招标人账户有招标人类型 / only a tenderer account has a tenderer kind");
+  }
   if (a.enterprise_uscc) {
     auto info = core::validate_uscc(*a.enterprise_uscc);
     if (!info.ok()) {
@@ -210,6 +245,11 @@ Status insert_account_row(audit::WriteTxn& txn, const std::string& id, const New
                         {{"field", "/username"}});
     }
   }
+  std::optional<std::string_view> kind;
+  if (account.role == Role::kTenderer) {
+    kind = tenderer_kind_name(account.tenderer_kind.value_or(TendererKind::kOwnersCommittee));
+    SUNBID_TRY(check_tenderer_kind(db, account.community_id.value_or(""), *kind));
+  }
   SUNBID_ASSIGN_OR_RETURN(
       audit::Statement * ins,
       db.cached("INSERT INTO accounts(id, username, role, display_name, community_id, "
@@ -219,7 +259,14 @@ Status insert_account_row(audit::WriteTxn& txn, const std::string& id, const New
   ins->bind(1, id);
   bind_account_columns(*ins, account, password);
   ins->bind(13, txn.now_ms());
-  return ins->run();
+  SUNBID_TRY(ins->run());
+  if (!kind) return ok_status();
+  // The tenderer's relation to its community (tender_core's migration 33).
+  SUNBID_ASSIGN_OR_RETURN(
+      audit::Statement * rel,
+      db.cached("INSERT INTO tenderer_kinds(account_id, community_id, kind) VALUES (?, ?, ?)"));
+  rel->bind(1, id).bind(2, account.community_id.value_or("")).bind(3, *kind);
+  return rel->run();
 }
 
 Status add_account_fields(audit::WriteTxn& txn, const std::string& id, const NewAccount& account,
@@ -232,6 +279,12 @@ Status add_account_fields(audit::WriteTxn& txn, const std::string& id, const New
   SUNBID_ASSIGN_OR_RETURN(std::string name_digest,
                           txn.personal_digest("name", account.display_name, ""));
   payload["display_name_digest"] = name_digest;
+  // A tenderer's kind (account.created only: an approval request binds an
+  // enterprise or an owner key, never a tenderer).
+  if (account.role == Role::kTenderer) {
+    payload["tenderer_kind"] =
+        tenderer_kind_name(account.tenderer_kind.value_or(TendererKind::kOwnersCommittee));
+  }
   return add_binding(txn, account, payload);
 }
 

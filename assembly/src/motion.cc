@@ -64,7 +64,17 @@ Status validate(const MotionInput& in) {
                      "a selection plan is item 4 of art. 278");
     if (!in.plan) return invalid("plan", "选聘方案议题须附方案", "a selection plan needs its plan");
     // The plan's parts follow the tender rules' own rules (selection_plan.h).
-    SUNBID_TRY(selection_plan_from_json(*in.plan));
+    SUNBID_ASSIGN_OR_RETURN(SelectionPlan plan, selection_plan_from_json(*in.plan));
+    // A menu plan's options are its packages (the owners pick one by budget).
+    if (!plan.menu_packages.empty()) {
+      std::set<std::string> packages, options;
+      for (const auto& kv : plan.menu_packages) packages.insert(kv.first);
+      if (in.options) options.insert(in.options->begin(), in.options->end());
+      if (!in.options || options != packages || in.options->size() != packages.size()) {
+        return invalid("options", "菜单式服务的选聘方案，选项须恰为各菜单包的名称",
+                       "a menu plan's options must be exactly its package names");
+      }
+    }
   } else if (in.plan) {
     return invalid("plan", "仅选聘方案议题附方案", "only a selection_plan motion carries a plan");
   }

@@ -252,7 +252,8 @@ Status publish_motion_result(WriteTxn& txn, const MotionView& m,
   s["motion_id"] = m.id;
   s["title"] = m.input.title;
   // The organisation that puts the motion, never a person (as the tender notices).
-  SUNBID_TRY(core::put_notice_parties(db, m.community_id, s));
+  SUNBID_ASSIGN_OR_RETURN(std::string kind, core::account_tenderer_kind(db, m.created_by));
+  SUNBID_TRY(core::put_notice_parties(db, m.community_id, kind, s));
   s["matter_item"] = m.input.matter_item;
   s["approval"] = closed.at("approval");
   s["tally"] = closed.at("tally");

@@ -1,6 +1,9 @@
 #include "assembly/selection_plan.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
+
+#include "assembly/motion.h"
 
 namespace sunbid::assembly {
 
@@ -78,6 +81,24 @@ Status match_decision(const core::DecisionRule& plan, const core::DecisionRule& 
   return {};
 }
 
+// The menu items equal the package the owners chose, as sets (菜单式服务);
+// a plan without packages wants none.
+Status match_menu(const SelectionPlan& plan, const core::TenderRules& r, std::string_view chosen) {
+  std::vector<std::string> want;
+  if (auto it = plan.menu_packages.find(std::string(chosen)); it != plan.menu_packages.end()) {
+    want = it->second;
+  }
+  std::vector<std::string> got = r.menu_items;
+  std::sort(want.begin(), want.end());
+  std::sort(got.begin(), got.end());
+  if (want == got) return {};
+  json::array items;
+  for (const auto& i : want) items.emplace_back(i);
+  return plan_mismatch("menu_items", "菜单项须与业主选定的菜单包一致",
+                       "the menu items must equal the package the owners chose",
+                       std::move(items));
+}
+
 }  // namespace
 
 Result<SelectionPlan> selection_plan_from_json(const json::object& o,
@@ -85,7 +106,7 @@ Result<SelectionPlan> selection_plan_from_json(const json::object& o,
   static constexpr std::string_view kMembers[] = {
       "tier", "budget_fen_per_m2_month", "contract_term_months", "thresholds", "decision"};
   for (const auto& kv : o) {
-    bool known = false;
+    bool known = kv.key() == "menu_packages";  // optional: menu tiers only
     for (auto m : kMembers) known = known || kv.key() == m;
     if (!known) {
       return plan_invalid("plan." + std::string(kv.key()),
@@ -127,15 +148,50 @@ Result<SelectionPlan> selection_plan_from_json(const json::object& o,
   auto d = core::decision_rule_from_json(decision.as_object(), "decision");
   if (!d.ok()) return as_plan_error(d.error(), "decision");
   p.decision = *d;
+  if (const auto* packages = o.if_contains("menu_packages")) {
+    if (!packages->is_object() || packages->as_object().size() < 2 ||
+        packages->as_object().size() > kMaxOptions) {
+      return plan_invalid("plan.menu_packages",
+                          "菜单包须为2至20个选项的对象 / menu_packages must be an object of 2 to 20 "
+                          "packages");
+    }
+    for (const auto& kv : packages->as_object()) {
+      const std::string field = "plan.menu_packages." + std::string(kv.key());
+      const auto* items = kv.value().if_array();
+      if (kv.key().empty() || kv.key() == kAbstain || items == nullptr || items->empty() ||
+          items->size() > core::kMaxMenuItems) {
+        return plan_invalid(field, "菜单包须列出1至30个菜单项 / a package lists 1 to 30 menu items");
+      }
+      std::vector<std::string> list;
+      for (const auto& i : *items) {
+        if (!i.is_string() || i.as_string().empty() ||
+            std::find(list.begin(), list.end(), std::string(i.as_string())) != list.end()) {
+          return plan_invalid(field, "菜单项为空或重复 / a menu item is empty or repeated");
+        }
+        list.emplace_back(i.as_string());
+      }
+      p.menu_packages[std::string(kv.key())] = std::move(list);
+    }
+  }
   return p;
 }
 
 json::object to_json(const SelectionPlan& p) {
-  return {{"tier", p.tier},
+  json::object o{{"tier", p.tier},
           {"budget_fen_per_m2_month", core::to_json(p.budget)},
           {"contract_term_months", p.contract_term_months},
           {"thresholds", core::to_json(p.thresholds)},
           {"decision", core::to_json(p.decision)}};
+  if (!p.menu_packages.empty()) {
+    json::object packages;
+    for (const auto& [option, items] : p.menu_packages) {
+      json::array a;
+      for (const auto& i : items) a.emplace_back(i);
+      packages[option] = std::move(a);
+    }
+    o["menu_packages"] = std::move(packages);
+  }
+  return o;
 }
 
 Status check_plan_tier(const SelectionPlan& plan, const core::ServiceTier* tier) {
@@ -154,11 +210,31 @@ Status check_plan_tier(const SelectionPlan& plan, const core::ServiceTier* tier)
                           "reference price range");
     }
   }
+  if (tier->menu_items.empty() && !plan.menu_packages.empty()) {
+    return plan_invalid("plan.menu_packages",
+                        "该服务等级不是菜单式服务，方案不得列出菜单包 / the tier offers no menu "
+                        "services: the plan may list no packages");
+  }
+  if (!tier->menu_items.empty() && plan.menu_packages.empty()) {
+    return plan_invalid("plan.menu_packages",
+                        "菜单式服务的方案须列出供业主选择的菜单包 / a menu tier's plan must list "
+                        "the packages the owners choose from");
+  }
+  for (const auto& [option, items] : plan.menu_packages) {
+    for (const auto& item : items) {
+      if (core::find_menu_item(*tier, item) == nullptr) {
+        return make_error("menu_item_unknown",
+                          "菜单包含服务等级菜单中没有的项：" + item +
+                              " / a package lists an item the tier's menu does not: " + item,
+                          {{"field", "plan.menu_packages." + option}, {"item", item}});
+      }
+    }
+  }
   return {};
 }
 
 Status check_plan_match(const SelectionPlan& plan, const core::TenderRules& r,
-                        const core::CreditScale& scale) {
+                        const core::CreditScale& scale, std::string_view chosen) {
   if (r.service_tier != plan.tier) {
     return plan_mismatch("service_tier", "服务等级须与方案一致", "the service tier must equal the plan's",
                     json::value(plan.tier));
@@ -188,7 +264,8 @@ Status check_plan_match(const SelectionPlan& plan, const core::TenderRules& r,
     return plan_mismatch("qualification.min_star_rating", "资格条件不得低于方案",
                     "the thresholds must be at least the plan's", plan.thresholds.min_star_rating);
   }
-  return match_decision(plan.decision, r.decision);
+  SUNBID_TRY(match_decision(plan.decision, r.decision));
+  return match_menu(plan, r, chosen);
 }
 
 Result<PlanGate> check_selection_plan(audit::Database& db, std::string_view community_id,
@@ -203,8 +280,8 @@ Result<PlanGate> check_selection_plan(audit::Database& db, std::string_view comm
   const std::string& id = rules.selection_plan_motion;
   SUNBID_ASSIGN_OR_RETURN(
       audit::Statement * st,
-      db.cached("SELECT community_id, status, request_json, closed_index FROM assembly_motions "
-                "WHERE id = ?"));
+      db.cached("SELECT community_id, status, request_json, closed_index, result_json FROM "
+                "assembly_motions WHERE id = ?"));
   st->bind(1, id);
   SUNBID_ASSIGN_OR_RETURN(bool found, st->step());
   if (!found) {
@@ -216,7 +293,19 @@ Result<PlanGate> check_selection_plan(audit::Database& db, std::string_view comm
   const std::string request(st->column_text(2));
   const std::uint64_t closed_index =
       st->column_is_null(3) ? 0 : static_cast<std::uint64_t>(st->column_int64(3));
+  const std::string result = st->column_is_null(4) ? std::string() : std::string(st->column_text(4));
   st->reset();
+  // The winning option: a menu plan's chosen package.
+  std::string chosen;
+  {
+    boost::system::error_code rec;
+    const json::value res = json::parse(result, rec);
+    if (!rec && res.is_object()) {
+      if (const auto* w = res.as_object().if_contains("winner"); w && w->is_string()) {
+        chosen = std::string(w->as_string());
+      }
+    }
+  }
   boost::system::error_code ec;
   const json::value req = json::parse(request, ec);
   const json::object* plan_json = nullptr;
@@ -233,7 +322,7 @@ Result<PlanGate> check_selection_plan(audit::Database& db, std::string_view comm
     return not_passed(id);
   }
   SUNBID_ASSIGN_OR_RETURN(SelectionPlan plan, selection_plan_from_json(*plan_json, scale));
-  SUNBID_TRY(check_plan_match(plan, rules, scale));
+  SUNBID_TRY(check_plan_match(plan, rules, scale, chosen));
   // One live tender per plan: a re-tender after 流标 or a cancellation may
   // follow it again.
   SUNBID_ASSIGN_OR_RETURN(

@@ -154,10 +154,21 @@ Result<json::object> first_release(audit::Database& db, const OcdsSettings& sett
   if (c.address.empty()) address.erase("streetAddress");
   json::object buyer{
       {"id", "community-" + community_id}, {"name", c.name + "业主大会"}, {"address", address}};
-  // The procuring entity is the organisation that tenders (业主委员会), never
-  // a person. The other tenderer kinds name theirs once they exist.
-  json::object procuring{
-      {"id", "tenderer-" + community_id}, {"name", c.name + "业主委员会"}, {"address", address}};
+  // The procuring entity is the organisation that tenders, never a person:
+  // the owners' committee (业主委员会), the provisional committee
+  // (临时物业管理委员会) or the community office (社区), as the tender froze
+  // its tenderer's kind (a payload without one is an owners' committee's).
+  const json::value* kind_code = payload.if_contains("tenderer_kind");
+  const core::TendererKindNames& kind = core::tenderer_kind_names(
+      kind_code != nullptr && kind_code->is_string() ? std::string_view(kind_code->as_string())
+                                                     : std::string_view("owners_committee"));
+  json::object procuring{{"id", "tenderer-" + community_id},
+                         {"name", c.name + std::string(kind.name_suffix)},
+                         {"address", address},
+                         {"details",
+                          {{"tendererKind", kind.code},
+                           {"tendererKindName",
+                            std::string(kind.zh) + " / " + std::string(kind.en)}}}};
   const json::object& rules = obj(payload, "rules");
   const json::object& tier = obj(payload, "service_tier");
   json::object r;

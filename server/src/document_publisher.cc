@@ -86,6 +86,15 @@ std::string decision_method_text(std::string_view m) {
   return std::string(m);
 }
 
+// "业主委员会 owners' committee": the kind in zh and en. Sources stored
+// before kinds existed name only 业主委员会 (kind_en absent).
+std::string tenderer_kind_text(const json::object& tenderer, const std::string& kind_zh) {
+  if (const auto* en = tenderer.if_contains("kind_en"); en != nullptr && en->is_string()) {
+    return kind_zh + " " + std::string(en->as_string());
+  }
+  return kind_zh == "业主委员会" ? "业主委员会 owners' committee" : kind_zh;
+}
+
 Result<documents::TenderNoticeInput> tender_notice_input(const json::object& root) {
   Source s{root};
   documents::TenderNoticeInput n;
@@ -102,7 +111,7 @@ Result<documents::TenderNoticeInput> tender_notice_input(const json::object& roo
   SUNBID_ASSIGN_OR_RETURN(const json::object* tenderer, s.object("tenderer"));
   SUNBID_ASSIGN_OR_RETURN(n.tenderer_name, Source::text_of(*tenderer, "name"));
   SUNBID_ASSIGN_OR_RETURN(std::string kind, Source::text_of(*tenderer, "kind"));
-  n.tenderer_kind = kind == "业主委员会" ? "业主委员会 owners' committee" : kind;
+  n.tenderer_kind = tenderer_kind_text(*tenderer, kind);
   SUNBID_ASSIGN_OR_RETURN(const json::object* tier, s.object("service_tier"));
   SUNBID_ASSIGN_OR_RETURN(std::string tier_code, Source::text_of(*tier, "code"));
   SUNBID_ASSIGN_OR_RETURN(std::string tier_name, Source::text_of(*tier, "name"));

@@ -16,6 +16,10 @@ struct Rule {
   bool loopback;
   // Indexed by accounts::Role.
   std::array<bool, accounts::kRoleCount> roles;
+  // For the tenderer role, the kinds admitted (indexed by
+  // accounts::TendererKind: owners_committee, provisional_committee,
+  // community_office); every kind unless a row says otherwise.
+  std::array<bool, accounts::kTendererKindCount> tenderer_kinds = {true, true, true};
 };
 
 //                                                       anon   loop   admin  tend   ent    eval
@@ -121,12 +125,15 @@ constexpr std::array<Rule, 40> kPolicy = {{
      {false, true, false, true, false, true}},
     // Owners' ballots (owners_vote): an owner of the tender's community.
     {Action::kCastBallot, "cast_ballot", false, false, {false, false, false, false, true, false}},
-    // committee_vote / vote_then_lottery: a tenderer account of the community.
+    // committee_vote / vote_then_lottery: a tenderer account of the
+    // community that is a committee (业主委员会 or 临时物业管理委员会): the
+    // 社区 (community_office) is no committee and casts no vote.
     {Action::kCommitteeVote,
      "committee_vote",
      false,
      false,
-     {false, true, false, false, false, false}},
+     {false, true, false, false, false, false},
+     {true, true, false}},
     // Running the decision method: the community's tenderer.
     {Action::kDecide, "decide", false, false, {false, true, false, false, false, false}},
     // The award is public once decided, but evaluators read nothing of the
@@ -225,6 +232,15 @@ std::string_view action_name(Action action) {
 Status authorize(Action action, const Caller& caller) {
   const Rule& rule = rule_for(action);
   if (caller.role) {
+    const bool kind_ok = *caller.role != accounts::Role::kTenderer || !caller.tenderer_kind ||
+                         rule.tenderer_kinds[static_cast<std::size_t>(*caller.tenderer_kind)];
+    if (rule.roles[static_cast<std::size_t>(*caller.role)] && !kind_ok) {
+      return make_error(
+          "forbidden", "该类型的招标人无权执行此操作 / a tenderer of this kind may not do this",
+          {{"action", std::string(rule.name)},
+           {"role", std::string(accounts::role_name(*caller.role))},
+           {"tenderer_kind", std::string(accounts::tenderer_kind_name(*caller.tenderer_kind))}});
+    }
     if (rule.roles[static_cast<std::size_t>(*caller.role)]) return {};
     if (rule.loopback && caller.loopback) return {};
     return make_error("forbidden", "无权执行此操作 / your role may not do this",

@@ -32,7 +32,7 @@ Result<Bid> bid_from_json(const boost::json::value& json) {
   const auto& o = json.get_object();
   static const std::set<std::string_view> kKnown = {
       "tender_id", "bidder_uscc",  "price_fen_per_m2_month",
-      "staffing",  "service_plan", "documents"};
+      "staffing",  "service_plan", "documents", "item_prices"};
   for (const auto& kv : o) {
     if (!kKnown.count(kv.key())) return bid_invalid(std::string(kv.key()), "未知字段", "unknown");
   }
@@ -88,6 +88,30 @@ Result<Bid> bid_from_json(const boost::json::value& json) {
     }
     bid.documents.push_back({std::string(name->get_string()), std::string(hex->get_string())});
   }
+  if (const auto* items = o.if_contains("item_prices")) {
+    if (!items->is_object() || items->get_object().empty()) {
+      return bid_invalid("item_prices", "应为非空对象", "must be a non-empty object");
+    }
+    std::map<std::string, std::int64_t> prices;
+    std::int64_t sum = 0;
+    for (const auto& kv : items->get_object()) {
+      const std::string field = "item_prices." + std::string(kv.key());
+      if (kv.key().empty() || !kv.value().is_int64() || kv.value().get_int64() <= 0 ||
+          kv.value().get_int64() > kMaxBidPriceFen) {
+        return bid_invalid(field, "应为正整数", "must be a positive integer");
+      }
+      sum += kv.value().get_int64();  // both at most 10^12 here: no overflow
+      if (sum > kMaxBidPriceFen) {
+        return bid_invalid("item_prices", "合计超出上限", "sum above the platform's bound");
+      }
+      prices[std::string(kv.key())] = kv.value().get_int64();
+    }
+    if (sum != bid.price_fen_per_m2_month) {
+      return bid_invalid("item_prices", "各项报价之和须等于总报价 price_fen_per_m2_month",
+                         "must sum to price_fen_per_m2_month");
+    }
+    bid.item_prices = std::move(prices);
+  }
   return bid;
 }
 
@@ -108,6 +132,11 @@ boost::json::object to_json(const Bid& bid) {
     docs.push_back(std::move(od));
   }
   o["documents"] = std::move(docs);
+  if (bid.item_prices) {
+    boost::json::object items;
+    for (const auto& [item, price] : *bid.item_prices) items[item] = price;
+    o["item_prices"] = std::move(items);
+  }
   return o;
 }
 

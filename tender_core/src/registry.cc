@@ -42,7 +42,60 @@ Status check_tier(const ServiceTier& t, std::size_t item) {
       return tier_invalid(item, "required_items", "必备项为空或重复", "empty or repeated item");
     }
   }
+  if (t.menu_items.size() > kMaxMenuItems) {
+    return tier_invalid(item, "menu_items", "菜单项超过30项", "more than 30 menu items");
+  }
+  std::set<std::string> menu;
+  for (std::size_t i = 0; i < t.menu_items.size(); ++i) {
+    const MenuItem& m = t.menu_items[i];
+    const std::string at = "menu_items[" + std::to_string(i) + "]";
+    if (m.code.empty() || m.code.size() > 64 || !menu.insert(m.code).second) {
+      return tier_invalid(item, at + ".code", "菜单项代码为空、过长或重复",
+                          "empty, too long or repeated menu item code");
+    }
+    if (m.name.empty()) return tier_invalid(item, at + ".name", "菜单项名称为空", "empty name");
+    if (m.min_fen_per_m2_month < 0 || m.max_fen_per_m2_month < m.min_fen_per_m2_month) {
+      return tier_invalid(item, at + ".max_fen_per_m2_month", "菜单项参考价区间无效",
+                          "the menu item's reference price range is invalid");
+    }
+  }
   return ok_status();
+}
+
+boost::json::array menu_json(const std::vector<MenuItem>& items) {
+  boost::json::array a;
+  for (const auto& m : items) {
+    a.push_back(boost::json::object{{"code", m.code},
+                                    {"name", m.name},
+                                    {"min_fen_per_m2_month", m.min_fen_per_m2_month},
+                                    {"max_fen_per_m2_month", m.max_fen_per_m2_month}});
+  }
+  return a;
+}
+
+// The stored or sent menu: refuses service_tier_invalid (field menu_items...).
+Result<std::vector<MenuItem>> menu_from_json(const boost::json::value& v, std::size_t item) {
+  if (!v.is_array()) return tier_invalid(item, "menu_items", "应为数组", "array expected");
+  std::vector<MenuItem> out;
+  const auto& arr = v.get_array();
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    const std::string at = "menu_items[" + std::to_string(i) + "]";
+    const auto* o = arr[i].if_object();
+    const boost::json::value* code = o ? o->if_contains("code") : nullptr;
+    const boost::json::value* name = o ? o->if_contains("name") : nullptr;
+    const boost::json::value* lo = o ? o->if_contains("min_fen_per_m2_month") : nullptr;
+    const boost::json::value* hi = o ? o->if_contains("max_fen_per_m2_month") : nullptr;
+    if (o == nullptr || o->size() != 4 || code == nullptr || !code->is_string() ||
+        name == nullptr || !name->is_string() || lo == nullptr || !lo->is_int64() ||
+        hi == nullptr || !hi->is_int64()) {
+      return tier_invalid(item, at,
+                          "应为 {code, name, min_fen_per_m2_month, max_fen_per_m2_month}",
+                          "must be {code, name, min_fen_per_m2_month, max_fen_per_m2_month}");
+    }
+    out.push_back(MenuItem{std::string(code->get_string()), std::string(name->get_string()),
+                           lo->get_int64(), hi->get_int64()});
+  }
+  return out;
 }
 
 // Whether an owners' vote of the community is open now.
@@ -68,13 +121,48 @@ boost::json::object to_json(const ServiceTier& tier) {
   boost::json::array items;
   for (const auto& i : tier.required_items) items.emplace_back(i);
   o["required_items"] = std::move(items);
+  if (!tier.menu_items.empty()) o["menu_items"] = menu_json(tier.menu_items);
   return o;
+}
+
+const MenuItem* find_menu_item(const ServiceTier& tier, std::string_view code) {
+  for (const auto& m : tier.menu_items) {
+    if (m.code == code) return &m;
+  }
+  return nullptr;
+}
+
+std::vector<MenuPriceFlag> menu_price_flags(
+    const ServiceTier& tier, const std::map<std::string, std::int64_t>& item_prices) {
+  std::vector<MenuPriceFlag> out;
+  for (const auto& [item, price] : item_prices) {
+    const MenuItem* m = find_menu_item(tier, item);
+    if (m == nullptr) continue;
+    if (price < m->min_fen_per_m2_month || price > m->max_fen_per_m2_month) {
+      out.push_back({item, price, m->min_fen_per_m2_month, m->max_fen_per_m2_month});
+    }
+  }
+  return out;
+}
+
+boost::json::array to_json(const std::vector<MenuPriceFlag>& flags) {
+  boost::json::array a;
+  for (const auto& f : flags) {
+    a.push_back(boost::json::object{
+        {"item", f.item},
+        {"price_fen_per_m2_month", f.price_fen_per_m2_month},
+        {"min_fen_per_m2_month", f.min_fen_per_m2_month},
+        {"max_fen_per_m2_month", f.max_fen_per_m2_month},
+        {"side", f.price_fen_per_m2_month < f.min_fen_per_m2_month ? "below" : "above"}});
+  }
+  return a;
 }
 
 Result<ServiceTier> service_tier_from_json(const boost::json::object& json) {
   ServiceTier t;
   static const std::set<std::string> kKnown = {"code", "name", "min_fen_per_m2_month",
-                                               "max_fen_per_m2_month", "required_items"};
+                                               "max_fen_per_m2_month", "required_items",
+                                               "menu_items"};
   for (const auto& kv : json) {
     if (!kKnown.count(std::string(kv.key()))) {
       return tier_invalid(0, std::string(kv.key()), "未知字段", "unknown field");
@@ -103,6 +191,9 @@ Result<ServiceTier> service_tier_from_json(const boost::json::object& json) {
   for (const auto& i : items->get_array()) {
     if (!i.is_string()) return tier_invalid(0, "required_items", "应为字符串", "string expected");
     t.required_items.emplace_back(i.get_string());
+  }
+  if (const auto* menu = json.if_contains("menu_items")) {
+    SUNBID_ASSIGN_OR_RETURN(t.menu_items, menu_from_json(*menu, 0));
   }
   SUNBID_TRY(check_tier(t, 0));
   return t;
@@ -291,12 +382,19 @@ Result<std::uint64_t> Registry::replace_service_tiers(const Actor& actor,
     for (const auto& t : tiers) {
       boost::json::array items;
       for (const auto& i : t.required_items) items.emplace_back(i);
+      // A tier without a menu leaves menu_items to its default ('[]'): the
+      // statement of the files before migration 33.
       SUNBID_ASSIGN_OR_RETURN(
           Statement * ins,
-          db.cached("INSERT INTO service_tiers(code, name, min_fen_per_m2_month, "
-                    "max_fen_per_m2_month, required_items) VALUES (?, ?, ?, ?, ?)"));
+          db.cached(t.menu_items.empty()
+                        ? "INSERT INTO service_tiers(code, name, min_fen_per_m2_month, "
+                          "max_fen_per_m2_month, required_items) VALUES (?, ?, ?, ?, ?)"
+                        : "INSERT INTO service_tiers(code, name, min_fen_per_m2_month, "
+                          "max_fen_per_m2_month, required_items, menu_items) "
+                          "VALUES (?, ?, ?, ?, ?, ?)"));
       ins->bind(1, t.code).bind(2, t.name).bind(3, t.min_fen_per_m2_month);
       ins->bind(4, t.max_fen_per_m2_month).bind(5, boost::json::serialize(items));
+      if (!t.menu_items.empty()) ins->bind(6, boost::json::serialize(menu_json(t.menu_items)));
       SUNBID_TRY(ins->run());
       logged.push_back(to_json(t));
     }
@@ -415,9 +513,16 @@ Result<std::optional<CreditRating>> Registry::rating_as_of(
 }
 
 Result<std::vector<ServiceTier>> Registry::service_tiers(audit::Database& db) {
+  // A file before migration 33 has no menu_items column (tests open such
+  // files with today's registry): its tiers have no menu.
+  auto with_menu = db.cached(
+      "SELECT code, name, min_fen_per_m2_month, max_fen_per_m2_month, required_items, menu_items "
+      "FROM service_tiers ORDER BY code");
   SUNBID_ASSIGN_OR_RETURN(
-      Statement * st, db.cached("SELECT code, name, min_fen_per_m2_month, max_fen_per_m2_month, "
-                                "required_items FROM service_tiers ORDER BY code"));
+      Statement * st,
+      with_menu.ok() ? std::move(with_menu)
+                     : db.cached("SELECT code, name, min_fen_per_m2_month, max_fen_per_m2_month, "
+                                 "required_items, '[]' FROM service_tiers ORDER BY code"));
   std::vector<ServiceTier> out;
   for (;;) {
     SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
@@ -436,6 +541,12 @@ Result<std::vector<ServiceTier>> Registry::service_tiers(audit::Database& db) {
     for (const auto& i : items.get_array()) {
       if (i.is_string()) t.required_items.emplace_back(i.get_string());
     }
+    auto menu = menu_from_json(boost::json::parse(st->column_text(5), ec), 0);
+    if (ec || !menu.ok()) {
+      st->reset();
+      return make_error(audit::kStorageError, "服务等级菜单数据损坏 / stored tier menu is corrupt");
+    }
+    t.menu_items = std::move(menu).value();
     out.push_back(std::move(t));
   }
   st->reset();

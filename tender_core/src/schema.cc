@@ -334,6 +334,26 @@ CREATE TABLE tender_contracts (
 );
 CREATE INDEX tender_contracts_late ON tender_contracts(log_index)
   WHERE signed_late = 1 OR recorded_late = 1;
+)sql"},
+          {kTendererKindsMigration, "tender_core_tenderer_kinds",
+           // Three kinds of tenderer and menu services (issue 13 §3,
+           // docs/tenderer-kinds.md). tenderer_kinds: each tenderer account's
+           // relation to its community, written by the accounts module when
+           // the account is created (an account without a row, created before
+           // kinds existed, is an owners' committee's); it lives here so that
+           // every database holding accounts has it (accounts sit above
+           // tender_core). A tender freezes its tenderer's kind at its draft;
+           // a service tier may list menu items (菜单式服务), a JSON array.
+           R"sql(
+CREATE TABLE tenderer_kinds (
+  account_id   TEXT PRIMARY KEY,
+  community_id TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN
+                 ('owners_committee', 'provisional_committee', 'community_office'))
+) STRICT, WITHOUT ROWID;
+CREATE INDEX tenderer_kinds_by_community ON tenderer_kinds(community_id, kind);
+ALTER TABLE tenders ADD COLUMN tenderer_kind TEXT NOT NULL DEFAULT 'owners_committee';
+ALTER TABLE service_tiers ADD COLUMN menu_items TEXT NOT NULL DEFAULT '[]';
 )sql"}};
 }
 

@@ -184,12 +184,34 @@ Result<boost::json::object> detail::notice_source(audit::Database& db, const Ten
   s["format"] = 1;
   s["tender_id"] = row.id;
   s["title"] = row.title;
-  SUNBID_TRY(put_notice_parties(db, row.community_id, s));
+  SUNBID_TRY(put_notice_parties(db, row.community_id, row.tenderer_kind, s));
   return s;
 }
 
+const TendererKindNames& tenderer_kind_names(std::string_view code) {
+  static const TendererKindNames kNames[] = {
+      {"owners_committee", "业主委员会", "owners' committee", "业主委员会"},
+      {"provisional_committee", "临时物业管理委员会", "provisional property management committee",
+       "临时物业管理委员会"},
+      {"community_office", "社区", "community office", "所在社区"}};
+  for (const auto& n : kNames) {
+    if (n.code == code) return n;
+  }
+  return kNames[0];
+}
+
+Result<std::string> account_tenderer_kind(audit::Database& db, std::string_view account_id) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * st,
+                          db.cached("SELECT kind FROM tenderer_kinds WHERE account_id = ?"));
+  st->bind(1, account_id);
+  SUNBID_ASSIGN_OR_RETURN(bool found, st->step());
+  std::string kind = found ? std::string(st->column_text(0)) : std::string("owners_committee");
+  st->reset();
+  return kind;
+}
+
 Status put_notice_parties(audit::Database& db, std::string_view community_id,
-                          boost::json::object& s) {
+                          std::string_view tenderer_kind, boost::json::object& s) {
   SUNBID_ASSIGN_OR_RETURN(Community c, Registry::community(db, community_id));
   s["community"] = boost::json::object{{"id", c.id},
                                        {"name", c.name},
@@ -200,7 +222,11 @@ Status put_notice_parties(audit::Database& db, std::string_view community_id,
                                        {"total_area_centi_m2", c.totals.total_area_centi_m2}};
   // The organisation that tenders, as the OCDS procuringEntity names it
   // (publication/ocds_release.cc): never a person.
-  s["tenderer"] = boost::json::object{{"name", c.name + "业主委员会"}, {"kind", "业主委员会"}};
+  const TendererKindNames& k = tenderer_kind_names(tenderer_kind);
+  s["tenderer"] = boost::json::object{{"name", c.name + std::string(k.name_suffix)},
+                                      {"kind", k.zh},
+                                      {"kind_code", k.code},
+                                      {"kind_en", k.en}};
   return ok_status();
 }
 
@@ -276,7 +302,8 @@ Result<std::string> TenderService::create_draft(const Actor& actor, const Tender
     SUNBID_ASSIGN_OR_RETURN(
         Statement * ins,
         txn.db().cached("INSERT INTO tenders(id, community_id, title, status, rules_json, "
-                        "created_ms, retender_of) VALUES (?, ?, ?, 'draft', ?, ?, ?)"));
+                        "created_ms, retender_of, tenderer_kind) VALUES (?, ?, ?, 'draft', ?, ?, "
+                        "?, ?)"));
     ins->bind(1, id).bind(2, input.community_id).bind(3, input.title).bind(4, rules_json);
     ins->bind(5, txn.now_ms());
     if (input.retender_of) {
@@ -284,11 +311,15 @@ Result<std::string> TenderService::create_draft(const Actor& actor, const Tender
     } else {
       ins->bind_null(6);
     }
+    // The tenderer's kind, frozen with the draft (its notices name it).
+    const std::string kind(tenderer_kind_names(actor.tenderer_kind).code);
+    ins->bind(7, kind);
     SUNBID_TRY(ins->run());
     boost::json::object p;
     p["community_id"] = input.community_id;
     p["title"] = input.title;
     p["rules"] = input.rules;
+    p["tenderer_kind"] = kind;
     if (input.retender_of) p["retender_of"] = *input.retender_of;
     // A draft stays out of the public feed until it is published.
     SUNBID_TRY(append_tender_entry(txn, actor, "tender.drafted", id, std::move(p),
@@ -347,6 +378,7 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     SUNBID_ASSIGN_OR_RETURN(PublishableRules checked, publishable_rules(db, json, settings_));
     const TenderRules& rules = checked.rules;
     const ServiceTier& tier = checked.tier;
+    SUNBID_TRY(check_tenderer_kind_rules(row.tenderer_kind, rules, tier));
     const std::int64_t now = txn.now_ms();
     // 招标投标法 24: the deadline's China date at least 20 days after the
     // publication's (rest days do not extend it; docs/periods.md).
@@ -394,6 +426,7 @@ Result<Published> TenderService::publish(const Actor& actor, std::string_view te
     p["title"] = row.title;
     p["rules"] = frozen;
     p["service_tier"] = to_json(tier);
+    p["tenderer_kind"] = row.tenderer_kind;
     if (row.retender_of) p["retender_of"] = *row.retender_of;
     // 条例 22: document objections until the deadline's date − 11 (no roll).
     const std::int64_t objections_until =

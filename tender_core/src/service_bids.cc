@@ -1,4 +1,6 @@
 // TenderService's sealed bids: commit (and replace), withdraw, reveal.
+#include <algorithm>
+#include <boost/json/parse.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -218,6 +220,42 @@ Result<OpenedBid> open_bid(std::string_view salt_hex, const boost::json::value& 
   return o;
 }
 
+// 菜单式服务 (docs/tenderer-kinds.md): a bid on a menu tender prices exactly
+// the tender's items, a bid on any other tender none. Checked at the reveal,
+// where the prices first show: a refused reveal changes nothing, and a bid
+// never revealed is invalid in the opening record (not_revealed).
+Status check_menu_prices(audit::Database& db, const std::string& tender_id, const Bid& bid) {
+  SUNBID_ASSIGN_OR_RETURN(detail::TenderRow row, detail::load_tender(db, tender_id));
+  boost::system::error_code ec;
+  const boost::json::value rules = boost::json::parse(row.rules_json, ec);
+  std::vector<std::string> items;
+  if (!ec && rules.is_object()) {
+    if (const auto* m = rules.as_object().if_contains("menu_items"); m && m->is_array()) {
+      for (const auto& v : m->as_array()) {
+        if (v.is_string()) items.emplace_back(v.as_string());
+      }
+    }
+  }
+  if (bid.item_prices) {
+    for (const auto& [item, price] : *bid.item_prices) {
+      if (std::find(items.begin(), items.end(), item) == items.end()) {
+        return make_error("menu_item_unknown",
+                          "投标为招标未列出的菜单项报价：" + item +
+                              " / the bid prices an item the tender does not list: " + item,
+                          {{"field", "item_prices." + item}, {"item", item}});
+      }
+    }
+  }
+  for (const auto& item : items) {
+    if (!bid.item_prices || bid.item_prices->count(item) == 0) {
+      return make_error("menu_item_missing",
+                        "投标缺少菜单项报价：" + item + " / the bid does not price the item " + item,
+                        {{"field", "item_prices." + item}, {"item", item}});
+    }
+  }
+  return ok_status();
+}
+
 Result<std::uint64_t> reveal_command(WriteTxn& txn, const Actor& actor,
                                      const std::string& tender_id, const OpenedBid& opened) {
   auto& db = txn.db();
@@ -237,6 +275,7 @@ Result<std::uint64_t> reveal_command(WriteTxn& txn, const Actor& actor,
                       "解密内容与投标承诺不符 / the salt and bid do not open the commitment",
                       {{"commitment", existing.commitment}});
   }
+  SUNBID_TRY(check_menu_prices(db, tender_id, opened.bid));
   SUNBID_ASSIGN_OR_RETURN(
       Statement * ins,
       db.cached("INSERT INTO bid_reveals(bid_id, salt_hex, bid_json, price_fen, revealed_ms) "

@@ -178,6 +178,9 @@ Status write_opening(WriteTxn& txn, const TenderRow& row, const CreditScale& sca
   }
   // 最高投标限价 (条例 27): the budget's maximum of the frozen rules.
   const std::optional<std::int64_t> ceiling = detail::price_ceiling(row);
+  // 菜单式服务: the frozen tier's menu, for the out-of-range flags.
+  std::optional<ServiceTier> tier = detail::frozen_tier(row);
+  if (tier && tier->menu_items.empty()) tier.reset();
   boost::json::array record;
   std::int64_t valid = 0;
   for (const auto& r : rows) {
@@ -227,6 +230,15 @@ Status write_opening(WriteTxn& txn, const TenderRow& row, const CreditScale& sca
       o["valid"] = true;
       o["price_fen_per_m2_month"] = r.price;
       o["documents"] = bid.get_object()["documents"];
+      if (const auto* items = bid.get_object().if_contains("item_prices");
+          tier && items != nullptr && items->is_object()) {
+        std::map<std::string, std::int64_t> prices;
+        for (const auto& kv : items->get_object()) {
+          if (kv.value().is_int64()) prices[std::string(kv.key())] = kv.value().get_int64();
+        }
+        o["item_prices"] = *items;
+        o["menu_flags"] = to_json(menu_price_flags(*tier, prices));
+      }
     } else {
       // 撤销: not revealed in the window.
       ins->bind(4, std::int64_t{0}).bind(5, "not_revealed").bind_null(6).bind_null(7);

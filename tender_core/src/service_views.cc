@@ -224,6 +224,7 @@ Result<std::vector<OpeningRow>> detail::unchecked_opening_record(audit::Database
                                     "disqualified FROM opening_rows WHERE tender_id = ? ORDER BY "
                                     "bidder_uscc"));
   st->bind(1, tender_id);
+  const std::optional<ServiceTier> tier = detail::frozen_tier(row);
   std::vector<OpeningRow> out;
   for (;;) {
     SUNBID_ASSIGN_OR_RETURN(bool more, st->step());
@@ -248,6 +249,7 @@ Result<std::vector<OpeningRow>> detail::unchecked_opening_record(audit::Database
         return std::move(bid).error();
       }
       r.bid = std::move(bid).value();
+      if (tier && r.bid->item_prices) r.menu_flags = menu_price_flags(*tier, *r.bid->item_prices);
     }
     out.push_back(std::move(r));
   }

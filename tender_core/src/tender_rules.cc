@@ -386,6 +386,18 @@ Status validate(const TenderRules& r, const CreditScale& scale) {
   }
   if (r.budget) SUNBID_TRY(validate_budget(*r.budget, "budget_fen_per_m2_month"));
   if (r.contract_term_months != 0) SUNBID_TRY(check_contract_term(r.contract_term_months));
+  if (r.menu_items.size() > 30) {
+    return invalid_value("menu_items", "菜单项超过30项", "lists more than 30 items");
+  }
+  for (std::size_t i = 0; i < r.menu_items.size(); ++i) {
+    const std::string& code = r.menu_items[i];
+    if (code.empty() || code.size() > 64 ||
+        std::find(r.menu_items.begin(), r.menu_items.begin() + static_cast<std::ptrdiff_t>(i),
+                  code) != r.menu_items.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return invalid_value("menu_items[" + std::to_string(i) + "]", "菜单项为空、过长或重复",
+                           "is empty, too long or repeated");
+    }
+  }
   return ok_status();
 }
 
@@ -528,7 +540,8 @@ bool is_tender_rule_field(std::string_view key) {
                                                  "award_publicity_days",
                                                  "selection_plan_motion",
                                                  "budget_fen_per_m2_month",
-                                                 "contract_term_months"};
+                                                 "contract_term_months",
+                                                 "menu_items"};
   for (std::string_view f : kFields)
     if (f == key) return true;
   return false;
@@ -651,6 +664,16 @@ Result<TenderRules> tender_rules_from_json(const json::object& obj, const Credit
     SUNBID_ASSIGN_OR_RETURN(r.contract_term_months, as_int64(*term, "contract_term_months"));
     SUNBID_TRY(check_contract_term(r.contract_term_months));
   }
+  SUNBID_ASSIGN_OR_RETURN(const json::value* menu, get(obj, "", "menu_items", false));
+  if (menu != nullptr) {
+    if (!menu->is_array()) return wrong_type("menu_items", "数组", "an array");
+    const auto& list = menu->get_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string at = "menu_items[" + std::to_string(i) + "]";
+      if (!list[i].is_string()) return wrong_type(at, "字符串", "a string");
+      r.menu_items.emplace_back(list[i].get_string());
+    }
+  }
   SUNBID_TRY(validate(r, scale));
   return r;
 }
@@ -687,6 +710,11 @@ json::object to_json(const TenderRules& r) {
   if (!r.selection_plan_motion.empty()) o["selection_plan_motion"] = r.selection_plan_motion;
   if (r.budget) o["budget_fen_per_m2_month"] = to_json(*r.budget);
   if (r.contract_term_months != 0) o["contract_term_months"] = r.contract_term_months;
+  if (!r.menu_items.empty()) {
+    json::array items;
+    for (const auto& m : r.menu_items) items.emplace_back(m);
+    o["menu_items"] = std::move(items);
+  }
   return o;
 }
 

@@ -36,14 +36,14 @@ Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool wit
                       "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
                       "publish_index, opening_index, end_reason, awarded_bid_id, min_bidders, "
                       "min_credit_grade, min_star_rating, retender_of, document_objections_open, "
-                      "objection_cutoff_basis_ms FROM tenders WHERE id = ?"
+                      "objection_cutoff_basis_ms, tenderer_kind FROM tenders WHERE id = ?"
                     : "SELECT community_id, title, status, suspended_from, '', NULL, "
                       "decision_method, min_valid_bids, bid_deadline_ms, reveal_window_s, "
                       "reveal_extensions_s, candidate_publicity_days, award_publicity_days, "
                       "candidates_publicized_at_ms, award_publicized_at_ms, published_ms, "
                       "publish_index, opening_index, end_reason, awarded_bid_id, min_bidders, "
                       "min_credit_grade, min_star_rating, retender_of, document_objections_open, "
-                      "objection_cutoff_basis_ms FROM tenders WHERE id = ?"));
+                      "objection_cutoff_basis_ms, tenderer_kind FROM tenders WHERE id = ?"));
   st->bind(1, id);
   SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
   if (!row) {
@@ -78,6 +78,7 @@ Result<TenderRow> read_tender(audit::Database& db, std::string_view id, bool wit
   r.retender_of = opt_text(*st, 23);
   r.document_objections_open = st->column_int64(24);
   r.objection_cutoff_basis_ms = opt_int(*st, 25);
+  r.tenderer_kind = std::string(st->column_text(26));
   st->reset();
   if (!status) return make_error(audit::kStorageError, "招标状态损坏 / corrupt tender status");
   r.status = *status;
@@ -233,6 +234,16 @@ Error objection_unanswered() {
   return make_error("objection_unanswered",
                     "尚有未答复的异议，招标不能进入下一阶段 / an objection is unanswered; the "
                     "tender cannot move to its next stage");
+}
+
+std::optional<ServiceTier> frozen_tier(const TenderRow& row) {
+  if (!row.tier_json) return std::nullopt;
+  boost::system::error_code ec;
+  auto tj = boost::json::parse(*row.tier_json, ec);
+  if (ec || !tj.is_object()) return std::nullopt;
+  auto t = service_tier_from_json(tj.as_object());
+  if (!t.ok()) return std::nullopt;
+  return std::move(t).value();
 }
 
 std::optional<std::int64_t> price_ceiling(const TenderRow& row) {

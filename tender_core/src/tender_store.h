@@ -10,6 +10,7 @@
 
 #include "audit_log/ledger.h"
 #include "audit_log/sqlite.h"
+#include "tender_core/registry.h"
 #include "tender_core/tender_machine.h"
 
 namespace sunbid::core::detail {
@@ -48,6 +49,9 @@ struct TenderRow {
   std::string min_credit_grade;
   std::int64_t min_star_rating = 0;
   std::optional<std::string> retender_of;  // the failed or cancelled tender this one re-tenders
+  // The tenderer's kind at the draft (accounts/role.h): owners_committee,
+  // provisional_committee or community_office.
+  std::string tenderer_kind = "owners_committee";
 };
 
 // Refuses tender_not_found.
@@ -55,6 +59,8 @@ Result<TenderRow> load_tender(audit::Database& db, std::string_view id);
 // The price ceiling (最高投标限价, 条例 27) of a published tender: its frozen
 // budget's maximum (fen per m² and month); nullopt when it states none.
 std::optional<std::int64_t> price_ceiling(const TenderRow& row);
+// The service tier frozen at publication (tier_json); nullopt before it.
+std::optional<ServiceTier> frozen_tier(const TenderRow& row);
 
 // The same row without its documents (rules_json empty, tier_json unset):
 // what the bid commands check, read for every bid.

@@ -77,9 +77,58 @@ Result<PublishableRules> publishable_rules(audit::Database& db, const boost::jso
                          {"maximum", tier->max_fen_per_m2_month}});
     }
   }
+  SUNBID_TRY(check_menu_rules(rules, *tier));
   SUNBID_TRY(check_window_minimums(rules, settings.window_minimums));
   SUNBID_TRY(check_owners_vote_notice(rules));
   return PublishableRules{std::move(rules), std::move(*tier)};
+}
+
+Status check_menu_rules(const TenderRules& rules, const ServiceTier& tier) {
+  if (tier.menu_items.empty()) {
+    if (rules.menu_items.empty()) return ok_status();
+    return make_error("menu_item_unknown",
+                      "服务等级" + tier.code + "不是菜单式服务，招标不得列出菜单项 / tier " +
+                          tier.code + " offers no menu services: the tender may list no menu items",
+                      {{"field", "menu_items"}, {"service_tier", tier.code}});
+  }
+  if (rules.menu_items.empty()) {
+    boost::json::array offered;
+    for (const auto& m : tier.menu_items) offered.emplace_back(m.code);
+    return make_error("menu_item_missing",
+                      "菜单式服务的招标须列出所选菜单项（menu_items） / a menu tier's tender must "
+                      "list the menu items it buys (menu_items)",
+                      {{"field", "menu_items"}, {"offered", std::move(offered)}});
+  }
+  for (std::size_t i = 0; i < rules.menu_items.size(); ++i) {
+    if (find_menu_item(tier, rules.menu_items[i]) == nullptr) {
+      return make_error("menu_item_unknown",
+                        "服务等级" + tier.code + "的菜单中没有此项：" + rules.menu_items[i] +
+                            " / the tier's menu has no item " + rules.menu_items[i],
+                        {{"field", "menu_items[" + std::to_string(i) + "]"},
+                         {"item", rules.menu_items[i]}});
+    }
+  }
+  return ok_status();
+}
+
+Status check_tenderer_kind_rules(std::string_view tenderer_kind, const TenderRules& rules,
+                                 const ServiceTier& tier) {
+  const bool office = tenderer_kind == "community_office";
+  if (!tier.menu_items.empty() && !office) {
+    return make_error("menu_not_allowed",
+                      "只有社区（community_office）可以招标菜单式服务 / only a community office "
+                      "may tender menu services",
+                      {{"field", "service_tier"}, {"tenderer_kind", tenderer_kind}});
+  }
+  const DecisionMethod m = rules.decision.method;
+  if (office && (m == DecisionMethod::committee_vote || m == DecisionMethod::vote_then_lottery)) {
+    return make_error("rules_invalid_value",
+                      "字段decision.method取值无效：社区不是业主委员会，不能票决定标 / field "
+                      "decision.method is invalid: a community office is no committee and "
+                      "cannot decide by the committee's vote",
+                      {{"field", "decision.method"}, {"tenderer_kind", tenderer_kind}});
+  }
+  return ok_status();
 }
 
 Result<WindowPlan> preview_windows(audit::Database& db, const boost::json::object& rules_json,

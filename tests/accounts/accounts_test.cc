@@ -1,6 +1,7 @@
 // The accounts module's own functions, without HTTP: roles, the schema's
 // migration numbers, account creation with a chosen or a random id.
 #include <algorithm>
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
 #include "accounts/role.h"
@@ -111,4 +112,66 @@ TEST_CASE("check_login: the account for its password, unknown and wrong alike, d
   auto wrong = accounts::check_login(db2, "wang", "wrong-password", *dummy);
   REQUIRE_FALSE(wrong.ok());
   CHECK(wrong.error().code == "invalid_credentials");
+}
+
+TEST_CASE("tenderer kinds: stored on the tenderer's relation, default owners_committee, one kind "
+          "per community", "[accounts][kinds]") {
+  AccountsFixture f;
+  auto market = setup_market(f);
+  const std::string community = market.tenderer.community_id;
+  CHECK(accounts::tenderer_kind_name(accounts::TendererKind::kProvisionalCommittee) ==
+        "provisional_committee");
+  CHECK(accounts::parse_tenderer_kind("community_office") ==
+        accounts::TendererKind::kCommunityOffice);
+  CHECK_FALSE(accounts::parse_tenderer_kind("street_office").has_value());
+
+  // Only a tenderer carries a kind.
+  auto owner = AccountsFixture::new_account("owner-k", Role::kOwner, community, std::nullopt, "K1");
+  owner.tenderer_kind = accounts::TendererKind::kOwnersCommittee;
+  auto st = accounts::validate_new_account(owner);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code == "invalid_field");
+  CHECK(st.error().details.at("field").as_string() == "/tenderer_kind");
+
+  // Without a kind a tenderer is an owners' committee's; the entry says so.
+  const auto n0 = f.log_size();
+  auto plain = f.create(AccountsFixture::new_account("committee-1", Role::kTenderer, community));
+  REQUIRE(plain.ok());
+  auto db = f.reader();
+  auto rec = accounts::find_account_by_id(db, *plain);
+  REQUIRE(rec.ok());
+  REQUIRE(rec->has_value());
+  CHECK((*rec)->tenderer_kind == accounts::TendererKind::kOwnersCommittee);
+  const auto entries = f.all_entries();
+  REQUIRE(entries.size() == n0 + 1);
+  auto entry = boost::json::parse(entries[n0]).as_object();
+  CHECK(entry.at("payload").at("tenderer_kind").as_string() == "owners_committee");
+
+  // Another kind in the same community is refused, nothing written.
+  auto office = AccountsFixture::new_account("shequ-1", Role::kTenderer, community);
+  office.tenderer_kind = accounts::TendererKind::kCommunityOffice;
+  const auto n1 = f.log_size();
+  auto mixed = f.create(office);
+  REQUIRE_FALSE(mixed.ok());
+  CHECK(mixed.error().code == "tenderer_kind_mixed");
+  CHECK(mixed.error().details.at("community_kind").as_string() == "owners_committee");
+  CHECK(f.log_size() == n1);
+
+  // Once the committee's accounts are disabled, the community may change
+  // organisation; the kind is read back from the relation.
+  REQUIRE(f.ledger
+              ->run<bool>([&](audit::WriteTxn& txn) {
+                return accounts::disable_account(txn, *plain, "换届", accounts::Actor{});
+              })
+              .ok());
+  auto changed = f.create(office);
+  REQUIRE(changed.ok());
+  auto db2 = f.reader();
+  auto rec2 = accounts::find_account_by_id(db2, *changed);
+  REQUIRE(rec2.ok());
+  REQUIRE(rec2->has_value());
+  CHECK((*rec2)->tenderer_kind == accounts::TendererKind::kCommunityOffice);
+  auto owner_rec = accounts::find_account_by_id(db2, *plain);
+  REQUIRE(owner_rec.ok());
+  CHECK((*owner_rec)->tenderer_kind == accounts::TendererKind::kOwnersCommittee);
 }

@@ -183,5 +183,61 @@ TEST_CASE("owners_vote and vote_then_lottery parameters must be equal", "[plan]"
   CHECK(field_of(assembly::check_plan_match(vtl, r).error()) == "decision.shortlist_size");
 }
 
+TEST_CASE("a menu plan: packages as the motion's options, items on the tier's menu, the tender "
+          "buys the chosen package", "[plan][menu]") {
+  auto pj = plan_json();
+  pj["tier"] = "MENU";
+  pj["menu_packages"] = json::parse(R"({"基础包":["security","cleaning"],
+                                        "全包":["security","cleaning","greening"]})");
+  auto p = assembly::selection_plan_from_json(pj);
+  REQUIRE(p.ok());
+  CHECK(p->menu_packages.at("全包").size() == 3);
+  auto back = assembly::selection_plan_from_json(assembly::to_json(*p));
+  REQUIRE(back.ok());
+  CHECK(*back == *p);
+
+  // The motion's options are exactly the packages.
+  assembly::MotionInput in;
+  in.title = "菜单式服务选聘方案";
+  in.text = "方案";
+  in.kind = assembly::MotionKind::selection_plan;
+  in.matter_item = 4;
+  in.window_days = 7;
+  in.plan = pj;
+  auto st = assembly::validate(in);
+  REQUIRE_FALSE(st.ok());
+  CHECK(field_of(st.error()) == "options");
+  in.options = std::vector<std::string>{"基础包", "其他"};
+  CHECK(field_of(assembly::validate(in).error()) == "options");
+  in.options = std::vector<std::string>{"全包", "基础包"};
+  CHECK(assembly::validate(in).ok());
+
+  // The tier's menu frames the packages; a plain tier takes none.
+  core::ServiceTier tier{"MENU", "菜单式服务", 100, 300, {}, {}};
+  CHECK(field_of(assembly::check_plan_tier(*p, &tier).error()) == "plan.menu_packages");
+  tier.menu_items = {{"security", "秩序维护", 60, 100}, {"cleaning", "保洁", 40, 70}};
+  st = assembly::check_plan_tier(*p, &tier);
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code == "menu_item_unknown");
+  CHECK(field_of(st.error()) == "plan.menu_packages.全包");
+  tier.menu_items.push_back({"greening", "绿化", 20, 40});
+  CHECK(assembly::check_plan_tier(*p, &tier).ok());
+
+  // The tender's items equal the chosen package (as a set).
+  auto r = rules_matching();
+  r.service_tier = "MENU";
+  r.menu_items = {"greening", "security", "cleaning"};
+  CHECK(assembly::check_plan_match(*p, r, core::CreditScale::default_scale(), "全包").ok());
+  st = assembly::check_plan_match(*p, r, core::CreditScale::default_scale(), "基础包");
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code == "selection_plan_mismatch");
+  CHECK(field_of(st.error()) == "menu_items");
+  CHECK(st.error().details.at("plan_value") == json::parse(R"(["cleaning","security"])"));
+  // A plan without packages wants no items.
+  auto plain = assembly::selection_plan_from_json(plan_json()).value();
+  r.service_tier = "T2";
+  CHECK(field_of(assembly::check_plan_match(plain, r).error()) == "menu_items");
+}
+
 }  // namespace
 }  // namespace sunbid::testing

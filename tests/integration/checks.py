@@ -23,7 +23,8 @@ ENTERPRISE_USCC = "91350200776049653A"  # a valid code (check character included
 # ---- the policy, read from server/src/policy.cc (never from the server) -------
 RULE_RX = re.compile(
     r'\{\s*Action::k\w+\s*,\s*"(?P<name>[a-z_]+)"\s*,\s*(?P<anon>true|false)\s*,\s*'
-    r'(?P<loop>true|false)\s*,\s*\{(?P<roles>[^}]*)\}\s*\}', re.S)
+    r'(?P<loop>true|false)\s*,\s*\{(?P<roles>[^}]*)\}'
+    r'(?:\s*,\s*\{(?P<kinds>[^}]*)\})?\s*\}', re.S)
 
 
 def read_policy(path):
@@ -693,6 +694,13 @@ def check_bad_input(ctx, results):
            400, "invalid_json")
     expect("unknown field", c.request("POST", "/sessions", json_body={"username": "a", "password": "b", "x": 1}),
            400, "unknown_field")
+    # Issue 13 §3 (docs/tenderer-kinds.md): a tenderer kind not in the list, or on another role.
+    expect("unknown tenderer_kind", c.request("POST", "/accounts", role="admin", json_body={
+        "username": "kind.x", "password": "correct horse", "role": "tenderer", "display_name": "x",
+        "community_id": "C1", "tenderer_kind": "street_office"}), 400, "invalid_field")
+    expect("tenderer_kind on an evaluator", c.request("POST", "/accounts", role="admin", json_body={
+        "username": "kind.y", "password": "correct horse", "role": "evaluator", "display_name": "x",
+        "tenderer_kind": "community_office"}), 400, "invalid_field")
     # Path traversal: the target is sent as is.
     for target in ("/api/v1/../../etc/passwd", "/api/v1/%2e%2e/%2e%2e/etc/passwd",
                    "/api/v1/audit/..%2f..%2f..%2fetc%2fpasswd", "/../../../../etc/passwd",

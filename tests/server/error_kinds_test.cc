@@ -463,6 +463,12 @@ TEST_CASE("every code keeps the status it had before the registry", "[error_kind
       {"document_not_found", ErrorKind::not_found},
       // issue 14 §1, the award notice (中标通知书, docs/documents.md).
       {"award_notice_not_allowed", ErrorKind::conflict},
+      // issue 13 §3, three kinds of tenderer and menu services
+      // (docs/tenderer-kinds.md).
+      {"menu_item_missing", ErrorKind::unprocessable},
+      {"menu_item_unknown", ErrorKind::unprocessable},
+      {"menu_not_allowed", ErrorKind::forbidden},
+      {"tenderer_kind_mixed", ErrorKind::conflict},
   };
   for (const auto& c : error_codes()) {
     INFO(c.code);

@@ -131,3 +131,26 @@ TEST_CASE("serve configuration: strict, unknown fields refused", "[config]") {
   CHECK_FALSE(parse_listen_address("127.0.0.1:65536").ok());
   CHECK_FALSE(parse_listen_address("127.0.0.1:8x").ok());
 }
+
+TEST_CASE("policy: the tenderer kind column (issue 13 §3): a community office casts no "
+          "committee vote",
+          "[policy][kinds]") {
+  using accounts::Role;
+  using accounts::TendererKind;
+  for (auto k : {TendererKind::kOwnersCommittee, TendererKind::kProvisionalCommittee}) {
+    CHECK(authorize(Action::kCommitteeVote, {Role::kTenderer, false, k}).ok());
+  }
+  auto st = authorize(Action::kCommitteeVote,
+                      {Role::kTenderer, false, TendererKind::kCommunityOffice});
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code == "forbidden");
+  CHECK(st.error().details.at("tenderer_kind").as_string() == "community_office");
+  // Every other tenderer action admits the three kinds.
+  for (Action a : {Action::kManageTender, Action::kManageMotion, Action::kDecide,
+                   Action::kAnswerObjection, Action::kIssueActivationCodes}) {
+    CHECK(authorize(a, {Role::kTenderer, false, TendererKind::kCommunityOffice}).ok());
+    CHECK(authorize(a, {Role::kTenderer, false, TendererKind::kProvisionalCommittee}).ok());
+  }
+  // The kind column never admits a role the row refuses.
+  CHECK_FALSE(authorize(Action::kCommitteeVote, {Role::kOwner, false, std::nullopt}).ok());
+}

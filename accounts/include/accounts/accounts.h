@@ -45,12 +45,16 @@ struct NewAccount {
   std::optional<std::string> community_id;
   std::optional<std::string> enterprise_uscc;
   std::optional<std::string> owner_key;
+  // A tenderer's kind of organisation (role.h); only a tenderer carries one,
+  // and an account created without it is an owners' committee's.
+  std::optional<TendererKind> tenderer_kind;
 };
 
 // Checks the fields and the role's requirements (a tenderer and an owner
 // belong to one community, an owner to one owner_key, an enterprise to one
 // valid USCC; other roles carry none of these).
-// Errors `invalid_field` / `missing_field` naming the field.
+// Errors `invalid_field` / `missing_field` naming the field (a tenderer_kind
+// on another role: `invalid_field` /tenderer_kind).
 Status validate_new_account(const NewAccount& account);
 // A password is 8 to 1024 bytes. Error `invalid_field` {"field": "/password"}.
 Status validate_password(std::string_view password);
@@ -65,7 +69,9 @@ struct Actor {
 // Inserts the account and its audit entry ("account.created"); returns its
 // id, "acct-" and 16 random hex digits.
 // REQUIRES: validate_new_account(account) is ok; `password` hashed already.
-// Error `username_taken` (409).
+// Error `username_taken` (409); `tenderer_kind_mixed` (409, details.field
+// /tenderer_kind, details.community_kind) when the community already has an
+// enabled tenderer account of another kind.
 Result<std::string> create_account(audit::WriteTxn& txn, const NewAccount& account,
                                    const PasswordHash& password, const Actor& actor);
 // The same with an id the caller chooses (fixtures and imports that keep
@@ -85,6 +91,9 @@ struct AccountRecord {
   PasswordHash password;
   // A disabled account cannot log in and has no session (security A17).
   bool disabled = false;
+  // A tenderer's kind (owners_committee for a tenderer created before kinds
+  // existed); nullopt for every other role.
+  std::optional<TendererKind> tenderer_kind;
 };
 
 Result<std::optional<AccountRecord>> find_account_by_username(audit::Database& db,

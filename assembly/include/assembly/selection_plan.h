@@ -7,10 +7,18 @@
 //    "budget_fen_per_m2_month": {"min": 150, "max": 300},
 //    "contract_term_months": 36,
 //    "thresholds": {"min_credit_grade": "A", "min_star_rating": 3},
-//    "decision": {"method": "owners_vote", "allow_runoff": true}}
+//    "decision": {"method": "owners_vote", "allow_runoff": true},
+//    "menu_packages": {"基础包": ["security", "cleaning"],
+//                      "全包": ["security", "cleaning", "greening"]}}
 // `thresholds` has the shape of the tender rules' `qualification`,
 // `decision` that of their `decision` (tender_rules.h), and both are read
 // with the rules' own parsers, so a plan holds nothing a tender could not.
+// menu_packages (菜单式服务, docs/tenderer-kinds.md; only for a menu tier,
+// which requires it): the item packages the owners choose from by budget.
+// The motion's options are exactly the package names (a list of choices);
+// the winning option is the chosen package, and the tender's menu_items
+// must equal it (as a set). Each package is 1..30 distinct items of the
+// tier's menu.
 //
 // A tender matches its plan when (checked in this order; the first
 // mismatch is named by the tender rules' path):
@@ -21,6 +29,7 @@
 //                                               "qualification.min_star_rating")
 //   the decision method equal in every parameter ("decision.method",
 //                                               "decision.allow_runoff", "decision.weights_bp.price", ...)
+//   menu_items equal to the chosen package     ("menu_items")
 //
 // The gate (install_selection_plan_gate; the server always installs it, so
 // no tender publishes without it): the rules name a motion
@@ -38,6 +47,8 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <map>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -57,6 +68,8 @@ struct SelectionPlan {
   std::int64_t contract_term_months = 0;
   core::QualificationThresholds thresholds;
   core::DecisionRule decision;
+  // option -> items (empty: not a menu plan).
+  std::map<std::string, std::vector<std::string>> menu_packages;
 
   bool operator==(const SelectionPlan&) const = default;
 };
@@ -70,13 +83,17 @@ Result<SelectionPlan> selection_plan_from_json(
 boost::json::object to_json(const SelectionPlan& plan);
 
 // motion_invalid (plan.tier: no such tier; plan.budget_fen_per_m2_month.min
-// / .max: outside the tier's reference price range).
+// / .max: outside the tier's reference price range; plan.menu_packages: a
+// menu tier's plan without packages, packages for another tier);
+// menu_item_unknown (plan.menu_packages.<option>: an item not on the menu).
 Status check_plan_tier(const SelectionPlan& plan, const core::ServiceTier* tier);
 
 // selection_plan_mismatch (details.field, details.plan_value when handy)
-// at the first rule that does not match the plan.
+// at the first rule that does not match the plan. `chosen`: the passed
+// motion's winning option (a menu plan's package).
 Status check_plan_match(const SelectionPlan& plan, const core::TenderRules& rules,
-                        const core::CreditScale& scale = core::CreditScale::default_scale());
+                        const core::CreditScale& scale = core::CreditScale::default_scale(),
+                        std::string_view chosen = "");
 
 struct PlanGate {
   std::string motion_id;

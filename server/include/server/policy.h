@@ -96,13 +96,17 @@ std::string_view action_name(Action action);
 
 // Who is asking: a role when the caller presented a valid session, and
 // whether the request came from the loopback interface.
+// A tenderer's kind (accounts/role.h) is a relation the table checks too: a
+// row may admit the tenderer role for some kinds only (the 社区 is no owners'
+// committee: it never casts a committee's vote).
 struct Caller {
   std::optional<accounts::Role> role;
   bool loopback = false;
+  std::optional<accounts::TendererKind> tenderer_kind;  // a tenderer's
 };
 
 // OK, or `unauthenticated` (401: a session would be needed) or `forbidden`
-// (403: the caller's role may not do this).
+// (403: the caller's role — or, for a tenderer, its kind — may not do this).
 Status authorize(Action action, const Caller& caller);
 
 }  // namespace sunbid::server

@@ -42,6 +42,7 @@ core::Actor Call::viewer() const {
     a.community_id = acc.community_id.value_or("");
     a.enterprise_uscc = acc.enterprise_uscc.value_or("");
     a.owner_key = acc.owner_key.value_or("");
+    if (acc.tenderer_kind) a.tenderer_kind = accounts::tenderer_kind_name(*acc.tenderer_kind);
   } else {
     a.account = "anonymous";
     a.role = "public";

@@ -205,7 +205,10 @@ void Router::dispatch(Request request, Reply reply) {
                             {{"limit_bytes", static_cast<std::int64_t>(limit)}}));
   }
   Caller caller;
-  if (call.session) caller.role = call.session->account.role;
+  if (call.session) {
+    caller.role = call.session->account.role;
+    caller.tenderer_kind = call.session->account.tenderer_kind;
+  }
   // A proxied request is never the host's own: behind a proxy on the same
   // host every client would otherwise be "loopback" (security B1).
   caller.loopback = is_loopback(call.client_address) && req.x_forwarded_for.empty();

@@ -122,7 +122,11 @@ Result<Response> get_me(Ctx& c) {
                         {"community", std::move(community)},
                         {"enterprise_uscc", or_null(account->enterprise_uscc)},
                         {"enterprise", std::move(enterprise)},
-                        {"owner", nullptr}};
+                        {"owner", nullptr},
+                        {"tenderer_kind", nullptr}};
+  if (account->tenderer_kind) {
+    o["tenderer_kind"] = accounts::tenderer_kind_name(*account->tenderer_kind);
+  }
   if (account->role == accounts::Role::kOwner && account->community_id) {
     SUNBID_ASSIGN_OR_RETURN(boost::json::array votes, open_tender_votes(c, *account->community_id));
     SUNBID_TRY(add_open_motions(c, *account->community_id, votes));

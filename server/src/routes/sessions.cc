@@ -185,6 +185,10 @@ Result<Pending> new_account(Ctx& c, const ReqNewAccount& req, bool approval) {
         boost::json::object o{{"id", id},
                               {"username", account.username},
                               {"role", std::string(accounts::role_name(account.role))}};
+        if (account.role == accounts::Role::kTenderer && !approval) {
+          o["tenderer_kind"] = accounts::tenderer_kind_name(
+              account.tenderer_kind.value_or(accounts::TendererKind::kOwnersCommittee));
+        }
         if (!approval) return created(o);
         o["state"] = "pending";
         return json_response(202, o);

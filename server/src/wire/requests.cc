@@ -86,16 +86,28 @@ Result<ReqNewAccount> ReqNewAccount::decode(const boost::json::object& body) {
   ReqNewAccount r;
   accounts::NewAccount& a = r.account;
   std::string role;
+  std::optional<std::string> kind;
   SUNBID_TRY(JsonFields(body).read_all(
       {required("username", a.username), required("password", r.password), required("role", role),
        required("display_name", a.display_name), optional("community_id", a.community_id),
-       optional("enterprise_uscc", a.enterprise_uscc), optional("owner_key", a.owner_key)}));
+       optional("enterprise_uscc", a.enterprise_uscc), optional("owner_key", a.owner_key),
+       optional("tenderer_kind", kind)}));
   auto parsed = accounts::parse_role(role);
   if (!parsed) {
     return make_error("invalid_field", "角色无效 / unknown role",
                       {{"field", "/role"}, {"value", role}});
   }
   a.role = *parsed;
+  if (kind) {
+    a.tenderer_kind = accounts::parse_tenderer_kind(*kind);
+    if (!a.tenderer_kind) {
+      return make_error("invalid_field",
+                        "招标人类型无效（owners_committee、provisional_committee 或 "
+                        "community_office） / unknown tenderer kind (owners_committee, "
+                        "provisional_committee or community_office)",
+                        {{"field", "/tenderer_kind"}, {"value", *kind}});
+    }
+  }
   // The fields' formats and the role's requirements (accounts.h).
   SUNBID_TRY(accounts::validate_new_account(a));
   SUNBID_TRY(accounts::validate_password(r.password));
@@ -250,6 +262,8 @@ Result<ReqServiceTiers> ReqServiceTiers::decode(const boost::json::object& body)
     SUNBID_ASSIGN_OR_RETURN(auto max, f.required_int("max_fen_per_m2_month"));
     SUNBID_ASSIGN_OR_RETURN(auto present, f.required_value("required_items"));
     SUNBID_ASSIGN_OR_RETURN(auto required, f.optional_string_array("required_items"));
+    // A menu tier's items (菜单式服务): their shape is the registry's check.
+    (void)f.optional_value("menu_items");
     SUNBID_TRY(f.finish());
     (void)code, (void)name, (void)min, (void)max, (void)present, (void)required;
     auto tier = core::service_tier_from_json(item.as_object());

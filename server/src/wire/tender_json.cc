@@ -83,6 +83,8 @@ boost::json::object opening_row_json(const core::OpeningRow& r,
   for (const auto& d : r.disqualified) disqualified.emplace_back(d);
   o["disqualified"] = std::move(disqualified);
   o["bid"] = r.bid ? boost::json::value(core::to_json(*r.bid)) : nullptr;
+  // 菜单式服务: items priced outside their reference range (flags only).
+  if (r.bid && r.bid->item_prices) o["menu_flags"] = core::to_json(r.menu_flags);
   return o;
 }
 

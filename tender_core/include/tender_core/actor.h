@@ -20,6 +20,10 @@ struct Actor {
   std::string community_id;     // tenderer and owner accounts: their community
   std::string enterprise_uscc;  // enterprise accounts: their USCC
   std::string owner_key;        // owner accounts: their roster key
+  // Tenderer accounts: their kind of organisation (accounts/role.h:
+  // owners_committee, provisional_committee, community_office); a tender
+  // freezes it at its draft. Empty: an owners' committee.
+  std::string tenderer_kind;
 };
 
 }  // namespace sunbid::core

@@ -7,8 +7,13 @@
 // and the bid object it commits to:
 //   {"bidder_uscc": string, "documents": [{"name": string, "sha256_hex": string}],
 //    "price_fen_per_m2_month": integer, "service_plan": string,
-//    "staffing": {role: integer, ...}, "tender_id": string}
+//    "staffing": {role: integer, ...}, "tender_id": string,
+//    "item_prices": {item: integer, ...}}
 // (documents in the bidder's order; strings compared as bytes).
+// item_prices (菜单式服务, docs/tenderer-kinds.md) is present only in a bid
+// on a menu tender: each menu item's price in fen per m² and month, > 0,
+// summing to price_fen_per_m2_month (the total the decision compares). Which
+// items a bid must price is the tender's, checked at the reveal.
 // The fixed-length salt right after the fixed tag means no other split of the
 // same bytes opens the commitment: the canonical bid is everything after byte
 // 46.
@@ -19,6 +24,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,12 +58,15 @@ struct Bid {
   std::map<std::string, std::int64_t> staffing;  // role -> head count
   std::string service_plan;
   std::vector<BidDocument> documents;
+  // Menu tenders only: item code -> price (fen per m² and month).
+  std::optional<std::map<std::string, std::int64_t>> item_prices;
 
   bool operator==(const Bid&) const = default;
 };
 
-// Strict: exactly the six members with their types. Refusals: bid_invalid
-// (details.field names the member).
+// Strict: exactly the six members with their types, and item_prices when
+// given (a non-empty object of positive integers summing to the price).
+// Refusals: bid_invalid (details.field names the member).
 Result<Bid> bid_from_json(const boost::json::value& json);
 boost::json::object to_json(const Bid& bid);
 

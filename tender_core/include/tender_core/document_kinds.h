@@ -37,12 +37,28 @@ std::string motion_document_subject(std::string_view motion_id);
 // The motion id of a motion subject; nullopt for a tender's.
 std::optional<std::string_view> motion_of_subject(std::string_view subject);
 
+// The organisation a tenderer kind (accounts/role.h; docs/tenderer-kinds.md)
+// stands for, as notices and the OCDS procuringEntity name it: the kind in
+// zh and en and the suffix of its name after the community's ("阳光花园" +
+// "业主委员会"). An unknown code reads as owners_committee.
+struct TendererKindNames {
+  std::string_view code;
+  std::string_view zh;
+  std::string_view en;
+  std::string_view name_suffix;
+};
+const TendererKindNames& tenderer_kind_names(std::string_view code);
+// The kind of a tenderer account (tenderer_kinds; owners_committee when the
+// account has no row: created before kinds existed, or not a tenderer).
+Result<std::string> account_tenderer_kind(audit::Database& db, std::string_view account_id);
+
 // Sets the members every notice's source names its parties by: `community`
 // {id, name, district, street, address, units, total_area_centi_m2} and
-// `tenderer` {name, kind} — the organisation (业主委员会), as the OCDS
-// procuringEntity names it, never a person. Refuses community_not_found.
+// `tenderer` {name, kind, kind_code, kind_en} — the organisation (业主委员会,
+// 临时物业管理委员会, 社区) of `tenderer_kind`, as the OCDS procuringEntity
+// names it, never a person. Refuses community_not_found.
 Status put_notice_parties(audit::Database& db, std::string_view community_id,
-                          boost::json::object& source);
+                          std::string_view tenderer_kind, boost::json::object& source);
 
 // The 投票结果公告: call it in the command that counted an owners' vote
 // round (decision.made of an owners_vote tender), AFTER that entry. `vote`

@@ -25,6 +25,7 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,18 +80,62 @@ struct RatingInput {
   CreditRating rating;
 };
 
+// A menu item (菜单式服务, issue 13 §3; docs/tenderer-kinds.md): one service
+// a menu tier offers on its own — 秩序维护 security, 保洁 cleaning, 绿化
+// greening, 设施设备维护 maintenance, 垃圾清运 waste... — with its reference
+// price range in fen per m² and month (0 <= min <= max).
+struct MenuItem {
+  std::string code;
+  std::string name;
+  std::int64_t min_fen_per_m2_month = 0;
+  std::int64_t max_fen_per_m2_month = 0;
+
+  bool operator==(const MenuItem&) const = default;
+};
+
+inline constexpr std::size_t kMaxMenuItems = 30;
+
 // 服务等级: a tier of service with its reference price range (质价相符).
+// A tier that lists menu_items is a menu tier (菜单式服务): a tender of it
+// names the items it buys (the owners' chosen package), and bids price each.
 struct ServiceTier {
   std::string code;
   std::string name;
   std::int64_t min_fen_per_m2_month = 0;
   std::int64_t max_fen_per_m2_month = 0;
   std::vector<std::string> required_items;
+  std::vector<MenuItem> menu_items;  // empty: not a menu tier
 
   bool operator==(const ServiceTier&) const = default;
 };
 
-// JSON form of a tier, as in PUT /service-tiers and in a published tender.
+// The menu item `code` of `tier`, or nullptr.
+const MenuItem* find_menu_item(const ServiceTier& tier, std::string_view code);
+
+// Clearing a menu tender's bid (菜单式服务): an item priced outside its
+// reference range is flagged in the opening record — a flag for the
+// evaluators and owners, not an invalidation (no rule of LAW.md voids a
+// price for lying outside a reference range; only the budget's maximum,
+// the price ceiling, does).
+struct MenuPriceFlag {
+  std::string item;
+  std::int64_t price_fen_per_m2_month = 0;
+  std::int64_t min_fen_per_m2_month = 0;
+  std::int64_t max_fen_per_m2_month = 0;
+
+  bool operator==(const MenuPriceFlag&) const = default;
+};
+// The flags of `item_prices` against `tier`'s menu, in item order; items
+// not on the menu are not flagged here (the reveal refused them).
+std::vector<MenuPriceFlag> menu_price_flags(const ServiceTier& tier,
+                                            const std::map<std::string, std::int64_t>& item_prices);
+// [{item, price_fen_per_m2_month, min_fen_per_m2_month, max_fen_per_m2_month,
+//   side: "below" | "above"}]
+boost::json::array to_json(const std::vector<MenuPriceFlag>& flags);
+
+// JSON form of a tier, as in PUT /service-tiers and in a published tender
+// (`menu_items` [{code, name, min_fen_per_m2_month, max_fen_per_m2_month}]
+// written only for a menu tier, optional on input).
 boost::json::object to_json(const ServiceTier& tier);
 // Refuses service_tier_invalid.
 Result<ServiceTier> service_tier_from_json(const boost::json::object& json);

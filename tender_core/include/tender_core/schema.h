@@ -43,6 +43,8 @@
 //                                        award (one per tender)
 //   tender_documents, tender_document_pdfs  official documents' source data
 //                                        and PDFs (documents.h)
+//   tenderer_kinds                       each tenderer account's kind of
+//                                        organisation (accounts/role.h)
 //
 // Thread-safety: a pure function.
 #pragma once
@@ -67,8 +69,12 @@ inline constexpr int kPeriodsMigration = 21;
 inline constexpr int kContractMigration = 29;
 // Migration 30 (tender_core/documents.h): tender_documents and
 // tender_document_pdfs, the official documents' source data and PDFs.
+// tenderer_kinds (each tenderer account's kind, written by accounts),
+// tenders.tenderer_kind (frozen at the draft) and service_tiers.menu_items
+// (菜单式服务; issue 13 §3, docs/tenderer-kinds.md).
+inline constexpr int kTendererKindsMigration = 33;
 // The newest schema version tender_core's migrations bring a file to.
-inline constexpr int kTenderCoreSchemaVersion = 30;
+inline constexpr int kTenderCoreSchemaVersion = 33;
 
 std::vector<audit::Migration> tender_core_migrations();
 

@@ -228,6 +228,9 @@ struct OpeningRow {
   std::string reason;
   std::vector<std::string> disqualified;  // qualification_failures, when not_qualified
   std::optional<Bid> bid;                 // when valid
+  // A valid bid on a menu tender: its items priced outside their reference
+  // range (flags, not invalidity; registry.h menu_price_flags).
+  std::vector<MenuPriceFlag> menu_flags;
 };
 
 struct BidSummary {

@@ -26,7 +26,8 @@
 //    "vote_window_days": 7, "vote_window_s": 0, "award_publicity_days": 3,
 //    "selection_plan_motion": "M1",
 //    "budget_fen_per_m2_month": {"min": 150, "max": 300},
-//    "contract_term_months": 36}
+//    "contract_term_months": 36,
+//    "menu_items": ["security", "cleaning"]}
 // The selection plan (选聘方案, docs/motions.md): selection_plan_motion names
 // the owners' passed motion of kind selection_plan the tender follows;
 // budget_fen_per_m2_month is the tender's budget range (0 < min <= max,
@@ -37,6 +38,11 @@
 // gate requires them at publication (selection_plan_required,
 // selection_plan_mismatch), and publication checks that the budget lies
 // within the service tier's reference price range (rules_invalid_value).
+// menu_items (菜单式服务, docs/tenderer-kinds.md): the items of a menu tier
+// the tender buys — the package the owners chose in its selection plan —,
+// distinct non-empty codes, at most kMaxMenuItems; omitted (never written
+// back empty) for any other tier. Publication checks them against the tier
+// (check_menu_rules) and that the tenderer is a community office.
 // Only the tender's own rules: community_id and title belong to the tender
 // record and are not accepted here.
 // committee_specialties may be omitted (default none; written back only
@@ -206,6 +212,7 @@ struct TenderRules {
   std::string selection_plan_motion;                          // empty: none named
   std::optional<BudgetRange> budget;                          // fen per m² and month
   std::int64_t contract_term_months = 0;                      // 0: not stated
+  std::vector<std::string> menu_items;                        // empty: not a menu tender
 
   bool operator==(const TenderRules&) const = default;
 };

@@ -71,6 +71,19 @@ struct PublishableRules {
 Result<PublishableRules> publishable_rules(audit::Database& db, const boost::json::object& json,
                                            const PlatformSettings& settings);
 
+// Menu services (菜单式服务, docs/tenderer-kinds.md), checked by
+// publishable_rules: a menu tier's tender names its items (menu_item_missing,
+// field menu_items), each one of the tier's menu (menu_item_unknown, field
+// menu_items[i]); a tender of any other tier names none (menu_item_unknown).
+Status check_menu_rules(const TenderRules& rules, const ServiceTier& tier);
+
+// What a tenderer's kind (accounts/role.h) may publish, checked by publish():
+// menu services only by a community office (menu_not_allowed, 403); the
+// committee methods (committee_vote, vote_then_lottery) only by a committee
+// — a community office is none (rules_invalid_value, field decision.method).
+Status check_tenderer_kind_rules(std::string_view tenderer_kind, const TenderRules& rules,
+                                 const ServiceTier& tier);
+
 // 窗口预览: the plan of `rules_json` (tender_rules.h JSON, complete) published
 // at `published_ms`, with the calendar in force then. Refuses what
 // publishable_rules() refuses; the 20-day minimum is reported in the plan
