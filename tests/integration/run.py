@@ -35,6 +35,7 @@ import web_checks  # noqa: E402
 import letters_checks  # noqa: E402
 import activation_checks  # noqa: E402
 import motions_checks  # noqa: E402
+import paper_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -104,7 +105,8 @@ def main():
                  ("(l) owners: activation letters as a PDF", letters_checks.check_letters),
                  # These move the dev clock (a motion's notice and window; a code's expiry).
                  ("(m) owners: owners' assembly motions", motions_checks.check_motions),
-                 ("(n) owners: activation codes", activation_checks.check_activation)]
+                 ("(n) owners: activation codes", activation_checks.check_activation),
+                 ("(o) owners: paper ballots of a motion", paper_checks.check_paper)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue
