@@ -24,6 +24,12 @@ Result<MotionView> load(audit::Database& db, std::string_view id);
 audit::EntryDraft draft(const core::Actor& actor, std::string_view type, std::string_view id);
 audit::EntryDraft system_draft(std::string_view type, std::string_view id);
 bool visible(const MotionView& m, const core::Actor& viewer);
+Error window_closed();  // vote_window_closed
+// motion_choice_invalid unless an option of the motion or "abstain".
+Status check_choice(const MotionView& m, std::string_view choice);
+// The owner's area on the motion's frozen roster; owner_not_on_roster.
+Result<std::int64_t> roster_area(audit::Database& db, std::string_view motion_id,
+                                 std::string_view owner_key);
 // The tally's instant: the window's end, kPaperLateDays later with paper
 // ballots.
 std::int64_t tally_at(const MotionView& m);

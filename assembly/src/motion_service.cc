@@ -176,6 +176,33 @@ audit::EntryDraft system_draft(std::string_view type, std::string_view id) {
   return d;
 }
 
+Error window_closed() {
+  return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
+}
+
+Status check_choice(const MotionView& m, std::string_view choice) {
+  if (choice == kAbstain || std::find(m.options.begin(), m.options.end(), choice) != m.options.end())
+    return {};
+  return refusal("motion_choice_invalid", "所选不是本议题的选项",
+                 "the choice is not an option of this motion", {{"choice", choice}});
+}
+
+Result<std::int64_t> roster_area(audit::Database& db, std::string_view motion_id,
+                                 std::string_view owner_key) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * w,
+                          db.cached("SELECT area_centi_m2 FROM assembly_roster_snapshot WHERE "
+                                    "motion_id = ? AND owner_key = ?"));
+  w->bind(1, motion_id).bind(2, owner_key);
+  SUNBID_ASSIGN_OR_RETURN(bool on_roster, w->step());
+  const std::int64_t area = on_roster ? w->column_int64(0) : 0;
+  w->reset();
+  if (!on_roster) {
+    return refusal("owner_not_on_roster", "业主不在表决名册中",
+                   "the owner is not on the roster snapshot");
+  }
+  return area;
+}
+
 std::int64_t tally_at(const MotionView& m) {
   return m.tally_ms.value_or(m.closes_ms.value_or(0));
 }
@@ -382,24 +409,10 @@ Result<MotionBallotCast> ballot_command(WriteTxn& txn, const core::Actor& owner,
   }
   const std::int64_t now = txn.now_ms();
   if (m.status != MotionStatus::open || !m.closes_ms || now < *m.opens_ms || now >= *m.closes_ms) {
-    return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
+    return window_closed();
   }
-  if (choice != kAbstain &&
-      std::find(m.options.begin(), m.options.end(), choice) == m.options.end()) {
-    return refusal("motion_choice_invalid", "所选不是本议题的选项",
-                   "the choice is not an option of this motion", {{"choice", choice}});
-  }
-  SUNBID_ASSIGN_OR_RETURN(Statement * w,
-                          db.cached("SELECT area_centi_m2 FROM assembly_roster_snapshot WHERE "
-                                    "motion_id = ? AND owner_key = ?"));
-  w->bind(1, id).bind(2, owner.owner_key);
-  SUNBID_ASSIGN_OR_RETURN(bool on_roster, w->step());
-  const std::int64_t area = on_roster ? w->column_int64(0) : 0;
-  w->reset();
-  if (!on_roster) {
-    return refusal("owner_not_on_roster", "业主不在表决名册中",
-                   "the owner is not on the roster snapshot");
-  }
+  SUNBID_TRY(check_choice(m, choice));
+  SUNBID_ASSIGN_OR_RETURN(const std::int64_t area, roster_area(db, id, owner.owner_key));
   SUNBID_ASSIGN_OR_RETURN(
       Statement * prior,
       db.cached("SELECT 1 FROM assembly_ballots WHERE motion_id = ? AND owner_key = ?"));

@@ -30,16 +30,6 @@ Error paper_not_found(std::string_view id) {
                  {{"paper_ballot_id", id}});
 }
 
-bool is_option(const MotionView& m, std::string_view choice) {
-  return choice == kAbstain || std::find(m.options.begin(), m.options.end(), choice) != m.options.end();
-}
-
-Status check_choice(const MotionView& m, std::string_view choice) {
-  if (is_option(m, choice)) return {};
-  return refusal("motion_choice_invalid", "所选不是本议题的选项",
-                 "the choice is not an option of this motion", {{"choice", choice}});
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   return s;
@@ -93,7 +83,7 @@ Status check_entrant(audit::Database& db, const MotionView& m, const core::Actor
 Status check_paper_window(const MotionView& m, std::int64_t now,
                           std::optional<std::int64_t> stamped) {
   if (m.status != MotionStatus::open || !m.closes_ms || now < *m.opens_ms || now >= tally_at(m)) {
-    return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
+    return window_closed();
   }
   if (now < *m.closes_ms) return {};
   if (stamped && *stamped < *m.closes_ms) return {};
@@ -203,17 +193,7 @@ Result<PaperBallotStep> enter_command(WriteTxn& txn, const core::Actor& a,
   SUNBID_TRY(check_entrant(db, m, a, in.entry));
   SUNBID_TRY(check_paper_window(m, txn.now_ms(), in.stamped_ms));
   SUNBID_TRY(check_choice(m, in.choice));
-  SUNBID_ASSIGN_OR_RETURN(Statement * w,
-                          db.cached("SELECT area_centi_m2 FROM assembly_roster_snapshot WHERE "
-                                    "motion_id = ? AND owner_key = ?"));
-  w->bind(1, motion_id).bind(2, in.owner_key);
-  SUNBID_ASSIGN_OR_RETURN(bool on_roster, w->step());
-  const std::int64_t area = on_roster ? w->column_int64(0) : 0;
-  w->reset();
-  if (!on_roster) {
-    return refusal("owner_not_on_roster", "业主不在表决名册中",
-                   "the owner is not on the roster snapshot");
-  }
+  SUNBID_ASSIGN_OR_RETURN(const std::int64_t area, roster_area(db, motion_id, in.owner_key));
   for (const auto& e : prior) {
     if (e.entry == in.entry) {
       return refusal("paper_ballot_entry_exists", "该业主的这一份书面票已录入",
@@ -439,9 +419,7 @@ Result<PaperBallotStep> MotionService::resolve_paper_ballot(const core::Actor& s
     }
     if (!row) return paper_not_found(paper_ballot_id);
     const std::int64_t now = txn.now_ms();
-    if (m.status != MotionStatus::open || now >= tally_at(m)) {
-      return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
-    }
+    if (m.status != MotionStatus::open || now >= tally_at(m)) return window_closed();
     if (row->status != "mismatch") {
       return refusal("paper_ballot_not_mismatched", "该书面票两份录入并无不符，无需裁定",
                      "the paper ballot has no mismatch to resolve", {{"status", row->status}});
