@@ -37,6 +37,22 @@ std::string lower(std::string s) {
 
 std::string paper_id(std::int64_t seq) { return "P" + std::to_string(seq); }
 
+// Runs `fn` on each row of the bound statement `st`, then resets it.
+template <class Fn>
+Status each_row(Statement* st, Fn fn) {
+  while (true) {
+    auto row = st->step();
+    if (!row.ok()) {
+      st->reset();
+      return std::move(row).error();
+    }
+    if (!*row) break;
+    fn();
+  }
+  st->reset();
+  return {};
+}
+
 Result<bool> is_scrutineer(audit::Database& db, std::string_view motion_id,
                            std::string_view account) {
   SUNBID_ASSIGN_OR_RETURN(Statement * st, db.cached("SELECT 1 FROM assembly_scrutineers WHERE "
@@ -108,18 +124,11 @@ Result<std::vector<StoredEntry>> stored_entries(audit::Database& db, std::string
                 "assembly_paper_entries WHERE motion_id = ? AND owner_key = ? ORDER BY entry"));
   st->bind(1, motion_id).bind(2, owner_key);
   std::vector<StoredEntry> out;
-  while (true) {
-    auto row = st->step();
-    if (!row.ok()) {
-      st->reset();
-      return std::move(row).error();
-    }
-    if (!*row) break;
+  SUNBID_TRY(each_row(st, [&] {
     out.push_back({static_cast<int>(st->column_int64(0)), std::string(st->column_text(1)),
                    std::string(st->column_text(2)), std::string(st->column_text(3)),
                    std::string(st->column_text(4))});
-  }
-  st->reset();
+  }));
   return out;
 }
 
@@ -314,20 +323,13 @@ Result<boost::json::object> counted_paper_ballots(audit::Database& db,
                           db.cached("SELECT owner_key, status, COALESCE(choice, '') FROM "
                                     "assembly_paper_ballots WHERE motion_id = ? ORDER BY seq"));
   st->bind(1, motion_id);
-  while (true) {
-    auto row = st->step();
-    if (!row.ok()) {
-      st->reset();
-      return std::move(row).error();
-    }
-    if (!*row) break;
+  SUNBID_TRY(each_row(st, [&] {
     std::string owner(st->column_text(0));
     std::string status(st->column_text(1));
     if (status == "counted" && electronic.contains(owner)) status = "superseded";
     if (status == "counted") ballots.push_back({owner, std::string(st->column_text(2))});
     counts[status] = counts[status].as_int64() + 1;
-  }
-  st->reset();
+  }));
   return counts;
 }
 
@@ -460,13 +462,7 @@ Result<std::vector<PaperBallotView>> MotionService::paper_ballots(audit::Databas
         db.cached("SELECT seq, owner_key, area_centi_m2, status, choice, resolved_by, resolution "
                   "FROM assembly_paper_ballots WHERE motion_id = ? ORDER BY seq"));
     st->bind(1, motion_id);
-    while (true) {
-      auto row = st->step();
-      if (!row.ok()) {
-        st->reset();
-        return std::move(row).error();
-      }
-      if (!*row) break;
+    SUNBID_TRY(each_row(st, [&] {
       PaperBallotView v;
       v.id = paper_id(st->column_int64(0));
       v.owner_key = std::string(st->column_text(1));
@@ -478,8 +474,7 @@ Result<std::vector<PaperBallotView>> MotionService::paper_ballots(audit::Databas
         if (!st->column_is_null(6)) v.resolution = std::string(st->column_text(6));
       }
       out.push_back(std::move(v));
-    }
-    st->reset();
+    }));
   }
   SUNBID_ASSIGN_OR_RETURN(
       Statement * st,
@@ -488,19 +483,13 @@ Result<std::vector<PaperBallotView>> MotionService::paper_ballots(audit::Databas
                 "motion_id = ? AND owner_key = ? ORDER BY entry"));
   for (auto& v : out) {
     st->bind(1, motion_id).bind(2, v.owner_key);
-    while (true) {
-      auto row = st->step();
-      if (!row.ok()) {
-        st->reset();
-        return std::move(row).error();
-      }
-      if (!*row) break;
+    SUNBID_TRY(each_row(st, [&] {
       PaperEntryView e;
       e.entry = static_cast<int>(st->column_int64(0));
       e.account_id = std::string(st->column_text(1));
       if (!st->column_is_null(5)) v.proxy = true;
       // The 唱票 exception: an entrant sees the copies it typed, nobody else's.
-      if (!all && e.account_id != viewer.account) continue;
+      if (!all && e.account_id != viewer.account) return;
       e.choice = std::string(st->column_text(2));
       e.scan_sha256_hex = std::string(st->column_text(3));
       if (!st->column_is_null(4)) e.proxy_name = std::string(st->column_text(4));
@@ -509,8 +498,7 @@ Result<std::vector<PaperBallotView>> MotionService::paper_ballots(audit::Databas
       e.entered_ms = st->column_int64(7);
       e.log_index = static_cast<std::uint64_t>(st->column_int64(8));
       v.entries.push_back(std::move(e));
-    }
-    st->reset();
+    }));
   }
   if (!all) {
     std::erase_if(out, [](const PaperBallotView& v) { return v.entries.empty(); });

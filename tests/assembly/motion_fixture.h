@@ -5,6 +5,7 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,19 +45,22 @@ class MotionFixture : public CoreFixture {
     }
   }
 
-  // Table contents of the assembly plus the log size: equal before and
-  // after a refusal.
-  std::string state() {
+  // Table contents (the first `columns` of each) plus the log size: equal
+  // before and after a refusal.
+  std::string state(std::initializer_list<const char*> tables = {"assembly_motions",
+                                                                 "assembly_roster_snapshot",
+                                                                 "assembly_ballots"},
+                    int columns = 5) {
     auto db = reader();
     std::string all = std::to_string(*audit::log_size(db));
-    for (const char* t : {"assembly_motions", "assembly_roster_snapshot", "assembly_ballots"}) {
+    for (const char* t : tables) {
       auto st = db.prepare(std::string("SELECT * FROM ") + t);
       REQUIRE(st.ok());
       while (true) {
         auto row = st->step();
         REQUIRE(row.ok());
         if (!*row) break;
-        for (int c = 0; c < 5; ++c) all += std::string(st->column_text(c)) + "|";
+        for (int c = 0; c < columns; ++c) all += std::string(st->column_text(c)) + "|";
       }
       all += "#";
     }

@@ -68,21 +68,9 @@ struct PaperFixture : MotionFixture {
   }
 
   std::string paper_state() {
-    auto db = reader();
-    std::string all = std::to_string(*audit::log_size(db));
-    for (const char* t : {"assembly_paper_ballots", "assembly_paper_entries",
-                          "assembly_scrutineers", "assembly_ballots"}) {
-      auto st = db.prepare(std::string("SELECT * FROM ") + t);
-      REQUIRE(st.ok());
-      while (true) {
-        auto row = st->step();
-        REQUIRE(row.ok());
-        if (!*row) break;
-        for (int c = 0; c < 4; ++c) all += std::string(st->column_text(c)) + "|";
-      }
-      all += "#";
-    }
-    return all;
+    return state({"assembly_paper_ballots", "assembly_paper_entries", "assembly_scrutineers",
+                  "assembly_ballots"},
+                 4);
   }
 
   assembly::MotionView view() {
