@@ -56,7 +56,7 @@ def check_paper(ctx, results):
     s.account(clerk, "tenderer", community_id=community)
     s.account(sup, "supervisor")
     s.account(scr, "owner", community_id=community, owner_key="PK6")
-    owners = {k: f"pap.owner.{k}" for k in ("PK1", "PK4")}
+    owners = {k: f"pap.owner.{k.lower()}" for k in ("PK1", "PK4")}
     for k, u in owners.items():
         s.account(u, "owner", community_id=community, owner_key=k)
     everyone = [clerk, sup, scr] + list(owners.values())
