@@ -1,5 +1,7 @@
 #include "assembly/motion_service.h"
 
+#include "motion_internal.h"
+
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -19,10 +21,10 @@ namespace sunbid::assembly {
 using audit::Statement;
 using audit::WriteTxn;
 
-namespace {
+namespace detail {
 
 Error refusal(std::string code, std::string_view zh, std::string_view en,
-              boost::json::object details = {}) {
+              boost::json::object details) {
   return make_error(std::move(code), std::string(zh) + " / " + std::string(en), std::move(details));
 }
 
@@ -60,6 +62,7 @@ boost::json::object request_json(const MotionInput& in) {
                         {"window_days", in.window_days}};
   if (in.options) o["options"] = options_json(*in.options);
   if (in.plan) o["plan"] = *in.plan;
+  if (in.paper_ballots) o["paper_ballots"] = true;
   return o;
 }
 
@@ -77,6 +80,7 @@ MotionInput input_from(const boost::json::object& o) {
     in.options = std::move(v);
   }
   if (const auto* p = o.if_contains("plan")) in.plan = p->as_object();
+  if (const auto* p = o.if_contains("paper_ballots")) in.paper_ballots = p->as_bool();
   return in;
 }
 
@@ -94,7 +98,8 @@ std::optional<std::int64_t> opt_int(Statement* st, int col) {
 
 constexpr const char* kMotionColumns =
     "SELECT id, community_id, status, request_json, created_by, created_ms, noticed_ms, "
-    "opens_ms, closes_ms, total_area_centi_m2, total_heads, result_json FROM assembly_motions ";
+    "opens_ms, closes_ms, total_area_centi_m2, total_heads, result_json, tally_ms "
+    "FROM assembly_motions ";
 
 Result<MotionView> read_row(Statement* st) {
   MotionView m;
@@ -118,6 +123,7 @@ Result<MotionView> read_row(Statement* st) {
     SUNBID_ASSIGN_OR_RETURN(boost::json::value r, parse(st->column_text(11)));
     if (r.is_object()) m.result = std::move(r.as_object());
   }
+  m.tally_ms = opt_int(st, 12);
   return m;
 }
 
@@ -170,11 +176,48 @@ audit::EntryDraft system_draft(std::string_view type, std::string_view id) {
   return d;
 }
 
+Error window_closed() {
+  return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
+}
+
+Status check_choice(const MotionView& m, std::string_view choice) {
+  if (choice == kAbstain || std::find(m.options.begin(), m.options.end(), choice) != m.options.end())
+    return {};
+  return refusal("motion_choice_invalid", "所选不是本议题的选项",
+                 "the choice is not an option of this motion", {{"choice", choice}});
+}
+
+Result<std::int64_t> roster_area(audit::Database& db, std::string_view motion_id,
+                                 std::string_view owner_key) {
+  SUNBID_ASSIGN_OR_RETURN(Statement * w,
+                          db.cached("SELECT area_centi_m2 FROM assembly_roster_snapshot WHERE "
+                                    "motion_id = ? AND owner_key = ?"));
+  w->bind(1, motion_id).bind(2, owner_key);
+  SUNBID_ASSIGN_OR_RETURN(bool on_roster, w->step());
+  const std::int64_t area = on_roster ? w->column_int64(0) : 0;
+  w->reset();
+  if (!on_roster) {
+    return refusal("owner_not_on_roster", "业主不在表决名册中",
+                   "the owner is not on the roster snapshot");
+  }
+  return area;
+}
+
+std::int64_t tally_at(const MotionView& m) {
+  return m.tally_ms.value_or(m.closes_ms.value_or(0));
+}
+
 bool visible(const MotionView& m, const core::Actor& viewer) {
   if (m.status != MotionStatus::draft) return true;
   if (viewer.role == "admin" || viewer.role == "supervisor") return true;
   return viewer.role == "tenderer" && viewer.community_id == m.community_id;
 }
+
+}  // namespace detail
+
+using namespace detail;
+
+namespace {
 
 // motion.opened: the roster snapshot frozen, the window's end computed with
 // the calendar in force at the opening.
@@ -216,10 +259,16 @@ Status open_motion(WriteTxn& txn, const MotionView& m) {
   SUNBID_ASSIGN_OR_RETURN(core::CalendarHistory history, core::Registry::calendar_history(db));
   const auto closes = core::granted_period_end_ms(history, opens, m.input.window_days);
   if (!closes) return make_error("internal_error", "表决期无法计算 / the window end is unknown");
+  // With paper ballots the tally waits for the papers stamped before the
+  // window's end: kPaperLateDays calendar days more (docs/motions.md).
+  const std::int64_t tally =
+      m.input.paper_ballots ? *closes + kPaperLateDays * 86'400'000LL : *closes;
   SUNBID_ASSIGN_OR_RETURN(Statement * up,
                           db.cached("UPDATE assembly_motions SET status = 'open', closes_ms = ?, "
-                                    "total_area_centi_m2 = ?, total_heads = ? WHERE id = ?"));
-  up->bind(1, *closes).bind(2, w.total_area_centi_m2).bind(3, w.total_heads).bind(4, m.id);
+                                    "total_area_centi_m2 = ?, total_heads = ?, tally_ms = ? "
+                                    "WHERE id = ?"));
+  up->bind(1, *closes).bind(2, w.total_area_centi_m2).bind(3, w.total_heads).bind(4, tally);
+  up->bind(5, m.id);
   SUNBID_TRY(up->run());
   audit::EntryDraft d = system_draft("motion.opened", m.id);
   const eval::Approval rule = approval_for(m.input.matter_item);
@@ -236,6 +285,7 @@ Status open_motion(WriteTxn& txn, const MotionView& m) {
                  {"owners", w.owners.size()},
                  {"total_area_centi_m2", w.total_area_centi_m2},
                  {"total_heads", w.total_heads}}}};
+  if (m.input.paper_ballots) d.payload["tally_at"] = core::format_rfc3339_ms(tally);
   SUNBID_TRY(txn.append(d));
   return {};
 }
@@ -315,6 +365,12 @@ Status close_motion(WriteTxn& txn, const MotionView& m) {
     }
     st->reset();
   }
+  // Counted paper ballots join the same tally (an electronic ballot of the
+  // same owner has marked its paper one superseded).
+  std::optional<boost::json::object> paper;
+  if (m.input.paper_ballots) {
+    SUNBID_ASSIGN_OR_RETURN(paper, counted_paper_ballots(db, m.id, ballots));
+  }
   SUNBID_ASSIGN_OR_RETURN(
       MotionTally t,
       tally_motion(std::move(owners), m.total_area_centi_m2.value_or(0), m.total_heads.value_or(0),
@@ -326,6 +382,7 @@ Status close_motion(WriteTxn& txn, const MotionView& m) {
       {"tally", tally_json(t.vote)},
       {"outcome", to_string(t.outcome)},
       {"winner", t.winner.empty() ? boost::json::value(nullptr) : boost::json::value(t.winner)}};
+  if (paper) payload["paper_ballots"] = std::move(*paper);
   SUNBID_ASSIGN_OR_RETURN(
       Statement * up,
       db.cached("UPDATE assembly_motions SET status = ?, result_json = ? WHERE id = ?"));
@@ -353,24 +410,10 @@ Result<MotionBallotCast> ballot_command(WriteTxn& txn, const core::Actor& owner,
   }
   const std::int64_t now = txn.now_ms();
   if (m.status != MotionStatus::open || !m.closes_ms || now < *m.opens_ms || now >= *m.closes_ms) {
-    return refusal("vote_window_closed", "不在表决期内", "the vote window is not open");
+    return window_closed();
   }
-  if (choice != kAbstain &&
-      std::find(m.options.begin(), m.options.end(), choice) == m.options.end()) {
-    return refusal("motion_choice_invalid", "所选不是本议题的选项",
-                   "the choice is not an option of this motion", {{"choice", choice}});
-  }
-  SUNBID_ASSIGN_OR_RETURN(Statement * w,
-                          db.cached("SELECT area_centi_m2 FROM assembly_roster_snapshot WHERE "
-                                    "motion_id = ? AND owner_key = ?"));
-  w->bind(1, id).bind(2, owner.owner_key);
-  SUNBID_ASSIGN_OR_RETURN(bool on_roster, w->step());
-  const std::int64_t area = on_roster ? w->column_int64(0) : 0;
-  w->reset();
-  if (!on_roster) {
-    return refusal("owner_not_on_roster", "业主不在表决名册中",
-                   "the owner is not on the roster snapshot");
-  }
+  SUNBID_TRY(check_choice(m, choice));
+  SUNBID_ASSIGN_OR_RETURN(const std::int64_t area, roster_area(db, id, owner.owner_key));
   SUNBID_ASSIGN_OR_RETURN(
       Statement * prior,
       db.cached("SELECT 1 FROM assembly_ballots WHERE motion_id = ? AND owner_key = ?"));
@@ -383,8 +426,14 @@ Result<MotionBallotCast> ballot_command(WriteTxn& txn, const core::Actor& owner,
   audit::EntryDraft d = draft(owner, "motion.ballot_cast", id);
   d.payload = {{"motion_id", id}, {"owner", owner_digest}, {"area_centi_m2", area},
                {"heads", 1},      {"choice", choice},      {"replaces_earlier", replaced}};
-  // Ballot secrecy: public once the window closes.
-  d.release_at_ms = *m.closes_ms;
+  // One owner, one ballot: the electronic one stands, a paper ballot of the
+  // same owner is superseded (recorded here, in this command's one entry).
+  if (m.input.paper_ballots) {
+    SUNBID_ASSIGN_OR_RETURN(bool superseded, supersede_paper_ballot(db, id, owner.owner_key));
+    if (superseded) d.payload["supersedes_paper"] = true;
+  }
+  // Ballot secrecy: public once the motion is tallied.
+  d.release_at_ms = tally_at(m);
   MotionBallotCast out;
   out.replaced = replaced;
   SUNBID_ASSIGN_OR_RETURN(out.log_index, txn.append(d));
@@ -561,7 +610,7 @@ Result<int> MotionService::apply_due(std::string_view motion_id) {
         SUNBID_TRY(open_motion(txn, *m));
         return true;
       }
-      if (m->status == MotionStatus::open && m->closes_ms && now >= *m->closes_ms) {
+      if (m->status == MotionStatus::open && m->closes_ms && now >= tally_at(*m)) {
         SUNBID_TRY(close_motion(txn, *m));
         return true;
       }
@@ -587,7 +636,7 @@ Result<int> MotionService::tick(std::vector<MotionTickFailure>& failures) {
     SUNBID_ASSIGN_OR_RETURN(
         Statement * st,
         lease.db().cached("SELECT id FROM assembly_motions WHERE (status = 'noticed' AND "
-                          "opens_ms <= ?) OR (status = 'open' AND closes_ms <= ?)"));
+                          "opens_ms <= ?) OR (status = 'open' AND COALESCE(tally_ms, closes_ms) <= ?)"));
     st->bind(1, now).bind(2, now);
     while (true) {
       SUNBID_ASSIGN_OR_RETURN(bool row, st->step());
@@ -662,6 +711,18 @@ Result<Turnout> MotionService::turnout(audit::Database& db, std::string_view mot
     t.participating_heads = st->column_int64(1);
   }
   st->reset();
+  // Counted paper ballots are participation too (never their choices).
+  SUNBID_ASSIGN_OR_RETURN(Statement * pt,
+                          db.cached("SELECT COALESCE(SUM(area_centi_m2), 0), COUNT(*) FROM "
+                                    "assembly_paper_ballots WHERE motion_id = ? AND "
+                                    "status = 'counted'"));
+  pt->bind(1, motion_id);
+  SUNBID_ASSIGN_OR_RETURN(bool prow, pt->step());
+  if (prow) {
+    t.participating_area_centi_m2 += pt->column_int64(0);
+    t.participating_heads += pt->column_int64(1);
+  }
+  pt->reset();
   // The same integer rule as the tally (owners_vote.h): 3·part ≥ 2·total.
   t.area_quorum =
       t.total_heads > 0 && 3 * t.participating_area_centi_m2 >= 2 * t.total_area_centi_m2;

@@ -34,10 +34,19 @@ struct Opened {
   std::vector<std::string> options;
 };
 
-eval::RecomputeLine closed_line(
-    std::uint64_t index, const std::string& motion, const std::optional<Opened>& opened,
-    const std::map<std::string, std::pair<std::int64_t, std::string>>& ballots,
-    const json::object& payload) {
+using Ballots = std::map<std::string, std::pair<std::int64_t, std::string>>;
+
+// One owner, one ballot: the electronic ballot stands; a counted paper
+// ballot counts only for an owner without one (docs/motions.md).
+Ballots merged(const Ballots& electronic, const Ballots& paper) {
+  Ballots all = electronic;
+  for (const auto& [digest, b] : paper) all.emplace(digest, b);
+  return all;
+}
+
+eval::RecomputeLine closed_line(std::uint64_t index, const std::string& motion,
+                                const std::optional<Opened>& opened, const Ballots& ballots,
+                                const json::object& payload) {
   eval::RecomputeLine line;
   line.what = "entry " + std::to_string(index) + " motion.closed (" + motion +
               "): tally and outcome from the ballot entries";
@@ -91,7 +100,8 @@ eval::RecomputeLine closed_line(
 std::vector<eval::RecomputeLine> recompute_motion_trail(const audit::VerifiedTrail& trail) {
   std::vector<eval::RecomputeLine> out;
   std::map<std::string, std::optional<Opened>> opened;
-  std::map<std::string, std::map<std::string, std::pair<std::int64_t, std::string>>> ballots;
+  std::map<std::string, Ballots> ballots;
+  std::map<std::string, Ballots> paper;  // counted paper ballots by owner digest
   for (const auto& e : trail.entries) {
     boost::system::error_code ec;
     json::value v = json::parse(e.entry, ec);
@@ -114,8 +124,17 @@ std::vector<eval::RecomputeLine> recompute_motion_trail(const audit::VerifiedTra
       opened[motion] = std::move(o);
     } else if (type == "motion.ballot_cast") {
       ballots[motion][str(p, "owner")] = {num(p, "area_centi_m2"), str(p, "choice")};
+    } else if (type == "motion.paper_ballot_entered" || type == "motion.paper_ballot_resolved") {
+      // The entry that completes a paper ballot states its state: counted
+      // (both copies match, or a supervisor's decision) or not.
+      if (str(p, "status") == "counted") {
+        paper[motion][str(p, "owner")] = {num(p, "area_centi_m2"), str(p, "choice")};
+      } else if (str(p, "status") != "pending") {
+        paper[motion].erase(str(p, "owner"));
+      }
     } else if (type == "motion.closed") {
-      out.push_back(closed_line(e.index, motion, opened[motion], ballots[motion], p));
+      out.push_back(closed_line(e.index, motion, opened[motion],
+                                merged(ballots[motion], paper[motion]), p));
     }
   }
   return out;

@@ -48,6 +48,44 @@ CREATE TABLE assembly_plan_uses (
   published_index INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX assembly_plan_uses_by_motion ON assembly_plan_uses(motion_id);
+)sql"},
+          {kPaperBallotMigration, "assembly_paper_ballots",
+           R"sql(
+ALTER TABLE assembly_motions ADD COLUMN tally_ms INTEGER;
+CREATE TABLE assembly_paper_ballots (
+  motion_id      TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  owner_key      TEXT NOT NULL,
+  area_centi_m2  INTEGER NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('pending', 'counted', 'mismatch', 'void',
+                   'superseded')),
+  choice         TEXT,
+  resolved_by    TEXT,
+  resolution     TEXT,
+  PRIMARY KEY (motion_id, owner_key),
+  UNIQUE (motion_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE assembly_paper_entries (
+  motion_id      TEXT NOT NULL,
+  owner_key      TEXT NOT NULL,
+  entry          INTEGER NOT NULL CHECK (entry IN (1, 2)),
+  account_id     TEXT NOT NULL,
+  choice         TEXT NOT NULL,
+  scan_sha256    TEXT NOT NULL,
+  proxy_name     TEXT,
+  proxy_sha256   TEXT,
+  stamped_ms     INTEGER,
+  entered_ms     INTEGER NOT NULL,
+  log_index      INTEGER NOT NULL,
+  PRIMARY KEY (motion_id, owner_key, entry)
+) WITHOUT ROWID;
+CREATE TABLE assembly_scrutineers (
+  motion_id      TEXT NOT NULL,
+  account_id     TEXT NOT NULL,
+  designated_by  TEXT NOT NULL,
+  log_index      INTEGER NOT NULL,
+  PRIMARY KEY (motion_id, account_id)
+) WITHOUT ROWID;
 )sql"}};
 }
 

@@ -24,7 +24,7 @@ struct Rule {
 
 //                                                       anon   loop   admin  tend   ent    eval
 //                                                       owner  super
-constexpr std::array<Rule, 40> kPolicy = {{
+constexpr std::array<Rule, 43> kPolicy = {{
     {Action::kReadHealth, "read_health", true, true, {true, true, true, true, true, true}},
     {Action::kReadMetrics, "read_metrics", false, true, {true, false, false, false, false, false}},
     {Action::kCreateSession, "create_session", true, true, {true, true, true, true, true, true}},
@@ -214,6 +214,23 @@ constexpr std::array<Rule, 40> kPolicy = {{
     // The roster's units and owners (业主名册): the community's tenderers,
     // the admin who imports it, supervisors.
     {Action::kReadRoster, "read_roster", false, false, {true, true, false, false, false, true}},
+    // Paper ballots (docs/motions.md "Paper ballots"): tenderer (copy 1),
+    // supervisor or a 监票人 owner (copy 2); the supervisor alone resolves.
+    {Action::kEnterPaperBallot,
+     "enter_paper_ballot",
+     false,
+     false,
+     {false, true, false, false, true, true}},
+    {Action::kResolvePaperBallot,
+     "resolve_paper_ballot",
+     false,
+     false,
+     {false, false, false, false, false, true}},
+    {Action::kReadPaperBallots,
+     "read_paper_ballots",
+     false,
+     false,
+     {false, true, false, false, true, true}},
 }};
 
 const Rule& rule_for(Action action) {

@@ -167,6 +167,12 @@ ENDPOINTS = [
     ("POST", "/motions/T1/ballots", "cast_motion_ballot", lambda ctx: {"choice": "for"}),
     ("GET", "/motions/T1/turnout", "read_motion", None),
     ("GET", "/motions/T1/trail", "read_motion", None),
+    ("POST", "/motions/T1/scrutineers", "manage_motion", lambda ctx: {"account_id": "T1"}),
+    ("POST", "/motions/T1/paper-ballots", "enter_paper_ballot",
+     lambda ctx: {"owner_key": "K-1-0101", "choice": "for", "scan_sha256_hex": "a" * 64, "entry": 1}),
+    ("GET", "/motions/T1/paper-ballots", "read_paper_ballots", None),
+    ("POST", "/motions/T1/paper-ballots/T1/resolve", "resolve_paper_ballot",
+     lambda ctx: {"choice": "for", "reason": "r"}),
     ("GET", "/motions/T1/documents", "read_motion", None),
     ("GET", "/motions/T1/documents/O1.pdf", "read_open_data", None),
 ]
@@ -317,7 +323,8 @@ EXAMPLE_CALLER = {"create_session": None, "create_account": "admin", "advance_de
                   "decide": "tenderer", "read_decision": None,
                   "issue_activation_codes": "supervisor", "activate_account": None,
                   "manage_motion": "tenderer", "cast_motion_ballot": "owner", "read_motion": None,
-                  "record_contract": "tenderer", "preview_tender": "tenderer"}
+                  "record_contract": "tenderer", "preview_tender": "tenderer",
+                  "enter_paper_ballot": "tenderer", "resolve_paper_ballot": "supervisor"}
 
 
 def check_examples(ctx, results):

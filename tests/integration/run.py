@@ -36,6 +36,7 @@ import letters_checks  # noqa: E402
 import activation_checks  # noqa: E402
 import motions_checks  # noqa: E402
 import kinds_checks  # noqa: E402
+import paper_checks  # noqa: E402
 from harness import Client, Contract, Results, Server, Skip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -106,7 +107,8 @@ def main():
                  # These move the dev clock (a motion's notice and window; a code's expiry).
                  ("(m) owners: owners' assembly motions", motions_checks.check_motions),
                  ("(n) owners: activation codes", activation_checks.check_activation),
-                 ("(o) tenderers: three kinds and menu services", kinds_checks.check_kinds)]
+                 ("(o) tenderers: three kinds and menu services", kinds_checks.check_kinds),
+                 ("(p) owners: paper ballots of a motion", paper_checks.check_paper)]
         for name, fn in steps:
             if args.only and args.only not in name and fn is not checks.setup_accounts:
                 continue

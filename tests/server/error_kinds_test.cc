@@ -469,6 +469,15 @@ TEST_CASE("every code keeps the status it had before the registry", "[error_kind
       {"menu_item_unknown", ErrorKind::unprocessable},
       {"menu_not_allowed", ErrorKind::forbidden},
       {"tenderer_kind_mixed", ErrorKind::conflict},
+      // issue 13 §4, paper ballots (书面投票, docs/motions.md).
+      {"paper_ballot_entry_exists", ErrorKind::conflict},
+      {"paper_ballot_late", ErrorKind::conflict},
+      {"paper_ballot_not_entrant", ErrorKind::forbidden},
+      {"paper_ballot_not_found", ErrorKind::not_found},
+      {"paper_ballot_not_mismatched", ErrorKind::conflict},
+      {"paper_ballot_same_clerk", ErrorKind::conflict},
+      {"paper_ballots_not_enabled", ErrorKind::conflict},
+      {"scrutineer_invalid", ErrorKind::unprocessable},
   };
   for (const auto& c : error_codes()) {
     INFO(c.code);

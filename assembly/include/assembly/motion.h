@@ -44,6 +44,9 @@ inline constexpr std::size_t kMaxOptions = 20;
 inline constexpr std::size_t kMaxTitleBytes = 200;
 inline constexpr std::size_t kMaxTextBytes = 20000;
 inline constexpr std::string_view kAbstain = "abstain";
+// Paper ballots (书面投票, docs/motions.md): papers stamped before the window
+// ends may be entered for this many calendar days after it; the tally waits.
+inline constexpr std::int64_t kPaperLateDays = 3;
 
 enum class MotionKind { general, selection_plan };
 std::string_view to_string(MotionKind k);
@@ -62,6 +65,9 @@ struct MotionInput {
   std::optional<std::vector<std::string>> options;  // absent: for / against
   std::int64_t window_days = 0;
   std::optional<boost::json::object> plan;  // selection_plan only: selection_plan.h
+  // Paper ballots accepted (双录 double entry); the tally then waits
+  // kPaperLateDays after the window's end.
+  bool paper_ballots = false;
 };
 
 // Refuses motion_invalid (details.field: title, text, matter_item, options,

@@ -1,7 +1,9 @@
 // Recomputation of an owners' assembly motion from its verified trail
 // (GET /motions/{id}/trail; docs/motions.md "Trail"): the tally and the
 // outcome of `motion.closed` recomputed from the `motion.ballot_cast`
-// entries (the last per owner digest, in log order), the roster totals of
+// entries (the last per owner digest, in log order) and the counted paper
+// ballots (motion.paper_ballot_entered / _resolved with status counted, for
+// owners without an electronic ballot), the roster totals of
 // `motion.opened` and the threshold its matter item implies — the same
 // function the platform tallied with (tally_motion). Used by
 // `sunbid-verify trail` beside the tender recomputation; no storage.

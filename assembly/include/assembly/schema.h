@@ -11,6 +11,15 @@
 //   assembly_plan_uses        one row per published tender: the passed
 //                             selection-plan motion it follows
 //
+// Migration 32 (paper ballots, 书面投票, docs/motions.md):
+//   assembly_motions.tally_ms  the instant of the tally: the window's end,
+//                             or kPaperLateDays later with paper ballots
+//   assembly_paper_ballots    one row per (motion, owner_key): the two
+//                             entries (who, choice, scan digest, proxy) and
+//                             the state (pending, counted, mismatch, void,
+//                             superseded); private to supervisors
+//   assembly_scrutineers      the owners' 监票人 accounts of a motion
+//
 // Thread-safety: a value.
 #pragma once
 
@@ -22,6 +31,7 @@ namespace sunbid::assembly {
 
 inline constexpr int kAssemblySchemaVersion = 28;
 inline constexpr int kSelectionPlanMigration = 31;
+inline constexpr int kPaperBallotMigration = 32;
 
 std::vector<audit::Migration> assembly_migrations();
 

@@ -90,6 +90,14 @@ enum class Action {
   // the community's tenderers (the handler checks the relation), the admin
   // and supervisors.
   kReadRoster,
+  // Paper ballots of a motion (书面投票, docs/motions.md): copy 1 by a
+  // tenderer clerk of the community, copy 2 by a supervisor or an owner the
+  // motion names as 监票人 (the assembly module checks the relations);
+  // a supervisor resolves a mismatch; the list is the supervisors' (an
+  // entrant sees only the copies it typed).
+  kEnterPaperBallot,
+  kResolvePaperBallot,
+  kReadPaperBallots,
 };
 
 std::string_view action_name(Action action);

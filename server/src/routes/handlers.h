@@ -45,6 +45,10 @@ Result<Response> post_motion_cancel(Ctx& c, const ReqMotionCancel& req);
 Result<Pending> post_motion_ballot(Ctx& c, const ReqMotionBallot& req);
 Result<Response> get_motion_turnout(Ctx& c);
 Result<Response> get_motion_trail(Ctx& c);
+Result<Response> post_motion_scrutineer(Ctx& c, const ReqScrutineer& req);
+Result<Response> post_motion_paper_ballot(Ctx& c, const ReqPaperBallot& req);
+Result<Response> get_motion_paper_ballots(Ctx& c);
+Result<Response> post_motion_paper_ballot_resolve(Ctx& c, const ReqPaperBallotResolve& req);
 
 // ---- Registers (registry.cc)
 Result<Response> post_communities(Ctx& c, const ReqCommunity& req);

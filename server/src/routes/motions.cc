@@ -42,6 +42,10 @@ boost::json::object motion_json(const assembly::MotionView& m) {
       {"opens_at", time_or_null(m.opens_ms)},
       {"closes_at", time_or_null(m.closes_ms)},
       {"result", m.result ? boost::json::value(*m.result) : boost::json::value(nullptr)}};
+  if (m.input.paper_ballots) {
+    o["paper_ballots"] = true;
+    o["tally_at"] = time_or_null(m.tally_ms);
+  }
   return o;
 }
 
@@ -49,6 +53,45 @@ Result<Response> answer_command(const assembly::MotionView& m, int status) {
   boost::json::object o = motion_json(m);
   o["log_index"] = idx(m.log_index);
   return json_response(status, o);
+}
+
+boost::json::object paper_step_json(const assembly::PaperBallotStep& p) {
+  return {{"paper_ballot_id", p.paper_ballot_id},
+          {"status", p.status},
+          {"log_index", idx(p.log_index)},
+          {"entry", p.entry}};
+}
+
+boost::json::object paper_ballot_json(const assembly::PaperBallotView& v) {
+  boost::json::array entries;
+  for (const auto& e : v.entries) {
+    boost::json::value proxy = nullptr;
+    if (e.proxy_authorisation_sha256_hex) {
+      proxy = boost::json::object{
+          {"name", e.proxy_name ? boost::json::value(*e.proxy_name) : boost::json::value(nullptr)},
+          {"authorisation_sha256_hex", *e.proxy_authorisation_sha256_hex}};
+    }
+    entries.push_back(boost::json::object{{"entry", e.entry},
+                                          {"account_id", e.account_id},
+                                          {"choice", e.choice},
+                                          {"scan_sha256_hex", e.scan_sha256_hex},
+                                          {"proxy", proxy},
+                                          {"stamped_at", time_or_null(e.stamped_ms)},
+                                          {"entered_at", core::format_rfc3339_ms(e.entered_ms)},
+                                          {"log_index", idx(e.log_index)}});
+  }
+  auto opt = [](const std::optional<std::string>& s) {
+    return s ? boost::json::value(*s) : boost::json::value(nullptr);
+  };
+  return {{"id", v.id},
+          {"owner_key", v.owner_key},
+          {"area_centi_m2", v.area_centi_m2},
+          {"status", v.status},
+          {"choice", opt(v.choice)},
+          {"proxy", v.proxy},
+          {"entries", std::move(entries)},
+          {"resolved_by", opt(v.resolved_by)},
+          {"resolution", opt(v.resolution)}};
 }
 
 }  // namespace
@@ -136,6 +179,39 @@ Result<Response> get_motion_trail(Ctx& c) {
                           audit::tender_trail_page(lease.db(), assembly::motion_subject(m.id),
                                                    c.ledger().verifier_key(), c.now_ms(), page));
   return ok_json(trail);
+}
+
+// Paper ballots (书面投票, docs/motions.md): a 监票人 named by the tenderer,
+// the two copies, the supervisor's resolution, the private list.
+Result<Response> post_motion_scrutineer(Ctx& c, const ReqScrutineer& req) {
+  SUNBID_ASSIGN_OR_RETURN(std::uint64_t index,
+                          c.s.motions.designate_scrutineer(c.viewer, c.id(), req.account_id));
+  return created(boost::json::object{
+      {"motion_id", c.id()}, {"account_id", req.account_id}, {"log_index", idx(index)}});
+}
+
+Result<Response> post_motion_paper_ballot(Ctx& c, const ReqPaperBallot& req) {
+  SUNBID_ASSIGN_OR_RETURN(assembly::PaperBallotStep p,
+                          c.s.motions.enter_paper_ballot(c.viewer, c.id(), req.input));
+  return created(paper_step_json(p));
+}
+
+Result<Response> get_motion_paper_ballots(Ctx& c) {
+  SUNBID_TRY(c.s.motions.catch_up(c.id()));
+  SUNBID_ASSIGN_OR_RETURN(auto lease, c.ledger().reader());
+  SUNBID_ASSIGN_OR_RETURN(std::vector<assembly::PaperBallotView> all,
+                          assembly::MotionService::paper_ballots(lease.db(), c.id(), c.viewer));
+  boost::json::array items;
+  for (const auto& v : all) items.push_back(paper_ballot_json(v));
+  return page_answer(std::move(items), std::nullopt);
+}
+
+Result<Response> post_motion_paper_ballot_resolve(Ctx& c, const ReqPaperBallotResolve& req) {
+  SUNBID_ASSIGN_OR_RETURN(
+      assembly::PaperBallotStep p,
+      c.s.motions.resolve_paper_ballot(c.viewer, c.id(), c.param("paper_ballot_id"), req.choice,
+                                       req.reason));
+  return ok_json(paper_step_json(p));
 }
 
 }  // namespace sunbid::server::routes

@@ -51,6 +51,10 @@ std::vector<RouteSpec> all_routes(bool dev_clock) {
       route("POST",   "/motions/{id}/ballots",                    kCastMotionBallot,    kLedgerAsync, kJson,           post_motion_ballot),
       route("GET",    "/motions/{id}/turnout",                    kReadMotion,          kWorker,      kNone,           get_motion_turnout),
       route("GET",    "/motions/{id}/trail",                      kReadMotion,          kWorker,      kNone,           get_motion_trail),
+      route("POST",   "/motions/{id}/scrutineers",                kManageMotion,        kWorker,      kJson,           post_motion_scrutineer),
+      route("POST",   "/motions/{id}/paper-ballots",              kEnterPaperBallot,    kWorker,      kJson,           post_motion_paper_ballot),
+      route("GET",    "/motions/{id}/paper-ballots",              kReadPaperBallots,    kWorker,      kNone,           get_motion_paper_ballots),
+      route("POST",   "/motions/{id}/paper-ballots/{paper_ballot_id}/resolve", kResolvePaperBallot, kWorker, kJson,   post_motion_paper_ballot_resolve),
       // tenders.cc
       route("POST",   "/tenders",                                 kManageTender,        kWorker,      kJson,           post_tenders),
       route("GET",    "/tenders",                                 kReadTender,          kInline,      kNone,           get_tenders),

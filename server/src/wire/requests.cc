@@ -435,6 +435,8 @@ const std::vector<RequestDecoder>& request_decoders() {
       decoder<ReqActivationCodes>(), decoder<ReqActivate>(),     decoder<ReqMotion>(),
       decoder<ReqMotionNotice>(),    decoder<ReqMotionCancel>(), decoder<ReqMotionBallot>(),
       decoder<ReqContract>(),        decoder<ReqWindowPlan>(),
+      decoder<ReqPaperBallot>(),     decoder<ReqPaperBallotResolve>(),
+      decoder<ReqScrutineer>(),
   };
   return all;
 }

@@ -24,6 +24,7 @@
 #include "accounts/accounts.h"
 #include "accounts/activation.h"
 #include "assembly/motion.h"
+#include "assembly/motion_service.h"
 #include "audit_log/result.h"
 #include "evaluation/service.h"
 #include "tender_core/calendar.h"
@@ -237,6 +238,21 @@ struct ReqMotionCancel {
 struct ReqMotionBallot {
   SUNBID_REQUEST(ReqMotionBallot);
   std::string choice;  // an option or "abstain"
+};
+// Paper ballots (书面投票): one copy as typed; the supervisor's decision on a
+// mismatch; a 监票人 of the motion.
+struct ReqPaperBallot {
+  SUNBID_REQUEST(ReqPaperBallot);
+  assembly::PaperBallotInput input;
+};
+struct ReqPaperBallotResolve {
+  SUNBID_REQUEST(ReqPaperBallotResolve);
+  std::string choice;  // an option, "abstain" or "void"
+  std::string reason;
+};
+struct ReqScrutineer {
+  SUNBID_REQUEST(ReqScrutineer);
+  std::string account_id;
 };
 // An empty object: the decision takes no parameters.
 struct ReqDecision {
