@@ -1,4 +1,4 @@
-"""(o) owners: paper ballots (书面投票) of a motion (issue 13 §4; docs/motions.md "Paper ballots").
+"""(p) owners: paper ballots (书面投票) of a motion (issue 13 §4; docs/motions.md "Paper ballots").
 
 On a community of its own (six owners of 100 m²), over HTTPS through the dev clock:
 
