@@ -2,30 +2,16 @@
 
 #include <zlib.h>
 
+#include <boost/beast/core/string.hpp>
+
 #include <stdexcept>
 
 #include "audit_log/sha256.h"
+#include "http/text.h"
 
 namespace sunbid::server {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // Whether a q parameter's value is zero ("0", "0.", "0.0", "0.000").
 bool zero_q(std::string_view v) {
@@ -45,7 +31,7 @@ bool zero_q(std::string_view v) {
 bool none_match_hits(std::string_view header, std::string_view etag) {
   while (!header.empty()) {
     const auto comma = header.find(',');
-    std::string_view item = trim(header.substr(0, comma));
+    std::string_view item = trim_ows(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     if (item.starts_with("W/")) item.remove_prefix(2);
     if (item == "*" || item == etag) return true;
@@ -60,15 +46,15 @@ bool accepts_gzip(std::string_view header) {
     std::string_view item = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     const auto semi = item.find(';');
-    const std::string_view coding = trim(item.substr(0, semi));
+    const std::string_view coding = trim_ows(item.substr(0, semi));
     bool zero = false;
     if (semi != std::string_view::npos) {
-      std::string_view param = trim(item.substr(semi + 1));
+      std::string_view param = trim_ows(item.substr(semi + 1));
       if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-        zero = zero_q(trim(param.substr(2)));
+        zero = zero_q(trim_ows(param.substr(2)));
       }
     }
-    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+    if (boost::beast::iequals(coding, "gzip") || boost::beast::iequals(coding, "x-gzip")) {
       gzip_listed = true;
       gzip_ok = !zero;
     } else if (coding == "*") {

@@ -2,15 +2,11 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "http/text.h"
+
 namespace sunbid::server {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 constexpr std::string_view kAttributes = "; HttpOnly; Secure; SameSite=Strict; Path=/";
 
@@ -19,12 +15,12 @@ constexpr std::string_view kAttributes = "; HttpOnly; Secure; SameSite=Strict; P
 std::optional<std::string_view> session_cookie_value(std::string_view header) {
   while (!header.empty()) {
     std::size_t semi = header.find(';');
-    std::string_view pair = trim(header.substr(0, semi));
+    std::string_view pair = trim_ows(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     std::size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    if (trim(pair.substr(0, eq)) != kSessionCookie) continue;
-    std::string_view value = trim(pair.substr(eq + 1));
+    if (trim_ows(pair.substr(0, eq)) != kSessionCookie) continue;
+    std::string_view value = trim_ows(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
