@@ -29,7 +29,7 @@ std::string field_of(const Error& e) {
   return std::string(e.details.at("field").as_string());
 }
 
-TEST_CASE("a menu tier reads and writes its items; a bad item is named", "[menu]") {
+TEST_CASE("a menu tier reads and writes its items, a bad item is named", "[menu]") {
   const auto tier = menu_tier();
   REQUIRE(tier.menu_items.size() == 3);
   CHECK(tier.menu_items[1] == core::MenuItem{"cleaning", "保洁", 40, 70});
@@ -82,7 +82,7 @@ TEST_CASE("the rules' menu_items against the tier", "[menu]") {
   CHECK(field_of(st.error()) == "menu_items");
 }
 
-TEST_CASE("only a community office tenders menu services; it decides by no committee vote",
+TEST_CASE("only a community office tenders menu services, it decides by no committee vote",
           "[menu][kinds]") {
   const auto tier = menu_tier();
   core::ServiceTier plain{"T2", "二级", 150, 300, {"保洁"}, {}};
@@ -133,7 +133,7 @@ TEST_CASE("menu_items in the rules: read, validated, written back only when give
   CHECK_FALSE(core::to_json(*none).contains("menu_items"));
 }
 
-TEST_CASE("a bid prices each item: the sum is its total; canonical form keeps the member",
+TEST_CASE("a bid prices each item: the sum is its total, canonical form keeps the member",
           "[menu][bid]") {
   auto o = json::parse(R"({"tender_id":"T1","bidder_uscc":"91350200776049653A",
     "price_fen_per_m2_month":150,"staffing":{},"service_plan":"p","documents":[],
